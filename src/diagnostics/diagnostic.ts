@@ -1,0 +1,55 @@
+/**
+ * A diagnostic is a value: checks return them, commands accumulate and render them.
+ * Exceptions are for bugs only.
+ */
+
+/** A 1-based position range in a source file, plus 0-based offsets into its text. */
+export interface Span {
+  /** Path relative to the workspace root, with forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** 0-based offsets into the file text, end exclusive. */
+  offset: number;
+  endOffset: number;
+}
+
+export type Severity = "error" | "warning" | "info";
+
+export interface RelatedSpan {
+  message: string;
+  span: Span;
+}
+
+export interface Diagnostic {
+  /** e.g. "EXP2004"; every code is registered in a code table (see codes.ts). */
+  code: string;
+  severity: Severity;
+  /** One sentence; names the thing in quotes and says what to do. */
+  message: string;
+  /** Where; absent only for workspace-wide problems (e.g. no exp.yaml). */
+  span?: Span;
+  related?: RelatedSpan[];
+  /** e.g. `did you mean "country"?` */
+  suggestion?: string;
+}
+
+/** The SPEC §6 JSON shape of one diagnostic. */
+export interface DiagnosticJson {
+  code: string;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  suggestion?: string;
+  related?: { message: string; file: string; line: number; column: number; endLine: number; endColumn: number }[];
+}
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}

@@ -1,0 +1,209 @@
+import type { Span } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source.js";
+import type { AggregateExpr, Expr } from "../dsl/ast.js";
+
+/**
+ * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,
+ * analysis) consumes. Produced by the loader in this folder from the YAML files. Plain data.
+ * Shares are fractions (50% → 0.5); durations are seconds; timestamps are ISO-8601 strings (UTC).
+ */
+
+/** Where an object came from: its file, and spans of its fields by dotted path. */
+export interface Origin {
+  file: string;
+  /** Value spans by dotted path ("" = whole document, "variants.control.weight", "rules.1.when"). */
+  values: Record<string, Span>;
+  /** Key spans by the same dotted paths ("variants.control" → span of the `control:` key). */
+  keys: Record<string, Span>;
+}
+
+export type AttributeType = "string" | "number" | "boolean" | "date" | "semver" | { enum: string[] };
+export type PropertyType = "string" | "number" | "boolean" | "date";
+
+export interface Duration {
+  seconds: number;
+  /** Source spelling, e.g. "14d". */
+  text: string;
+}
+
+export type WarehouseConnection =
+  | { type: "duckdb"; path?: string; files?: string[] }
+  | { type: "postgres"; url: string }
+  | { type: "bigquery"; project?: string; dataset?: string }
+  | { type: "snowflake"; account?: string; database?: string; schema?: string }
+  | { type: "trino"; url?: string; catalog?: string; schema?: string };
+
+export type PublishTarget = { type: "directory"; path: string } | { type: "http"; url: string; token?: string };
+
+export type AnalysisMethod = "fixed" | "sequential" | "group_sequential" | "bayesian";
+export type Correction = "none" | "bh" | "holm" | "bonferroni";
+
+export interface AnalysisDefaults {
+  alpha: number;
+  power: number;
+  srm_threshold: number;
+  method: AnalysisMethod;
+  correction: Correction;
+  cuped: boolean;
+  cuped_lookback: Duration;
+  window: Duration;
+  require_guardrails: boolean;
+}
+
+export interface Settings {
+  version: 1;
+  project: string;
+  units: string[];
+  attributes: Record<string, AttributeType>;
+  events: Record<string, Record<string, PropertyType>>;
+  warehouse: {
+    default: string;
+    connections: Record<string, WarehouseConnection>;
+    tables: { exposures: string; events: string };
+    /** Column remapping; defaults are the SPEC §1 names. */
+    columns: {
+      exposures: { unit_id: string; experiment: string; variant: string; ts: string; session_id: string; attributes: string };
+      events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };
+    };
+  };
+  runtime: { publish: PublishTarget };
+  defaults: AnalysisDefaults;
+  privacy: { hash_unit_ids: boolean };
+  origin: Origin;
+}
+
+export interface Segment {
+  key: string;
+  description?: string;
+  when: Expr;
+  whenText: string;
+  origin: Origin;
+}
+
+export interface Layer {
+  key: string;
+  description?: string;
+  origin: Origin;
+}
+
+export interface Holdout {
+  key: string;
+  traffic: number;
+  description?: string;
+  origin: Origin;
+}
+
+export type MetricKind = "conversion" | "count" | "sum" | "mean" | "min" | "max" | "count_distinct" | "ratio" | "quantile" | "retention" | "arithmetic";
+
+export interface Metric {
+  key: string;
+  description?: string;
+  owner?: string;
+  unit: string;
+  expr: Expr;
+  exprText: string;
+  /** Derived from expr by the metric checks. "retention" is a conversion filtered on days/hours_since_exposure. */
+  kind: MetricKind;
+  /** For ratio metrics: numerator and denominator aggregates. For single-aggregate metrics: numerator only. */
+  numerator?: AggregateExpr;
+  denominator?: AggregateExpr;
+  /** For quantile metrics: 0.5, 0.9, 0.95, 0.99. */
+  quantile?: number;
+  window: Duration;
+  direction: "increase" | "decrease";
+  format: "number" | "percent" | "currency" | "duration";
+  cuped: boolean;
+  guardrail?: { max_regression: number };
+  origin: Origin;
+}
+
+export type ExperimentType = "ab" | "multivariate" | "split_url" | "bandit" | "interleaving";
+export type ExperimentStatus = "draft" | "running" | "paused" | "stopped" | "archived";
+
+export interface Variant {
+  key: string;
+  weight: number;
+  description?: string;
+  config?: unknown;
+  url?: string;
+}
+
+export interface Experiment {
+  key: string;
+  name?: string;
+  owner?: string;
+  hypothesis?: string;
+  description?: string;
+  type: ExperimentType;
+  status: ExperimentStatus;
+  phase: number;
+  unit: string;
+  layer?: string;
+  traffic: number;
+  targeting?: Expr;
+  targetingText?: string;
+  exposure: "on_assignment" | "on_view";
+  schedule: { start?: string; end?: string };
+  /** In declaration order; for multivariate, the generated factorial (factor values joined by "_"). */
+  variants: Variant[];
+  control: string;
+  factors?: Record<string, string[]>;
+  bandit?: { algorithm: "thompson"; metric: string; min_share: number; epoch: number };
+  rankers?: string[];
+  interleaving_method?: "team_draft";
+  /** false opts out of holdouts. */
+  holdout: boolean;
+  metrics: { primary: string[]; secondary: string[]; guardrails: string[] };
+  analysis: { method: AnalysisMethod; alpha: number; correction: Correction; cuped: boolean; tuning_n?: number; looks?: number; spending?: "obrien_fleming" | "pocock"; prior_variance?: number };
+  power: { mde?: number; daily_units?: number; power?: number };
+  origin: Origin;
+}
+
+export type FlagType = "boolean" | "string" | "number" | "json";
+
+export interface FlagPrerequisite {
+  flag: string;
+  /** When absent, the prerequisite flag must evaluate to the value true. */
+  variant?: string;
+}
+
+export interface RolloutStep {
+  at: string;
+  /** 0..100 */
+  percent: number;
+}
+
+export type FlagRule =
+  | { kind: "serve"; name: string; when?: Expr; whenText?: string; serve: string }
+  | { kind: "rollout"; name: string; when?: Expr; whenText?: string; variant: string; steps: RolloutStep[]; holdout: boolean }
+  | { kind: "experiment"; name: string; when?: Expr; whenText?: string; experiment: string; map: Record<string, string> };
+
+export interface Flag {
+  key: string;
+  description?: string;
+  owner?: string;
+  type: FlagType;
+  /** In declaration order; boolean flags without variants get { on: true, off: false }. */
+  variants: { key: string; value: unknown }[];
+  default: string;
+  enabled: boolean;
+  prerequisites: FlagPrerequisite[];
+  /** variant → unit ids */
+  overrides: Record<string, string[]>;
+  rules: FlagRule[];
+  origin: Origin;
+}
+
+export interface Workspace {
+  /** Absolute path of the folder holding exp.yaml. */
+  root: string;
+  settings: Settings;
+  segments: Map<string, Segment>;
+  metrics: Map<string, Metric>;
+  experiments: Map<string, Experiment>;
+  flags: Map<string, Flag>;
+  layers: Map<string, Layer>;
+  holdouts: Map<string, Holdout>;
+  /** Every file read, by workspace-relative path (for caret snippets). */
+  files: Map<string, SourceFile>;
+}

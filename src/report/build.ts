@@ -1,0 +1,28 @@
+import { cumulativeLiftChart, unitsChart } from "./charts/over-time.js";
+import { forestPlot } from "./charts/forest.js";
+import { renderReportMarkdown } from "./markdown.js";
+import type { ReportInput } from "./model.js";
+
+export interface ReportFiles {
+  /** Path relative to the workspace root → file content. The markdown comes first. */
+  files: { path: string; content: string }[];
+  markdownPath: string;
+}
+
+/** Builds a report's markdown and its SVG charts as files under reports/<experiment>/. Pure: no I/O. */
+export async function buildReport(input: ReportInput, template: string): Promise<ReportFiles> {
+  const dir = `reports/${input.experiment.key}`;
+  const charts = { forest: `${input.date}-lift.svg`, cumulative: `${input.date}-cumulative.svg`, units: `${input.date}-units.svg` };
+  const primary = input.analysis.metrics.find((m) => m.tier === "primary")?.metric ?? "primary metric";
+  const markdown = renderReportMarkdown(input, template, charts);
+  const markdownPath = `${dir}/${input.date}.md`;
+  return {
+    markdownPath,
+    files: [
+      { path: markdownPath, content: markdown },
+      { path: `${dir}/${charts.forest}`, content: await forestPlot(input.analysis) },
+      { path: `${dir}/${charts.cumulative}`, content: await cumulativeLiftChart(input.daily, primary, input.analysis.alpha) },
+      { path: `${dir}/${charts.units}`, content: await unitsChart(input.daily) },
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { buildReport } from "../../src/report/build.js";
+import { fillTemplate } from "../../src/report/template.js";
+import { sampleReportInput } from "./sample.js";
+
+const template = readFileSync(new URL("../../templates/report/report.md", import.meta.url), "utf8");
+
+test("a report has the header, a table per tier, the decision, power, notes and provenance", async () => {
+  const r = await buildReport(sampleReportInput(), template);
+  const md = r.files[0]!.content;
+  assert.equal(r.markdownPath, "reports/checkout_redesign/2026-12-09.md");
+  assert.match(md, /^# One-page checkout — report of 2026-12-09$/m);
+  assert.match(md, /\| hypothesis \| The one-page checkout raises purchase conversion by at least 3%\. \|/);
+  assert.match(md, /\| control \| 20,011 \| 50\.1% \| 50\.0% \|/);
+  assert.match(md, /Sample ratio:\*\* ✅ no mismatch \(χ² = 0\.09, p = 0\.7600\)/);
+  for (const h of ["### Primary metrics", "### Secondary metrics", "### Guardrail metrics", "## Decision: 🚀 ship", "## Power", "## Guardrails"]) assert.ok(md.includes(h), h);
+  assert.match(md, /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| 0\.0080 \| ✅ win \|/);
+  assert.match(md, /\| `revenue_per_user` \| one_page \| 4\.20 \| 4\.30 \| \+2\.40% \(-2\.00% to \+6\.80%\) \| 0\.2800 \| ➖ flat \|/);
+  assert.match(md, /CUPED applied, θ = 0\.4000, variance reduced by 43\.0%/);
+  assert.match(md, /Declared MDE 3\.00%; the data so far can detect a relative effect of 2\.50%/);
+  assert.match(md, /source commit `0123456789ab`/);
+  assert.ok(!md.includes("{{"), "every template slot is filled");
+});
+
+test("verdicts follow the metric's direction and guardrail status", async () => {
+  const input = sampleReportInput();
+  const g = input.analysis.metrics[2]!;
+  g.comparisons[0] = { ...g.comparisons[0]!, significant: true, diff: 0.004 };
+  input.analysis.guardrails[0]!.passed = false;
+  const rev = input.analysis.metrics[1]!;
+  rev.comparisons[0] = { ...rev.comparisons[0]!, significant: true, diff: -0.2 };
+  const md = (await buildReport(input, template)).files[0]!.content;
+  assert.match(md, /`checkout_errors` \| one_page .* 🚨 guardrail breached \|/);
+  assert.match(md, /`revenue_per_user` \| one_page .* ❌ loss \|/);
+  assert.match(md, /🚨 `checkout_errors` for one_page: \*\*breached\*\*/);
+});
+
+test("an SRM mismatch is called out in the header", async () => {
+  const input = sampleReportInput();
+  input.analysis.srm = { chi2: 25.3, p_value: 0.0000005, ok: false };
+  const md = (await buildReport(input, template)).files[0]!.content;
+  assert.match(md, /Sample ratio:\*\* 🚨 mismatch \(χ² = 25\.30, p = <0\.0001\)/);
+});
+
+test("regenerating with the same input is byte-identical (markdown and charts)", async () => {
+  const a = await buildReport(sampleReportInput(), template);
+  const b = await buildReport(sampleReportInput(), template);
+  assert.deepEqual(a.files.map((f) => f.content), b.files.map((f) => f.content));
+});
+
+test("charts are SVG with titles, axis titles and units, and a transparent background", async () => {
+  const r = await buildReport(sampleReportInput(), template);
+  const [forest, cumulative, units] = r.files.slice(1).map((f) => f.content);
+  for (const svg of [forest!, cumulative!, units!]) {
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.doesNotMatch(svg, /<rect width="\d+" height="\d+" fill="white"/, "no opaque white background (dark theme)");
+  }
+  assert.match(forest!, /Relative lift by metric \(95% CI\)/);
+  assert.match(forest!, /relative lift \(%\)/);
+  assert.match(forest!, /purchase_conversion · one_page/);
+  assert.match(cumulative!, /Cumulative relative lift of purchase_conversion \(95% CI\)/);
+  assert.match(cumulative!, /analysis date \(UTC\)/);
+  assert.match(units!, /Units per variant over time/);
+  assert.match(units!, /units \(count\)/);
+});
+
+test("template slots: unknown slots stay visible, known ones are filled", () => {
+  assert.equal(fillTemplate("a {{x}} b {{ y }} {{nope}}", { x: "1", y: "2" }), "a 1 b 2 {{nope}}");
+});

@@ -1,0 +1,63 @@
+import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
+import type { Styler } from "../ui/theme.js";
+import type { Change, Plan, Reassignment } from "./model.js";
+import { pct } from "./reassign.js";
+import { SYMBOL, VERB, showValue } from "./render-value.js";
+
+export type DiagnosticPrinter = (d: DiagnosticJson) => string;
+
+/** The terminal view of a plan, rendered from its JSON form only (so text and JSON cannot drift). */
+export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: DiagnosticPrinter): string {
+  const out: string[] = [];
+  const base = plan.basedOnVersion === null ? "nothing is published yet" : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
+  out.push(s("strong", `exp plan: the workspace compared with ${base}`), "");
+  if (plan.drift) {
+    out.push(s("warning", `! drift: published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}).`));
+    out.push(`  ${plan.drift.reconcile}`, "");
+  }
+  if (plan.changes.length === 0) out.push("No changes. The published ruleset matches the workspace.", "");
+  for (const c of plan.changes) out.push(...renderChange(c, s), "");
+  const failed = plan.checks.filter((c) => c.status === "failed");
+  if (plan.checks.length) {
+    out.push(s("strong", "Checks:"));
+    for (const c of plan.checks) {
+      const mark = c.status === "passed" ? s("ok", "✔") : c.status === "failed" ? s("error", "✖") : s("warning", "!");
+      out.push(`  ${mark} ${c.name}${c.diagnostics.length ? s("muted", ` (${c.diagnostics.length})`) : ""}`);
+    }
+    out.push("");
+    for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d));
+  }
+  const { create, update, delete: del, replace } = plan.summary;
+  out.push(
+    s("strong", `Plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}.`) +
+      (failed.length ? s("error", ` ${failed.length} check${failed.length === 1 ? "" : "s"} failed.`) : ""),
+  );
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n")}\n`;
+}
+
+function renderChange(c: Change, s: Styler): string[] {
+  const lines = [`  ${s(c.action, `${SYMBOL[c.action]} ${c.address}`)} ${VERB[c.action]}`];
+  for (const d of c.fieldDiffs) {
+    const path = d.path || "(whole)";
+    if (c.action === "create") lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);
+    else if (c.action === "delete") lines.push(`      ${s("delete", "-")} ${path}: ${showValue(d.before)}`);
+    else if (d.before === undefined) lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);
+    else if (d.after === undefined) lines.push(`      ${s("delete", "-")} ${path}: ${showValue(d.before)}`);
+    else lines.push(`      ${s("update", "~")} ${path}: ${showValue(d.before, 40)} → ${showValue(d.after, 40)}`);
+  }
+  if (c.reassignment) lines.push(...renderReassignment(c.reassignment, s));
+  return lines;
+}
+
+export function reassignmentSentence(r: Reassignment): string {
+  if (r.switchShare === null) return "an unknown share of enrolled units would switch or leave (targeting changed)";
+  const parts = [`${pct(r.switchShare)} of enrolled units would switch variant`, `${pct(r.leaveShare ?? 0)} would leave`];
+  if (r.newShare) parts.push(`new units: ${pct(r.newShare)} of today's count`);
+  return `${parts.join(", ")}${r.exact ? "" : " (expected, not exact)"}`;
+}
+
+function renderReassignment(r: Reassignment, s: Styler): string[] {
+  const moving = r.switchShare === null || (r.switchShare ?? 0) > 0 || (r.leaveShare ?? 0) > 0;
+  const head = `      ${moving ? s("warning", "⚠ reassignment:") : s("muted", "reassignment:")} ${reassignmentSentence(r)}`;
+  return [head, ...r.causes.map((c) => s("muted", `        · ${c}`))];
+}

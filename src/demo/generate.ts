@@ -1,0 +1,151 @@
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { Settings } from "../workspace/model.js";
+import { attributeValue, baseRate, propertyValue } from "./population.js";
+import { Random } from "./random.js";
+
+/** A planted effect: units in `variant` of `experiment` do `event` at `rate`× the base rate, or with a property scaled by `factor`. */
+export interface PlantedEffect {
+  experiment: string;
+  variant: string;
+  event: string;
+  rate?: number;
+  property?: string;
+  factor?: number;
+}
+
+export interface DemoDataOptions {
+  units: number;
+  seed: number;
+  /** First day of the experiment data (UTC midnight). */
+  start: Date;
+  days: number;
+  /** Days of pre-exposure history (the CUPED look-back). */
+  historyDays: number;
+  effects: PlantedEffect[];
+  /** Logging loss in one variant: the sample-ratio mismatch the analysis must flag. */
+  srm?: { experiment: string; variant: string; dropShare: number };
+  /** Running experiments whose exposures are logged, with their variant keys. */
+  experiments: Record<string, string[]>;
+  assign(experiment: string, unit: string, attributes: Record<string, unknown>, atMs: number): string | null;
+}
+
+export interface DemoDataCounts {
+  units: number;
+  exposures: number;
+  events: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Writes exposures.csv and events.csv (SPEC §1 warehouse shape) for a synthetic shop: each unit has a
+ * latent activity level that drives both its pre-period and in-experiment behaviour (the signal CUPED
+ * uses), is exposed at its first visit to every running experiment that enrols it, and behaves
+ * according to the planted effects of the variants it sees, from its exposure on.
+ */
+export function generateDemoData(settings: Settings, dir: string, o: DemoDataOptions): DemoDataCounts {
+  mkdirSync(dir, { recursive: true });
+  const rng = new Random(o.seed);
+  const exposures = new CsvWriter(join(dir, "exposures.csv"), "unit_id,experiment,variant,ts,session_id,attributes");
+  const events = new CsvWriter(join(dir, "events.csv"), "unit_id,session_id,event,ts,value,properties,event_id");
+  const t0 = o.start.getTime();
+  const eventNames = Object.keys(settings.events);
+  const rates = eventNames.map(baseRate);
+  let eventSeq = 0;
+  let exposureRows = 0;
+
+  for (let i = 0; i < o.units; i++) {
+    const unit = `u${String(i).padStart(7, "0")}`;
+    const attributes: Record<string, unknown> = {};
+    for (const [name, type] of Object.entries(settings.attributes)) attributes[name] = attributeValue(name, type, rng, DAY, t0);
+    const activity = rng.lognormal(-0.2, 0.6);
+    const firstVisit = t0 + Math.floor(rng.next() * Math.min(o.days, 14) * DAY);
+
+    // Exposures, and the effects this unit will feel from its exposure on.
+    const multipliers = new Map<string, number>();
+    for (const [exp, variants] of Object.entries(o.experiments)) {
+      const variant = o.assign(exp, unit, attributes, firstVisit);
+      if (variant === null) continue;
+      const dropped = o.srm && o.srm.experiment === exp && o.srm.variant === variant && rng.next() < o.srm.dropShare;
+      if (!dropped) {
+        const attrs = JSON.stringify(attributes);
+        exposures.row([unit, exp, variant, iso(firstVisit), `s${i}_0`, attrs]);
+        exposureRows++;
+        if (rng.next() < 0.3) {
+          exposures.row([unit, exp, variant, iso(firstVisit + rng.int(1, 5) * DAY), `s${i}_1`, attrs]);
+          exposureRows++;
+        }
+        // A few units reach a second variant (a client bug): the analysis must exclude them.
+        if (rng.next() < 0.002 && variants.length > 1) {
+          exposures.row([unit, exp, variants.find((v) => v !== variant)!, iso(firstVisit + rng.int(1, 3) * DAY), `s${i}_2`, attrs]);
+          exposureRows++;
+        }
+      }
+      for (const e of o.effects) {
+        if (e.experiment !== exp || e.variant !== variant) continue;
+        const k = e.property ? `${e.event}.${e.property}` : e.event;
+        multipliers.set(k, (multipliers.get(k) ?? 1) * (e.property ? (e.factor ?? 1) : (e.rate ?? 1)));
+      }
+    }
+
+    for (let day = -o.historyDays; day < o.days; day++) {
+      const dayStart = t0 + day * DAY;
+      const overlaps = dayStart + DAY > firstVisit;
+      for (let k = 0; k < eventNames.length; k++) {
+        const event = eventNames[k]!;
+        // Thinning: draw at the larger of the two rates, keep each event with the rate in force at its time.
+        const m = multipliers.get(event) ?? 1;
+        const top = overlaps ? Math.max(1, m) : 1;
+        const n = rng.poisson(rates[k]! * activity * top);
+        for (let j = 0; j < n; j++) {
+          const ts = dayStart + Math.floor(rng.next() * DAY);
+          if (top !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
+          const properties: Record<string, unknown> = {};
+          for (const [p, type] of Object.entries(settings.events[event] ?? {})) {
+            let v = propertyValue(p, type, rng);
+            const f = ts >= firstVisit ? multipliers.get(`${event}.${p}`) : undefined;
+            if (f !== undefined && typeof v === "number") v = Math.round(v * f * 100) / 100;
+            properties[p] = v;
+          }
+          const value = typeof properties.revenue === "number" ? properties.revenue : "";
+          events.row([unit, `s${i}_${day}`, event, iso(ts), value, JSON.stringify(properties), `e${++eventSeq}`]);
+        }
+      }
+    }
+  }
+  exposures.close();
+  events.close();
+  return { units: o.units, exposures: exposureRows, events: eventSeq };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** Buffered CSV writing: millions of rows without building one giant string. */
+class CsvWriter {
+  private fd: number;
+  private buf: string[] = [];
+  constructor(path: string, header: string) {
+    this.fd = openSync(path, "w");
+    this.buf.push(header);
+  }
+  row(cells: (string | number)[]): void {
+    this.buf.push(cells.map(csvCell).join(","));
+    if (this.buf.length >= 20_000) this.flush();
+  }
+  private flush(): void {
+    writeSync(this.fd, `${this.buf.join("\n")}\n`);
+    this.buf = [];
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

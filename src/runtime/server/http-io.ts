@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A client error with its status; handlers throw it, the server turns it into a JSON response. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `the body is larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new HttpError(400, "the body is empty; send a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `the body is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function object(body: unknown, what = "the body"): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, `${what} must be a JSON object`);
+  return body as Record<string, unknown>;
+}
+
+export function str(o: Record<string, unknown>, key: string, required = true): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (required) throw new HttpError(400, `"${key}" is required (a string)`);
+    return undefined;
+  }
+  if (typeof v !== "string") throw new HttpError(400, `"${key}" must be a string`);
+  return v;
+}
+
+export function context(o: Record<string, unknown>): Record<string, unknown> {
+  const c = o.context ?? {};
+  if (typeof c !== "object" || c === null || Array.isArray(c)) throw new HttpError(400, `"context" must be a JSON object of unit attributes`);
+  return c as Record<string, unknown>;
+}

@@ -1,0 +1,28 @@
+/** Prometheus text exposition of a few counters and the loaded ruleset version. */
+export class ServerMetrics {
+  readonly requests = new Map<string, number>();
+  evaluations = 0;
+  exposures = 0;
+  events = 0;
+  rulesetVersion = 0;
+  reloads = 0;
+
+  count(route: string, status: number): void {
+    const k = `${route}|${status}`;
+    this.requests.set(k, (this.requests.get(k) ?? 0) + 1);
+  }
+
+  render(): string {
+    const lines = ["# HELP exp_requests_total HTTP requests by route and status.", "# TYPE exp_requests_total counter"];
+    for (const [k, n] of [...this.requests].sort()) {
+      const [route, status] = k.split("|");
+      lines.push(`exp_requests_total{route="${route}",status="${status}"} ${n}`);
+    }
+    lines.push("# TYPE exp_evaluations_total counter", `exp_evaluations_total ${this.evaluations}`);
+    lines.push("# TYPE exp_exposures_total counter", `exp_exposures_total ${this.exposures}`);
+    lines.push("# TYPE exp_events_total counter", `exp_events_total ${this.events}`);
+    lines.push("# TYPE exp_ruleset_version gauge", `exp_ruleset_version ${this.rulesetVersion}`);
+    lines.push("# TYPE exp_ruleset_reloads_total counter", `exp_ruleset_reloads_total ${this.reloads}`);
+    return `${lines.join("\n")}\n`;
+  }
+}

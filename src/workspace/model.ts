@@ -155,7 +155,8 @@ export interface Experiment {
   holdout: boolean;
   metrics: { primary: string[]; secondary: string[]; guardrails: string[] };
   analysis: { method: AnalysisMethod; alpha: number; correction: Correction; cuped: boolean; tuning_n?: number; looks?: number; spending?: "obrien_fleming" | "pocock"; prior_variance?: number };
-  power: { mde?: number; daily_units?: number; power?: number };
+  /** Design for the power check: relative mde, new eligible units per day, and the primary metric baseline (mean; stddev for non-conversions). */
+  power: { mde?: number; daily_units?: number; power?: number; baseline?: number; stddev?: number };
   origin: Origin;
 }
 

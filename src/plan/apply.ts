@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../compiler/ruleset/checksum.js";
+import type { Ruleset } from "../runtime/ruleset.js";
+import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
+import type { AuditRecord } from "./audit.js";
+import { verifyAuditChain } from "./audit-verify.js";
+import type { Plan } from "./model.js";
+import { stateCodes } from "./target/codes.js";
+import { PublishError } from "./target/errors.js";
+import type { LockOwner, PublishTarget } from "./target/target.js";
+
+export interface ApplyRequest {
+  plan: Plan;
+  /** Builds the ruleset to publish for a version number (compiled from the same workspace the plan saw). */
+  build(version: number): Ruleset;
+  actor: string;
+  now?: Date;
+  lockTimeoutMs?: number;
+}
+
+export interface ApplyOutcome {
+  fromVersion: number | null;
+  toVersion: number;
+  checksum: string;
+  record: AuditRecord;
+  brokeStaleLock?: LockOwner;
+}
+
+/**
+ * Publishes a plan under the target lock: refuses a stale plan (the target moved since it was made)
+ * and a plan whose desired ruleset no longer matches the workspace, then publishes atomically and
+ * appends the hash-chained audit record.
+ */
+export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promise<ApplyOutcome> {
+  const handle = await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs });
+  try {
+    const chain = verifyAuditChain(await target.auditText());
+    if (!chain.ok) throw new PublishError(stateCodes.auditChainBroken, `the audit log is broken, refusing to apply: ${chain.message}`, "run `exp audit verify` and restore the log from a backup");
+    await reconcileAudit(target, req.actor, req.now);
+    const current = await target.current();
+    if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
+      const now = current ? `v${current.version} is published now` : "nothing is published now";
+      const was = req.plan.basedOnVersion === null ? "nothing published" : `v${req.plan.basedOnVersion}`;
+      throw new PublishError(stateCodes.publishConflict, `the plan is stale: it was made against ${was}, but ${now}; run exp plan again`, "run `exp plan --out plan.json` and apply the new plan");
+    }
+    const versions = await target.versions();
+    const version = Math.max(0, ...versions) + 1;
+    const ruleset = req.build(version);
+    if (contentChecksum(ruleset) !== req.plan.desiredChecksum) {
+      throw new PublishError(stateCodes.publishConflict, "the workspace changed since the plan was made; run exp plan again", "run `exp plan --out plan.json` and apply the new plan");
+    }
+    const published = await target.publish(ruleset as unknown as Parameters<PublishTarget["publish"]>[0], { expectedVersion: current?.version, expectedChecksum: current?.checksum });
+    const s = req.plan.summary;
+    const record = await appendAuditEntry(target, {
+      ts: (req.now ?? new Date()).toISOString(),
+      actor: req.actor,
+      sourceCommit: ruleset.sourceCommit ?? null,
+      fromVersion: current?.version ?? null,
+      toVersion: version,
+      action: "apply",
+      summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
+    });
+    return { fromVersion: current?.version ?? null, toVersion: version, checksum: published.checksum, record, brokeStaleLock: handle.brokeStale };
+  } finally {
+    await handle.release();
+  }
+}
+
+/**
+ * The content identity of a ruleset: what evaluation sees, without version, time or commit. The plan
+ * records it, so apply can tell whether the workspace still compiles to what was reviewed.
+ */
+export function contentChecksum(r: Ruleset): string {
+  const { version: _v, createdAt: _c, sourceCommit: _s, checksum: _k, ...content } = r;
+  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+}

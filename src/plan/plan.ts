@@ -1,0 +1,103 @@
+import type { Diagnostic, DiagnosticJson } from "../diagnostics/diagnostic.js";
+import type { Ruleset } from "../runtime/ruleset.js";
+import type { Workspace } from "../workspace/model.js";
+import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
+import { contentChecksum } from "./apply.js";
+import { PLAN_CODES } from "./codes.js";
+import { diffRulesets, summarise } from "./diff.js";
+import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Drift, type Plan } from "./model.js";
+import { pct } from "./reassign.js";
+
+export interface PlanInput {
+  workspace: Workspace;
+  /** Compiled with the published ruleset as `previous`, so layer allocations are kept. */
+  desired: Ruleset;
+  published?: Ruleset;
+  checks: readonly PlanCheck[];
+  now: Date;
+  lastChanged?: Map<string, Date>;
+  drift?: Drift;
+  /** Diagnostics of checks computed outside the registry (e.g. power, which needs the stats engine). */
+  extra?: { name: string; diagnostics: Diagnostic[] }[];
+  toJson(d: Diagnostic): DiagnosticJson;
+}
+
+/**
+ * Plan = diff + checks, as data. Pure: the command gathers the inputs (workspace, compiled ruleset,
+ * published state, git history) and renders the result.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const { desired, published, workspace } = input;
+  const changes = diffRulesets(published, desired);
+
+  const ctx: CheckContext = {
+    desired: workspace,
+    published: published ? publishedView(published) : undefined,
+    allocations: allocations(desired),
+    now: input.now,
+    lastChanged: input.lastChanged,
+  };
+  const checks: CheckResult[] = [];
+  checks.push(result("reassignment", reassignmentDiagnostics(changes, workspace), input.toJson));
+  for (const c of input.checks) checks.push(result(c.name, c.run(ctx), input.toJson));
+  for (const e of input.extra ?? []) checks.push(result(e.name, e.diagnostics, input.toJson));
+  if (input.drift) checks.push(result("drift", [{ code: PLAN_CODES.drift.code, severity: "warning", message: `The published ruleset v${input.drift.version} was not produced by applying git (${input.drift.cause}); ${input.drift.reconcile}` }], input.toJson));
+
+  const reassignmentErrors = checks[0]!.diagnostics.some((d) => d.severity === "error");
+  const failed = checks.some((c) => c.status === "failed");
+  const exitCode = reassignmentErrors ? 1 : failed ? 3 : changes.length ? 2 : 0;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    basedOnVersion: published?.version ?? null,
+    basedOnChecksum: published?.checksum ?? null,
+    desiredChecksum: contentChecksum(desired),
+    sourceCommit: desired.sourceCommit,
+    changes,
+    checks,
+    ...(input.drift ? { drift: input.drift } : {}),
+    summary: summarise(changes),
+    exitCode,
+  };
+}
+
+function result(name: string, diags: Diagnostic[], toJson: (d: Diagnostic) => DiagnosticJson): CheckResult {
+  const status = diags.some((d) => d.severity === "error") ? "failed" : diags.some((d) => d.severity === "warning") ? "warned" : "passed";
+  return { name, status, diagnostics: diags.map(toJson) };
+}
+
+/** A change that moves enrolled units of a running experiment without a phase bump is an error naming the field and share. */
+function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const c of changes) {
+    const r = c.reassignment;
+    if (!r || r.phaseBumped) continue;
+    const exp = ws.experiments.get(c.key);
+    if (!exp || exp.status !== "running") continue;
+    const span = (field: string) => exp.origin.values[field] ?? exp.origin.keys[field] ?? exp.origin.values[""];
+    if (r.switchShare === null) {
+      out.push({ code: PLAN_CODES.targetingShift.code, severity: "warning", message: `Changing the targeting of running experiment "${c.key}" moves an unknown share of its units in or out; bump "phase" if you mean to re-randomise.`, span: span("targeting") });
+      continue;
+    }
+    const fields = c.fieldDiffs.map((d) => d.path.split(".")[0]!);
+    if (r.switchShare > 0) {
+      const field = fields.includes("variants") ? "variants" : fields[0] ?? "variants";
+      out.push({ code: PLAN_CODES.rerandomise.code, severity: "error", message: `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`, span: span(field), suggestion: `set phase: ${exp.phase + 1}` });
+    }
+    if ((r.leaveShare ?? 0) > 0 && r.causes.some((x) => /shrank|layer|unit/.test(x))) {
+      const field = fields.includes("unit") ? "unit" : fields.includes("layer") ? "layer" : "traffic";
+      out.push({ code: PLAN_CODES.rerandomise.code, severity: "error", message: `Changing "${field}" of running experiment "${c.key}" would remove ${pct(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`, span: span(field), suggestion: `set phase: ${exp.phase + 1}` });
+    }
+  }
+  return out;
+}
+
+function publishedView(r: Ruleset): NonNullable<CheckContext["published"]> {
+  return {
+    experiments: new Map(Object.entries(r.experiments).map(([k, e]) => [k, { status: e.status, phase: e.phase, schedule: e.schedule }])),
+    flags: new Map(Object.entries(r.flags).map(([k, f]) => [k, { enabled: f.enabled }])),
+  };
+}
+
+function allocations(r: Ruleset): Map<string, Map<string, SlotRange[]>> {
+  return new Map(Object.entries(r.layers).map(([layer, l]) => [layer, new Map(Object.entries(l.slots).map(([e, ranges]) => [e, ranges as SlotRange[]]))]));
+}

@@ -7,7 +7,7 @@ import { verifyAuditChain } from "./audit-verify.js";
 import type { Plan } from "./model.js";
 import { stateCodes } from "./target/codes.js";
 import { PublishError } from "./target/errors.js";
-import type { LockOwner, PublishTarget } from "./target/target.js";
+import type { LockHandle, LockOwner, PublishTarget } from "./target/target.js";
 
 export interface ApplyRequest {
   plan: Plan;
@@ -16,6 +16,8 @@ export interface ApplyRequest {
   actor: string;
   now?: Date;
   lockTimeoutMs?: number;
+  /** A lock the caller already holds (taken before planning, so plan and publish see one state). */
+  held?: LockHandle;
 }
 
 export interface ApplyOutcome {
@@ -32,7 +34,7 @@ export interface ApplyOutcome {
  * appends the hash-chained audit record.
  */
 export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promise<ApplyOutcome> {
-  const handle = await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs });
+  const handle = req.held ?? (await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs }));
   try {
     const chain = verifyAuditChain(await target.auditText());
     if (!chain.ok) throw new PublishError(stateCodes.auditChainBroken, `the audit log is broken, refusing to apply: ${chain.message}`, "run `exp audit verify` and restore the log from a backup");
@@ -62,7 +64,7 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
     });
     return { fromVersion: current?.version ?? null, toVersion: version, checksum: published.checksum, record, brokeStaleLock: handle.brokeStale };
   } finally {
-    await handle.release();
+    if (!req.held) await handle.release();
   }
 }
 

@@ -37,7 +37,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
     r.exact = false;
     stay = width(after_.ranges) / BP;
     fresh = width(after_.ranges) / Math.max(1, width(before_.ranges)) - stay;
-    r.causes.push(before_.seed !== after_.seed ? `layer ${a.layer ?? "(none)"} → ${b.layer ?? "(none)"}: enrollment is drawn again` : `phase ${a.phase} → ${b.phase}: enrollment is drawn again`);
+    r.causes.push(a.layer !== b.layer ? `layer ${a.layer ?? "(none)"} → ${b.layer ?? "(none)"}: enrollment is drawn again` : `phase ${a.phase} → ${b.phase}: enrollment is drawn again`);
   }
 
   // Holdouts: a grown holdout takes units out of every experiment that honours holdouts.

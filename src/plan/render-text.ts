@@ -25,7 +25,7 @@ export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: Diagnosti
       out.push(`  ${mark} ${c.name}${c.diagnostics.length ? s("muted", ` (${c.diagnostics.length})`) : ""}`);
     }
     out.push("");
-    for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d));
+    for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d).trimEnd(), "");
   }
   const { create, update, delete: del, replace } = plan.summary;
   out.push(

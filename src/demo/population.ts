@@ -7,7 +7,7 @@ import type { Random } from "./random.js";
  */
 const COUNTRIES = ["US", "CA", "GB", "DE", "FR", "MX", "BR", "JP"];
 const COUNTRY_WEIGHTS = [40, 12, 10, 9, 8, 8, 7, 6];
-const VERSIONS = ["1.9.4", "2.0.0", "2.1.3", "2.4.0", "3.0.1"];
+const VERSIONS = ["4.9.0", "5.0.1", "5.2.0", "5.3.1", "6.0.0"];
 
 export function attributeValue(name: string, type: AttributeType, rng: Random, dayMs: number, now: number): unknown {
   if (typeof type === "object") return rng.pick(type.enum, type.enum.map((_, i) => (i === 0 ? 3 : 2)));
@@ -27,7 +27,7 @@ export function attributeValue(name: string, type: AttributeType, rng: Random, d
 
 /** Expected events per active unit and day, by event name; other events get a modest default. */
 export function baseRate(event: string): number {
-  const known: Record<string, number> = { page_view: 1.2, purchase: 0.012, impression: 1.0, click: 0.12, page_load: 0.6, app_open: 0.25, search: 0.4, add_to_cart: 0.05, checkout_error: 0.004 };
+  const known: Record<string, number> = { page_view: 0.5, purchase: 0.02, impression: 0.4, click: 0.06, page_load: 0.3, app_open: 0.15, search: 0.2, add_to_cart: 0.05, checkout_error: 0.004, recommendation_click: 0.05, session_start: 0.3 };
   return known[event] ?? 0.2;
 }
 

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { isMap, isScalar, parseDocument, type Node as YamlNode } from "yaml";
+import { SourceFile } from "../../diagnostics/source.js";
+import type { Span } from "../../diagnostics/diagnostic.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type { PublishTarget as PublishTargetConfig } from "../../workspace/model.js";
+import { PublishError } from "./errors.js";
+import { stateCodes } from "./codes.js";
+
+/**
+ * Just enough of the workspace to find the publish target: the nearest exp.yaml upward and its
+ * `runtime.publish`. Stands in for the workspace loader, which will hand over Settings instead.
+ */
+export interface PublishLocation {
+  root: string;
+  config: PublishTargetConfig;
+}
+
+export const DEFAULT_PUBLISH_PATH = ".exp/published";
+export const DEFAULT_PUBLISH: PublishTargetConfig = { type: "directory", path: DEFAULT_PUBLISH_PATH };
+const TARGET_TYPES = ["directory", "http"];
+
+export function findWorkspaceRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, "exp.yaml"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new PublishError(stateCodes.noWorkspace, `no exp.yaml found in "${start}" or any folder above it`, "run the command inside a workspace, pass --dir, or create one with `exp init`");
+    dir = up;
+  }
+}
+
+export function readPublishLocation(start: string): PublishLocation {
+  const root = findWorkspaceRoot(start);
+  const text = readFileSync(join(root, "exp.yaml"), "utf8");
+  return { root, config: parsePublishConfig(text) };
+}
+
+/** Reads `runtime.publish` from exp.yaml text; a missing block means the default directory target. */
+export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTargetConfig {
+  const source = new SourceFile(file, text);
+  const doc = parseDocument(text, { version: "1.2", schema: "core" });
+  const spanOf = (node: unknown): Span | undefined => {
+    const range = (node as YamlNode | undefined)?.range;
+    return range ? source.span(range[0], range[1]) : undefined;
+  };
+  const fail = (message: string, node?: unknown, suggestion?: string) =>
+    new PublishError(stateCodes.targetConfig, message, undefined, spanOf(node), suggestion);
+  const publish = doc.getIn(["runtime", "publish"], true);
+  if (publish === undefined || publish === null) return DEFAULT_PUBLISH;
+  if (!isMap(publish)) throw fail(`"runtime.publish" in ${file} must be a mapping with a "type"`, publish);
+  const typeNode = publish.get("type", true);
+  const type = isScalar(typeNode) ? typeNode.value : undefined;
+  const str = (key: string): string | undefined => {
+    const n = publish.get(key, true);
+    if (n === undefined) return undefined;
+    if (!isScalar(n) || typeof n.value !== "string" || n.value === "") throw fail(`"runtime.publish.${key}" in ${file} must be a non-empty string`, n);
+    return n.value;
+  };
+  if (type === "directory") return { type: "directory", path: str("path") ?? DEFAULT_PUBLISH_PATH };
+  if (type === "http") {
+    const url = str("url");
+    if (!url) throw fail(`"runtime.publish" in ${file} has type "http" but no "url"`, publish);
+    try {
+      new URL(url);
+    } catch {
+      throw fail(`"runtime.publish.url" in ${file} is not a URL: "${url}"`, publish.get("url", true));
+    }
+    const token = str("token");
+    return token === undefined ? { type: "http", url } : { type: "http", url, token };
+  }
+  const shown = typeof type === "string" ? `"${type}"` : "missing";
+  throw fail(`"runtime.publish.type" in ${file} is ${shown}; use "directory" or "http"`, typeNode ?? publish, typeof type === "string" ? didYouMean(type, TARGET_TYPES) : undefined);
+}
+
+/** `env:NAME` reads the environment (so tokens stay out of git); anything else is the value itself. */
+export function resolveSecret(value: string, what: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!value.startsWith("env:")) return value;
+  const name = value.slice(4);
+  const v = env[name];
+  if (v === undefined || v === "")
+    throw new PublishError(stateCodes.tokenMissing, `${what} reads the environment variable "${name}", which is not set`, `export ${name}=<token> before running the command`);
+  return v;
+}
+
+export function displayPath(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel === "" ? "." : isAbsolute(rel) || rel.startsWith("..") ? path : rel;
+}

@@ -1,0 +1,32 @@
+import { join, resolve } from "node:path";
+import type { PublishTarget as PublishTargetConfig } from "../../workspace/model.js";
+import { DirectoryTarget } from "./directory.js";
+import { HttpTarget } from "./http.js";
+import { displayPath, resolveSecret } from "./config.js";
+import type { LockOwner, PublishTarget, RulesetVerifier } from "./target.js";
+
+export interface OpenTargetOptions {
+  verify?: RulesetVerifier;
+  onStaleLockBroken?: (owner: LockOwner) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Local state of the http target (lock and audit log), documented in src/plan/README.md. */
+export const HTTP_STATE_DIR = ".exp/http-target";
+
+/** The one place that maps `runtime.publish` to a target; a new target type is one more branch. */
+export function openPublishTarget(config: PublishTargetConfig, root: string, options: OpenTargetOptions = {}): PublishTarget {
+  if (config.type === "directory") {
+    const dir = resolve(root, config.path);
+    return new DirectoryTarget(dir, { verify: options.verify, displayPath: displayPath(root, dir), onStaleLockBroken: options.onStaleLockBroken });
+  }
+  const secret = config.token;
+  const token = secret === undefined ? undefined : () => resolveSecret(secret, "runtime.publish.token", options.env);
+  return new HttpTarget({
+    url: config.url,
+    token,
+    stateDir: join(root, HTTP_STATE_DIR),
+    verify: options.verify,
+    onStaleLockBroken: options.onStaleLockBroken,
+  });
+}

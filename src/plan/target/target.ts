@@ -1,0 +1,70 @@
+import type { AuditRecord } from "../audit.js";
+
+/**
+ * A ruleset as the state layer sees it: opaque JSON with at least these fields. The compiler owns
+ * the rest of the shape and how `checksum` is computed.
+ */
+export interface RulesetDocument {
+  schemaVersion: number | string;
+  version: number;
+  createdAt: string;
+  sourceCommit: string | null;
+  checksum: string;
+  [field: string]: unknown;
+}
+
+export interface PublishedRuleset {
+  version: number;
+  checksum: string;
+  ruleset: RulesetDocument;
+}
+
+/** Schema and checksum check of a ruleset; supplied by the compiler (verifyRuleset). */
+export type RulesetVerifier = (ruleset: unknown) => { ok: true } | { ok: false; message: string };
+
+/** What a publish expects to replace: `expectedVersion` undefined means "nothing published yet". */
+export interface PublishExpectation {
+  expectedVersion: number | undefined;
+  expectedChecksum: string | undefined;
+}
+
+export interface LockHandle {
+  /** Set when taking the lock removed a stale lock left by a dead process. */
+  readonly brokeStale?: LockOwner;
+  release(): Promise<void>;
+}
+
+export interface LockOwner {
+  holder: string;
+  pid: number;
+  host: string;
+  /** ISO-8601 time the lock was taken. */
+  since: string;
+}
+
+/**
+ * Where rulesets are published. Plan and apply talk only to this interface, so a new store (an
+ * object store, a database) is one new file in this folder.
+ *
+ * Versions are positive integers that never repeat; `current` may point at any stored version
+ * (a rollback re-points it to an older one). Every write is compare-and-swap against the current
+ * pointer, and callers hold `lock()` around read-modify-write sequences (publish + audit append).
+ */
+export interface PublishTarget {
+  /** Human name for messages, e.g. "directory .exp/published". */
+  readonly description: string;
+  current(): Promise<PublishedRuleset | undefined>;
+  get(version: number): Promise<PublishedRuleset | undefined>;
+  /** Every stored version, ascending. */
+  versions(): Promise<number[]>;
+  /** Stores `ruleset` as version `ruleset.version` and makes it current; refuses when current moved. */
+  publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset>;
+  /** Re-points current to an already stored version (rollback); refuses when current moved. */
+  activate(version: number, expect: PublishExpectation): Promise<PublishedRuleset>;
+  lock(holder: string, options?: { timeoutMs?: number }): Promise<LockHandle>;
+  /** Appends a complete, already chained record; refuses when its seq does not follow the last one. */
+  appendAudit(record: AuditRecord): Promise<void>;
+  /** The raw audit log text (JSON lines), "" when empty; parse and verify it with audit-verify.ts. */
+  auditText(): Promise<string>;
+  audit(): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,146 @@
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Expr } from "./ast.js";
+import { AstBuilder } from "./build-ast.js";
+import { DSL_CODES } from "./codes.js";
+import { exprGrammar } from "./grammar.js";
+import { SpanMapper, type ExprOrigin } from "./origin.js";
+import { exprLexer, SingleQuotedString, StringTok, UnterminatedString } from "./tokens.js";
+
+export interface ParseResult {
+  expr?: Expr;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a condition (targeting, segment `when`, event filter). */
+export function parseCondition(text: string, origin: ExprOrigin): ParseResult {
+  return parse(text, origin, "condition");
+}
+
+/** Parses a metric expression: arithmetic over aggregates. */
+export function parseMetricExpr(text: string, origin: ExprOrigin): ParseResult {
+  return parse(text, origin, "metric");
+}
+
+/** An origin for an expression that is the whole of its file (tests, command-line arguments). */
+export function wholeFileOrigin(file: ExprOrigin["file"]): ExprOrigin {
+  return { file, toFileOffset: (i) => i };
+}
+
+function parse(text: string, origin: ExprOrigin, entry: "condition" | "metric"): ParseResult {
+  const spans = new SpanMapper(origin, text.length);
+  const lexed = lex(text, spans);
+  const diagnostics = lexed.diagnostics;
+  if (lexed.tokens.length === 0 && diagnostics.length === 0) {
+    diagnostics.push({ code: DSL_CODES.emptyExpression.code, severity: "error", message: "Expected an expression but found end of input", span: spans.end() });
+    return { diagnostics };
+  }
+
+  exprGrammar.input = lexed.tokens;
+  const cst = entry === "condition" ? exprGrammar.condition() : exprGrammar.metric();
+  if (exprGrammar.errors.length > 0) diagnostics.push(...syntaxDiagnostics(exprGrammar.errors, lexed.tokens, lexed.noiseFrom, text, spans));
+  if (diagnostics.length > 0) return { diagnostics: inSourceOrder(diagnostics) };
+
+  const builder = new AstBuilder(spans);
+  const expr = builder.build(cst);
+  return builder.diagnostics.length > 0 ? { diagnostics: builder.diagnostics } : { expr, diagnostics: [] };
+}
+
+interface Lexed {
+  tokens: IToken[];
+  diagnostics: Diagnostic[];
+  /** Text offset from which parser errors are echoes of a lexical problem. */
+  noiseFrom: number;
+}
+
+function lex(text: string, spans: SpanMapper): Lexed {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = exprLexer.tokenize(text);
+  let noiseFrom = Infinity;
+  for (const e of lexed.errors) {
+    // Past a bad character the token stream has a hole.
+    noiseFrom = Math.min(noiseFrom, e.offset);
+    const chars = text.slice(e.offset, e.offset + e.length);
+    diagnostics.push({
+      code: DSL_CODES.unexpectedCharacter.code,
+      severity: "error",
+      message: `Unexpected character ${JSON.stringify(chars.charAt(0))}`,
+      span: spans.span(e.offset, e.offset + e.length),
+      ...suggestFor(chars),
+    });
+  }
+  // Unterminated and single-quoted strings are reported once and then parsed as strings, so they cause no second error.
+  const tokens = lexed.tokens.map((t) => {
+    if (t.tokenType === UnterminatedString) {
+      // The string swallowed the rest of its line, so what the parser says past it is noise.
+      noiseFrom = Math.min(noiseFrom, t.startOffset + 1);
+      diagnostics.push({
+        code: DSL_CODES.unterminatedString.code,
+        severity: "error",
+        message: "Unterminated string; add the closing double quote",
+        span: spans.span(t.startOffset, t.endOffset! + 1),
+      });
+    } else if (t.tokenType === SingleQuotedString) {
+      const closed = t.image.length >= 2 && t.image.endsWith("'");
+      if (!closed) noiseFrom = Math.min(noiseFrom, t.startOffset + 1);
+      diagnostics.push({
+        code: DSL_CODES.singleQuotedString.code,
+        severity: "error",
+        message: closed ? `Strings use double quotes: write ${JSON.stringify(t.image.slice(1, -1))}` : `Unexpected character "'"; strings use double quotes`,
+        span: closed ? spans.span(t.startOffset, t.endOffset! + 1) : spans.span(t.startOffset, t.startOffset + 1),
+      });
+    } else return t;
+    return { ...t, image: JSON.stringify(t.image.slice(1).replace(/['"]$/, "")), tokenType: StringTok, tokenTypeIdx: StringTok.tokenTypeIdx! };
+  });
+  return { tokens, diagnostics, noiseFrom };
+}
+
+/**
+ * Parser errors as diagnostics, without the echoes that error recovery produces: the same spot reported twice,
+ * a failure on the token right after the previous one, anything after an end-of-input error, and anything past
+ * a lexical problem.
+ */
+function syntaxDiagnostics(errors: IRecognitionException[], tokens: IToken[], noiseFrom: number, text: string, spans: SpanMapper): Diagnostic[] {
+  const tokenIndex = new Map(tokens.map((t, i) => [t.startOffset, i]));
+  const indexOf = (e: IRecognitionException): number => (isEnd(e.token) ? tokens.length : tokenIndex.get(e.token.startOffset) ?? tokens.length);
+  const out: Diagnostic[] = [];
+  let lastIndex = -1;
+  for (const e of [...errors].sort((a, b) => indexOf(a) - indexOf(b))) {
+    const at = indexOf(e);
+    const atEnd = isEnd(e.token);
+    if ((atEnd ? text.length : e.token.startOffset) >= noiseFrom) continue;
+    if (lastIndex >= 0 && (at <= lastIndex + 1 || lastIndex === tokens.length)) continue;
+    lastIndex = at;
+    out.push({
+      code: DSL_CODES.syntax.code,
+      severity: "error",
+      message: e.message,
+      span: atEnd ? spans.end() : spans.span(e.token.startOffset, e.token.endOffset! + 1),
+    });
+  }
+  return out;
+}
+
+function inSourceOrder(diags: Diagnostic[]): Diagnostic[] {
+  return diags
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+}
+
+function isEnd(t: IToken): boolean {
+  return t.tokenType === EOF || !Number.isFinite(t.startOffset);
+}
+
+/** Operators from other languages, and what this one spells them as. */
+const SPELLINGS: [RegExp, string][] = [
+  [/^&&?/, 'use "and"'],
+  [/^\|\|?/, 'use "or"'],
+  [/^!/, 'use "not", or "!=" to compare'],
+  [/^=/, 'use "==" to compare'],
+];
+
+function suggestFor(chars: string): { suggestion?: string } {
+  for (const [re, hint] of SPELLINGS) if (re.test(chars)) return { suggestion: hint };
+  return {};
+}

@@ -1,0 +1,132 @@
+import type { NormalPrior } from "./bayesian.js";
+import type { Spending } from "./group-sequential.js";
+import type { Correction, Direction, Method, MetricKind, StatsCode, SufficientStats, Tier } from "./types.js";
+
+/** The design and the per-variant sufficient statistics that analyzeStats consumes. */
+export interface VariantDesign {
+  readonly key: string;
+  readonly weight: number;
+}
+
+export interface MetricDesign {
+  readonly metric: string;
+  readonly tier: Tier;
+  readonly kind: MetricKind;
+  /** Default "increase". */
+  readonly direction?: Direction;
+  /** Relative non-inferiority margin for guardrails, e.g. 0.01 for 1%. */
+  readonly maxRegression?: number;
+  /** Use the pre-period covariate when the statistics carry one (CupedStats). Default true. */
+  readonly cuped?: boolean;
+  /**
+   * Conversions only: "z" replaces Welch's t by the pooled two-proportion z-test (p-value) with a
+   * Wald interval. Default "welch" (SPEC §7 item 5). Ignored when CUPED applies.
+   */
+  readonly test?: "welch" | "z";
+}
+
+export interface AnalysisInput {
+  readonly experiment: string;
+  readonly phase: number;
+  readonly method: Method;
+  readonly alpha: number;
+  readonly correction: Correction;
+  readonly srmThreshold: number;
+  readonly control: string;
+  /** In declaration order; the order of comparisons follows it. */
+  readonly variants: readonly VariantDesign[];
+  /** In declaration order within each tier. */
+  readonly metrics: readonly MetricDesign[];
+  /** Units per variant after exclusions. */
+  readonly units: Readonly<Record<string, number>>;
+  readonly multipleExposures: number;
+  /** stats[metric][variant]. */
+  readonly stats: Readonly<Record<string, Readonly<Record<string, SufficientStats>>>>;
+  /** Sequential tuning sample size (default 5000). */
+  readonly tuningN?: number;
+  /** Optional prior on the relative lift for the Bayesian normal model. */
+  readonly prior?: NormalPrior;
+  /** For method group_sequential: this is look `look` (1-based) of `looks` equally spaced ones. */
+  readonly groupSequential?: { readonly looks: number; readonly look: number; readonly spending?: Spending };
+}
+
+/** The SPEC §7 `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
+export type Num = number | null;
+export type Pair = [Num, Num];
+
+export interface CupedJson {
+  applied: boolean;
+  theta?: Num;
+  variance_reduction?: Num;
+  unadjusted?: { diff: Num; diff_ci: Pair; p_value: Num };
+}
+
+export interface ComparisonJson {
+  variant: string;
+  code: StatsCode;
+  diff: Num;
+  diff_ci: Pair;
+  rel_lift: Num;
+  rel_ci: Pair;
+  p_value: Num;
+  p_value_adjusted: Num;
+  significant: boolean;
+  cuped?: CupedJson;
+  /** Bayesian method only. */
+  chance_to_win?: Num;
+  expected_loss?: Num;
+}
+
+export interface MetricJson {
+  metric: string;
+  tier: Tier;
+  kind: MetricKind;
+  direction: Direction;
+  variants: Record<string, { n: number; mean: Num; variance: Num }>;
+  comparisons: ComparisonJson[];
+}
+
+export interface GuardrailVariantJson {
+  variant: string;
+  status: "passed" | "inconclusive" | "breached" | "failed";
+  rel_lift: Num;
+  bound: Num;
+  p_value: Num;
+}
+
+export interface GuardrailJson {
+  metric: string;
+  passed: boolean;
+  breached: boolean;
+  direction: Direction;
+  max_regression: Num;
+  variants: GuardrailVariantJson[];
+}
+
+export type Recommendation = "ship" | "keep_running" | "stop" | "rollback" | "investigate";
+
+export interface AnalysisResult {
+  experiment: string;
+  phase: number;
+  method: Method;
+  alpha: number;
+  correction: Correction;
+  units: Record<string, number>;
+  multiple_exposures: number;
+  srm: { chi2: Num; p_value: Num; ok: boolean };
+  metrics: MetricJson[];
+  guardrails: GuardrailJson[];
+  decision: { recommendation: Recommendation; reasons: string[] };
+  /** Method group_sequential: the boundary on |z| at this look and its nominal two-sided level. */
+  group_sequential?: { look: number; looks: number; spending: Spending; boundary: number; nominal_alpha: number };
+  /** Present when part of the request could not be honoured as asked. */
+  notes?: string[];
+}
+
+export function num(x: number): Num {
+  return Number.isFinite(x) ? x : null;
+}
+
+export function pair(x: readonly [number, number]): Pair {
+  return [num(x[0]), num(x[1])];
+}

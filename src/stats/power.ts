@@ -1,0 +1,155 @@
+import { chiSquareCdf, chiSquareQuantile, normalCdf, normalPdf, normalQuantile, noncentralTCdf, studentQuantile } from "./distributions.js";
+import { logGamma } from "./incomplete-beta.js";
+
+/**
+ * Power, minimum detectable effect and sample size for fixed-horizon tests.
+ *
+ * Multiple arms: each treatment is compared with control (or every pair, `all_vs_all`), and every
+ * comparison must reach the power on its own. With correction "bonferroni" the α of each
+ * comparison is α / (number of comparisons); with "none" it is α, which is the convention of
+ * Spotify Confidence's sample-size calculator (and of its G*Power references).
+ */
+
+export type Alternative = "two-sided" | "larger" | "smaller";
+
+function zPower(shift: number, alpha: number, alternative: Alternative): number {
+  if (alternative === "two-sided") {
+    const crit = normalQuantile(1 - alpha / 2);
+    return normalCdf(shift - crit) + normalCdf(-shift - crit);
+  }
+  const crit = normalQuantile(1 - alpha);
+  return alternative === "larger" ? normalCdf(shift - crit) : normalCdf(-shift - crit);
+}
+
+/**
+ * Power of a z-test with standardized effect d (Cohen's d, or Cohen's h for proportions).
+ * ratio = n2/n1; ratio 0 means a one-sample test.
+ */
+export function normalPower(d: number, n1: number, ratio: number, alpha: number, alternative: Alternative = "two-sided"): number {
+  const nEff = ratio === 0 ? n1 : (n1 * n1 * ratio) / (n1 + n1 * ratio);
+  return zPower(d * Math.sqrt(nEff), alpha, alternative);
+}
+
+/** Power of a t-test: one-sample (ratio 0) or pooled two-sample, via the noncentral t. */
+export function tTestPower(d: number, n1: number, ratio: number, alpha: number, alternative: Alternative = "two-sided"): number {
+  const oneSample = ratio === 0;
+  const n2 = n1 * ratio;
+  const df = oneSample ? n1 - 1 : n1 + n2 - 2;
+  const nc = oneSample ? d * Math.sqrt(n1) : d * Math.sqrt((n1 * n2) / (n1 + n2));
+  if (alternative === "two-sided") {
+    const crit = studentQuantile(1 - alpha / 2, df);
+    return 1 - noncentralTCdf(crit, df, nc) + noncentralTCdf(-crit, df, nc);
+  }
+  const crit = studentQuantile(1 - alpha, df);
+  return alternative === "larger" ? 1 - noncentralTCdf(crit, df, nc) : noncentralTCdf(-crit, df, nc);
+}
+
+/** CDF of the noncentral χ² as a Poisson mixture of central χ² CDFs. */
+function noncentralChiSquareCdf(x: number, df: number, nc: number): number {
+  const lambda = nc / 2;
+  let total = 0;
+  for (let j = 0; j < 2000; j++) {
+    const weight = Math.exp(-lambda + j * Math.log(lambda || 1) - logGamma(j + 1));
+    const term = (lambda === 0 ? (j === 0 ? 1 : 0) : weight) * chiSquareCdf(x, df + 2 * j);
+    total += term;
+    if (j > lambda && term < 1e-17) break;
+  }
+  return total;
+}
+
+/** Power of Pearson's χ² goodness-of-fit test with effect size w over N observations and k bins. */
+export function chiSquarePower(w: number, nobs: number, bins: number, alpha: number): number {
+  const df = bins - 1;
+  const crit = chiSquareQuantile(1 - alpha, df);
+  return 1 - noncentralChiSquareCdf(crit, df, nobs * w * w);
+}
+
+/** Cohen's h for two proportions. */
+export function cohensH(p1: number, p2: number): number {
+  return 2 * Math.asin(Math.sqrt(p1)) - 2 * Math.asin(Math.sqrt(p2));
+}
+
+export type ComparisonScheme = "control_vs_all" | "all_vs_all";
+
+export interface SampleSizeInput {
+  /** Absolute effect to detect, in the metric's units (proportion points for conversions). */
+  readonly mde: number;
+  /** Per-unit variance of the metric; p(1 − p) for a conversion with baseline p. */
+  readonly variance: number;
+  readonly alpha: number;
+  readonly power: number;
+  /** Traffic shares per arm, control first; they are normalised. */
+  readonly shares: readonly number[];
+  readonly comparisons?: ComparisonScheme;
+  readonly correction?: "none" | "bonferroni";
+}
+
+export interface SampleSize {
+  /** Units over all arms. */
+  readonly total: number;
+  readonly perArm: readonly number[];
+  /** α used for each comparison. */
+  readonly alphaPerComparison: number;
+}
+
+function pairs(k: number, scheme: ComparisonScheme): [number, number][] {
+  const out: [number, number][] = [];
+  if (scheme === "control_vs_all") for (let j = 1; j < k; j++) out.push([0, j]);
+  else for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) out.push([i, j]);
+  return out;
+}
+
+/**
+ * Total sample size so that every comparison reaches `power` for a two-sided z-test at the
+ * per-comparison α: N = (z_{1−α/2} + z_{power})² · var · (1/p_i + 1/p_j) / mde², maximised over pairs.
+ */
+export function sampleSize(input: SampleSizeInput): SampleSize {
+  const scheme = input.comparisons ?? "control_vs_all";
+  const totalShare = input.shares.reduce((a, b) => a + b, 0);
+  const shares = input.shares.map((s) => s / totalShare);
+  const comparisons = pairs(shares.length, scheme);
+  const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
+  const z = normalQuantile(1 - alphaPer / 2) + normalQuantile(input.power);
+  let worst = 0;
+  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / shares[i] + 1 / shares[j]);
+  const total = Math.ceil((z * z * input.variance * worst) / (input.mde * input.mde));
+  return { total, perArm: shares.map((s) => Math.ceil(total * s)), alphaPerComparison: alphaPer };
+}
+
+export interface MdeInput {
+  readonly variance: number;
+  readonly alpha: number;
+  readonly power: number;
+  /** Units per arm, control first. */
+  readonly units: readonly number[];
+  readonly comparisons?: ComparisonScheme;
+  readonly correction?: "none" | "bonferroni";
+}
+
+/**
+ * Smallest absolute effect every comparison detects with the given power (two-sided z). Solved
+ * exactly, counting the far tail of the two-sided test as statsmodels does, by Newton steps from
+ * the usual (z_{1−α/2} + z_power) approximation.
+ */
+export function minimumDetectableEffect(input: MdeInput): number {
+  const scheme = input.comparisons ?? "control_vs_all";
+  const comparisons = pairs(input.units.length, scheme);
+  const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
+  const crit = normalQuantile(1 - alphaPer / 2);
+  let worst = 0;
+  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / input.units[i] + 1 / input.units[j]);
+  let shift = crit + normalQuantile(input.power);
+  for (let k = 0; k < 20; k++) {
+    const f = zPower(shift, alphaPer, "two-sided") - input.power;
+    const d = normalPdf(shift - crit) - normalPdf(-shift - crit);
+    const step = f / d;
+    shift -= step;
+    if (Math.abs(step) < 1e-15 * shift) break;
+  }
+  return shift * Math.sqrt(input.variance * worst);
+}
+
+/** Power of a two-sided z-test for an absolute effect with per-unit variance and arm sizes. */
+export function powerForEffect(effect: number, variance: number, nT: number, nC: number, alpha: number): number {
+  return zPower(effect / Math.sqrt(variance * (1 / nT + 1 / nC)), alpha, "two-sided");
+}

@@ -1,0 +1,91 @@
+/**
+ * Sufficient statistics per variant (what the SQL layer produces) and the result
+ * shapes of the stats engine. All plain readonly data.
+ */
+
+/** Conversion, count, sum and mean metrics: per-unit values (zero-filled where SPEC §7 says so). */
+export interface MeanStats {
+  readonly kind: "mean";
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSq: number;
+}
+
+/** Ratio metrics: per-unit numerator and denominator. */
+export interface RatioStats {
+  readonly kind: "ratio";
+  readonly n: number;
+  readonly sumNum: number;
+  readonly sumDen: number;
+  readonly sumNum2: number;
+  readonly sumDen2: number;
+  readonly sumNumDen: number;
+}
+
+/** A metric Y with its pre-period covariate X (the same metric over the CUPED lookback). */
+export interface CupedStats {
+  readonly kind: "cuped";
+  readonly n: number;
+  readonly sumY: number;
+  readonly sumY2: number;
+  readonly sumX: number;
+  readonly sumX2: number;
+  readonly sumXY: number;
+}
+
+/**
+ * Quantile metrics over events: `value` is the sample quantile, `lower`/`upper` the order
+ * statistics at ranks n·q ∓ 1.959964·sqrt(n·q·(1−q)).
+ */
+export interface QuantileStats {
+  readonly kind: "quantile";
+  readonly n: number;
+  readonly quantile: number;
+  readonly value: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export type SufficientStats = MeanStats | RatioStats | CupedStats | QuantileStats;
+
+/** Why a number could not be computed; data problems never throw. */
+export type StatsCode =
+  | "OK"
+  | "EMPTY_ARM"
+  | "TOO_FEW_UNITS"
+  | "ZERO_VARIANCE"
+  | "NEGATIVE_VARIANCE"
+  | "ZERO_CONTROL_MEAN"
+  | "ZERO_DENOMINATOR"
+  | "INVALID_INPUT";
+
+/** Mean and variance of one arm's estimate; `variance` is per unit, so variance / n is the squared SE. */
+export interface ArmSummary {
+  readonly n: number;
+  readonly mean: number;
+  readonly variance: number;
+}
+
+export type Interval = readonly [number, number];
+
+/** A two-arm comparison (treatment vs control). Numbers are NaN when `code` is not "OK". */
+export interface Comparison {
+  readonly code: StatsCode;
+  readonly diff: number;
+  readonly diffCi: Interval;
+  readonly relLift: number;
+  readonly relCi: Interval;
+  readonly pValue: number;
+  /** Standard error of the absolute difference. */
+  readonly se: number;
+  /** Delta-method standard error of the relative lift. */
+  readonly relSe: number;
+  /** Degrees of freedom used (Infinity for normal inference). */
+  readonly df: number;
+}
+
+export type Direction = "increase" | "decrease";
+export type Correction = "none" | "bh" | "holm" | "bonferroni";
+export type Method = "fixed" | "sequential" | "group_sequential" | "bayesian";
+export type Tier = "primary" | "secondary" | "guardrail";
+export type MetricKind = "conversion" | "count" | "sum" | "mean" | "min" | "max" | "count_distinct" | "ratio" | "quantile";

@@ -1,0 +1,156 @@
+/**
+ * A plain TypeScript reading of SPEC §7 semantics over the reference CSVs, producing the
+ * per-variant sufficient statistics the SQL layer would produce. Deliberately simple loops.
+ */
+import type { CupedStats, MeanStats, QuantileStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
+
+const DAY = 86400;
+const QZ = 1.959964;
+
+export interface SimpleMetric {
+  kind: "conversion" | "count" | "sum" | "mean";
+  event: string;
+  field?: string;
+}
+
+export interface ReferenceMetric {
+  event?: string;
+  field?: string;
+  metric: string;
+  tier: "primary" | "secondary" | "guardrail";
+  kind: "conversion" | "count" | "sum" | "mean" | "ratio" | "quantile";
+  direction?: "increase" | "decrease";
+  cuped?: boolean;
+  max_regression?: number;
+  quantile?: number;
+  numerator?: SimpleMetric;
+  denominator?: SimpleMetric;
+}
+
+interface Unit {
+  variant: string;
+  first: number;
+}
+
+function seconds(ts: string): number {
+  return Date.parse(ts.replace(" ", "T") + "Z") / 1000;
+}
+
+export function exposedUnits(exposures: Record<string, string>[], experiment: string) {
+  const firsts = new Map<string, number>();
+  const variants = new Map<string, Set<string>>();
+  for (const r of exposures) {
+    if (r.experiment !== experiment) continue;
+    const t = seconds(r.ts);
+    firsts.set(r.unit_id, Math.min(firsts.get(r.unit_id) ?? Infinity, t));
+    const set = variants.get(r.unit_id) ?? new Set<string>();
+    set.add(r.variant);
+    variants.set(r.unit_id, set);
+  }
+  const units = new Map<string, Unit>();
+  let multiple = 0;
+  for (const [id, set] of variants) {
+    if (set.size > 1) multiple++;
+    else units.set(id, { variant: [...set][0], first: firsts.get(id)! });
+  }
+  return { units, multiple };
+}
+
+function fieldValue(r: Record<string, string>, field: string | undefined): number {
+  if (field === "value") return r.value === "" ? NaN : Number(r.value);
+  const key = (field ?? "").split(".")[1];
+  const v = (JSON.parse(r.properties || "{}") as Record<string, unknown>)[key];
+  return v === undefined || v === null ? NaN : Number(v);
+}
+
+/** Per-unit values over [first + lo, first + hi) days; undefined for a mean metric without events. */
+function unitValues(events: Record<string, string>[], units: Map<string, Unit>, m: SimpleMetric, lo: number, hi: number) {
+  const acc = new Map<string, { count: number; sum: number }>();
+  for (const r of events) {
+    if (r.event !== m.event) continue;
+    const u = units.get(r.unit_id);
+    if (!u) continue;
+    const t = seconds(r.ts);
+    if (t < u.first + lo * DAY || t >= u.first + hi * DAY) continue;
+    const a = acc.get(r.unit_id) ?? { count: 0, sum: 0 };
+    a.count++;
+    if (m.kind === "sum" || m.kind === "mean") a.sum += fieldValue(r, m.field);
+    acc.set(r.unit_id, a);
+  }
+  const out = new Map<string, number>();
+  for (const id of units.keys()) {
+    const a = acc.get(id);
+    if (m.kind === "mean") {
+      if (a) out.set(id, a.sum / a.count);
+    } else if (m.kind === "conversion") out.set(id, a ? 1 : 0);
+    else if (m.kind === "count") out.set(id, a ? a.count : 0);
+    else out.set(id, a ? a.sum : 0);
+  }
+  return out;
+}
+
+function quantileStats(values: number[], q: number): QuantileStats {
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const value = lo + 1 < n ? x[lo] + (pos - lo) * (x[lo + 1] - x[lo]) : x[lo];
+  const h = QZ * Math.sqrt(n * q * (1 - q));
+  const rank = (r: number) => Math.min(Math.max(Math.ceil(r), 1), n);
+  return { kind: "quantile", n, quantile: q, value, lower: x[rank(n * q - h) - 1], upper: x[rank(n * q + h) - 1] };
+}
+
+export function sufficientStats(
+  events: Record<string, string>[],
+  units: Map<string, Unit>,
+  variants: string[],
+  m: ReferenceMetric,
+  windowDays: number,
+  lookbackDays: number,
+): Record<string, SufficientStats> {
+  const out: Record<string, SufficientStats> = {};
+  if (m.kind === "quantile") {
+    const byVariant = new Map<string, number[]>(variants.map((v) => [v, []]));
+    for (const r of events) {
+      if (r.event !== m.event) continue;
+      const u = units.get(r.unit_id);
+      if (!u) continue;
+      const t = seconds(r.ts);
+      if (t < u.first || t >= u.first + windowDays * DAY) continue;
+      byVariant.get(u.variant)!.push(fieldValue(r, m.field));
+    }
+    for (const v of variants) out[v] = quantileStats(byVariant.get(v)!, m.quantile!);
+    return out;
+  }
+  if (m.kind === "ratio") {
+    const num = unitValues(events, units, m.numerator!, 0, windowDays);
+    const den = unitValues(events, units, m.denominator!, 0, windowDays);
+    for (const v of variants) {
+      let n = 0, sumNum = 0, sumDen = 0, sumNum2 = 0, sumDen2 = 0, sumNumDen = 0;
+      for (const [id, u] of units) {
+        if (u.variant !== v) continue;
+        const a = num.get(id)!, b = den.get(id)!;
+        n++; sumNum += a; sumDen += b; sumNum2 += a * a; sumDen2 += b * b; sumNumDen += a * b;
+      }
+      out[v] = { kind: "ratio", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen } satisfies RatioStats;
+    }
+    return out;
+  }
+  const simple = m as SimpleMetric;
+  const y = unitValues(events, units, simple, 0, windowDays);
+  const withCovariate = m.cuped !== false && m.kind !== "mean";
+  const x = withCovariate ? unitValues(events, units, simple, -lookbackDays, 0) : undefined;
+  for (const v of variants) {
+    let n = 0, sumY = 0, sumY2 = 0, sumX = 0, sumX2 = 0, sumXY = 0;
+    for (const [id, u] of units) {
+      if (u.variant !== v || !y.has(id)) continue;
+      const a = y.get(id)!;
+      const b = x ? x.get(id)! : 0;
+      n++; sumY += a; sumY2 += a * a; sumX += b; sumX2 += b * b; sumXY += a * b;
+    }
+    out[v] = x
+      ? ({ kind: "cuped", n, sumY, sumY2, sumX, sumX2, sumXY } satisfies CupedStats)
+      : ({ kind: "mean", n, sum: sumY, sumSq: sumY2 } satisfies MeanStats);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
+import type { PlanForGitHub } from "./plan-input.js";
+import { conclusionOf } from "./plan-input.js";
+
+const icon: Record<DiagnosticJson["severity"], string> = { error: "❌", warning: "⚠️", info: "ℹ️" };
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function where(d: DiagnosticJson): string {
+  if (!d.file) return "";
+  return d.line ? `\`${d.file}:${d.line}:${d.column ?? 1}\`` : `\`${d.file}\``;
+}
+
+/** The markdown posted when the plan brings none of its own: a verdict and a table of diagnostics. */
+export function renderPlanMarkdown(plan: PlanForGitHub, title = "exp plan"): string {
+  const lines = [`### ${title}`, ""];
+  const failed = conclusionOf(plan) === "failure";
+  const counts = (["error", "warning", "info"] as const).map((s) => [s, plan.diagnostics.filter((d) => d.severity === s).length] as const);
+  lines.push(
+    failed ? "**Result: failed.**" : "**Result: passed.**",
+    "",
+    counts.map(([s, n]) => `${n} ${s}${n === 1 ? "" : s === "info" ? "" : "s"}`).join(", "),
+    "",
+  );
+  if (plan.diagnostics.length > 0) {
+    lines.push("| | code | where | message |", "|---|---|---|---|");
+    for (const d of plan.diagnostics) {
+      const msg = d.suggestion ? `${d.message} (${d.suggestion})` : d.message;
+      lines.push(`| ${icon[d.severity]} | ${d.code} | ${cell(where(d))} | ${cell(msg)} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The markdown to post: the plan's own markdown when given, else a saved plan rendered by the
+ * planner's renderer (resolved at run time, so this folder does not depend on the planner), else
+ * the fallback table.
+ */
+export async function planMarkdown(plan: PlanForGitHub): Promise<string> {
+  if (plan.markdown !== undefined && plan.markdown.trim() !== "") return plan.markdown;
+  if (plan.savedPlan) {
+    try {
+      const mod = (await import(rendererModule)) as { renderPlanMarkdown?: (p: unknown) => string };
+      if (typeof mod.renderPlanMarkdown === "function") return mod.renderPlanMarkdown(plan.savedPlan);
+    } catch {
+      // the planner's renderer is unavailable or rejected the file: use the table below
+    }
+  }
+  return renderPlanMarkdown(plan);
+}
+
+const rendererModule = "../plan/render-markdown.js";

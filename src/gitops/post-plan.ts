@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { toAnnotations } from "./annotations.js";
+import { publishCheckRun } from "./check-run.js";
+import { computePlanForGitHub } from "./compute-plan.js";
+import { createGitHubClient } from "./github-client.js";
+import type { Env } from "./github-context.js";
+import { readGitHubContext, requireHeadSha, requirePullNumber } from "./github-context.js";
+import type { PlanForGitHub } from "./plan-input.js";
+import { conclusionOf, exitCodeOf, readBodyFile, readPlanFile } from "./plan-input.js";
+import { planMarkdown } from "./plan-markdown.js";
+import { nearestWorkspaceDir, workspacePrefix } from "./repo-path.js";
+import { upsertStickyComment } from "./sticky-comment.js";
+
+/** What `exp github comment|check` were given on the command line. */
+export interface PostPlanOptions {
+  dir?: string;
+  plan?: string;
+  bodyFile?: string;
+  out?: string;
+}
+
+export interface PostPlanIo {
+  env: Env;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo = (): PostPlanIo => ({
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+});
+
+async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: PlanForGitHub; markdown: string }> {
+  let plan: PlanForGitHub;
+  if (opts.plan) plan = readPlanFile(opts.plan);
+  else if (opts.bodyFile) plan = { diagnostics: [] };
+  else plan = await computePlanForGitHub(dir);
+  const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
+  // An empty body file means the plan step failed before rendering; post what we know instead.
+  const markdown = body.trim() !== "" ? body : await planMarkdown(plan);
+  return { plan, markdown };
+}
+
+/** The plan output goes out before any API call, so a refused request never loses it. */
+function emitMarkdown(markdown: string, out: string | undefined, io: PostPlanIo): void {
+  const text = markdown.endsWith("\n") ? markdown : `${markdown}\n`;
+  if (out) {
+    const path = resolve(io.cwd, out);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } else io.stdout(text);
+}
+
+function workspaceDir(opts: PostPlanOptions, io: PostPlanIo): string {
+  return opts.dir ? resolve(io.cwd, opts.dir) : nearestWorkspaceDir(io.cwd);
+}
+
+/** `exp github comment`: prints the plan, then creates or updates the sticky PR comment. Returns the exit code. */
+export async function postPlanComment(opts: PostPlanOptions, io: PostPlanIo = processIo()): Promise<number> {
+  const { markdown } = await gatherPlan(opts, workspaceDir(opts, io));
+  emitMarkdown(markdown, opts.out, io);
+  const ctx = readGitHubContext(io.env);
+  const issueNumber = requirePullNumber(ctx, io.env);
+  const result = await upsertStickyComment(createGitHubClient(ctx), { owner: ctx.owner, repo: ctx.repo, issueNumber }, markdown);
+  io.stderr(`${result.action} the plan comment on pull request #${issueNumber}${result.url ? ` (${result.url})` : ""}\n`);
+  return 0;
+}
+
+/**
+ * `exp github check`: prints the plan, then posts the "exp plan" check run. Returns the SPEC §6
+ * exit code of the plan (1 errors, 3 failed checks, else 0) so the job fails with the check.
+ */
+export async function postPlanCheck(opts: PostPlanOptions, io: PostPlanIo = processIo()): Promise<number> {
+  const dir = workspaceDir(opts, io);
+  const { plan, markdown } = await gatherPlan(opts, dir);
+  emitMarkdown(markdown, opts.out, io);
+  const ctx = readGitHubContext(io.env);
+  const headSha = requireHeadSha(ctx, io.env);
+  const annotations = toAnnotations(plan.diagnostics, await workspacePrefix(dir));
+  const conclusion = conclusionOf(plan);
+  const count = (s: string) => plan.diagnostics.filter((d) => d.severity === s).length;
+  const title =
+    conclusion === "failure"
+      ? `plan failed: ${count("error")} error(s), ${count("warning")} warning(s)`
+      : `plan passed: ${count("warning")} warning(s)`;
+  const result = await publishCheckRun(createGitHubClient(ctx), {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    headSha,
+    title,
+    summary: markdown,
+    conclusion,
+    annotations,
+  });
+  io.stderr(`posted the "exp plan" check run (${conclusion}, ${annotations.length} annotation(s))${result.url ? `: ${result.url}` : ""}\n`);
+  return exitCodeOf(plan);
+}

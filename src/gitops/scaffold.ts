@@ -1,0 +1,179 @@
+import { existsSync, promises as fs, readFileSync, readdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname, join, posix, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gitopsCodes } from "./codes.js";
+import { GitOpsError } from "./gitops-error.js";
+
+export type WarehouseKind = "duckdb" | "postgres";
+export const WAREHOUSE_KINDS: readonly WarehouseKind[] = ["duckdb", "postgres"];
+
+export interface ScaffoldOptions {
+  project: string;
+  warehouse: WarehouseKind;
+}
+
+/** One file of the scaffold: a workspace-relative path (forward slashes) and its text. */
+export interface ScaffoldFile {
+  path: string;
+  content: string;
+}
+
+/** The npm package name: schema lines point into node_modules/<this>/schemas/. */
+export const PACKAGE_NAME = "exp-toolchain";
+
+/** The folder holding package.json, templates/ and schemas/, from src/ (tsx) or dist/src/ (built). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "templates"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("exp package root not found (no package.json beside templates/)");
+    dir = up;
+  }
+}
+
+const schemaFor: Record<string, string> = {
+  exp: "exp.schema.json",
+  metric: "metric.schema.json",
+  experiment: "experiment.schema.json",
+  flag: "flag.schema.json",
+  segment: "segment.schema.json",
+  layers: "layers.schema.json",
+};
+
+/**
+ * The `# yaml-language-server` line for a file at `path`. It points into the package installed in
+ * the workspace's node_modules (relative, so it works on every clone and in CI, unlike an absolute
+ * path into wherever exp happened to run from).
+ */
+export function schemaLine(path: string, kind: string): string {
+  const file = schemaFor[kind];
+  if (!file) throw new Error(`unknown schema kind "${kind}" in an init template`);
+  const depth = path.split("/").length - 1;
+  const up = depth === 0 ? "" : "../".repeat(depth);
+  return `# yaml-language-server: $schema=${up}node_modules/${PACKAGE_NAME}/schemas/${file}`;
+}
+
+function warehouseBlock(kind: WarehouseKind): string {
+  if (kind === "postgres") {
+    return ['  default: warehouse', "  connections:", '    warehouse: { type: postgres, url: "env:EXP_PG_URL" }'].join("\n");
+  }
+  return ["  default: local", "  connections:", "    local: { type: duckdb, path: .exp/warehouse.duckdb }"].join("\n");
+}
+
+function listFiles(dir: string, base = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const rel = base ? `${base}/${name}` : name;
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** Template names that packaging would drop or misread are stored under another name. */
+function targetPath(templatePath: string): string {
+  return templatePath
+    .split("/")
+    .map((seg) => (seg.startsWith("_") ? `.${seg.slice(1)}` : seg))
+    .join("/");
+}
+
+export function renderTemplate(text: string, path: string, opts: ScaffoldOptions): string {
+  return text.replace(/\{\{(schema:[a-z]+|project|warehouse)\}\}/g, (_, key: string) => {
+    if (key === "project") return opts.project;
+    if (key === "warehouse") return warehouseBlock(opts.warehouse);
+    return schemaLine(path, key.slice("schema:".length));
+  });
+}
+
+/** The files `exp init` writes: the example workspace from templates/init and the workflows from templates/github. */
+export function planScaffold(opts: ScaffoldOptions, root = packageRoot()): ScaffoldFile[] {
+  const files: ScaffoldFile[] = [];
+  const initDir = join(root, "templates", "init");
+  for (const t of listFiles(initDir)) {
+    const path = targetPath(t);
+    files.push({ path, content: renderTemplate(readFileSync(join(initDir, t), "utf8"), path, opts) });
+  }
+  const ghDir = join(root, "templates", "github");
+  for (const t of listFiles(ghDir)) {
+    files.push({ path: posix.join(".github", "workflows", t), content: readFileSync(join(ghDir, t), "utf8") });
+  }
+  return files;
+}
+
+const PROJECT_RE = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export function checkProjectName(name: string): string | undefined {
+  if (PROJECT_RE.test(name)) return undefined;
+  return `project name "${name}" must start with a lowercase letter and hold only a-z, 0-9, "_" or "-" (at most 64)`;
+}
+
+/** A sensible default project name from a folder name. */
+export function projectNameFrom(dir: string): string {
+  const base = resolve(dir).split(sep).pop() ?? "";
+  const cleaned = base.toLowerCase().replace(/[^a-z0-9_-]+/g, "_").replace(/^[^a-z]+/, "").slice(0, 64);
+  return cleaned || "experiments";
+}
+
+export interface ScaffoldResult {
+  written: string[];
+  /** Files that already existed and were kept as they are. */
+  skipped: string[];
+}
+
+function isEmptyDir(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  return readdirSync(dir).filter((n) => n !== ".git").length === 0;
+}
+
+/**
+ * Writes the scaffold into `dir`. Refuses a non-empty folder unless `force`, and even then never
+ * replaces a file that exists: each file is written to a temp file and hard-linked into place,
+ * which fails instead of overwriting if the name was taken meanwhile.
+ */
+export async function writeScaffold(dir: string, files: readonly ScaffoldFile[], force: boolean): Promise<ScaffoldResult> {
+  const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new GitOpsError(gitopsCodes.initNotEmpty.code, `"${dir}" exists and is not a folder; choose another path`);
+  }
+  if (!force && !isEmptyDir(target)) {
+    throw new GitOpsError(
+      gitopsCodes.initNotEmpty.code,
+      `"${dir}" is not empty; run "exp init" in an empty folder, or pass --force to add only the missing files`,
+    );
+  }
+  const result: ScaffoldResult = { written: [], skipped: [] };
+  for (const f of files) {
+    const dest = join(target, ...f.path.split("/"));
+    if (existsSync(dest)) {
+      result.skipped.push(f.path);
+      continue;
+    }
+    await fs.mkdir(dirname(dest), { recursive: true });
+    const tmp = join(dirname(dest), `.${randomBytes(6).toString("hex")}.exp-init.tmp`);
+    await fs.writeFile(tmp, f.content, { flag: "wx" });
+    try {
+      await fs.link(tmp, dest);
+      result.written.push(f.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") result.skipped.push(f.path);
+      else if ((code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") && !existsSync(dest)) {
+        // Filesystems without hard links: rename is still atomic, with a narrower no-overwrite window.
+        await fs.rename(tmp, dest);
+        result.written.push(f.path);
+      } else throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+  return result;
+}
+
+export function displayPath(dir: string): string {
+  const rel = relative(process.cwd(), resolve(dir));
+  return rel === "" ? "." : rel.startsWith("..") ? resolve(dir) : rel;
+}

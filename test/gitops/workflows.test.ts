@@ -1,0 +1,88 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { parse } from "yaml";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const schema = JSON.parse(readFileSync(join(root, "test/fixtures/github-workflow.schema.json"), "utf8"));
+const ajv = new Ajv({ strict: false, allErrors: true });
+const validate = ajv.compile(schema);
+
+function load(rel: string): Record<string, unknown> {
+  // GitHub parses workflows as YAML 1.2 where `on:` is a string key; the yaml package does the same.
+  return parse(readFileSync(join(root, rel), "utf8")) as Record<string, unknown>;
+}
+
+function errorsOf(doc: unknown): string {
+  return validate(doc) ? "" : ajv.errorsText(validate.errors, { separator: "\n" });
+}
+
+type Step = { run?: string; uses?: string; if?: string; name?: string };
+function steps(doc: Record<string, unknown>): Step[] {
+  const jobs = doc.jobs as Record<string, { steps?: Step[] }>;
+  return Object.values(jobs).flatMap((j) => j.steps ?? []);
+}
+const runs = (doc: Record<string, unknown>) => steps(doc).map((s) => s.run ?? "").join("\n");
+
+const templates = readdirSync(join(root, "templates/github")).filter((f) => f.endsWith(".yml")).sort();
+
+describe("workflow files validate against the SchemaStore GitHub workflow schema", () => {
+  test("the four templates are shipped", () => {
+    assert.deepEqual(templates, ["apply-on-merge.yml", "guardrail-watch.yml", "plan-on-pr.yml", "scheduled-analysis.yml"]);
+  });
+  for (const f of [...templates.map((t) => `templates/github/${t}`), ".github/workflows/ci.yml"]) {
+    test(f, () => {
+      assert.equal(errorsOf(load(f)), "");
+    });
+  }
+  test("the schema is not vacuous: broken workflows are rejected", () => {
+    const good = load("templates/github/plan-on-pr.yml");
+    assert.notEqual(errorsOf({ ...good, on: "pull_requests" }), "");
+    assert.notEqual(errorsOf({ ...good, jobs: { plan: { steps: [{ run: "x" }] } } }), "", "runs-on is required");
+    assert.notEqual(errorsOf({ ...good, permissions: { "pull-request": "write" } }), "");
+    const { jobs: _jobs, ...noJobs } = good;
+    assert.notEqual(errorsOf(noJobs), "");
+  });
+});
+
+describe("what the workflows do", () => {
+  test("plan-on-pr validates, plans as markdown, comments and checks", () => {
+    const doc = load("templates/github/plan-on-pr.yml");
+    const r = runs(doc);
+    assert.match(r, /exp validate/);
+    assert.match(r, /exp plan [^\n]*--format markdown/);
+    assert.match(r, /exp github comment/);
+    assert.match(r, /exp github check/);
+    assert.ok(r.indexOf("exp validate") < r.indexOf("exp plan") && r.indexOf("exp plan") < r.indexOf("exp github comment"));
+    assert.deepEqual(doc.permissions, { contents: "read", "pull-requests": "write", checks: "write" });
+    assert.ok(Object.keys(doc.on as object).includes("pull_request"));
+  });
+  test("apply-on-merge applies with --auto-approve on pushes to main", () => {
+    const doc = load("templates/github/apply-on-merge.yml");
+    assert.match(runs(doc), /exp apply [^\n]*--auto-approve/);
+    assert.deepEqual((doc.on as { push: { branches: string[] } }).push.branches, ["main"]);
+  });
+  test("scheduled-analysis reports on a cron and pushes", () => {
+    const doc = load("templates/github/scheduled-analysis.yml");
+    assert.ok((doc.on as { schedule: { cron: string }[] }).schedule[0]!.cron);
+    assert.match(runs(doc), /exp report [^\n]*--all [^\n]*--commit|exp report [^\n]*--commit[^\n]*--all/);
+    assert.match(runs(doc), /git push/);
+  });
+  test("guardrail-watch analyses and answers a breach by rollback or a stopping PR", () => {
+    const doc = load("templates/github/guardrail-watch.yml");
+    const r = runs(doc);
+    assert.match(r, /exp analyze/);
+    assert.match(r, /exp rollback/);
+    assert.match(r, /status: stopped/);
+    assert.match(r, /gh pr create/);
+  });
+  test("this repository's CI runs .ci/run on ubuntu", () => {
+    const doc = load(".github/workflows/ci.yml");
+    assert.match(runs(doc), /bash \.ci\/run/);
+    const jobs = doc.jobs as Record<string, { "runs-on": string }>;
+    assert.ok(Object.values(jobs).every((j) => /^ubuntu-/.test(j["runs-on"])));
+  });
+});

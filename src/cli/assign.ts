@@ -1,0 +1,171 @@
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { AttributeType, Workspace } from "../workspace/model.js";
+import { createEvaluator, type Evaluator } from "../runtime/evaluator.js";
+import type { Attributes } from "../runtime/condition.js";
+import type { AssignmentResult, FlagResult } from "../runtime/result.js";
+import { RULESET_CODES } from "../compiler/ruleset/codes.js";
+import { UserError } from "./errors.js";
+import { action } from "./run.js";
+import { loadWorkspaceOrExit } from "./shared.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Ruleset } from "../runtime/ruleset.js";
+import { compileRuleset } from "../compiler/ruleset/compile.js";
+import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { openPublishTarget } from "../plan/target/open.js";
+
+/**
+ * The ruleset `exp assign` and `exp export` work on: the published one by default, or the desired one
+ * compiled from the workspace (`--desired`, or when nothing is published yet, said on stderr).
+ */
+export async function rulesetFor(ws: Workspace, desired: boolean, note: (line: string) => void): Promise<{ ruleset: Ruleset; source: "published" | "desired"; diagnostics: Diagnostic[] }> {
+  if (!desired) {
+    let current: { ruleset: unknown } | undefined;
+    let unreadable = false;
+    try {
+      current = await openPublishTarget(ws.settings.runtime.publish, ws.root).current();
+    } catch (err) {
+      unreadable = true;
+      note(`note: cannot read the published ruleset (${(err as Error).message}); using the desired ruleset from the workspace`);
+    }
+    if (current) {
+      const v = verifyRuleset(current.ruleset);
+      if (!v.ok) throw new UserError(`the published ruleset does not verify: ${v.diagnostics[0]!.message}`, 1, "republish with `exp apply`, or pass --desired");
+      return { ruleset: v.ruleset!, source: "published", diagnostics: [] };
+    }
+    else if (!unreadable) note("note: nothing is published yet; evaluating the desired ruleset compiled from the workspace");
+  }
+  const { ruleset, diagnostics } = compileRuleset(ws);
+  return { ruleset, source: "desired", diagnostics };
+}
+
+interface AssignOptions {
+  dir?: string;
+  format?: string;
+  unit?: string;
+  attr: string[];
+  at?: string;
+  desired?: boolean;
+  batch?: boolean;
+}
+
+/** `--attr k=v`, typed by the attribute types of exp.yaml; unknown keys and bad values are user errors. */
+export function parseAttributes(pairs: string[], types: Record<string, AttributeType>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UserError(`--attr "${pair}" is not key=value`, 1, 'write it as --attr country=US');
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    const type = types[key];
+    if (type === undefined) throw new UserError(`unknown attribute "${key}"`, 1, didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`);
+    out[key] = typedValue(key, raw, type);
+  }
+  return out;
+}
+
+function typedValue(key: string, raw: string, type: AttributeType): unknown {
+  const bad = (what: string, hint?: string) => new UserError(`${RULESET_CODES.badAttribute.code}: attribute "${key}" is ${what}, but got "${raw}"`, 1, hint);
+  if (type === "number") {
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n)) throw bad("a number");
+    return n;
+  }
+  if (type === "boolean") {
+    if (raw === "true" || raw === "false") return raw === "true";
+    throw bad("a boolean", "use true or false");
+  }
+  if (typeof type === "object") {
+    if (!type.enum.includes(raw)) throw bad(`one of ${type.enum.join(", ")}`, didYouMean(raw, type.enum));
+    return raw;
+  }
+  if (type === "date" && Number.isNaN(Date.parse(raw))) throw bad("a date", "use an ISO date such as 2026-12-01");
+  return raw;
+}
+
+type Target = { kind: "experiment" | "flag"; key: string };
+
+function targetOf(key: string, ev: Evaluator, ws: Workspace): Target {
+  if (ev.hasExperiment(key)) return { kind: "experiment", key };
+  if (ev.hasFlag(key)) return { kind: "flag", key };
+  const known = [...ws.experiments.keys(), ...ws.flags.keys(), ...Object.keys(ev.ruleset.experiments), ...Object.keys(ev.ruleset.flags)];
+  throw new UserError(`no experiment or flag "${key}" in the ruleset`, 1, didYouMean(key, known) ?? "run `exp validate` to list what the workspace defines");
+}
+
+function run(ev: Evaluator, t: Target, unit: string, attrs: Attributes, at: number): AssignmentResult | FlagResult {
+  return t.kind === "experiment" ? ev.assign(t.key, unit, attrs, at) : ev.evaluate(t.key, unit, attrs, at);
+}
+
+function renderText(r: AssignmentResult | FlagResult): string {
+  if ("experiment" in r) {
+    const head = r.inExperiment ? `${r.experiment}: ${r.variant}` : `${r.experiment}: not enrolled`;
+    return `${head}\n  unit ${JSON.stringify(r.hashKey)}, bucket ${r.bucket ?? "-"}\n  reasons: ${r.reasons.join(" → ")}\n${r.config !== null && r.config !== undefined ? `  config: ${JSON.stringify(r.config)}\n` : ""}`;
+  }
+  return `${r.flag}: ${JSON.stringify(r.value)} (variant ${r.variant ?? "-"})\n  reason: ${r.reason}${r.rule ? `, rule "${r.rule}"` : ""}\n`;
+}
+
+/** NDJSON in, NDJSON out; writes in large chunks so 100k lines take a few seconds. */
+async function runBatch(ev: Evaluator, t: Target, at: number): Promise<number> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let out = "";
+  let n = 0;
+  let failed = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === "") continue;
+    let row: { unit?: unknown; attributes?: unknown };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      out += `${JSON.stringify({ line: n, error: "not valid JSON" })}\n`;
+      failed++;
+      continue;
+    }
+    if (typeof row?.unit !== "string") {
+      out += `${JSON.stringify({ line: n, error: 'needs a string "unit"' })}\n`;
+      failed++;
+      continue;
+    }
+    const attrs = row.attributes && typeof row.attributes === "object" ? (row.attributes as Attributes) : {};
+    out += `${JSON.stringify({ unit: row.unit, ...run(ev, t, row.unit, attrs, at) })}\n`;
+    if (out.length > 1 << 20) {
+      if (!process.stdout.write(out)) await new Promise((r) => process.stdout.once("drain", r));
+      out = "";
+    }
+  }
+  if (out) process.stdout.write(out);
+  return failed > 0 ? 1 : 0;
+}
+
+export function registerAssign(program: Command): void {
+  program
+    .command("assign <key>")
+    .description("evaluate an experiment or flag for a unit against the published (or --desired) ruleset")
+    .option("--unit <id>", "unit id")
+    .option("--attr <key=value>", "unit attribute, typed by exp.yaml (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--at <iso>", "evaluate at this time instead of now")
+    .option("--desired", "use the ruleset compiled from the workspace, not the published one")
+    .option("--batch", "read NDJSON {unit, attributes} lines on stdin; write one NDJSON result per line")
+    .option("--dir <workspace>", "workspace folder (default: the nearest folder upward containing exp.yaml)")
+    .option("--format <format>", "output format: text | json", "text")
+    .action(
+      action(async (key: string, opts: AssignOptions) => {
+        const format = opts.format ?? "text";
+        if (format !== "text" && format !== "json") throw new UserError(`unknown format "${format}"`, 1, didYouMean(format, ["text", "json"]) ?? "use text or json");
+        if (!opts.batch && opts.unit === undefined) throw new UserError("--unit is required (or use --batch)", 1, "for example: exp assign checkout_redesign --unit user_42");
+        const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
+        if (Number.isNaN(at)) throw new UserError(`--at "${opts.at}" is not an ISO-8601 time`, 1, "for example: --at 2026-12-01T00:00:00Z");
+        const ws = await loadWorkspaceOrExit({ dir: opts.dir });
+        const attrs = parseAttributes(opts.attr, ws.settings.attributes);
+        const { ruleset, diagnostics } = await rulesetFor(ws, opts.desired === true, (l) => process.stderr.write(`${l}\n`));
+        for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+        const ev = createEvaluator(ruleset);
+        const target = targetOf(key, ev, ws);
+        if (opts.batch) return runBatch(ev, target, at);
+        const r = run(ev, target, opts.unit!, attrs, at);
+        process.stdout.write(format === "json" ? `${JSON.stringify(r)}\n` : renderText(r));
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,130 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { AttributeType, Experiment, Flag, Workspace } from "../../workspace/model.js";
+import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../runtime/hash.js";
+import { RULESET_SCHEMA_VERSION, type AttributeKind, type Condition, type Ruleset, type RulesetExperiment, type RulesetFlag, type RulesetLayer, type RulesetRule } from "../../runtime/ruleset.js";
+import { lowerCondition } from "./condition.js";
+import { allocateSlots } from "./slots.js";
+import { rulesetChecksum } from "./checksum.js";
+import { RULESET_CODES } from "./codes.js";
+
+export interface CompileOptions {
+  /** The currently published ruleset: layer allocations are kept from it, and version defaults to its + 1. */
+  previous?: Ruleset;
+  version?: number;
+  createdAt?: string;
+  sourceCommit?: string | null;
+}
+
+/** Experiments that hold layer slots: paused ones keep theirs so that resuming moves nobody. */
+const HOLDS_SLOTS = new Set(["running", "paused"]);
+
+const toBasisPoints = (share: number): number => Math.max(0, Math.min(BASIS_POINTS, Math.round(share * BASIS_POINTS)));
+
+function attributeKind(t: AttributeType): AttributeKind {
+  return typeof t === "string" ? t : "enum";
+}
+
+/** Workspace (+ the published ruleset) → the runtime ruleset JSON. Pure: no I/O, no clock unless createdAt is omitted. */
+export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { ruleset: Ruleset; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const attrs = ws.settings.attributes;
+  const when = (e: Experiment["targeting"]): Condition | undefined => (e ? lowerCondition(e, attrs, diagnostics) : undefined);
+
+  const segments: Record<string, Condition> = {};
+  for (const [key, s] of sorted(ws.segments)) segments[key] = lowerCondition(s.when, attrs, diagnostics);
+
+  const holdouts: Record<string, { traffic: number }> = {};
+  for (const [key, h] of sorted(ws.holdouts)) holdouts[key] = { traffic: toBasisPoints(h.traffic) };
+
+  const experiments: Record<string, RulesetExperiment> = {};
+  for (const [key, e] of sorted(ws.experiments)) experiments[key] = compileExperiment(e, when);
+
+  const layers: Record<string, RulesetLayer> = {};
+  for (const [key, layer] of sorted(ws.layers)) {
+    const members = [...ws.experiments.values()].filter((e) => e.layer === key && HOLDS_SLOTS.has(e.status));
+    const { slots, shortfalls } = allocateSlots(
+      members.map((e) => ({ experiment: e.key, width: toBasisPoints(e.traffic) })),
+      options.previous?.layers[key]?.slots,
+    );
+    for (const s of shortfalls) {
+      const e = ws.experiments.get(s.experiment)!;
+      diagnostics.push({
+        code: RULESET_CODES.layerOverCapacity.code,
+        severity: "error",
+        span: e.origin.values["traffic"] ?? e.origin.values[""] ?? layer.origin.values[""],
+        message: `Layer "${key}" has no room for ${s.missing / 100}% more of experiment "${s.experiment}"; lower its traffic or stop another experiment in the layer.`,
+      });
+    }
+    layers[key] = { slots };
+  }
+
+  const flags: Record<string, RulesetFlag> = {};
+  for (const [key, f] of sorted(ws.flags)) flags[key] = compileFlag(f, when);
+
+  const version = options.version ?? (options.previous ? options.previous.version + 1 : 1);
+  const body = {
+    schemaVersion: RULESET_SCHEMA_VERSION,
+    hashVersion: HASH_VERSION,
+    version,
+    createdAt: options.createdAt ?? new Date().toISOString(),
+    sourceCommit: options.sourceCommit ?? null,
+    checksum: "",
+    attributes: Object.fromEntries(Object.entries(attrs).sort(([a], [b]) => cmp(a, b)).map(([k, t]) => [k, attributeKind(t)])),
+    segments,
+    holdouts,
+    layers,
+    experiments,
+    flags,
+  } satisfies Ruleset;
+  // Round-trip through JSON so the artefact holds plain JSON only (no undefined members).
+  const ruleset = JSON.parse(JSON.stringify(body)) as Ruleset;
+  ruleset.checksum = rulesetChecksum(ruleset as unknown as Record<string, unknown>);
+  return { ruleset, diagnostics };
+}
+
+function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => Condition | undefined): RulesetExperiment {
+  const bp = weightsToBasisPoints(e.variants.map((v) => v.weight));
+  return {
+    status: e.status,
+    phase: e.phase,
+    unit: e.unit,
+    schedule: { start: e.schedule.start, end: e.schedule.end },
+    holdout: e.holdout,
+    targeting: when(e.targeting),
+    layer: e.layer,
+    traffic: toBasisPoints(e.traffic),
+    variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config })),
+  };
+}
+
+function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | undefined): RulesetFlag {
+  const overrides: Record<string, string> = {};
+  for (const [variant, units] of Object.entries(f.overrides)) for (const u of units) overrides[u] ??= variant;
+  const rules: RulesetRule[] = f.rules.map((r) => {
+    switch (r.kind) {
+      case "serve":
+        return { kind: "serve", name: r.name, when: when(r.when), variant: r.serve };
+      case "rollout":
+        return {
+          kind: "rollout", name: r.name, when: when(r.when), variant: r.variant, holdout: r.holdout,
+          steps: [...r.steps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((s) => ({ at: s.at, traffic: toBasisPoints(s.percent / 100) })),
+        };
+      case "experiment":
+        return { kind: "experiment", name: r.name, when: when(r.when), experiment: r.experiment, map: r.map };
+    }
+  });
+  return {
+    type: f.type,
+    enabled: f.enabled,
+    variants: Object.fromEntries(f.variants.map((v) => [v.key, v.value])),
+    default: f.default,
+    prerequisites: f.prerequisites.map((p) => (p.variant === undefined ? { flag: p.flag } : { flag: p.flag, variant: p.variant })),
+    overrides,
+    rules,
+  };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+function sorted<V>(m: Map<string, V>): [string, V][] {
+  return [...m.entries()].sort(([a], [b]) => cmp(a, b));
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { RULESET_CODES } from "../compiler/ruleset/codes.js";
+import { createEvaluator, type Evaluator } from "./evaluator.js";
+import type { Attributes } from "./condition.js";
+import type { Ruleset } from "./ruleset.js";
+import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
+
+/**
+ * The in-process SDK: evaluates from a ruleset given directly, read from a file, or polled from
+ * `GET /v1/ruleset` of an exp server. Every ruleset is verified (schema + checksum) before use; a
+ * failed fetch or a ruleset that does not verify keeps the last good one serving.
+ */
+export type ClientOptions = (
+  | { ruleset: Ruleset | string }
+  | { file: string }
+  | { url: string; pollIntervalMs?: number; headers?: Record<string, string> }
+) & {
+  /** Clock for evaluation, ms since the epoch (tests, replays). */
+  now?: () => number;
+  /** Called when a fetched ruleset is rejected or a fetch fails (the old ruleset keeps serving). */
+  onError?: (diagnostics: Diagnostic[]) => void;
+  /** Called after a new ruleset version is installed. */
+  onUpdate?: (ruleset: Ruleset) => void;
+};
+
+export interface Client {
+  assign(experiment: string, unit: string, attributes?: Attributes): AssignmentResult;
+  evaluate(flag: string, unit: string, attributes?: Attributes): FlagResult;
+  evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
+  /** The ruleset in use. */
+  readonly ruleset: Ruleset;
+  /** The diagnostics of the last rejected ruleset or failed fetch, if any since the last success. */
+  readonly lastError: Diagnostic[] | undefined;
+  /** Fetches now (url form); resolves true when a new ruleset was installed. */
+  refresh(): Promise<boolean>;
+  close(): void;
+}
+
+/** A user-fixable load problem; carries the diagnostics. */
+export class RulesetLoadError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
+    this.name = "RulesetLoadError";
+  }
+}
+
+const FETCH_FAILED = RULESET_CODES.fetchFailed.code;
+
+function load(input: unknown): Evaluator {
+  const v = verifyRuleset(input);
+  if (!v.ok) throw new RulesetLoadError(v.diagnostics);
+  return createEvaluator(v.ruleset!);
+}
+
+/** Resolves once the first ruleset is loaded and verified; rejects with RulesetLoadError otherwise. */
+export async function createClient(options: ClientOptions): Promise<Client> {
+  const now = options.now ?? Date.now;
+  let evaluator: Evaluator;
+  let lastError: Diagnostic[] | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let refresh = async (): Promise<boolean> => false;
+
+  if ("ruleset" in options) evaluator = load(options.ruleset);
+  else if ("file" in options) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, "utf8");
+    } catch (err) {
+      throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.` }]);
+    }
+    evaluator = load(text);
+  } else {
+    const endpoint = /\/v1\/ruleset\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, "")}/v1/ruleset`;
+    let etag: string | undefined;
+    const fetchOnce = async (): Promise<Evaluator | undefined> => {
+      const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+      if (etag) headers["if-none-match"] = etag;
+      let res: Response;
+      try {
+        res = await fetch(endpoint, { headers });
+      } catch (err) {
+        throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.` }]);
+      }
+      if (res.status === 304) return undefined;
+      const body = await res.text();
+      if (res.status !== 200) throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.` }]);
+      const next = load(body);
+      etag = res.headers.get("etag") ?? undefined;
+      return next;
+    };
+    const first = await fetchOnce();
+    if (!first) throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered 304 to the first request.` }]);
+    evaluator = first;
+    refresh = async () => {
+      try {
+        const next = await fetchOnce();
+        lastError = undefined;
+        if (!next || next.ruleset.checksum === evaluator.ruleset.checksum) return false;
+        evaluator = next;
+        options.onUpdate?.(next.ruleset);
+        return true;
+      } catch (err) {
+        lastError = err instanceof RulesetLoadError ? err.diagnostics : [{ code: FETCH_FAILED, severity: "error", message: String(err) }];
+        options.onError?.(lastError);
+        return false;
+      }
+    };
+    const every = options.pollIntervalMs ?? 30_000;
+    if (every > 0) {
+      let busy = false;
+      timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void refresh().finally(() => (busy = false));
+      }, every);
+      // Polling must never keep a process alive on its own.
+      timer.unref?.();
+    }
+  }
+
+  return {
+    assign: (experiment, unit, attributes) => evaluator.assign(experiment, unit, attributes, now()),
+    evaluate: (flag, unit, attributes) => evaluator.evaluate(flag, unit, attributes, now()),
+    evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
+    get ruleset() {
+      return evaluator.ruleset;
+    },
+    get lastError() {
+      return lastError;
+    },
+    refresh: () => refresh(),
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

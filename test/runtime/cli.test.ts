@@ -1,0 +1,122 @@
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FlagdCore } from "@openfeature/flagd-core";
+import { randomAttributes, randomUnit, rng } from "./random-units.js";
+
+// These tests run the built CLI (bin/exp → dist/): run `npx tsc -p tsconfig.json` first.
+const ROOT = new URL("../../", import.meta.url).pathname;
+const EXP = join(ROOT, "bin/exp");
+const UNITS = 100_000;
+
+function exp(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [EXP, ...args], { cwd: ROOT, input, encoding: "utf8", maxBuffer: 1 << 30 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("exp assign and exp export (built CLI, example workspace)", () => {
+  before(() => assert.ok(existsSync(join(ROOT, "dist/src/cli/assign.js")), "dist is missing: run npx tsc -p tsconfig.json"));
+
+  test("assign an experiment: json and text", () => {
+    const j = exp(["assign", "checkout_redesign", "--unit", "user_42", "--attr", "country=US", "--attr", "platform=web", "--desired", "--format", "json", "--at", "2026-12-10T00:00:00Z"]);
+    assert.equal(j.code, 0, j.stderr);
+    const r = JSON.parse(j.stdout);
+    assert.equal(r.experiment, "checkout_redesign");
+    assert.equal(r.hashKey, "user_42");
+    assert.ok(Array.isArray(r.reasons) && r.reasons[0] === "running");
+    const t = exp(["assign", "new_search", "--unit", "user_42", "--desired"]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /^new_search: true \(variant on\)\n {2}reason: override/);
+  });
+
+  test("unknown key, unknown attribute and a badly typed value are user errors with did-you-mean", () => {
+    const k = exp(["assign", "chekout_redesign", "--unit", "u", "--desired"]);
+    assert.equal(k.code, 1);
+    assert.match(k.stderr, /no experiment or flag "chekout_redesign"[\s\S]*did you mean "checkout_redesign"\?/);
+    const a = exp(["assign", "new_search", "--unit", "u", "--attr", "contry=US", "--desired"]);
+    assert.match(a.stderr, /unknown attribute "contry"[\s\S]*did you mean "country"\?/);
+    const n = exp(["assign", "new_search", "--unit", "u", "--attr", "account_age_days=many", "--desired"]);
+    assert.equal(n.code, 1);
+    assert.match(n.stderr, /EXP5031: attribute "account_age_days" is a number/);
+    const p = exp(["assign", "new_search", "--unit", "u", "--attr", "platform=webb", "--desired"]);
+    assert.match(p.stderr, /did you mean "web"\?/);
+    assert.doesNotMatch(k.stderr + a.stderr + n.stderr + p.stderr, /at .*\.js:\d+/);
+  });
+
+  test("export --format flagd and ruleset write files atomically", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "exp-export-"));
+    assert.equal(exp(["export", "--format", "ruleset", "--desired", "--out", join(dir, "r.json")]).code, 0);
+    const { verifyRuleset } = await import("../../src/compiler/ruleset/verify.js");
+    const v = verifyRuleset(readFileSync(join(dir, "r.json"), "utf8"));
+    assert.deepEqual(v.diagnostics, []);
+    assert.equal(v.ruleset!.schemaVersion, 1);
+    const bad = exp(["export", "--format", "flagdd", "--desired"]);
+    assert.match(bad.stderr, /did you mean "flagd"\?/);
+  });
+
+  test(`assign --batch agrees with flagd-core on the flagd export for every flag (${UNITS} units each)`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "exp-agree-"));
+    const file = join(dir, "flags.json");
+    const e = exp(["export", "--format", "flagd", "--desired", "--out", file]);
+    assert.equal(e.code, 0, e.stderr);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    const core = new FlagdCore();
+    core.setConfigurations(JSON.stringify(doc));
+    const r = rng(7);
+    const rows = Array.from({ length: UNITS }, (_, i) => ({ unit: randomUnit(r, i), attributes: randomAttributes(r) }));
+    const input = rows.map((x) => JSON.stringify(x)).join("\n") + "\n";
+    let compared = 0;
+    let agreed = 0;
+    const flags = Object.keys(doc.flags);
+    assert.ok(flags.length >= 5);
+    for (const key of flags) {
+      const started = Date.now();
+      const out = exp(["assign", key, "--batch", "--desired"], input);
+      assert.equal(out.code, 0, out.stderr);
+      const lines = out.stdout.trimEnd().split("\n");
+      assert.equal(lines.length, UNITS);
+      const variants = new Set<string>();
+      const sample = Object.values(doc.flags[key].variants)[0];
+      const resolve =
+        typeof sample === "boolean" ? core.resolveBooleanEvaluation.bind(core) :
+        typeof sample === "string" ? core.resolveStringEvaluation.bind(core) :
+        typeof sample === "number" ? core.resolveNumberEvaluation.bind(core) : core.resolveObjectEvaluation.bind(core);
+      for (let i = 0; i < UNITS; i++) {
+        const ours = JSON.parse(lines[i]!);
+        const ctx = { ...rows[i]!.attributes, targetingKey: rows[i]!.unit } as never;
+        const theirs = resolve(key, null as never, ctx);
+        compared++;
+        if (ours.unit === rows[i]!.unit && ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value)) agreed++;
+        variants.add(ours.variant);
+      }
+      console.log(JSON.stringify({ flag: key, units: UNITS, cliMs: Date.now() - started, variants: [...variants] }));
+    }
+    console.log(JSON.stringify({ agreement: agreed / compared, compared }));
+    assert.equal(agreed, compared);
+  });
+});
+
+describe("exp assign reads the published ruleset by default", () => {
+  test("published vs --desired", async () => {
+    const { cpSync } = await import("node:fs");
+    const { DirectoryTarget } = await import("../../src/plan/target/directory.js");
+    const { loadWorkspace } = await import("../../src/workspace/load.js");
+    const { compileRuleset } = await import("../../src/compiler/ruleset/compile.js");
+    const dir = mkdtempSync(join(tmpdir(), "exp-published-"));
+    for (const f of ["exp.yaml", "layers.yaml", "experiments", "flags", "metrics", "segments"]) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+    const loaded = await loadWorkspace(dir);
+    assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics.slice(0, 3)));
+    // Publish a ruleset in which new_search is killed; the workspace still has it enabled.
+    loaded.workspace.flags.get("new_search")!.enabled = false;
+    const { ruleset } = compileRuleset(loaded.workspace, { version: 1 });
+    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset as never, { expectedVersion: undefined, expectedChecksum: undefined });
+    const published = exp(["assign", "new_search", "--unit", "user_42", "--dir", dir, "--format", "json"]);
+    assert.equal(published.code, 0, published.stderr);
+    assert.equal(JSON.parse(published.stdout).reason, "disabled");
+    const desired = exp(["assign", "new_search", "--unit", "user_42", "--dir", dir, "--format", "json", "--desired"]);
+    assert.equal(JSON.parse(desired.stdout).reason, "override");
+  });
+});

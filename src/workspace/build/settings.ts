@@ -1,0 +1,55 @@
+import type { AnalysisDefaults, AttributeType, PropertyType, PublishTarget, Settings, WarehouseConnection } from "../model.js";
+import type { FileBuild } from "./context.js";
+import { parseDuration } from "./values.js";
+
+type Raw = Record<string, any>;
+
+/** SPEC §1 defaults, used for anything exp.yaml leaves out. */
+export const DEFAULT_ANALYSIS: AnalysisDefaults = {
+  alpha: 0.05,
+  power: 0.8,
+  srm_threshold: 0.001,
+  method: "fixed",
+  correction: "bh",
+  cuped: true,
+  cuped_lookback: { seconds: 14 * 86400, text: "14d" },
+  window: { seconds: 14 * 86400, text: "14d" },
+  require_guardrails: false,
+};
+
+export function buildSettings(b: FileBuild, raw: Raw): Settings {
+  const d: Raw = raw.defaults ?? {};
+  const wh: Raw = raw.warehouse ?? {};
+  const cols: Raw = wh.columns ?? {};
+  const connections: Record<string, WarehouseConnection> = wh.connections ?? { local: { type: "duckdb", path: ".exp/warehouse.duckdb" } };
+  return {
+    version: 1,
+    project: raw.project,
+    units: raw.units,
+    attributes: (raw.attributes ?? {}) as Record<string, AttributeType>,
+    events: (raw.events ?? {}) as Record<string, Record<string, PropertyType>>,
+    warehouse: {
+      default: wh.default ?? Object.keys(connections)[0] ?? "local",
+      connections,
+      tables: { exposures: wh.tables?.exposures ?? "exposures", events: wh.tables?.events ?? "events" },
+      columns: {
+        exposures: { unit_id: "unit_id", experiment: "experiment", variant: "variant", ts: "ts", session_id: "session_id", attributes: "attributes", ...cols.exposures },
+        events: { unit_id: "unit_id", session_id: "session_id", event: "event", ts: "ts", value: "value", properties: "properties", event_id: "event_id", ...cols.events },
+      },
+    },
+    runtime: { publish: (raw.runtime?.publish as PublishTarget) ?? { type: "directory", path: ".exp/published" } },
+    defaults: {
+      alpha: d.alpha ?? DEFAULT_ANALYSIS.alpha,
+      power: d.power ?? DEFAULT_ANALYSIS.power,
+      srm_threshold: d.srm_threshold ?? DEFAULT_ANALYSIS.srm_threshold,
+      method: d.method ?? DEFAULT_ANALYSIS.method,
+      correction: d.correction ?? DEFAULT_ANALYSIS.correction,
+      cuped: d.cuped ?? DEFAULT_ANALYSIS.cuped,
+      cuped_lookback: d.cuped_lookback ? parseDuration(d.cuped_lookback) : DEFAULT_ANALYSIS.cuped_lookback,
+      window: d.window ? parseDuration(d.window) : DEFAULT_ANALYSIS.window,
+      require_guardrails: d.require_guardrails ?? DEFAULT_ANALYSIS.require_guardrails,
+    },
+    privacy: { hash_unit_ids: raw.privacy?.hash_unit_ids ?? false },
+    origin: b.origin,
+  };
+}

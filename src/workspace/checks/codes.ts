@@ -1,0 +1,31 @@
+import { defineCodes } from "../../diagnostics/codes.js";
+
+/** EXP3xxx: cross-file references and semantics, one check file each (see registry.ts). */
+export const CheckCodes = defineCodes({
+  unknownMetric: { code: "EXP3001", severity: "error", title: "Unknown metric" },
+  unknownLayer: { code: "EXP3002", severity: "error", title: "Unknown layer" },
+  unknownFlag: { code: "EXP3003", severity: "error", title: "Unknown flag" },
+  unknownExperiment: { code: "EXP3004", severity: "error", title: "Unknown experiment in a flag rule" },
+  unknownVariant: { code: "EXP3005", severity: "error", title: "Unknown variant" },
+  unmappedVariant: { code: "EXP3006", severity: "error", title: "Experiment variant with no flag variant to serve" },
+  unknownUnit: { code: "EXP3007", severity: "error", title: "Unknown unit" },
+  keyMismatch: { code: "EXP3008", severity: "error", title: "File key differs from the file name" },
+  nonPositiveWeight: { code: "EXP3009", severity: "error", title: "Variant weight is zero or negative" },
+  scheduleOrder: { code: "EXP3010", severity: "error", title: "Schedule ends before it starts" },
+  rolloutOrder: { code: "EXP3011", severity: "error", title: "Rollout steps out of time order" },
+  rolloutDecrease: { code: "EXP3012", severity: "error", title: "Rollout percent decreases" },
+  defaultNotVariant: { code: "EXP3013", severity: "error", title: "Flag default is not one of its variants" },
+  variantValueType: { code: "EXP3014", severity: "error", title: "Flag variant value does not match the flag type" },
+  duplicateRule: { code: "EXP3015", severity: "error", title: "Two rules of a flag have the same name" },
+  prerequisiteCycle: { code: "EXP3016", severity: "error", title: "Prerequisite cycle between flags" },
+  prerequisiteNotBoolean: { code: "EXP3017", severity: "error", title: "Prerequisite without a variant names a non-boolean flag" },
+  metricUnit: { code: "EXP3018", severity: "error", title: "Metric unit differs from the experiment unit and the metric is not a ratio" },
+  layerUnit: { code: "EXP3019", severity: "error", title: "Experiments in one layer use different units" },
+  holdoutTraffic: { code: "EXP3020", severity: "error", title: "Holdout traffic outside (0, 100%]" },
+  trafficRange: { code: "EXP3021", severity: "error", title: "Experiment traffic outside (0, 100%]" },
+  duplicateMetric: { code: "EXP3022", severity: "warning", title: "A metric is listed twice in one experiment" },
+  duplicateKey: { code: "EXP3023", severity: "error", title: "Two files declare the same key" },
+  prerequisiteSelf: { code: "EXP3024", severity: "error", title: "A flag lists itself as a prerequisite" },
+  holdoutTotal: { code: "EXP3025", severity: "error", title: "Holdouts together exceed 100% of traffic" },
+  unreachableRule: { code: "EXP3026", severity: "warning", title: "A rule after an unconditional rule can never match" },
+});

@@ -1,0 +1,12 @@
+import { CheckCodes as C } from "./codes.js";
+import { diag, type Check } from "./context.js";
+
+/** Every file's key equals its file name, so references can be found by file. */
+export const fileKeysCheck: Check = {
+  name: "file-keys",
+  run(ctx) {
+    return ctx.declared
+      .filter((f) => f.key !== undefined && f.key !== f.stem)
+      .map((f) => diag(C.keyMismatch, `${f.kind} key "${f.key}" differs from its file name "${f.stem}.yaml"; rename the file or the key so they match`, f.keySpan, { suggestion: `did you mean "${f.stem}"?` }));
+  },
+};

@@ -1,0 +1,43 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { FlagType } from "../model.js";
+import { CheckCodes as C } from "./codes.js";
+import { diag, unknownName, type Check } from "./context.js";
+
+const FITS: Record<FlagType, (v: unknown) => boolean> = {
+  boolean: (v) => typeof v === "boolean",
+  string: (v) => typeof v === "string",
+  number: (v) => typeof v === "number" && Number.isFinite(v),
+  json: () => true,
+};
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+
+/** Variant values match the flag type; the default and every override name a variant. */
+export const flagVariantsCheck: Check = {
+  name: "flag-variants",
+  run({ workspace: ws }) {
+    const out: Diagnostic[] = [];
+    for (const f of ws.flags.values()) {
+      const o = f.origin;
+      const keys = f.variants.map((v) => v.key);
+      for (const v of f.variants) {
+        if (!FITS[f.type](v.value)) out.push(diag(C.variantValueType, `variant "${v.key}" of ${f.type} flag "${f.key}" has ${kindOf(v.value)} value; give it a ${f.type} value`, o.values[`variants.${v.key}`] ?? o.values.variants));
+      }
+      if (!keys.includes(f.default)) out.push(diag(C.defaultNotVariant, `default "${f.default}" of flag "${f.key}" is not one of its variants (${keys.map((k) => `"${k}"`).join(", ")})`, o.values.default, { suggestion: suggestion(f.default, keys) }));
+      for (const variant of Object.keys(f.overrides)) {
+        const d = unknownName(C.unknownVariant, "variant", variant, keys, o.keys[`overrides.${variant}`], `overrides must name one of the flag's variants`);
+        if (d) out.push(d);
+      }
+    }
+    return out;
+  },
+};
+
+function suggestion(name: string, keys: string[]): string | undefined {
+  return unknownName(C.defaultNotVariant, "", name, keys, undefined, "")?.suggestion;
+}

@@ -1,0 +1,51 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Check, CheckContext } from "./context.js";
+import { conditionsCheck } from "./conditions.js";
+import { duplicateKeysCheck } from "./duplicate-keys.js";
+import { experimentDesignCheck } from "./experiment-design.js";
+import { experimentMetricsCheck } from "./experiment-metrics.js";
+import { experimentRulesCheck } from "./experiment-rules.js";
+import { fileKeysCheck } from "./file-keys.js";
+import { flagRulesCheck } from "./flag-rules.js";
+import { flagVariantsCheck } from "./flag-variants.js";
+import { holdoutsCheck } from "./holdouts.js";
+import { layerUnitsCheck } from "./layer-units.js";
+import { metricExpressionsCheck } from "./metric-expressions.js";
+import { metricUnitsCheck } from "./metric-units.js";
+import { prerequisitesCheck } from "./prerequisites.js";
+import { rolloutStepsCheck } from "./rollout-steps.js";
+import { scheduleCheck } from "./schedule.js";
+import { segmentCyclesCheck } from "./segment-cycles.js";
+import { unitsCheck } from "./units.js";
+
+/** Every cross-file check, in run order. metric-expressions comes first: it decides metric kinds that metric-units reads. */
+export const specifiedChecks: readonly Check[] = [
+  metricExpressionsCheck,
+  conditionsCheck,
+  segmentCyclesCheck,
+  fileKeysCheck,
+  duplicateKeysCheck,
+  unitsCheck,
+  experimentMetricsCheck,
+  experimentDesignCheck,
+  scheduleCheck,
+  metricUnitsCheck,
+  layerUnitsCheck,
+  holdoutsCheck,
+  flagVariantsCheck,
+  flagRulesCheck,
+  rolloutStepsCheck,
+  experimentRulesCheck,
+  prerequisitesCheck,
+];
+
+export function runChecks(ctx: CheckContext, checks: readonly Check[] = specifiedChecks): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const check of checks) {
+    for (const d of check.run(ctx)) {
+      out.push(d);
+      if (d.severity === "error" && d.span) ctx.brokenFiles.add(d.span.file);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import { defineCodes } from "../diagnostics/codes.js";
+
+/** EXP1xxx: files, YAML syntax and schema shape. Cross-file codes (EXP3xxx) live in checks/codes.ts. */
+export const WorkspaceCodes = defineCodes({
+  noWorkspace: { code: "EXP1001", severity: "error", title: "No exp.yaml found in the folder or any parent" },
+  unreadable: { code: "EXP1002", severity: "error", title: "A workspace file cannot be read" },
+  tooLarge: { code: "EXP1003", severity: "error", title: "A workspace file is larger than the 1 MB limit" },
+  notUtf8: { code: "EXP1004", severity: "error", title: "A workspace file is not valid UTF-8" },
+  emptyFile: { code: "EXP1005", severity: "error", title: "A workspace file is empty" },
+  yamlSyntax: { code: "EXP1006", severity: "error", title: "YAML syntax error" },
+  tabIndent: { code: "EXP1007", severity: "error", title: "A tab is used for indentation" },
+  duplicateKey: { code: "EXP1008", severity: "error", title: "A mapping has the same key twice" },
+  notMapping: { code: "EXP1009", severity: "error", title: "The file's top level is not a mapping" },
+  ymlExtension: { code: "EXP1010", severity: "warning", title: "A .yml file is ignored; workspace files end in .yaml" },
+  multipleDocuments: { code: "EXP1011", severity: "error", title: "A file holds more than one YAML document" },
+  unknownKey: { code: "EXP1020", severity: "error", title: "Unknown key" },
+  wrongType: { code: "EXP1021", severity: "error", title: "A value has the wrong type" },
+  missingKey: { code: "EXP1022", severity: "error", title: "A required key is missing" },
+  badEnum: { code: "EXP1023", severity: "error", title: "A value is not one of the allowed values" },
+  badKeyName: { code: "EXP1024", severity: "error", title: "A name does not match ^[a-z][a-z0-9_]{0,63}$" },
+  badFormat: { code: "EXP1025", severity: "error", title: "A value is badly formatted (percent, duration, timestamp)" },
+  outOfRange: { code: "EXP1026", severity: "error", title: "A number is out of its allowed range" },
+  badCount: { code: "EXP1027", severity: "error", title: "A list or mapping has too few or too many entries" },
+  schemaOther: { code: "EXP1028", severity: "error", title: "A value does not match the file's schema" },
+  badTimestamp: { code: "EXP1030", severity: "error", title: "A timestamp is not a real date and time" },
+  ruleAction: { code: "EXP1031", severity: "error", title: "A flag rule needs exactly one of serve, rollout or experiment" },
+  typeFields: { code: "EXP1032", severity: "error", title: "A field required by the experiment type is missing" },
+  partialWeights: { code: "EXP1034", severity: "error", title: "Some variants have a weight and others do not" },
+  tooDeep: { code: "EXP1035", severity: "error", title: "A value or expression is nested too deeply to process" },
+  foreignField: { code: "EXP1033", severity: "warning", title: "A field does not apply to the experiment type and is ignored" },
+});

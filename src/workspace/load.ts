@@ -1,0 +1,152 @@
+import { existsSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source.js";
+import type { BooleanLit } from "../dsl/ast.js";
+import type { CheckEnv } from "../dsl/index.js";
+import { FileBuild } from "./build/context.js";
+import { buildExperiment } from "./build/experiment.js";
+import { buildFlag } from "./build/flag.js";
+import { buildLayers } from "./build/layers.js";
+import { buildMetric } from "./build/metric.js";
+import { buildSegment } from "./build/segment.js";
+import { buildSettings } from "./build/settings.js";
+import type { DeclaredFile, KnownNames } from "./checks/context.js";
+import { runChecks } from "./checks/registry.js";
+import { WorkspaceCodes as C } from "./codes.js";
+import { parseYamlFile, type ParsedFile } from "./parse-file.js";
+import type { Origin, Workspace } from "./model.js";
+
+export interface LoadResult {
+  /** Present whenever exp.yaml loaded; files with errors are left out of it. */
+  workspace?: Workspace;
+  diagnostics: Diagnostic[];
+}
+
+const FOLDERS = [
+  ["metrics", "metric"],
+  ["experiments", "experiment"],
+  ["flags", "flag"],
+  ["segments", "segment"],
+] as const;
+
+/** Loads, schema-checks, type-checks and cross-checks the workspace at `root` (the folder holding exp.yaml). */
+export async function loadWorkspace(root: string): Promise<LoadResult> {
+  const abs = resolve(root);
+  if (!existsSync(join(abs, "exp.yaml"))) {
+    return { diagnostics: [{ code: C.noWorkspace.code, severity: "error", message: `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>` }] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const jobs: Promise<ParsedFile>[] = [parseYamlFile(abs, "exp.yaml", "exp")];
+  if (existsSync(join(abs, "layers.yaml"))) jobs.push(parseYamlFile(abs, "layers.yaml", "layers"));
+  for (const [folder, kind] of FOLDERS) {
+    for (const name of await listFolder(abs, folder)) {
+      const rel = `${folder}/${name}`;
+      if (name.endsWith(".yaml")) jobs.push(parseYamlFile(abs, rel, kind));
+      else if (/\.ya?ml$/i.test(name)) diagnostics.push(ymlWarning(rel));
+    }
+  }
+  const parsed = await Promise.all(jobs);
+  const files = new Map<string, SourceFile>();
+  for (const p of parsed) {
+    if (p.file) files.set(p.path, p.file);
+    diagnostics.push(...p.diagnostics);
+  }
+  const settingsFile = parsed[0]!;
+  if (!settingsFile.raw || !settingsFile.tree || !settingsFile.file) return { diagnostics };
+  const settings = buildSettings(new FileBuild(settingsFile.file, settingsFile.tree), settingsFile.raw);
+
+  const ws: Workspace = { root: abs, settings, segments: new Map(), metrics: new Map(), experiments: new Map(), flags: new Map(), layers: new Map(), holdouts: new Map(), files };
+  const known: KnownNames = { metrics: new Set(), experiments: new Set(), flags: new Set(), segments: new Set(), layers: new Set() };
+  const brokenExperimentVariants = new Map<string, string[]>();
+  const declared: DeclaredFile[] = [];
+  for (const p of parsed.slice(1)) {
+    if (p.kind === "layers") {
+      const layerNames = p.rawish && typeof p.rawish.layers === "object" && p.rawish.layers ? Object.keys(p.rawish.layers) : [];
+      for (const l of layerNames) known.layers.add(l);
+      if (!p.raw || !p.tree || !p.file) continue;
+      const { layers, holdouts } = buildLayers(new FileBuild(p.file, p.tree), p.raw);
+      for (const l of layers) ws.layers.set(l.key, l);
+      for (const h of holdouts) ws.holdouts.set(h.key, h);
+      continue;
+    }
+    if (p.kind === "exp") continue;
+    const stem = p.path.slice(p.path.indexOf("/") + 1, -".yaml".length);
+    const keyField = p.rawish?.[p.kind];
+    const key = typeof keyField === "string" ? keyField : undefined;
+    declared.push({ kind: p.kind, path: p.path, stem, ...(key !== undefined ? { key, keySpan: p.tree?.origin.values[p.kind] } : {}) });
+    const set = p.kind === "metric" ? known.metrics : p.kind === "experiment" ? known.experiments : p.kind === "flag" ? known.flags : known.segments;
+    set.add(stem);
+    if (key !== undefined) set.add(key);
+    if (!p.raw || !p.tree || !p.file) {
+      if (p.kind === "experiment" && p.rawish?.variants && typeof p.rawish.variants === "object") brokenExperimentVariants.set(key ?? stem, Object.keys(p.rawish.variants));
+      continue;
+    }
+    const b = new FileBuild(p.file, p.tree);
+    if (p.kind === "metric") add(ws.metrics, buildMetric(b, p.raw, settings));
+    else if (p.kind === "experiment") add(ws.experiments, buildExperiment(b, p.raw, settings));
+    else if (p.kind === "flag") add(ws.flags, buildFlag(b, p.raw));
+    else add(ws.segments, buildSegment(b, p.raw));
+    diagnostics.push(...b.diagnostics);
+  }
+
+  const brokenFiles = new Set(diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => d.span!.file));
+  diagnostics.push(...runChecks({ workspace: ws, env: checkEnv(ws, known, brokenExperimentVariants), known, declared, brokenFiles }));
+  dropFilesWithErrors(ws, diagnostics);
+  return { workspace: ws, diagnostics };
+}
+
+function add<T extends { key: string }>(map: Map<string, T>, v: T | undefined): void {
+  if (v && !map.has(v.key)) map.set(v.key, v);
+}
+
+async function listFolder(root: string, folder: string): Promise<string[]> {
+  try {
+    const entries = readdirSync(join(root, folder), { withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+function ymlWarning(rel: string): Diagnostic {
+  return {
+    code: C.ymlExtension.code,
+    severity: "warning",
+    message: `"${rel}" is ignored: workspace files end in ".yaml"; rename it`,
+    span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 },
+  };
+}
+
+/** The expression checks' view of the workspace; names from files that failed to load still resolve, to avoid cascades. */
+function checkEnv(ws: Workspace, known: KnownNames, brokenVariants: Map<string, string[]>): CheckEnv {
+  const placeholderOrigin: Origin = { file: "", values: {}, keys: {} };
+  return {
+    attributes: ws.settings.attributes,
+    events: ws.settings.events,
+    segment(name) {
+      const s = ws.segments.get(name);
+      if (s) return { when: s.when, origin: s.origin };
+      if (!known.segments.has(name)) return undefined;
+      const when: BooleanLit = { kind: "boolean", value: true, span: { file: "", line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 } };
+      return { when, origin: placeholderOrigin };
+    },
+    segmentNames: () => [...known.segments].sort(),
+    experiment(key) {
+      const e = ws.experiments.get(key);
+      if (e) return { variants: e.variants.map((v) => v.key) };
+      if (known.experiments.has(key)) return { variants: brokenVariants.get(key) ?? [] };
+      return undefined;
+    },
+    experimentKeys: () => [...known.experiments].sort(),
+  };
+}
+
+/** A file with an error is left out of the model, so later stages only ever see sound objects. */
+function dropFilesWithErrors(ws: Workspace, diagnostics: Diagnostic[]): void {
+  const bad = new Set(diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => d.span!.file));
+  for (const map of [ws.metrics, ws.experiments, ws.flags, ws.segments, ws.layers, ws.holdouts] as Map<string, { origin: Origin }>[]) {
+    for (const [k, v] of map) if (bad.has(v.origin.file)) map.delete(k);
+  }
+}

@@ -1,4 +1,32 @@
 import type { Command } from "commander";
+import { registerGitHub } from "./github.js";
+import { registerInit } from "./init.js";
+import { registerAudit } from "./audit.js";
+import { registerFmt } from "./fmt.js";
+import { registerValidate } from "./validate.js";
+import { registerRollback } from "./rollback.js";
+import { registerAssign } from "./assign.js";
+import { registerExport } from "./export.js";
+import { registerSql } from "./sql.js";
+import { registerPlan } from "./plan.js";
+import { registerApply } from "./apply.js";
+import { registerServe } from "./serve.js";
+import { registerAnalyze } from "./analyze.js";
+import { registerPower } from "./power.js";
 
 /** One line per command; each module adds its subcommand to the program. */
 export const commands: ((program: Command) => void)[] = [];
+commands.push(registerAudit);
+commands.push(registerRollback);
+commands.push(registerValidate);
+commands.push(registerFmt);
+commands.push(registerAssign);
+commands.push(registerExport);
+commands.push(registerInit);
+commands.push(registerGitHub);
+commands.push(registerSql);
+commands.push(registerPlan);
+commands.push(registerApply);
+commands.push(registerServe);
+commands.push(registerAnalyze);
+commands.push(registerPower);

@@ -43,7 +43,7 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
     if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
       const now = current ? `v${current.version} is published now` : "nothing is published now";
       const was = req.plan.basedOnVersion === null ? "nothing published" : `v${req.plan.basedOnVersion}`;
-      throw new PublishError(stateCodes.publishConflict, `the plan is stale: it was made against ${was}, but ${now}; run exp plan again`, "run `exp plan --out plan.json` and apply the new plan");
+      throw new PublishError(stateCodes.publishConflict, `the plan is stale; run exp plan again (it was made against ${was}, but ${now})`, "run `exp plan --out plan.json` and apply the new plan");
     }
     const versions = await target.versions();
     const version = Math.max(0, ...versions) + 1;

@@ -37,7 +37,7 @@ export function renderPlanMarkdown(plan: Plan): string {
 function renderChange(c: Change): string[] {
   const lines = ["<details>", `<summary><code>${SYMBOL[c.action]} ${c.address}</code> ${VERB[c.action]}</summary>`, "", "```diff"];
   for (const d of c.fieldDiffs) {
-    const path = d.path || "(whole)";
+    const path = d.path || "value";
     if (d.before !== undefined && c.action !== "create") lines.push(`- ${path}: ${showValue(d.before, 120)}`);
     if (d.after !== undefined && c.action !== "delete") lines.push(`+ ${path}: ${showValue(d.after, 120)}`);
   }

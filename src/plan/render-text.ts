@@ -38,7 +38,7 @@ export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: Diagnosti
 function renderChange(c: Change, s: Styler): string[] {
   const lines = [`  ${s(c.action, `${SYMBOL[c.action]} ${c.address}`)} ${VERB[c.action]}`];
   for (const d of c.fieldDiffs) {
-    const path = d.path || "(whole)";
+    const path = d.path || "value";
     if (c.action === "create") lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);
     else if (c.action === "delete") lines.push(`      ${s("delete", "-")} ${path}: ${showValue(d.before)}`);
     else if (d.before === undefined) lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);

@@ -13,19 +13,22 @@ export function Confirm({ summary, question, onAnswer }: ConfirmProps) {
   const [value, setValue] = useState("");
   const [done, setDone] = useState(false);
   const { exit } = useApp();
+  const submit = (answer: string) => {
+    setDone(true);
+    onAnswer(answer);
+    exit();
+  };
   useInput(
     (input, key) => {
       if (done) return;
-      if (key.return) {
-        setDone(true);
-        onAnswer(value);
-        exit();
-      } else if (key.backspace || key.delete) setValue((v) => v.slice(0, -1));
-      else if (key.ctrl && input === "c") {
-        setDone(true);
-        onAnswer("");
-        exit();
-      } else if (!key.ctrl && !key.meta && input) setValue((v) => v + input);
+      if (key.return) return submit(value);
+      if (key.backspace || key.delete) return setValue((v) => v.slice(0, -1));
+      if (key.ctrl && input === "c") return submit("");
+      if (key.ctrl || key.meta || !input) return;
+      // Typed-ahead or pasted text can arrive in one chunk together with the Enter key.
+      const end = input.search(/[\r\n]/);
+      if (end >= 0) return submit(value + input.slice(0, end));
+      setValue((v) => v + input);
     },
     { isActive: !done },
   );

@@ -36,3 +36,13 @@ test("anything but yes is an answer too (the caller refuses it)", async () => {
   assert.equal(answer, "no");
   ui.unmount();
 });
+
+test("an answer typed ahead together with Enter in one chunk is accepted", async () => {
+  let answer: string | undefined;
+  const ui = render(createElement(Confirm, { summary: "s", question: "q", onAnswer: (a: string) => (answer = a) }));
+  await tick();
+  ui.stdin.write("yes\r");
+  await tick();
+  assert.equal(answer, "yes");
+  ui.unmount();
+});

@@ -1,0 +1,85 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { applyPlan } from "../plan/apply.js";
+import { resolveActor } from "../plan/audit-actor.js";
+import { PublishError } from "../plan/target/errors.js";
+import { confirmOnTerminal } from "../ui/confirm.js";
+import { UserError } from "./errors.js";
+import { preparePlan, verifier } from "./plan-pipeline.js";
+import { readPublishLocation } from "../plan/target/config.js";
+import { openPublishTarget } from "../plan/target/open.js";
+import type { Workspace } from "../workspace/model.js";
+import type { LockHandle } from "../plan/target/target.js";
+import { readPlanFile, renderPlan } from "./plan.js";
+import { action } from "./run.js";
+import { loadWorkspaceOrExit, locateWorkspace, withWorkspaceOptions } from "./shared.js";
+
+export function registerApply(program: Command): void {
+  withWorkspaceOptions(
+    program
+      .command("apply [plan]")
+      .description("publish the workspace (or a saved plan) to the publish target, atomically and with an audit record")
+      .option("--auto-approve", "do not ask for confirmation")
+      .option("--lock-timeout <seconds>", "how long to wait for the publish lock", "30"),
+  ).action(
+    action(async (planFile: string | undefined, opts: { dir?: string; format?: string; autoApprove?: boolean; lockTimeout: string }) => {
+      const timeout = Number(opts.lockTimeout);
+      if (!Number.isFinite(timeout) || timeout < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
+      // The lock is taken first and held from loading to publishing, so what is shown is what gets
+      // published, and a second apply started meanwhile fails at once with the holder's name.
+      const located = locateWorkspace(opts.dir);
+      if (!located.root) throw new UserError(located.diagnostics[0]?.message ?? "no workspace found");
+      let held: LockHandle;
+      let actor: string;
+      try {
+        const { config } = readPublishLocation(located.root);
+        actor = await resolveActor(located.root);
+        held = await openPublishTarget(config, located.root, { verify: verifier }).lock(actor, { timeoutMs: timeout * 1000 });
+      } catch (err) {
+        if (err instanceof PublishError) throw new UserError(err.message, 1, err.hint);
+        throw err;
+      }
+      const ws = await loadWorkspaceOrExit({ ...opts, dir: located.root }).catch(async (err: unknown) => {
+        await held.release();
+        throw err;
+      });
+      try {
+        return await applyLocked(ws, planFile, opts, actor, held);
+      } finally {
+        await held.release();
+      }
+    }),
+  );
+}
+
+async function applyLocked(ws: Workspace, planFile: string | undefined, opts: { format?: string; autoApprove?: boolean }, actor: string, held: LockHandle): Promise<number> {
+  const ctx = await preparePlan(ws);
+  const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
+  const json = opts.format === "json";
+  if (!json) process.stdout.write(renderPlan(ctx.plan, "text", ws));
+  if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
+    throw new UserError(ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied", ctx.plan.exitCode);
+  }
+  if (ctx.plan.changes.length === 0 && plan.changes.length === 0) {
+    if (json) process.stdout.write(`${JSON.stringify({ applied: false, reason: "no changes" })}\n`);
+    else process.stdout.write("Nothing to apply.\n");
+    return 0;
+  }
+  if (!opts.autoApprove) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError("refusing to apply without confirmation: stdin is not a terminal", 1, "pass --auto-approve (for CI) or run in a terminal");
+    const ok = await confirmOnTerminal("Do you want to publish these changes?", `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`);
+    if (!ok) {
+      process.stdout.write("Apply cancelled; nothing was published.\n");
+      return 1;
+    }
+  }
+  try {
+    const out = await applyPlan(ctx.target, { plan, build: ctx.build, actor, held });
+    if (json) process.stdout.write(`${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`);
+    else process.stdout.write(`Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof PublishError) throw new UserError(err.message, 1, err.hint);
+    throw err;
+  }
+}

@@ -1,0 +1,142 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createEvaluator } from "../../src/runtime/evaluator.js";
+import type { Ruleset } from "../../src/runtime/ruleset.js";
+import { exampleRepo, exp, git } from "../helpers/workspace.js";
+
+function readCurrent(dir: string): Ruleset {
+  const pointer = JSON.parse(readFileSync(join(dir, ".exp/published/current"), "utf8")) as { version: number };
+  return JSON.parse(readFileSync(join(dir, `.exp/published/ruleset.v${pointer.version}.json`), "utf8")) as Ruleset;
+}
+
+/** 50/50 → 80/20, whatever the spacing inside the flow mappings. */
+function reweight(yaml: string): string {
+  const out = yaml.replace(/(control:\s*\{\s*weight:\s*)50/, "$180").replace(/(one_page:\s*\{\s*weight:\s*)50/, "$120");
+  assert.notEqual(out, yaml, "the experiment file has the expected weights");
+  return out;
+}
+
+describe("exp plan / apply / rollback / audit, end to end in a git repository", () => {
+  const dir = exampleRepo();
+
+  test("plan exits 2 with changes; apply publishes; plan then exits 0", () => {
+    const plan = exp(dir, ["plan"]);
+    assert.equal(plan.status, 2, plan.stderr + plan.stdout);
+    assert.match(plan.stdout, /\+ experiment\.checkout_redesign will be created/);
+    assert.match(plan.stdout, /Plan: \d+ to create, 0 to update, 0 to delete\./);
+    const json = JSON.parse(exp(dir, ["plan", "--format", "json"]).stdout) as { basedOnVersion: null; summary: { create: number } };
+    assert.equal(json.basedOnVersion, null);
+    assert.ok(json.summary.create > 5);
+    const apply = exp(dir, ["apply", "--auto-approve"]);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    assert.match(apply.stdout, /Applied: first version → v1/);
+    const again = exp(dir, ["plan"]);
+    assert.equal(again.status, 0, again.stderr + again.stdout);
+    assert.match(again.stdout, /No changes/);
+  });
+
+  test("changing weights 50/50 → 80/20 on a running experiment is exit 1 naming the exact switching share, and brute force agrees", () => {
+    const file = join(dir, "experiments/checkout_redesign.yaml");
+    const before = readFileSync(file, "utf8");
+    writeFileSync(file, reweight(before));
+    const plan = exp(dir, ["plan"]);
+    assert.equal(plan.status, 1, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /30\.00% of enrolled units would switch variant/);
+    assert.match(plan.stdout, /EXP4001/);
+    assert.match(plan.stdout, /experiments\/checkout_redesign\.yaml:\d+:\d+/);
+
+    // Brute force: evaluate 100,000 eligible units against the published and the desired ruleset.
+    const published = readCurrent(dir);
+    const desired = JSON.parse(exp(dir, ["export", "--format", "ruleset", "--desired"]).stdout) as Ruleset;
+    const a = createEvaluator(published);
+    const b = createEvaluator(desired);
+    let enrolled = 0;
+    let switched = 0;
+    const at = Date.parse("2026-12-01T00:00:00Z");
+    for (let i = 0; i < 100_000; i++) {
+      const attrs = { country: "US", platform: "web" };
+      const x = a.assign("checkout_redesign", `unit_${i}`, attrs, at);
+      if (!x.inExperiment) continue;
+      enrolled++;
+      const y = b.assign("checkout_redesign", `unit_${i}`, attrs, at);
+      if (y.variant !== x.variant) switched++;
+    }
+    const share = switched / enrolled;
+    console.log(`brute force: ${switched} of ${enrolled} enrolled units switched (${(share * 100).toFixed(2)}%); the plan says 30.00%`);
+    assert.ok(Math.abs(share - 0.3) < 4 * Math.sqrt((0.3 * 0.7) / enrolled), `brute-force share ${share}`);
+    writeFileSync(file, before);
+  });
+
+  test("bumping phase with the new weights is a deliberate re-randomisation: exit 2", () => {
+    const file = join(dir, "experiments/checkout_redesign.yaml");
+    const before = readFileSync(file, "utf8");
+    writeFileSync(file, reweight(before).replace("phase: 1", "phase: 2"));
+    const plan = exp(dir, ["plan"]);
+    assert.equal(plan.status, 2, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /± experiment\.checkout_redesign will be replaced/);
+    git(dir, "commit", "-qam", "checkout_redesign: phase 2 at 80/20");
+    assert.equal(exp(dir, ["apply", "--auto-approve"]).status, 0);
+  });
+
+  test("after apply and rollback, plan reports drift and how to reconcile", () => {
+    const rb = exp(dir, ["rollback"]);
+    assert.equal(rb.status, 0, rb.stderr + rb.stdout);
+    const plan = exp(dir, ["plan"]);
+    assert.equal(plan.status, 2, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /drift/);
+    assert.match(plan.stdout, /exp rollback by test-actor/);
+    assert.match(plan.stdout, /exp apply/);
+  });
+
+  test("audit verify exits 0, and 1 naming the record after an edit", () => {
+    const ok = exp(dir, ["audit", "verify"]);
+    assert.equal(ok.status, 0, ok.stderr + ok.stdout);
+    const log = join(dir, ".exp/published/audit.log.jsonl");
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    assert.ok(lines.length >= 3);
+    const second = JSON.parse(lines[1]!) as { actor: string };
+    second.actor = "mallory";
+    lines[1] = JSON.stringify(second);
+    writeFileSync(log, `${lines.join("\n")}\n`);
+    const bad = exp(dir, ["audit", "verify"]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout + bad.stderr, /record 2|seq 2|#2/);
+  });
+
+  test("a saved plan goes stale when the target moves; apply refuses it", () => {
+    const d = exampleRepo();
+    assert.equal(exp(d, ["plan", "--out", "plan.json"]).status, 2);
+    assert.equal(exp(d, ["apply", "--auto-approve"]).status, 0);
+    const stale = exp(d, ["apply", "plan.json", "--auto-approve"]);
+    assert.equal(stale.status, 1);
+    assert.match(stale.stderr, /the plan is stale; run exp plan again/);
+  });
+
+  test("two concurrent applies: exactly one succeeds, the other exits 1 with a lock message", async () => {
+    const d = exampleRepo();
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("../helpers/workspace.js");
+    const run = (timeout: string) =>
+      new Promise<{ status: number; out: string }>((resolve) => {
+        const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", timeout], { cwd: d, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" } });
+        let out = "";
+        p.stdout.on("data", (c) => (out += c));
+        p.stderr.on("data", (c) => (out += c));
+        p.on("close", (status) => resolve({ status: status ?? -1, out }));
+      });
+    // The second apply starts while the first holds the lock (it holds it from planning to publishing).
+    const first = run("30");
+    const lock = join(d, ".exp/published/lock");
+    const until = Date.now() + 60_000;
+    while (!existsSync(lock) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(existsSync(lock), "the first apply took the lock");
+    const results = await Promise.all([first, run("0")]);
+    const ok = results.filter((r) => r.status === 0);
+    const failed = results.filter((r) => r.status !== 0);
+    assert.equal(ok.length, 1, results.map((r) => r.out).join("\n---\n"));
+    assert.equal(failed[0]!.status, 1);
+    assert.match(failed[0]!.out, /locked by ci \(pid \d+/);
+  });
+});

@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, exampleRepo } from "../helpers/workspace.js";
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", args, { encoding: "utf8" });
+}
+
+async function waitFor(session: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let screen = "";
+  while (Date.now() < until) {
+    screen = tmux("capture-pane", "-p", "-t", session);
+    if (pattern.test(screen)) return screen;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${pattern}; screen was:\n${screen}`);
+}
+
+test("a person types yes at the apply prompt in a real terminal (tmux) and the ruleset is published", async () => {
+  const dir = exampleRepo();
+  const session = `exp-apply-${process.pid}`;
+  tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", "-c", dir, `env NO_COLOR=1 EXP_ACTOR=tmux ${process.execPath} ${BIN} apply; echo EXIT=$?; sleep 30`);
+  try {
+    await waitFor(session, /Only "yes" will be accepted/);
+    assert.equal(existsSync(join(dir, ".exp/published/current")), false, "nothing is published before the answer");
+    tmux("send-keys", "-t", session, "yes", "Enter");
+    const screen = await waitFor(session, /EXIT=\d+/);
+    assert.match(screen, /Applied: first version → v1/);
+    assert.match(screen, /EXIT=0/);
+    assert.equal(existsSync(join(dir, ".exp/published/current")), true);
+  } finally {
+    tmux("kill-session", "-t", session);
+  }
+});

@@ -11,6 +11,8 @@ import { registerSql } from "./sql.js";
 import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerServe } from "./serve.js";
+import { registerReport } from "./report.js";
+import { registerDemo } from "./demo.js";
 import { registerAnalyze } from "./analyze.js";
 import { registerPower } from "./power.js";
 
@@ -30,3 +32,5 @@ commands.push(registerApply);
 commands.push(registerServe);
 commands.push(registerAnalyze);
 commands.push(registerPower);
+commands.push(registerReport);
+commands.push(registerDemo);

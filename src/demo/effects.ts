@@ -18,7 +18,7 @@ export interface Expectation {
   experiment: string;
   what: string;
   /** Checks the analysis JSON; returns whether the planted effect was found. */
-  holds(analysis: { srm: { ok: boolean }; metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[]; guardrails: { metric: string; passed: boolean }[] }): boolean;
+  holds(analysis: { srm: { ok: boolean }; metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[]; guardrails: { metric: string; breached: boolean }[] }): boolean;
 }
 
 export const DEMO_EXPECTATIONS: Expectation[] = [
@@ -35,7 +35,7 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
   {
     experiment: "search_ranker_v2",
     what: "p95_page_load guardrail is flagged",
-    holds: (a) => a.guardrails.some((g) => g.metric === "p95_page_load" && !g.passed),
+    holds: (a) => a.guardrails.some((g) => g.metric === "p95_page_load" && g.breached),
   },
   {
     experiment: "landing_page_split",

@@ -89,28 +89,28 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
       }
     }
 
-    for (let day = -o.historyDays; day < o.days; day++) {
-      const dayStart = t0 + day * DAY;
-      const overlaps = dayStart + DAY > firstVisit;
-      for (let k = 0; k < eventNames.length; k++) {
-        const event = eventNames[k]!;
-        // Thinning: draw at the larger of the two rates, keep each event with the rate in force at its time.
-        const m = multipliers.get(event) ?? 1;
-        const top = overlaps ? Math.max(1, m) : 1;
-        const n = rng.poisson(rates[k]! * activity * top);
-        for (let j = 0; j < n; j++) {
-          const ts = dayStart + Math.floor(rng.next() * DAY);
-          if (top !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
-          const properties: Record<string, unknown> = {};
-          for (const [p, type] of Object.entries(settings.events[event] ?? {})) {
-            let v = propertyValue(p, type, rng);
-            const f = ts >= firstVisit ? multipliers.get(`${event}.${p}`) : undefined;
-            if (f !== undefined && typeof v === "number") v = Math.round(v * f * 100) / 100;
-            properties[p] = v;
-          }
-          const value = typeof properties.revenue === "number" ? properties.revenue : "";
-          events.row([unit, `s${i}_${day}`, event, iso(ts), value, JSON.stringify(properties), `e${++eventSeq}`]);
+    // One Poisson draw per unit and event over the whole period, then uniform times: the rate in force
+    // at each time is applied by thinning (draw at the larger rate, keep with the ratio).
+    const from = t0 - o.historyDays * DAY;
+    const span = (o.days + o.historyDays) * DAY;
+    for (let k = 0; k < eventNames.length; k++) {
+      const event = eventNames[k]!;
+      const m = multipliers.get(event) ?? 1;
+      const top = Math.max(1, m);
+      const n = rng.poisson(rates[k]! * activity * top * (o.days + o.historyDays));
+      for (let j = 0; j < n; j++) {
+        const ts = from + Math.floor(rng.next() * span);
+        if (top !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
+        const properties: Record<string, unknown> = {};
+        for (const [p, type] of Object.entries(settings.events[event] ?? {})) {
+          let v = propertyValue(p, type, rng);
+          const f = ts >= firstVisit ? multipliers.get(`${event}.${p}`) : undefined;
+          if (f !== undefined && typeof v === "number") v = Math.round(v * f * 100) / 100;
+          properties[p] = v;
         }
+        const value = typeof properties.revenue === "number" ? properties.revenue : "";
+        const day = Math.floor((ts - t0) / DAY);
+        events.row([unit, `s${i}_${day}`, event, iso(ts), value, JSON.stringify(properties), `e${++eventSeq}`]);
       }
     }
   }

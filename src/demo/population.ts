@@ -27,7 +27,7 @@ export function attributeValue(name: string, type: AttributeType, rng: Random, d
 
 /** Expected events per active unit and day, by event name; other events get a modest default. */
 export function baseRate(event: string): number {
-  const known: Record<string, number> = { page_view: 0.5, purchase: 0.02, impression: 0.4, click: 0.06, page_load: 0.3, app_open: 0.15, search: 0.2, add_to_cart: 0.05, checkout_error: 0.004, recommendation_click: 0.05, session_start: 0.3 };
+  const known: Record<string, number> = { page_view: 0.3, purchase: 0.02, impression: 0.3, click: 0.05, page_load: 0.25, app_open: 0.1, search: 0.15, add_to_cart: 0.05, checkout_error: 0.004, recommendation_click: 0.04, session_start: 0.2 };
   return known[event] ?? 0.2;
 }
 

@@ -70,7 +70,8 @@ function guardrails(input: ReportInput): string {
     .map((r) => {
       const margin = r.max_regression !== undefined ? ` (non-inferiority margin ${fmtPercent(r.max_regression, 1)})` : "";
       const who = r.variant ? ` for ${r.variant}` : "";
-      return r.passed ? `- ✅ \`${r.metric}\`${who}: within its margin${margin}.` : `- 🚨 \`${r.metric}\`${who}: **breached**${margin}.`;
+      if (r.breached ?? !r.passed) return `- 🚨 \`${r.metric}\`${who}: **breached**${margin}.`;
+      return r.passed ? `- ✅ \`${r.metric}\`${who}: within its margin${margin}.` : `- ⚠️ \`${r.metric}\`${who}: inconclusive — not yet shown to be within its margin${margin}.`;
     })
     .join("\n");
 }

@@ -25,7 +25,12 @@ export interface MetricResult {
 
 export interface GuardrailResult {
   metric: string;
+  /** Non-inferiority shown for every treatment. */
   passed: boolean;
+  /** A treatment regressed significantly beyond the margin (absent in older analyses: then !passed). */
+  breached?: boolean;
+  /** Per treatment: "passed" | "breached" | "inconclusive" | "failed". */
+  variants?: { variant: string; status: string }[];
   variant?: string;
   max_regression?: number;
   p_value?: number;

@@ -22,7 +22,9 @@ export function metricTables(analysis: AnalysisJson, control: string, displays: 
       const c = m.variants[control];
       for (const cmp of m.comparisons) {
         const t = m.variants[cmp.variant];
-        const guard = tier === "guardrail" ? analysis.guardrails.find((g) => g.metric === m.metric && (g.variant === undefined || g.variant === cmp.variant)) : undefined;
+        const g = tier === "guardrail" ? analysis.guardrails.find((x) => x.metric === m.metric && (x.variant === undefined || x.variant === cmp.variant)) : undefined;
+        const per = g?.variants?.find((v) => v.variant === cmp.variant);
+        const guard = g && per ? { ...g, passed: per.status === "passed", breached: per.status === "breached" } : g;
         const lift = `${fmtSignedPercent(cmp.rel_lift)} (${fmtSignedPercent(cmp.rel_ci[0])} to ${fmtSignedPercent(cmp.rel_ci[1])})`;
         const p = tier === "guardrail" ? fmtP(cmp.p_value) : fmtP(cmp.p_value_adjusted ?? cmp.p_value);
         const cuped = cmp.cuped?.applied ? " ᶜ" : "";

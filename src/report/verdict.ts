@@ -4,7 +4,7 @@ export type Verdict = "win" | "loss" | "flat" | "guardrail breached" | "inconclu
 
 /** A comparison's verdict in the metric's good direction; guardrails are judged by their non-inferiority test. */
 export function verdictOf(c: Comparison, display: MetricDisplay | undefined, guardrail?: GuardrailResult): Verdict {
-  if (guardrail && !guardrail.passed) return "guardrail breached";
+  if (guardrail && (guardrail.breached ?? !guardrail.passed)) return "guardrail breached";
   if (c.code && !Number.isFinite(c.p_value)) return "inconclusive";
   if (!c.significant) return "flat";
   const good = (display?.direction ?? "increase") === "increase" ? c.diff > 0 : c.diff < 0;

@@ -1,0 +1,165 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { openWarehouse } from "../analysis/connect.js";
+import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { applyPlan } from "../plan/apply.js";
+import { DirectoryTarget } from "../plan/target/directory.js";
+import { createEvaluator } from "../runtime/evaluator.js";
+import type { Ruleset } from "../runtime/ruleset.js";
+import { sha256Hex } from "../runtime/server/auth.js";
+import { startServer } from "../runtime/server/server.js";
+import { loadWorkspace } from "../workspace/load.js";
+import type { Workspace } from "../workspace/model.js";
+import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
+import { generateDemoData } from "./generate.js";
+import { scaffoldDemoRepo } from "./scaffold.js";
+import { loadDemoWarehouse } from "./warehouse.js";
+
+export interface DemoOptions {
+  dir: string;
+  /** Units in the synthetic population. */
+  units: number;
+  seed: number;
+  log(line: string): void;
+  /** Steps that need the rest of the toolchain, injected by the command (plan rendering, reports). */
+  preparePlan(ws: Workspace): Promise<{ plan: { summary: { create: number; update: number; delete: number }; exitCode: number; checks: { name: string; status: string }[] }; build(v: number): Ruleset; target: import("../plan/target/target.js").PublishTarget }>;
+  writeReports(ws: Workspace, keys: string[], asOf: string): Promise<string[]>;
+}
+
+export interface DemoOutcome {
+  analyses: Record<string, AnalyzeJson>;
+  expectations: { experiment: string; what: string; held: boolean }[];
+  reports: string[];
+}
+
+/** The synthetic data starts the day after the last running experiment in the example starts. */
+export const DEMO_START = new Date("2026-11-16T00:00:00Z");
+export const DEMO_DAYS = 28;
+const DAY = 86_400_000;
+
+/**
+ * The main job end to end on the embedded example: scaffold a git repository, validate, plan,
+ * apply, serve (a few real HTTP calls), generate a warehouse with planted effects, analyse, report.
+ */
+export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
+  const t0 = Date.now();
+  const step = (name: string, detail: string) => o.log(`${`✔ ${name}`.padEnd(12)} ${detail}  ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  await scaffoldDemoRepo(o.dir);
+  step("init", `example workspace committed in ${o.dir}`);
+
+  const loaded = await loadWorkspace(o.dir);
+  const ws = loaded.workspace;
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (!ws || errors.length) throw new Error(`the example workspace does not validate: ${errors[0]?.message}`);
+  step("validate", `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`);
+
+  const ctx = await o.preparePlan(ws);
+  const s = ctx.plan.summary;
+  const failed = ctx.plan.checks.filter((c) => c.status === "failed").map((c) => c.name);
+  step("plan", `${s.create} to create, ${s.update} to update, ${s.delete} to delete; checks ${failed.length ? `failed: ${failed.join(", ")}` : "passed"}`);
+  const applied = await applyPlan(ctx.target, { plan: ctx.plan as never, build: ctx.build, actor: "exp demo" });
+  step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
+
+  const published = (await ctx.target.current())!.ruleset as unknown as Ruleset;
+  await serveStep(ws, step);
+
+  const evaluator = createEvaluator(published);
+  const experiments: Record<string, string[]> = {};
+  for (const e of ws.experiments.values()) {
+    if (e.status === "running" && e.unit === ws.settings.units[0] && e.type !== "interleaving" && e.type !== "bandit") experiments[e.key] = e.variants.map((v) => v.key);
+  }
+  const csvDir = join(o.dir, ".exp", "demo-data");
+  const counts = generateDemoData(ws.settings, csvDir, {
+    units: o.units,
+    seed: o.seed,
+    start: DEMO_START,
+    days: DEMO_DAYS,
+    historyDays: 14,
+    effects: DEMO_EFFECTS,
+    srm: DEMO_SRM,
+    experiments,
+    assign: (exp, unit, attrs, at) => {
+      const r = evaluator.assign(exp, unit, attrs, at);
+      return r.inExperiment ? r.variant : null;
+    },
+  });
+  const local = ws.settings.warehouse.connections[ws.settings.warehouse.default];
+  const dbPath = local?.type === "duckdb" && local.path ? join(o.dir, local.path) : join(o.dir, ".exp/warehouse.duckdb");
+  await loadDemoWarehouse(dbPath, csvDir, ws.settings.warehouse.tables);
+  step("data", `${counts.units.toLocaleString("en-US")} units, ${counts.exposures.toLocaleString("en-US")} exposures, ${counts.events.toLocaleString("en-US")} events in ${dbPath.slice(o.dir.length + 1)}`);
+
+  const asOf = new Date(DEMO_START.getTime() + DEMO_DAYS * DAY).toISOString();
+  const opened = await openWarehouse(ws);
+  if (!opened.warehouse) throw new Error(opened.diagnostics[0]?.message ?? "cannot open the demo warehouse");
+  const analyses: Record<string, AnalyzeJson> = {};
+  try {
+    for (const key of Object.keys(experiments).sort()) {
+      const run = await runAnalysis(ws, ws.experiments.get(key)!, { warehouse: opened.warehouse, asOf });
+      if (!run.result) throw new Error(`analysis of ${key} failed: ${run.diagnostics[0]?.message}`);
+      analyses[key] = run.result;
+    }
+  } finally {
+    await opened.warehouse.close();
+  }
+  step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
+  for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);
+
+  const expectations = DEMO_EXPECTATIONS.map((x) => ({ experiment: x.experiment, what: x.what, held: analyses[x.experiment] ? x.holds(analyses[x.experiment] as never) : false }));
+  o.log("  planted effects:");
+  for (const x of expectations) o.log(`    ${x.held ? "✔" : "✘"} ${x.experiment}: ${x.what}`);
+
+  const reports = await o.writeReports(ws, Object.keys(analyses).sort(), asOf);
+  step("report", `${reports.length} reports committed`);
+  for (const r of reports) o.log(`    ${join(o.dir, r)}`);
+  return { analyses, expectations, reports };
+}
+
+async function serveStep(ws: Workspace, step: (name: string, detail: string) => void): Promise<void> {
+  const key = randomBytes(16).toString("hex");
+  const server = await startServer(
+    {
+      store: new DirectoryTarget(join(ws.root, ".exp/published")),
+      dataDir: join(ws.root, ".exp/server"),
+      keys: [{ name: "demo", sha256: sha256Hex(key), scopes: ["evaluate", "ingest", "reports:read"] }],
+      tokenSecret: randomBytes(32),
+      verify: verifyRuleset,
+    },
+    0,
+  );
+  try {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const n = 200;
+    const started = performance.now();
+    let enrolled = 0;
+    let exposures = 0;
+    for (let i = 0; i < n; i++) {
+      const a = await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: `visitor_${i}`, context: { country: i % 3 ? "US" : "CA", platform: "web" } });
+      if (a.inExperiment) {
+        enrolled++;
+        await post("/v1/exposures", { exposureToken: a.exposureToken });
+        exposures++;
+      }
+    }
+    const ms = (performance.now() - started) / n;
+    const flag = await post("/v1/flags/evaluate", { flagKey: "new_search", userId: "user_42" });
+    const events = await post("/v1/events", { events: Array.from({ length: 500 }, (_, i) => ({ eventId: `demo_${i}`, userId: `visitor_${i % n}`, eventName: i % 10 ? "page_view" : "purchase", value: i % 10 ? undefined : 42 })) });
+    step("serve", `${server.url}: ${n} assignments (${ms.toFixed(2)} ms each, ${enrolled} enrolled), ${exposures} exposures, ${String(events.accepted)} events fsynced; new_search for user_42 = ${JSON.stringify(flag.value)} (${String(flag.reason)})`);
+  } finally {
+    await server.close();
+  }
+}
+
+function summaryLine(key: string, a: AnalyzeJson): string {
+  const primary = a.metrics.find((m) => m.tier === "primary");
+  const c = primary?.comparisons[0];
+  const lift = c && c.rel_lift !== null ? `${primary!.metric} ${(c.rel_lift * 100).toFixed(2)}% (p=${c.p_value_adjusted?.toFixed(4) ?? "?"})` : "no primary result";
+  const srm = a.srm.ok ? "SRM ok" : `SRM p=${a.srm.p_value?.toExponential(1)}`;
+  const breached = a.guardrails.filter((g) => g.breached).map((g) => g.metric);
+  return `${key.padEnd(22)} ${a.decision.recommendation.padEnd(12)} ${lift}; ${srm}${breached.length ? `; guardrail breached: ${breached.join(", ")}` : ""}`;
+}

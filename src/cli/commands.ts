@@ -1,36 +1,26 @@
 import type { Command } from "commander";
-import { registerGitHub } from "./github.js";
-import { registerInit } from "./init.js";
-import { registerAudit } from "./audit.js";
-import { registerFmt } from "./fmt.js";
-import { registerValidate } from "./validate.js";
-import { registerRollback } from "./rollback.js";
-import { registerAssign } from "./assign.js";
-import { registerExport } from "./export.js";
-import { registerSql } from "./sql.js";
-import { registerPlan } from "./plan.js";
-import { registerApply } from "./apply.js";
-import { registerServe } from "./serve.js";
-import { registerReport } from "./report.js";
-import { registerDemo } from "./demo.js";
-import { registerAnalyze } from "./analyze.js";
-import { registerPower } from "./power.js";
 
-/** One line per command; each module adds its subcommand to the program. */
-export const commands: ((program: Command) => void)[] = [];
-commands.push(registerAudit);
-commands.push(registerRollback);
-commands.push(registerValidate);
-commands.push(registerFmt);
-commands.push(registerAssign);
-commands.push(registerExport);
-commands.push(registerInit);
-commands.push(registerGitHub);
-commands.push(registerSql);
-commands.push(registerPlan);
-commands.push(registerApply);
-commands.push(registerServe);
-commands.push(registerAnalyze);
-commands.push(registerPower);
-commands.push(registerReport);
-commands.push(registerDemo);
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order `exp --help` lists them (the pipeline's order). Each is loaded only
+ * when it runs, so `exp --version` and light commands do not pay for DuckDB, ink or the charts.
+ */
+export const commandModules: [name: string, load: () => Promise<Register>][] = [
+  ["init", async () => (await import("./init.js")).registerInit],
+  ["validate", async () => (await import("./validate.js")).registerValidate],
+  ["fmt", async () => (await import("./fmt.js")).registerFmt],
+  ["plan", async () => (await import("./plan.js")).registerPlan],
+  ["apply", async () => (await import("./apply.js")).registerApply],
+  ["rollback", async () => (await import("./rollback.js")).registerRollback],
+  ["audit", async () => (await import("./audit.js")).registerAudit],
+  ["assign", async () => (await import("./assign.js")).registerAssign],
+  ["export", async () => (await import("./export.js")).registerExport],
+  ["serve", async () => (await import("./serve.js")).registerServe],
+  ["sql", async () => (await import("./sql.js")).registerSql],
+  ["analyze", async () => (await import("./analyze.js")).registerAnalyze],
+  ["power", async () => (await import("./power.js")).registerPower],
+  ["report", async () => (await import("./report.js")).registerReport],
+  ["github", async () => (await import("./github.js")).registerGitHub],
+  ["demo", async () => (await import("./demo.js")).registerDemo],
+];

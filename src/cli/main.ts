@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { commands } from "./commands.js";
+import { commandModules } from "./commands.js";
 import { VERSION } from "../version.js";
 
-/** Entry point of `bin/exp`: builds the commander program from the command registry and runs it. */
+/** Entry point of `bin/exp`: builds the commander program and runs it. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("exp")
     .description("Experiments as code: validate, plan, apply, serve and analyse experiments and feature flags from git.")
@@ -13,6 +13,10 @@ export async function main(argv: string[]): Promise<void> {
     // commander's own usage errors (unknown option, missing argument) are user errors: exit 1, no stack.
     process.exit(err.exitCode === 0 ? 0 : 1);
   });
-  for (const register of commands) register(program);
+  // Load only the command being run; help, version and unknown commands see all of them.
+  const name = argv[2];
+  const one = commandModules.find(([n]) => n === name);
+  const wanted = one ? [one] : name === "-V" || name === "--version" ? [] : commandModules;
+  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program);
   await program.parseAsync(argv);
 }

@@ -3,31 +3,27 @@ import { gitopsCodes } from "./codes.js";
 import { GitOpsError } from "./gitops-error.js";
 import type { PlanForGitHub } from "./plan-input.js";
 
-type Loader = (root: string) => Promise<{ diagnostics: Diagnostic[] }>;
-
 /**
  * The single adapter between the GitHub commands and the planner, used when neither --plan nor
- * --body-file is given. For now it runs validation only (the workspace loader); once the planner
- * exposes a function returning diagnostics and markdown, this body is the one place to change.
+ * --body-file is given: validates, then plans the workspace exactly as `exp plan` does.
  */
 export async function computePlanForGitHub(dir: string): Promise<PlanForGitHub> {
-  const load = await findLoader();
-  const { diagnostics } = await load(dir);
-  const json = diagnostics.map(toJson);
-  return { diagnostics: json, exitCode: json.some((d) => d.severity === "error") ? 1 : 0 };
-}
-
-async function findLoader(): Promise<Loader> {
-  // The loader module is resolved at run time so this folder builds before the workspace code lands.
-  for (const candidate of ["../workspace/load.js", "../workspace/loader.js", "../workspace/index.js"]) {
-    try {
-      const mod = (await import(candidate)) as { loadWorkspace?: Loader };
-      if (typeof mod.loadWorkspace === "function") return mod.loadWorkspace;
-    } catch {
-      // try the next spelling
-    }
-  }
-  throw new GitOpsError(gitopsCodes.noPlanSource.code, "this build of exp cannot compute the plan by itself; pass --plan <plan.json> or --body-file <plan.md>");
+  const [{ loadWorkspace }, { findWorkspaceRoot }, { preparePlan }, { renderPlanMarkdown }, { headCommit }] = await Promise.all([
+    import("../workspace/load.js"),
+    import("../workspace/root.js"),
+    import("../plan/prepare.js"),
+    import("../plan/render-markdown.js"),
+    import("./commit.js"),
+  ]);
+  const root = findWorkspaceRoot(dir);
+  if (!root) throw new GitOpsError(gitopsCodes.noPlanSource.code, `no exp.yaml found in "${dir}" or above; pass --dir, --plan <plan.json> or --body-file <plan.md>`);
+  const loaded = await loadWorkspace(root);
+  const diagnostics = loaded.diagnostics.map(toJson);
+  if (!loaded.workspace || diagnostics.some((d) => d.severity === "error")) return { diagnostics, exitCode: 1 };
+  const r = await preparePlan(loaded.workspace, { sourceCommit: await headCommit(root) });
+  if (!r.prepared) return { diagnostics: [...diagnostics, ...r.diagnostics.map(toJson)], exitCode: 1 };
+  const plan = r.prepared.plan;
+  return { diagnostics: [...diagnostics, ...plan.checks.flatMap((c) => c.diagnostics)], markdown: renderPlanMarkdown(plan), exitCode: plan.exitCode };
 }
 
 export function toJson(d: Diagnostic): DiagnosticJson {

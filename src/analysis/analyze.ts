@@ -1,0 +1,144 @@
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { AnalysisInput, AnalysisResult, MetricDesign, Num } from "../stats/analysis-types.js";
+import { analyzeStats } from "../stats/experiment.js";
+import { minimumDetectableEffect } from "../stats/power.js";
+import type { MetricKind as StatsMetricKind, SufficientStats, Tier } from "../stats/types.js";
+import type { Experiment, Metric, MetricKind, Workspace } from "../workspace/model.js";
+import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
+import { buildProvenance, type Provenance } from "./provenance.js";
+import type { Warehouse } from "./warehouse.js";
+
+/** Power reached so far against the declared design (reports show it). */
+export interface PowerReached {
+  /** Declared relative MDE. */
+  mde: number;
+  /** Relative MDE detectable with the units so far, from the observed control mean and variance; null when unknown. */
+  achieved_mde: Num;
+}
+
+/** The SPEC §7 `analyze --format json` document: the stats engine's result plus provenance (and power when declared). */
+export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & {
+  provenance: Provenance;
+} & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
+
+export interface AnalysisRun {
+  /** Absent when the data could not be read (the diagnostics say why). */
+  result?: AnalyzeJson;
+  diagnostics: Diagnostic[];
+}
+
+/** The workspace's metric kinds in the stats engine's vocabulary. */
+function statsKind(kind: MetricKind): StatsMetricKind {
+  if (kind === "retention") return "conversion";
+  // An arithmetic combination of per-unit aggregates is analysed as a per-unit mean.
+  if (kind === "arithmetic") return "mean";
+  return kind;
+}
+
+/** The experiment's metrics by tier in declaration order, each with its design for the stats engine. */
+export function metricDesigns(workspace: Workspace, experiment: Experiment): { metric: Metric; design: MetricDesign }[] {
+  const tiers: [Tier, string[]][] = [
+    ["primary", experiment.metrics.primary],
+    ["secondary", experiment.metrics.secondary],
+    ["guardrail", experiment.metrics.guardrails],
+  ];
+  const out: { metric: Metric; design: MetricDesign }[] = [];
+  for (const [tier, keys] of tiers) {
+    for (const key of keys) {
+      const metric = workspace.metrics.get(key);
+      if (!metric) continue;
+      out.push({
+        metric,
+        design: {
+          metric: key,
+          tier,
+          kind: statsKind(metric.kind),
+          direction: metric.direction,
+          ...(tier === "guardrail" && metric.guardrail ? { maxRegression: metric.guardrail.max_regression } : {}),
+          // CUPED is asked for only when both the metric and the experiment want it; the SQL layer adds the
+          // covariate only for kinds that support it, so a ratio asked for CUPED reports `applied: false`.
+          cuped: metric.cuped && experiment.analysis.cuped,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Maps fetched statistics, the workspace design and exp.yaml defaults to the stats engine's input.
+ * A group-sequential design declares its looks but not which look this is, so the engine reports
+ * fixed-horizon inference and says so in `notes`.
+ */
+export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fetched: ExperimentSufficientStats): AnalysisInput {
+  const designs = metricDesigns(workspace, experiment);
+  const stats: Record<string, Record<string, SufficientStats>> = {};
+  for (const m of fetched.metrics) stats[m.metric] = m.covariate ? { ...m.covariate.variants } : { ...m.variants };
+  const a = experiment.analysis;
+  return {
+    experiment: experiment.key,
+    phase: experiment.phase,
+    method: a.method,
+    alpha: a.alpha,
+    correction: a.correction,
+    srmThreshold: workspace.settings.defaults.srm_threshold,
+    control: experiment.control,
+    variants: experiment.variants.map((v) => ({ key: v.key, weight: v.weight })),
+    metrics: designs.map((d) => d.design),
+    units: fetched.units,
+    multipleExposures: fetched.multipleExposures,
+    stats,
+    ...(a.tuning_n !== undefined ? { tuningN: a.tuning_n } : {}),
+    ...(a.prior_variance !== undefined ? { prior: { mean: 0, variance: a.prior_variance } } : {}),
+  };
+}
+
+/**
+ * The relative MDE the experiment can detect with the units it has, from the primary metric's
+ * observed control mean and variance, at the design's α and power, each treatment against control.
+ */
+export function powerReached(experiment: Experiment, result: AnalysisResult, defaultPower: number): PowerReached | undefined {
+  const mde = experiment.power.mde;
+  if (mde === undefined) return undefined;
+  const primary = result.metrics.find((m) => m.tier === "primary");
+  const control = primary?.variants[experiment.control];
+  const treatments = experiment.variants.filter((v) => v.key !== experiment.control).map((v) => primary?.variants[v.key]?.n ?? 0);
+  let achieved: Num = null;
+  if (primary && control && control.mean !== null && control.variance !== null && control.mean !== 0 && control.n >= 2 && treatments.every((n) => n >= 2)) {
+    const abs = minimumDetectableEffect({
+      variance: control.variance,
+      alpha: experiment.analysis.alpha,
+      power: experiment.power.power ?? defaultPower,
+      units: [control.n, ...treatments],
+    });
+    achieved = Number.isFinite(abs) ? abs / Math.abs(control.mean) : null;
+  }
+  return { mde, achieved_mde: achieved };
+}
+
+/**
+ * `exp analyze` without its I/O: warehouse → sufficient statistics → stats engine → the SPEC §7
+ * document with provenance. Data problems come back as diagnostics; only bugs throw.
+ */
+export async function runAnalysis(workspace: Workspace, experiment: Experiment, opts: { warehouse: Warehouse; asOf?: string }): Promise<AnalysisRun> {
+  const designs = metricDesigns(workspace, experiment);
+  const fetched = await fetchSufficientStats(opts.warehouse, workspace, experiment, {
+    asOf: opts.asOf,
+    metrics: designs.map((d) => d.metric.key),
+  });
+  if (hasErrors(fetched.diagnostics)) return { diagnostics: fetched.diagnostics };
+  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched));
+  const provenance = await buildProvenance({
+    root: workspace.root,
+    experiment,
+    metrics: designs.map((d) => d.metric),
+    settings: workspace.settings,
+    queries: fetched.queries,
+    dataWindow: fetched.dataWindow,
+  });
+  const { experiment: key, phase, method, alpha, correction, ...rest } = stats;
+  const result: AnalyzeJson = { experiment: key, phase, method, alpha, correction, provenance, ...rest };
+  const power = powerReached(experiment, stats, workspace.settings.defaults.power);
+  if (power) result.power = power;
+  return { result, diagnostics: fetched.diagnostics };
+}

@@ -1,0 +1,78 @@
+import { isAbsolute, resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { Workspace } from "../workspace/model.js";
+import { ANALYSIS_CODES } from "./codes.js";
+import { DuckDbWarehouse } from "./duckdb-warehouse.js";
+import { PostgresWarehouse } from "./postgres-warehouse.js";
+import { type Warehouse, WarehouseError } from "./warehouse.js";
+
+/** Reads an "env:NAME" reference (SPEC §1); any other text is the value itself. */
+export function resolveSecret(value: string, env: NodeJS.ProcessEnv, what: string): { value?: string; diagnostic?: Diagnostic } {
+  const m = /^env:(.+)$/.exec(value);
+  if (!m) return { value };
+  const name = m[1]!;
+  const found = env[name];
+  if (found === undefined || found === "") {
+    return {
+      diagnostic: {
+        code: ANALYSIS_CODES.missingEnv.code,
+        severity: "error",
+        message: `The environment variable "${name}" for ${what} is not set; export it (e.g. ${name}=postgres://user:pass@host:5432/db) and run again.`,
+      },
+    };
+  }
+  return { value: found };
+}
+
+/** Opens the named (or default) warehouse connection of the workspace. */
+export async function openWarehouse(
+  workspace: Workspace,
+  opts: { connection?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ warehouse?: Warehouse; diagnostics: Diagnostic[] }> {
+  const wh = workspace.settings.warehouse;
+  const name = opts.connection ?? wh.default;
+  const conn = wh.connections[name];
+  const span = workspace.settings.origin.values["warehouse.connections"] ?? workspace.settings.origin.values["warehouse"];
+  if (!conn) {
+    const known = Object.keys(wh.connections);
+    return {
+      diagnostics: [
+        {
+          code: ANALYSIS_CODES.unknownConnection.code,
+          severity: "error",
+          message: `There is no warehouse connection "${name}"; pick one of ${known.map((k) => `"${k}"`).join(", ") || "(none configured)"} or add it under warehouse.connections in exp.yaml.`,
+          span,
+          suggestion: didYouMean(name, known),
+        },
+      ],
+    };
+  }
+  try {
+    if (conn.type === "duckdb") {
+      if (conn.files && conn.files.length > 0) {
+        return { warehouse: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]), diagnostics: [] };
+      }
+      const path = conn.path ?? ":memory:";
+      return { warehouse: await DuckDbWarehouse.open(path === ":memory:" || isAbsolute(path) ? path : resolve(workspace.root, path)), diagnostics: [] };
+    }
+    if (conn.type === "postgres") {
+      const url = resolveSecret(conn.url, opts.env ?? process.env, `the connection "${name}"`);
+      if (url.diagnostic) return { diagnostics: [{ ...url.diagnostic, span: workspace.settings.origin.values[`warehouse.connections.${name}.url`] ?? span }] };
+      return { warehouse: await PostgresWarehouse.open(url.value!), diagnostics: [] };
+    }
+  } catch (err) {
+    if (err instanceof WarehouseError) return { diagnostics: [{ ...err.diagnostic, span: err.diagnostic.span ?? span }] };
+    throw err;
+  }
+  return {
+    diagnostics: [
+      {
+        code: ANALYSIS_CODES.unsupportedConnection.code,
+        severity: "error",
+        message: `The connection "${name}" is of type "${conn.type}", which exp can compile SQL for but not run; use "exp sql --dialect ${conn.type}" and run it in the warehouse.`,
+        span,
+      },
+    ],
+  };
+}

@@ -1,0 +1,127 @@
+import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape } from "../compiler/sql/index.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import type { CupedStats } from "../stats/types.js";
+import type { Experiment, Workspace } from "../workspace/model.js";
+import { ANALYSIS_CODES } from "./codes.js";
+import { readStats, toIsoTimestamp, toNumber, type UnitStats } from "./stats-rows.js";
+import { type Warehouse, WarehouseError } from "./warehouse.js";
+
+export interface MetricSufficientStats {
+  readonly metric: string;
+  readonly shape: MetricShape;
+  /** The metric's own statistics per variant (for a CUPED metric: the unadjusted MeanStats of Y). */
+  readonly variants: Record<string, UnitStats>;
+  /** For CUPED metrics: Y with its pre-period covariate X per variant. */
+  readonly covariate?: { readonly lookbackSeconds: number; readonly variants: Record<string, CupedStats> };
+}
+
+export interface ExperimentSufficientStats {
+  /** Units per declared variant, after excluding units exposed to several variants. */
+  readonly units: Record<string, number>;
+  readonly multipleExposures: number;
+  /** Units exposed only to variants the experiment does not declare (left out of every metric). */
+  readonly unknownVariants: Record<string, number>;
+  /** First and last exposure time (ISO-8601), undefined without exposures. */
+  readonly dataWindow: { readonly start?: string; readonly end?: string };
+  readonly metrics: MetricSufficientStats[];
+  /** The SQL that ran, in order (for provenance hashes). */
+  readonly queries: CompiledQuery[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Runs the experiment's SQL on a warehouse and returns per-variant sufficient statistics
+ * (SPEC §7). Non-quantile metrics share one query and one pass over the events.
+ */
+export async function fetchSufficientStats(
+  warehouse: Warehouse,
+  workspace: Workspace,
+  experiment: Experiment,
+  opts: { asOf?: string; metrics?: readonly string[] } = {},
+): Promise<ExperimentSufficientStats> {
+  try {
+    return await fetchOrThrow(warehouse, workspace, experiment, opts);
+  } catch (err) {
+    // A failed query (missing table, wrong column name) is the user's to fix: report it, do not crash.
+    if (!(err instanceof WarehouseError)) throw err;
+    return { units: {}, multipleExposures: 0, unknownVariants: {}, dataWindow: {}, metrics: [], queries: [], diagnostics: [err.diagnostic] };
+  }
+}
+
+async function fetchOrThrow(
+  warehouse: Warehouse,
+  workspace: Workspace,
+  experiment: Experiment,
+  opts: { asOf?: string; metrics?: readonly string[] },
+): Promise<ExperimentSufficientStats> {
+  const compiled = compileExperimentSql({ workspace, experiment, metric: opts.metrics, dialect: warehouse.dialect, asOf: opts.asOf });
+  const diagnostics = [...compiled.diagnostics];
+  const declared = experiment.variants.map((v) => v.key);
+  const empty: ExperimentSufficientStats = { units: {}, multipleExposures: 0, unknownVariants: {}, dataWindow: {}, metrics: [], queries: [], diagnostics };
+  if (hasErrors(diagnostics)) return empty;
+
+  const queries: CompiledQuery[] = [];
+  const run = async (q: CompiledQuery) => {
+    queries.push(q);
+    return warehouse.query(q.sql, q.params);
+  };
+  // The batch rows carry the exposure summary; without a batch, or without any unit to give a
+  // row, the summary query answers on its own.
+  const batchRows = compiled.batch ? await run(compiled.batch) : [];
+  const summaryRows = batchRows.length > 0 ? batchRows : await run(compiled.exposures);
+  const { units, unknownVariants, multipleExposures, start, end } = summarize(summaryRows, declared);
+  for (const [variant, count] of Object.entries(unknownVariants)) {
+    diagnostics.push({
+      code: ANALYSIS_CODES.unknownVariant.code,
+      severity: "warning",
+      message: `${count} unit(s) of "${experiment.key}" were exposed to "${variant}", which the experiment does not declare; they are left out of the analysis.`,
+      span: experiment.origin.values["variants"],
+    });
+  }
+
+  const byMetric = new Map<string, MetricSufficientStats>();
+  const collect = (cols: MetricColumns, rows: Record<string, unknown>[]) => {
+    const variants: Record<string, UnitStats> = {};
+    const covariates: Record<string, CupedStats> = {};
+    for (const variant of declared) {
+      const { stats, covariate } = readStats(cols, rows.find((r) => r["variant"] === variant));
+      variants[variant] = stats;
+      if (covariate) covariates[variant] = covariate;
+    }
+    byMetric.set(cols.metric, {
+      metric: cols.metric,
+      shape: cols.shape,
+      variants,
+      covariate: cols.lookbackSeconds === undefined ? undefined : { lookbackSeconds: cols.lookbackSeconds, variants: covariates },
+    });
+  };
+  for (const cols of compiled.batch?.columns ?? []) collect(cols, batchRows);
+  for (const q of compiled.metrics.filter((m) => m.shape === "quantile")) collect(q, await run(q));
+  // Keep the experiment's metric order whatever query each metric came from.
+  const metrics = compiled.metrics.map((m) => byMetric.get(m.metric)).filter((m): m is MetricSufficientStats => m !== undefined);
+  return { units, multipleExposures, unknownVariants, dataWindow: { start, end }, metrics, queries, diagnostics };
+}
+
+/** Units per variant, multiple exposures and the data window, from summary or batch rows. */
+function summarize(rows: Record<string, unknown>[], declared: string[]) {
+  const units: Record<string, number> = Object.fromEntries(declared.map((v) => [v, 0]));
+  const unknownVariants: Record<string, number> = {};
+  let multipleExposures = 0;
+  let start: string | undefined;
+  let end: string | undefined;
+  for (const row of rows) {
+    const variant = row["variant"];
+    const count = toNumber(row["units"]);
+    if (variant === null || variant === undefined) multipleExposures += count;
+    else if (declared.includes(String(variant))) units[String(variant)] = count;
+    else unknownVariants[String(variant)] = count;
+    // Batch rows repeat the multiple-exposure count on every row.
+    if (row["multiple_exposures"] !== undefined) multipleExposures = toNumber(row["multiple_exposures"]);
+    const first = toIsoTimestamp(row["first_exposure"]);
+    const last = toIsoTimestamp(row["last_exposure"]);
+    if (first !== undefined && (start === undefined || first < start)) start = first;
+    if (last !== undefined && (end === undefined || last > end)) end = last;
+  }
+  return { units, unknownVariants, multipleExposures, start, end };
+}

@@ -1,0 +1,49 @@
+import pg from "pg";
+import { ANALYSIS_CODES } from "./codes.js";
+import { type Warehouse, WarehouseError } from "./warehouse.js";
+
+const TIMESTAMP_OID = 1114;
+
+/**
+ * PostgreSQL through `pg`. TIMESTAMP (without time zone) values are read as UTC, as the
+ * warehouse tables store them, instead of the process's local zone.
+ */
+export class PostgresWarehouse implements Warehouse {
+  readonly dialect = "postgres" as const;
+
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string): Promise<PostgresWarehouse> {
+    const client = new pg.Client({
+      connectionString: url,
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    try {
+      await client.connect();
+    } catch (err) {
+      // The message of a failed connect never echoes the password; the URL is not repeated here for the same reason.
+      throw new WarehouseError({
+        code: ANALYSIS_CODES.connectFailed.code,
+        severity: "error",
+        message: `Cannot connect to PostgreSQL: ${(err as Error).message}; check the connection URL.`,
+      });
+    }
+    return new PostgresWarehouse(client);
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    try {
+      const result = await this.client.query(sql, params as unknown[]);
+      return result.rows as Record<string, unknown>[];
+    } catch (err) {
+      throw new WarehouseError({ code: ANALYSIS_CODES.queryFailed.code, severity: "error", message: `The PostgreSQL query failed: ${(err as Error).message}` });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}

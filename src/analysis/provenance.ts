@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import type { CompiledQuery } from "../compiler/sql/index.js";
+import { headCommit, isDirty } from "../gitops/commit.js";
+import { VERSION } from "../version.js";
+import type { Experiment, Metric, Settings } from "../workspace/model.js";
+
+/** What makes an analysis reproducible (SPEC §7): the definitions, the SQL that ran, and where they came from. */
+export interface Provenance {
+  /** Git HEAD of the workspace, suffixed "-dirty" when the workspace has uncommitted changes; null outside git. */
+  sourceCommit: string | null;
+  definitionsSha256: string;
+  sqlSha256: string;
+  engine: string;
+  dataWindow: { start: string | null; end: string | null };
+}
+
+/**
+ * JSON with keys sorted at every level, so the hash depends on content and not on the order in
+ * which YAML keys were written. Undefined fields vanish, as in JSON.stringify.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * The definitions an analysis depends on. Parsed expressions carry source spans, so the source
+ * text stands in for them: moving a file's lines around must not change the hash, editing an
+ * expression must.
+ */
+export function analysisDefinitions(experiment: Experiment, metrics: readonly Metric[], settings: Settings): unknown {
+  const { origin: _origin, targeting: _targeting, ...design } = experiment;
+  return {
+    experiment: design,
+    metrics: metrics.map((m) => ({
+      key: m.key,
+      unit: m.unit,
+      expr: m.exprText,
+      kind: m.kind,
+      window: m.window.seconds,
+      direction: m.direction,
+      cuped: m.cuped,
+      guardrail: m.guardrail,
+    })),
+    settings: {
+      units: settings.units,
+      events: settings.events,
+      defaults: { ...settings.defaults, cuped_lookback: settings.defaults.cuped_lookback.seconds, window: settings.defaults.window.seconds },
+      tables: settings.warehouse.tables,
+      columns: settings.warehouse.columns,
+      privacy: settings.privacy,
+    },
+  };
+}
+
+/** SHA-256 over each query's SQL text and bound values, in the order they ran. */
+export function sqlDigest(queries: readonly CompiledQuery[]): string {
+  return sha256(queries.map((q) => `${q.sql}\n-- params: ${JSON.stringify(q.params)}`).join("\n;\n"));
+}
+
+export async function buildProvenance(input: {
+  root: string;
+  experiment: Experiment;
+  metrics: readonly Metric[];
+  settings: Settings;
+  queries: readonly CompiledQuery[];
+  dataWindow: { start?: string; end?: string };
+}): Promise<Provenance> {
+  const head = await headCommit(input.root);
+  const dirty = head !== null && (await isDirty(input.root));
+  return {
+    sourceCommit: head === null ? null : dirty ? `${head}-dirty` : head,
+    definitionsSha256: sha256(canonicalJson(analysisDefinitions(input.experiment, input.metrics, input.settings))),
+    sqlSha256: sqlDigest(input.queries),
+    engine: `exp ${VERSION}`,
+    dataWindow: { start: input.dataWindow.start ?? null, end: input.dataWindow.end ?? null },
+  };
+}

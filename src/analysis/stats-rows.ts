@@ -1,0 +1,54 @@
+import type { MetricColumns } from "../compiler/sql/index.js";
+import type { CupedStats, MeanStats, QuantileStats, RatioStats } from "../stats/types.js";
+
+/**
+ * Warehouse numbers arrive as number, bigint (DuckDB BIGINT/HUGEINT), string (pg NUMERIC and
+ * BIGINT) or null (SUM over no rows). The SQL casts every statistic to DOUBLE, so the other forms
+ * only appear for engines that ignore the cast; null means an empty sum, i.e. 0.
+ */
+export function toNumber(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "string") {
+    const n = Number(value);
+    if (Number.isNaN(n)) throw new Error(`warehouse returned a non-numeric statistic: ${value}`);
+    return n;
+  }
+  throw new Error(`warehouse returned a statistic of type ${typeof value}`);
+}
+
+/** A quantile order statistic is absent (NaN) when the variant had no events. */
+function toOptionalNumber(value: unknown): number {
+  return value === null || value === undefined ? NaN : toNumber(value);
+}
+
+export function toIsoTimestamp(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? String(value) : `${String(value).replace(" ", "T")}Z`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export type UnitStats = MeanStats | RatioStats | QuantileStats;
+
+/** Reads one metric's statistics from a row of its query; `row` undefined means the variant had no units. */
+export function readStats(cols: MetricColumns, row: Record<string, unknown> | undefined): { stats: UnitStats; covariate?: CupedStats } {
+  const get = (name: string) => toNumber(row?.[`${cols.prefix}_${name}`]);
+  switch (cols.shape) {
+    case "ratio":
+      return {
+        stats: { kind: "ratio", n: get("n"), sumNum: get("sum_num"), sumDen: get("sum_den"), sumNum2: get("sum_num2"), sumDen2: get("sum_den2"), sumNumDen: get("sum_num_den") },
+      };
+    case "cuped": {
+      const covariate: CupedStats = { kind: "cuped", n: get("n"), sumY: get("sum_y"), sumY2: get("sum_y2"), sumX: get("sum_x"), sumX2: get("sum_x2"), sumXY: get("sum_xy") };
+      return { stats: { kind: "mean", n: covariate.n, sum: covariate.sumY, sumSq: covariate.sumY2 }, covariate };
+    }
+    case "quantile": {
+      const opt = (name: string) => toOptionalNumber(row?.[`${cols.prefix}_${name}`]);
+      return { stats: { kind: "quantile", n: get("n"), quantile: cols.quantile!, value: opt("value"), lower: opt("lower"), upper: opt("upper") } };
+    }
+    default:
+      return { stats: { kind: "mean", n: get("n"), sum: get("sum"), sumSq: get("sum_sq") } };
+  }
+}

@@ -1,0 +1,58 @@
+import type { SqlContext } from "../context.js";
+
+const X = "x";
+
+/** Exposure rows of the experiment, cut at the as-of time. */
+export function exposureFilter(ctx: SqlContext, experiment: string): string {
+  const c = ctx.exposureColumns;
+  const parts = [`${X}.${c.experiment} = ${ctx.params.string(experiment)}`];
+  if (ctx.asOf !== undefined) parts.push(`${X}.${c.ts} < ${ctx.dialect.timestampFrom(ctx.params.string(ctx.asOf))}`);
+  return parts.join(" AND ");
+}
+
+/**
+ * SPEC §7.1: one row per unit exposed to exactly one variant, with its first exposure time.
+ * MIN = MAX on the variant is the single-variant test without the cost of COUNT(DISTINCT).
+ */
+export function firstExposureCte(ctx: SqlContext, experiment: string): string {
+  const c = ctx.exposureColumns;
+  return [
+    "-- exp:first_exposure",
+    "first_exposure AS (",
+    `  SELECT ${X}.${c.unit_id} AS unit_id, MIN(${X}.${c.variant}) AS variant, MIN(${X}.${c.ts}) AS first_exposure`,
+    `  FROM ${ctx.tables.exposures} AS ${X}`,
+    `  WHERE ${exposureFilter(ctx, experiment)}`,
+    `  GROUP BY ${X}.${c.unit_id}`,
+    `  HAVING MIN(${X}.${c.variant}) = MAX(${X}.${c.variant})`,
+    ")",
+  ].join("\n");
+}
+
+/** Every exposed unit with its first and last variant and exposure times (one pass over the exposures). */
+export function exposureUnitsCte(ctx: SqlContext, experiment: string): string {
+  const c = ctx.exposureColumns;
+  return [
+    "-- exp:exposure_units",
+    "exposure_units AS (",
+    `  SELECT ${X}.${c.unit_id} AS unit_id, MIN(${X}.${c.variant}) AS variant, MAX(${X}.${c.variant}) AS last_variant, MIN(${X}.${c.ts}) AS first_ts, MAX(${X}.${c.ts}) AS last_ts`,
+    `  FROM ${ctx.tables.exposures} AS ${X}`,
+    `  WHERE ${exposureFilter(ctx, experiment)}`,
+    `  GROUP BY ${X}.${c.unit_id}`,
+    ")",
+  ].join("\n");
+}
+
+/**
+ * The batch query's first exposures, read from exposure_units so that the exposure summary and
+ * the metrics share one aggregation of the exposures (engines materialise a CTE used twice).
+ */
+export function firstExposureFromUnitsCte(): string {
+  return [
+    "-- exp:first_exposure",
+    "first_exposure AS (",
+    "  SELECT unit_id, variant, first_ts AS first_exposure",
+    "  FROM exposure_units",
+    "  WHERE variant = last_variant",
+    ")",
+  ].join("\n");
+}

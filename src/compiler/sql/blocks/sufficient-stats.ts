@@ -1,0 +1,43 @@
+import type { SqlContext } from "../context.js";
+import type { PlannedMetric } from "../metric-plan.js";
+import { EXPOSURE_TOTAL_COLUMNS } from "./exposure-summary.js";
+
+/** Output columns per shape, in the order of the stats types' fields. */
+export const STAT_COLUMNS = {
+  mean: ["n", "sum", "sum_sq"],
+  ratio: ["n", "sum_num", "sum_den", "sum_num2", "sum_den2", "sum_num_den"],
+  cuped: ["n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"],
+  quantile: ["n", "value", "lower", "upper"],
+} as const;
+
+function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
+  const p = plan.prefix;
+  const count = (e: string) => ctx.dialect.cast(`COUNT(${e})`, "double");
+  switch (plan.shape) {
+    case "ratio": {
+      const [num, den] = [`${p}_num`, `${p}_den`];
+      return [count("*"), `SUM(${num})`, `SUM(${den})`, `SUM(${num} * ${num})`, `SUM(${den} * ${den})`, `SUM(${num} * ${den})`];
+    }
+    case "cuped": {
+      const [y, x] = [`${p}_y`, `${p}_x`];
+      return [count(y), `SUM(${y})`, `SUM(${y} * ${y})`, `SUM(${x})`, `SUM(${x} * ${x})`, `SUM(${x} * ${y})`];
+    }
+    default: {
+      const y = `${p}_y`;
+      return [count(y), `SUM(${y})`, `SUM(${y} * ${y})`];
+    }
+  }
+}
+
+/** SPEC §7.8: per variant, only sums; the stats engine derives means and variances from them. */
+export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
+  const columns = plans.flatMap((plan) => {
+    const names = STAT_COLUMNS[plan.shape];
+    return statExpressions(ctx, plan).map((e, i) => `  ${e} AS ${plan.prefix}_${names[i]}`);
+  });
+  if (withTotals) {
+    columns.push(`  ${ctx.dialect.cast("COUNT(*)", "double")} AS units`, ...EXPOSURE_TOTAL_COLUMNS.map((c) => `  MAX(t.${c}) AS ${c}`));
+    return ["-- exp:sufficient_stats", "SELECT variant,", columns.join(",\n"), "FROM unit_metrics", "CROSS JOIN exposure_totals AS t", "GROUP BY variant", "ORDER BY variant"].join("\n");
+  }
+  return ["-- exp:sufficient_stats", "SELECT variant,", columns.join(",\n"), "FROM unit_metrics", "GROUP BY variant", "ORDER BY variant"].join("\n");
+}

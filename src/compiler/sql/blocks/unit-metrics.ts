@@ -1,0 +1,49 @@
+import type { AggregateExpr, Expr } from "../../../dsl/ast.js";
+import { isZeroFilled } from "../aggregate.js";
+import type { SqlContext } from "../context.js";
+import { UNIT_ALIAS } from "../event-property.js";
+import { type PlannedMetric, unitValueSql } from "../metric-plan.js";
+
+const U = "u";
+
+/** An aggregate column as DOUBLE (so sums of squares cannot overflow integers), zero-filled when SPEC §7.2 says so. */
+function column(ctx: SqlContext, agg: AggregateExpr, name: string): string {
+  const ref = `${U}.${name}`;
+  return ctx.dialect.cast(isZeroFilled(agg) ? `COALESCE(${ref}, 0)` : ref, "double");
+}
+
+function hasDivision(expr: Expr): boolean {
+  if (expr.kind === "binary") return expr.op === "/" || hasDivision(expr.left) || hasDivision(expr.right);
+  return expr.kind === "unary" ? hasDivision(expr.operand) : false;
+}
+
+/** A unit's value can be missing (mean/min/max without events, or a division by zero). */
+function mayBeMissing(plan: PlannedMetric): boolean {
+  return plan.aggregates.some((a) => !isZeroFilled(a)) || hasDivision(plan.metric.expr);
+}
+
+function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
+  const col = (kind: "a" | "p") => (j: number) => column(ctx, plan.aggregates[j]!, `${plan.prefix}_${kind}${j}`);
+  const p = plan.prefix;
+  if (plan.shape === "ratio") return [`${col("a")(0)} AS ${p}_num`, `${col("a")(1)} AS ${p}_den`];
+  const y = unitValueSql(plan, col("a"));
+  if (plan.shape !== "cuped") return [`${y} AS ${p}_y`];
+  // The covariate only counts where the metric has a value, so that every sum runs over the same units.
+  const x = unitValueSql(plan, col("p"));
+  const xOrZero = mayBeMissing(plan) ? `CASE WHEN ${y} IS NULL THEN NULL ELSE COALESCE(${x}, 0) END` : x;
+  return [`${y} AS ${p}_y`, `${xOrZero} AS ${p}_x`];
+}
+
+/** Every exposed unit (SPEC §7.2: all are in the denominator), joined to its aggregates. */
+export function unitMetricsCte(ctx: SqlContext, plans: readonly PlannedMetric[]): string {
+  const columns = plans.flatMap((plan) => metricColumns(ctx, plan));
+  return [
+    "-- exp:unit_metrics",
+    "unit_metrics AS (",
+    `  SELECT ${UNIT_ALIAS}.variant,`,
+    columns.map((c) => `    ${c}`).join(",\n"),
+    `  FROM first_exposure AS ${UNIT_ALIAS}`,
+    `  LEFT JOIN unit_values AS ${U} ON ${U}.unit_id = ${UNIT_ALIAS}.unit_id`,
+    ")",
+  ].join("\n");
+}

@@ -1,0 +1,203 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type { Experiment, Metric, Workspace } from "../../workspace/model.js";
+import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
+import { exposureSummarySql, exposureTotalsCte } from "./blocks/exposure-summary.js";
+import { exposureUnitsCte, firstExposureCte, firstExposureFromUnitsCte } from "./blocks/first-exposure.js";
+import { quantileQueryBody } from "./blocks/quantile.js";
+import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
+import { unitMetricsCte } from "./blocks/unit-metrics.js";
+import { unitValuesCte } from "./blocks/unit-values.js";
+import { SQL_CODES } from "./codes.js";
+import { createContext, forQuery, parseAsOf, type SqlContext } from "./context.js";
+import type { DialectName, SqlDialect } from "./dialect.js";
+import { dialects, isDialectName } from "./dialects/index.js";
+import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
+
+export interface CompileSqlOptions {
+  workspace: Workspace;
+  experiment: Experiment;
+  /** One metric key, or several; default: the experiment's primary, secondary and guardrail metrics. */
+  metric?: string | readonly string[];
+  /** Default: the dialect of `connection`'s type (or of the default connection). */
+  dialect?: DialectName | SqlDialect;
+  /** ISO-8601; only exposures and events strictly before it count. */
+  asOf?: string;
+  connection?: string;
+  /** Inline every value as an escaped literal (for display) even where the driver binds parameters. */
+  inlineParams?: boolean;
+}
+
+export interface CompiledQuery {
+  readonly sql: string;
+  /** Values of $1, $2, … (empty when the dialect inlines values). */
+  readonly params: string[];
+}
+
+/** Where a metric's statistics sit in a query's output: columns `${prefix}_n`, `${prefix}_sum`, … */
+export interface MetricColumns {
+  readonly metric: string;
+  readonly shape: MetricShape;
+  readonly prefix: string;
+  readonly quantile?: number;
+  readonly lookbackSeconds?: number;
+}
+
+export interface CompiledMetricQuery extends CompiledQuery, MetricColumns {}
+
+export interface CompiledExperimentSql {
+  readonly dialect: DialectName;
+  readonly exposures: CompiledQuery;
+  /** One self-contained query per metric (what `exp sql --metric` prints). */
+  readonly metrics: CompiledMetricQuery[];
+  /**
+   * Every non-quantile metric in one query with a single pass over the events; what analysis runs.
+   * Its rows also carry the exposure summary (`units`, `multiple_exposures`, `first_exposure`,
+   * `last_exposure`), which `exposures` gives on its own. Absent when there is no such metric.
+   */
+  readonly batch?: CompiledQuery & { readonly columns: MetricColumns[] };
+  readonly diagnostics: Diagnostic[];
+}
+
+function resolveDialect(opts: CompileSqlOptions, diagnostics: Diagnostic[]): SqlDialect | undefined {
+  if (typeof opts.dialect === "object") return opts.dialect;
+  if (opts.dialect !== undefined) return dialects[opts.dialect];
+  const wh = opts.workspace.settings.warehouse;
+  const name = opts.connection ?? wh.default;
+  const conn = wh.connections[name];
+  if (!conn) {
+    diagnostics.push({
+      code: SQL_CODES.unknownDialect.code,
+      severity: "error",
+      message: `There is no warehouse connection "${name}"; pick one of ${Object.keys(wh.connections).map((c) => `"${c}"`).join(", ") || "(none configured)"}.`,
+      suggestion: didYouMean(name, Object.keys(wh.connections)),
+    });
+    return undefined;
+  }
+  return isDialectName(conn.type) ? dialects[conn.type] : undefined;
+}
+
+function selectMetrics(opts: CompileSqlOptions, diagnostics: Diagnostic[]): Metric[] {
+  const { workspace, experiment } = opts;
+  const keys =
+    opts.metric === undefined
+      ? [...new Set([...experiment.metrics.primary, ...experiment.metrics.secondary, ...experiment.metrics.guardrails])]
+      : typeof opts.metric === "string"
+        ? [opts.metric]
+        : [...opts.metric];
+  const out: Metric[] = [];
+  for (const key of keys) {
+    const metric = workspace.metrics.get(key);
+    if (metric) out.push(metric);
+    else
+      diagnostics.push({
+        code: SQL_CODES.unknownMetric.code,
+        severity: "error",
+        message: `There is no metric "${key}"; add metrics/${key}.yaml or fix the name.`,
+        // A name from the experiment file points there; one from --metric has no place in a file.
+        span: opts.metric === undefined ? experiment.origin.values[""] : undefined,
+        suggestion: didYouMean(key, workspace.metrics.keys()),
+      });
+  }
+  return out;
+}
+
+function header(kind: string, experiment: Experiment, plans: readonly PlannedMetric[]): string {
+  return `-- exp:${kind} ${experiment.key}: ${plans.map((p) => `${p.metric.key} (${p.shape})`).join(", ")}`;
+}
+
+/** Plans and compiles the aggregates of `metrics` in a fresh query scope; undefined if any fails. */
+function prepare(ctx: SqlContext, experiment: Experiment, metrics: readonly Metric[]) {
+  const plans: PlannedMetric[] = [];
+  const compiled = new Map<PlannedMetric, CompiledAggregate[]>();
+  for (const [i, metric] of metrics.entries()) {
+    const plan = planMetric(ctx, experiment, metric, i);
+    if (!plan) return undefined;
+    const aggs = plan.aggregates.map((a) => compileAggregate(ctx, a));
+    if (aggs.some((a) => a === undefined)) return undefined;
+    plans.push(plan);
+    compiled.set(plan, aggs as CompiledAggregate[]);
+  }
+  return { plans, compiled };
+}
+
+/**
+ * Non-quantile metrics in one query. The batch form also carries the exposure summary, so that
+ * analysis aggregates the exposures once instead of twice.
+ */
+function unitLevelQuery(ctx: SqlContext, experiment: Experiment, metrics: readonly Metric[], batch = false) {
+  // Built first so that the experiment key and as-of time are $1 and $2.
+  const firstExposure = batch
+    ? [exposureUnitsCte(ctx, experiment.key), exposureTotalsCte(ctx), firstExposureFromUnitsCte()].join(",\n")
+    : firstExposureCte(ctx, experiment.key);
+  const prepared = prepare(ctx, experiment, metrics);
+  if (!prepared) return undefined;
+  const unitValues = unitValuesCte(ctx, prepared.plans, prepared.compiled);
+  if (unitValues === undefined) return undefined;
+  const sql = [
+    header("metrics", experiment, prepared.plans),
+    "WITH",
+    `${firstExposure},`,
+    `${unitValues},`,
+    unitMetricsCte(ctx, prepared.plans),
+    sufficientStatsSelect(ctx, prepared.plans, batch),
+  ].join("\n");
+  return { sql, params: ctx.params.values, plans: prepared.plans };
+}
+
+function quantileQuery(ctx: SqlContext, experiment: Experiment, metric: Metric) {
+  const firstExposure = firstExposureCte(ctx, experiment.key);
+  const prepared = prepare(ctx, experiment, [metric]);
+  if (!prepared) return undefined;
+  const plan = prepared.plans[0]!;
+  const agg = prepared.compiled.get(plan)![0]!;
+  if (agg.value === undefined) return undefined;
+  const body = quantileQueryBody(ctx, plan, agg);
+  const sql = [header("quantile", experiment, [plan]), "WITH", `${firstExposure},`, ...body].join("\n");
+  return { sql, params: ctx.params.values, plans: [plan] };
+}
+
+function columnsOf(plan: PlannedMetric): MetricColumns {
+  return { metric: plan.metric.key, shape: plan.shape, prefix: plan.prefix, quantile: plan.metric.quantile, lookbackSeconds: plan.lookbackSeconds };
+}
+
+/**
+ * Compiles an experiment's analysis to SQL (SPEC §7): the exposure summary, one query per metric,
+ * and a batch query for the non-quantile metrics. Pure: no warehouse is touched.
+ */
+export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimentSql {
+  const diagnostics: Diagnostic[] = [];
+  const dialect = resolveDialect(opts, diagnostics);
+  const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf, diagnostics);
+  const metrics = selectMetrics(opts, diagnostics);
+  const empty = { sql: "", params: [] };
+  if (!dialect || (opts.asOf !== undefined && asOf === undefined)) return { dialect: dialect?.name ?? "duckdb", exposures: empty, metrics: [], diagnostics };
+  const inline = opts.inlineParams === true;
+  const base = createContext(dialect, opts.workspace.settings, { inline, asOf });
+  diagnostics.push(...base.diagnostics);
+  const scoped = (): SqlContext => {
+    const ctx = forQuery(base, inline);
+    return { ...ctx, diagnostics };
+  };
+
+  const exposureCtx = scoped();
+  const exposures = { sql: exposureSummarySql(exposureCtx, opts.experiment.key), params: exposureCtx.params.values };
+
+  const perMetric: CompiledMetricQuery[] = [];
+  const unitLevel: Metric[] = [];
+  for (const metric of metrics) {
+    const ctx = scoped();
+    const q = metric.kind === "quantile" ? quantileQuery(ctx, opts.experiment, metric) : unitLevelQuery(ctx, opts.experiment, [metric]);
+    if (!q) continue;
+    perMetric.push({ sql: q.sql, params: q.params, ...columnsOf(q.plans[0]!) });
+    if (metric.kind !== "quantile") unitLevel.push(metric);
+  }
+  let batch: CompiledExperimentSql["batch"];
+  if (unitLevel.length > 0) {
+    const ctx = scoped();
+    // Diagnostics were already reported per metric; the batch only repeats the same compilation.
+    const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, true);
+    if (q) batch = { sql: q.sql, params: q.params, columns: q.plans.map(columnsOf) };
+  }
+  return { dialect: dialect.name, exposures, metrics: perMetric, batch, diagnostics };
+}

@@ -1,0 +1,88 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Settings } from "../../workspace/model.js";
+import { SQL_CODES } from "./codes.js";
+import type { SqlDialect } from "./dialect.js";
+import { QueryParams } from "./params.js";
+
+/** Everything a query block needs: the dialect, the parameter sink, and quoted warehouse names. */
+export interface SqlContext {
+  readonly dialect: SqlDialect;
+  readonly params: QueryParams;
+  readonly settings: Settings;
+  /** Quoted (possibly schema-qualified) table names. */
+  readonly tables: { readonly exposures: string; readonly events: string };
+  /** Quoted column names, by their SPEC §1 role. */
+  readonly exposureColumns: Settings["warehouse"]["columns"]["exposures"];
+  readonly eventColumns: Settings["warehouse"]["columns"]["events"];
+  /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, when the analysis looks at a past point in time. */
+  readonly asOf?: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+// Names from exp.yaml are quoted, never trusted; these characters cannot be quoted portably.
+// eslint-disable-next-line no-control-regex
+const UNQUOTABLE = /[\u0000-\u001f\u007f]/;
+
+function quoteName(dialect: SqlDialect, name: string, what: string, diagnostics: Diagnostic[], dotted: boolean): string {
+  const parts = dotted ? name.split(".") : [name];
+  if (name.length === 0 || parts.some((p) => p.length === 0 || UNQUOTABLE.test(p))) {
+    diagnostics.push({
+      code: SQL_CODES.invalidIdentifier.code,
+      severity: "error",
+      message: `The ${what} name "${name}" cannot be used in SQL; use letters, digits and underscores (with "." between schema and table).`,
+    });
+    return dialect.quoteIdentifier("invalid");
+  }
+  return parts.map((p) => dialect.quoteIdentifier(p)).join(".");
+}
+
+function quoteColumns<T extends Record<string, string>>(dialect: SqlDialect, cols: T, table: string, diagnostics: Diagnostic[]): T {
+  const out: Record<string, string> = {};
+  for (const [role, name] of Object.entries(cols)) out[role] = quoteName(dialect, name, `${table} column`, diagnostics, false);
+  return out as T;
+}
+
+/** UTC wall-clock text that every dialect casts to TIMESTAMP the same way (no zone suffix). */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+}
+
+export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | undefined {
+  // A bare date or a zone-less time is read as UTC, like the warehouse timestamps.
+  let text = asOf.trim().replace(" ", "T");
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += "T00:00:00";
+  if (!/([zZ]|[+-]\d{2}:?\d{2})$/.test(text)) text += "Z";
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) {
+    diagnostics.push({
+      code: SQL_CODES.invalidAsOf.code,
+      severity: "error",
+      message: `The as-of time "${asOf}" is not an ISO-8601 timestamp; write it like "2026-12-15T00:00:00Z".`,
+    });
+    return undefined;
+  }
+  return formatTimestamp(ms);
+}
+
+export function createContext(dialect: SqlDialect, settings: Settings, opts: { inline: boolean; asOf?: string }): SqlContext {
+  const diagnostics: Diagnostic[] = [];
+  const { tables, columns } = settings.warehouse;
+  return {
+    dialect,
+    params: new QueryParams(dialect, opts.inline),
+    settings,
+    tables: {
+      exposures: quoteName(dialect, tables.exposures, "exposures table", diagnostics, true),
+      events: quoteName(dialect, tables.events, "events table", diagnostics, true),
+    },
+    exposureColumns: quoteColumns(dialect, columns.exposures, "exposures", diagnostics),
+    eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
+    asOf: opts.asOf,
+    diagnostics,
+  };
+}
+
+/** A fresh parameter sink over the same names: each query numbers its own placeholders. */
+export function forQuery(ctx: SqlContext, inline: boolean): SqlContext {
+  return { ...ctx, params: new QueryParams(ctx.dialect, inline) };
+}

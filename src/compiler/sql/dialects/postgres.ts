@@ -1,0 +1,28 @@
+import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
+
+const types: Record<SqlType, string> = { double: "DOUBLE PRECISION", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", string: "TEXT" };
+
+/**
+ * PostgreSQL: `$n` parameters typed as text (so function overloads such as length() resolve),
+ * jsonb ->> extraction, interval literals. There is no TRY_CAST: a malformed property value
+ * fails the query instead of becoming NULL.
+ */
+export const postgresDialect: SqlDialect = {
+  ...baseDialect,
+  name: "postgres",
+  placeholder: (i) => `$${i}::text`,
+  // E'' strings read backslashes the same way whatever standard_conforming_strings says.
+  stringLiteral: (v) => (v.includes("\\") ? `E'${v.replace(/\\/g, "\\\\").replace(/'/g, "''")}'` : `'${v.replace(/'/g, "''")}'`),
+  typeName: (t) => types[t],
+  tryCast(expr, type) {
+    return this.cast(expr, type);
+  },
+  jsonText(column, key) {
+    return `(CAST(${column} AS jsonb) ->> ${this.stringLiteral(key)})`;
+  },
+  addSeconds: (ts, s) => `${ts} ${s < 0 ? "-" : "+"} INTERVAL '${Math.abs(s)} seconds'`,
+  secondsBetween: (start, end) => `EXTRACT(EPOCH FROM (${end} - ${start}))`,
+  startsWith: (h, p) => `starts_with(${h}, ${p})`,
+  endsWith: (h, s) => `RIGHT(${h}, LENGTH(${s})) = ${s}`,
+  regexMatches: (v, p) => `(${v} ~ ${p})`,
+};

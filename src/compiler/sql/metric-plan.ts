@@ -1,0 +1,95 @@
+import type { AggregateExpr, Expr } from "../../dsl/ast.js";
+import type { Experiment, Metric, MetricKind } from "../../workspace/model.js";
+import { SQL_CODES } from "./codes.js";
+import type { SqlContext } from "./context.js";
+import { numberLiteral } from "./params.js";
+
+/** The shape of the sufficient statistics a metric query returns per variant. */
+export type MetricShape = "mean" | "ratio" | "cuped" | "quantile";
+
+/** SPEC §7.4: CUPED applies to conversion, count, sum and mean metrics (retention is a conversion). */
+const CUPED_KINDS = new Set<MetricKind>(["conversion", "retention", "count", "sum", "mean"]);
+
+/** A metric laid out for SQL: which aggregates it needs, and how they combine per unit. */
+export interface PlannedMetric {
+  readonly metric: Metric;
+  readonly shape: MetricShape;
+  /** Column prefix in the query's output (m0, m1, …). */
+  readonly prefix: string;
+  /** Distinct aggregates; column `${prefix}_a${j}` (and `${prefix}_p${j}` in the pre-period). */
+  readonly aggregates: AggregateExpr[];
+  readonly windowSeconds: number;
+  /** CUPED lookback in seconds, when the covariate is computed. */
+  readonly lookbackSeconds?: number;
+}
+
+function collectAggregates(expr: Expr, out: AggregateExpr[]): void {
+  if (expr.kind === "aggregate") out.push(expr);
+  else if (expr.kind === "binary") {
+    collectAggregates(expr.left, out);
+    collectAggregates(expr.right, out);
+  } else if (expr.kind === "unary") collectAggregates(expr.operand, out);
+}
+
+export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metric, index: number): PlannedMetric | undefined {
+  const prefix = `m${index}`;
+  const windowSeconds = Math.round(metric.window.seconds);
+  if (!(windowSeconds > 0)) {
+    ctx.diagnostics.push({
+      code: SQL_CODES.unsupportedMetric.code,
+      severity: "error",
+      message: `The metric "${metric.key}" has a window of ${metric.window.text}; use a positive duration such as 14d.`,
+      span: metric.origin.values["window"],
+    });
+    return undefined;
+  }
+  if (metric.kind === "quantile") {
+    const agg = metric.numerator ?? (metric.expr.kind === "aggregate" ? metric.expr : undefined);
+    if (!agg || metric.quantile === undefined) return unsupportedShape(ctx, metric);
+    return { metric, shape: "quantile", prefix, aggregates: [agg], windowSeconds };
+  }
+  if (metric.kind === "ratio") {
+    if (!metric.numerator || !metric.denominator) return unsupportedShape(ctx, metric);
+    return { metric, shape: "ratio", prefix, aggregates: [metric.numerator, metric.denominator], windowSeconds };
+  }
+  const aggregates: AggregateExpr[] = [];
+  collectAggregates(metric.expr, aggregates);
+  if (aggregates.length === 0) return unsupportedShape(ctx, metric);
+  const lookback = Math.round(ctx.settings.defaults.cuped_lookback.seconds);
+  const cuped = metric.cuped && experiment.analysis.cuped && CUPED_KINDS.has(metric.kind) && lookback > 0;
+  return { metric, shape: cuped ? "cuped" : "mean", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
+}
+
+function unsupportedShape(ctx: SqlContext, metric: Metric): undefined {
+  ctx.diagnostics.push({
+    code: SQL_CODES.unsupportedMetric.code,
+    severity: "error",
+    message: `The metric "${metric.key}" (${metric.kind}) has no aggregate the SQL compiler can read; check its expr.`,
+    span: metric.origin.values["expr"],
+  });
+  return undefined;
+}
+
+/**
+ * A unit's metric value from its aggregate columns (already zero-filled where SPEC §7.2 says so).
+ * Division by a zero aggregate yields NULL, which leaves that unit out of n, like a mean without events.
+ */
+export function unitValueSql(plan: PlannedMetric, column: (j: number) => string): string {
+  const walk = (expr: Expr): string => {
+    switch (expr.kind) {
+      case "aggregate":
+        return column(plan.aggregates.indexOf(expr));
+      case "number":
+      case "percent":
+        return numberLiteral(expr.value);
+      case "unary":
+        return `(-${walk(expr.operand)})`;
+      case "binary":
+        return expr.op === "/" ? `(${walk(expr.left)} / NULLIF(${walk(expr.right)}, 0))` : `(${walk(expr.left)} ${expr.op} ${walk(expr.right)})`;
+      default:
+        // The metric checks only admit arithmetic over aggregates and numbers.
+        throw new Error(`unexpected ${expr.kind} node in metric expression`);
+    }
+  };
+  return walk(plan.metric.expr);
+}

@@ -1,0 +1,13 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+import { describe } from "node:test";
+import { DuckDbWarehouse, type Warehouse } from "../../src/analysis/index.js";
+import { semanticsTests } from "./semantics-suite.js";
+
+/** A fresh in-memory DuckDB per test; closing the warehouse closes the instance. */
+async function openDuckDb(): Promise<Warehouse> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const w = DuckDbWarehouse.fromConnection(await instance.connect());
+  return { dialect: w.dialect, query: (sql, params) => w.query(sql, params), close: async () => instance.closeSync() };
+}
+
+describe("SPEC §7 semantics on DuckDB", () => semanticsTests(openDuckDb));

@@ -1,0 +1,181 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { openWarehouse } from "../analysis/connect.js";
+import { ANALYSIS_CODES } from "../analysis/codes.js";
+import { SQL_CODES } from "../compiler/sql/index.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { toDiagnosticReport } from "../diagnostics/json.js";
+import { painterFor } from "../diagnostics/style.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import { writeFileAtomic } from "../fsio/atomic.js";
+import type { ComparisonJson, MetricJson, Num } from "../stats/analysis-types.js";
+import type { Workspace } from "../workspace/model.js";
+import { UserError } from "./errors.js";
+import { action } from "./run.js";
+import { formatDiagnostics, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type OutputFormat } from "./shared.js";
+
+export interface AnalyzeOptions {
+  connection?: string;
+  asOf?: string;
+  out?: string;
+  dir?: string;
+  format?: string;
+}
+
+const pct = (x: Num, sign = true) => (x === null ? "n/a" : `${sign && x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
+const fixed = (x: Num) => (x === null ? "n/a" : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
+const pValue = (x: Num) => (x === null ? "n/a" : x < 1e-4 ? "<0.0001" : x.toFixed(4));
+
+/** win / loss by the metric's direction when significant, else inconclusive; data problems show their code. */
+function verdict(metric: MetricJson, c: ComparisonJson): string {
+  if (c.code !== "OK" && c.code !== "ZERO_CONTROL_MEAN") return c.code;
+  if (!c.significant) return "inconclusive";
+  const better = metric.direction === "decrease" ? (c.diff ?? 0) < 0 : (c.diff ?? 0) > 0;
+  return better ? "win" : "loss";
+}
+
+function table(rows: string[][], indent: string): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}`.trimEnd());
+}
+
+function comparisonRows(metrics: MetricJson[]): string[][] {
+  const rows: string[][] = [["metric", "variant", "lift", "CI", "p (adj.)", "verdict"]];
+  for (const m of metrics) {
+    for (const c of m.comparisons) {
+      const cuped = c.cuped?.applied ? " (CUPED)" : "";
+      rows.push([m.metric, c.variant, pct(c.rel_lift), `[${pct(c.rel_ci[0])}, ${pct(c.rel_ci[1])}]`, `${pValue(c.p_value)} (${pValue(c.p_value_adjusted)})`, `${verdict(m, c)}${cuped}`]);
+    }
+  }
+  return rows;
+}
+
+/** The compact terminal view, rendered from the JSON document so the two cannot drift. */
+export function renderAnalysisText(r: AnalyzeJson): string {
+  const lines: string[] = [];
+  lines.push(`${r.experiment}  phase ${r.phase}  ${r.method}  alpha ${r.alpha}  correction ${r.correction}`);
+  lines.push(`units: ${Object.entries(r.units).map(([v, n]) => `${v} ${n}`).join(", ")}  (multiple exposures: ${r.multiple_exposures})`);
+  lines.push(`SRM: ${r.srm.ok ? "ok" : "MISMATCH"} (chi2 ${fixed(r.srm.chi2)}, p ${pValue(r.srm.p_value)})`);
+  for (const tier of ["primary", "secondary", "guardrail"] as const) {
+    const metrics = r.metrics.filter((m) => m.tier === tier);
+    if (metrics.length === 0) continue;
+    lines.push("", `${tier === "guardrail" ? "guardrail metrics" : tier}:`);
+    lines.push(...table(comparisonRows(metrics), "  "));
+  }
+  if (r.guardrails.length > 0) {
+    lines.push("", "guardrails:");
+    for (const g of r.guardrails) {
+      const margin = g.max_regression === null ? "no margin" : `margin ${pct(g.max_regression, false)}`;
+      const detail = g.variants.map((v) => `${v.variant} ${v.status} (lift ${pct(v.rel_lift)}, bound ${pct(v.bound)})`).join("; ");
+      lines.push(`  ${g.passed ? "passed" : g.breached ? "BREACHED" : "inconclusive"}  ${g.metric} (${margin}): ${detail}`);
+    }
+  }
+  if (r.power) lines.push("", `power: declared mde ${pct(r.power.mde, false)}, detectable now ${pct(r.power.achieved_mde, false)}`);
+  lines.push("", `decision: ${r.decision.recommendation}`);
+  for (const reason of r.decision.reasons) lines.push(`  - ${reason}`);
+  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
+  const p = r.provenance;
+  lines.push(
+    "",
+    `provenance: commit ${p.sourceCommit ?? "(not in git)"}, definitions ${p.definitionsSha256.slice(0, 12)}, sql ${p.sqlSha256.slice(0, 12)}, ${p.engine}, data ${p.dataWindow.start ?? "?"} .. ${p.dataWindow.end ?? "?"}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Markdown for a PR comment or a notebook; the same rows as the text view. */
+export function renderAnalysisMarkdown(r: AnalyzeJson): string {
+  const lines = [`### ${r.experiment} (phase ${r.phase}, ${r.method})`, ""];
+  lines.push(`Units: ${Object.entries(r.units).map(([v, n]) => `${v} ${n}`).join(", ")}; multiple exposures ${r.multiple_exposures}. SRM ${r.srm.ok ? "ok" : "**mismatch**"} (p ${pValue(r.srm.p_value)}).`, "");
+  const rows = comparisonRows(r.metrics);
+  lines.push(`| tier | ${rows[0]!.join(" | ")} |`, `|${"---|".repeat(rows[0]!.length + 1)}`);
+  let i = 1;
+  for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
+  lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
+  const p = r.provenance;
+  lines.push("", `<sub>${p.engine} · commit ${p.sourceCommit ?? "n/a"} · definitions ${p.definitionsSha256.slice(0, 12)} · sql ${p.sqlSha256.slice(0, 12)}</sub>`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderAnalysis(r: AnalyzeJson, format: OutputFormat): string {
+  // Key order is the SPEC §7 order, as built by runAnalysis.
+  if (format === "json") return `${JSON.stringify(r, null, 2)}\n`;
+  return format === "markdown" ? renderAnalysisMarkdown(r) : renderAnalysisText(r);
+}
+
+/** One line on what to do when the warehouse is missing its file or tables. */
+function warehouseHint(diagnostics: Diagnostic[], ws: Workspace): string | undefined {
+  const text = diagnostics.map((d) => d.message).join(" ");
+  const t = ws.settings.warehouse.tables;
+  if (/does not exist|no such table|Table with name/i.test(text)) {
+    return `the warehouse needs the tables "${t.exposures}" and "${t.events}": run "exp demo" for a synthetic warehouse, or check warehouse.connections and warehouse.tables in exp.yaml`;
+  }
+  return undefined;
+}
+
+export interface AnalyzeCommandOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The command without process I/O, so tests can call it in-process on a loaded workspace. */
+export async function analyzeCommand(workspace: Workspace, key: string, opts: AnalyzeOptions, env: NodeJS.ProcessEnv = process.env): Promise<AnalyzeCommandOutput> {
+  const format = parseFormat(opts.format);
+  const paint = painterFor({ isTTY: false });
+  const show = (ds: Diagnostic[]) => (ds.length ? formatDiagnostics(toDiagnosticReport(ds), "text", workspace.files, paint) : "");
+  const experiment = workspace.experiments.get(key);
+  if (!experiment) {
+    const d: Diagnostic = {
+      code: SQL_CODES.unknownExperiment.code,
+      severity: "error",
+      message: `There is no experiment "${key}"; check experiments/*.yaml.`,
+      suggestion: didYouMean(key, workspace.experiments.keys()),
+    };
+    return { code: 1, stdout: "", stderr: show([d]) };
+  }
+  if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) {
+    throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
+  }
+  const opened = await openWarehouse(workspace, { connection: opts.connection, env });
+  if (!opened.warehouse) {
+    const isMissingFile = opened.diagnostics.some((d) => d.code === ANALYSIS_CODES.connectFailed.code && /does not exist/.test(d.message));
+    const hint = isMissingFile ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data\n' : "";
+    return { code: 1, stdout: "", stderr: show(opened.diagnostics) + hint };
+  }
+  try {
+    const run = await runAnalysis(workspace, experiment, { warehouse: opened.warehouse, asOf: opts.asOf });
+    const hint = warehouseHint(run.diagnostics, workspace);
+    if (!run.result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (hint ? `${hint}\n` : "") };
+    const rendered = renderAnalysis(run.result, format);
+    if (opts.out) {
+      await writeFileAtomic(resolve(opts.out), rendered);
+      return { code: 0, stdout: "", stderr: show(run.diagnostics) };
+    }
+    return { code: 0, stdout: rendered, stderr: show(run.diagnostics) };
+  } finally {
+    await opened.warehouse.close();
+  }
+}
+
+/** `exp analyze <experiment>`: runs the analysis on the warehouse and prints the SPEC §7 result. */
+export function registerAnalyze(program: Command): void {
+  withWorkspaceOptions(
+    program
+      .command("analyze")
+      .description("run an experiment's analysis on the warehouse and print the result")
+      .argument("<experiment>", "experiment key")
+      .option("--connection <name>", "warehouse connection (default: warehouse.default in exp.yaml)")
+      .option("--as-of <iso>", "only exposures and events before this time")
+      .option("--out <file>", "write the result to this file instead of stdout"),
+  ).action(
+    action(async (key: string, opts: AnalyzeOptions) => {
+      parseFormat(opts.format);
+      const workspace = await loadWorkspaceOrExit(opts);
+      const out = await analyzeCommand(workspace, key, opts);
+      process.stderr.write(out.stderr);
+      process.stdout.write(out.stdout);
+      return out.code;
+    }),
+  );
+}

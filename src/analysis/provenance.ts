@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import type { CompiledQuery } from "../compiler/sql/index.js";
-import { headCommit, isDirty } from "../gitops/commit.js";
+import { definitionsCommit } from "../gitops/commit.js";
 import { VERSION } from "../version.js";
 import type { Experiment, Metric, Settings } from "../workspace/model.js";
 
 /** What makes an analysis reproducible (SPEC §7): the definitions, the SQL that ran, and where they came from. */
 export interface Provenance {
-  /** Git HEAD of the workspace, suffixed "-dirty" when the workspace has uncommitted changes; null outside git. */
+  /** The last commit that changed the definitions, suffixed "-dirty" when they have uncommitted changes; null outside git. */
   sourceCommit: string | null;
   definitionsSha256: string;
   sqlSha256: string;
@@ -74,10 +74,9 @@ export async function buildProvenance(input: {
   queries: readonly CompiledQuery[];
   dataWindow: { start?: string; end?: string };
 }): Promise<Provenance> {
-  const head = await headCommit(input.root);
-  const dirty = head !== null && (await isDirty(input.root));
+  const source = await definitionsCommit(input.root);
   return {
-    sourceCommit: head === null ? null : dirty ? `${head}-dirty` : head,
+    sourceCommit: source,
     definitionsSha256: sha256(canonicalJson(analysisDefinitions(input.experiment, input.metrics, input.settings))),
     sqlSha256: sqlDigest(input.queries),
     engine: `exp ${VERSION}`,

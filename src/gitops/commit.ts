@@ -22,12 +22,22 @@ export async function headCommit(root: string): Promise<string | null> {
   }
 }
 
-/** Whether the working tree has uncommitted changes below `root` (a report's provenance says so). */
-export async function isDirty(root: string): Promise<boolean> {
+/** The workspace files that define experiments; reports and local state are not definitions. */
+export const DEFINITION_PATHS = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"];
+
+/**
+ * The last commit that changed the definitions below `root`, with "-dirty" when they have
+ * uncommitted changes; null outside git. Committing a report does not change it, so a regenerated
+ * report's provenance (and so its bytes) stay the same.
+ */
+export async function definitionsCommit(root: string): Promise<string | null> {
   try {
-    const s = await simpleGit({ baseDir: root }).status(["--", "."]);
-    return !s.isClean();
+    const git = simpleGit({ baseDir: root });
+    const commit = (await git.raw(["log", "-1", "--format=%H", "--", ...DEFINITION_PATHS])).trim();
+    if (!commit) return null;
+    const status = await git.status(["--", ...DEFINITION_PATHS]);
+    return status.isClean() ? commit : `${commit}-dirty`;
   } catch {
-    return false;
+    return null;
   }
 }

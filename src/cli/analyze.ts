@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { createProgress } from "../ui/progress.js";
 import { openWarehouse } from "../analysis/connect.js";
 import { ANALYSIS_CODES } from "../analysis/codes.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
@@ -172,7 +173,10 @@ export function registerAnalyze(program: Command): void {
     action(async (key: string, opts: AnalyzeOptions) => {
       parseFormat(opts.format);
       const workspace = await loadWorkspaceOrExit(opts);
-      const out = await analyzeCommand(workspace, key, opts);
+      // A spinner with the elapsed time while the warehouse works (plain lines when not a TTY).
+      const progress = process.stderr.isTTY ? createProgress() : undefined;
+      progress?.start(`analysing ${key} on the warehouse`);
+      const out = await analyzeCommand(workspace, key, opts).finally(() => progress?.close());
       process.stderr.write(out.stderr);
       process.stdout.write(out.stdout);
       return out.code;

@@ -15,6 +15,7 @@ import { buildReport } from "../report/build.js";
 import { asOfPoints } from "../report/daily.js";
 import type { AnalysisJson, DailyPoint, ReportInput } from "../report/model.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
+import { createProgress, type Progress } from "../ui/progress.js";
 import { UserError } from "./errors.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, withWorkspaceOptions } from "./shared.js";
@@ -27,6 +28,7 @@ export interface ReportOptions {
   points: number;
   commit: boolean;
   log(line: string): void;
+  progress?: Progress;
 }
 
 export interface WrittenReport {
@@ -53,9 +55,15 @@ export function registerReport(program: Command): void {
       const points = Number(opts.points);
       if (!Number.isInteger(points) || points < 1 || points > 60) throw new UserError(`--points must be a whole number from 1 to 60, not "${opts.points}"`);
       if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) throw new UserError(`--as-of must be an ISO-8601 time, not "${opts.asOf}"`);
-      const written = await writeReports(ws, experiments, { asOf: opts.asOf, connection: opts.connection, points, commit: Boolean(opts.commit), log: (l) => process.stderr.write(`${l}\n`) });
-      for (const w of written) process.stdout.write(`${w.markdownPath}\n`);
-      return 0;
+      const progress = createProgress();
+      try {
+        const written = await writeReports(ws, experiments, { asOf: opts.asOf, connection: opts.connection, points, commit: Boolean(opts.commit), log: (l) => process.stderr.write(`${l}\n`), progress });
+        progress.close();
+        for (const w of written) process.stdout.write(`${w.markdownPath}\n`);
+        return 0;
+      } finally {
+        progress.close();
+      }
     }),
   );
 }
@@ -78,10 +86,12 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   const written: WrittenReport[] = [];
   try {
     for (const [i, e] of experiments.entries()) {
-      o.log(`[${i + 1}/${experiments.length}] analysing ${e.key} as of ${asOf}`);
-      const started = Date.now();
+      o.progress?.start(`[${i + 1}/${experiments.length}] analysing ${e.key} as of ${asOf.slice(0, 10)}`);
       const run = await runAnalysis(ws, e, { warehouse: opened.warehouse, asOf });
-      if (!run.result) throw diagnosticsError(ws, run.diagnostics, `cannot analyse "${e.key}"`);
+      if (!run.result) {
+        o.progress?.fail("the analysis failed");
+        throw diagnosticsError(ws, run.diagnostics, `cannot analyse "${e.key}"`);
+      }
       const daily = await dailyPoints(ws, e, opened.warehouse, run.result, asOf, o.points);
       const input = reportInput(ws, e, run.result, daily, asOf.slice(0, 10));
       const report = await buildReport(input, template);
@@ -90,7 +100,7 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
         mkdirSync(dirname(join(ws.root, f.path)), { recursive: true });
         await writeFileAtomic(join(ws.root, f.path), f.content);
       }
-      o.log(`      wrote ${report.markdownPath} (${((Date.now() - started) / 1000).toFixed(1)} s, ${daily.length} points over time)`);
+      o.progress?.done(`wrote ${report.markdownPath} (${daily.length} analyses over time)`);
       written.push({ experiment: e.key, markdownPath: report.markdownPath, files: files.map((f) => f.path), analysis: run.result });
     }
   } finally {

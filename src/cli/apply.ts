@@ -10,7 +10,7 @@ import { readPublishLocation } from "../plan/target/config.js";
 import { openPublishTarget } from "../plan/target/open.js";
 import type { Workspace } from "../workspace/model.js";
 import type { LockHandle } from "../plan/target/target.js";
-import { readPlanFile, renderPlan } from "./plan.js";
+import { printPlan, readPlanFile } from "./plan.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, locateWorkspace, withWorkspaceOptions } from "./shared.js";
 
@@ -56,7 +56,7 @@ async function applyLocked(ws: Workspace, planFile: string | undefined, opts: { 
   const ctx = await preparePlan(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
   const json = opts.format === "json";
-  if (!json) process.stdout.write(renderPlan(ctx.plan, "text", ws));
+  if (!json) await printPlan(ctx.plan, "text", ws);
   if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
     throw new UserError(ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied", ctx.plan.exitCode);
   }

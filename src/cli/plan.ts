@@ -6,7 +6,7 @@ import { painterFor } from "../diagnostics/style.js";
 import { writeFileAtomic } from "../fsio/atomic.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
 import { renderPlanMarkdown } from "../plan/render-markdown.js";
-import { renderPlanText } from "../plan/render-text.js";
+import { renderPlanTail, renderPlanText } from "../plan/render-text.js";
 import { colourEnabled, styler } from "../ui/theme.js";
 import type { Workspace } from "../workspace/model.js";
 import { UserError } from "./errors.js";
@@ -26,7 +26,7 @@ export function registerPlan(program: Command): void {
       const ws = await loadWorkspaceOrExit(opts);
       const { plan } = await preparePlan(ws);
       if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), `${JSON.stringify(plan, null, 2)}\n`);
-      process.stdout.write(renderPlan(plan, format, ws));
+      await printPlan(plan, format, ws);
       return plan.exitCode;
     }),
   );
@@ -37,6 +37,18 @@ export function renderPlan(plan: Plan, format: OutputFormat, ws: Workspace | und
   if (format === "markdown") return renderPlanMarkdown(plan);
   const paint = painterFor(stream);
   return renderPlanText(plan, styler(colourEnabled(stream)), (d) => renderOne(d, (f) => ws?.files.get(f), paint));
+}
+
+/** Prints a plan; on a terminal the changes and checks are drawn with ink, then the diagnostics as text. */
+export async function printPlan(plan: Plan, format: OutputFormat, ws: Workspace): Promise<void> {
+  if (format !== "text" || !process.stdout.isTTY) {
+    process.stdout.write(renderPlan(plan, format, ws));
+    return;
+  }
+  const { printPlanWithInk } = await import("../ui/plan-view.js");
+  await printPlanWithInk(plan);
+  const paint = painterFor(process.stdout);
+  process.stdout.write(renderPlanTail(plan, styler(colourEnabled(process.stdout)), (d) => renderOne(d, (f) => ws.files.get(f), paint)));
 }
 
 /** Reads a saved plan, refusing files that are not plans of this format. */

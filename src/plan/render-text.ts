@@ -8,6 +8,11 @@ export type DiagnosticPrinter = (d: DiagnosticJson) => string;
 
 /** The terminal view of a plan, rendered from its JSON form only (so text and JSON cannot drift). */
 export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: DiagnosticPrinter): string {
+  return `${renderPlanHead(plan, s)}${renderPlanTail(plan, s, printDiagnostic)}`.replace(/\n{3,}/g, "\n\n");
+}
+
+/** The changes and the check list (the part a TTY shows through ink). */
+export function renderPlanHead(plan: Plan, s: Styler): string {
   const out: string[] = [];
   const base = plan.basedOnVersion === null ? "nothing is published yet" : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
   out.push(s("strong", `exp plan: the workspace compared with ${base}`), "");
@@ -17,22 +22,27 @@ export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: Diagnosti
   }
   if (plan.changes.length === 0) out.push("No changes. The published ruleset matches the workspace.", "");
   for (const c of plan.changes) out.push(...renderChange(c, s), "");
-  const failed = plan.checks.filter((c) => c.status === "failed");
   if (plan.checks.length) {
     out.push(s("strong", "Checks:"));
     for (const c of plan.checks) {
       const mark = c.status === "passed" ? s("ok", "✔") : c.status === "failed" ? s("error", "✖") : s("warning", "!");
       out.push(`  ${mark} ${c.name}${c.diagnostics.length ? s("muted", ` (${c.diagnostics.length})`) : ""}`);
     }
-    out.push("");
-    for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d).trimEnd(), "");
   }
+  return `${out.join("\n")}\n`;
+}
+
+/** The checks' diagnostics with caret snippets, and the summary line. */
+export function renderPlanTail(plan: Plan, s: Styler, printDiagnostic: DiagnosticPrinter): string {
+  const out: string[] = [""];
+  for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d).trimEnd(), "");
+  const failed = plan.checks.filter((c) => c.status === "failed");
   const { create, update, delete: del, replace } = plan.summary;
   out.push(
     s("strong", `Plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}.`) +
       (failed.length ? s("error", ` ${failed.length} check${failed.length === 1 ? "" : "s"} failed.`) : ""),
   );
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n")}\n`;
+  return `${out.join("\n")}\n`;
 }
 
 function renderChange(c: Change, s: Styler): string[] {

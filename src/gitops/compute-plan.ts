@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticJson } from "../diagnostics/diagnostic.js";
+import { toDiagnosticJson as toJson } from "../diagnostics/json.js";
 import { gitopsCodes } from "./codes.js";
 import { GitOpsError } from "./gitops-error.js";
 import type { PlanForGitHub } from "./plan-input.js";
@@ -24,17 +24,4 @@ export async function computePlanForGitHub(dir: string): Promise<PlanForGitHub> 
   if (!r.prepared) return { diagnostics: [...diagnostics, ...r.diagnostics.map(toJson)], exitCode: 1 };
   const plan = r.prepared.plan;
   return { diagnostics: [...diagnostics, ...plan.checks.flatMap((c) => c.diagnostics)], markdown: renderPlanMarkdown(plan), exitCode: plan.exitCode };
-}
-
-export function toJson(d: Diagnostic): DiagnosticJson {
-  const j: DiagnosticJson = { code: d.code, severity: d.severity, message: d.message };
-  if (d.span) {
-    j.file = d.span.file;
-    j.line = d.span.line;
-    j.column = d.span.column;
-    j.endLine = d.span.endLine;
-    j.endColumn = d.span.endColumn;
-  }
-  if (d.suggestion) j.suggestion = d.suggestion;
-  return j;
 }

@@ -1,17 +1,9 @@
 import type { Span } from "../../src/diagnostics/diagnostic.js";
 import { AGGREGATES, type Expr, type ListExpr, type StringLit } from "../../src/dsl/index.js";
+import { mulberry32 } from "../helpers/prng.js";
 
 /** A small deterministic PRNG (mulberry32), so a failing corpus can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const NO_SPAN: Span = { file: "", line: 0, column: 0, endLine: 0, endColumn: 0, offset: 0, endOffset: 0 };
 const NAMES = ["country", "platform", "x", "y_2", "_hidden", "order_id", "index", "nullable", "isx", "count", "between_x", "d", "m"];

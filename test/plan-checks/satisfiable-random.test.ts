@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { SourceFile } from "../../src/diagnostics/source.js";
 import { parseCondition, wholeFileOrigin, type Expr } from "../../src/dsl/index.js";
 import { mayOverlap, type SatisfiabilityEnv } from "../../src/plan/checks/satisfiable.js";
+import { mulberry32 } from "../helpers/prng.js";
 
 /**
  * Soundness against brute force: random condition pairs over a small attribute domain. Whenever
@@ -33,16 +34,7 @@ interface Cond {
   holds(a: Assignment, neMissing: boolean): boolean;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function generator(rand: () => number) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;

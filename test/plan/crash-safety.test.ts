@@ -11,20 +11,11 @@ import { verifyAuditChain } from "../../src/plan/audit-verify.js";
 import { reconcileAudit } from "../../src/plan/audit-append.js";
 import { readLockOwner } from "../../src/plan/lock.js";
 import { verifyFixture } from "./ruleset-fixture.js";
+import { mulberry32 } from "../helpers/prng.js";
 
 const ROUNDS = 50;
 
 /** Small seeded generator so a failing run can be replayed with EXP_CRASH_SEED. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Round {
   published: number[];

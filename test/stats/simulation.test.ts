@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareMeans } from "../../src/stats/welch.js";
 import { summarizeMean } from "../../src/stats/moments.js";
+import { mulberry32 } from "../helpers/prng.js";
 
 /*
  * A/A simulation: 2,000 experiments whose arms come from the same distribution. At α = 0.05 the
@@ -13,16 +14,6 @@ import { summarizeMean } from "../../src/stats/moments.js";
  * one time in twenty; the default seed is fixed so that the suite is reproducible, and
  * EXP_SIM_SEED=<n> runs (and replays) any other.
  */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("A/A: false-positive rate and CI coverage of Welch's test", () => {
   const seed = process.env.EXP_SIM_SEED ? Number(process.env.EXP_SIM_SEED) : 2026;

@@ -1,15 +1,6 @@
+import { mulberry32 } from "../helpers/prng.js";
 /** Random damage to workspace files for the fuzz tests: a small seeded generator and a list of mutations. */
-export function rng(seed: number): () => number {
-  // mulberry32: tiny, fast and good enough to pick mutations reproducibly.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const SNIPPETS = ["\t", '"', "'", ":", ": ", "{", "}", "[", "]", "- ", "#", "&a ", "*a", "---\n", "%", "\n  ", "0", "-1", "null", "~", "!!str ", "|", ">", "on", "yes", "0x1F", "1e309", "segment(\"x\")", " and ", "=="];
 

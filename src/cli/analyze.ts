@@ -174,7 +174,7 @@ export function registerAnalyze(program: Command): void {
       parseFormat(opts.format);
       const workspace = await loadWorkspaceOrExit(opts);
       // A spinner with the elapsed time while the warehouse works (plain lines when not a TTY).
-      const progress = process.stderr.isTTY ? createProgress() : undefined;
+      const progress = process.stderr.isTTY && !process.env.CI ? createProgress() : undefined;
       progress?.start(`analysing ${key} on the warehouse`);
       const out = await analyzeCommand(workspace, key, opts).finally(() => progress?.close());
       process.stderr.write(out.stderr);

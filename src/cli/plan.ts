@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../fsio/atomic.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
 import { renderPlanMarkdown } from "../plan/render-markdown.js";
 import { renderPlanTail, renderPlanText } from "../plan/render-text.js";
+import { interactive } from "../ui/terminal.js";
 import { colourEnabled, styler } from "../ui/theme.js";
 import type { Workspace } from "../workspace/model.js";
 import { UserError } from "./errors.js";
@@ -41,7 +42,7 @@ export function renderPlan(plan: Plan, format: OutputFormat, ws: Workspace | und
 
 /** Prints a plan; on a terminal the changes and checks are drawn with ink, then the diagnostics as text. */
 export async function printPlan(plan: Plan, format: OutputFormat, ws: Workspace): Promise<void> {
-  if (format !== "text" || !process.stdout.isTTY) {
+  if (format !== "text" || !interactive(process.stdout)) {
     process.stdout.write(renderPlan(plan, format, ws));
     return;
   }

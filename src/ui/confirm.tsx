@@ -1,5 +1,7 @@
 import { Box, Text, render, useApp, useInput } from "ink";
+import { createInterface } from "node:readline/promises";
 import { useState } from "react";
+import { interactive } from "./terminal.js";
 
 export interface ConfirmProps {
   /** What will happen, e.g. the plan summary line. */
@@ -47,6 +49,13 @@ export function Confirm({ summary, question, onAnswer }: ConfirmProps) {
 
 /** Asks on the terminal and resolves with whether the user typed exactly "yes". */
 export async function confirmOnTerminal(summary: string, question: string): Promise<boolean> {
+  if (!interactive(process.stdout)) {
+    // ink would not draw the prompt here (CI set): ask with a plain readline prompt instead.
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const a = await rl.question(`${summary}\n${question}\n  Enter a value: `);
+    rl.close();
+    return a.trim() === "yes";
+  }
   let answer = "";
   const app = render(<Confirm summary={summary} question={question} onAnswer={(a) => (answer = a)} />, { exitOnCtrlC: false });
   await app.waitUntilExit();

@@ -1,5 +1,6 @@
 import { Box, Static, Text, render, type Instance } from "ink";
 import { useEffect, useState } from "react";
+import { interactive } from "./terminal.js";
 
 /**
  * Progress for long work (analyses, warehouse queries): an ink spinner with elapsed time on a TTY,
@@ -46,7 +47,7 @@ function View({ lines, current }: { lines: Line[]; current?: { label: string; si
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   let current: { label: string; since: number } | undefined;
   const seconds = () => (current ? ` (${((Date.now() - current.since) / 1000).toFixed(1)} s)` : "");
-  if (!stream.isTTY) {
+  if (!interactive(stream)) {
     return {
       start(label) {
         current = { label, since: Date.now() };

@@ -20,10 +20,10 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 60_000): Pr
   throw new Error(`timed out waiting for ${pattern}; screen was:\n${screen}`);
 }
 
-test("a person types yes at the apply prompt in a real terminal (tmux) and the ruleset is published", async () => {
+async function typeYes(env: string): Promise<void> {
   const dir = exampleRepo();
-  const session = `exp-apply-${process.pid}`;
-  tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", "-c", dir, `env NO_COLOR=1 EXP_ACTOR=tmux ${process.execPath} ${BIN} apply; echo EXIT=$?; sleep 30`);
+  const session = `exp-apply-${process.pid}-${env.length}`;
+  tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", "-c", dir, `env ${env} NO_COLOR=1 EXP_ACTOR=tmux ${process.execPath} ${BIN} apply; echo EXIT=$?; sleep 30`);
   try {
     await waitFor(session, /Only "yes" will be accepted/);
     assert.equal(existsSync(join(dir, ".exp/published/current")), false, "nothing is published before the answer");
@@ -35,4 +35,8 @@ test("a person types yes at the apply prompt in a real terminal (tmux) and the r
   } finally {
     tmux("kill-session", "-t", session);
   }
-});
+}
+
+test("a person types yes at the apply prompt in a real terminal (tmux, ink) and the ruleset is published", () => typeYes("-u CI"));
+
+test("with CI set, where ink does not draw, the prompt falls back to a plain line and still works", () => typeYes("CI=true"));

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
-import { createProgress } from "../../src/ui/progress.js";
+// ink draws only final frames when CI is set; this file tests the interactive terminal, so it runs without it.
+delete process.env.CI;
+const { createProgress } = await import("../../src/ui/progress.js");
 
 function capture(isTTY: boolean): { stream: NodeJS.WriteStream; text(): string } {
   const s = new PassThrough() as unknown as NodeJS.WriteStream & { columns: number };

@@ -8,7 +8,6 @@ import { PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
 import { renderPlanMarkdown } from "../plan/render-markdown.js";
 import { renderPlanTail, renderPlanText } from "../plan/render-text.js";
 import { interactive } from "../ui/terminal.js";
-import { colourEnabled, styler } from "../ui/theme.js";
 import type { Workspace } from "../workspace/model.js";
 import { UserError } from "./errors.js";
 import { preparePlan } from "./plan-pipeline.js";
@@ -37,7 +36,7 @@ export function renderPlan(plan: Plan, format: OutputFormat, ws: Workspace | und
   if (format === "json") return `${JSON.stringify(plan, null, 2)}\n`;
   if (format === "markdown") return renderPlanMarkdown(plan);
   const paint = painterFor(stream);
-  return renderPlanText(plan, styler(colourEnabled(stream)), (d) => renderOne(d, (f) => ws?.files.get(f), paint));
+  return renderPlanText(plan, paint, (d) => renderOne(d, (f) => ws?.files.get(f), paint));
 }
 
 /** Prints a plan; on a terminal the changes and checks are drawn with ink, then the diagnostics as text. */
@@ -49,7 +48,7 @@ export async function printPlan(plan: Plan, format: OutputFormat, ws: Workspace)
   const { printPlanWithInk } = await import("../ui/plan-view.js");
   await printPlanWithInk(plan);
   const paint = painterFor(process.stdout);
-  process.stdout.write(renderPlanTail(plan, styler(colourEnabled(process.stdout)), (d) => renderOne(d, (f) => ws.files.get(f), paint)));
+  process.stdout.write(renderPlanTail(plan, paint, (d) => renderOne(d, (f) => ws.files.get(f), paint)));
 }
 
 /** Reads a saved plan, refusing files that are not plans of this format. */

@@ -2,7 +2,10 @@
  * Semantic style tokens for terminal output. Code says what a piece of text is; the painter decides
  * how it looks (ANSI colour on a TTY, nothing otherwise).
  */
-export type StyleToken = "error" | "warning" | "info" | "note" | "help" | "location" | "gutter" | "emphasis" | "success";
+export type StyleToken =
+  | "error" | "warning" | "info" | "note" | "help" | "location" | "gutter" | "emphasis" | "success" | "muted"
+  // plan actions: the + ~ - ± vocabulary
+  | "create" | "update" | "delete" | "replace";
 
 export type Painter = (token: StyleToken, text: string) => string;
 
@@ -16,6 +19,11 @@ const ANSI: Record<StyleToken, [string, string]> = {
   gutter: ["\x1b[34m", "\x1b[0m"],
   emphasis: ["\x1b[1m", "\x1b[0m"],
   success: ["\x1b[32m", "\x1b[0m"],
+  muted: ["\x1b[2m", "\x1b[0m"],
+  create: ["\x1b[32m", "\x1b[0m"],
+  update: ["\x1b[33m", "\x1b[0m"],
+  delete: ["\x1b[31m", "\x1b[0m"],
+  replace: ["\x1b[35m", "\x1b[0m"],
 };
 
 export const plain: Painter = (_token, text) => text;

@@ -1,5 +1,5 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
-import type { Styler } from "../ui/theme.js";
+import type { Painter as Styler } from "../diagnostics/style.js";
 import type { Change, Plan, Reassignment } from "./model.js";
 import { pct } from "./reassign.js";
 import { SYMBOL, VERB, showValue } from "./render-value.js";
@@ -15,7 +15,7 @@ export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: Diagnosti
 export function renderPlanHead(plan: Plan, s: Styler): string {
   const out: string[] = [];
   const base = plan.basedOnVersion === null ? "nothing is published yet" : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
-  out.push(s("strong", `exp plan: the workspace compared with ${base}`), "");
+  out.push(s("emphasis", `exp plan: the workspace compared with ${base}`), "");
   if (plan.drift) {
     out.push(s("warning", `! drift: published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}).`));
     out.push(`  ${plan.drift.reconcile}`, "");
@@ -23,9 +23,9 @@ export function renderPlanHead(plan: Plan, s: Styler): string {
   if (plan.changes.length === 0) out.push("No changes. The published ruleset matches the workspace.", "");
   for (const c of plan.changes) out.push(...renderChange(c, s), "");
   if (plan.checks.length) {
-    out.push(s("strong", "Checks:"));
+    out.push(s("emphasis", "Checks:"));
     for (const c of plan.checks) {
-      const mark = c.status === "passed" ? s("ok", "✔") : c.status === "failed" ? s("error", "✖") : s("warning", "!");
+      const mark = c.status === "passed" ? s("success", "✔") : c.status === "failed" ? s("error", "✖") : s("warning", "!");
       out.push(`  ${mark} ${c.name}${c.diagnostics.length ? s("muted", ` (${c.diagnostics.length})`) : ""}`);
     }
   }
@@ -39,7 +39,7 @@ export function renderPlanTail(plan: Plan, s: Styler, printDiagnostic: Diagnosti
   const failed = plan.checks.filter((c) => c.status === "failed");
   const { create, update, delete: del, replace } = plan.summary;
   out.push(
-    s("strong", `Plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}.`) +
+    s("emphasis", `Plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}.`) +
       (failed.length ? s("error", ` ${failed.length} check${failed.length === 1 ? "" : "s"} failed.`) : ""),
   );
   return `${out.join("\n")}\n`;

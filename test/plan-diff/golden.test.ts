@@ -8,7 +8,6 @@ import { diffRulesets, summarise } from "../../src/plan/diff.js";
 import type { Plan } from "../../src/plan/model.js";
 import { renderPlanMarkdown } from "../../src/plan/render-markdown.js";
 import { renderPlanText } from "../../src/plan/render-text.js";
-import { styler } from "../../src/ui/theme.js";
 import { smallRuleset } from "../server/fixture.js";
 
 const DIR = new URL("../fixtures/plan-render/", import.meta.url);
@@ -51,7 +50,7 @@ function golden(name: string, actual: string): void {
 test("plan renderings match the golden files (text unstyled, markdown, json)", () => {
   const plan = representativePlan();
   const files = new Map([["experiments/checkout_redesign.yaml", new SourceFile("experiments/checkout_redesign.yaml", "experiment: checkout_redesign\nvariants:\n  control:  { weight: 80 }\n  one_page: { weight: 20 }\n")]]);
-  const text = renderPlanText(plan, styler(false), (d) => renderOne(d, (f) => files.get(f), plain));
+  const text = renderPlanText(plan, plain, (d) => renderOne(d, (f) => files.get(f), plain));
   assert.match(text, /30\.00% of enrolled units would switch variant/);
   assert.match(text, /Plan: 1 to create, 1 to update, 1 to delete, 1 to replace\./);
   golden("plan.txt", text);

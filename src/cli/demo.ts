@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runDemo } from "../demo/run.js";
 import { UserError } from "./errors.js";
-import { preparePlan } from "./plan-pipeline.js";
 import { writeReports } from "./report.js";
 import { action } from "./run.js";
 
@@ -13,7 +12,7 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("the main job end to end on the embedded example: init, validate, plan, apply, serve, generate data with planted effects, analyse, report")
     .option("--out <dir>", "where to create the demo repository (default: a new temp folder)")
-    .option("--scale <factor>", "size of the synthetic population: 1 = 40,000 units (about 2.5M events)", "1")
+    .option("--scale <factor>", "size of the synthetic population: 1 = 40,000 units (about 2.5M events); much below 1 the planted effects may be too small to detect", "1")
     .option("--seed <n>", "random seed of the synthetic data", "20261121")
     .action(
       action(async (opts: { out?: string; scale: string; seed: string }) => {
@@ -27,7 +26,6 @@ export function registerDemo(program: Command): void {
           units: Math.round(40_000 * scale),
           seed,
           log: (l) => process.stdout.write(`${l}\n`),
-          preparePlan: (ws) => preparePlan(ws) as never,
           writeReports: async (ws, keys, asOf) =>
             (await writeReports(ws, keys.map((k) => ws.experiments.get(k)!), { asOf, points: 5, commit: true, log: () => {} })).map((w) => w.markdownPath),
         });

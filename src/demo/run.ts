@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
 import { openWarehouse } from "../analysis/connect.js";
 import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { headCommit } from "../gitops/commit.js";
 import { applyPlan } from "../plan/apply.js";
+import { preparePlan } from "../plan/prepare.js";
 import { DirectoryTarget } from "../plan/target/directory.js";
 import { createEvaluator } from "../runtime/evaluator.js";
 import type { Ruleset } from "../runtime/ruleset.js";
@@ -22,8 +24,7 @@ export interface DemoOptions {
   units: number;
   seed: number;
   log(line: string): void;
-  /** Steps that need the rest of the toolchain, injected by the command (plan rendering, reports). */
-  preparePlan(ws: Workspace): Promise<{ plan: { summary: { create: number; update: number; delete: number }; exitCode: number; checks: { name: string; status: string }[] }; build(v: number): Ruleset; target: import("../plan/target/target.js").PublishTarget }>;
+  /** Writing and committing reports is the report command's job; the demo is handed it. */
   writeReports(ws: Workspace, keys: string[], asOf: string): Promise<string[]>;
 }
 
@@ -55,11 +56,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   if (!ws || errors.length) throw new Error(`the example workspace does not validate: ${errors[0]?.message}`);
   step("validate", `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`);
 
-  const ctx = await o.preparePlan(ws);
+  const prepared = await preparePlan(ws, { sourceCommit: await headCommit(ws.root) });
+  if (!prepared.prepared) throw new Error(`the example workspace does not compile: ${prepared.diagnostics[0]?.message}`);
+  const ctx = prepared.prepared;
   const s = ctx.plan.summary;
   const failed = ctx.plan.checks.filter((c) => c.status === "failed").map((c) => c.name);
   step("plan", `${s.create} to create, ${s.update} to update, ${s.delete} to delete; checks ${failed.length ? `failed: ${failed.join(", ")}` : "passed"}`);
-  const applied = await applyPlan(ctx.target, { plan: ctx.plan as never, build: ctx.build, actor: "exp demo" });
+  const applied = await applyPlan(ctx.target, { plan: ctx.plan, build: ctx.build, actor: "exp demo" });
   step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
 
   const published = (await ctx.target.current())!.ruleset as unknown as Ruleset;

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { canonicalJson } from "../compiler/ruleset/checksum.js";
+import { rulesetContentChecksum } from "../compiler/ruleset/checksum.js";
 import type { Ruleset } from "../runtime/ruleset.js";
 import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
 import type { AuditRecord } from "./audit.js";
@@ -48,7 +47,7 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
     const versions = await target.versions();
     const version = Math.max(0, ...versions) + 1;
     const ruleset = req.build(version);
-    if (contentChecksum(ruleset) !== req.plan.desiredChecksum) {
+    if (rulesetContentChecksum(ruleset as unknown as Record<string, unknown>) !== req.plan.desiredChecksum) {
       throw new PublishError(stateCodes.publishConflict, "the workspace changed since the plan was made; run exp plan again", "run `exp plan --out plan.json` and apply the new plan");
     }
     const published = await target.publish(ruleset as unknown as Parameters<PublishTarget["publish"]>[0], { expectedVersion: current?.version, expectedChecksum: current?.checksum });
@@ -66,13 +65,4 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
   } finally {
     if (!req.held) await handle.release();
   }
-}
-
-/**
- * The content identity of a ruleset: what evaluation sees, without version, time or commit. The plan
- * records it, so apply can tell whether the workspace still compiles to what was reviewed.
- */
-export function contentChecksum(r: Ruleset): string {
-  const { version: _v, createdAt: _c, sourceCommit: _s, checksum: _k, ...content } = r;
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
 }

@@ -2,7 +2,7 @@ import type { Diagnostic, DiagnosticJson } from "../diagnostics/diagnostic.js";
 import type { Ruleset } from "../runtime/ruleset.js";
 import type { Workspace } from "../workspace/model.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
-import { contentChecksum } from "./apply.js";
+import { rulesetContentChecksum } from "../compiler/ruleset/checksum.js";
 import { PLAN_CODES } from "./codes.js";
 import { diffRulesets, summarise } from "./diff.js";
 import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Drift, type Plan } from "./model.js";
@@ -50,7 +50,7 @@ export function computePlan(input: PlanInput): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     basedOnVersion: published?.version ?? null,
     basedOnChecksum: published?.checksum ?? null,
-    desiredChecksum: contentChecksum(desired),
+    desiredChecksum: rulesetContentChecksum(desired as unknown as Record<string, unknown>),
     sourceCommit: desired.sourceCommit,
     changes,
     checks,

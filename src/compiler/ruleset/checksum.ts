@@ -18,3 +18,12 @@ export function rulesetChecksum(ruleset: Record<string, unknown>): string {
   const { checksum: _c, createdAt: _t, ...rest } = ruleset;
   return createHash("sha256").update(canonicalJson(rest)).digest("hex");
 }
+
+/**
+ * The content identity of a ruleset: what evaluation sees, without version, time or commit. A plan
+ * records it, so apply can tell whether the workspace still compiles to what was reviewed.
+ */
+export function rulesetContentChecksum(ruleset: Record<string, unknown>): string {
+  const { version: _v, createdAt: _c, sourceCommit: _s, checksum: _k, ...content } = ruleset;
+  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+}

@@ -65,17 +65,8 @@ function mixBlocks(h: number, buf: Uint8Array, len: number): number {
 
 /** Continues a murmur3 whose state after the earlier whole blocks is `h`; `total` is the full byte length. */
 function murmur3Continue(h: number, buf: Uint8Array, len: number, total: number): number {
-  const blocks = len & ~3;
-  let i = 0;
-  for (; i < blocks; i += 4) {
-    let k = buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  h = mixBlocks(h, buf, len);
+  const i = len & ~3;
   const tail = len & 3;
   if (tail > 0) {
     let k = buf[i]!;

@@ -1,6 +1,7 @@
 // Builds typed workspaces in memory for SQL and analysis tests: metric expressions go through the
 // real parser and metric checks, so kinds and aggregates are what the loader would produce.
 import { SourceFile } from "../../src/diagnostics/source.js";
+import { DEFAULT_ANALYSIS } from "../../src/workspace/build/settings.js";
 import { checkMetricExpr, parseMetricExpr, wholeFileOrigin, type CheckEnv } from "../../src/dsl/index.js";
 import type { Experiment, Metric, Origin, PropertyType, Settings, Workspace } from "../../src/workspace/model.js";
 
@@ -36,17 +37,7 @@ export function makeSettings(overrides: Partial<Settings["warehouse"]> & { cuped
       ...warehouse,
     },
     runtime: { publish: { type: "directory", path: ".exp/published" } },
-    defaults: {
-      alpha: 0.05,
-      power: 0.8,
-      srm_threshold: 0.001,
-      method: "fixed",
-      correction: "bh",
-      cuped: true,
-      cuped_lookback: { seconds: cupedLookbackDays * DAY, text: `${cupedLookbackDays}d` },
-      window: { seconds: 14 * DAY, text: "14d" },
-      require_guardrails: false,
-    },
+    defaults: { ...DEFAULT_ANALYSIS, cuped_lookback: { seconds: cupedLookbackDays * DAY, text: `${cupedLookbackDays}d` } },
     privacy: { hash_unit_ids: false },
     origin: origin("exp.yaml"),
   };

@@ -12,7 +12,7 @@ import type { Workspace } from "../workspace/model.js";
 import type { LockHandle } from "../plan/target/target.js";
 import { printPlan, readPlanFile } from "./plan.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit, locateWorkspace, withWorkspaceOptions } from "./shared.js";
+import { loadWorkspaceOrExit, locateWorkspace, parseFormat, withWorkspaceOptions } from "./shared.js";
 
 export function registerApply(program: Command): void {
   withWorkspaceOptions(
@@ -23,6 +23,7 @@ export function registerApply(program: Command): void {
       .option("--lock-timeout <seconds>", "how long to wait for the publish lock", "30"),
   ).action(
     action(async (planFile: string | undefined, opts: { dir?: string; format?: string; autoApprove?: boolean; lockTimeout: string }) => {
+      parseFormat(opts.format);
       const timeout = Number(opts.lockTimeout);
       if (!Number.isFinite(timeout) || timeout < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
       // The lock is taken first and held from loading to publishing, so what is shown is what gets

@@ -7,7 +7,7 @@ import { DirectoryTarget } from "../plan/target/directory.js";
 import { SCOPES, type ApiKey } from "../runtime/server/auth.js";
 import { startServer } from "../runtime/server/server.js";
 import { UserError } from "./errors.js";
-import { verifier } from "./plan-pipeline.js";
+import { verifier } from "../plan/prepare.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, withWorkspaceOptions } from "./shared.js";
 

@@ -5,7 +5,9 @@ import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
 import { rulesetContentChecksum } from "../compiler/ruleset/checksum.js";
 import { PLAN_CODES } from "./codes.js";
 import { diffRulesets, summarise } from "./diff.js";
-import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Drift, type Plan } from "./model.js";
+import type { AuditRecord } from "./audit.js";
+import { detectDrift } from "./drift.js";
+import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Plan } from "./model.js";
 import { pct } from "./reassign.js";
 
 export interface PlanInput {
@@ -16,7 +18,8 @@ export interface PlanInput {
   checks: readonly PlanCheck[];
   now: Date;
   lastChanged?: Map<string, Date>;
-  drift?: Drift;
+  /** The target's audit records: they tell whether the published version came from an apply (drift). */
+  audit?: readonly AuditRecord[];
   /** Diagnostics of checks computed outside the registry (e.g. power, which needs the stats engine). */
   extra?: { name: string; diagnostics: Diagnostic[] }[];
   toJson(d: Diagnostic): DiagnosticJson;
@@ -29,6 +32,7 @@ export interface PlanInput {
 export function computePlan(input: PlanInput): Plan {
   const { desired, published, workspace } = input;
   const changes = diffRulesets(published, desired);
+  const drift = detectDrift(published?.version, input.audit ?? [], changes.length > 0);
 
   const ctx: CheckContext = {
     desired: workspace,
@@ -41,7 +45,7 @@ export function computePlan(input: PlanInput): Plan {
   checks.push(result("reassignment", reassignmentDiagnostics(changes, workspace), input.toJson));
   for (const c of input.checks) checks.push(result(c.name, c.run(ctx), input.toJson));
   for (const e of input.extra ?? []) checks.push(result(e.name, e.diagnostics, input.toJson));
-  if (input.drift) checks.push(result("drift", [{ code: PLAN_CODES.drift.code, severity: "warning", message: `The published ruleset v${input.drift.version} was not produced by applying git (${input.drift.cause}); ${input.drift.reconcile}` }], input.toJson));
+  if (drift) checks.push(result("drift", [{ code: PLAN_CODES.drift.code, severity: "warning", message: `The published ruleset v${drift.version} was not produced by applying git (${drift.cause}); ${drift.reconcile}` }], input.toJson));
 
   const reassignmentErrors = checks[0]!.diagnostics.some((d) => d.severity === "error");
   const failed = checks.some((c) => c.status === "failed");
@@ -54,7 +58,7 @@ export function computePlan(input: PlanInput): Plan {
     sourceCommit: desired.sourceCommit,
     changes,
     checks,
-    ...(input.drift ? { drift: input.drift } : {}),
+    ...(drift ? { drift } : {}),
     summary: summarise(changes),
     exitCode,
   };

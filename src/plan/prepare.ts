@@ -7,8 +7,6 @@ import type { Ruleset } from "../runtime/ruleset.js";
 import type { Workspace } from "../workspace/model.js";
 import { lastChangedFromGit } from "./checks/git-history.js";
 import { planChecks } from "./checks/registry.js";
-import { diffRulesets } from "./diff.js";
-import { detectDrift } from "./drift.js";
 import type { Plan } from "./model.js";
 import { computePlan } from "./plan.js";
 import { powerCheck } from "./power-check.js";
@@ -51,8 +49,7 @@ export async function preparePlan(
   const first = compile(nextVersion);
   if (hasErrors(first.diagnostics)) return { diagnostics: first.diagnostics };
   const desired = first.ruleset;
-  const records = current ? await target.audit() : [];
-  const drift = detectDrift(current?.version, records, published !== undefined && diffRulesets(published, desired).length > 0);
+  const audit = current ? await target.audit() : [];
   const lastChanged = await lastChangedFromGit(ws.root, [...ws.files.keys()]).catch(() => undefined);
   const plan = computePlan({
     workspace: ws,
@@ -61,11 +58,13 @@ export async function preparePlan(
     checks: planChecks,
     now,
     lastChanged,
-    drift,
+    audit,
     extra: [{ name: "power", diagnostics: powerCheck(ws, now) }],
     toJson: toDiagnosticJson,
   });
+  // Apply publishes under the lock taken before planning, so it usually asks for the version planned.
   const build = (version: number): Ruleset => {
+    if (version === nextVersion) return desired;
     const r = compile(version);
     if (hasErrors(r.diagnostics)) throw new Error("the workspace compiled once and not again");
     return r.ruleset;

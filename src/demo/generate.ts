@@ -64,12 +64,12 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
 
     // Exposures, and the effects this unit will feel from its exposure on.
     const multipliers = new Map<string, number>();
+    const attrs = JSON.stringify(attributes);
     for (const [exp, variants] of Object.entries(o.experiments)) {
       const variant = o.assign(exp, unit, attributes, firstVisit);
       if (variant === null) continue;
       const dropped = o.srm && o.srm.experiment === exp && o.srm.variant === variant && rng.next() < o.srm.dropShare;
       if (!dropped) {
-        const attrs = JSON.stringify(attributes);
         exposures.row([unit, exp, variant, iso(firstVisit), `s${i}_0`, attrs]);
         exposureRows++;
         if (rng.next() < 0.3) {

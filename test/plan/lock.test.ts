@@ -109,7 +109,7 @@ describe("lock", () => {
       });
       assert.ok(Date.now() - started >= 280, "it waited for the timeout");
       // Once released, the waiter gets it.
-      const waiting = acquireLock(lockPath, "frank", { timeoutMs: 2000, pollMs: 10 });
+      const waiting = acquireLock(lockPath, "frank", { timeoutMs: 15_000, pollMs: 10 });
       setTimeout(() => void first.release(), 100);
       const second = await waiting;
       assert.equal((await readLockOwner(lockPath))?.holder, "frank");

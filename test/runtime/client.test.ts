@@ -8,6 +8,7 @@ import { createClient, RulesetLoadError } from "../../src/runtime/client.js";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
 import type { Ruleset } from "../../src/runtime/ruleset.js";
 import { flag, shopWorkspace, workspace } from "./fixture.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 const v1 = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z", version: 1 }).ruleset;
@@ -92,7 +93,7 @@ describe("SDK createClient", () => {
     try {
       srv.state.body = JSON.stringify(v2);
       srv.state.etag = `"${v2.checksum}"`;
-      for (let i = 0; i < 100 && updated === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil(() => updated !== undefined);
       assert.equal(updated, 2);
       assert.equal(c.ruleset.version, 2);
     } finally {

@@ -9,6 +9,7 @@ import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import { sha256Hex } from "../../src/runtime/server/auth.js";
 import { startServer, type RunningServer } from "../../src/runtime/server/server.js";
 import { smallRuleset } from "./fixture.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const KEYS = { admin: "k-admin-123", client: "k-client-456", ingest: "k-ingest-789" };
 
@@ -134,10 +135,7 @@ describe("exp serve over loopback", () => {
       }
     })();
     await target.publish(next, { expectedVersion: cur.version, expectedChecksum: cur.checksum });
-    for (let i = 0; i < 100; i++) {
-      if ((await call("GET", "/v1/ruleset", undefined, KEYS.client)).json?.version === next.version) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(async () => (await call("GET", "/v1/ruleset", undefined, KEYS.client)).json?.version === next.version, 15_000, 20);
     stop = true;
     await load;
     assert.equal((await call("GET", "/v1/ruleset", undefined, KEYS.client)).json?.version, next.version);

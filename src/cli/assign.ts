@@ -7,6 +7,7 @@ import type { Attributes } from "../runtime/condition.js";
 import type { AssignmentResult, FlagResult } from "../runtime/result.js";
 import { RULESET_CODES } from "../compiler/ruleset/codes.js";
 import { UserError } from "./errors.js";
+import { currentTime } from "./clock.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit } from "./shared.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -154,7 +155,7 @@ export function registerAssign(program: Command): void {
         const format = opts.format ?? "text";
         if (format !== "text" && format !== "json") throw new UserError(`unknown format "${format}"`, 1, didYouMean(format, ["text", "json"]) ?? "use text or json");
         if (!opts.batch && opts.unit === undefined) throw new UserError("--unit is required (or use --batch)", 1, "for example: exp assign checkout_redesign --unit user_42");
-        const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
+        const at = opts.at === undefined ? currentTime().getTime() : Date.parse(opts.at);
         if (Number.isNaN(at)) throw new UserError(`--at "${opts.at}" is not an ISO-8601 time`, 1, "for example: --at 2026-12-01T00:00:00Z");
         const ws = await loadWorkspaceOrExit({ dir: opts.dir });
         const attrs = parseAttributes(opts.attr, ws.settings.attributes);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { GitOpsError } from "../gitops/gitops-error.js";
 import type { PostPlanOptions } from "../gitops/post-plan.js";
+import { currentTime } from "./clock.js";
 import { UserError } from "./errors.js";
 import { action } from "./run.js";
 
@@ -10,7 +11,7 @@ type Which = "postPlanComment" | "postPlanCheck";
 async function run(which: Which, opts: PostPlanOptions): Promise<number> {
   try {
     const post = await import("../gitops/post-plan.js");
-    return await post[which](opts);
+    return await post[which]({ ...opts, now: currentTime() });
   } catch (err) {
     if (err instanceof GitOpsError) throw new UserError(`${err.message} [${err.code}]`, 1, err.hint);
     throw err;

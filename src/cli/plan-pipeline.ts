@@ -4,12 +4,13 @@ import { painterFor } from "../diagnostics/style.js";
 import { headCommit } from "../gitops/commit.js";
 import { openTarget, preparePlan as prepare, verifier, type PreparedPlan } from "../plan/prepare.js";
 import type { Workspace } from "../workspace/model.js";
+import { currentTime } from "./clock.js";
 import { UserError } from "./errors.js";
 
 export { openTarget, verifier };
 
 /** The plan of the workspace for a command: compile errors are printed and end the command (exit 1). */
-export async function preparePlan(ws: Workspace, now = new Date()): Promise<PreparedPlan> {
+export async function preparePlan(ws: Workspace, now = currentTime()): Promise<PreparedPlan> {
   const r = await prepare(ws, {
     now,
     sourceCommit: await headCommit(ws.root),

@@ -10,6 +10,7 @@ import { minimumDetectableEffect, sampleSize } from "../stats/power.js";
 import type { CupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { UserError } from "./errors.js";
+import { currentTime } from "./clock.js";
 import { action } from "./run.js";
 import { formatDiagnostics, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type OutputFormat } from "./shared.js";
 
@@ -260,7 +261,7 @@ export function registerPower(program: Command): void {
       const e = ws.experiments.get(key);
       if (!e) throw new UserError(`there is no experiment "${key}"`, 1, didYouMean(key, ws.experiments.keys()) ?? "check experiments/*.yaml");
       if (!opts.fromWarehouse) {
-        process.stdout.write(renderPower(powerFromDesign(ws, e, new Date()), format));
+        process.stdout.write(renderPower(powerFromDesign(ws, e, currentTime()), format));
         return 0;
       }
       const r = await powerFromWarehouse(ws, e, opts);

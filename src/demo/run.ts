@@ -56,7 +56,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   if (!ws || errors.length) throw new Error(`the example workspace does not validate: ${errors[0]?.message}`);
   step("validate", `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`);
 
-  const prepared = await preparePlan(ws, { sourceCommit: await headCommit(ws.root) });
+  const prepared = await preparePlan(ws, { now: DEMO_START, sourceCommit: await headCommit(ws.root) });
   if (!prepared.prepared) throw new Error(`the example workspace does not compile: ${prepared.diagnostics[0]?.message}`);
   const ctx = prepared.prepared;
   const s = ctx.plan.summary;

@@ -18,6 +18,8 @@ export interface PostPlanOptions {
   plan?: string;
   bodyFile?: string;
   out?: string;
+  /** The instant the plan is computed at (lifecycle and schedule checks); default the wall clock. */
+  now?: Date;
 }
 
 export interface PostPlanIo {
@@ -38,7 +40,7 @@ async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: P
   let plan: PlanForGitHub;
   if (opts.plan) plan = readPlanFile(opts.plan);
   else if (opts.bodyFile) plan = { diagnostics: [] };
-  else plan = await computePlanForGitHub(dir);
+  else plan = await computePlanForGitHub(dir, opts.now ?? new Date());
   const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
   // An empty body file means the plan step failed before rendering; post what we know instead.
   const markdown = body.trim() !== "" ? body : await planMarkdown(plan);

@@ -50,7 +50,7 @@ export async function preparePlan(
   if (hasErrors(first.diagnostics)) return { diagnostics: first.diagnostics };
   const desired = first.ruleset;
   const audit = current ? await target.audit() : [];
-  const lastChanged = await lastChangedFromGit(ws.root, [...ws.files.keys()]).catch(() => undefined);
+  const lastChanged = await lastChangedFromGit(ws.root, [...ws.files.keys()], now).catch(() => undefined);
   const plan = computePlan({
     workspace: ws,
     desired,

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
 import type { Ruleset } from "../../src/runtime/ruleset.js";
-import { exampleRepo, exp, git } from "../helpers/workspace.js";
+import { spawn } from "node:child_process";
+import { BIN, exampleRepo, exp, git } from "../helpers/workspace.js";
 
 function readCurrent(dir: string): Ruleset {
   const pointer = JSON.parse(readFileSync(join(dir, ".exp/published/current"), "utf8")) as { version: number };
@@ -16,6 +17,17 @@ function reweight(yaml: string): string {
   const out = yaml.replace(/(control:\s*\{\s*weight:\s*)50/, "$180").replace(/(one_page:\s*\{\s*weight:\s*)50/, "$120");
   assert.notEqual(out, yaml, "the experiment file has the expected weights");
   return out;
+}
+
+/** `exp apply --auto-approve` as a child process, resolving with its exit status and all its output. */
+function applyInBackground(dir: string, lockTimeout: string): Promise<{ status: number; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", lockTimeout], { cwd: dir, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" } });
+    let out = "";
+    p.stdout.on("data", (c) => (out += c));
+    p.stderr.on("data", (c) => (out += c));
+    p.on("close", (status) => resolve({ status: status ?? -1, out }));
+  });
 }
 
 describe("exp plan / apply / rollback / audit, end to end in a git repository", () => {
@@ -116,17 +128,8 @@ describe("exp plan / apply / rollback / audit, end to end in a git repository", 
 
   test("an apply that cannot get the lock exits 1 naming the holder; one that waits publishes once the lock is free", async () => {
     const d = exampleRepo();
-    const { spawn } = await import("node:child_process");
-    const { BIN } = await import("../helpers/workspace.js");
     const { acquireLock } = await import("../../src/plan/lock.js");
-    const run = (timeout: string) =>
-      new Promise<{ status: number; out: string }>((resolve) => {
-        const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", timeout], { cwd: d, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" } });
-        let out = "";
-        p.stdout.on("data", (c) => (out += c));
-        p.stderr.on("data", (c) => (out += c));
-        p.on("close", (status) => resolve({ status: status ?? -1, out }));
-      });
+    const run = (timeout: string) => applyInBackground(d, timeout);
     // A live holder (this process) owns the lock, so the outcome does not depend on timing.
     mkdirSync(join(d, ".exp/published"), { recursive: true });
     const held = await acquireLock(join(d, ".exp/published/lock"), "release-bot");
@@ -143,16 +146,7 @@ describe("exp plan / apply / rollback / audit, end to end in a git repository", 
 
   test("two applies started together publish exactly once", async () => {
     const d = exampleRepo();
-    const { spawn } = await import("node:child_process");
-    const { BIN } = await import("../helpers/workspace.js");
-    const run = () =>
-      new Promise<{ status: number; out: string }>((resolve) => {
-        const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", "60"], { cwd: d, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" } });
-        let out = "";
-        p.stdout.on("data", (c) => (out += c));
-        p.stderr.on("data", (c) => (out += c));
-        p.on("close", (status) => resolve({ status: status ?? -1, out }));
-      });
+    const run = () => applyInBackground(d, "60");
     // Whichever takes the lock second plans again against what the first published.
     const results = await Promise.all([run(), run()]);
     const outs = results.map((r) => r.out).join("\n---\n");

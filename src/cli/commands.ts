@@ -21,6 +21,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["analyze", async () => (await import("./analyze.js")).registerAnalyze],
   ["power", async () => (await import("./power.js")).registerPower],
   ["report", async () => (await import("./report.js")).registerReport],
+  ["bandit", async () => (await import("./bandit.js")).registerBandit],
   ["github", async () => (await import("./github.js")).registerGitHub],
   ["demo", async () => (await import("./demo.js")).registerDemo],
 ];

@@ -10,4 +10,5 @@ export const PLAN_CODES = defineCodes({
   compile: { code: "EXP4006", severity: "error", title: "The workspace does not compile to a ruleset" },
   power: { code: "EXP4007", severity: "error", title: "The experiment cannot reach its declared MDE by its end date" },
   powerSkipped: { code: "EXP4008", severity: "info", title: "No power.mde is declared, so the power check is skipped" },
+  banditReallocation: { code: "EXP4009", severity: "info", title: "A bandit's new weights move a share of its units to another arm, as bandits do" },
 });

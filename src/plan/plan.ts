@@ -83,6 +83,11 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
       continue;
     }
     const fields = c.fieldDiffs.map((d) => d.path.split(".")[0]!);
+    // Moving traffic between arms is what a bandit is for (`exp bandit update` writes the weights).
+    if (exp.type === "bandit" && r.switchShare > 0 && (r.leaveShare ?? 0) === 0 && c.fieldDiffs.every((d) => /^variants\.[^.]+\.weight$/.test(d.path))) {
+      out.push({ code: PLAN_CODES.banditReallocation.code, severity: "info", message: `Bandit "${c.key}" reallocates: ${pct(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`, span: span("variants") });
+      continue;
+    }
     if (r.switchShare > 0) {
       const field = fields.includes("variants") ? "variants" : fields[0] ?? "variants";
       out.push({ code: PLAN_CODES.rerandomise.code, severity: "error", message: `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`, span: span(field), suggestion: `set phase: ${exp.phase + 1}` });

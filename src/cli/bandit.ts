@@ -2,9 +2,10 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { openWarehouse } from "../analysis/connect.js";
 import { fetchSufficientStats } from "../analysis/fetch-stats.js";
+import type { Warehouse } from "../analysis/warehouse.js";
 import { allocateBandit, type ArmAllocation } from "../bandit/allocate.js";
 import { rewriteBanditWeights } from "../bandit/write-weights.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor } from "../diagnostics/style.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -18,6 +19,7 @@ interface BanditUpdateOptions extends WorkspaceOptions {
   connection?: string;
   asOf?: string;
   dryRun?: boolean;
+  all?: boolean;
 }
 
 function banditExperiment(ws: Workspace, key: string): Experiment {
@@ -32,17 +34,17 @@ function banditExperiment(ws: Workspace, key: string): Experiment {
   return e;
 }
 
-function renderText(e: Experiment, metric: string, arms: ArmAllocation[], epoch: number, wrote: string | undefined): string {
-  const rows = [["arm", "units", metric, "P(best)", "weight", "new weight"]];
-  for (const a of arms) {
+function renderText(u: BanditUpdate): string {
+  const rows = [["arm", "units", u.metric, "P(best)", "weight", "new weight"]];
+  for (const a of u.arms) {
     rows.push([a.variant, a.units.toLocaleString("en-US"), a.mean === null ? "—" : a.mean.toFixed(4), a.probabilityBest.toFixed(4), `${a.previousWeight.toFixed(2)}%`, `${a.weight.toFixed(2)}%`]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`);
-  const head = `Bandit ${e.key}: Thompson sampling on ${metric}, exploration floor ${(e.bandit!.min_share * 100).toFixed(2)}% per arm`;
-  const tail = wrote
-    ? `Wrote ${wrote} (epoch ${epoch - 1} → ${epoch}). Review and commit it; exp plan shows how many units switch arm, and exp apply publishes the weights.`
-    : `Dry run: ${e.origin.file} is unchanged (epoch would become ${epoch}).`;
+  const head = `Bandit ${u.experiment}: Thompson sampling on ${u.metric}, exploration floor ${(u.minShare * 100).toFixed(2)}% per arm`;
+  const tail = u.written
+    ? `Wrote ${u.file} (epoch ${u.epoch - 1} → ${u.epoch}). Review and commit it; exp plan shows how many units switch arm, and exp apply publishes the weights.`
+    : `Dry run: ${u.file} is unchanged (epoch would become ${u.epoch}).`;
   return `${head}\n${lines.join("\n")}\n${tail}\n`;
 }
 
@@ -53,46 +55,83 @@ export function registerBandit(program: Command): void {
     bandit
       .command("update")
       .description("recompute a bandit's weights from the warehouse and write them into its experiment file (a normal git change)")
-      .argument("<experiment>", "bandit experiment key")
+      .argument("[experiment]", "bandit experiment key")
+      .option("--all", "every running bandit experiment")
       .option("--connection <name>", "warehouse connection (default: warehouse.default)")
       .option("--as-of <iso>", "only exposures and events before this time")
       .option("--dry-run", "print the new weights without writing the file"),
   ).action(
-    action(async (key: string, opts: BanditUpdateOptions) => {
+    action(async (key: string | undefined, opts: BanditUpdateOptions) => {
       const format = parseFormat(opts.format);
       if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
+      if ((key === undefined) === !opts.all) throw new UserError("name one bandit experiment, or pass --all for every running one");
       const ws = await loadWorkspaceOrExit(opts);
-      const e = banditExperiment(ws, key);
-      const metric = ws.metrics.get(e.bandit!.metric)!;
+      const experiments = key !== undefined ? [banditExperiment(ws, key)] : [...ws.experiments.values()].filter((e) => e.type === "bandit" && e.bandit && e.status === "running");
+      if (experiments.length === 0) {
+        process.stderr.write("No running bandit experiments; nothing to update.\n");
+        return 0;
+      }
+      const show = (ds: Diagnostic[]) => formatDiagnostics(toDiagnosticReport(ds), "text", ws.files, painterFor(process.stderr));
       const opened = await openWarehouse(ws, { connection: opts.connection });
-      const show = (ds: Parameters<typeof toDiagnosticReport>[0]) => formatDiagnostics(toDiagnosticReport(ds), "text", ws.files, painterFor(process.stderr));
       if (!opened.warehouse) {
         process.stderr.write(show(opened.diagnostics));
         return 1;
       }
-      let fetched;
+      const results: BanditUpdate[] = [];
+      let failed = false;
       try {
-        fetched = await fetchSufficientStats(opened.warehouse, ws, e, { asOf: opts.asOf, metrics: [metric.key] });
+        for (const e of experiments) {
+          const r = await updateOne(ws, e, opened.warehouse, opts);
+          if (r.diagnostics.length) process.stderr.write(show(r.diagnostics));
+          // With --all, a bandit without enough data keeps its weights and the others still update.
+          if (r.skipped !== undefined) {
+            if (!opts.all) throw new UserError(r.skipped);
+            process.stderr.write(`note: ${e.key} keeps its weights: ${r.skipped}\n`);
+          }
+          if (r.update) results.push(r.update);
+          failed ||= r.failed;
+        }
       } finally {
         await opened.warehouse.close();
       }
-      if (fetched.diagnostics.length) process.stderr.write(show(fetched.diagnostics));
-      if (hasErrors(fetched.diagnostics)) return 1;
-      const stats = fetched.metrics.find((m) => m.metric === metric.key);
-      const allocation = allocateBandit(e, metric, stats?.variants ?? {});
-      if (!allocation.ok) throw new UserError(allocation.reason);
-      const epoch = e.bandit!.epoch + 1;
-      let wrote: string | undefined;
-      if (!opts.dryRun) {
-        const source = ws.files.get(e.origin.file)!;
-        const weights = Object.fromEntries(allocation.arms.map((a) => [a.variant, a.weight]));
-        await writeFileAtomic(join(ws.root, e.origin.file), rewriteBanditWeights(source.text, weights, epoch));
-        wrote = e.origin.file;
-      }
-      if (format === "json") {
-        process.stdout.write(`${JSON.stringify({ experiment: e.key, metric: metric.key, minShare: e.bandit!.min_share, epoch, written: wrote !== undefined, arms: allocation.arms }, null, 2)}\n`);
-      } else process.stdout.write(renderText(e, metric.key, allocation.arms, epoch, wrote));
-      return 0;
+      if (format === "json") process.stdout.write(`${JSON.stringify(opts.all ? results : results[0] ?? null, null, 2)}\n`);
+      else process.stdout.write(results.map(renderText).join("\n"));
+      return failed ? 1 : 0;
     }),
   );
+}
+
+interface BanditUpdate {
+  experiment: string;
+  file: string;
+  metric: string;
+  minShare: number;
+  epoch: number;
+  written: boolean;
+  arms: ArmAllocation[];
+}
+
+/** One bandit: its metric's per-arm statistics, the new weights, and (unless a dry run) the edited file. */
+async function updateOne(
+  ws: Workspace,
+  e: Experiment,
+  warehouse: Warehouse,
+  opts: BanditUpdateOptions,
+): Promise<{ update?: BanditUpdate; skipped?: string; failed: boolean; diagnostics: Diagnostic[] }> {
+  const metric = ws.metrics.get(e.bandit!.metric)!;
+  const fetched = await fetchSufficientStats(warehouse, ws, e, { asOf: opts.asOf, metrics: [metric.key] });
+  if (hasErrors(fetched.diagnostics)) return { failed: true, diagnostics: fetched.diagnostics };
+  const stats = fetched.metrics.find((m) => m.metric === metric.key);
+  const allocation = allocateBandit(e, metric, stats?.variants ?? {});
+  if (!allocation.ok) return { skipped: allocation.reason, failed: false, diagnostics: fetched.diagnostics };
+  const epoch = e.bandit!.epoch + 1;
+  if (!opts.dryRun) {
+    const weights = Object.fromEntries(allocation.arms.map((a) => [a.variant, a.weight]));
+    await writeFileAtomic(join(ws.root, e.origin.file), rewriteBanditWeights(ws.files.get(e.origin.file)!.text, weights, epoch));
+  }
+  return {
+    update: { experiment: e.key, file: e.origin.file, metric: metric.key, minShare: e.bandit!.min_share, epoch, written: !opts.dryRun, arms: allocation.arms },
+    failed: false,
+    diagnostics: fetched.diagnostics,
+  };
 }

@@ -88,6 +88,19 @@ describe("exp bandit update", () => {
     assert.doesNotMatch(plan.stdout, /EXP4001/);
   });
 
+  test("--all updates every running bandit; naming none is a usage error", () => {
+    const { dir } = banditRepo();
+    const before = readFileSync(join(dir, FILE), "utf8");
+    const neither = exp(dir, ["bandit", "update", "--connection", "arms"]);
+    assert.equal(neither.status, 1);
+    assert.match(neither.stderr, /name one bandit experiment, or pass --all/);
+    const all = exp(dir, ["bandit", "update", "--all", "--connection", "arms", "--format", "json"]);
+    assert.equal(all.status, 0, all.stderr);
+    const updates = JSON.parse(all.stdout) as { experiment: string; written: boolean; epoch: number }[];
+    assert.deepEqual(updates.map((u) => [u.experiment, u.written, u.epoch]), [[KEY, true, 2]]);
+    assert.notEqual(readFileSync(join(dir, FILE), "utf8"), before);
+  });
+
   test("a weight edit on an ordinary running experiment is still refused without a phase bump", () => {
     const { dir } = banditRepo();
     assert.equal(exp(dir, ["apply", "--auto-approve"]).status, 0);

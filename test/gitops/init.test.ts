@@ -21,10 +21,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const exp = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: tmp, reject: false, env: { ...process.env, CI: "true" } });
 
 describe("the scaffold", () => {
-  test("has the example workspace, .gitignore and the four workflows", () => {
+  test("has the example workspace, .gitignore and the five workflows", () => {
     const paths = planScaffold({ project: "shop", warehouse: "duckdb" }).map((f) => f.path).sort();
     assert.deepEqual(paths, [
       ".github/workflows/apply-on-merge.yml",
+      ".github/workflows/bandit-update.yml",
       ".github/workflows/guardrail-watch.yml",
       ".github/workflows/plan-on-pr.yml",
       ".github/workflows/scheduled-analysis.yml",

@@ -30,8 +30,8 @@ const runs = (doc: Record<string, unknown>) => steps(doc).map((s) => s.run ?? ""
 const templates = readdirSync(join(root, "templates/github")).filter((f) => f.endsWith(".yml")).sort();
 
 describe("workflow files validate against the SchemaStore GitHub workflow schema", () => {
-  test("the four templates are shipped", () => {
-    assert.deepEqual(templates, ["apply-on-merge.yml", "guardrail-watch.yml", "plan-on-pr.yml", "scheduled-analysis.yml"]);
+  test("the five templates are shipped", () => {
+    assert.deepEqual(templates, ["apply-on-merge.yml", "bandit-update.yml", "guardrail-watch.yml", "plan-on-pr.yml", "scheduled-analysis.yml"]);
   });
   for (const f of [...templates.map((t) => `templates/github/${t}`), ".github/workflows/ci.yml"]) {
     test(f, () => {
@@ -70,6 +70,16 @@ describe("what the workflows do", () => {
     assert.ok((doc.on as { schedule: { cron: string }[] }).schedule[0]!.cron);
     assert.match(runs(doc), /exp report [^\n]*--all [^\n]*--commit|exp report [^\n]*--commit[^\n]*--all/);
     assert.match(runs(doc), /git push/);
+  });
+  test("bandit-update recomputes every running bandit on a cron and proposes the weights as a pull request", () => {
+    const doc = load("templates/github/bandit-update.yml");
+    assert.ok((doc.on as { schedule: { cron: string }[] }).schedule[0]!.cron);
+    const r = runs(doc);
+    assert.match(r, /exp bandit update --all/);
+    assert.match(r, /git diff --quiet/);
+    assert.match(r, /gh pr create/);
+    assert.ok(r.indexOf("exp bandit update") < r.indexOf("gh pr create"));
+    assert.deepEqual(doc.permissions, { contents: "write", "pull-requests": "write" });
   });
   test("guardrail-watch analyses and answers a breach by rollback or a stopping PR", () => {
     const doc = load("templates/github/guardrail-watch.yml");

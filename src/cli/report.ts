@@ -7,18 +7,20 @@ import { openWarehouse } from "../analysis/connect.js";
 import type { Warehouse } from "../analysis/warehouse.js";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { renderDiagnosticsText } from "../diagnostics/render.js";
-import { painterFor } from "../diagnostics/style.js";
+import { painterFor, type Painter } from "../diagnostics/style.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { writeFileAtomic } from "../fsio/atomic.js";
 import { commitFiles } from "../gitops/commit.js";
 import { buildReport } from "../report/build.js";
 import { asOfPoints } from "../report/daily.js";
-import type { AnalysisJson, DailyPoint, ReportInput } from "../report/model.js";
+import { renderReportText } from "../report/text.js";
+import type { DailyPoint, ReportInput } from "../report/model.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { createProgress, type Progress } from "../ui/progress.js";
 import { UserError } from "./errors.js";
+import { currentTime } from "./clock.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit, withWorkspaceOptions } from "./shared.js";
+import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type OutputFormat } from "./shared.js";
 
 const REPORTABLE = new Set(["ab", "multivariate", "split_url", "bandit"]);
 
@@ -36,6 +38,9 @@ export interface WrittenReport {
   markdownPath: string;
   files: string[];
   analysis: AnalyzeJson;
+  /** What the report was drawn from, for the terminal view. */
+  input: ReportInput;
+  markdown: string;
 }
 
 export function registerReport(program: Command): void {
@@ -49,7 +54,10 @@ export function registerReport(program: Command): void {
       .option("--connection <name>", "warehouse connection (default: warehouse.default)")
       .option("--points <n>", "analyses over time for the cumulative charts", "7"),
   ).action(
-    action(async (key: string | undefined, opts: { dir?: string; all?: boolean; commit?: boolean; asOf?: string; connection?: string; points: string }) => {
+    action(async (key: string | undefined, opts: { dir?: string; format?: string; all?: boolean; commit?: boolean; asOf?: string; connection?: string; points: string }, cmd: Command) => {
+      const format = parseFormat(opts.format);
+      // Piped without an explicit --format, stdout stays the list of written files, for scripts.
+      const view = format !== "text" || cmd.getOptionValueSource("format") === "cli" || process.stdout.isTTY ? format : "paths";
       const ws = await loadWorkspaceOrExit(opts);
       const experiments = pickExperiments(ws, key, Boolean(opts.all));
       const points = Number(opts.points);
@@ -59,13 +67,27 @@ export function registerReport(program: Command): void {
       try {
         const written = await writeReports(ws, experiments, { asOf: opts.asOf, connection: opts.connection, points, commit: Boolean(opts.commit), log: (l) => process.stderr.write(`${l}\n`), progress });
         progress.close();
-        for (const w of written) process.stdout.write(`${w.markdownPath}\n`);
+        process.stdout.write(renderWritten(written, view, painterFor(process.stdout)));
         return 0;
       } finally {
         progress.close();
       }
     }),
   );
+}
+
+/** What `exp report` prints once the files are written, by --format. */
+export function renderWritten(written: WrittenReport[], view: OutputFormat | "paths", paint: Painter): string {
+  switch (view) {
+    case "paths":
+      return written.map((w) => `${w.markdownPath}\n`).join("");
+    case "json":
+      return `${JSON.stringify({ reports: written.map((w) => ({ experiment: w.experiment, markdown: w.markdownPath, files: w.files })) }, null, 2)}\n`;
+    case "markdown":
+      return written.map((w) => w.markdown).join("\n---\n\n");
+    case "text":
+      return written.map((w) => `${renderReportText(w.input, paint)}\n${paint("muted", `wrote ${w.markdownPath} and ${w.files.length - 1} more files`)}\n`).join("\n");
+  }
 }
 
 export function pickExperiments(ws: Workspace, key: string | undefined, all: boolean): Experiment[] {
@@ -82,7 +104,7 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   const opened = await openWarehouse(ws, { connection: o.connection });
   if (!opened.warehouse) throw diagnosticsError(ws, opened.diagnostics, "cannot open the warehouse");
   const template = await readFile(new URL("../../../templates/report/report.md", import.meta.url), "utf8").catch(() => readFile(new URL("../../templates/report/report.md", import.meta.url), "utf8"));
-  const asOf = o.asOf ? new Date(o.asOf).toISOString() : new Date().toISOString();
+  const asOf = o.asOf ? new Date(o.asOf).toISOString() : currentTime().toISOString();
   const written: WrittenReport[] = [];
   try {
     for (const [i, e] of experiments.entries()) {
@@ -95,13 +117,13 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
       const daily = await dailyPoints(ws, e, opened.warehouse, run.result, asOf, o.points);
       const input = reportInput(ws, e, run.result, daily, asOf.slice(0, 10));
       const report = await buildReport(input, template);
-      const files = [...report.files, { path: report.markdownPath.replace(/\.md$/, ".json"), content: `${JSON.stringify(run.result, null, 2)}\n` }];
+      const files = [...report.files, { path: report.markdownPath.replace(/\.md$/, ".json"), content: `${JSON.stringify(run.result, steadyNumbers, 2)}\n` }];
       for (const f of files) {
         mkdirSync(dirname(join(ws.root, f.path)), { recursive: true });
         await writeFileAtomic(join(ws.root, f.path), f.content);
       }
       o.progress?.done(`wrote ${report.markdownPath} (${daily.length} analyses over time)`);
-      written.push({ experiment: e.key, markdownPath: report.markdownPath, files: files.map((f) => f.path), analysis: run.result });
+      written.push({ experiment: e.key, markdownPath: report.markdownPath, files: files.map((f) => f.path), analysis: run.result, input, markdown: report.files[0]!.content });
     }
   } finally {
     await opened.warehouse.close();
@@ -115,6 +137,15 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   return written;
 }
 
+/**
+ * The committed analysis JSON keeps 10 significant digits: the warehouse's parallel floating-point
+ * sums can differ in the last bits between runs on the same data, which would otherwise make every
+ * regeneration a change.
+ */
+function steadyNumbers(_key: string, value: unknown): unknown {
+  return typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(10)) : value;
+}
+
 async function dailyPoints(ws: Workspace, e: Experiment, warehouse: Warehouse, final: AnalyzeJson, asOf: string, max: number): Promise<DailyPoint[]> {
   const primary = e.metrics.primary[0];
   const out: DailyPoint[] = [];
@@ -123,9 +154,7 @@ async function dailyPoints(ws: Workspace, e: Experiment, warehouse: Warehouse, f
     if (!r) continue;
     const m = r.metrics.find((x) => x.metric === primary);
     const lift: DailyPoint["lift"] = {};
-    for (const c of m?.comparisons ?? []) {
-      if (c.rel_lift !== null && c.rel_ci[0] !== null && c.rel_ci[1] !== null) lift[c.variant] = { rel_lift: c.rel_lift, rel_ci: [c.rel_ci[0], c.rel_ci[1]] };
-    }
+    for (const c of m?.comparisons ?? []) lift[c.variant] = { code: c.code, rel_lift: c.rel_lift, rel_ci: c.rel_ci };
     out.push({ asOf: at, units: { ...r.units }, lift });
   }
   return out;
@@ -138,7 +167,7 @@ function reportInput(ws: Workspace, e: Experiment, analysis: AnalyzeJson, daily:
     if (m) metrics[key] = { format: m.format, direction: m.direction, description: m.description };
   }
   return {
-    analysis: analysis as unknown as AnalysisJson,
+    analysis,
     experiment: { key: e.key, name: e.name, owner: e.owner, hypothesis: e.hypothesis, schedule: e.schedule, control: e.control, weights: Object.fromEntries(e.variants.map((v) => [v.key, v.weight])) },
     metrics,
     date,

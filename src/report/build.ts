@@ -21,7 +21,7 @@ export async function buildReport(input: ReportInput, template: string): Promise
     files: [
       { path: markdownPath, content: markdown },
       { path: `${dir}/${charts.forest}`, content: await forestPlot(input.analysis) },
-      { path: `${dir}/${charts.cumulative}`, content: await cumulativeLiftChart(input.daily, primary, input.analysis.alpha) },
+      { path: `${dir}/${charts.cumulative}`, content: await cumulativeLiftChart({ daily: input.daily, metric: primary, alpha: input.analysis.alpha, control: input.experiment.control }) },
       { path: `${dir}/${charts.units}`, content: await unitsChart(input.daily) },
     ],
   };

@@ -1,34 +1,53 @@
-import type { MetricDisplay } from "./model.js";
+import type { MetricDisplay, Num } from "./model.js";
 
-/** Number formatting for reports: fixed, locale-free, so output is byte-stable across machines. */
+/**
+ * Number formatting for reports: fixed, locale-free, so output is byte-stable across machines.
+ * Every formatter takes the engine's nullable numbers and prints "—" for a missing one, so no
+ * "NaN" or "null" reaches a reader.
+ */
 
-export function fmtNumber(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return "—";
+export const MISSING = "—";
+
+function known(x: Num | undefined): x is number {
+  return typeof x === "number" && Number.isFinite(x);
+}
+
+export function fmtNumber(x: Num | undefined, digits = 4): string {
+  if (!known(x)) return MISSING;
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return x.toExponential(2);
   return trimZeros(x.toFixed(digits));
 }
 
-export function fmtPercent(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return "—";
+export function fmtFixed(x: Num | undefined, digits: number): string {
+  return known(x) ? x.toFixed(digits) : MISSING;
+}
+
+export function fmtPercent(x: Num | undefined, digits = 2): string {
+  if (!known(x)) return MISSING;
   const s = (x * 100).toFixed(digits);
-  return `${s === "-0.00" ? "0.00" : s}%`;
+  return `${/^-0\.?0*$/.test(s) ? s.slice(1) : s}%`;
 }
 
-export function fmtSignedPercent(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return "—";
+export function fmtSignedPercent(x: Num | undefined, digits = 2): string {
+  if (!known(x)) return MISSING;
   const s = fmtPercent(x, digits);
-  return x > 0 && !s.startsWith("0.00") ? `+${s}` : s;
+  return x > 0 && !/^0\.?0*%$/.test(s) ? `+${s}` : s;
 }
 
-export function fmtP(p: number | undefined): string {
-  if (p === undefined || !Number.isFinite(p)) return "—";
+/** "+1.00% to +11.00%", or "—" when either end is missing. */
+export function fmtInterval(ci: readonly [Num, Num]): string {
+  return known(ci[0]) && known(ci[1]) ? `${fmtSignedPercent(ci[0])} to ${fmtSignedPercent(ci[1])}` : MISSING;
+}
+
+export function fmtP(p: Num | undefined): string {
+  if (!known(p)) return MISSING;
   if (p < 0.0001) return "<0.0001";
   return p.toFixed(4);
 }
 
-export function fmtMetricValue(x: number, display: MetricDisplay | undefined): string {
-  if (!Number.isFinite(x)) return "—";
+export function fmtMetricValue(x: Num | undefined, display: MetricDisplay | undefined): string {
+  if (!known(x)) return MISSING;
   switch (display?.format) {
     case "percent":
       return fmtPercent(x);

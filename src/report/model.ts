@@ -1,62 +1,38 @@
+import type { AnalysisResult, ComparisonJson, GuardrailJson, MetricJson, Num, Pair } from "../stats/analysis-types.js";
+
+export type { ComparisonJson, GuardrailJson, MetricJson, Num, Pair };
+
 /**
- * What a report is drawn from: the SPEC §7 analysis JSON (the contract, so the report reads it
- * structurally) plus the experiment's descriptive fields and optional daily re-analyses.
+ * What makes an analysis reproducible, as `exp analyze` attaches it (SPEC §7). Restated here rather
+ * than imported because the report may depend on the stats engine's types only; the command passes
+ * the analysis document in without a cast, so the compiler keeps the two shapes in step.
  */
-export interface Comparison {
-  variant: string;
-  diff: number;
-  diff_ci: [number, number];
-  rel_lift: number;
-  rel_ci: [number, number];
-  p_value: number;
-  p_value_adjusted?: number;
-  significant: boolean;
-  cuped?: { applied: boolean; theta?: number; variance_reduction?: number };
-  code?: string;
+export interface ReportProvenance {
+  sourceCommit: string | null;
+  definitionsSha256: string;
+  sqlSha256: string;
+  engine: string;
+  dataWindow: { start: string | null; end: string | null };
 }
 
-export interface MetricResult {
-  metric: string;
-  tier: "primary" | "secondary" | "guardrail";
-  kind: string;
-  variants: Record<string, { n: number; mean: number; variance: number }>;
-  comparisons: Comparison[];
+/** Power reached so far against the declared relative MDE; `achieved_mde` is null when unknown. */
+export interface ReportPower {
+  mde: number;
+  achieved_mde: Num;
 }
 
-export interface GuardrailResult {
-  metric: string;
-  /** Non-inferiority shown for every treatment. */
-  passed: boolean;
-  /** A treatment regressed significantly beyond the margin (absent in older analyses: then !passed). */
-  breached?: boolean;
-  /** Per treatment: "passed" | "breached" | "inconclusive" | "failed". */
-  variants?: { variant: string; status: string }[];
-  variant?: string;
-  max_regression?: number;
-  p_value?: number;
-}
+/**
+ * The SPEC §7 analysis document: the stats engine's result plus provenance and power. Numbers the
+ * engine could not compute (an empty arm, zero variance…) are null, with the reason in `code`.
+ */
+export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower };
 
-export interface AnalysisJson {
-  experiment: string;
-  phase: number;
-  method: string;
-  alpha: number;
-  provenance?: { sourceCommit?: string; definitionsSha256?: string; sqlSha256?: string; engine?: string; dataWindow?: { start?: string; end?: string } };
-  units: Record<string, number>;
-  multiple_exposures: number;
-  srm: { chi2: number; p_value: number; ok: boolean };
-  metrics: MetricResult[];
-  guardrails: GuardrailResult[];
-  decision: { recommendation: string; reasons: string[] };
-  power?: { mde?: number; achieved_mde?: number; power_at_mde?: number };
-}
-
-/** One daily re-analysis at an --as-of point, for the over-time charts. */
+/** One re-analysis at an --as-of point, for the over-time charts. */
 export interface DailyPoint {
   asOf: string;
   units: Record<string, number>;
-  /** Relative lift of the first primary metric per treatment variant. */
-  lift: Record<string, { rel_lift: number; rel_ci: [number, number] }>;
+  /** The first primary metric's relative lift per treatment variant (null when not computable). */
+  lift: Record<string, Pick<ComparisonJson, "code" | "rel_lift" | "rel_ci">>;
 }
 
 export interface MetricDisplay {
@@ -65,17 +41,19 @@ export interface MetricDisplay {
   description?: string;
 }
 
+export interface ReportExperiment {
+  key: string;
+  name?: string;
+  owner?: string;
+  hypothesis?: string;
+  schedule: { start?: string; end?: string };
+  control: string;
+  weights: Record<string, number>;
+}
+
 export interface ReportInput {
-  analysis: AnalysisJson;
-  experiment: {
-    key: string;
-    name?: string;
-    owner?: string;
-    hypothesis?: string;
-    schedule: { start?: string; end?: string };
-    control: string;
-    weights: Record<string, number>;
-  };
+  analysis: ReportAnalysis;
+  experiment: ReportExperiment;
   metrics: Record<string, MetricDisplay>;
   /** Report date, YYYY-MM-DD; the only date in the body, so same-day regeneration is byte-identical. */
   date: string;

@@ -1,39 +1,22 @@
-import { fmtMetricValue, fmtP, fmtSignedPercent } from "./format.js";
-import type { AnalysisJson, MetricDisplay, MetricResult } from "./model.js";
-import { VERDICT_MARK, verdictOf } from "./verdict.js";
-
-const TIERS: { tier: MetricResult["tier"]; title: string }[] = [
-  { tier: "primary", title: "Primary metrics" },
-  { tier: "secondary", title: "Secondary metrics" },
-  { tier: "guardrail", title: "Guardrail metrics" },
-];
+import { fmtFixed, fmtPercent } from "./format.js";
+import type { MetricDisplay, ReportAnalysis } from "./model.js";
+import { liftWithInterval, tierTables } from "./rows.js";
+import { VERDICT_MARK } from "./verdict.js";
 
 /** One markdown table per metric tier: control mean, treatment mean, lift with CI, adjusted p-value, verdict. */
-export function metricTables(analysis: AnalysisJson, control: string, displays: Record<string, MetricDisplay>): string {
+export function metricTables(analysis: ReportAnalysis, control: string, displays: Record<string, MetricDisplay>): string {
   const out: string[] = [];
-  for (const { tier, title } of TIERS) {
-    const rows = analysis.metrics.filter((m) => m.tier === tier);
-    if (rows.length === 0) continue;
+  for (const { title, rows } of tierTables(analysis, control, displays)) {
     out.push(`### ${title}`, "");
     out.push("| metric | variant | control mean | variant mean | relative lift (CI) | p-value (adj.) | verdict |");
     out.push("|---|---|---:|---:|---:|---:|---|");
-    for (const m of rows) {
-      const display = displays[m.metric];
-      const c = m.variants[control];
-      for (const cmp of m.comparisons) {
-        const t = m.variants[cmp.variant];
-        const g = tier === "guardrail" ? analysis.guardrails.find((x) => x.metric === m.metric && (x.variant === undefined || x.variant === cmp.variant)) : undefined;
-        const per = g?.variants?.find((v) => v.variant === cmp.variant);
-        const guard = g && per ? { ...g, passed: per.status === "passed", breached: per.status === "breached" } : g;
-        const lift = `${fmtSignedPercent(cmp.rel_lift)} (${fmtSignedPercent(cmp.rel_ci[0])} to ${fmtSignedPercent(cmp.rel_ci[1])})`;
-        const p = tier === "guardrail" ? fmtP(cmp.p_value) : fmtP(cmp.p_value_adjusted ?? cmp.p_value);
-        const cuped = cmp.cuped?.applied ? " ᶜ" : "";
-        out.push(
-          `| \`${m.metric}\`${cuped} | ${cmp.variant} | ${c ? fmtMetricValue(c.mean, display) : "—"} | ${t ? fmtMetricValue(t.mean, display) : "—"} | ${lift} | ${p} | ${VERDICT_MARK[verdictOf(cmp, display, guard)]} |`,
-        );
-      }
+    for (const r of rows) {
+      out.push(`| \`${r.metric}\`${r.cuped ? " ᶜ" : ""} | ${r.variant} | ${r.controlMean} | ${r.variantMean} | ${liftWithInterval(r)} | ${r.p} | ${VERDICT_MARK[r.verdict]} |`);
     }
     out.push("");
+    // A "—" must never stand alone: say why each missing number is missing, right under its table.
+    for (const r of rows.filter((x) => x.reason)) out.push(`- ⚠️ \`${r.metric}\` · ${r.variant}: ${r.reason}.`);
+    if (rows.some((x) => x.reason)) out.push("");
   }
   if (analysis.metrics.some((m) => m.comparisons.some((c) => c.cuped?.applied))) {
     out.push("ᶜ CUPED-adjusted (see the notes below).", "");
@@ -42,12 +25,12 @@ export function metricTables(analysis: AnalysisJson, control: string, displays: 
 }
 
 /** Notes on CUPED: where it applied and how much variance it removed. */
-export function cupedNotes(analysis: AnalysisJson): string {
+export function cupedNotes(analysis: ReportAnalysis): string {
   const lines: string[] = [];
   for (const m of analysis.metrics) {
     for (const c of m.comparisons) {
-      if (c.cuped?.applied && c.cuped.variance_reduction !== undefined) {
-        lines.push(`- \`${m.metric}\` (${c.variant}): CUPED applied, θ = ${(c.cuped.theta ?? 0).toFixed(4)}, variance reduced by ${(c.cuped.variance_reduction * 100).toFixed(1)}%.`);
+      if (c.cuped?.applied && c.cuped.variance_reduction !== undefined && c.cuped.variance_reduction !== null) {
+        lines.push(`- \`${m.metric}\` (${c.variant}): CUPED applied, θ = ${fmtFixed(c.cuped.theta, 4)}, variance reduced by ${fmtPercent(c.cuped.variance_reduction, 1)}.`);
       }
     }
   }

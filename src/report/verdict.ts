@@ -1,14 +1,21 @@
-import type { Comparison, GuardrailResult, MetricDisplay } from "./model.js";
+import type { ComparisonJson, GuardrailJson, MetricDisplay, MetricJson } from "./model.js";
 
-export type Verdict = "win" | "loss" | "flat" | "guardrail breached" | "inconclusive";
+export type Verdict = "win" | "loss" | "flat" | "guardrail breached" | "inconclusive" | "no result";
 
-/** A comparison's verdict in the metric's good direction; guardrails are judged by their non-inferiority test. */
-export function verdictOf(c: Comparison, display: MetricDisplay | undefined, guardrail?: GuardrailResult): Verdict {
-  if (guardrail && (guardrail.breached ?? !guardrail.passed)) return "guardrail breached";
-  if (c.code && !Number.isFinite(c.p_value)) return "inconclusive";
-  if (!c.significant) return "flat";
-  const good = (display?.direction ?? "increase") === "increase" ? c.diff > 0 : c.diff < 0;
-  return good ? "win" : "loss";
+type GuardrailStatus = GuardrailJson["variants"][number]["status"];
+
+/**
+ * A comparison's verdict in the metric's good direction. Guardrails are judged by their
+ * non-inferiority status; a comparison the engine could not compute is "no result", never a win or
+ * a loss. A zero control mean still has a p-value on the absolute difference, so it is judged.
+ */
+export function verdictOf(metric: MetricJson, c: ComparisonJson, display?: MetricDisplay, guardrail?: GuardrailStatus): Verdict {
+  if (guardrail === "breached") return "guardrail breached";
+  if ((c.code !== "OK" && c.code !== "ZERO_CONTROL_MEAN") || guardrail === "failed") return "no result";
+  if (guardrail === "inconclusive") return "inconclusive";
+  if (!c.significant || c.diff === null) return "flat";
+  const direction = metric.direction ?? display?.direction ?? "increase";
+  return (direction === "increase" ? c.diff > 0 : c.diff < 0) ? "win" : "loss";
 }
 
 export const VERDICT_MARK: Record<Verdict, string> = {
@@ -17,4 +24,5 @@ export const VERDICT_MARK: Record<Verdict, string> = {
   flat: "➖ flat",
   "guardrail breached": "🚨 guardrail breached",
   inconclusive: "❔ inconclusive",
+  "no result": "⚠️ no result",
 };

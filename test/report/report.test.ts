@@ -28,7 +28,9 @@ test("verdicts follow the metric's direction and guardrail status", async () => 
   const input = sampleReportInput();
   const g = input.analysis.metrics[2]!;
   g.comparisons[0] = { ...g.comparisons[0]!, significant: true, diff: 0.004 };
-  input.analysis.guardrails[0]!.passed = false;
+  const guard = input.analysis.guardrails[0]!;
+  Object.assign(guard, { passed: false, breached: true });
+  guard.variants[0]!.status = "breached";
   const rev = input.analysis.metrics[1]!;
   rev.comparisons[0] = { ...rev.comparisons[0]!, significant: true, diff: -0.2 };
   const md = (await buildReport(input, template)).files[0]!.content;
@@ -68,4 +70,27 @@ test("charts are SVG with titles, axis titles and units, and a transparent backg
 
 test("template slots: unknown slots stay visible, known ones are filled", () => {
   assert.equal(fillTemplate("a {{x}} b {{ y }} {{nope}}", { x: "1", y: "2" }), "a 1 b 2 {{nope}}");
+});
+
+test("last-bit noise in the analysis (parallel float sums in the warehouse) does not change the charts", async () => {
+  const a = await buildReport(sampleReportInput(), template);
+  const noisy = sampleReportInput();
+  const nudge = (x: number | null) => (x === null ? x : x * (1 + 4e-16) + 1e-18);
+  for (const m of noisy.analysis.metrics) for (const c of m.comparisons) Object.assign(c, { rel_lift: nudge(c.rel_lift), rel_ci: [nudge(c.rel_ci[0]), nudge(c.rel_ci[1])] });
+  for (const d of noisy.daily) for (const l of Object.values(d.lift)) Object.assign(l, { rel_lift: nudge(l.rel_lift), rel_ci: [nudge(l.rel_ci[0]), nudge(l.rel_ci[1])] });
+  assert.notEqual(noisy.analysis.metrics[0]!.comparisons[0]!.rel_lift, sampleReportInput().analysis.metrics[0]!.comparisons[0]!.rel_lift, "the nudge changes the numbers");
+  const b = await buildReport(noisy, template);
+  assert.deepEqual(b.files.map((f) => f.content), a.files.map((f) => f.content));
+});
+
+test("an inconclusive guardrail and a Bayesian comparison (no p-value) read as such", async () => {
+  const input = sampleReportInput();
+  input.analysis.guardrails[0]!.variants[0]!.status = "inconclusive";
+  input.analysis.guardrails[0]!.passed = false;
+  const primary = input.analysis.metrics[0]!;
+  primary.comparisons[0] = { ...primary.comparisons[0]!, p_value: null, p_value_adjusted: null, chance_to_win: 0.9912 };
+  const md = (await buildReport(input, template)).files[0]!.content;
+  assert.match(md, /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| P\(win\) 99\.1% \| ✅ win \|/);
+  assert.match(md, /\| `checkout_errors` \| one_page .* \| ❔ inconclusive \|/);
+  assert.match(md, /- ⚠️ `checkout_errors` for one_page: inconclusive — not yet shown to be within its margin/);
 });

@@ -1,17 +1,20 @@
-import type { AnalysisJson } from "../model.js";
-import { renderSvg } from "./render.js";
+import type { ReportAnalysis } from "../model.js";
+import { renderSvg, steady } from "./render.js";
 
 /** Forest plot: the relative lift of every metric and treatment with its confidence interval. */
-export async function forestPlot(analysis: AnalysisJson): Promise<string> {
-  const rows = analysis.metrics.flatMap((m) =>
-    m.comparisons
-      .filter((c) => Number.isFinite(c.rel_lift) && Number.isFinite(c.rel_ci[0]) && Number.isFinite(c.rel_ci[1]))
-      .map((c) => ({ label: `${m.metric} · ${c.variant}`, tier: m.tier, lift: c.rel_lift, lo: c.rel_ci[0], hi: c.rel_ci[1] })),
-  );
+export async function forestPlot(analysis: ReportAnalysis): Promise<string> {
+  const all = analysis.metrics.flatMap((m) => m.comparisons.map((c) => ({ m, c, label: `${m.metric} · ${c.variant}` })));
+  const rows = all.flatMap(({ m, c, label }) => {
+    const [lo, hi] = c.rel_ci;
+    return c.rel_lift !== null && lo !== null && hi !== null ? [{ label, tier: m.tier, lift: steady(c.rel_lift), lo: steady(lo), hi: steady(hi) }] : [];
+  });
+  // A comparison without a relative lift cannot be drawn; the subtitle names it so its absence is not silent.
+  const left = all.filter(({ label }) => !rows.some((r) => r.label === label)).map(({ label }) => label);
   const level = Math.round((1 - analysis.alpha) * 100);
+  const subtitle = [analysis.experiment, ...(left.length ? [`not drawn (no relative lift, see the tables): ${left.join(", ")}`] : [])];
   return renderSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: `Relative lift by metric (${level}% CI)`, subtitle: analysis.experiment, subtitleColor: "#8c959f" },
+    title: { text: `Relative lift by metric (${level}% CI)`, subtitle, subtitleColor: "#8c959f" },
     width: 480,
     height: { step: 34 },
     data: { values: rows },

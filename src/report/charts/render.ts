@@ -19,10 +19,32 @@ const theme = {
   range: { category: SERIES },
 } as const;
 
+/**
+ * A chart value cut to 10 significant digits. Warehouses sum floating-point numbers in parallel, in
+ * no fixed order, so the same data can differ in its last bits from one run to the next; drawn at
+ * full precision that noise would change the SVG's coordinates and break byte-identical reports.
+ */
+export function steady(x: number): number {
+  const r = Number(x.toPrecision(10));
+  return r === 0 ? 0 : r;
+}
+
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const compiled = vl.compile({ ...spec, config: theme } as unknown as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
-  return `${svg.trim()}\n`;
+  return `${renumberClips(svg.trim())}\n`;
+}
+
+/**
+ * Vega numbers clip paths from a process-wide counter, so the same chart drawn twice would differ
+ * in its ids; numbering them by first appearance keeps regeneration byte-identical.
+ */
+function renumberClips(svg: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/\bclip(\d+)\b/g, (whole: string) => {
+    if (!ids.has(whole)) ids.set(whole, `clip${ids.size + 1}`);
+    return ids.get(whole)!;
+  });
 }

@@ -2,7 +2,7 @@
 // The analysis benchmark generates 100M events (BENCH_ANALYSIS_SCALE=0.1 for a quick run).
 import { spawnSync } from "node:child_process";
 
-const all = ["runtime", "validate", "plan", "analysis"];
+const all = ["runtime", "validate", "plan", "analysis", "server"];
 const pick = process.env.BENCH ? process.env.BENCH.split(",") : all;
 let failed = 0;
 for (const name of pick) {

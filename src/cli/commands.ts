@@ -17,6 +17,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["assign", async () => (await import("./assign.js")).registerAssign],
   ["export", async () => (await import("./export.js")).registerExport],
   ["serve", async () => (await import("./serve.js")).registerServe],
+  ["compact", async () => (await import("./compact.js")).registerCompact],
   ["sql", async () => (await import("./sql.js")).registerSql],
   ["analyze", async () => (await import("./analyze.js")).registerAnalyze],
   ["power", async () => (await import("./power.js")).registerPower],

@@ -20,12 +20,15 @@ export function registerServe(program: Command): void {
       .option("--host <host>", "address to bind", "127.0.0.1")
       .option("--data-dir <dir>", "where ingested exposures and events are written", ".exp/server")
       .option("--keys <file>", 'JSON list of API keys: [{"name", "sha256", "scopes": ["evaluate", "ingest", "reports:read", "ruleset:write", "overrides"]}]')
+      .option("--compact-every <seconds>", "every so often, close the current segments and compact closed ones into Parquet under <data-dir>/parquet/")
       .option("--no-auth", "accept requests without a bearer token (local development only)"),
   ).action(
-    action(async (opts: { dir?: string; port: string; host: string; dataDir: string; keys?: string; auth: boolean }) => {
+    action(async (opts: { dir?: string; port: string; host: string; dataDir: string; keys?: string; auth: boolean; compactEvery?: string }) => {
       const ws = await loadWorkspaceOrExit(opts);
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, not "${opts.port}"`);
+      const compactEvery = opts.compactEvery === undefined ? undefined : Number(opts.compactEvery);
+      if (compactEvery !== undefined && !(compactEvery > 0)) throw new UserError(`--compact-every must be a positive number of seconds, not "${opts.compactEvery}"`);
       const keys = opts.keys ? readKeys(resolve(process.cwd(), opts.keys)) : [];
       if (opts.auth && keys.length === 0) throw new UserError("no API keys are configured", 1, "pass --keys <file> (SHA-256 hashes with scopes), or --no-auth for local development");
       const publish = ws.settings.runtime.publish;
@@ -33,7 +36,7 @@ export function registerServe(program: Command): void {
       // A directory target is served as is; behind an http target this server is the store itself.
       const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(dataDir, "published");
       const server = await startServer(
-        { store: new DirectoryTarget(storeDir, { verify: verifier }), dataDir, keys, noAuth: !opts.auth, tokenSecret: tokenSecret(dataDir), verify: verifyRuleset, reportsDir: join(ws.root, "reports") },
+        { store: new DirectoryTarget(storeDir, { verify: verifier }), dataDir, keys, noAuth: !opts.auth, tokenSecret: tokenSecret(dataDir), verify: verifyRuleset, reportsDir: join(ws.root, "reports"), layout: ws.settings.warehouse, compactEveryMs: compactEvery === undefined ? undefined : compactEvery * 1000 },
         port,
         opts.host,
       );

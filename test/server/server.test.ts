@@ -57,6 +57,13 @@ describe("exp serve over loopback", () => {
     assert.equal((await call("GET", "/v1/ruleset", undefined, KEYS.client, { "if-none-match": etag })).status, 304);
   });
 
+  test("unknown paths get 404, known paths with the wrong method 405 naming the allowed ones", async () => {
+    assert.equal((await call("GET", "/v1/nowhere")).status, 404);
+    const wrong = await call("GET", "/v1/assignments");
+    assert.deepEqual([wrong.status, wrong.headers.get("allow")], [405, "POST"]);
+    assert.deepEqual([(await call("DELETE", "/v1/ruleset")).headers.get("allow")], ["GET, PUT"]);
+  });
+
   test("auth: no token 401, wrong scope 403", async () => {
     assert.equal((await call("GET", "/v1/ruleset", undefined, "nope")).status, 401);
     assert.equal((await call("PUT", "/v1/ruleset", smallRuleset(2), KEYS.client)).status, 403);

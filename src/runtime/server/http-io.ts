@@ -12,21 +12,35 @@ export class HttpError extends Error {
 
 const MAX_BODY = 8 * 1024 * 1024;
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, `the body is larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new HttpError(400, "the body is empty; send a JSON object");
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new HttpError(400, `the body is not valid JSON (${(err as Error).message})`);
-  }
+export function readJson(req: IncomingMessage): Promise<unknown> {
+  // Plain stream events rather than `for await`: the async iterator costs a promise per chunk, a
+  // visible share of a small request's time.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        failed = true;
+        reject(new HttpError(413, `the body is larger than ${MAX_BODY} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("error", reject);
+    req.on("end", () => {
+      if (failed) return;
+      const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      if (text.trim() === "") return reject(new HttpError(400, "the body is empty; send a JSON object"));
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(new HttpError(400, `the body is not valid JSON (${(err as Error).message})`));
+      }
+    });
+  });
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -6,6 +6,9 @@ export class ServerMetrics {
   events = 0;
   rulesetVersion = 0;
   reloads = 0;
+  compactedSegments = 0;
+  compactionFailures = 0;
+  fsyncs = 0;
 
   count(route: string, status: number): void {
     const k = `${route}|${status}`;
@@ -23,6 +26,9 @@ export class ServerMetrics {
     lines.push("# TYPE exp_events_total counter", `exp_events_total ${this.events}`);
     lines.push("# TYPE exp_ruleset_version gauge", `exp_ruleset_version ${this.rulesetVersion}`);
     lines.push("# TYPE exp_ruleset_reloads_total counter", `exp_ruleset_reloads_total ${this.reloads}`);
+    lines.push("# TYPE exp_ingest_fsyncs_total counter", `exp_ingest_fsyncs_total ${this.fsyncs}`);
+    lines.push("# TYPE exp_compacted_segments_total counter", `exp_compacted_segments_total ${this.compactedSegments}`);
+    lines.push("# TYPE exp_compaction_failures_total counter", `exp_compaction_failures_total ${this.compactionFailures}`);
     return `${lines.join("\n")}\n`;
   }
 }

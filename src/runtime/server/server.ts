@@ -10,7 +10,8 @@ import { authorise, type ApiKey, type Scope } from "./auth.js";
 import { signExposure, verifyExposure } from "./exposure-token.js";
 import { context, HttpError, object, readJson, send, str } from "./http-io.js";
 import { ServerMetrics } from "./metrics.js";
-import { SegmentSink } from "./sink.js";
+import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
+import { IngestStore } from "./ingest-store.js";
 import { srmCheck } from "../../stats/srm.js";
 
 export interface ServerOptions {
@@ -28,11 +29,19 @@ export interface ServerOptions {
   reportsDir?: string;
   /** How often to look for a ruleset published out of band (ms). */
   reloadIntervalMs?: number;
+  /** The warehouse table mapping the Parquet parts follow (exp.yaml `warehouse`); SPEC §1 names by default. */
+  layout?: ParquetLayout;
+  /** Compact closed segments into Parquet this often (ms); off when absent. */
+  compactEveryMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
+  /** Closes the segments being written and compacts every closed one into Parquet. */
+  compact(): Promise<CompactionReport>;
+  /** Group-commit counters of the two sinks. */
+  ingestStats(): { exposures: { fsyncs: number; batches: number }; events: { fsyncs: number; batches: number } };
   close(): Promise<void>;
 }
 
@@ -44,8 +53,8 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   const metrics = new ServerMetrics();
   let evaluator: Evaluator | undefined;
   let current: RulesetDocument | undefined;
-  const exposures = new SegmentSink(join(o.dataDir, "exposures"), "exposures");
-  const events = new SegmentSink(join(o.dataDir, "events"), "events");
+  const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, o.compactEveryMs);
+  const { exposures, events } = ingest;
   const live = new Map<string, Map<string, Set<string>>>();
 
   const load = (doc: RulesetDocument): void => {
@@ -83,6 +92,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     "GET /healthz": (_q, res) => send(res, 200, { ok: true }),
     "GET /readyz": (_q, res) => send(res, evaluator ? 200 : 503, { ready: Boolean(evaluator), version: current?.version ?? null }),
     "GET /metrics": (_q, res) => {
+      metrics.fsyncs = ingest.fsyncs;
       const text = metrics.render();
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
       res.end(text);
@@ -163,7 +173,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       if (!claim) throw new HttpError(400, "the exposure token is missing, forged or altered");
       const ts = b.ts === undefined ? new Date().toISOString() : isoTime(b.ts, "ts");
       const id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
-      const accepted = exposures.append([{ id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string }]);
+      const accepted = await exposures.append([{ id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string }]);
       if (accepted) {
         metrics.exposures++;
         const byVariant = live.get(claim.e) ?? new Map<string, Set<string>>();
@@ -187,7 +197,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
         if (props !== null && (typeof props !== "object" || Array.isArray(props))) throw new HttpError(400, `event ${i}: "properties" must be an object`);
         return { id: str(o2, "eventId", false) ?? randomUUID(), unit_id: str(o2, "userId")!, session_id: str(o2, "sessionId", false) ?? null, event: str(o2, "eventName")!, ts: o2.ts === undefined ? new Date().toISOString() : isoTime(o2.ts, `event ${i} ts`), value: value ?? null, properties: props };
       });
-      const accepted = events.append(records);
+      const accepted = await events.append(records);
       metrics.events += accepted;
       send(res, 202, { accepted, duplicates: records.length - accepted });
     },
@@ -220,23 +230,31 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
-    const match = table.map((r) => ({ r, m: path.match(r.re) })).find((x) => x.m);
-    const route = match?.r.route ?? "unmatched";
-    const done = (status: number) => metrics.count(route, status);
-    if (!match) {
-      send(res, 404, { error: `no route for ${req.method} ${path}` });
-      return done(404);
-    }
-    if (match.r.method !== req.method) {
-      const allowed = table.filter((t) => t.re.test(path)).map((t) => t.method);
-      if (!allowed.includes(req.method ?? "")) {
-        send(res, 405, { error: `use ${allowed.join(" or ")} for ${path}` }, { allow: allowed.join(", ") });
-        return done(405);
+    // One pass over the routes: the first whose path and method match, else the methods the path allows.
+    let entry: (typeof table)[number] | undefined;
+    let params: RegExpMatchArray | null = null;
+    let route = "unmatched";
+    const allowed: string[] = [];
+    for (const t of table) {
+      const m = path.match(t.re);
+      if (!m) continue;
+      if (route === "unmatched") route = t.route;
+      if (t.method === req.method) {
+        entry = t;
+        params = m;
+        break;
       }
+      allowed.push(t.method);
     }
-    const entry = table.find((t) => t.method === req.method && t.re.test(path))!;
+    const done = (status: number) => metrics.count(route, status);
+    if (!entry) {
+      if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });
+      else send(res, 405, { error: `use ${allowed.join(" or ")} for ${path}` }, { allow: allowed.join(", ") });
+      return done(allowed.length === 0 ? 404 : 405);
+    }
+    const handler = entry.h;
     Promise.resolve()
-      .then(() => entry.h(req, res, path.match(entry.re)!))
+      .then(() => handler(req, res, params!))
       .then(() => done(res.statusCode))
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
@@ -254,13 +272,13 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   return {
     url: `http://${host}:${addr.port}`,
     server,
+    compact: () => ingest.compact(),
+    ingestStats: () => ({ exposures: { ...exposures.stats }, events: { ...events.stats } }),
     close: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
         clearInterval(timer);
         server.close(() => {
-          exposures.close();
-          events.close();
-          resolve();
+          ingest.close().then(resolve, reject);
         });
         server.closeAllConnections();
       }),

@@ -1,68 +1,160 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { highestPart, segmentName, segmentNumber } from "./segment-files.js";
+
+export type RecordKind = "exposures" | "events";
+
+interface Pending {
+  text: string;
+  accepted: number;
+  resolve(accepted: number): void;
+  reject(err: Error): void;
+}
 
 /**
- * Append-only segment files of NDJSON records under the server's data dir. A batch is written and
- * fsynced before the request is acknowledged. Duplicates (by id) are dropped, including across
- * restarts: ids of existing segments are read back at start.
+ * Append-only segment files of NDJSON records under the server's data dir, with group commit:
+ * batches that arrive while an fsync is in flight are written together and all acknowledged after
+ * the next single fsync. No batch is acknowledged before its bytes are durable, and the event loop
+ * never blocks on the disk (async fs on the libuv pool).
+ *
+ * Duplicates (by id) are dropped, including across restarts and compaction: the caller passes the
+ * ids already in Parquet, and ids of segments not yet compacted are read back at open.
  */
 export class SegmentSink {
-  private fd: number;
-  private readonly seen = new Set<string>();
+  /** How many fsyncs were issued and how many batches they acknowledged (group commit shows as batches > fsyncs). */
+  readonly stats = { fsyncs: 0, batches: 0 };
+  private readonly seen: Set<string>;
+  private queue: Pending[] = [];
+  private flushing = false;
+  private rollWaiters: ((closed: number | undefined) => void)[] = [];
+  private broken: Error | undefined;
   private bytes = 0;
-  private segment = 0;
 
-  constructor(
+  private constructor(
     private readonly dir: string,
-    private readonly kind: "exposures" | "events",
-    private readonly maxSegmentBytes = 64 * 1024 * 1024,
+    private readonly kind: RecordKind,
+    private readonly maxSegmentBytes: number,
+    private file: FileHandle,
+    private segment: number,
+    seen: Set<string>,
   ) {
+    this.seen = seen;
+  }
+
+  /**
+   * Opens a fresh segment after every existing one. `knownIds` are ids compacted away already;
+   * `firstSegment` is the lowest number a new segment may take (parts already in Parquet count,
+   * so a number is never reused after its segment was compacted and removed).
+   */
+  static async open(dir: string, kind: RecordKind, o: { knownIds?: Set<string>; firstSegment?: number; maxSegmentBytes?: number } = {}): Promise<SegmentSink> {
     mkdirSync(dir, { recursive: true });
-    const existing = readdirSync(dir).filter((f) => f.startsWith(`${kind}-`) && f.endsWith(".ndjson")).sort();
+    const seen = o.knownIds ?? new Set<string>();
+    const existing = readdirSync(dir).filter((f) => segmentNumber(kind, f) !== undefined).sort();
     for (const f of existing) {
       for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
         if (!line) continue;
         try {
           const id = (JSON.parse(line) as { id?: string }).id;
-          if (id) this.seen.add(id);
+          if (id) seen.add(id);
         } catch {
           // A torn last line from a crash: the record was never acknowledged, so it is not counted.
         }
       }
     }
-    this.segment = existing.length;
-    this.fd = this.open();
+    const next = Math.max(highestPart(existing, kind) + 1, o.firstSegment ?? 1);
+    const file = await open(join(dir, segmentName(kind, next)), "a");
+    return new SegmentSink(dir, kind, o.maxSegmentBytes ?? 64 * 1024 * 1024, file, next, seen);
   }
 
-  private open(): number {
+  /** The number of the segment being written; every lower-numbered segment is closed. */
+  get currentSegment(): number {
+    return this.segment;
+  }
+
+  /**
+   * Appends the records whose id is new and resolves with how many were accepted, once they are
+   * fsynced. A batch of duplicates only still waits for the flush in flight, so that "duplicate"
+   * is never said of a record that is not durable yet.
+   */
+  append(records: { id: string }[]): Promise<number> {
+    if (this.broken) return Promise.reject(this.broken);
+    const lines: string[] = [];
+    for (const r of records) {
+      // Reserving the id now makes a concurrent duplicate in a later batch count as a duplicate.
+      if (this.seen.has(r.id)) continue;
+      this.seen.add(r.id);
+      lines.push(JSON.stringify(r));
+    }
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ text: lines.length ? `${lines.join("\n")}\n` : "", accepted: lines.length, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  /**
+   * Closes the current segment (when it holds anything) and starts the next one, between two
+   * group commits; resolves with the number of the segment closed, or undefined when it was empty.
+   */
+  roll(): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      this.rollWaiters.push(resolve);
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0 || this.rollWaiters.length > 0) {
+        if (this.queue.length > 0) await this.commit(this.queue.splice(0));
+        if (this.rollWaiters.length > 0 || this.bytes > this.maxSegmentBytes) {
+          const waiters = this.rollWaiters.splice(0);
+          const closed = this.bytes > 0 && !this.broken ? await this.rollOver() : undefined;
+          for (const w of waiters) w(closed);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    if (this.broken) {
+      for (const p of group) p.reject(this.broken);
+      return;
+    }
+    const buf = Buffer.from(group.map((p) => p.text).join(""));
+    try {
+      if (buf.length > 0) {
+        for (let off = 0; off < buf.length; ) off += (await this.file.write(buf, off, buf.length - off)).bytesWritten;
+        await this.file.datasync();
+        this.stats.fsyncs++;
+        this.bytes += buf.length;
+      }
+    } catch (err) {
+      // After a failed write or fsync the file's state is unknown, so nothing more is acknowledged.
+      this.broken = new Error(`the ${this.kind} segment cannot be written: ${(err as Error).message}`);
+      for (const p of group) p.reject(this.broken);
+      return;
+    }
+    this.stats.batches += group.length;
+    for (const p of group) p.resolve(p.accepted);
+  }
+
+  private async rollOver(): Promise<number> {
+    const closed = this.segment;
+    await this.file.close();
     this.segment++;
     this.bytes = 0;
-    return openSync(join(this.dir, `${this.kind}-${String(this.segment).padStart(6, "0")}.ndjson`), "a");
+    this.file = await open(join(this.dir, segmentName(this.kind, this.segment)), "a");
+    return closed;
   }
 
-  /** Appends the records whose id is new; returns how many were accepted. Durable on return. */
-  append(records: { id: string }[]): number {
-    const fresh: string[] = [];
-    const ids = new Set<string>();
-    for (const r of records) {
-      if (this.seen.has(r.id) || ids.has(r.id)) continue;
-      ids.add(r.id);
-      fresh.push(JSON.stringify(r));
-    }
-    if (fresh.length === 0) return 0;
-    const text = `${fresh.join("\n")}\n`;
-    writeSync(this.fd, text);
-    fsyncSync(this.fd);
-    for (const id of ids) this.seen.add(id);
-    this.bytes += Buffer.byteLength(text);
-    if (this.bytes > this.maxSegmentBytes) {
-      closeSync(this.fd);
-      this.fd = this.open();
-    }
-    return fresh.length;
-  }
-
-  close(): void {
-    closeSync(this.fd);
+  /** Waits for queued batches, then closes the file. */
+  async close(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+    await this.file.close();
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * The server under load, run in its own process so that it never shares an event loop with the
+ * load generator. `echo` is the bare node:http JSON peer; `exp` is the real startServer serving the
+ * example workspace's compiled ruleset, with API-key auth and a data dir on a real (fsyncing) disk.
+ * Prints "READY <url>" once listening; stops on SIGTERM.
+ *   node --import tsx bench/server/target.ts echo|exp <dataDir>
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
+import { verifyRuleset } from "../../src/compiler/ruleset/verify.js";
+import { DirectoryTarget } from "../../src/plan/target/directory.js";
+import { sha256Hex } from "../../src/runtime/server/auth.js";
+import { startServer } from "../../src/runtime/server/server.js";
+import { loadWorkspace } from "../../src/workspace/load.js";
+
+export const BENCH_KEY = "bench-key-0123456789";
+const [mode, dataDir] = process.argv.slice(2) as [string, string];
+
+if (mode === "echo") {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.stringify(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.listen(0, "127.0.0.1", () => console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  process.once("SIGTERM", () => server.close(() => process.exit(0)));
+} else {
+  const root = new URL("../../", import.meta.url).pathname;
+  const loaded = await loadWorkspace(root);
+  if (!loaded.workspace) throw new Error("the example workspace does not load");
+  const store = new DirectoryTarget(join(dataDir, "published"));
+  await store.publish(compileRuleset(loaded.workspace).ruleset as never, { expectedVersion: undefined, expectedChecksum: undefined });
+  const srv = await startServer(
+    {
+      store,
+      dataDir: join(dataDir, "server"),
+      keys: [{ name: "bench", sha256: sha256Hex(BENCH_KEY), scopes: ["evaluate", "ingest", "reports:read"] }],
+      tokenSecret: Buffer.from("bench-secret-bench-secret-bench!"),
+      verify: verifyRuleset,
+      layout: loaded.workspace.settings.warehouse,
+    },
+    0,
+  );
+  console.log(`READY ${srv.url}`);
+  process.once("SIGTERM", () => void srv.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,33 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { compactSegments, parquetDir } from "../runtime/server/compaction.js";
+import { UserError } from "./errors.js";
+import { action } from "./run.js";
+import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
+
+export function registerCompact(program: Command): void {
+  withWorkspaceOptions(
+    program
+      .command("compact")
+      .description("compact the server's closed NDJSON segments into Parquet that `exp analyze` reads through a files: connection")
+      .option("--data-dir <dir>", "the data dir of exp serve", ".exp/server")
+      .option("--include-current", "also compact the newest segment of each kind (only when no server is writing to it)"),
+  ).action(
+    action(async (opts: { dir?: string; format?: string; dataDir: string; includeCurrent?: boolean }) => {
+      const format = parseFormat(opts.format);
+      const ws = await loadWorkspaceOrExit(opts);
+      const dataDir = resolve(ws.root, opts.dataDir);
+      if (!existsSync(dataDir)) throw new UserError(`the data dir "${dataDir}" does not exist`, 1, "pass the --data-dir that exp serve writes to");
+      const layout = ws.settings.warehouse;
+      const r = await compactSegments(dataDir, layout, opts.includeCurrent ? { exposures: Number.MAX_SAFE_INTEGER, events: Number.MAX_SAFE_INTEGER } : {});
+      if (format === "json") process.stdout.write(`${JSON.stringify({ dataDir, ...r })}\n`);
+      else
+        process.stdout.write(
+          `compacted ${r.exposures.segments} exposure segment(s) (${r.exposures.records} records) into ${parquetDir(dataDir, layout, "exposures")}\n` +
+            `compacted ${r.events.segments} event segment(s) (${r.events.records} records) into ${parquetDir(dataDir, layout, "events")}\n`,
+        );
+      return 0;
+    }),
+  );
+}

@@ -5,6 +5,8 @@ import { minimumDetectableEffect } from "../stats/power.js";
 import type { MetricKind as StatsMetricKind, SufficientStats, Tier } from "../stats/types.js";
 import type { Experiment, Metric, MetricKind, Workspace } from "../workspace/model.js";
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
+import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
+import { ANALYSIS_CODES } from "./codes.js";
 import { buildProvenance, type Provenance } from "./provenance.js";
 import type { Warehouse } from "./warehouse.js";
 
@@ -56,7 +58,7 @@ export function metricDesigns(workspace: Workspace, experiment: Experiment): { m
           direction: metric.direction,
           ...(tier === "guardrail" && metric.guardrail ? { maxRegression: metric.guardrail.max_regression } : {}),
           // CUPED is asked for only when both the metric and the experiment want it; the SQL layer adds the
-          // covariate only for kinds that support it, so a ratio asked for CUPED reports `applied: false`.
+          // covariate only for kinds that support it (a quantile, say, reports `applied: false`).
           cuped: metric.cuped && experiment.analysis.cuped,
         },
       });
@@ -67,10 +69,10 @@ export function metricDesigns(workspace: Workspace, experiment: Experiment): { m
 
 /**
  * Maps fetched statistics, the workspace design and exp.yaml defaults to the stats engine's input.
- * A group-sequential design declares its looks but not which look this is, so the engine reports
- * fixed-horizon inference and says so in `notes`.
+ * A group-sequential design needs `look` (see group-sequential-look.ts); without it the engine
+ * reports fixed-horizon inference and says so in `notes`.
  */
-export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fetched: ExperimentSufficientStats): AnalysisInput {
+export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fetched: ExperimentSufficientStats, look?: LookPlan): AnalysisInput {
   const designs = metricDesigns(workspace, experiment);
   const stats: Record<string, Record<string, SufficientStats>> = {};
   for (const m of fetched.metrics) stats[m.metric] = m.covariate ? { ...m.covariate.variants } : { ...m.variants };
@@ -90,6 +92,7 @@ export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fe
     stats,
     ...(a.tuning_n !== undefined ? { tuningN: a.tuning_n } : {}),
     ...(a.prior_variance !== undefined ? { prior: { mean: 0, variance: a.prior_variance } } : {}),
+    ...(look ? { groupSequential: { looks: look.looks, look: look.look, informationFraction: look.informationFraction, ...(a.spending ? { spending: a.spending } : {}) } } : {}),
   };
 }
 
@@ -118,16 +121,28 @@ export function powerReached(experiment: Experiment, result: AnalysisResult, def
 
 /**
  * `exp analyze` without its I/O: warehouse → sufficient statistics → stats engine → the SPEC §7
- * document with provenance. Data problems come back as diagnostics; only bugs throw.
+ * document with provenance. Data problems come back as diagnostics; only bugs throw. A
+ * group-sequential look is placed at `asOf`, else at `now` (default the wall clock).
  */
-export async function runAnalysis(workspace: Workspace, experiment: Experiment, opts: { warehouse: Warehouse; asOf?: string }): Promise<AnalysisRun> {
+export async function runAnalysis(workspace: Workspace, experiment: Experiment, opts: { warehouse: Warehouse; asOf?: string; now?: Date }): Promise<AnalysisRun> {
   const designs = metricDesigns(workspace, experiment);
   const fetched = await fetchSufficientStats(opts.warehouse, workspace, experiment, {
     asOf: opts.asOf,
     metrics: designs.map((d) => d.metric.key),
   });
   if (hasErrors(fetched.diagnostics)) return { diagnostics: fetched.diagnostics };
-  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched));
+  const diagnostics = [...fetched.diagnostics];
+  let look: LookPlan | undefined;
+  if (experiment.analysis.method === "group_sequential") {
+    const at = opts.asOf !== undefined ? new Date(opts.asOf) : (opts.now ?? new Date());
+    const units = Object.values(fetched.units).reduce((a, b) => a + b, 0);
+    const placed = groupSequentialLook(workspace, experiment, units, at);
+    look = placed.plan;
+    diagnostics.push(...placed.diagnostics);
+  }
+  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look));
+  const notes = [...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)), ...(stats.notes ?? [])];
+  if (notes.length) stats.notes = notes;
   const provenance = await buildProvenance({
     root: workspace.root,
     experiment,
@@ -140,5 +155,5 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   const result: AnalyzeJson = { experiment: key, phase, method, alpha, correction, provenance, ...rest };
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
-  return { result, diagnostics: fetched.diagnostics };
+  return { result, diagnostics };
 }

@@ -9,4 +9,5 @@ export const ANALYSIS_CODES = defineCodes({
   unsupportedConnection: { code: "EXP6105", severity: "error", title: "Connection type cannot be queried from here" },
   unknownVariant: { code: "EXP6106", severity: "warning", title: "Exposures to a variant the experiment does not declare" },
   connectFailed: { code: "EXP6107", severity: "error", title: "Cannot open the warehouse" },
+  noLookPlan: { code: "EXP6108", severity: "warning", title: "Group-sequential analysis cannot place its look" },
 });

@@ -1,7 +1,7 @@
 import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape } from "../compiler/sql/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { CupedStats } from "../stats/types.js";
+import type { CupedStats, RatioCupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { readStats, toIsoTimestamp, toNumber, type UnitStats } from "./stats-rows.js";
@@ -12,8 +12,8 @@ export interface MetricSufficientStats {
   readonly shape: MetricShape;
   /** The metric's own statistics per variant (for a CUPED metric: the unadjusted MeanStats of Y). */
   readonly variants: Record<string, UnitStats>;
-  /** For CUPED metrics: Y with its pre-period covariate X per variant. */
-  readonly covariate?: { readonly lookbackSeconds: number; readonly variants: Record<string, CupedStats> };
+  /** For CUPED metrics: Y with its pre-period covariate X per variant (a ratio: both ratios' sums and cross products). */
+  readonly covariate?: { readonly lookbackSeconds: number; readonly variants: Record<string, CupedStats | RatioCupedStats> };
 }
 
 export interface ExperimentSufficientStats {
@@ -83,7 +83,7 @@ async function fetchOrThrow(
   const byMetric = new Map<string, MetricSufficientStats>();
   const collect = (cols: MetricColumns, rows: Record<string, unknown>[]) => {
     const variants: Record<string, UnitStats> = {};
-    const covariates: Record<string, CupedStats> = {};
+    const covariates: Record<string, CupedStats | RatioCupedStats> = {};
     for (const variant of declared) {
       const { stats, covariate } = readStats(cols, rows.find((r) => r["variant"] === variant));
       variants[variant] = stats;

@@ -12,6 +12,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import { writeFileAtomic } from "../fsio/atomic.js";
 import type { ComparisonJson, MetricJson, Num } from "../stats/analysis-types.js";
 import type { Workspace } from "../workspace/model.js";
+import { currentTime } from "./clock.js";
 import { UserError } from "./errors.js";
 import { action } from "./run.js";
 import { formatDiagnostics, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type OutputFormat } from "./shared.js";
@@ -145,7 +146,7 @@ export async function analyzeCommand(workspace: Workspace, key: string, opts: An
     return { code: 1, stdout: "", stderr: show(opened.diagnostics) + hint };
   }
   try {
-    const run = await runAnalysis(workspace, experiment, { warehouse: opened.warehouse, asOf: opts.asOf });
+    const run = await runAnalysis(workspace, experiment, { warehouse: opened.warehouse, asOf: opts.asOf, now: currentTime(env) });
     const hint = warehouseHint(run.diagnostics, workspace);
     if (!run.result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (hint ? `${hint}\n` : "") };
     const rendered = renderAnalysis(run.result, format);

@@ -191,7 +191,7 @@ export async function powerFromWarehouse(ws: Workspace, e: Experiment, opts: Pow
     const stats = fetched.metrics[0];
     if (!stats) return { stderr };
     let arm: { n: number; mean: number; variance: number };
-    if (stats.covariate) {
+    if (stats.covariate && stats.shape === "cuped") {
       const all = Object.values(stats.covariate.variants) as CupedStats[];
       const pooled = all.reduce((a, s) => ({ kind: "mean" as const, n: a.n + s.n, sum: a.sum + s.sumX, sumSq: a.sumSq + s.sumX2 }), { kind: "mean" as const, n: 0, sum: 0, sumSq: 0 });
       arm = summarizeMean(pooled);

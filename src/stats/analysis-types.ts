@@ -46,8 +46,12 @@ export interface AnalysisInput {
   readonly tuningN?: number;
   /** Optional prior on the relative lift for the Bayesian normal model. */
   readonly prior?: NormalPrior;
-  /** For method group_sequential: this is look `look` (1-based) of `looks` equally spaced ones. */
-  readonly groupSequential?: { readonly looks: number; readonly look: number; readonly spending?: Spending };
+  /**
+   * For method group_sequential: this is look `look` (1-based) of `looks`. `informationFraction`
+   * (0, 1] is where this look sits on the spending function; the earlier looks are taken as equally
+   * spaced in information up to it. Default look/looks.
+   */
+  readonly groupSequential?: { readonly looks: number; readonly look: number; readonly spending?: Spending; readonly informationFraction?: number };
 }
 
 /** The SPEC §7 `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
@@ -118,7 +122,7 @@ export interface AnalysisResult {
   guardrails: GuardrailJson[];
   decision: { recommendation: Recommendation; reasons: string[] };
   /** Method group_sequential: the boundary on |z| at this look and its nominal two-sided level. */
-  group_sequential?: { look: number; looks: number; spending: Spending; boundary: number; nominal_alpha: number };
+  group_sequential?: { look: number; looks: number; spending: Spending; information_fraction: number; boundary: number; nominal_alpha: number };
   /** Present when part of the request could not be honoured as asked. */
   notes?: string[];
 }

@@ -24,14 +24,15 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   let gs: AnalysisResult["group_sequential"];
   if (method === "group_sequential") {
     const plan = input.groupSequential;
-    if (!plan || !(plan.looks >= 1) || !(plan.look >= 1) || plan.look > plan.looks) {
+    const fraction = plan?.informationFraction ?? (plan ? plan.look / plan.looks : NaN);
+    if (!plan || !(plan.looks >= 1) || !(plan.look >= 1) || plan.look > plan.looks || !(fraction > 0 && fraction <= 1)) {
       notes.push("Group-sequential analysis needs the planned number of looks and the current look; fixed-horizon inference is reported.");
       method = "fixed";
     } else {
       const spending = plan.spending ?? "obrien_fleming";
-      const times = Array.from({ length: plan.look }, (_, j) => (j + 1) / plan.looks);
+      const times = Array.from({ length: plan.look }, (_, j) => (fraction * (j + 1)) / plan.look);
       const boundary = groupSequentialBounds(times, input.alpha, spending)[plan.look - 1];
-      gs = { look: plan.look, looks: plan.looks, spending, boundary, nominal_alpha: 2 * normalSf(boundary) };
+      gs = { look: plan.look, looks: plan.looks, spending, information_fraction: fraction, boundary, nominal_alpha: 2 * normalSf(boundary) };
     }
   }
 

@@ -1,12 +1,13 @@
 import { betaBinomialComparison, normalEffectPosterior, type BayesianResult, type NormalPrior } from "./bayesian.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "./cuped.js";
 import { summarizeCupedOutcome, summarizeMean, summarizeQuantile, summarizeRatio, type ArmResult } from "./moments.js";
+import { compareRatioCuped, fitRatioCuped, ratioCovariateUsable, ratioOutcome, type RatioCupedFit } from "./ratio-cuped.js";
 import { confidenceSequence } from "./sequential.js";
 import { twoProportionZTest } from "./proportions.js";
 import { compareMeans, failedComparison } from "./welch.js";
 import type { CupedJson, MetricDesign } from "./analysis-types.js";
 import { num, pair } from "./analysis-types.js";
-import type { Comparison, CupedStats, Method, SufficientStats } from "./types.js";
+import type { Comparison, CupedStats, Method, RatioCupedStats, SufficientStats } from "./types.js";
 
 /** One treatment-vs-control comparison of one metric, before multiple-testing correction. */
 export interface MetricComparison {
@@ -38,13 +39,14 @@ function summarize(s: SufficientStats | undefined): ArmResult {
     case "mean": return summarizeMean(s);
     case "ratio": return summarizeRatio(s);
     case "cuped": return summarizeCupedOutcome(s);
+    case "ratio_cuped": return summarizeRatio(ratioOutcome(s));
     case "quantile": return summarizeQuantile(s);
   }
 }
 
 /** Ratio and quantile metrics use normal (z) inference; the others Welch's t. */
 function degreesOfFreedom(s: SufficientStats | undefined): "welch" | number {
-  return s && (s.kind === "ratio" || s.kind === "quantile") ? Infinity : "welch";
+  return s && (s.kind === "ratio" || s.kind === "ratio_cuped" || s.kind === "quantile") ? Infinity : "welch";
 }
 
 function asSequential(c: Comparison, nTotal: number, ctx: MetricContext): Comparison {
@@ -64,6 +66,10 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
   const theta = useCuped ? pooledTheta(cupedArms) : NaN;
   const centre = useCuped ? pooledCovariateMean(cupedArms) : NaN;
   const reduction = useCuped ? cupedVarianceReduction(cupedArms, theta) : NaN;
+  const ratioArms = all.length === ctx.variants.length && all.every((s) => s.kind === "ratio_cuped") ? (all as RatioCupedStats[]) : undefined;
+  // Without a pre-period in some arm there is no covariate: the ratio is reported unadjusted.
+  const fitted = cupedWanted && ratioArms && ratioCovariateUsable(ratioArms) ? fitRatioCuped(ratioArms) : undefined;
+  const ratioFit: RatioCupedFit | undefined = fitted?.usable ? fitted : undefined;
 
   const comparisons: MetricComparison[] = [];
   const controlStats = byVariant[ctx.control];
@@ -75,13 +81,16 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
     if (!treatmentStats || !controlStats) {
       comparison = failedComparison("EMPTY_ARM");
       if (cupedWanted) cuped = { applied: false };
-    } else if (useCuped && treatmentStats.kind === "cuped" && controlStats.kind === "cuped") {
-      const r = compareCuped(treatmentStats, controlStats, theta, centre, ctx.alpha, reduction);
+    } else if ((useCuped && treatmentStats.kind === "cuped" && controlStats.kind === "cuped") || (ratioFit && treatmentStats.kind === "ratio_cuped" && controlStats.kind === "ratio_cuped")) {
+      const ratio = treatmentStats.kind === "ratio_cuped" && controlStats.kind === "ratio_cuped";
+      const r = ratio
+        ? compareRatioCuped(treatmentStats, controlStats, ratioFit!, ctx.alpha)
+        : compareCuped(treatmentStats as CupedStats, controlStats as CupedStats, theta, centre, ctx.alpha, reduction);
       comparison = r.adjusted;
       cuped = {
         applied: true,
-        theta: num(theta),
-        variance_reduction: num(reduction),
+        theta: num(ratio ? r.theta : theta),
+        variance_reduction: num(ratio ? r.varianceReduction : reduction),
         unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
       };
     } else {

@@ -34,6 +34,29 @@ export interface CupedStats {
 }
 
 /**
+ * A ratio metric with its pre-period covariate: the same numerator and denominator over the CUPED
+ * lookback (pre*), their squares and every cross product with the in-window numerator/denominator.
+ */
+export interface RatioCupedStats {
+  readonly kind: "ratio_cuped";
+  readonly n: number;
+  readonly sumNum: number;
+  readonly sumDen: number;
+  readonly sumNum2: number;
+  readonly sumDen2: number;
+  readonly sumNumDen: number;
+  readonly sumPreNum: number;
+  readonly sumPreDen: number;
+  readonly sumPreNum2: number;
+  readonly sumPreDen2: number;
+  readonly sumPreNumPreDen: number;
+  readonly sumNumPreNum: number;
+  readonly sumNumPreDen: number;
+  readonly sumDenPreNum: number;
+  readonly sumDenPreDen: number;
+}
+
+/**
  * Quantile metrics over events: `value` is the sample quantile, `lower`/`upper` the order
  * statistics at ranks n·q ∓ 1.959964·sqrt(n·q·(1−q)).
  */
@@ -46,7 +69,7 @@ export interface QuantileStats {
   readonly upper: number;
 }
 
-export type SufficientStats = MeanStats | RatioStats | CupedStats | QuantileStats;
+export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedStats | QuantileStats;
 
 /** Why a number could not be computed; data problems never throw. */
 export type StatsCode =

@@ -36,8 +36,8 @@ export function referenceSuite(engine: "duckdb" | "postgres"): void {
     });
 
     const names = referenceDatasets();
-    test("all eight reference datasets are there", () => {
-      assert.deepEqual(names, ["aa", "abn", "conversion", "count", "cuped", "ratio", "revenue", "srm"]);
+    test("all nine reference datasets are there", () => {
+      assert.deepEqual(names, ["aa", "abn", "conversion", "count", "cuped", "ratio", "ratio_cuped", "revenue", "srm"]);
     });
 
     for (const name of names) {

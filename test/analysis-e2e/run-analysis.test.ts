@@ -70,7 +70,8 @@ describe("runAnalysis", () => {
       ],
     );
     assert.equal(r.metrics[0]!.comparisons[0]!.cuped?.applied, true);
-    // A ratio asked for CUPED reports that it was not applied; metrics without CUPED say nothing.
+    // The ratio asks for CUPED, but its linearised pre-period covariate has no variance here (u2's 0/1 and
+    // u4's 1/2 sit exactly on their arms' pre-period ratios), so it is not applied; metrics without CUPED say nothing.
     assert.deepEqual(r.metrics[4]!.comparisons[0]!.cuped, { applied: false });
     assert.equal(r.metrics[2]!.comparisons[0]!.cuped, undefined);
     assert.deepEqual(r.guardrails.map((g) => [g.metric, g.max_regression]), [["p50_latency", 0.05], ["ctr", null]]);

@@ -43,6 +43,7 @@ export const EVENTS_ROWS: EventRow[] = [
   buy("u2", 2 * H + 30 * 60 * S, 20),
   { unit: "u2", event: "impression", ts: 3 * H, props: { position: 5 } },
   { unit: "u2", event: "click", ts: 3 * H, props: { position: 5 } }, // position <= 5 at the edge
+  { unit: "u2", event: "impression", ts: 1 * H, props: { position: 1 } }, // pre-period of ctr_cuped (1 h before exposure)
   { unit: "u2", event: "app_open", ts: 2 * H + 14 * D + 12 * H }, // day 14 → retained
   { unit: "u2", event: "page_load", ts: 3 * H, props: { latency_ms: 100 } },
   { unit: "u2", event: "page_load", ts: 4 * H, props: { latency_ms: 200 } },
@@ -60,6 +61,13 @@ export const EVENTS_ROWS: EventRow[] = [
   { unit: "u4", event: "impression", ts: 4 * H, props: { position: 2 } },
   { unit: "u4", event: "click", ts: 5 * H, props: { position: 3 } },
   { unit: "u4", event: "click", ts: 5 * H, props: { position: 9 } },
+  // u4's pre-period for ctr_cuped: 2 impressions and clicks at positions 2 (counts) and 9 (filtered) 2 days
+  // before exposure; an impression 15 days before is outside the 14d lookback.
+  { unit: "u4", event: "impression", ts: 3 * H - 2 * D, props: { position: 1 } },
+  { unit: "u4", event: "impression", ts: 3 * H - 2 * D, props: { position: 4 } },
+  { unit: "u4", event: "click", ts: 3 * H - 2 * D, props: { position: 2 } },
+  { unit: "u4", event: "click", ts: 3 * H - 2 * D, props: { position: 9 } },
+  { unit: "u4", event: "impression", ts: 3 * H - 15 * D, props: { position: 1 } },
   { unit: "u4", event: "page_load", ts: 4 * H, props: { latency_ms: 70 } },
   { unit: "u4", event: "page_load", ts: 4 * H, props: { latency_ms: 90 } },
   { unit: "u4", event: "page_load", ts: 4 * H, props: { latency_ms: 10 } },
@@ -84,6 +92,7 @@ export function scenarioWorkspace() {
     makeMetric("early_loads", "count(page_load where hours_since_exposure <= 1)", { windowDays: 1 }),
     makeMetric("max_rev", "max(purchase.revenue)", { windowDays: 1 }),
     makeMetric("currencies", "count_distinct(purchase.currency)", { windowDays: 1 }),
+    makeMetric("ctr_cuped", "count(click where position <= 5) / count(impression)", { windowDays: 1, cuped: true }),
   ];
   const experiment = makeExperiment("exp1", metrics.map((m) => m.key));
   return { workspace: makeWorkspace({ settings: makeSettings(), metrics, experiments: [experiment] }), experiment };

@@ -102,6 +102,29 @@ export function semanticsTests(open: () => Promise<Warehouse>): void {
     assert.deepEqual(m.variants["control"], mean(3, 35, 625));
   });
 
+  test("ratio CUPED: the pre-period numerator and denominator with every cross product", async () => {
+    const { metric } = await analysed();
+    const m = metric("ctr_cuped");
+    assert.equal(m.shape, "ratio_cuped");
+    assert.equal(m.covariate?.lookbackSeconds, 14 * 86400);
+    // control: u2 (1/1 in the window) had 1 impression 1 h before exposure; u1, u8 nothing.
+    // treatment: u4 (1/2 in the window) had 1 qualifying click over 2 impressions 2 days before; the impression 15 days before is out.
+    assert.deepEqual(m.covariate?.variants, {
+      control: {
+        kind: "ratio_cuped", n: 3, sumNum: 1, sumDen: 1, sumNum2: 1, sumDen2: 1, sumNumDen: 1,
+        sumPreNum: 0, sumPreDen: 1, sumPreNum2: 0, sumPreDen2: 1, sumPreNumPreDen: 0,
+        sumNumPreNum: 0, sumNumPreDen: 1, sumDenPreNum: 0, sumDenPreDen: 1,
+      },
+      treatment: {
+        kind: "ratio_cuped", n: 3, sumNum: 1, sumDen: 2, sumNum2: 1, sumDen2: 4, sumNumDen: 2,
+        sumPreNum: 1, sumPreDen: 2, sumPreNum2: 1, sumPreDen2: 4, sumPreNumPreDen: 2,
+        sumNumPreNum: 1, sumNumPreDen: 2, sumDenPreNum: 2, sumDenPreDen: 4,
+      },
+    });
+    // The in-window part alone is the plain ratio, unchanged by the covariate.
+    assert.deepEqual(m.variants["treatment"], { kind: "ratio", n: 3, sumNum: 1, sumDen: 2, sumNum2: 1, sumDen2: 4, sumNumDen: 2 });
+  });
+
   test("quantile order statistics", async () => {
     const { metric } = await analysed();
     // value: linear interpolation at position 1 + (n−1)·q; bounds: ranks ceil(n·q ∓ 1.959964·√(n·q·(1−q))) clamped to [1, n].

@@ -94,7 +94,7 @@ class Builder:
 
 
 # ---------------------------------------------------------------------------------------------
-# The eight datasets
+# The datasets
 
 
 DEFAULT_ANALYSIS = dict(method="fixed", alpha=0.05, correction="bh", srm_threshold=0.001, window_days=14, cuped_lookback_days=14)
@@ -173,6 +173,33 @@ def ds_cuped(b):
     return workspace("ref_cuped", ["control", "treatment"], [spend, conv, orders])
 
 
+def ds_ratio_cuped(b):
+    """Click-through with a strongly correlated pre-period: each unit keeps its activity level and its
+    own click propensity before and after exposure. A fifth of the units are new (no pre-period at
+    all), so their pre-period denominator is zero."""
+    units = b.population("ref_ratio_cuped", ["control", "treatment"], [50, 50], 1500)
+    for u, v, fe in units:
+        level = float(b.rng.gamma(2.0, 3.0))
+        propensity = float(b.rng.beta(1.2, 6.0))
+        new_unit = b.rng.random() < 1 / 5
+        lift = 1.0 if v == "control" else 1.08
+        for lo, hi, mult in ((-14, 0, 1.0), (0, 14, lift)):
+            if lo < 0 and new_unit:
+                continue
+            imps = int(b.rng.poisson(level))
+            clicks = int(b.rng.binomial(imps, min(1.0, propensity * mult)))
+            for name, k in (("impression", imps), ("click", clicks)):
+                for _ in range(k):
+                    b.event(u, name, fe + float(b.rng.integers(lo * 86400, hi * 86400)), props={"position": 1})
+        # Outside both the window and the lookback: must not count anywhere.
+        if b.rng.random() < 0.05:
+            b.event(u, "impression", fe - 15 * DAY, props={"position": 1})
+            b.event(u, "click", fe + 14 * DAY, props={"position": 1})
+    ctr_metric = dict(metric="click_through_rate", tier="primary", kind="ratio", cuped=True,
+                      numerator=dict(kind="count", event="click"), denominator=dict(kind="count", event="impression"))
+    return workspace("ref_ratio_cuped", ["control", "treatment"], [ctr_metric])
+
+
 def ds_srm(b):
     units = b.population("ref_srm", ["control", "treatment"], [55, 45], 2000)
     for u, v, fe in units:
@@ -205,6 +232,7 @@ DATASETS = [
     ("revenue", 102, ds_revenue, [{}]),
     ("count", 103, ds_count, [{}]),
     ("ratio", 104, ds_ratio, [{}]),
+    ("ratio_cuped", 109, ds_ratio_cuped, [{}]),
     ("cuped", 105, ds_cuped, [{}]),
     ("srm", 106, ds_srm, [{}]),
     ("abn", 107, ds_abn, [{"correction": "bh"}, {"correction": "holm"}, {"correction": "bonferroni"}]),

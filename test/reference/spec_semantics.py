@@ -118,6 +118,52 @@ def ratio_delta(num, den):
     return num.sum() / den.sum(), var, n
 
 
+def linearised(num, den, pnum, pden):
+    """Delta-method linearisation of Y = Σnum/Σden and X = Σpnum/Σpden: each unit's contribution
+    (num − Y·den)/mean(den), (pnum − X·pden)/mean(pden), whose sample variance over n is the
+    squared SE of the ratio."""
+    ry, rx = num.sum() / den.sum(), pnum.sum() / pden.sum()
+    return ry, rx, (num - ry * den) / den.mean(), (pnum - rx * pden) / pden.mean()
+
+
+def ratio_cuped_fit(num, den, pnum, pden, variant_of, variants):
+    """Regression-adjusted ratio (GrowthBook's RegressionAdjustedRatioStatistic): each arm linearised
+    around its own ratios, θ = Σ_arms cov(Ylin, Xlin) / Σ_arms var(Xlin)."""
+    a = [s.to_numpy() for s in (num, den, pnum, pden)]
+    rx_all = a[2].sum() / a[3].sum()
+    arms = {}
+    for v in variants:
+        idx = (variant_of == v).to_numpy()
+        ry, rx, yl, xl = linearised(*(x[idx] for x in a))
+        arms[v] = dict(n=int(idx.sum()), ry=ry, rx=rx, ylin=yl, xlin=xl)
+    cov = sum(np.cov(arm["ylin"], arm["xlin"], ddof=1)[0, 1] for arm in arms.values())
+    var_x = sum(np.var(arm["xlin"], ddof=1) for arm in arms.values())
+    var_y = sum(np.var(arm["ylin"], ddof=1) for arm in arms.values())
+    if not var_x > 0:
+        return None  # no covariate to regress on: the ratio is reported unadjusted
+    theta = float(cov / var_x)
+    var_adj = sum(np.var(arm["ylin"] - theta * arm["xlin"], ddof=1) for arm in arms.values())
+    for arm in arms.values():
+        arm["mean"] = arm["ry"] - theta * (arm["rx"] - rx_all)
+        arm["var"] = float(np.var(arm["ylin"] - theta * arm["xlin"], ddof=1))
+    return dict(theta=theta, reduction=float(1 - var_adj / var_y), arms=arms)
+
+
+def ratio_cuped_cmp(fit, v, control, alpha):
+    """z-test of the adjusted ratios; the relative lift is the adjusted difference over the
+    unadjusted control ratio, its variance the delta method with θ fixed and the exact gradient of
+    diff/ratio_c: the control's linearised Y is scaled by (ratio_c + diff)/ratio_c."""
+    t, c, theta = fit["arms"][v], fit["arms"][control], fit["theta"]
+    z = stats.norm.ppf(1 - alpha / 2)
+    diff = t["mean"] - c["mean"]
+    se = math.sqrt(t["var"] / t["n"] + c["var"] / c["n"])
+    rel = diff / c["ry"]
+    v_t = t["var"] / (t["n"] * c["ry"] ** 2)
+    v_c = np.var((c["ry"] + diff) / c["ry"] * c["ylin"] - theta * c["xlin"], ddof=1) / (c["n"] * c["ry"] ** 2)
+    return dict(diff=diff, diff_ci=[diff - z * se, diff + z * se], rel_lift=rel, rel_se=math.sqrt(v_t + v_c),
+                p_value=float(2 * stats.norm.sf(abs(diff / se))))
+
+
 def rel_interval(rel, se, alpha):
     z = stats.norm.ppf(1 - alpha / 2)
     return [rel - z * se, rel + z * se]
@@ -162,12 +208,24 @@ def analyze(d, ws, analysis):
                 r[v] = ratio_delta(num[idx].to_numpy(), den[idx].to_numpy())
                 # r[v][1] is the per-unit delta-method variance: n × Var(ratio estimate).
                 vs[v] = dict(n=r[v][2], mean=r[v][0], variance=r[v][1])
+            pre = None
+            if cuped_wanted:
+                pnum = unit_values(ev, units, m["numerator"], -lookback, 0)
+                pden = unit_values(ev, units, m["denominator"], -lookback, 0)
+                if all(pden[units["variant"] == v].sum() > 0 for v in variants):
+                    pre = ratio_cuped_fit(num, den, pnum, pden, units["variant"], variants)
             for v in variants:
-                if v != control:
-                    c = normal_cmp(r[v][0], r[v][1] / r[v][2], r[control][0], r[control][1] / r[control][2], alpha)
-                    if cuped_wanted:
-                        c["cuped"] = dict(applied=False)
-                    comps.append(dict(variant=v, **c))
+                if v == control:
+                    continue
+                c = normal_cmp(r[v][0], r[v][1] / r[v][2], r[control][0], r[control][1] / r[control][2], alpha)
+                if pre is not None:
+                    raw = c
+                    c = ratio_cuped_cmp(pre, v, control, alpha)
+                    c["cuped"] = dict(applied=True, theta=pre["theta"], variance_reduction=pre["reduction"],
+                                      unadjusted=dict(diff=raw["diff"], diff_ci=raw["diff_ci"], p_value=raw["p_value"]))
+                elif cuped_wanted:
+                    c["cuped"] = dict(applied=False)
+                comps.append(dict(variant=v, **c))
         else:
             y = unit_values(ev, units, m, 0, window)
             keep = ~y.isna()

@@ -4,11 +4,12 @@ import { readFileSync } from "node:fs";
 import { compareMeans, welchDf } from "../../src/stats/welch.js";
 import { summarizeMean, summarizeQuantile, summarizeRatio } from "../../src/stats/moments.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "../../src/stats/cuped.js";
+import { adjustRatioArm, compareRatioCuped, fitRatioCuped } from "../../src/stats/ratio-cuped.js";
 import { confidenceSequence } from "../../src/stats/sequential.js";
 import { normalEffectPosterior, normalRisk } from "../../src/stats/bayesian.js";
 import { srmCheck } from "../../src/stats/srm.js";
 import { studentQuantile, twoSidedP } from "../../src/stats/distributions.js";
-import type { ArmSummary, CupedStats } from "../../src/stats/types.js";
+import type { ArmSummary, CupedStats, RatioCupedStats } from "../../src/stats/types.js";
 
 /*
  * GrowthBook gbstats vectors (../shared/external-tests/gbstats). Convention map:
@@ -22,10 +23,11 @@ import type { ArmSummary, CupedStats } from "../../src/stats/types.js";
  *   variance, so these vectors are fed to compareMeans as explicit arm summaries.
  * - CUPED ("regression_adjusted"): θ pooled over both arms, relative effect over the unadjusted
  *   control mean, as in compareCuped.
+ * - Ratio CUPED ("regression_adjusted_ratio"): compareRatioCuped, θ = Σ_arms cov(Ylin, Xlin) / Σ_arms var(Xlin)
+ *   as GrowthBook's compute_theta_regression_adjusted_ratio; its relative CI and p-value are normal.
  * - Sequential: confidenceSequence on (relLift, relSe, n_t + n_c).
  * - Bayesian: GrowthBook's Gaussian model on the relative lift is normalEffectPosterior.
- * Not mapped: one-sided tests, ratio-CUPED (SPEC makes CUPED optional for ratios; not applied), and the
- * CUPED proportion case (population variances).
+ * Not mapped: one-sided tests and the CUPED proportion case (population variances).
  */
 const vectors = JSON.parse(readFileSync("../shared/external-tests/gbstats/gbstats-vectors.json", "utf8"));
 const byId = new Map<string, any>(vectors.cases.map((c: any) => [c.id, c]));
@@ -49,7 +51,21 @@ function cuped(s: any): CupedStats {
   return { kind: "cuped", n: s.n, sumY: s.post.sum, sumY2: s.post.sum_squares, sumX: s.pre.sum, sumX2: s.pre.sum_squares, sumXY: s.post_pre_sum_of_products };
 }
 
+function ratioCuped(s: any): RatioCupedStats {
+  return {
+    kind: "ratio_cuped", n: s.n,
+    sumNum: s.m_post.sum, sumDen: s.d_post.sum, sumNum2: s.m_post.sum_squares, sumDen2: s.d_post.sum_squares, sumNumDen: s.m_post_d_post_sum_of_products,
+    sumPreNum: s.m_pre.sum, sumPreDen: s.d_pre.sum, sumPreNum2: s.m_pre.sum_squares, sumPreDen2: s.d_pre.sum_squares, sumPreNumPreDen: s.m_pre_d_pre_sum_of_products,
+    sumNumPreNum: s.m_post_m_pre_sum_of_products, sumNumPreDen: s.m_post_d_pre_sum_of_products,
+    sumDenPreNum: s.m_pre_d_post_sum_of_products, sumDenPreDen: s.d_post_d_pre_sum_of_products,
+  };
+}
+
 function relative(c: any) {
+  if (c.control.type === "regression_adjusted_ratio") {
+    const t = ratioCuped(c.treatment), a = ratioCuped(c.control);
+    return compareRatioCuped(t, a, fitRatioCuped([t, a]), 0.05).adjusted;
+  }
   if (c.control.type === "regression_adjusted") {
     const t = cuped(c.treatment), a = cuped(c.control);
     const theta = pooledTheta([t, a]);
@@ -70,7 +86,7 @@ describe("gbstats frequentist vectors", () => {
     near(r.se, e.uplift.stddev, 1e-12, "se");
   });
 
-  for (const id of ["freq.two_sided.relative", "freq.two_sided.binomial.relative", "pipeline.count.frequentist", "pipeline.ratio.frequentist", "pipeline.cuped_count.frequentist"]) {
+  for (const id of ["freq.two_sided.relative", "freq.two_sided.binomial.relative", "pipeline.count.frequentist", "pipeline.ratio.frequentist", "pipeline.cuped_count.frequentist", "freq.two_sided.ratio_cuped.relative", "pipeline.ratio_cuped.frequentist"]) {
     test(`relative: ${id} → rel_lift and its delta-method SE`, () => {
       const c = byId.get(id);
       const r = relative(c);
@@ -80,6 +96,17 @@ describe("gbstats frequentist vectors", () => {
       if (c.control.type === "sample_mean" || c.control.type === "proportion") {
         // GrowthBook's t-based relative CI and p-value, rebuilt from our numbers and Welch df.
         const df = welchDf(arm(c.treatment), arm(c.control));
+        const q = studentQuantile(0.975, df);
+        near(r.relLift - q * r.relSe, e.ci[0], 1e-8, "t-based ci lower");
+        near(r.relLift + q * r.relSe, e.ci[1], 1e-8, "t-based ci upper");
+        near(twoSidedP(r.relLift / r.relSe, df), e.pValue, 1e-8, "t-based p");
+      }
+      if (c.control.type === "regression_adjusted_ratio") {
+        // GrowthBook's t-based relative CI and p-value use Welch df over the adjusted arms' variances;
+        // ours are normal, so rebuild theirs from our relLift, relSe and the adjusted arms.
+        const t = ratioCuped(c.treatment), a = ratioCuped(c.control);
+        const fit = fitRatioCuped([t, a]);
+        const df = welchDf(adjustRatioArm(t, fit.theta, fit.centre), adjustRatioArm(a, fit.theta, fit.centre));
         const q = studentQuantile(0.975, df);
         near(r.relLift - q * r.relSe, e.ci[0], 1e-8, "t-based ci lower");
         near(r.relLift + q * r.relSe, e.ci[1], 1e-8, "t-based ci upper");
@@ -99,7 +126,7 @@ describe("gbstats frequentist vectors", () => {
 });
 
 describe("gbstats sequential vectors (Waudby-Smith)", () => {
-  for (const id of ["seq.two_sided.tuning1000", "seq.two_sided.proportion.default_tuning", "seq.two_sided.cuped", "pipeline.count.sequential_tuning600"]) {
+  for (const id of ["seq.two_sided.tuning1000", "seq.two_sided.proportion.default_tuning", "seq.two_sided.cuped", "seq.two_sided.ratio_cuped", "pipeline.count.sequential_tuning600"]) {
     test(id, () => {
       const c = byId.get(id);
       const r = relative(c);

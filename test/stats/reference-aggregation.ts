@@ -2,7 +2,7 @@
  * A plain TypeScript reading of SPEC §7 semantics over the reference CSVs, producing the
  * per-variant sufficient statistics the SQL layer would produce. Deliberately simple loops.
  */
-import type { CupedStats, MeanStats, QuantileStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
+import type { CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
 
 const DAY = 86400;
 const QZ = 1.959964;
@@ -125,14 +125,28 @@ export function sufficientStats(
   if (m.kind === "ratio") {
     const num = unitValues(events, units, m.numerator!, 0, windowDays);
     const den = unitValues(events, units, m.denominator!, 0, windowDays);
+    // With CUPED the same numerator and denominator over the lookback are the covariate.
+    const withCovariate = m.cuped !== false;
+    const preNum = withCovariate ? unitValues(events, units, m.numerator!, -lookbackDays, 0) : undefined;
+    const preDen = withCovariate ? unitValues(events, units, m.denominator!, -lookbackDays, 0) : undefined;
     for (const v of variants) {
       let n = 0, sumNum = 0, sumDen = 0, sumNum2 = 0, sumDen2 = 0, sumNumDen = 0;
+      let sumPreNum = 0, sumPreDen = 0, sumPreNum2 = 0, sumPreDen2 = 0, sumPreNumPreDen = 0;
+      let sumNumPreNum = 0, sumNumPreDen = 0, sumDenPreNum = 0, sumDenPreDen = 0;
       for (const [id, u] of units) {
         if (u.variant !== v) continue;
         const a = num.get(id)!, b = den.get(id)!;
         n++; sumNum += a; sumDen += b; sumNum2 += a * a; sumDen2 += b * b; sumNumDen += a * b;
+        const c = preNum?.get(id) ?? 0, d = preDen?.get(id) ?? 0;
+        sumPreNum += c; sumPreDen += d; sumPreNum2 += c * c; sumPreDen2 += d * d; sumPreNumPreDen += c * d;
+        sumNumPreNum += a * c; sumNumPreDen += a * d; sumDenPreNum += b * c; sumDenPreDen += b * d;
       }
-      out[v] = { kind: "ratio", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen } satisfies RatioStats;
+      out[v] = withCovariate
+        ? ({
+            kind: "ratio_cuped", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen, sumPreNum, sumPreDen, sumPreNum2, sumPreDen2, sumPreNumPreDen,
+            sumNumPreNum, sumNumPreDen, sumDenPreNum, sumDenPreDen,
+          } satisfies RatioCupedStats)
+        : ({ kind: "ratio", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen } satisfies RatioStats);
     }
     return out;
   }

@@ -5,9 +5,12 @@ import type { SqlContext } from "./context.js";
 import { numberLiteral } from "./params.js";
 
 /** The shape of the sufficient statistics a metric query returns per variant. */
-export type MetricShape = "mean" | "ratio" | "cuped" | "quantile";
+export type MetricShape = "mean" | "ratio" | "cuped" | "ratio_cuped" | "quantile";
 
-/** SPEC §7.4: CUPED applies to conversion, count, sum and mean metrics (retention is a conversion). */
+/**
+ * SPEC §7.4: CUPED applies to conversion, count, sum and mean metrics (retention is a conversion);
+ * ratio metrics get their own covariate shape (ratio_cuped).
+ */
 const CUPED_KINDS = new Set<MetricKind>(["conversion", "retention", "count", "sum", "mean"]);
 
 /** A metric laid out for SQL: which aggregates it needs, and how they combine per unit. */
@@ -48,14 +51,17 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
     if (!agg || metric.quantile === undefined) return unsupportedShape(ctx, metric);
     return { metric, shape: "quantile", prefix, aggregates: [agg], windowSeconds };
   }
+  const lookback = Math.round(ctx.settings.defaults.cuped_lookback.seconds);
   if (metric.kind === "ratio") {
     if (!metric.numerator || !metric.denominator) return unsupportedShape(ctx, metric);
-    return { metric, shape: "ratio", prefix, aggregates: [metric.numerator, metric.denominator], windowSeconds };
+    // The ratio's own numerator and denominator over the lookback are its covariate (regression-adjusted ratio).
+    const cuped = metric.cuped && experiment.analysis.cuped && lookback > 0;
+    const aggregates = [metric.numerator, metric.denominator];
+    return { metric, shape: cuped ? "ratio_cuped" : "ratio", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
   }
   const aggregates: AggregateExpr[] = [];
   collectAggregates(metric.expr, aggregates);
   if (aggregates.length === 0) return unsupportedShape(ctx, metric);
-  const lookback = Math.round(ctx.settings.defaults.cuped_lookback.seconds);
   const cuped = metric.cuped && experiment.analysis.cuped && CUPED_KINDS.has(metric.kind) && lookback > 0;
   return { metric, shape: cuped ? "cuped" : "mean", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
 }

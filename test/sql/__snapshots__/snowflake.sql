@@ -459,7 +459,65 @@ GROUP BY variant
 ORDER BY variant;
 -- params: []
 
--- exp:metrics exp1: conv (mean), revenue (mean), usd_revenue (mean), ctr (ratio), ret (mean), avg_rev (mean), revenue_cuped (cuped), early_loads (mean), max_rev (mean), currencies (mean)
+-- exp:metrics exp1: ctr_cuped (ratio_cuped)
+WITH
+-- exp:first_exposure
+first_exposure AS (
+  SELECT x."unit_id" AS unit_id, MIN(x."variant") AS variant, MIN(x."ts") AS first_exposure
+  FROM "exposures" AS x
+  WHERE x."experiment" = 'exp1' AND x."ts" < CAST('2026-12-20 00:00:00.000' AS TIMESTAMP_NTZ)
+  GROUP BY x."unit_id"
+  HAVING MIN(x."variant") = MAX(x."variant")
+),
+-- exp:unit_values
+unit_values AS (
+  SELECT f.unit_id,
+    COUNT(CASE WHEN e."event" = 'click' AND (TRY_CAST(JSON_EXTRACT_PATH_TEXT(e."properties", 'position') AS DOUBLE) <= 5) AND e."ts" >= f.first_exposure THEN 1 END) AS m0_a0,
+    COUNT(CASE WHEN e."event" = 'impression' AND e."ts" >= f.first_exposure THEN 1 END) AS m0_a1,
+    -- exp:cuped_pre_period
+    COUNT(CASE WHEN e."event" = 'click' AND (TRY_CAST(JSON_EXTRACT_PATH_TEXT(e."properties", 'position') AS DOUBLE) <= 5) AND e."ts" < f.first_exposure THEN 1 END) AS m0_p0,
+    COUNT(CASE WHEN e."event" = 'impression' AND e."ts" < f.first_exposure THEN 1 END) AS m0_p1
+  FROM first_exposure AS f
+  JOIN "events" AS e ON e."unit_id" = f.unit_id
+  WHERE e."event" IN ('click', 'impression')
+    AND e."ts" >= DATEADD(second, -1209600, f.first_exposure)
+    AND e."ts" < DATEADD(second, 86400, f.first_exposure)
+    AND e."ts" < CAST('2026-12-20 00:00:00.000' AS TIMESTAMP_NTZ)
+  GROUP BY f.unit_id
+),
+-- exp:unit_metrics
+unit_metrics AS (
+  SELECT f.variant,
+    CAST(COALESCE(u.m0_a0, 0) AS DOUBLE) AS m0_num,
+    CAST(COALESCE(u.m0_a1, 0) AS DOUBLE) AS m0_den,
+    CAST(COALESCE(u.m0_p0, 0) AS DOUBLE) AS m0_pnum,
+    CAST(COALESCE(u.m0_p1, 0) AS DOUBLE) AS m0_pden
+  FROM first_exposure AS f
+  LEFT JOIN unit_values AS u ON u.unit_id = f.unit_id
+)
+-- exp:sufficient_stats
+SELECT variant,
+  CAST(COUNT(*) AS DOUBLE) AS m0_n,
+  SUM(m0_num) AS m0_sum_num,
+  SUM(m0_den) AS m0_sum_den,
+  SUM(m0_num * m0_num) AS m0_sum_num2,
+  SUM(m0_den * m0_den) AS m0_sum_den2,
+  SUM(m0_num * m0_den) AS m0_sum_num_den,
+  SUM(m0_pnum) AS m0_sum_pnum,
+  SUM(m0_pden) AS m0_sum_pden,
+  SUM(m0_pnum * m0_pnum) AS m0_sum_pnum2,
+  SUM(m0_pden * m0_pden) AS m0_sum_pden2,
+  SUM(m0_pnum * m0_pden) AS m0_sum_pnum_pden,
+  SUM(m0_num * m0_pnum) AS m0_sum_num_pnum,
+  SUM(m0_num * m0_pden) AS m0_sum_num_pden,
+  SUM(m0_den * m0_pnum) AS m0_sum_den_pnum,
+  SUM(m0_den * m0_pden) AS m0_sum_den_pden
+FROM unit_metrics
+GROUP BY variant
+ORDER BY variant;
+-- params: []
+
+-- exp:metrics exp1: conv (mean), revenue (mean), usd_revenue (mean), ctr (ratio), ret (mean), avg_rev (mean), revenue_cuped (cuped), early_loads (mean), max_rev (mean), currencies (mean), ctr_cuped (ratio_cuped)
 WITH
 -- exp:exposure_units
 exposure_units AS (
@@ -493,8 +551,12 @@ unit_values AS (
     COUNT(CASE WHEN e."event" = 'page_load' AND (FLOOR((DATEDIFF(microsecond, f.first_exposure, e."ts") / 1000000) / 3600) <= 1) AND e."ts" >= f.first_exposure AND e."ts" < DATEADD(second, 86400, f.first_exposure) THEN 1 END) AS m7_a0,
     MAX(CASE WHEN e."event" = 'purchase' AND e."ts" >= f.first_exposure AND e."ts" < DATEADD(second, 86400, f.first_exposure) THEN TRY_CAST(JSON_EXTRACT_PATH_TEXT(e."properties", 'revenue') AS DOUBLE) END) AS m8_a0,
     COUNT(DISTINCT CASE WHEN e."event" = 'purchase' AND e."ts" >= f.first_exposure AND e."ts" < DATEADD(second, 86400, f.first_exposure) THEN JSON_EXTRACT_PATH_TEXT(e."properties", 'currency') END) AS m9_a0,
+    COUNT(CASE WHEN e."event" = 'click' AND (TRY_CAST(JSON_EXTRACT_PATH_TEXT(e."properties", 'position') AS DOUBLE) <= 5) AND e."ts" >= f.first_exposure AND e."ts" < DATEADD(second, 86400, f.first_exposure) THEN 1 END) AS m10_a0,
+    COUNT(CASE WHEN e."event" = 'impression' AND e."ts" >= f.first_exposure AND e."ts" < DATEADD(second, 86400, f.first_exposure) THEN 1 END) AS m10_a1,
     -- exp:cuped_pre_period
-    SUM(CASE WHEN e."event" = 'purchase' AND e."ts" < f.first_exposure THEN e."value" END) AS m6_p0
+    SUM(CASE WHEN e."event" = 'purchase' AND e."ts" < f.first_exposure THEN e."value" END) AS m6_p0,
+    COUNT(CASE WHEN e."event" = 'click' AND (TRY_CAST(JSON_EXTRACT_PATH_TEXT(e."properties", 'position') AS DOUBLE) <= 5) AND e."ts" < f.first_exposure THEN 1 END) AS m10_p0,
+    COUNT(CASE WHEN e."event" = 'impression' AND e."ts" < f.first_exposure THEN 1 END) AS m10_p1
   FROM first_exposure AS f
   JOIN "events" AS e ON e."unit_id" = f.unit_id
   WHERE e."event" IN ('purchase', 'click', 'impression', 'app_open', 'page_load')
@@ -517,7 +579,11 @@ unit_metrics AS (
     CAST(COALESCE(u.m6_p0, 0) AS DOUBLE) AS m6_x,
     CAST(COALESCE(u.m7_a0, 0) AS DOUBLE) AS m7_y,
     CAST(u.m8_a0 AS DOUBLE) AS m8_y,
-    CAST(COALESCE(u.m9_a0, 0) AS DOUBLE) AS m9_y
+    CAST(COALESCE(u.m9_a0, 0) AS DOUBLE) AS m9_y,
+    CAST(COALESCE(u.m10_a0, 0) AS DOUBLE) AS m10_num,
+    CAST(COALESCE(u.m10_a1, 0) AS DOUBLE) AS m10_den,
+    CAST(COALESCE(u.m10_p0, 0) AS DOUBLE) AS m10_pnum,
+    CAST(COALESCE(u.m10_p1, 0) AS DOUBLE) AS m10_pden
   FROM first_exposure AS f
   LEFT JOIN unit_values AS u ON u.unit_id = f.unit_id
 )
@@ -559,6 +625,21 @@ SELECT variant,
   CAST(COUNT(m9_y) AS DOUBLE) AS m9_n,
   SUM(m9_y) AS m9_sum,
   SUM(m9_y * m9_y) AS m9_sum_sq,
+  CAST(COUNT(*) AS DOUBLE) AS m10_n,
+  SUM(m10_num) AS m10_sum_num,
+  SUM(m10_den) AS m10_sum_den,
+  SUM(m10_num * m10_num) AS m10_sum_num2,
+  SUM(m10_den * m10_den) AS m10_sum_den2,
+  SUM(m10_num * m10_den) AS m10_sum_num_den,
+  SUM(m10_pnum) AS m10_sum_pnum,
+  SUM(m10_pden) AS m10_sum_pden,
+  SUM(m10_pnum * m10_pnum) AS m10_sum_pnum2,
+  SUM(m10_pden * m10_pden) AS m10_sum_pden2,
+  SUM(m10_pnum * m10_pden) AS m10_sum_pnum_pden,
+  SUM(m10_num * m10_pnum) AS m10_sum_num_pnum,
+  SUM(m10_num * m10_pden) AS m10_sum_num_pden,
+  SUM(m10_den * m10_pnum) AS m10_sum_den_pnum,
+  SUM(m10_den * m10_pden) AS m10_sum_den_pden,
   CAST(COUNT(*) AS DOUBLE) AS units,
   MAX(t.multiple_exposures) AS multiple_exposures,
   MAX(t.first_exposure) AS first_exposure,

@@ -7,6 +7,11 @@ export const STAT_COLUMNS = {
   mean: ["n", "sum", "sum_sq"],
   ratio: ["n", "sum_num", "sum_den", "sum_num2", "sum_den2", "sum_num_den"],
   cuped: ["n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"],
+  ratio_cuped: [
+    "n", "sum_num", "sum_den", "sum_num2", "sum_den2", "sum_num_den",
+    "sum_pnum", "sum_pden", "sum_pnum2", "sum_pden2", "sum_pnum_pden",
+    "sum_num_pnum", "sum_num_pden", "sum_den_pnum", "sum_den_pden",
+  ],
   quantile: ["n", "value", "lower", "upper"],
 } as const;
 
@@ -17,6 +22,15 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
     case "ratio": {
       const [num, den] = [`${p}_num`, `${p}_den`];
       return [count("*"), `SUM(${num})`, `SUM(${den})`, `SUM(${num} * ${num})`, `SUM(${den} * ${den})`, `SUM(${num} * ${den})`];
+    }
+    case "ratio_cuped": {
+      const [num, den, pnum, pden] = [`${p}_num`, `${p}_den`, `${p}_pnum`, `${p}_pden`];
+      const product = (a: string, b: string) => `SUM(${a} * ${b})`;
+      return [
+        count("*"), `SUM(${num})`, `SUM(${den})`, product(num, num), product(den, den), product(num, den),
+        `SUM(${pnum})`, `SUM(${pden})`, product(pnum, pnum), product(pden, pden), product(pnum, pden),
+        product(num, pnum), product(num, pden), product(den, pnum), product(den, pden),
+      ];
     }
     case "cuped": {
       const [y, x] = [`${p}_y`, `${p}_x`];

@@ -26,6 +26,9 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
   const col = (kind: "a" | "p") => (j: number) => column(ctx, plan.aggregates[j]!, `${plan.prefix}_${kind}${j}`);
   const p = plan.prefix;
   if (plan.shape === "ratio") return [`${col("a")(0)} AS ${p}_num`, `${col("a")(1)} AS ${p}_den`];
+  if (plan.shape === "ratio_cuped") {
+    return [`${col("a")(0)} AS ${p}_num`, `${col("a")(1)} AS ${p}_den`, `${col("p")(0)} AS ${p}_pnum`, `${col("p")(1)} AS ${p}_pden`];
+  }
   const y = unitValueSql(plan, col("a"));
   if (plan.shape !== "cuped") return [`${y} AS ${p}_y`];
   // The covariate only counts where the metric has a value, so that every sum runs over the same units.

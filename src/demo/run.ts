@@ -128,6 +128,8 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
       keys: [{ name: "demo", sha256: sha256Hex(key), scopes: ["evaluate", "ingest", "reports:read"] }],
       tokenSecret: randomBytes(32),
       verify: verifyRuleset,
+      // The demo's shop lives in its generated data's time, whatever today's date is.
+      clock: () => DEMO_START.getTime() + 7 * DAY,
     },
     0,
   );

@@ -33,6 +33,8 @@ export interface ServerOptions {
   layout?: ParquetLayout;
   /** Compact closed segments into Parquet this often (ms); off when absent. */
   compactEveryMs?: number;
+  /** The time evaluations and default timestamps use (ms since the epoch); the wall clock by default. Replays and demos pin it. */
+  clock?: () => number;
 }
 
 export interface RunningServer {
@@ -55,6 +57,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   let current: RulesetDocument | undefined;
   const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, o.compactEveryMs);
   const { exposures, events } = ingest;
+  const now = o.clock ?? Date.now;
   const live = new Map<string, Map<string, Set<string>>>();
 
   const load = (doc: RulesetDocument): void => {
@@ -142,9 +145,9 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       const user = str(b, "userId")!;
       const ev = ready();
       if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
-      const r = ev.assign(key, user, context(b));
+      const r = ev.assign(key, user, context(b), now());
       metrics.evaluations++;
-      const exposureToken = r.inExperiment && r.variant !== null ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: Date.now() }, o.tokenSecret) : null;
+      const exposureToken = r.inExperiment && r.variant !== null ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: now() }, o.tokenSecret) : null;
       send(res, 200, { experimentKey: key, variant: r.variant, config: r.config ?? null, inExperiment: r.inExperiment, reasons: r.reasons, hashKey: r.hashKey, bucket: r.bucket, exposureToken });
     },
     "POST /v1/flags/evaluate": async (req, res) => {
@@ -154,7 +157,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       const user = str(b, "userId")!;
       const ev = ready();
       if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
-      const r = ev.evaluate(key, user, context(b));
+      const r = ev.evaluate(key, user, context(b), now());
       metrics.evaluations++;
       send(res, 200, { flagKey: key, value: r.value, variant: r.variant, reason: r.reason, rule: r.rule ?? null, killSwitch: ev.ruleset.flags[key]!.enabled === false });
     },
@@ -162,7 +165,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       need(req, "evaluate");
       const b = object(await readJson(req));
       const user = str(b, "userId")!;
-      const r = ready().evaluateAll(user, context(b));
+      const r = ready().evaluateAll(user, context(b), now());
       metrics.evaluations++;
       send(res, 200, r);
     },
@@ -171,7 +174,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       const b = object(await readJson(req));
       const claim = verifyExposure(b.exposureToken, o.tokenSecret);
       if (!claim) throw new HttpError(400, "the exposure token is missing, forged or altered");
-      const ts = b.ts === undefined ? new Date().toISOString() : isoTime(b.ts, "ts");
+      const ts = b.ts === undefined ? new Date(now()).toISOString() : isoTime(b.ts, "ts");
       const id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
       const accepted = await exposures.append([{ id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string }]);
       if (accepted) {
@@ -195,7 +198,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
         if (value !== undefined && value !== null && typeof value !== "number") throw new HttpError(400, `event ${i}: "value" must be a number`);
         const props = o2.properties ?? null;
         if (props !== null && (typeof props !== "object" || Array.isArray(props))) throw new HttpError(400, `event ${i}: "properties" must be an object`);
-        return { id: str(o2, "eventId", false) ?? randomUUID(), unit_id: str(o2, "userId")!, session_id: str(o2, "sessionId", false) ?? null, event: str(o2, "eventName")!, ts: o2.ts === undefined ? new Date().toISOString() : isoTime(o2.ts, `event ${i} ts`), value: value ?? null, properties: props };
+        return { id: str(o2, "eventId", false) ?? randomUUID(), unit_id: str(o2, "userId")!, session_id: str(o2, "sessionId", false) ?? null, event: str(o2, "eventName")!, ts: o2.ts === undefined ? new Date(now()).toISOString() : isoTime(o2.ts, `event ${i} ts`), value: value ?? null, properties: props };
       });
       const accepted = await events.append(records);
       metrics.events += accepted;

@@ -4,7 +4,8 @@ import { UserError } from "./errors.js";
  * The instant that time-dependent commands are evaluated at: schedules and lifecycle checks in
  * `exp plan`/`apply`, `exp assign` without `--at`, `exp power`. `EXP_NOW` (an ISO 8601 instant)
  * pins it, so that a CI job, a reproduction of an old plan, or a test suite gets the same answer
- * on any day; without it, the wall clock. Audit records always carry the real time.
+ * on any day; without it, the wall clock. `exp serve` starts its clock at EXP_NOW and lets it run.
+ * Audit records always carry the real time.
  */
 export function currentTime(env: NodeJS.ProcessEnv = process.env): Date {
   const pinned = env.EXP_NOW;

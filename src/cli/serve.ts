@@ -6,6 +6,7 @@ import { verifyRuleset } from "../compiler/ruleset/verify.js";
 import { DirectoryTarget } from "../plan/target/directory.js";
 import { SCOPES, type ApiKey } from "../runtime/server/auth.js";
 import { startServer } from "../runtime/server/server.js";
+import { currentTime } from "./clock.js";
 import { UserError } from "./errors.js";
 import { verifier } from "../plan/prepare.js";
 import { action } from "./run.js";
@@ -35,8 +36,11 @@ export function registerServe(program: Command): void {
       const dataDir = resolve(ws.root, opts.dataDir);
       // A directory target is served as is; behind an http target this server is the store itself.
       const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(dataDir, "published");
+      // With EXP_NOW the server's clock starts at that instant and runs on from there (replays, CI).
+      const offset = process.env.EXP_NOW ? currentTime().getTime() - Date.now() : 0;
+      const clock = offset === 0 ? undefined : () => Date.now() + offset;
       const server = await startServer(
-        { store: new DirectoryTarget(storeDir, { verify: verifier }), dataDir, keys, noAuth: !opts.auth, tokenSecret: tokenSecret(dataDir), verify: verifyRuleset, reportsDir: join(ws.root, "reports"), layout: ws.settings.warehouse, compactEveryMs: compactEvery === undefined ? undefined : compactEvery * 1000 },
+        { store: new DirectoryTarget(storeDir, { verify: verifier }), dataDir, keys, noAuth: !opts.auth, tokenSecret: tokenSecret(dataDir), verify: verifyRuleset, reportsDir: join(ws.root, "reports"), layout: ws.settings.warehouse, compactEveryMs: compactEvery === undefined ? undefined : compactEvery * 1000, clock },
         port,
         opts.host,
       );

@@ -72,9 +72,13 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     let agreed = 0;
     const flags = Object.keys(doc.flags);
     assert.ok(flags.length >= 5);
+    // flagd-core reads the time from Date.now(); both sides evaluate at the same instant.
+    const at = process.env.EXP_NOW || new Date().toISOString();
+    const atMs = Date.parse(at);
+    const realNow = Date.now;
     for (const key of flags) {
-      const started = Date.now();
-      const out = exp(["assign", key, "--batch", "--desired"], input);
+      const started = realNow();
+      const out = exp(["assign", key, "--batch", "--desired", "--at", at], input);
       assert.equal(out.code, 0, out.stderr);
       const lines = out.stdout.trimEnd().split("\n");
       assert.equal(lines.length, UNITS);
@@ -87,12 +91,18 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
       for (let i = 0; i < UNITS; i++) {
         const ours = JSON.parse(lines[i]!);
         const ctx = { ...rows[i]!.attributes, targetingKey: rows[i]!.unit } as never;
-        const theirs = resolve(key, null as never, ctx);
+        Date.now = () => atMs;
+        let theirs;
+        try {
+          theirs = resolve(key, null as never, ctx);
+        } finally {
+          Date.now = realNow;
+        }
         compared++;
         if (ours.unit === rows[i]!.unit && ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value)) agreed++;
         variants.add(ours.variant);
       }
-      console.log(JSON.stringify({ flag: key, units: UNITS, cliMs: Date.now() - started, variants: [...variants] }));
+      console.log(JSON.stringify({ flag: key, units: UNITS, cliMs: realNow() - started, variants: [...variants] }));
     }
     console.log(JSON.stringify({ agreement: agreed / compared, compared }));
     assert.equal(agreed, compared);

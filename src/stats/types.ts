@@ -37,14 +37,8 @@ export interface CupedStats {
  * A ratio metric with its pre-period covariate: the same numerator and denominator over the CUPED
  * lookback (pre*), their squares and every cross product with the in-window numerator/denominator.
  */
-export interface RatioCupedStats {
+export interface RatioCupedStats extends Omit<RatioStats, "kind"> {
   readonly kind: "ratio_cuped";
-  readonly n: number;
-  readonly sumNum: number;
-  readonly sumDen: number;
-  readonly sumNum2: number;
-  readonly sumDen2: number;
-  readonly sumNumDen: number;
   readonly sumPreNum: number;
   readonly sumPreDen: number;
   readonly sumPreNum2: number;

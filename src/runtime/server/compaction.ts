@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } 
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { RecordKind } from "./sink.js";
-import { highestPart, partName, partNumber, segmentNumber } from "./segment-files.js";
+import { highestPart, partName, partNumber, segmentName, segmentNumber } from "./segment-files.js";
 
 /** The warehouse table mapping of exp.yaml (SPEC §1) that the Parquet files follow. */
 export interface ParquetLayout {
@@ -61,7 +61,7 @@ export async function compactSegments(dataDir: string, layout: ParquetLayout = D
       mkdirSync(out, { recursive: true });
       removeStaleTemps(out);
       for (const n of todo) {
-        const segment = join(src, `${kind}-${String(n).padStart(6, "0")}.ndjson`);
+        const segment = join(src, segmentName(kind, n));
         const part = join(out, partName(n));
         if (!existsSync(part) && statSync(segment).size > 0) {
           db ??= await openDuckDb();

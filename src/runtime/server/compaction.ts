@@ -2,25 +2,15 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
+import { DEFAULT_WAREHOUSE_LAYOUT } from "../../workspace/build/settings.js";
+import type { Settings } from "../../workspace/model.js";
 import type { RecordKind } from "./sink.js";
 import { highestPart, partName, partNumber, segmentName, segmentNumber } from "./segment-files.js";
 
 /** The warehouse table mapping of exp.yaml (SPEC §1) that the Parquet files follow. */
-export interface ParquetLayout {
-  tables: { exposures: string; events: string };
-  columns: {
-    exposures: { unit_id: string; experiment: string; variant: string; ts: string; session_id: string; attributes: string };
-    events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };
-  };
-}
+export type ParquetLayout = Pick<Settings["warehouse"], "tables" | "columns">;
 
-export const DEFAULT_LAYOUT: ParquetLayout = {
-  tables: { exposures: "exposures", events: "events" },
-  columns: {
-    exposures: { unit_id: "unit_id", experiment: "experiment", variant: "variant", ts: "ts", session_id: "session_id", attributes: "attributes" },
-    events: { unit_id: "unit_id", session_id: "session_id", event: "event", ts: "ts", value: "value", properties: "properties", event_id: "event_id" },
-  },
-};
+export const DEFAULT_LAYOUT: ParquetLayout = DEFAULT_WAREHOUSE_LAYOUT;
 
 /** Exposures have no id column in the mapping; theirs is kept under this extra name (as is the phase). */
 const EXPOSURE_ID = "exposure_id";

@@ -17,6 +17,15 @@ export const DEFAULT_ANALYSIS: AnalysisDefaults = {
   require_guardrails: false,
 };
 
+/** SPEC §1 warehouse tables and columns, for whatever exp.yaml does not remap. */
+export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "columns"> = {
+  tables: { exposures: "exposures", events: "events" },
+  columns: {
+    exposures: { unit_id: "unit_id", experiment: "experiment", variant: "variant", ts: "ts", session_id: "session_id", attributes: "attributes" },
+    events: { unit_id: "unit_id", session_id: "session_id", event: "event", ts: "ts", value: "value", properties: "properties", event_id: "event_id" },
+  },
+};
+
 export function buildSettings(b: FileBuild, raw: Raw): Settings {
   const d: Raw = raw.defaults ?? {};
   const wh: Raw = raw.warehouse ?? {};
@@ -31,10 +40,10 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
     warehouse: {
       default: wh.default ?? Object.keys(connections)[0] ?? "local",
       connections,
-      tables: { exposures: wh.tables?.exposures ?? "exposures", events: wh.tables?.events ?? "events" },
+      tables: { exposures: wh.tables?.exposures ?? DEFAULT_WAREHOUSE_LAYOUT.tables.exposures, events: wh.tables?.events ?? DEFAULT_WAREHOUSE_LAYOUT.tables.events },
       columns: {
-        exposures: { unit_id: "unit_id", experiment: "experiment", variant: "variant", ts: "ts", session_id: "session_id", attributes: "attributes", ...cols.exposures },
-        events: { unit_id: "unit_id", session_id: "session_id", event: "event", ts: "ts", value: "value", properties: "properties", event_id: "event_id", ...cols.events },
+        exposures: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.exposures, ...cols.exposures },
+        events: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.events, ...cols.events },
       },
     },
     runtime: { publish: (raw.runtime?.publish as PublishTarget) ?? { type: "directory", path: ".exp/published" } },

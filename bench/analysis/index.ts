@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDbWarehouse, fetchSufficientStats, openWarehouse } from "../../src/analysis/index.js";
-import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../../test/sql/fixture-workspace.js";
+import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../../test/compiler/sql/fixture-workspace.js";
 import { generateWarehouse } from "./generate.js";
 import { HAND_WRITTEN_SQL } from "./hand-written.js";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DuckDbWarehouse, fetchSufficientStats, openWarehouse, type Warehouse } from "../../src/analysis/index.js";
 import type { Settings } from "../../src/workspace/model.js";
-import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../sql/fixture-workspace.js";
+import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 import { loadScenario } from "./scenario.js";
 
 const metrics = [makeMetric("conv", "any(purchase)", { windowDays: 1 })];

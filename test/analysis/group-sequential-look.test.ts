@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { groupSequentialLook, plannedUnits } from "../../src/analysis/group-sequential-look.js";
 import { ANALYSIS_CODES } from "../../src/analysis/codes.js";
 import type { Experiment } from "../../src/workspace/model.js";
-import { makeExperiment, makeMetric, makeWorkspace } from "../sql/fixture-workspace.js";
+import { makeExperiment, makeMetric, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 
 const START = "2026-12-01T00:00:00Z";
 const END = "2026-12-31T00:00:00Z"; // 30 days: with K = 3, looks at day 10, 20 and 30

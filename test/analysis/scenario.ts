@@ -1,7 +1,7 @@
 // A small hand-made warehouse whose per-variant sums are worked out by hand below, shared by the
 // DuckDB and PostgreSQL semantics tests so both engines must agree with the same arithmetic.
 import type { Warehouse } from "../../src/analysis/index.js";
-import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../sql/fixture-workspace.js";
+import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 
 const T0 = Date.parse("2026-12-01T00:00:00Z");
 const S = 1000;

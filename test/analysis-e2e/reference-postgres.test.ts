@@ -1,3 +1,0 @@
-import { referenceSuite } from "./reference-suite.js";
-
-referenceSuite("postgres");

@@ -1,0 +1,147 @@
+// `exp power`: from flags (checked against src/stats sample size and against statsmodels-computed
+// values), from the declared design, and from the warehouse's pre-exposure history.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { powerFromDesign, powerFromFlags, powerFromWarehouse } from "../../src/cli/power.js";
+import { minimumDetectableEffect, sampleSize } from "../../src/stats/power.js";
+import { loadWorkspace } from "../../src/workspace/load.js";
+import { exp } from "../helpers/workspace.js";
+import { readCsv } from "../stats/csv.js";
+import { exposedUnits, sufficientStats } from "../stats/reference-aggregation.js";
+import { duckDbWorkspace, removeWorkspaces, REFERENCE } from "../analysis/reference-workspace.js";
+
+// statsmodels: NormalIndPower().solve_power(effect_size=0.01/0.3, alpha=0.05, power=0.8, ratio=1)
+// = 14127.9489 per arm, i.e. 14128 units; by hand (1.959964 + 0.841621)² · 0.09 · 2 / 0.01² = 14127.98.
+const STATSMODELS_PER_ARM = 14127.948916801524;
+// SciPy: brentq on Φ(d/se − z) + Φ(−d/se − z) = 0.8 with se = 0.3·sqrt(2/10000), z = Φ⁻¹(0.975), xtol 1e-15,
+// divided by the baseline 0.1 (statsmodels' NormalIndPower.solve_power gives 0.118868 but only to ~1e-5;
+// its power() at this value is 0.8000000000000009).
+const SCIPY_MDE_20000 = 0.11886104877876165;
+
+describe("exp power from flags", () => {
+  test("a 10% conversion and a 10% relative MDE need 14128 units per arm (statsmodels, by hand)", () => {
+    const r = exp(process.cwd(), ["power", "--baseline", "10%", "--mde", "10%", "--format", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.sample_size.per_arm, [Math.ceil(STATSMODELS_PER_ARM), Math.ceil(STATSMODELS_PER_ARM)]);
+    assert.equal(j.sample_size.total, 2 * Math.ceil(STATSMODELS_PER_ARM));
+    assert.equal(j.variance, 0.1 * 0.9);
+    assert.ok(Math.abs(j.mde_absolute - 0.01) < 1e-15);
+  });
+
+  test("agrees with sampleSize and minimumDetectableEffect of src/stats for three arms", () => {
+    const r = powerFromFlags({ baseline: "0.2", mde: "5%", arms: "3", alpha: "0.01", power: "0.9", units: "30000", dailyUnits: "1200" });
+    const size = sampleSize({ mde: 0.01, variance: 0.16, alpha: 0.01, power: 0.9, shares: [1, 1, 1] });
+    assert.deepEqual(r.sample_size.per_arm, size.perArm);
+    assert.equal(r.duration_days, Math.ceil(size.perArm.reduce((a, b) => a + b, 0) / 1200));
+    const mde = minimumDetectableEffect({ variance: 0.16, alpha: 0.01, power: 0.9, units: [10000, 10000, 10000] }) / 0.2;
+    assert.equal(r.mde_at_units?.mde, mde);
+  });
+
+  test("the MDE for given units matches SciPy, and text shows duration", () => {
+    const r = exp(process.cwd(), ["power", "--baseline", "0.1", "--mde", "0.1", "--units", "20000", "--daily-units", "1000"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sample size per arm: 14128, 14128/);
+    assert.match(r.stdout, /duration: 29 days at 1000 units\/day/);
+    const j = powerFromFlags({ baseline: "0.1", mde: "0.1", units: "20000" });
+    assert.ok(Math.abs(j.mde_at_units!.mde! - SCIPY_MDE_20000) <= 1e-9 * SCIPY_MDE_20000, String(j.mde_at_units!.mde));
+  });
+
+  test("a non-rate baseline needs --variance", () => {
+    assert.throws(() => powerFromFlags({ baseline: "25", mde: "5%" }), /--variance is needed/);
+    const r = powerFromFlags({ baseline: "25", mde: "5%", variance: "900" });
+    assert.deepEqual(r.sample_size.per_arm, sampleSize({ mde: 1.25, variance: 900, alpha: 0.05, power: 0.8, shares: [1, 1] }).perArm);
+  });
+
+  test("mistakes are clean errors with exit 1", () => {
+    const r = exp(process.cwd(), ["power", "--baseline", "10%"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: exp power needs an experiment, or --baseline and --mde\n/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    for (const [opts, message] of [
+      [{ baseline: "10%", mde: "5%", alpha: "1.5" }, /--alpha must be above 0 and below 1/],
+      [{ baseline: "ten", mde: "5%" }, /--baseline "ten" is not a number or a percentage/],
+      [{ baseline: "10%", mde: "5%", arms: "1" }, /--arms must be at least 2/],
+      [{ baseline: "10%", mde: "5%", arms: "2.5" }, /--arms must be a whole number above 0/],
+      [{ baseline: "0", mde: "5%" }, /--baseline must not be 0/],
+    ] as [Record<string, string>, RegExp][]) {
+      assert.throws(() => powerFromFlags(opts), (err: Error) => err.name === "UserError" && message.test(err.message), JSON.stringify(opts));
+    }
+  });
+});
+
+describe("exp power for an experiment", () => {
+  let dir: string;
+  after(removeWorkspaces);
+  const file = () => join(dir, "experiments", "ref_cuped.yaml");
+  before(async () => {
+    ({ dir } = await duckDbWorkspace("cuped"));
+  });
+  const withDesign = async (power: string) => {
+    writeFileSync(file(), readFileSync(file(), "utf8").replace(/\npower:.*\n/, "\n") + `${power}\n`);
+    const loaded = await loadWorkspace(dir);
+    assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics));
+    return loaded.workspace;
+  };
+
+  test("from the declared design: baseline, stddev, daily units and the MDE reachable by the end date", async () => {
+    const ws = await withDesign("power: { mde: 10%, daily_units: 500, baseline: 25, stddev: 30 }\nschedule: { start: 2026-12-01T00:00:00Z, end: 2026-12-29T00:00:00Z }");
+    const r = powerFromDesign(ws, ws.experiments.get("ref_cuped")!, new Date("2026-12-01T00:00:00Z"));
+    const size = sampleSize({ mde: 2.5, variance: 900, alpha: 0.05, power: 0.8, shares: [50, 50] });
+    assert.deepEqual(r.sample_size.per_arm, size.perArm);
+    assert.equal(r.duration_days, Math.ceil((size.perArm[0]! + size.perArm[1]!) / 500));
+    assert.equal(r.mde_at_units?.units, 500 * 28);
+    const mde = minimumDetectableEffect({ variance: 900, alpha: 0.05, power: 0.8, units: [7000, 7000] }) / 25;
+    assert.ok(Math.abs(r.mde_at_units!.mde! - mde) <= 1e-12 * mde);
+    const cli = exp(dir, ["power", "ref_cuped", "--format", "json"]);
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout).sample_size, r.sample_size);
+  });
+
+  test("a design without a baseline points at --from-warehouse", async () => {
+    await withDesign("power: { mde: 10% }");
+    const r = exp(dir, ["power", "ref_cuped"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /declares no power\.baseline/);
+    assert.match(r.stderr, /--from-warehouse/);
+  });
+
+  test("an unknown experiment gets a did-you-mean", () => {
+    const r = exp(dir, ["power", "ref_cupd"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /there is no experiment "ref_cupd"/);
+    assert.match(r.stderr, /did you mean "ref_cuped"\?/);
+  });
+
+  test("from the warehouse: the primary metric over the look-back before exposure, pooled over arms", async () => {
+    const ws = await withDesign("power: { mde: 10% }");
+    const e = ws.experiments.get("ref_cuped")!;
+    const r = await powerFromWarehouse(ws, e, { lookback: "7d" });
+    assert.ok(r.report, r.stderr);
+    // Recomputed from the CSVs: spend = sum(purchase.revenue) over [first exposure − 7d, first exposure).
+    const exposures = readCsv(readFileSync(join(REFERENCE, "cuped", "exposures.csv"), "utf8"));
+    const events = readCsv(readFileSync(join(REFERENCE, "cuped", "events.csv"), "utf8"));
+    const { units } = exposedUnits(exposures, "ref_cuped");
+    const stats = sufficientStats(events, units, ["control", "treatment"], { metric: "spend", tier: "primary", kind: "sum", event: "purchase", field: "properties.revenue", cuped: true }, 14, 7);
+    let n = 0, sum = 0, sumSq = 0;
+    for (const s of Object.values(stats)) {
+      assert.equal(s.kind, "cuped");
+      if (s.kind !== "cuped") continue;
+      n += s.n; sum += s.sumX; sumSq += s.sumX2;
+    }
+    const mean = sum / n;
+    const variance = (sumSq - (sum * sum) / n) / (n - 1);
+    assert.ok(Math.abs(r.report.baseline - mean) <= 1e-9 * mean, `${r.report.baseline} vs ${mean}`);
+    assert.ok(Math.abs(r.report.variance - variance) <= 1e-9 * variance, `${r.report.variance} vs ${variance}`);
+    assert.equal(r.report.mde_at_units?.units, units.size);
+    assert.deepEqual(r.report.sample_size.per_arm, sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50] }).perArm);
+    assert.ok(r.report.daily_units! > 0);
+    const cli = exp(dir, ["power", "ref_cuped", "--from-warehouse", "--lookback", "7d", "--format", "json"]);
+    assert.equal(cli.status, 0, cli.stderr);
+    const j = JSON.parse(cli.stdout);
+    assert.equal(j.source, "warehouse");
+    assert.deepEqual(j.sample_size, r.report.sample_size);
+  });
+});

@@ -1,0 +1,3 @@
+import { referenceSuite } from "../../analysis/reference-suite.js";
+
+referenceSuite("postgres");

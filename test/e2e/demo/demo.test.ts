@@ -1,0 +1,23 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exp, git } from "../../helpers/workspace.js";
+
+test("exp demo runs the main job end to end and finds every planted effect", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "exp-demo-test-")), "shop");
+  const r = exp(process.cwd(), ["demo", "--out", out]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"]) assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
+  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 4, "four planted effects found");
+  assert.doesNotMatch(r.stdout, /✘/);
+  // The reports are committed in the demo repository, with their charts.
+  const md = join(out, "reports/checkout_redesign/2026-12-14.md");
+  assert.ok(existsSync(md));
+  assert.match(readFileSync(md, "utf8"), /## Decision: 🚀 ship/);
+  assert.match(git(out, "log", "-1", "--format=%s"), /^report: /);
+  assert.equal(git(out, "status", "--porcelain", "--", "reports").trim(), "");
+  // What was applied is what the workspace says now.
+  assert.equal(exp(out, ["plan"]).status, 0);
+});

@@ -1,0 +1,38 @@
+import { rulesetChecksum } from "../../../src/compiler/ruleset/checksum.js";
+import type { Ruleset } from "../../../src/runtime/ruleset.js";
+
+/** A small, valid, checksummed ruleset for server tests. */
+export function smallRuleset(version = 1, weights: [number, number] = [5000, 5000]): Ruleset {
+  const r: Omit<Ruleset, "checksum"> & { checksum: string } = {
+    schemaVersion: 1,
+    hashVersion: 1,
+    version,
+    createdAt: "2026-11-01T00:00:00.000Z",
+    sourceCommit: null,
+    checksum: "",
+    attributes: { country: "string" },
+    segments: {},
+    holdouts: {},
+    layers: {},
+    experiments: {
+      checkout_redesign: {
+        status: "running",
+        phase: 1,
+        unit: "user",
+        schedule: {},
+        holdout: true,
+        traffic: 10000,
+        targeting: { op: "==", as: "value", args: [{ op: "attr", name: "country" }, { op: "lit", value: "US" }] },
+        variants: [
+          { key: "control", weight: weights[0], config: { layout: "classic" } },
+          { key: "one_page", weight: weights[1], config: { layout: "one_page" } },
+        ],
+      },
+    },
+    flags: {
+      new_search: { type: "boolean", enabled: true, variants: { on: true, off: false }, default: "off", prerequisites: [], overrides: { user_42: "on" }, rules: [] },
+    },
+  };
+  r.checksum = rulesetChecksum(r as unknown as Record<string, unknown>);
+  return r as Ruleset;
+}

@@ -53,3 +53,31 @@ export interface DiagnosticJson {
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === "error");
 }
+
+/** Where a diagnostic points and what it offers beyond its message. */
+export interface DiagnosticDetails {
+  span?: Span;
+  related?: RelatedSpan[];
+  suggestion?: string;
+}
+
+/**
+ * The one way to make a diagnostic: the severity comes from the code's registry entry, so a code
+ * can never be reported at two severities.
+ */
+export function diagnostic(info: { code: string; severity: Severity }, message: string, details: DiagnosticDetails = {}): Diagnostic {
+  const d: Diagnostic = { code: info.code, severity: info.severity, message };
+  if (details.span) d.span = details.span;
+  if (details.related?.length) d.related = details.related;
+  if (details.suggestion) d.suggestion = details.suggestion;
+  return d;
+}
+
+/**
+ * What every stage boundary returns: a value when the stage could produce one, and the
+ * diagnostics it accumulated (errors among them mean `value` may be absent).
+ */
+export interface Result<T> {
+  value?: T;
+  diagnostics: Diagnostic[];
+}

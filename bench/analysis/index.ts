@@ -14,7 +14,14 @@ import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../../t
 import { generateWarehouse } from "./generate.js";
 import { HAND_WRITTEN_SQL } from "./hand-written.js";
 
-const { values } = parseArgs({ options: { scale: { type: "string", default: process.env["BENCH_ANALYSIS_SCALE"] ?? "1" }, out: { type: "string", default: "bench/out" }, rounds: { type: "string", default: "3" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    scale: { type: "string", default: process.env["BENCH_ANALYSIS_SCALE"] ?? "1" },
+    out: { type: "string", default: "bench/out" },
+    rounds: { type: "string", default: "3" },
+    keep: { type: "boolean", default: false },
+  },
+});
 const scale = Number(values.scale);
 const rounds = Number(values.rounds);
 const size = { events: Math.round(100_000_000 * scale), exposures: Math.round(10_000_000 * scale) };
@@ -44,7 +51,11 @@ const metrics = [
   makeMetric("revenue", "sum(purchase.revenue)"),
   makeMetric("ctr", "count(click where position <= 5) / count(impression)"),
 ];
-const experiment = makeExperiment("bench", metrics.map((m) => m.key), { cuped: false });
+const experiment = makeExperiment(
+  "bench",
+  metrics.map((m) => m.key),
+  { cuped: false },
+);
 const workspace = { ...makeWorkspace({ settings, metrics, experiments: [experiment] }), root: process.cwd() };
 
 const warehouse = await DuckDbWarehouse.open(file);
@@ -86,7 +97,14 @@ for (const row of handRows) {
   ];
   for (const [x, y] of pairs) maxRelError = Math.max(maxRelError, rel(x, y));
 }
-emit({ step: "compare", ...size, units: result!.units, multipleExposures: result!.multipleExposures, maxRelError, agree: maxRelError < 1e-9 });
+emit({
+  step: "compare",
+  ...size,
+  units: result!.units,
+  multipleExposures: result!.multipleExposures,
+  maxRelError,
+  agree: maxRelError < 1e-9,
+});
 emit({
   step: "timing",
   ...size,

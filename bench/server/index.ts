@@ -50,10 +50,21 @@ async function stopTarget(t: Target): Promise<void> {
   rmSync(t.dir, { recursive: true, force: true });
 }
 
-type Result = { requests: { average: number }; latency: { p50: number; p99: number; p99_9?: number }; non2xx: number; errors: number; duration: number; "2xx": number };
+type Result = {
+  requests: { average: number };
+  latency: { p50: number; p99: number; p99_9?: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+  "2xx": number;
+};
 const load = (opts: Record<string, unknown>): Promise<Result> => autocannon(opts as never) as unknown as Promise<Result>;
 
-const assignment = JSON.stringify({ experimentKey: "checkout_redesign", userId: "user_4242", context: { country: "US", platform: "web", app_version: "5.2.0" } });
+const assignment = JSON.stringify({
+  experimentKey: "checkout_redesign",
+  userId: "user_4242",
+  context: { country: "US", platform: "web", app_version: "5.2.0" },
+});
 const headers = { "content-type": "application/json", authorization: `Bearer ${KEY}` };
 
 const warmUp = (url: string, body: string) => load({ url, method: "POST", body, headers, connections: CONNECTIONS, duration: 1 });
@@ -81,15 +92,36 @@ try {
   // Medians of alternating rounds: load from other processes on the machine hits both alike.
   const echoRps = median(echoRuns);
   const expRps = median(expRuns);
-  console.log(JSON.stringify({ workload: "assignments_peak", impl: "node-http-echo", rps: Math.round(echoRps), runs: echoRuns.map(Math.round) }));
+  console.log(
+    JSON.stringify({ workload: "assignments_peak", impl: "node-http-echo", rps: Math.round(echoRps), runs: echoRuns.map(Math.round) }),
+  );
   console.log(JSON.stringify({ workload: "assignments_peak", impl: "exp", rps: Math.round(expRps), runs: expRuns.map(Math.round) }));
   const ratio = expRps / echoRps;
   console.log(JSON.stringify({ workload: "assignments_peak", ratioVsEcho: +ratio.toFixed(2), goal: 0.7, met: ratio >= 0.7 }));
 
   // 2. Latency at half of the peak, with coordinated omission corrected (autocannon's default at a fixed rate).
   const rate = Math.round(expRps / 2);
-  const half = await load({ url: `${exp.url}/v1/assignments`, method: "POST", body: assignment, headers, connections: 16, duration: SECONDS + 1, overallRate: rate });
-  console.log(JSON.stringify({ workload: "assignments_half_peak", impl: "exp", targetRps: rate, rps: Math.round(half.requests.average), p50Ms: half.latency.p50, p99Ms: half.latency.p99, goalP99Ms: 5, met: half.latency.p99 < 5 }));
+  const half = await load({
+    url: `${exp.url}/v1/assignments`,
+    method: "POST",
+    body: assignment,
+    headers,
+    connections: 16,
+    duration: SECONDS + 1,
+    overallRate: rate,
+  });
+  console.log(
+    JSON.stringify({
+      workload: "assignments_half_peak",
+      impl: "exp",
+      targetRps: rate,
+      rps: Math.round(half.requests.average),
+      p50Ms: half.latency.p50,
+      p99Ms: half.latency.p99,
+      goalP99Ms: 5,
+      met: half.latency.p99 < 5,
+    }),
+  );
 } finally {
   await stopTarget(echo);
   await stopTarget(exp);
@@ -98,7 +130,13 @@ try {
 // 3. Ingestion: batches of 500 events with unique ids, 202 only after fsync (group commit).
 const ingest = await startTarget("exp");
 try {
-  const events = Array.from({ length: BATCH }, (_, i) => ({ eventId: `@B@-${i}`, userId: `user_${i * 7}`, eventName: i % 5 ? "page_view" : "purchase", value: i % 5 ? null : 19.99, properties: i % 5 ? null : { revenue: 19.99, currency: "USD" } }));
+  const events = Array.from({ length: BATCH }, (_, i) => ({
+    eventId: `@B@-${i}`,
+    userId: `user_${i * 7}`,
+    eventName: i % 5 ? "page_view" : "purchase",
+    value: i % 5 ? null : 19.99,
+    properties: i % 5 ? null : { revenue: 19.99, currency: "USD" },
+  }));
   const template = JSON.stringify({ events });
   let batchNo = 0;
   let accepted = 0;
@@ -125,7 +163,25 @@ try {
   const batches = r["2xx"];
   const eventsPerSec = accepted / r.duration;
   // Batches still in flight when the run stops are stored but their acknowledgements go uncounted: at most one per connection.
-  console.log(JSON.stringify({ workload: "ingest_events", impl: "exp", batchSize: BATCH, connections: 8, seconds: r.duration, batches, rejected, eventsAccepted: accepted, eventsStored: stored, fsyncs, batchesPerFsync: +(batches / fsyncs).toFixed(2), eventsPerSec: Math.round(eventsPerSec), p99Ms: r.latency.p99, goal: 50000, met: eventsPerSec >= 50000 && rejected === 0 && stored >= accepted && stored - accepted <= 8 * BATCH }));
+  console.log(
+    JSON.stringify({
+      workload: "ingest_events",
+      impl: "exp",
+      batchSize: BATCH,
+      connections: 8,
+      seconds: r.duration,
+      batches,
+      rejected,
+      eventsAccepted: accepted,
+      eventsStored: stored,
+      fsyncs,
+      batchesPerFsync: +(batches / fsyncs).toFixed(2),
+      eventsPerSec: Math.round(eventsPerSec),
+      p99Ms: r.latency.p99,
+      goal: 50000,
+      met: eventsPerSec >= 50000 && rejected === 0 && stored >= accepted && stored - accepted <= 8 * BATCH,
+    }),
+  );
 } finally {
   await stopTarget(ingest);
 }

@@ -61,7 +61,10 @@ export function generateWorkspace(dir: string, size: WorkspaceSize = BENCH_SIZE)
   for (let i = 0; i < size.metrics; i++) {
     const expr = METRIC_EXPRS[i % METRIC_EXPRS.length]!;
     const guard = i % 10 === 0 ? "guardrail: {max_regression: 2%}\n" : "";
-    writeFileSync(join(dir, `metrics/metric_${i}.yaml`), `metric: metric_${i}\ndescription: Metric ${i}\nowner: team_${i % 12}\nexpr: ${expr}\nwindow: 14d\n${guard}`);
+    writeFileSync(
+      join(dir, `metrics/metric_${i}.yaml`),
+      `metric: metric_${i}\ndescription: Metric ${i}\nowner: team_${i % 12}\nexpr: ${expr}\nwindow: 14d\n${guard}`,
+    );
     files++;
   }
   for (let i = 0; i < size.experiments; i++) {
@@ -70,7 +73,10 @@ export function generateWorkspace(dir: string, size: WorkspaceSize = BENCH_SIZE)
     let g = (i % guardrails) * 10;
     while ([m(0), m(1), m(2)].includes(`metric_${g}`)) g = (g + 10) % (guardrails * 10);
     const layer = i % 4 === 0 ? `layer: layer_${i % layers}\n` : "";
-    const targeting = i % 3 === 0 ? `targeting: segment("seg_${i % segments}") and account_age_days >= ${i % 30}\n` : `targeting: country == "US" and platform in ["ios", "android"]\n`;
+    const targeting =
+      i % 3 === 0
+        ? `targeting: segment("seg_${i % segments}") and account_age_days >= ${i % 30}\n`
+        : `targeting: country == "US" and platform in ["ios", "android"]\n`;
     writeFileSync(
       join(dir, `experiments/exp_${i}.yaml`),
       `experiment: exp_${i}
@@ -112,7 +118,10 @@ power: {mde: 3%, daily_units: 20000}
     map: {control: off, treatment: on}
 `;
     const pre = i > 0 && i % 10 === 0 ? `prerequisites: [flag_${i - 2}]\n` : "";
-    writeFileSync(join(dir, `flags/flag_${i}.yaml`), `flag: flag_${i}\ndescription: Flag ${i}\ntype: boolean\ndefault: off\n${pre}${rules}`);
+    writeFileSync(
+      join(dir, `flags/flag_${i}.yaml`),
+      `flag: flag_${i}\ndescription: Flag ${i}\ntype: boolean\ndefault: off\n${pre}${rules}`,
+    );
     files++;
   }
   return files;

@@ -26,7 +26,15 @@ try {
   const coldCpu = process.cpuUsage(cpu);
   const report = JSON.parse(cold.stdout) as { ok: boolean; diagnostics: unknown[] };
   if (!report.ok) throw new Error(`generated workspace is not valid: ${cold.stdout.slice(0, 500)}`);
-  console.log(JSON.stringify({ ...base, mode: "in-process-cold", ms: Math.round(coldMs), cpuMs: Math.round((coldCpu.user + coldCpu.system) / 1000), diagnostics: report.diagnostics.length }));
+  console.log(
+    JSON.stringify({
+      ...base,
+      mode: "in-process-cold",
+      ms: Math.round(coldMs),
+      cpuMs: Math.round((coldCpu.user + coldCpu.system) / 1000),
+      diagnostics: report.diagnostics.length,
+    }),
+  );
 
   // Warm: parsed files are cached by content, so this is the cost of building the model and the checks.
   const warm: number[] = [];

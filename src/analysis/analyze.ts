@@ -72,7 +72,12 @@ export function metricDesigns(workspace: Workspace, experiment: Experiment): { m
  * A group-sequential design needs `look` (see group-sequential-look.ts); without it the engine
  * reports fixed-horizon inference and says so in `notes`.
  */
-export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fetched: ExperimentSufficientStats, look?: LookPlan): AnalysisInput {
+export function toAnalysisInput(
+  workspace: Workspace,
+  experiment: Experiment,
+  fetched: ExperimentSufficientStats,
+  look?: LookPlan,
+): AnalysisInput {
   const designs = metricDesigns(workspace, experiment);
   const stats: Record<string, Record<string, SufficientStats>> = {};
   for (const m of fetched.metrics) stats[m.metric] = m.covariate ? { ...m.covariate.variants } : { ...m.variants };
@@ -92,7 +97,16 @@ export function toAnalysisInput(workspace: Workspace, experiment: Experiment, fe
     stats,
     ...(a.tuning_n !== undefined ? { tuningN: a.tuning_n } : {}),
     ...(a.prior_variance !== undefined ? { prior: { mean: 0, variance: a.prior_variance } } : {}),
-    ...(look ? { groupSequential: { looks: look.looks, look: look.look, informationFraction: look.informationFraction, ...(a.spending ? { spending: a.spending } : {}) } } : {}),
+    ...(look
+      ? {
+          groupSequential: {
+            looks: look.looks,
+            look: look.look,
+            informationFraction: look.informationFraction,
+            ...(a.spending ? { spending: a.spending } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -107,7 +121,15 @@ export function powerReached(experiment: Experiment, result: AnalysisResult, def
   const control = primary?.variants[experiment.control];
   const treatments = experiment.variants.filter((v) => v.key !== experiment.control).map((v) => primary?.variants[v.key]?.n ?? 0);
   let achieved: Num = null;
-  if (primary && control && control.mean !== null && control.variance !== null && control.mean !== 0 && control.n >= 2 && treatments.every((n) => n >= 2)) {
+  if (
+    primary &&
+    control &&
+    control.mean !== null &&
+    control.variance !== null &&
+    control.mean !== 0 &&
+    control.n >= 2 &&
+    treatments.every((n) => n >= 2)
+  ) {
     const abs = minimumDetectableEffect({
       variance: control.variance,
       alpha: experiment.analysis.alpha,
@@ -124,7 +146,11 @@ export function powerReached(experiment: Experiment, result: AnalysisResult, def
  * document with provenance. Data problems come back as diagnostics; only bugs throw. A
  * group-sequential look is placed at `asOf`, else at `now` (default the wall clock).
  */
-export async function runAnalysis(workspace: Workspace, experiment: Experiment, opts: { warehouse: Warehouse; asOf?: string; now?: Date }): Promise<AnalysisRun> {
+export async function runAnalysis(
+  workspace: Workspace,
+  experiment: Experiment,
+  opts: { warehouse: Warehouse; asOf?: string; now?: Date },
+): Promise<AnalysisRun> {
   const designs = metricDesigns(workspace, experiment);
   const fetched = await fetchSufficientStats(opts.warehouse, workspace, experiment, {
     asOf: opts.asOf,
@@ -141,7 +167,10 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
     diagnostics.push(...placed.diagnostics);
   }
   const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look));
-  const notes = [...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)), ...(stats.notes ?? [])];
+  const notes = [
+    ...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)),
+    ...(stats.notes ?? []),
+  ];
   if (notes.length) stats.notes = notes;
   const provenance = await buildProvenance({
     root: workspace.root,

@@ -51,14 +51,23 @@ export async function openWarehouse(
   try {
     if (conn.type === "duckdb") {
       if (conn.files && conn.files.length > 0) {
-        return { warehouse: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]), diagnostics: [] };
+        return {
+          warehouse: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]),
+          diagnostics: [],
+        };
       }
       const path = conn.path ?? ":memory:";
-      return { warehouse: await DuckDbWarehouse.open(path === ":memory:" || isAbsolute(path) ? path : resolve(workspace.root, path)), diagnostics: [] };
+      return {
+        warehouse: await DuckDbWarehouse.open(path === ":memory:" || isAbsolute(path) ? path : resolve(workspace.root, path)),
+        diagnostics: [],
+      };
     }
     if (conn.type === "postgres") {
       const url = resolveSecret(conn.url, opts.env ?? process.env, `the connection "${name}"`);
-      if (url.diagnostic) return { diagnostics: [{ ...url.diagnostic, span: workspace.settings.origin.values[`warehouse.connections.${name}.url`] ?? span }] };
+      if (url.diagnostic)
+        return {
+          diagnostics: [{ ...url.diagnostic, span: workspace.settings.origin.values[`warehouse.connections.${name}.url`] ?? span }],
+        };
       return { warehouse: await PostgresWarehouse.open(url.value!), diagnostics: [] };
     }
   } catch (err) {

@@ -31,7 +31,8 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** A database file, opened read-only so that analyses never hold a write lock. ":memory:" opens an empty one. */
   static async open(path: string): Promise<DuckDbWarehouse> {
-    if (path !== ":memory:" && !existsSync(path)) throw failure("connectFailed", `The DuckDB file "${path}" does not exist; check warehouse.connections in exp.yaml.`);
+    if (path !== ":memory:" && !existsSync(path))
+      throw failure("connectFailed", `The DuckDB file "${path}" does not exist; check warehouse.connections in exp.yaml.`);
     try {
       const instance = await DuckDBInstance.create(path, path === ":memory:" ? {} : { access_mode: "READ_ONLY" });
       return new DuckDbWarehouse(await instance.connect(), instance);
@@ -51,7 +52,9 @@ export class DuckDbWarehouse implements Warehouse {
     const warehouse = new DuckDbWarehouse(connection, instance);
     const files: string[] = [];
     for (const glob of globs) {
-      const rows = await warehouse.query(`SELECT file FROM glob(${sqlString(isAbsolute(glob) ? glob : resolve(root, glob))}) ORDER BY file`);
+      const rows = await warehouse.query(
+        `SELECT file FROM glob(${sqlString(isAbsolute(glob) ? glob : resolve(root, glob))}) ORDER BY file`,
+      );
       files.push(...rows.map((r) => String(r["file"])));
     }
     for (const table of tables) {
@@ -60,7 +63,10 @@ export class DuckDbWarehouse implements Warehouse {
       const own = files.filter((f) => basename(f).startsWith(name) || dirname(relative(root, f)).split(sep).includes(name));
       if (own.length === 0) {
         await warehouse.close();
-        throw failure("noFiles", `No file for the table "${table}" matched ${globs.map((g) => `"${g}"`).join(", ")}; name the files or their folder after the table.`);
+        throw failure(
+          "noFiles",
+          `No file for the table "${table}" matched ${globs.map((g) => `"${g}"`).join(", ")}; name the files or their folder after the table.`,
+        );
       }
       const list = `[${own.map(sqlString).join(", ")}]`;
       const reader = own.every((f) => /\.parquet$/i.test(f)) ? `read_parquet(${list})` : `read_csv_auto(${list})`;

@@ -45,7 +45,15 @@ export async function fetchSufficientStats(
   } catch (err) {
     // A failed query (missing table, wrong column name) is the user's to fix: report it, do not crash.
     if (!(err instanceof WarehouseError)) throw err;
-    return { units: {}, multipleExposures: 0, unknownVariants: {}, dataWindow: {}, metrics: [], queries: [], diagnostics: [err.diagnostic] };
+    return {
+      units: {},
+      multipleExposures: 0,
+      unknownVariants: {},
+      dataWindow: {},
+      metrics: [],
+      queries: [],
+      diagnostics: [err.diagnostic],
+    };
   }
 }
 
@@ -58,7 +66,15 @@ async function fetchOrThrow(
   const compiled = compileExperimentSql({ workspace, experiment, metric: opts.metrics, dialect: warehouse.dialect, asOf: opts.asOf });
   const diagnostics = [...compiled.diagnostics];
   const declared = experiment.variants.map((v) => v.key);
-  const empty: ExperimentSufficientStats = { units: {}, multipleExposures: 0, unknownVariants: {}, dataWindow: {}, metrics: [], queries: [], diagnostics };
+  const empty: ExperimentSufficientStats = {
+    units: {},
+    multipleExposures: 0,
+    unknownVariants: {},
+    dataWindow: {},
+    metrics: [],
+    queries: [],
+    diagnostics,
+  };
   if (hasErrors(diagnostics)) return empty;
 
   const queries: CompiledQuery[] = [];
@@ -85,7 +101,10 @@ async function fetchOrThrow(
     const variants: Record<string, UnitStats> = {};
     const covariates: Record<string, CupedStats | RatioCupedStats> = {};
     for (const variant of declared) {
-      const { stats, covariate } = readStats(cols, rows.find((r) => r["variant"] === variant));
+      const { stats, covariate } = readStats(
+        cols,
+        rows.find((r) => r["variant"] === variant),
+      );
       variants[variant] = stats;
       if (covariate) covariates[variant] = covariate;
     }

@@ -54,16 +54,22 @@ export function groupSequentialLook(workspace: Workspace, experiment: Experiment
   const looks = experiment.analysis.looks;
   const span = experiment.origin.values["analysis.looks"] ?? experiment.origin.values["analysis"] ?? experiment.origin.values[""];
   const unplanned = (message: string): LookResult => ({
-    diagnostics: [{ code: ANALYSIS_CODES.noLookPlan.code, severity: "warning", message: `${message}; fixed-horizon inference is reported.`, span }],
+    diagnostics: [
+      { code: ANALYSIS_CODES.noLookPlan.code, severity: "warning", message: `${message}; fixed-horizon inference is reported.`, span },
+    ],
   });
   if (looks === undefined || !Number.isInteger(looks) || looks < 1) {
     return unplanned(`Experiment "${experiment.key}" uses method group_sequential without "looks" in its analysis block`);
   }
   const { start, end } = experiment.schedule;
   if (!start || !end) {
-    return unplanned(`Experiment "${experiment.key}" has no schedule ${start ? "end" : "start"} date, so the analysis cannot tell which of its ${looks} looks this is`);
+    return unplanned(
+      `Experiment "${experiment.key}" has no schedule ${start ? "end" : "start"} date, so the analysis cannot tell which of its ${looks} looks this is`,
+    );
   }
-  const from = Date.parse(start), to = Date.parse(end), now = asOf.getTime();
+  const from = Date.parse(start),
+    to = Date.parse(end),
+    now = asOf.getTime();
   if (!(to > from)) return unplanned(`Experiment "${experiment.key}" ends (${end}) before it starts (${start})`);
   if (!(now > from)) return unplanned(`The analysis time ${asOf.toISOString()} is not after the start of "${experiment.key}" (${start})`);
   const elapsed = Math.min(1, (now - from) / (to - from));

@@ -18,7 +18,9 @@ export class PostgresWarehouse implements Warehouse {
       connectionString: url,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
-          oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          oid === TIMESTAMP_OID
+            ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     try {
@@ -39,7 +41,11 @@ export class PostgresWarehouse implements Warehouse {
       const result = await this.client.query(sql, params as unknown[]);
       return result.rows as Record<string, unknown>[];
     } catch (err) {
-      throw new WarehouseError({ code: ANALYSIS_CODES.queryFailed.code, severity: "error", message: `The PostgreSQL query failed: ${(err as Error).message}` });
+      throw new WarehouseError({
+        code: ANALYSIS_CODES.queryFailed.code,
+        severity: "error",
+        message: `The PostgreSQL query failed: ${(err as Error).message}`,
+      });
     }
   }
 

@@ -53,7 +53,11 @@ export function analysisDefinitions(experiment: Experiment, metrics: readonly Me
     settings: {
       units: settings.units,
       events: settings.events,
-      defaults: { ...settings.defaults, cuped_lookback: settings.defaults.cuped_lookback.seconds, window: settings.defaults.window.seconds },
+      defaults: {
+        ...settings.defaults,
+        cuped_lookback: settings.defaults.cuped_lookback.seconds,
+        window: settings.defaults.window.seconds,
+      },
       tables: settings.warehouse.tables,
       columns: settings.warehouse.columns,
       privacy: settings.privacy,

@@ -33,29 +33,63 @@ export function toIsoTimestamp(value: unknown): string | undefined {
 export type UnitStats = MeanStats | RatioStats | QuantileStats;
 
 /** Reads one metric's statistics from a row of its query; `row` undefined means the variant had no units. */
-export function readStats(cols: MetricColumns, row: Record<string, unknown> | undefined): { stats: UnitStats; covariate?: CupedStats | RatioCupedStats } {
+export function readStats(
+  cols: MetricColumns,
+  row: Record<string, unknown> | undefined,
+): { stats: UnitStats; covariate?: CupedStats | RatioCupedStats } {
   const get = (name: string) => toNumber(row?.[`${cols.prefix}_${name}`]);
   switch (cols.shape) {
     case "ratio":
       return {
-        stats: { kind: "ratio", n: get("n"), sumNum: get("sum_num"), sumDen: get("sum_den"), sumNum2: get("sum_num2"), sumDen2: get("sum_den2"), sumNumDen: get("sum_num_den") },
+        stats: {
+          kind: "ratio",
+          n: get("n"),
+          sumNum: get("sum_num"),
+          sumDen: get("sum_den"),
+          sumNum2: get("sum_num2"),
+          sumDen2: get("sum_den2"),
+          sumNumDen: get("sum_num_den"),
+        },
       };
     case "ratio_cuped": {
       const covariate: RatioCupedStats = {
-        kind: "ratio_cuped", n: get("n"), sumNum: get("sum_num"), sumDen: get("sum_den"), sumNum2: get("sum_num2"), sumDen2: get("sum_den2"), sumNumDen: get("sum_num_den"),
-        sumPreNum: get("sum_pnum"), sumPreDen: get("sum_pden"), sumPreNum2: get("sum_pnum2"), sumPreDen2: get("sum_pden2"), sumPreNumPreDen: get("sum_pnum_pden"),
-        sumNumPreNum: get("sum_num_pnum"), sumNumPreDen: get("sum_num_pden"), sumDenPreNum: get("sum_den_pnum"), sumDenPreDen: get("sum_den_pden"),
+        kind: "ratio_cuped",
+        n: get("n"),
+        sumNum: get("sum_num"),
+        sumDen: get("sum_den"),
+        sumNum2: get("sum_num2"),
+        sumDen2: get("sum_den2"),
+        sumNumDen: get("sum_num_den"),
+        sumPreNum: get("sum_pnum"),
+        sumPreDen: get("sum_pden"),
+        sumPreNum2: get("sum_pnum2"),
+        sumPreDen2: get("sum_pden2"),
+        sumPreNumPreDen: get("sum_pnum_pden"),
+        sumNumPreNum: get("sum_num_pnum"),
+        sumNumPreDen: get("sum_num_pden"),
+        sumDenPreNum: get("sum_den_pnum"),
+        sumDenPreDen: get("sum_den_pden"),
       };
       const { n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen } = covariate;
       return { stats: { kind: "ratio", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen }, covariate };
     }
     case "cuped": {
-      const covariate: CupedStats = { kind: "cuped", n: get("n"), sumY: get("sum_y"), sumY2: get("sum_y2"), sumX: get("sum_x"), sumX2: get("sum_x2"), sumXY: get("sum_xy") };
+      const covariate: CupedStats = {
+        kind: "cuped",
+        n: get("n"),
+        sumY: get("sum_y"),
+        sumY2: get("sum_y2"),
+        sumX: get("sum_x"),
+        sumX2: get("sum_x2"),
+        sumXY: get("sum_xy"),
+      };
       return { stats: { kind: "mean", n: covariate.n, sum: covariate.sumY, sumSq: covariate.sumY2 }, covariate };
     }
     case "quantile": {
       const opt = (name: string) => toOptionalNumber(row?.[`${cols.prefix}_${name}`]);
-      return { stats: { kind: "quantile", n: get("n"), quantile: cols.quantile!, value: opt("value"), lower: opt("lower"), upper: opt("upper") } };
+      return {
+        stats: { kind: "quantile", n: get("n"), quantile: cols.quantile!, value: opt("value"), lower: opt("lower"), upper: opt("upper") },
+      };
     }
     default:
       return { stats: { kind: "mean", n: get("n"), sum: get("sum"), sumSq: get("sum_sq") } };

@@ -27,7 +27,11 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
   const stats: { variant: string; n: number; mean: number | null }[] = [];
   for (const v of experiment.variants) {
     const s = perVariant[v.key];
-    if (s && s.kind !== "mean") return { ok: false, reason: `the bandit's metric "${metric.key}" is a ${metric.kind} metric; a bandit needs a conversion, count, sum or mean metric` };
+    if (s && s.kind !== "mean")
+      return {
+        ok: false,
+        reason: `the bandit's metric "${metric.key}" is a ${metric.kind} metric; a bandit needs a conversion, count, sum or mean metric`,
+      };
     const n = s?.n ?? 0;
     const sum = s?.sum ?? 0;
     arms.push({ n, sum, sumSq: s?.sumSq ?? 0 });
@@ -37,7 +41,11 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
   if (metric.kind === "conversion" || metric.kind === "retention") best = probabilityBestBeta(arms);
   else {
     const thin = stats.filter((s) => s.n < 2).map((s) => s.variant);
-    if (thin.length) return { ok: false, reason: `arm${thin.length > 1 ? "s" : ""} ${thin.map((t) => `"${t}"`).join(", ")} of "${experiment.key}" ha${thin.length > 1 ? "ve" : "s"} fewer than 2 units with data; the weights stay as they are until every arm has some` };
+    if (thin.length)
+      return {
+        ok: false,
+        reason: `arm${thin.length > 1 ? "s" : ""} ${thin.map((t) => `"${t}"`).join(", ")} of "${experiment.key}" ha${thin.length > 1 ? "ve" : "s"} fewer than 2 units with data; the weights stay as they are until every arm has some`,
+      };
     best = probabilityBestNormal(arms);
   }
   const shares = banditWeights(best, minShare);

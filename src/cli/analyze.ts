@@ -47,7 +47,14 @@ function comparisonRows(metrics: MetricJson[]): string[][] {
   for (const m of metrics) {
     for (const c of m.comparisons) {
       const cuped = c.cuped?.applied ? " (CUPED)" : "";
-      rows.push([m.metric, c.variant, pct(c.rel_lift), `[${pct(c.rel_ci[0])}, ${pct(c.rel_ci[1])}]`, `${pValue(c.p_value)} (${pValue(c.p_value_adjusted)})`, `${verdict(m, c)}${cuped}`]);
+      rows.push([
+        m.metric,
+        c.variant,
+        pct(c.rel_lift),
+        `[${pct(c.rel_ci[0])}, ${pct(c.rel_ci[1])}]`,
+        `${pValue(c.p_value)} (${pValue(c.p_value_adjusted)})`,
+        `${verdict(m, c)}${cuped}`,
+      ]);
     }
   }
   return rows;
@@ -57,7 +64,11 @@ function comparisonRows(metrics: MetricJson[]): string[][] {
 export function renderAnalysisText(r: AnalyzeJson): string {
   const lines: string[] = [];
   lines.push(`${r.experiment}  phase ${r.phase}  ${r.method}  alpha ${r.alpha}  correction ${r.correction}`);
-  lines.push(`units: ${Object.entries(r.units).map(([v, n]) => `${v} ${n}`).join(", ")}  (multiple exposures: ${r.multiple_exposures})`);
+  lines.push(
+    `units: ${Object.entries(r.units)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(", ")}  (multiple exposures: ${r.multiple_exposures})`,
+  );
   lines.push(`SRM: ${r.srm.ok ? "ok" : "MISMATCH"} (chi2 ${fixed(r.srm.chi2)}, p ${pValue(r.srm.p_value)})`);
   for (const tier of ["primary", "secondary", "guardrail"] as const) {
     const metrics = r.metrics.filter((m) => m.tier === tier);
@@ -88,14 +99,22 @@ export function renderAnalysisText(r: AnalyzeJson): string {
 /** Markdown for a PR comment or a notebook; the same rows as the text view. */
 export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   const lines = [`### ${r.experiment} (phase ${r.phase}, ${r.method})`, ""];
-  lines.push(`Units: ${Object.entries(r.units).map(([v, n]) => `${v} ${n}`).join(", ")}; multiple exposures ${r.multiple_exposures}. SRM ${r.srm.ok ? "ok" : "**mismatch**"} (p ${pValue(r.srm.p_value)}).`, "");
+  lines.push(
+    `Units: ${Object.entries(r.units)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(", ")}; multiple exposures ${r.multiple_exposures}. SRM ${r.srm.ok ? "ok" : "**mismatch**"} (p ${pValue(r.srm.p_value)}).`,
+    "",
+  );
   const rows = comparisonRows(r.metrics);
   lines.push(`| tier | ${rows[0]!.join(" | ")} |`, `|${"---|".repeat(rows[0]!.length + 1)}`);
   let i = 1;
   for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
-  lines.push("", `<sub>${p.engine} · commit ${p.sourceCommit ?? "n/a"} · definitions ${p.definitionsSha256.slice(0, 12)} · sql ${p.sqlSha256.slice(0, 12)}</sub>`);
+  lines.push(
+    "",
+    `<sub>${p.engine} · commit ${p.sourceCommit ?? "n/a"} · definitions ${p.definitionsSha256.slice(0, 12)} · sql ${p.sqlSha256.slice(0, 12)}</sub>`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -122,7 +141,12 @@ export interface AnalyzeCommandOutput {
 }
 
 /** The command without process I/O, so tests can call it in-process on a loaded workspace. */
-export async function analyzeCommand(workspace: Workspace, key: string, opts: AnalyzeOptions, env: NodeJS.ProcessEnv = process.env): Promise<AnalyzeCommandOutput> {
+export async function analyzeCommand(
+  workspace: Workspace,
+  key: string,
+  opts: AnalyzeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AnalyzeCommandOutput> {
   const format = parseFormat(opts.format);
   const paint = painterFor({ isTTY: false });
   const show = (ds: Diagnostic[]) => (ds.length ? formatDiagnostics(toDiagnosticReport(ds), "text", workspace.files, paint) : "");
@@ -142,7 +166,9 @@ export async function analyzeCommand(workspace: Workspace, key: string, opts: An
   const opened = await openWarehouse(workspace, { connection: opts.connection, env });
   if (!opened.warehouse) {
     const isMissingFile = opened.diagnostics.some((d) => d.code === ANALYSIS_CODES.connectFailed.code && /does not exist/.test(d.message));
-    const hint = isMissingFile ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data\n' : "";
+    const hint = isMissingFile
+      ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data\n'
+      : "";
     return { code: 1, stdout: "", stderr: show(opened.diagnostics) + hint };
   }
   try {

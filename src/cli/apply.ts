@@ -25,7 +25,8 @@ export function registerApply(program: Command): void {
     action(async (planFile: string | undefined, opts: { dir?: string; format?: string; autoApprove?: boolean; lockTimeout: string }) => {
       parseFormat(opts.format);
       const timeout = Number(opts.lockTimeout);
-      if (!Number.isFinite(timeout) || timeout < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
+      if (!Number.isFinite(timeout) || timeout < 0)
+        throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
       // The lock is taken first and held from loading to publishing, so what is shown is what gets
       // published, and a second apply started meanwhile fails at once with the holder's name.
       const located = locateWorkspace(opts.dir);
@@ -53,13 +54,22 @@ export function registerApply(program: Command): void {
   );
 }
 
-async function applyLocked(ws: Workspace, planFile: string | undefined, opts: { format?: string; autoApprove?: boolean }, actor: string, held: LockHandle): Promise<number> {
+async function applyLocked(
+  ws: Workspace,
+  planFile: string | undefined,
+  opts: { format?: string; autoApprove?: boolean },
+  actor: string,
+  held: LockHandle,
+): Promise<number> {
   const ctx = await preparePlan(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
   const json = opts.format === "json";
   if (!json) await printPlan(ctx.plan, "text", ws);
   if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
-    throw new UserError(ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied", ctx.plan.exitCode);
+    throw new UserError(
+      ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied",
+      ctx.plan.exitCode,
+    );
   }
   if (ctx.plan.changes.length === 0 && plan.changes.length === 0) {
     if (json) process.stdout.write(`${JSON.stringify({ applied: false, reason: "no changes" })}\n`);
@@ -67,8 +77,16 @@ async function applyLocked(ws: Workspace, planFile: string | undefined, opts: { 
     return 0;
   }
   if (!opts.autoApprove) {
-    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError("refusing to apply without confirmation: stdin is not a terminal", 1, "pass --auto-approve (for CI) or run in a terminal");
-    const ok = await confirmOnTerminal("Do you want to publish these changes?", `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`);
+    if (!process.stdin.isTTY || !process.stdout.isTTY)
+      throw new UserError(
+        "refusing to apply without confirmation: stdin is not a terminal",
+        1,
+        "pass --auto-approve (for CI) or run in a terminal",
+      );
+    const ok = await confirmOnTerminal(
+      "Do you want to publish these changes?",
+      `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`,
+    );
     if (!ok) {
       process.stdout.write("Apply cancelled; nothing was published.\n");
       return 1;
@@ -76,8 +94,14 @@ async function applyLocked(ws: Workspace, planFile: string | undefined, opts: { 
   }
   try {
     const out = await applyPlan(ctx.target, { plan, build: ctx.build, actor, held });
-    if (json) process.stdout.write(`${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`);
-    else process.stdout.write(`Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`,
+      );
+    else
+      process.stdout.write(
+        `Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`,
+      );
     return 0;
   } catch (err) {
     if (err instanceof PublishError) throw new UserError(err.message, 1, err.hint);

@@ -20,7 +20,11 @@ import { openPublishTarget } from "../plan/target/open.js";
  * The ruleset `exp assign` and `exp export` work on: the published one by default, or the desired one
  * compiled from the workspace (`--desired`, or when nothing is published yet, said on stderr).
  */
-export async function rulesetFor(ws: Workspace, desired: boolean, note: (line: string) => void): Promise<{ ruleset: Ruleset; source: "published" | "desired"; diagnostics: Diagnostic[] }> {
+export async function rulesetFor(
+  ws: Workspace,
+  desired: boolean,
+  note: (line: string) => void,
+): Promise<{ ruleset: Ruleset; source: "published" | "desired"; diagnostics: Diagnostic[] }> {
   if (!desired) {
     let current: { ruleset: unknown } | undefined;
     let unreadable = false;
@@ -32,10 +36,14 @@ export async function rulesetFor(ws: Workspace, desired: boolean, note: (line: s
     }
     if (current) {
       const v = verifyRuleset(current.ruleset);
-      if (!v.ok) throw new UserError(`the published ruleset does not verify: ${v.diagnostics[0]!.message}`, 1, "republish with `exp apply`, or pass --desired");
+      if (!v.ok)
+        throw new UserError(
+          `the published ruleset does not verify: ${v.diagnostics[0]!.message}`,
+          1,
+          "republish with `exp apply`, or pass --desired",
+        );
       return { ruleset: v.ruleset!, source: "published", diagnostics: [] };
-    }
-    else if (!unreadable) note("note: nothing is published yet; evaluating the desired ruleset compiled from the workspace");
+    } else if (!unreadable) note("note: nothing is published yet; evaluating the desired ruleset compiled from the workspace");
   }
   const { ruleset, diagnostics } = compileRuleset(ws);
   return { ruleset, source: "desired", diagnostics };
@@ -56,18 +64,24 @@ export function parseAttributes(pairs: string[], types: Record<string, Attribute
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UserError(`--attr "${pair}" is not key=value`, 1, 'write it as --attr country=US');
+    if (eq <= 0) throw new UserError(`--attr "${pair}" is not key=value`, 1, "write it as --attr country=US");
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     const type = types[key];
-    if (type === undefined) throw new UserError(`unknown attribute "${key}"`, 1, didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`);
+    if (type === undefined)
+      throw new UserError(
+        `unknown attribute "${key}"`,
+        1,
+        didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`,
+      );
     out[key] = typedValue(key, raw, type);
   }
   return out;
 }
 
 function typedValue(key: string, raw: string, type: AttributeType): unknown {
-  const bad = (what: string, hint?: string) => new UserError(`${RULESET_CODES.badAttribute.code}: attribute "${key}" is ${what}, but got "${raw}"`, 1, hint);
+  const bad = (what: string, hint?: string) =>
+    new UserError(`${RULESET_CODES.badAttribute.code}: attribute "${key}" is ${what}, but got "${raw}"`, 1, hint);
   if (type === "number") {
     const n = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(n)) throw bad("a number");
@@ -91,7 +105,11 @@ function targetOf(key: string, ev: Evaluator, ws: Workspace): Target {
   if (ev.hasExperiment(key)) return { kind: "experiment", key };
   if (ev.hasFlag(key)) return { kind: "flag", key };
   const known = [...ws.experiments.keys(), ...ws.flags.keys(), ...Object.keys(ev.ruleset.experiments), ...Object.keys(ev.ruleset.flags)];
-  throw new UserError(`no experiment or flag "${key}" in the ruleset`, 1, didYouMean(key, known) ?? "run `exp validate` to list what the workspace defines");
+  throw new UserError(
+    `no experiment or flag "${key}" in the ruleset`,
+    1,
+    didYouMean(key, known) ?? "run `exp validate` to list what the workspace defines",
+  );
 }
 
 function run(ev: Evaluator, t: Target, unit: string, attrs: Attributes, at: number): AssignmentResult | FlagResult {
@@ -144,7 +162,12 @@ export function registerAssign(program: Command): void {
     .command("assign <key>")
     .description("evaluate an experiment or flag for a unit against the published (or --desired) ruleset")
     .option("--unit <id>", "unit id")
-    .option("--attr <key=value>", "unit attribute, typed by exp.yaml (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      "--attr <key=value>",
+      "unit attribute, typed by exp.yaml (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option("--at <iso>", "evaluate at this time instead of now")
     .option("--desired", "use the ruleset compiled from the workspace, not the published one")
     .option("--batch", "read NDJSON {unit, attributes} lines on stdin; write one NDJSON result per line")
@@ -153,8 +176,10 @@ export function registerAssign(program: Command): void {
     .action(
       action(async (key: string, opts: AssignOptions) => {
         const format = opts.format ?? "text";
-        if (format !== "text" && format !== "json") throw new UserError(`unknown format "${format}"`, 1, didYouMean(format, ["text", "json"]) ?? "use text or json");
-        if (!opts.batch && opts.unit === undefined) throw new UserError("--unit is required (or use --batch)", 1, "for example: exp assign checkout_redesign --unit user_42");
+        if (format !== "text" && format !== "json")
+          throw new UserError(`unknown format "${format}"`, 1, didYouMean(format, ["text", "json"]) ?? "use text or json");
+        if (!opts.batch && opts.unit === undefined)
+          throw new UserError("--unit is required (or use --batch)", 1, "for example: exp assign checkout_redesign --unit user_42");
         const at = opts.at === undefined ? currentTime().getTime() : Date.parse(opts.at);
         if (Number.isNaN(at)) throw new UserError(`--at "${opts.at}" is not an ISO-8601 time`, 1, "for example: --at 2026-12-01T00:00:00Z");
         const ws = await loadWorkspaceOrExit({ dir: opts.dir });

@@ -26,7 +26,12 @@ export function registerAudit(program: Command): void {
     .action(
       action(async (sub: string | undefined, opts: AuditOptions) => {
         const format = checkFormat(opts.format);
-        if (sub !== undefined && sub !== "verify") throw new UserError(`unknown audit subcommand "${sub}"`, 1, didYouMean(sub, ["verify"]) ?? "use `exp audit` or `exp audit verify`");
+        if (sub !== undefined && sub !== "verify")
+          throw new UserError(
+            `unknown audit subcommand "${sub}"`,
+            1,
+            didYouMean(sub, ["verify"]) ?? "use `exp audit` or `exp audit verify`",
+          );
         return withPublishErrors(async () => {
           const { root, config } = readPublishLocation(opts.dir ?? process.cwd());
           const target = openPublishTarget(config, root);
@@ -71,12 +76,20 @@ export async function withPublishErrors(run: () => Promise<number>): Promise<num
  */
 function printVerdict(verdict: AuditVerdict, where: string, format: string, currentVersion?: number, lastRecorded?: number): number {
   const lagging = verdict.ok && currentVersion !== undefined && lastRecorded !== currentVersion;
-  if (format === "json") process.stdout.write(`${JSON.stringify({ ...verdict, currentVersion: currentVersion ?? null, lastRecordedVersion: lastRecorded ?? null })}\n`);
+  if (format === "json")
+    process.stdout.write(
+      `${JSON.stringify({ ...verdict, currentVersion: currentVersion ?? null, lastRecordedVersion: lastRecorded ?? null })}\n`,
+    );
   else if (verdict.ok) {
     process.stdout.write(`audit log of ${where}: ${verdict.count} record(s), chain verified (head ${verdict.head.slice(0, 12)})\n`);
     if (lagging)
-      process.stdout.write(`note: version ${currentVersion} is current but the last record names ${lastRecorded ?? "no version"}; the next apply or rollback records the difference\n`);
-  } else process.stdout.write(`audit log of ${where}: chain broken at line ${verdict.line}${verdict.seq !== undefined ? ` (seq ${verdict.seq})` : ""}: ${verdict.message}\n`);
+      process.stdout.write(
+        `note: version ${currentVersion} is current but the last record names ${lastRecorded ?? "no version"}; the next apply or rollback records the difference\n`,
+      );
+  } else
+    process.stdout.write(
+      `audit log of ${where}: chain broken at line ${verdict.line}${verdict.seq !== undefined ? ` (seq ${verdict.seq})` : ""}: ${verdict.message}\n`,
+    );
   return verdict.ok ? 0 : 1;
 }
 
@@ -85,12 +98,27 @@ export function renderRecords(records: AuditRecord[], format: string): string {
   if (format === "json") return `${JSON.stringify({ records }, null, 2)}\n`;
   if (records.length === 0) return format === "markdown" ? "_The audit log is empty._\n" : "the audit log is empty\n";
   const header = ["seq", "time", "actor", "from → to", "action", "summary"];
-  const rows = records.map((r) => [String(r.seq), r.ts.replace("T", " ").replace(/\.\d+Z$/, "Z"), r.actor, `${r.fromVersion ?? "–"} → ${r.toVersion}`, r.action, r.summary]);
+  const rows = records.map((r) => [
+    String(r.seq),
+    r.ts.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+    r.actor,
+    `${r.fromVersion ?? "–"} → ${r.toVersion}`,
+    r.action,
+    r.summary,
+  ]);
   if (format === "markdown") {
     const esc = (s: string) => s.replace(/\|/g, "\\|");
-    return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n") + "\n";
+    return (
+      [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join(
+        "\n",
+      ) + "\n"
+    );
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }

@@ -25,19 +25,29 @@ interface BanditUpdateOptions extends WorkspaceOptions {
 function banditExperiment(ws: Workspace, key: string): Experiment {
   const bandits = [...ws.experiments.values()].filter((e) => e.type === "bandit").map((e) => e.key);
   const e = ws.experiments.get(key);
-  const which = bandits.length ? `the bandit experiments are ${bandits.map((b) => `"${b}"`).join(", ")}` : "the workspace has no experiment with type: bandit";
+  const which = bandits.length
+    ? `the bandit experiments are ${bandits.map((b) => `"${b}"`).join(", ")}`
+    : "the workspace has no experiment with type: bandit";
   if (!e) {
     const guess = didYouMean(key, bandits.length ? bandits : ws.experiments.keys());
     throw new UserError(`there is no experiment "${key}"${guess ? `; ${guess}` : ""}`, 1, which);
   }
-  if (e.type !== "bandit" || !e.bandit) throw new UserError(`experiment "${key}" is of type ${e.type}; exp bandit update works on experiments with type: bandit`, 1, which);
+  if (e.type !== "bandit" || !e.bandit)
+    throw new UserError(`experiment "${key}" is of type ${e.type}; exp bandit update works on experiments with type: bandit`, 1, which);
   return e;
 }
 
 function renderText(u: BanditUpdate): string {
   const rows = [["arm", "units", u.metric, "P(best)", "weight", "new weight"]];
   for (const a of u.arms) {
-    rows.push([a.variant, a.units.toLocaleString("en-US"), a.mean === null ? "—" : a.mean.toFixed(4), a.probabilityBest.toFixed(4), `${a.previousWeight.toFixed(2)}%`, `${a.weight.toFixed(2)}%`]);
+    rows.push([
+      a.variant,
+      a.units.toLocaleString("en-US"),
+      a.mean === null ? "—" : a.mean.toFixed(4),
+      a.probabilityBest.toFixed(4),
+      `${a.previousWeight.toFixed(2)}%`,
+      `${a.weight.toFixed(2)}%`,
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`);
@@ -63,10 +73,14 @@ export function registerBandit(program: Command): void {
   ).action(
     action(async (key: string | undefined, opts: BanditUpdateOptions) => {
       const format = parseFormat(opts.format);
-      if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
+      if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf)))
+        throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
       if ((key === undefined) === !opts.all) throw new UserError("name one bandit experiment, or pass --all for every running one");
       const ws = await loadWorkspaceOrExit(opts);
-      const experiments = key !== undefined ? [banditExperiment(ws, key)] : [...ws.experiments.values()].filter((e) => e.type === "bandit" && e.bandit && e.status === "running");
+      const experiments =
+        key !== undefined
+          ? [banditExperiment(ws, key)]
+          : [...ws.experiments.values()].filter((e) => e.type === "bandit" && e.bandit && e.status === "running");
       if (experiments.length === 0) {
         process.stderr.write("No running bandit experiments; nothing to update.\n");
         return 0;
@@ -94,7 +108,7 @@ export function registerBandit(program: Command): void {
       } finally {
         await opened.warehouse.close();
       }
-      if (format === "json") process.stdout.write(`${JSON.stringify(opts.all ? results : results[0] ?? null, null, 2)}\n`);
+      if (format === "json") process.stdout.write(`${JSON.stringify(opts.all ? results : (results[0] ?? null), null, 2)}\n`);
       else process.stdout.write(results.map(renderText).join("\n"));
       return failed ? 1 : 0;
     }),
@@ -130,7 +144,15 @@ async function updateOne(
     await writeFileAtomic(join(ws.root, e.origin.file), rewriteBanditWeights(ws.files.get(e.origin.file)!.text, weights, epoch));
   }
   return {
-    update: { experiment: e.key, file: e.origin.file, metric: metric.key, minShare: e.bandit!.min_share, epoch, written: !opts.dryRun, arms: allocation.arms },
+    update: {
+      experiment: e.key,
+      file: e.origin.file,
+      metric: metric.key,
+      minShare: e.bandit!.min_share,
+      epoch,
+      written: !opts.dryRun,
+      arms: allocation.arms,
+    },
     failed: false,
     diagnostics: fetched.diagnostics,
   };

@@ -18,9 +18,14 @@ export function registerCompact(program: Command): void {
       const format = parseFormat(opts.format);
       const ws = await loadWorkspaceOrExit(opts);
       const dataDir = resolve(ws.root, opts.dataDir);
-      if (!existsSync(dataDir)) throw new UserError(`the data dir "${dataDir}" does not exist`, 1, "pass the --data-dir that exp serve writes to");
+      if (!existsSync(dataDir))
+        throw new UserError(`the data dir "${dataDir}" does not exist`, 1, "pass the --data-dir that exp serve writes to");
       const layout = ws.settings.warehouse;
-      const r = await compactSegments(dataDir, layout, opts.includeCurrent ? { exposures: Number.MAX_SAFE_INTEGER, events: Number.MAX_SAFE_INTEGER } : {});
+      const r = await compactSegments(
+        dataDir,
+        layout,
+        opts.includeCurrent ? { exposures: Number.MAX_SAFE_INTEGER, events: Number.MAX_SAFE_INTEGER } : {},
+      );
       if (format === "json") process.stdout.write(`${JSON.stringify({ dataDir, ...r })}\n`);
       else
         process.stdout.write(

@@ -10,14 +10,21 @@ import { action } from "./run.js";
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("the main job end to end on the embedded example: init, validate, plan, apply, serve, generate data with planted effects, analyse, report")
+    .description(
+      "the main job end to end on the embedded example: init, validate, plan, apply, serve, generate data with planted effects, analyse, report",
+    )
     .option("--out <dir>", "where to create the demo repository (default: a new temp folder)")
-    .option("--scale <factor>", "size of the synthetic population: 1 = 40,000 units (about 2.5M events); much below 1 the planted effects may be too small to detect", "1")
+    .option(
+      "--scale <factor>",
+      "size of the synthetic population: 1 = 40,000 units (about 2.5M events); much below 1 the planted effects may be too small to detect",
+      "1",
+    )
     .option("--seed <n>", "random seed of the synthetic data", "20261121")
     .action(
       action(async (opts: { out?: string; scale: string; seed: string }) => {
         const scale = Number(opts.scale);
-        if (!Number.isFinite(scale) || scale <= 0 || scale > 50) throw new UserError(`--scale must be a number above 0 and at most 50, not "${opts.scale}"`);
+        if (!Number.isFinite(scale) || scale <= 0 || scale > 50)
+          throw new UserError(`--scale must be a number above 0 and at most 50, not "${opts.scale}"`);
         const seed = Number(opts.seed);
         if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, not "${opts.seed}"`);
         const dir = opts.out ? resolve(process.cwd(), opts.out) : join(mkdtempSync(join(tmpdir(), "exp-demo-")), "shop");
@@ -27,7 +34,13 @@ export function registerDemo(program: Command): void {
           seed,
           log: (l) => process.stdout.write(`${l}\n`),
           writeReports: async (ws, keys, asOf) =>
-            (await writeReports(ws, keys.map((k) => ws.experiments.get(k)!), { asOf, points: 5, commit: true, log: () => {} })).map((w) => w.markdownPath),
+            (
+              await writeReports(
+                ws,
+                keys.map((k) => ws.experiments.get(k)!),
+                { asOf, points: 5, commit: true, log: () => {} },
+              )
+            ).map((w) => w.markdownPath),
         });
         const missed = outcome.expectations.filter((x) => !x.held);
         if (missed.length) {

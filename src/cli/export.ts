@@ -43,7 +43,8 @@ export function registerExport(program: Command): void {
     .option("--dir <workspace>", "workspace folder (default: the nearest folder upward containing exp.yaml)")
     .action(
       action(async (opts: { format: string; out?: string; desired?: boolean; dir?: string }) => {
-        if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UserError(`unknown export format "${opts.format}"`, 1, didYouMean(opts.format, FORMATS) ?? "use flagd or ruleset");
+        if (!(FORMATS as readonly string[]).includes(opts.format))
+          throw new UserError(`unknown export format "${opts.format}"`, 1, didYouMean(opts.format, FORMATS) ?? "use flagd or ruleset");
         const ws = await loadWorkspaceOrExit({ dir: opts.dir });
         const { ruleset, diagnostics } = await rulesetFor(ws, opts.desired === true, (l) => process.stderr.write(`${l}\n`));
         printDiagnostics(diagnostics);
@@ -65,7 +66,11 @@ export function registerExport(program: Command): void {
           try {
             writeAtomically(path, text);
           } catch (err) {
-            throw new UserError(`cannot write "${opts.out}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 1, `check that ${dirname(path)} exists and is writable`);
+            throw new UserError(
+              `cannot write "${opts.out}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+              1,
+              `check that ${dirname(path)} exists and is writable`,
+            );
           }
         }
         return 0;

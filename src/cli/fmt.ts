@@ -4,7 +4,14 @@ import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, plain, type Painter } from "../diagnostics/style.js";
 import type { FileKind } from "../workspace/schema.js";
 import { action } from "./run.js";
-import { formatDiagnostics, loadFromOptions, parseFormat, withWorkspaceOptions, type OutputFormat, type WorkspaceOptions } from "./shared.js";
+import {
+  formatDiagnostics,
+  loadFromOptions,
+  parseFormat,
+  withWorkspaceOptions,
+  type OutputFormat,
+  type WorkspaceOptions,
+} from "./shared.js";
 
 export interface FmtRun {
   exitCode: 0 | 1;
@@ -47,14 +54,20 @@ export async function runFmt(opts: { dir?: string; cwd?: string; check: boolean;
   }
   const failed = !result.workspace || skipped.length > 0 || (opts.check && changed.length > 0);
   let stdout: string;
-  if (opts.format === "json") stdout = `${JSON.stringify({ ok: !failed, check: opts.check, changed, skipped, diagnostics: report.diagnostics })}\n`;
+  if (opts.format === "json")
+    stdout = `${JSON.stringify({ ok: !failed, check: opts.check, changed, skipped, diagnostics: report.diagnostics })}\n`;
   else {
     const lines: string[] = [];
     if (!report.ok) lines.push(formatDiagnostics(report, opts.format, result.workspace?.files, opts.paint ?? plain).trimEnd());
     const verb = opts.check ? "would reformat" : "reformatted";
     for (const p of changed) lines.push(`${verb} ${p}`);
     for (const p of skipped) lines.push(`skipped ${p} (fix its errors first)`);
-    if (result.workspace) lines.push(changed.length ? `${changed.length} file${changed.length === 1 ? "" : "s"} ${opts.check ? "would be reformatted" : "reformatted"}` : "all files are formatted");
+    if (result.workspace)
+      lines.push(
+        changed.length
+          ? `${changed.length} file${changed.length === 1 ? "" : "s"} ${opts.check ? "would be reformatted" : "reformatted"}`
+          : "all files are formatted",
+      );
     stdout = `${lines.join("\n")}\n`;
   }
   return { exitCode: failed ? 1 : 0, stdout, changed, skipped };

@@ -18,7 +18,11 @@ interface InitOptions {
 function parseWarehouse(value: string): WarehouseKind {
   if ((WAREHOUSE_KINDS as readonly string[]).includes(value)) return value as WarehouseKind;
   const hint = didYouMean(value, WAREHOUSE_KINDS);
-  throw new UserError(`--warehouse "${value}" is not supported; use ${WAREHOUSE_KINDS.join(" or ")} [${gitopsCodes.initBadOption.code}]`, 1, hint);
+  throw new UserError(
+    `--warehouse "${value}" is not supported; use ${WAREHOUSE_KINDS.join(" or ")} [${gitopsCodes.initBadOption.code}]`,
+    1,
+    hint,
+  );
 }
 
 async function runInit(dirArg: string | undefined, opts: InitOptions): Promise<number> {

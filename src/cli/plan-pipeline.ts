@@ -14,7 +14,9 @@ export async function preparePlan(ws: Workspace, now = currentTime()): Promise<P
   const r = await prepare(ws, {
     now,
     sourceCommit: await headCommit(ws.root),
-    target: openTarget(ws, (o) => process.stderr.write(`note: removed a stale lock left by ${o.holder} (pid ${o.pid} on ${o.host}, since ${o.since})\n`)),
+    target: openTarget(ws, (o) =>
+      process.stderr.write(`note: removed a stale lock left by ${o.holder} (pid ${o.pid} on ${o.host}, since ${o.since})\n`),
+    ),
   });
   if (r.prepared) return r.prepared;
   process.stderr.write(renderDiagnosticsText(toDiagnosticReport(r.diagnostics), (f) => ws.files.get(f), painterFor(process.stderr)));

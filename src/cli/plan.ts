@@ -18,7 +18,9 @@ export function registerPlan(program: Command): void {
   withWorkspaceOptions(
     program
       .command("plan")
-      .description("diff the desired ruleset against the published one, run the checks, print the plan (exit 0 no changes, 1 error, 2 changes, 3 checks failed)")
+      .description(
+        "diff the desired ruleset against the published one, run the checks, print the plan (exit 0 no changes, 1 error, 2 changes, 3 checks failed)",
+      )
       .option("--out <file>", "save the plan as JSON for `exp apply <file>`"),
   ).action(
     action(async (opts: { dir?: string; format?: string; out?: string }) => {
@@ -32,7 +34,12 @@ export function registerPlan(program: Command): void {
   );
 }
 
-export function renderPlan(plan: Plan, format: OutputFormat, ws: Workspace | undefined, stream: { isTTY?: boolean } = process.stdout): string {
+export function renderPlan(
+  plan: Plan,
+  format: OutputFormat,
+  ws: Workspace | undefined,
+  stream: { isTTY?: boolean } = process.stdout,
+): string {
   if (format === "json") return `${JSON.stringify(plan, null, 2)}\n`;
   if (format === "markdown") return renderPlanMarkdown(plan);
   const paint = painterFor(stream);

@@ -49,7 +49,11 @@ export interface PowerReport {
 }
 
 /** Sample size for the MDE, the duration at the daily rate, and the MDE reachable with `units`; both tails, every treatment against control. */
-export function sizeDesign(d: PowerDesign, source: PowerReport["source"], extra: { experiment?: string; metric?: string } = {}): PowerReport {
+export function sizeDesign(
+  d: PowerDesign,
+  source: PowerReport["source"],
+  extra: { experiment?: string; metric?: string } = {},
+): PowerReport {
   const abs = d.mde * Math.abs(d.baseline);
   const size = sampleSize({ mde: abs, variance: d.variance, alpha: d.alpha, power: d.power, shares: d.shares });
   const total = size.perArm.reduce((a, b) => a + b, 0);
@@ -57,7 +61,9 @@ export function sizeDesign(d: PowerDesign, source: PowerReport["source"], extra:
   if (d.units !== undefined) {
     const sum = d.shares.reduce((a, b) => a + b, 0);
     const perArm = d.shares.map((s) => (d.units! * s) / sum);
-    const mde = perArm.every((n) => n >= 2) ? minimumDetectableEffect({ variance: d.variance, alpha: d.alpha, power: d.power, units: perArm }) / Math.abs(d.baseline) : null;
+    const mde = perArm.every((n) => n >= 2)
+      ? minimumDetectableEffect({ variance: d.variance, alpha: d.alpha, power: d.power, units: perArm }) / Math.abs(d.baseline)
+      : null;
     atUnits = { units: d.units, mde };
   }
   return {
@@ -87,7 +93,9 @@ function parseShareFlag(name: string, text: string | undefined): number | undefi
 function positive(name: string, value: number | undefined, opts: { below1?: boolean; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   if (!(value > 0) || (opts.below1 && value >= 1) || (opts.integer && !Number.isInteger(value))) {
-    throw new UserError(`--${name} must be ${opts.integer ? "a whole number " : ""}above 0${opts.below1 ? " and below 1" : ""}, got ${value}`);
+    throw new UserError(
+      `--${name} must be ${opts.integer ? "a whole number " : ""}above 0${opts.below1 ? " and below 1" : ""}, got ${value}`,
+    );
   }
   return value;
 }
@@ -113,7 +121,8 @@ export interface PowerOptions {
 export function powerFromFlags(opts: PowerOptions, defaults = { alpha: 0.05, power: 0.8 }): PowerReport {
   const baseline = parseShareFlag("baseline", opts.baseline);
   const mde = positive("mde", parseShareFlag("mde", opts.mde));
-  if (baseline === undefined || mde === undefined) throw new UserError("exp power needs an experiment, or --baseline and --mde", 1, "e.g. exp power --baseline 5% --mde 3%");
+  if (baseline === undefined || mde === undefined)
+    throw new UserError("exp power needs an experiment, or --baseline and --mde", 1, "e.g. exp power --baseline 5% --mde 3%");
   if (baseline === 0) throw new UserError("--baseline must not be 0: the MDE is relative to it");
   const alpha = positive("alpha", parseShareFlag("alpha", opts.alpha), { below1: true }) ?? defaults.alpha;
   const power = positive("power", parseShareFlag("power", opts.power), { below1: true }) ?? defaults.power;
@@ -121,7 +130,8 @@ export function powerFromFlags(opts: PowerOptions, defaults = { alpha: 0.05, pow
   if (arms < 2) throw new UserError(`--arms must be at least 2, got ${arms}`);
   let variance = positive("variance", opts.variance === undefined ? undefined : Number(opts.variance));
   if (variance === undefined) {
-    if (!(baseline > 0 && baseline < 1)) throw new UserError(`--baseline ${baseline} is not a rate between 0 and 1, so --variance is needed`);
+    if (!(baseline > 0 && baseline < 1))
+      throw new UserError(`--baseline ${baseline} is not a rate between 0 and 1, so --variance is needed`);
     variance = baseline * (1 - baseline);
   }
   return sizeDesign(
@@ -148,20 +158,44 @@ function shares(e: Experiment): number[] {
 export function powerFromDesign(ws: Workspace, e: Experiment, now: Date): PowerReport {
   const { mde, baseline, daily_units: daily } = e.power;
   const metric = ws.metrics.get(e.metrics.primary[0] ?? "");
-  if (mde === undefined) throw new UserError(`experiment "${e.key}" declares no power.mde`, 1, "add power: { mde: 3% } to its file, or use exp power --baseline ... --mde ...");
+  if (mde === undefined)
+    throw new UserError(
+      `experiment "${e.key}" declares no power.mde`,
+      1,
+      "add power: { mde: 3% } to its file, or use exp power --baseline ... --mde ...",
+    );
   if (baseline === undefined || baseline === 0) {
-    throw new UserError(`experiment "${e.key}" declares no power.baseline`, 1, `add power.baseline (the primary metric's mean), or run exp power ${e.key} --from-warehouse`);
+    throw new UserError(
+      `experiment "${e.key}" declares no power.baseline`,
+      1,
+      `add power.baseline (the primary metric's mean), or run exp power ${e.key} --from-warehouse`,
+    );
   }
   const conversion = metric?.kind === "conversion" || metric?.kind === "retention";
   const sd = conversion ? Math.sqrt(baseline * (1 - baseline)) : e.power.stddev;
-  if (sd === undefined) throw new UserError(`experiment "${e.key}" needs power.stddev for its primary metric "${metric?.key ?? "?"}", which is not a conversion`);
+  if (sd === undefined)
+    throw new UserError(
+      `experiment "${e.key}" needs power.stddev for its primary metric "${metric?.key ?? "?"}", which is not a conversion`,
+    );
   const reached = designPower(e, ws, now);
   const report = sizeDesign(
-    { baseline, variance: sd * sd, mde, alpha: e.analysis.alpha, power: e.power.power ?? ws.settings.defaults.power, shares: shares(e), dailyUnits: daily === undefined ? undefined : daily * e.traffic },
+    {
+      baseline,
+      variance: sd * sd,
+      mde,
+      alpha: e.analysis.alpha,
+      power: e.power.power ?? ws.settings.defaults.power,
+      shares: shares(e),
+      dailyUnits: daily === undefined ? undefined : daily * e.traffic,
+    },
     "design",
     { experiment: e.key, metric: metric?.key },
   );
-  if (reached) report.mde_at_units = { units: Math.round(reached.units.reduce((a, b) => a + b, 0)), mde: Number.isFinite(reached.achievableMde) ? reached.achievableMde : null };
+  if (reached)
+    report.mde_at_units = {
+      units: Math.round(reached.units.reduce((a, b) => a + b, 0)),
+      mde: Number.isFinite(reached.achievableMde) ? reached.achievableMde : null,
+    };
   return report;
 }
 
@@ -171,17 +205,27 @@ export function powerFromDesign(ws: Workspace, e: Experiment, now: Date): PowerR
  * touched), pooled over all arms, and the daily rate of newly exposed units. Ratio and quantile
  * metrics have no pre-period statistics, so their control arm stands in.
  */
-export async function powerFromWarehouse(ws: Workspace, e: Experiment, opts: PowerOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ report?: PowerReport; stderr: string }> {
+export async function powerFromWarehouse(
+  ws: Workspace,
+  e: Experiment,
+  opts: PowerOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ report?: PowerReport; stderr: string }> {
   const paint = painterFor({ isTTY: false });
   const metric = ws.metrics.get(e.metrics.primary[0] ?? "");
   if (!metric) throw new UserError(`experiment "${e.key}" has no primary metric to size`);
-  if (e.power.mde === undefined) throw new UserError(`experiment "${e.key}" declares no power.mde`, 1, "add power: { mde: 3% } to its file");
+  if (e.power.mde === undefined)
+    throw new UserError(`experiment "${e.key}" declares no power.mde`, 1, "add power: { mde: 3% } to its file");
   const lookback = opts.lookback ?? metric.window.text;
   const m = /^(\d+(?:\.\d+)?)([dhm])$/.exec(lookback);
   if (!m) throw new UserError(`--lookback "${lookback}" is not a duration`, 1, "e.g. --lookback 14d");
   const seconds = Number(m[1]) * { d: DAY, h: 3600, m: 60 }[m[2] as "d" | "h" | "m"];
   // The pre-period statistics are the CUPED covariate: ask for it over the look-back.
-  const sized: Workspace = { ...ws, settings: { ...ws.settings, defaults: { ...ws.settings.defaults, cuped_lookback: { seconds, text: lookback } } }, metrics: new Map(ws.metrics).set(metric.key, { ...metric, cuped: true }) };
+  const sized: Workspace = {
+    ...ws,
+    settings: { ...ws.settings, defaults: { ...ws.settings.defaults, cuped_lookback: { seconds, text: lookback } } },
+    metrics: new Map(ws.metrics).set(metric.key, { ...metric, cuped: true }),
+  };
   const experiment: Experiment = { ...e, analysis: { ...e.analysis, cuped: true } };
   const opened = await openWarehouse(sized, { connection: opts.connection, env });
   if (!opened.warehouse) return { stderr: formatDiagnostics(toDiagnosticReport(opened.diagnostics), "text", ws.files, paint) };
@@ -193,20 +237,44 @@ export async function powerFromWarehouse(ws: Workspace, e: Experiment, opts: Pow
     let arm: { n: number; mean: number; variance: number };
     if (stats.covariate && stats.shape === "cuped") {
       const all = Object.values(stats.covariate.variants) as CupedStats[];
-      const pooled = all.reduce((a, s) => ({ kind: "mean" as const, n: a.n + s.n, sum: a.sum + s.sumX, sumSq: a.sumSq + s.sumX2 }), { kind: "mean" as const, n: 0, sum: 0, sumSq: 0 });
+      const pooled = all.reduce((a, s) => ({ kind: "mean" as const, n: a.n + s.n, sum: a.sum + s.sumX, sumSq: a.sumSq + s.sumX2 }), {
+        kind: "mean" as const,
+        n: 0,
+        sum: 0,
+        sumSq: 0,
+      });
       arm = summarizeMean(pooled);
     } else {
       const c = stats.variants[e.control];
-      arm = !c ? { n: 0, mean: NaN, variance: NaN } : c.kind === "ratio" ? summarizeRatio(c) : c.kind === "quantile" ? summarizeQuantile(c) : summarizeMean(c);
+      arm = !c
+        ? { n: 0, mean: NaN, variance: NaN }
+        : c.kind === "ratio"
+          ? summarizeRatio(c)
+          : c.kind === "quantile"
+            ? summarizeQuantile(c)
+            : summarizeMean(c);
     }
     if (!(arm.n >= 2) || !(arm.variance > 0) || !arm.mean) {
-      throw new UserError(`the warehouse has too little data on "${metric.key}" for "${e.key}" to estimate a baseline (${arm.n} units)`, 1, "give --baseline and --variance instead");
+      throw new UserError(
+        `the warehouse has too little data on "${metric.key}" for "${e.key}" to estimate a baseline (${arm.n} units)`,
+        1,
+        "give --baseline and --variance instead",
+      );
     }
     const units = Object.values(fetched.units).reduce((a, b) => a + b, 0);
     const { start, end } = fetched.dataWindow;
     const days = start && end ? Math.max(1, (Date.parse(end) - Date.parse(start)) / (DAY * 1000)) : undefined;
     const report = sizeDesign(
-      { baseline: arm.mean, variance: arm.variance, mde: e.power.mde, alpha: e.analysis.alpha, power: e.power.power ?? ws.settings.defaults.power, shares: shares(e), dailyUnits: days ? units / days : undefined, units },
+      {
+        baseline: arm.mean,
+        variance: arm.variance,
+        mde: e.power.mde,
+        alpha: e.analysis.alpha,
+        power: e.power.power ?? ws.settings.defaults.power,
+        shares: shares(e),
+        dailyUnits: days ? units / days : undefined,
+        units,
+      },
       "warehouse",
       { experiment: e.key, metric: metric.key },
     );
@@ -226,7 +294,10 @@ export function renderPower(r: PowerReport, format: OutputFormat): string {
     `  total: ${r.sample_size.total}`,
   ];
   if (r.duration_days !== null) lines.push(`  duration: ${r.duration_days} days at ${Math.round(r.daily_units!)} units/day`);
-  if (r.mde_at_units) lines.push(`  MDE with ${r.mde_at_units.units} units: ${r.mde_at_units.mde === null ? "n/a (too few units)" : pct(r.mde_at_units.mde)}`);
+  if (r.mde_at_units)
+    lines.push(
+      `  MDE with ${r.mde_at_units.units} units: ${r.mde_at_units.mde === null ? "n/a (too few units)" : pct(r.mde_at_units.mde)}`,
+    );
   const out = `${lines.join("\n")}\n`;
   return format === "markdown" ? `\`\`\`\n${out}\`\`\`\n` : out;
 }
@@ -259,7 +330,8 @@ export function registerPower(program: Command): void {
       }
       const ws = await loadWorkspaceOrExit(opts);
       const e = ws.experiments.get(key);
-      if (!e) throw new UserError(`there is no experiment "${key}"`, 1, didYouMean(key, ws.experiments.keys()) ?? "check experiments/*.yaml");
+      if (!e)
+        throw new UserError(`there is no experiment "${key}"`, 1, didYouMean(key, ws.experiments.keys()) ?? "check experiments/*.yaml");
       if (!opts.fromWarehouse) {
         process.stdout.write(renderPower(powerFromDesign(ws, e, currentTime()), format));
         return 0;

@@ -54,25 +54,40 @@ export function registerReport(program: Command): void {
       .option("--connection <name>", "warehouse connection (default: warehouse.default)")
       .option("--points <n>", "analyses over time for the cumulative charts", "7"),
   ).action(
-    action(async (key: string | undefined, opts: { dir?: string; format?: string; all?: boolean; commit?: boolean; asOf?: string; connection?: string; points: string }, cmd: Command) => {
-      const format = parseFormat(opts.format);
-      // Piped without an explicit --format, stdout stays the list of written files, for scripts.
-      const view = format !== "text" || cmd.getOptionValueSource("format") === "cli" || process.stdout.isTTY ? format : "paths";
-      const ws = await loadWorkspaceOrExit(opts);
-      const experiments = pickExperiments(ws, key, Boolean(opts.all));
-      const points = Number(opts.points);
-      if (!Number.isInteger(points) || points < 1 || points > 60) throw new UserError(`--points must be a whole number from 1 to 60, not "${opts.points}"`);
-      if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) throw new UserError(`--as-of must be an ISO-8601 time, not "${opts.asOf}"`);
-      const progress = createProgress();
-      try {
-        const written = await writeReports(ws, experiments, { asOf: opts.asOf, connection: opts.connection, points, commit: Boolean(opts.commit), log: (l) => process.stderr.write(`${l}\n`), progress });
-        progress.close();
-        process.stdout.write(renderWritten(written, view, painterFor(process.stdout)));
-        return 0;
-      } finally {
-        progress.close();
-      }
-    }),
+    action(
+      async (
+        key: string | undefined,
+        opts: { dir?: string; format?: string; all?: boolean; commit?: boolean; asOf?: string; connection?: string; points: string },
+        cmd: Command,
+      ) => {
+        const format = parseFormat(opts.format);
+        // Piped without an explicit --format, stdout stays the list of written files, for scripts.
+        const view = format !== "text" || cmd.getOptionValueSource("format") === "cli" || process.stdout.isTTY ? format : "paths";
+        const ws = await loadWorkspaceOrExit(opts);
+        const experiments = pickExperiments(ws, key, Boolean(opts.all));
+        const points = Number(opts.points);
+        if (!Number.isInteger(points) || points < 1 || points > 60)
+          throw new UserError(`--points must be a whole number from 1 to 60, not "${opts.points}"`);
+        if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf)))
+          throw new UserError(`--as-of must be an ISO-8601 time, not "${opts.asOf}"`);
+        const progress = createProgress();
+        try {
+          const written = await writeReports(ws, experiments, {
+            asOf: opts.asOf,
+            connection: opts.connection,
+            points,
+            commit: Boolean(opts.commit),
+            log: (l) => process.stderr.write(`${l}\n`),
+            progress,
+          });
+          progress.close();
+          process.stdout.write(renderWritten(written, view, painterFor(process.stdout)));
+          return 0;
+        } finally {
+          progress.close();
+        }
+      },
+    ),
   );
 }
 
@@ -86,15 +101,27 @@ export function renderWritten(written: WrittenReport[], view: OutputFormat | "pa
     case "markdown":
       return written.map((w) => w.markdown).join("\n---\n\n");
     case "text":
-      return written.map((w) => `${renderReportText(w.input, paint)}\n${paint("muted", `wrote ${w.markdownPath} and ${w.files.length - 1} more files`)}\n`).join("\n");
+      return written
+        .map(
+          (w) => `${renderReportText(w.input, paint)}\n${paint("muted", `wrote ${w.markdownPath} and ${w.files.length - 1} more files`)}\n`,
+        )
+        .join("\n");
   }
 }
 
 export function pickExperiments(ws: Workspace, key: string | undefined, all: boolean): Experiment[] {
-  if (all) return [...ws.experiments.values()].filter((e) => REPORTABLE.has(e.type) && ["running", "paused", "stopped"].includes(e.status)).sort((a, b) => a.key.localeCompare(b.key));
+  if (all)
+    return [...ws.experiments.values()]
+      .filter((e) => REPORTABLE.has(e.type) && ["running", "paused", "stopped"].includes(e.status))
+      .sort((a, b) => a.key.localeCompare(b.key));
   if (!key) throw new UserError("name an experiment, or pass --all", 1, "e.g. exp report checkout_redesign");
   const e = ws.experiments.get(key);
-  if (!e) throw new UserError(`unknown experiment "${key}"`, 1, didYouMean(key, ws.experiments.keys()) ?? "run exp validate to list the experiments");
+  if (!e)
+    throw new UserError(
+      `unknown experiment "${key}"`,
+      1,
+      didYouMean(key, ws.experiments.keys()) ?? "run exp validate to list the experiments",
+    );
   if (!REPORTABLE.has(e.type)) throw new UserError(`experiment "${key}" is of type ${e.type}, which has no report yet`);
   return [e];
 }
@@ -103,7 +130,9 @@ export function pickExperiments(ws: Workspace, key: string | undefined, all: boo
 export async function writeReports(ws: Workspace, experiments: Experiment[], o: ReportOptions): Promise<WrittenReport[]> {
   const opened = await openWarehouse(ws, { connection: o.connection });
   if (!opened.warehouse) throw diagnosticsError(ws, opened.diagnostics, "cannot open the warehouse");
-  const template = await readFile(new URL("../../../templates/report/report.md", import.meta.url), "utf8").catch(() => readFile(new URL("../../templates/report/report.md", import.meta.url), "utf8"));
+  const template = await readFile(new URL("../../../templates/report/report.md", import.meta.url), "utf8").catch(() =>
+    readFile(new URL("../../templates/report/report.md", import.meta.url), "utf8"),
+  );
   const asOf = o.asOf ? new Date(o.asOf).toISOString() : currentTime().toISOString();
   const written: WrittenReport[] = [];
   try {
@@ -117,13 +146,23 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
       const daily = await dailyPoints(ws, e, opened.warehouse, run.result, asOf, o.points);
       const input = reportInput(ws, e, run.result, daily, asOf.slice(0, 10));
       const report = await buildReport(input, template);
-      const files = [...report.files, { path: report.markdownPath.replace(/\.md$/, ".json"), content: `${JSON.stringify(run.result, steadyNumbers, 2)}\n` }];
+      const files = [
+        ...report.files,
+        { path: report.markdownPath.replace(/\.md$/, ".json"), content: `${JSON.stringify(run.result, steadyNumbers, 2)}\n` },
+      ];
       for (const f of files) {
         mkdirSync(dirname(join(ws.root, f.path)), { recursive: true });
         await writeFileAtomic(join(ws.root, f.path), f.content);
       }
       o.progress?.done(`wrote ${report.markdownPath} (${daily.length} analyses over time)`);
-      written.push({ experiment: e.key, markdownPath: report.markdownPath, files: files.map((f) => f.path), analysis: run.result, input, markdown: report.files[0]!.content });
+      written.push({
+        experiment: e.key,
+        markdownPath: report.markdownPath,
+        files: files.map((f) => f.path),
+        analysis: run.result,
+        input,
+        markdown: report.files[0]!.content,
+      });
     }
   } finally {
     await opened.warehouse.close();
@@ -131,8 +170,14 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   if (o.commit && written.length) {
     const commit = written[0]!.analysis.provenance.sourceCommit?.slice(0, 12) ?? "uncommitted";
     const names = written.map((w) => w.experiment).join(", ");
-    const hash = await commitFiles(ws.root, written.flatMap((w) => w.files), `report: ${names} as of ${asOf.slice(0, 10)} (source ${commit})`);
-    o.log(hash ? `committed ${hash.slice(0, 12)}: report: ${names}` : "no changes to commit: the reports are identical to the committed ones");
+    const hash = await commitFiles(
+      ws.root,
+      written.flatMap((w) => w.files),
+      `report: ${names} as of ${asOf.slice(0, 10)} (source ${commit})`,
+    );
+    o.log(
+      hash ? `committed ${hash.slice(0, 12)}: report: ${names}` : "no changes to commit: the reports are identical to the committed ones",
+    );
   }
   return written;
 }
@@ -146,7 +191,14 @@ function steadyNumbers(_key: string, value: unknown): unknown {
   return typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(10)) : value;
 }
 
-async function dailyPoints(ws: Workspace, e: Experiment, warehouse: Warehouse, final: AnalyzeJson, asOf: string, max: number): Promise<DailyPoint[]> {
+async function dailyPoints(
+  ws: Workspace,
+  e: Experiment,
+  warehouse: Warehouse,
+  final: AnalyzeJson,
+  asOf: string,
+  max: number,
+): Promise<DailyPoint[]> {
   const primary = e.metrics.primary[0];
   const out: DailyPoint[] = [];
   for (const at of asOfPoints(final.provenance.dataWindow?.start ?? undefined, asOf, max)) {
@@ -168,7 +220,15 @@ function reportInput(ws: Workspace, e: Experiment, analysis: AnalyzeJson, daily:
   }
   return {
     analysis,
-    experiment: { key: e.key, name: e.name, owner: e.owner, hypothesis: e.hypothesis, schedule: e.schedule, control: e.control, weights: Object.fromEntries(e.variants.map((v) => [v.key, v.weight])) },
+    experiment: {
+      key: e.key,
+      name: e.name,
+      owner: e.owner,
+      hypothesis: e.hypothesis,
+      schedule: e.schedule,
+      control: e.control,
+      weights: Object.fromEntries(e.variants.map((v) => [v.key, v.weight])),
+    },
     metrics,
     date,
     daily,

@@ -35,7 +35,15 @@ export function registerRollback(program: Command): void {
           const target = openPublishTarget(config, root, { verify: verifyCompiled, onStaleLockBroken: noteStale });
           const actor = await resolveActor(root);
           const outcome = await rollback(target, { to, actor, lockTimeoutMs });
-          const view = { ok: true, target: target.description, fromVersion: outcome.from.version, toVersion: outcome.to.version, checksum: outcome.to.checksum, sourceCommit: outcome.to.sourceCommit, audit: outcome.record };
+          const view = {
+            ok: true,
+            target: target.description,
+            fromVersion: outcome.from.version,
+            toVersion: outcome.to.version,
+            checksum: outcome.to.checksum,
+            sourceCommit: outcome.to.sourceCommit,
+            audit: outcome.record,
+          };
           if (format === "json") process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
           else {
             const tick = format === "markdown" ? "`" : "";
@@ -57,11 +65,14 @@ const verifyCompiled: RulesetVerifier = (ruleset) => {
 };
 
 function noteStale(owner: LockOwner): void {
-  process.stderr.write(`note: removed a stale lock of ${owner.holder} (pid ${owner.pid} on host ${owner.host}, since ${owner.since}); that process is no longer running\n`);
+  process.stderr.write(
+    `note: removed a stale lock of ${owner.holder} (pid ${owner.pid} on host ${owner.host}, since ${owner.since}); that process is no longer running\n`,
+  );
 }
 
 function parsePositive(text: string, flag: string): number {
   const n = Number(text);
-  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UserError(`${flag} needs a positive whole number, not "${text}"`);
+  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UserError(`${flag} needs a positive whole number, not "${text}"`);
   return n;
 }

@@ -39,7 +39,13 @@ export function locateWorkspace(dir: string | undefined, cwd: string = process.c
   const root = dir !== undefined ? resolve(cwd, dir) : findWorkspaceRoot(cwd);
   if (root !== undefined) return { root, diagnostics: [] };
   return {
-    diagnostics: [{ code: WorkspaceCodes.noWorkspace.code, severity: "error", message: `no exp.yaml found in "${cwd}" or any folder above it; run "exp init" or pass --dir <workspace>` }],
+    diagnostics: [
+      {
+        code: WorkspaceCodes.noWorkspace.code,
+        severity: "error",
+        message: `no exp.yaml found in "${cwd}" or any folder above it; run "exp init" or pass --dir <workspace>`,
+      },
+    ],
   };
 }
 
@@ -53,7 +59,12 @@ export async function loadFromOptions(opts: { dir?: string; cwd?: string }): Pro
 }
 
 /** Renders diagnostics in the chosen format (text is rendered from the JSON form). */
-export function formatDiagnostics(report: DiagnosticReport, format: OutputFormat, files: Map<string, SourceFile> | undefined, paint: Painter): string {
+export function formatDiagnostics(
+  report: DiagnosticReport,
+  format: OutputFormat,
+  files: Map<string, SourceFile> | undefined,
+  paint: Painter,
+): string {
   if (format === "json") return `${JSON.stringify(report)}\n`;
   if (format === "markdown") return renderDiagnosticsMarkdown(report);
   return renderDiagnosticsText(report, (f) => files?.get(f), paint);
@@ -63,13 +74,20 @@ export function formatDiagnostics(report: DiagnosticReport, format: OutputFormat
  * For commands that need a sound workspace: loads it, prints any diagnostics to stderr (stdout stays
  * free for the command's own output), and returns the workspace, or fails with exit code 1 on errors.
  */
-export async function loadWorkspaceOrExit(opts: WorkspaceOptions, io: { stderr: NodeJS.WritableStream & { isTTY?: boolean } } = { stderr: process.stderr }): Promise<Workspace> {
+export async function loadWorkspaceOrExit(
+  opts: WorkspaceOptions,
+  io: { stderr: NodeJS.WritableStream & { isTTY?: boolean } } = { stderr: process.stderr },
+): Promise<Workspace> {
   const result = await loadFromOptions({ dir: opts.dir });
   const report = toDiagnosticReport(result.diagnostics);
   if (report.diagnostics.length) io.stderr.write(formatDiagnostics(report, "text", result.workspace?.files, painterFor(io.stderr)));
   if (!report.ok || !result.workspace) {
     const n = report.diagnostics.filter((d) => d.severity === "error").length;
-    throw new UserError(`the workspace has ${n} error${n === 1 ? "" : "s"}; fix ${n === 1 ? "it" : "them"} and run again`, 1, "run `exp validate` for the full list");
+    throw new UserError(
+      `the workspace has ${n} error${n === 1 ? "" : "s"}; fix ${n === 1 ? "it" : "them"} and run again`,
+      1,
+      "run `exp validate` for the full list",
+    );
   }
   return result.workspace;
 }

@@ -1,5 +1,12 @@
 import type { Command } from "commander";
-import { compileExperimentSql, DIALECT_NAMES, isDialectName, SQL_CODES, type CompiledQuery, type DialectName } from "../compiler/sql/index.js";
+import {
+  compileExperimentSql,
+  DIALECT_NAMES,
+  isDialectName,
+  SQL_CODES,
+  type CompiledQuery,
+  type DialectName,
+} from "../compiler/sql/index.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, type Painter } from "../diagnostics/style.js";
@@ -30,7 +37,12 @@ export interface SqlCommandOutput {
 }
 
 /** The command without its I/O, so tests can run it in-process on a loaded workspace. */
-export function renderSqlCommand(workspace: Workspace, key: string, opts: SqlOptions, paint: Painter = painterFor({ isTTY: false })): SqlCommandOutput {
+export function renderSqlCommand(
+  workspace: Workspace,
+  key: string,
+  opts: SqlOptions,
+  paint: Painter = painterFor({ isTTY: false }),
+): SqlCommandOutput {
   const format = parseFormat(opts.format);
   const diagnostics = (ds: Diagnostic[]) => formatDiagnostics(toDiagnosticReport(ds), "text", workspace.files, paint);
   const fail = (d: Diagnostic): SqlCommandOutput => ({ code: 1, stdout: "", stderr: diagnostics([d]) });
@@ -63,7 +75,13 @@ export function renderSqlCommand(workspace: Workspace, key: string, opts: SqlOpt
   const stderr = compiled.diagnostics.length > 0 ? diagnostics(compiled.diagnostics) : "";
   if (hasErrors(compiled.diagnostics)) return { code: 1, stdout: "", stderr };
   if (format === "json") {
-    const doc = { experiment: key, dialect: compiled.dialect, exposures: compiled.exposures, metrics: compiled.metrics, batch: compiled.batch };
+    const doc = {
+      experiment: key,
+      dialect: compiled.dialect,
+      exposures: compiled.exposures,
+      metrics: compiled.metrics,
+      batch: compiled.batch,
+    };
     return { code: 0, stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr };
   }
   const quantiles = compiled.metrics.filter((m) => m.shape === "quantile");

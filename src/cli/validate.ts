@@ -2,7 +2,14 @@ import type { Command } from "commander";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, type Painter, plain } from "../diagnostics/style.js";
 import { action } from "./run.js";
-import { formatDiagnostics, loadFromOptions, parseFormat, withWorkspaceOptions, type OutputFormat, type WorkspaceOptions } from "./shared.js";
+import {
+  formatDiagnostics,
+  loadFromOptions,
+  parseFormat,
+  withWorkspaceOptions,
+  type OutputFormat,
+  type WorkspaceOptions,
+} from "./shared.js";
 
 export interface ValidateRun {
   exitCode: 0 | 1;
@@ -23,7 +30,9 @@ export async function runValidate(opts: { dir?: string; cwd?: string; format: Ou
 }
 
 export function registerValidate(program: Command): void {
-  withWorkspaceOptions(program.command("validate").description("load, schema-check, type-check and cross-check the workspace; print diagnostics")).action(
+  withWorkspaceOptions(
+    program.command("validate").description("load, schema-check, type-check and cross-check the workspace; print diagnostics"),
+  ).action(
     action(async (opts: WorkspaceOptions) => {
       const format = parseFormat(opts.format);
       const r = await runValidate({ dir: opts.dir, format, paint: painterFor(process.stdout) });

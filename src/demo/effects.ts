@@ -18,14 +18,19 @@ export interface Expectation {
   experiment: string;
   what: string;
   /** Checks the analysis JSON; returns whether the planted effect was found. */
-  holds(analysis: { srm: { ok: boolean }; metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[]; guardrails: { metric: string; breached: boolean }[] }): boolean;
+  holds(analysis: {
+    srm: { ok: boolean };
+    metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[];
+    guardrails: { metric: string; breached: boolean }[];
+  }): boolean;
 }
 
 export const DEMO_EXPECTATIONS: Expectation[] = [
   {
     experiment: "checkout_redesign",
     what: "purchase_conversion lift is significant",
-    holds: (a) => a.metrics.some((m) => m.metric === "purchase_conversion" && m.comparisons.some((c) => c.significant && (c.diff ?? 0) > 0)),
+    holds: (a) =>
+      a.metrics.some((m) => m.metric === "purchase_conversion" && m.comparisons.some((c) => c.significant && (c.diff ?? 0) > 0)),
   },
   {
     experiment: "checkout_redesign",

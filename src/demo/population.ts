@@ -10,7 +10,11 @@ const COUNTRY_WEIGHTS = [40, 12, 10, 9, 8, 8, 7, 6];
 const VERSIONS = ["4.9.0", "5.0.1", "5.2.0", "5.3.1", "6.0.0"];
 
 export function attributeValue(name: string, type: AttributeType, rng: Random, dayMs: number, now: number): unknown {
-  if (typeof type === "object") return rng.pick(type.enum, type.enum.map((_, i) => (i === 0 ? 3 : 2)));
+  if (typeof type === "object")
+    return rng.pick(
+      type.enum,
+      type.enum.map((_, i) => (i === 0 ? 3 : 2)),
+    );
   switch (type) {
     case "string":
       return name.includes("country") ? rng.pick(COUNTRIES, COUNTRY_WEIGHTS) : rng.pick(["a", "b", "c"]);
@@ -27,7 +31,19 @@ export function attributeValue(name: string, type: AttributeType, rng: Random, d
 
 /** Expected events per active unit and day, by event name; other events get a modest default. */
 export function baseRate(event: string): number {
-  const known: Record<string, number> = { page_view: 0.3, purchase: 0.02, impression: 0.3, click: 0.05, page_load: 0.25, app_open: 0.1, search: 0.15, add_to_cart: 0.05, checkout_error: 0.004, recommendation_click: 0.04, session_start: 0.2 };
+  const known: Record<string, number> = {
+    page_view: 0.3,
+    purchase: 0.02,
+    impression: 0.3,
+    click: 0.05,
+    page_load: 0.25,
+    app_open: 0.1,
+    search: 0.15,
+    add_to_cart: 0.05,
+    checkout_error: 0.004,
+    recommendation_click: 0.04,
+    session_start: 0.2,
+  };
   return known[event] ?? 0.2;
 }
 

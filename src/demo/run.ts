@@ -54,14 +54,20 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const ws = loaded.workspace;
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (!ws || errors.length) throw new Error(`the example workspace does not validate: ${errors[0]?.message}`);
-  step("validate", `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`);
+  step(
+    "validate",
+    `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`,
+  );
 
   const prepared = await preparePlan(ws, { now: DEMO_START, sourceCommit: await headCommit(ws.root) });
   if (!prepared.prepared) throw new Error(`the example workspace does not compile: ${prepared.diagnostics[0]?.message}`);
   const ctx = prepared.prepared;
   const s = ctx.plan.summary;
   const failed = ctx.plan.checks.filter((c) => c.status === "failed").map((c) => c.name);
-  step("plan", `${s.create} to create, ${s.update} to update, ${s.delete} to delete; checks ${failed.length ? `failed: ${failed.join(", ")}` : "passed"}`);
+  step(
+    "plan",
+    `${s.create} to create, ${s.update} to update, ${s.delete} to delete; checks ${failed.length ? `failed: ${failed.join(", ")}` : "passed"}`,
+  );
   const applied = await applyPlan(ctx.target, { plan: ctx.plan, build: ctx.build, actor: "exp demo" });
   step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
 
@@ -71,7 +77,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const evaluator = createEvaluator(published);
   const experiments: Record<string, string[]> = {};
   for (const e of ws.experiments.values()) {
-    if (e.status === "running" && e.unit === ws.settings.units[0] && e.type !== "interleaving" && e.type !== "bandit") experiments[e.key] = e.variants.map((v) => v.key);
+    if (e.status === "running" && e.unit === ws.settings.units[0] && e.type !== "interleaving" && e.type !== "bandit")
+      experiments[e.key] = e.variants.map((v) => v.key);
   }
   const csvDir = join(o.dir, ".exp", "demo-data");
   const counts = generateDemoData(ws.settings, csvDir, {
@@ -91,7 +98,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const local = ws.settings.warehouse.connections[ws.settings.warehouse.default];
   const dbPath = local?.type === "duckdb" && local.path ? join(o.dir, local.path) : join(o.dir, ".exp/warehouse.duckdb");
   await loadDemoWarehouse(dbPath, csvDir, ws.settings.warehouse.tables);
-  step("data", `${counts.units.toLocaleString("en-US")} units, ${counts.exposures.toLocaleString("en-US")} exposures, ${counts.events.toLocaleString("en-US")} events in ${dbPath.slice(o.dir.length + 1)}`);
+  step(
+    "data",
+    `${counts.units.toLocaleString("en-US")} units, ${counts.exposures.toLocaleString("en-US")} exposures, ${counts.events.toLocaleString("en-US")} events in ${dbPath.slice(o.dir.length + 1)}`,
+  );
 
   const asOf = new Date(DEMO_START.getTime() + DEMO_DAYS * DAY).toISOString();
   const opened = await openWarehouse(ws);
@@ -109,7 +119,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
   for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);
 
-  const expectations = DEMO_EXPECTATIONS.map((x) => ({ experiment: x.experiment, what: x.what, held: analyses[x.experiment] ? x.holds(analyses[x.experiment] as never) : false }));
+  const expectations = DEMO_EXPECTATIONS.map((x) => ({
+    experiment: x.experiment,
+    what: x.what,
+    held: analyses[x.experiment] ? x.holds(analyses[x.experiment] as never) : false,
+  }));
   o.log("  planted effects:");
   for (const x of expectations) o.log(`    ${x.held ? "✔" : "✘"} ${x.experiment}: ${x.what}`);
 
@@ -135,7 +149,11 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
   );
   try {
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
@@ -144,7 +162,11 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
     let enrolled = 0;
     let exposures = 0;
     for (let i = 0; i < n; i++) {
-      const a = await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: `visitor_${i}`, context: { country: i % 3 ? "US" : "CA", platform: "web" } });
+      const a = await post("/v1/assignments", {
+        experimentKey: "checkout_redesign",
+        userId: `visitor_${i}`,
+        context: { country: i % 3 ? "US" : "CA", platform: "web" },
+      });
       if (a.inExperiment) {
         enrolled++;
         await post("/v1/exposures", { exposureToken: a.exposureToken });
@@ -153,8 +175,18 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
     }
     const ms = (performance.now() - started) / n;
     const flag = await post("/v1/flags/evaluate", { flagKey: "new_search", userId: "user_42" });
-    const events = await post("/v1/events", { events: Array.from({ length: 500 }, (_, i) => ({ eventId: `demo_${i}`, userId: `visitor_${i % n}`, eventName: i % 10 ? "page_view" : "purchase", value: i % 10 ? undefined : 42 })) });
-    step("serve", `${server.url}: ${n} assignments (${ms.toFixed(2)} ms each, ${enrolled} enrolled), ${exposures} exposures, ${String(events.accepted)} events fsynced; new_search for user_42 = ${JSON.stringify(flag.value)} (${String(flag.reason)})`);
+    const events = await post("/v1/events", {
+      events: Array.from({ length: 500 }, (_, i) => ({
+        eventId: `demo_${i}`,
+        userId: `visitor_${i % n}`,
+        eventName: i % 10 ? "page_view" : "purchase",
+        value: i % 10 ? undefined : 42,
+      })),
+    });
+    step(
+      "serve",
+      `${server.url}: ${n} assignments (${ms.toFixed(2)} ms each, ${enrolled} enrolled), ${exposures} exposures, ${String(events.accepted)} events fsynced; new_search for user_42 = ${JSON.stringify(flag.value)} (${String(flag.reason)})`,
+    );
   } finally {
     await server.close();
   }
@@ -163,7 +195,10 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
 function summaryLine(key: string, a: AnalyzeJson): string {
   const primary = a.metrics.find((m) => m.tier === "primary");
   const c = primary?.comparisons[0];
-  const lift = c && c.rel_lift !== null ? `${primary!.metric} ${(c.rel_lift * 100).toFixed(2)}% (p=${c.p_value_adjusted?.toFixed(4) ?? "?"})` : "no primary result";
+  const lift =
+    c && c.rel_lift !== null
+      ? `${primary!.metric} ${(c.rel_lift * 100).toFixed(2)}% (p=${c.p_value_adjusted?.toFixed(4) ?? "?"})`
+      : "no primary result";
   const srm = a.srm.ok ? "SRM ok" : `SRM p=${a.srm.p_value?.toExponential(1)}`;
   const breached = a.guardrails.filter((g) => g.breached).map((g) => g.metric);
   return `${key.padEnd(22)} ${a.decision.recommendation.padEnd(12)} ${lift}; ${srm}${breached.length ? `; guardrail breached: ${breached.join(", ")}` : ""}`;

@@ -33,7 +33,14 @@ export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
   }
   if (d.suggestion) out.suggestion = d.suggestion;
   if (d.related?.length) {
-    out.related = d.related.map((r) => ({ message: r.message, file: r.span.file, line: r.span.line, column: r.span.column, endLine: r.span.endLine, endColumn: r.span.endColumn }));
+    out.related = d.related.map((r) => ({
+      message: r.message,
+      file: r.span.file,
+      line: r.span.line,
+      column: r.span.column,
+      endLine: r.span.endLine,
+      endColumn: r.span.endColumn,
+    }));
   }
   return out;
 }

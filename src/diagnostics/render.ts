@@ -14,7 +14,10 @@ export type SourceLookup = (file: string) => SourceFile | undefined;
 export function renderDiagnosticsText(report: DiagnosticReport, source: SourceLookup, paint: Painter = plain): string {
   const blocks = report.diagnostics.map((d) => renderOne(d, source, paint));
   const summary = summaryLine(report.diagnostics);
-  return [...blocks, summary ? paint(report.ok ? "warning" : "error", summary) : ""].filter((s) => s !== "").join("\n\n") + (blocks.length || summary ? "\n" : "");
+  return (
+    [...blocks, summary ? paint(report.ok ? "warning" : "error", summary) : ""].filter((s) => s !== "").join("\n\n") +
+    (blocks.length || summary ? "\n" : "")
+  );
 }
 
 export function renderOne(d: DiagnosticJson, source: SourceLookup, paint: Painter = plain): string {
@@ -35,7 +38,10 @@ export function renderOne(d: DiagnosticJson, source: SourceLookup, paint: Painte
     lines.push(`${paint("gutter", `${lineNo} |`)} ${shown}`);
     lines.push(`${pad} ${paint("gutter", "|")} ${" ".repeat(start)}${paint(d.severity, "^".repeat(carets))}`);
   }
-  for (const r of d.related ?? []) lines.push(`${pad} ${paint("gutter", "=")} ${paint("note", "note")}: ${r.message} ${paint("gutter", "-->")} ${paint("location", `${r.file}:${r.line}:${r.column}`)}`);
+  for (const r of d.related ?? [])
+    lines.push(
+      `${pad} ${paint("gutter", "=")} ${paint("note", "note")}: ${r.message} ${paint("gutter", "-->")} ${paint("location", `${r.file}:${r.line}:${r.column}`)}`,
+    );
   if (d.suggestion) lines.push(`${pad} ${paint("gutter", "=")} ${paint("help", "help")}: ${d.suggestion}`);
   return lines.join("\n");
 }

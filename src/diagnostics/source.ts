@@ -29,7 +29,15 @@ export class SourceFile {
   span(offset: number, endOffset: number): Span {
     const a = this.position(offset);
     const b = this.position(Math.max(offset, endOffset));
-    return { file: this.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, offset, endOffset: Math.max(offset, endOffset) };
+    return {
+      file: this.path,
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
+      offset,
+      endOffset: Math.max(offset, endOffset),
+    };
   }
 
   /** The text of 1-based line n, without its line break. */

@@ -3,9 +3,21 @@
  * how it looks (ANSI colour on a TTY, nothing otherwise).
  */
 export type StyleToken =
-  | "error" | "warning" | "info" | "note" | "help" | "location" | "gutter" | "emphasis" | "success" | "muted"
+  | "error"
+  | "warning"
+  | "info"
+  | "note"
+  | "help"
+  | "location"
+  | "gutter"
+  | "emphasis"
+  | "success"
+  | "muted"
   // plan actions: the + ~ - ± vocabulary
-  | "create" | "update" | "delete" | "replace";
+  | "create"
+  | "update"
+  | "delete"
+  | "replace";
 
 export type Painter = (token: StyleToken, text: string) => string;
 

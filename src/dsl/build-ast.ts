@@ -63,7 +63,14 @@ export class AstBuilder {
     for (let i = 0; i < ops.length; i++) {
       const right = operands[i + 1]!;
       const op = ops[i]!;
-      left = { kind: "binary", op: op.image as BinaryExpr["op"], opSpan: this.tokenSpan(op), left, right, span: this.join(left.span, right.span) };
+      left = {
+        kind: "binary",
+        op: op.image as BinaryExpr["op"],
+        opSpan: this.tokenSpan(op),
+        left,
+        right,
+        span: this.join(left.span, right.span),
+      };
     }
     return left;
   }
@@ -87,7 +94,14 @@ export class AstBuilder {
     const op = tokens(node, "op")[0];
     if (op) {
       const right = this.build(child(node, "right"));
-      return { kind: "binary", op: op.image as BinaryExpr["op"], opSpan: this.tokenSpan(op), left, right, span: this.join(left.span, right.span) };
+      return {
+        kind: "binary",
+        op: op.image as BinaryExpr["op"],
+        opSpan: this.tokenSpan(op),
+        left,
+        right,
+        span: this.join(left.span, right.span),
+      };
     }
     if (tokens(node, "In")[0]) {
       const list = this.list(child(node, "list"));
@@ -105,7 +119,12 @@ export class AstBuilder {
     }
     const nullTok = tokens(node, "Null")[0];
     if (nullTok) {
-      return { kind: "is_null", negated: tokens(node, "isNot").length > 0, value: left, span: this.join(left.span, this.tokenSpan(nullTok)) };
+      return {
+        kind: "is_null",
+        negated: tokens(node, "isNot").length > 0,
+        value: left,
+        span: this.join(left.span, this.tokenSpan(nullTok)),
+      };
     }
     return left;
   }

@@ -12,7 +12,7 @@ export const DSL_CODES = defineCodes({
   unterminatedString: { code: "EXP2002", severity: "error", title: "Unterminated string literal" },
   invalidEscape: { code: "EXP2003", severity: "error", title: "Invalid escape sequence in a string literal" },
   syntax: { code: "EXP2004", severity: "error", title: "Syntax error in an expression" },
-  misplacedWhere: { code: "EXP2005", severity: "error", title: "\"where\" outside an aggregate" },
+  misplacedWhere: { code: "EXP2005", severity: "error", title: '"where" outside an aggregate' },
   singleQuotedString: { code: "EXP2007", severity: "error", title: "String in single quotes" },
   emptyExpression: { code: "EXP2006", severity: "error", title: "Empty expression" },
 
@@ -38,7 +38,7 @@ export const DSL_CODES = defineCodes({
   aggregateInCondition: { code: "EXP2120", severity: "error", title: "Aggregate in a condition" },
   notBoolean: { code: "EXP2121", severity: "error", title: "Condition is not boolean" },
   literalArgument: { code: "EXP2122", severity: "error", title: "Argument must be a string literal" },
-  nullComparison: { code: "EXP2123", severity: "error", title: "Comparison with null (use \"is null\")" },
+  nullComparison: { code: "EXP2123", severity: "error", title: 'Comparison with null (use "is null")' },
   durationInCondition: { code: "EXP2124", severity: "error", title: "Duration or percent literal where it has no meaning" },
 
   metricNotArithmetic: { code: "EXP2201", severity: "error", title: "Metric expression is not arithmetic over aggregates" },

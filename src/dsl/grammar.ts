@@ -187,7 +187,19 @@ export class ExprGrammar extends CstParser {
 }
 
 /** The rules whose failure means "an expression was expected here". */
-const EXPRESSION_RULES = new Set(["condition", "metric", "orExpr", "andExpr", "notExpr", "comparison", "additive", "term", "unary", "primary", "argument"]);
+const EXPRESSION_RULES = new Set([
+  "condition",
+  "metric",
+  "orExpr",
+  "andExpr",
+  "notExpr",
+  "comparison",
+  "additive",
+  "term",
+  "unary",
+  "primary",
+  "argument",
+]);
 
 export function describeToken(token: IToken | undefined): string {
   if (!token || token.tokenType === EOF) return "end of input";

@@ -32,7 +32,12 @@ function parse(text: string, origin: ExprOrigin, entry: "condition" | "metric"):
   const lexed = lex(text, spans);
   const diagnostics = lexed.diagnostics;
   if (lexed.tokens.length === 0 && diagnostics.length === 0) {
-    diagnostics.push({ code: DSL_CODES.emptyExpression.code, severity: "error", message: "Expected an expression but found end of input", span: spans.end() });
+    diagnostics.push({
+      code: DSL_CODES.emptyExpression.code,
+      severity: "error",
+      message: "Expected an expression but found end of input",
+      span: spans.end(),
+    });
     return { diagnostics };
   }
 
@@ -86,11 +91,18 @@ function lex(text: string, spans: SpanMapper): Lexed {
       diagnostics.push({
         code: DSL_CODES.singleQuotedString.code,
         severity: "error",
-        message: closed ? `Strings use double quotes: write ${JSON.stringify(t.image.slice(1, -1))}` : `Unexpected character "'"; strings use double quotes`,
+        message: closed
+          ? `Strings use double quotes: write ${JSON.stringify(t.image.slice(1, -1))}`
+          : `Unexpected character "'"; strings use double quotes`,
         span: closed ? spans.span(t.startOffset, t.endOffset! + 1) : spans.span(t.startOffset, t.startOffset + 1),
       });
     } else return t;
-    return { ...t, image: JSON.stringify(t.image.slice(1).replace(/['"]$/, "")), tokenType: StringTok, tokenTypeIdx: StringTok.tokenTypeIdx! };
+    return {
+      ...t,
+      image: JSON.stringify(t.image.slice(1).replace(/['"]$/, "")),
+      tokenType: StringTok,
+      tokenTypeIdx: StringTok.tokenTypeIdx!,
+    };
   });
   return { tokens, diagnostics, noiseFrom };
 }
@@ -100,9 +112,16 @@ function lex(text: string, spans: SpanMapper): Lexed {
  * a failure on the token right after the previous one, anything after an end-of-input error, and anything past
  * a lexical problem.
  */
-function syntaxDiagnostics(errors: IRecognitionException[], tokens: IToken[], noiseFrom: number, text: string, spans: SpanMapper): Diagnostic[] {
+function syntaxDiagnostics(
+  errors: IRecognitionException[],
+  tokens: IToken[],
+  noiseFrom: number,
+  text: string,
+  spans: SpanMapper,
+): Diagnostic[] {
   const tokenIndex = new Map(tokens.map((t, i) => [t.startOffset, i]));
-  const indexOf = (e: IRecognitionException): number => (isEnd(e.token) ? tokens.length : tokenIndex.get(e.token.startOffset) ?? tokens.length);
+  const indexOf = (e: IRecognitionException): number =>
+    isEnd(e.token) ? tokens.length : (tokenIndex.get(e.token.startOffset) ?? tokens.length);
   const out: Diagnostic[] = [];
   let lastIndex = -1;
   for (const e of [...errors].sort((a, b) => indexOf(a) - indexOf(b))) {

@@ -21,7 +21,12 @@ export const SingleQuotedString = createToken({ name: "SingleQuotedString", patt
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
 
 function keyword(word: string): TokenType {
-  return createToken({ name: word.charAt(0).toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `"${word}"` });
+  return createToken({
+    name: word.charAt(0).toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `"${word}"`,
+  });
 }
 
 export const And = keyword("and");
@@ -39,7 +44,22 @@ export const True = keyword("true");
 export const False = keyword("false");
 export const Where = keyword("where");
 
-export const KEYWORDS = ["and", "or", "not", "in", "contains", "starts_with", "ends_with", "matches", "between", "is", "null", "true", "false", "where"] as const;
+export const KEYWORDS = [
+  "and",
+  "or",
+  "not",
+  "in",
+  "contains",
+  "starts_with",
+  "ends_with",
+  "matches",
+  "between",
+  "is",
+  "null",
+  "true",
+  "false",
+  "where",
+] as const;
 
 export const EqEq = createToken({ name: "EqEq", pattern: /==/, label: '"=="' });
 export const NotEq = createToken({ name: "NotEq", pattern: /!=/, label: '"!="' });

@@ -45,7 +45,8 @@ export async function publishCheckRun(client: GitHubClient, req: CheckRunRequest
   const parts = batches(req.annotations);
   if (parts.length === 0) parts.push([]);
   const output = (i: number) => ({ title: req.title, summary, annotations: [...parts[i]!] });
-  const done = (i: number) => (i === parts.length - 1 ? { status: "completed" as const, conclusion: req.conclusion } : { status: "in_progress" as const });
+  const done = (i: number) =>
+    i === parts.length - 1 ? { status: "completed" as const, conclusion: req.conclusion } : { status: "in_progress" as const };
 
   const created = await apiStep(`creating the "${name}" check run for ${req.headSha.slice(0, 12)}`, () =>
     client.rest.checks.create({ owner, repo, name, head_sha: req.headSha, output: output(0), ...done(0) }),

@@ -16,12 +16,20 @@ export async function computePlanForGitHub(dir: string, now: Date): Promise<Plan
     import("./commit.js"),
   ]);
   const root = findWorkspaceRoot(dir);
-  if (!root) throw new GitOpsError(gitopsCodes.noPlanSource.code, `no exp.yaml found in "${dir}" or above; pass --dir, --plan <plan.json> or --body-file <plan.md>`);
+  if (!root)
+    throw new GitOpsError(
+      gitopsCodes.noPlanSource.code,
+      `no exp.yaml found in "${dir}" or above; pass --dir, --plan <plan.json> or --body-file <plan.md>`,
+    );
   const loaded = await loadWorkspace(root);
   const diagnostics = loaded.diagnostics.map(toJson);
   if (!loaded.workspace || diagnostics.some((d) => d.severity === "error")) return { diagnostics, exitCode: 1 };
   const r = await preparePlan(loaded.workspace, { now, sourceCommit: await headCommit(root) });
   if (!r.prepared) return { diagnostics: [...diagnostics, ...r.diagnostics.map(toJson)], exitCode: 1 };
   const plan = r.prepared.plan;
-  return { diagnostics: [...diagnostics, ...plan.checks.flatMap((c) => c.diagnostics)], markdown: renderPlanMarkdown(plan), exitCode: plan.exitCode };
+  return {
+    diagnostics: [...diagnostics, ...plan.checks.flatMap((c) => c.diagnostics)],
+    markdown: renderPlanMarkdown(plan),
+    exitCode: plan.exitCode,
+  };
 }

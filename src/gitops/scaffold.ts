@@ -57,7 +57,7 @@ export function schemaLine(path: string, kind: string): string {
 
 function warehouseBlock(kind: WarehouseKind): string {
   if (kind === "postgres") {
-    return ['  default: warehouse', "  connections:", '    warehouse: { type: postgres, url: "env:EXP_PG_URL" }'].join("\n");
+    return ["  default: warehouse", "  connections:", '    warehouse: { type: postgres, url: "env:EXP_PG_URL" }'].join("\n");
   }
   return ["  default: local", "  connections:", "    local: { type: duckdb, path: .exp/warehouse.duckdb }"].join("\n");
 }
@@ -114,7 +114,11 @@ export function checkProjectName(name: string): string | undefined {
 /** A sensible default project name from a folder name. */
 export function projectNameFrom(dir: string): string {
   const base = resolve(dir).split(sep).pop() ?? "";
-  const cleaned = base.toLowerCase().replace(/[^a-z0-9_-]+/g, "_").replace(/^[^a-z]+/, "").slice(0, 64);
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "_")
+    .replace(/^[^a-z]+/, "")
+    .slice(0, 64);
   return cleaned || "experiments";
 }
 

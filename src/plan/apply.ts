@@ -36,21 +36,37 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
   const handle = req.held ?? (await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs }));
   try {
     const chain = verifyAuditChain(await target.auditText());
-    if (!chain.ok) throw new PublishError(stateCodes.auditChainBroken, `the audit log is broken, refusing to apply: ${chain.message}`, "run `exp audit verify` and restore the log from a backup");
+    if (!chain.ok)
+      throw new PublishError(
+        stateCodes.auditChainBroken,
+        `the audit log is broken, refusing to apply: ${chain.message}`,
+        "run `exp audit verify` and restore the log from a backup",
+      );
     await reconcileAudit(target, req.actor, req.now);
     const current = await target.current();
     if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
       const now = current ? `v${current.version} is published now` : "nothing is published now";
       const was = req.plan.basedOnVersion === null ? "nothing published" : `v${req.plan.basedOnVersion}`;
-      throw new PublishError(stateCodes.publishConflict, `the plan is stale; run exp plan again (it was made against ${was}, but ${now})`, "run `exp plan --out plan.json` and apply the new plan");
+      throw new PublishError(
+        stateCodes.publishConflict,
+        `the plan is stale; run exp plan again (it was made against ${was}, but ${now})`,
+        "run `exp plan --out plan.json` and apply the new plan",
+      );
     }
     const versions = await target.versions();
     const version = Math.max(0, ...versions) + 1;
     const ruleset = req.build(version);
     if (rulesetContentChecksum(ruleset as unknown as Record<string, unknown>) !== req.plan.desiredChecksum) {
-      throw new PublishError(stateCodes.publishConflict, "the workspace changed since the plan was made; run exp plan again", "run `exp plan --out plan.json` and apply the new plan");
+      throw new PublishError(
+        stateCodes.publishConflict,
+        "the workspace changed since the plan was made; run exp plan again",
+        "run `exp plan --out plan.json` and apply the new plan",
+      );
     }
-    const published = await target.publish(ruleset as unknown as Parameters<PublishTarget["publish"]>[0], { expectedVersion: current?.version, expectedChecksum: current?.checksum });
+    const published = await target.publish(ruleset as unknown as Parameters<PublishTarget["publish"]>[0], {
+      expectedVersion: current?.version,
+      expectedChecksum: current?.checksum,
+    });
     const s = req.plan.summary;
     const record = await appendAuditEntry(target, {
       ts: (req.now ?? new Date()).toISOString(),
@@ -61,7 +77,13 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
       action: "apply",
       summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
     });
-    return { fromVersion: current?.version ?? null, toVersion: version, checksum: published.checksum, record, brokeStaleLock: handle.brokeStale };
+    return {
+      fromVersion: current?.version ?? null,
+      toVersion: version,
+      checksum: published.checksum,
+      record,
+      brokeStaleLock: handle.brokeStale,
+    };
   } finally {
     if (!req.held) await handle.release();
   }

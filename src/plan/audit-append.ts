@@ -13,7 +13,11 @@ export async function appendAuditEntry(target: PublishTarget, entry: AuditEntry)
   const text = await target.auditText();
   const verdict = verifyAuditChain(text);
   if (!verdict.ok)
-    throw new PublishError(stateCodes.auditChainBroken, `the audit log is broken, refusing to append: ${verdict.message}`, "run `exp audit verify` and restore the log from a backup");
+    throw new PublishError(
+      stateCodes.auditChainBroken,
+      `the audit log is broken, refusing to append: ${verdict.message}`,
+      "run `exp audit verify` and restore the log from a backup",
+    );
   const records = await target.audit();
   const record = chainAuditRecord(records[records.length - 1], entry);
   await target.appendAudit(record);

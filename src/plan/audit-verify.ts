@@ -48,7 +48,9 @@ export function parseAuditRecords(text: string): AuditRecord[] {
  */
 export function verifyAuditChain(input: string | readonly AuditLine[] | readonly AuditRecord[]): AuditVerdict {
   const lines: readonly AuditLine[] =
-    typeof input === "string" ? readAuditLines(input) : input.map((x, i) => ("raw" in x ? (x as AuditLine) : { line: i + 1, raw: "", record: x as AuditRecord }));
+    typeof input === "string"
+      ? readAuditLines(input)
+      : input.map((x, i) => ("raw" in x ? (x as AuditLine) : { line: i + 1, raw: "", record: x as AuditRecord }));
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
@@ -56,7 +58,11 @@ export function verifyAuditChain(input: string | readonly AuditLine[] | readonly
     const seq = typeof (l.record as { seq?: unknown } | undefined)?.seq === "number" ? l.record!.seq : undefined;
     const fail = (reason: AuditBreakReason, message: string): AuditVerdict => ({ ok: false, count, line: l.line, seq, reason, message });
     if (!l.record) {
-      const reason: AuditBreakReason = l.problem?.startsWith("truncated") ? "truncated" : l.problem?.startsWith("not JSON") ? "unparsable" : "shape";
+      const reason: AuditBreakReason = l.problem?.startsWith("truncated")
+        ? "truncated"
+        : l.problem?.startsWith("not JSON")
+          ? "unparsable"
+          : "shape";
       return fail(reason, `line ${l.line}: ${l.problem ?? "not a record"}`);
     }
     if (l.problem) return fail(l.problem.startsWith("truncated") ? "truncated" : "shape", `line ${l.line} (seq ${seq}): ${l.problem}`);
@@ -64,7 +70,10 @@ export function verifyAuditChain(input: string | readonly AuditLine[] | readonly
     const actual = hashAuditRecord(r);
     if (actual !== r.hash) return fail("hash", `record seq ${r.seq} (line ${l.line}) was altered: its hash does not match its content`);
     if (r.seq !== expectedSeq)
-      return fail("seq", `record seq ${r.seq} (line ${l.line}) is out of order: expected seq ${expectedSeq} (a record was deleted or moved)`);
+      return fail(
+        "seq",
+        `record seq ${r.seq} (line ${l.line}) is out of order: expected seq ${expectedSeq} (a record was deleted or moved)`,
+      );
     if (r.prevHash !== prevHash)
       return fail("prevHash", `record seq ${r.seq} (line ${l.line}) does not link to the record before it (prevHash mismatch)`);
     prevHash = r.hash;

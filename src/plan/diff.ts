@@ -89,7 +89,14 @@ export function diffValues(before: unknown, after: unknown, path = ""): FieldDif
 function keyed(v: unknown): Record<string, unknown> | undefined {
   if (v === undefined) return {};
   if (Array.isArray(v)) {
-    if (!v.every((x) => isObject(x) && (typeof (x as Record<string, unknown>).key === "string" || typeof (x as Record<string, unknown>).name === "string"))) return undefined;
+    if (
+      !v.every(
+        (x) =>
+          isObject(x) &&
+          (typeof (x as Record<string, unknown>).key === "string" || typeof (x as Record<string, unknown>).name === "string"),
+      )
+    )
+      return undefined;
     const out: Record<string, unknown> = {};
     for (const x of v as Record<string, unknown>[]) {
       const { key, name, ...rest } = x;
@@ -117,7 +124,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 export function summarise(changes: Change[]): { create: number; update: number; delete: number; replace: number } {

@@ -5,11 +5,17 @@ import type { Drift } from "./model.js";
  * Drift: the published ruleset differs from what git would produce and was not produced by
  * `exp apply` (a rollback, or a publish outside exp). Reported until git and the target agree again.
  */
-export function detectDrift(currentVersion: number | undefined, records: readonly AuditRecord[], contentDiffers: boolean): Drift | undefined {
+export function detectDrift(
+  currentVersion: number | undefined,
+  records: readonly AuditRecord[],
+  contentDiffers: boolean,
+): Drift | undefined {
   if (currentVersion === undefined || !contentDiffers) return undefined;
   const head = records[records.length - 1];
   const reconcile = `run \`exp apply\` to publish what git says, or change git to match v${currentVersion} (for a rollback: revert the commit that caused it).`;
-  if (!head || head.toVersion !== currentVersion) return { version: currentVersion, cause: "published outside exp: no audit record names this version", reconcile };
-  if (head.action === "rollback") return { version: currentVersion, cause: `exp rollback by ${head.actor} at ${head.ts}, from v${head.fromVersion}`, reconcile };
+  if (!head || head.toVersion !== currentVersion)
+    return { version: currentVersion, cause: "published outside exp: no audit record names this version", reconcile };
+  if (head.action === "rollback")
+    return { version: currentVersion, cause: `exp rollback by ${head.actor} at ${head.ts}, from v${head.fromVersion}`, reconcile };
   return undefined;
 }

@@ -172,7 +172,10 @@ async function clearDeadBreaker(mutex: string): Promise<void> {
 
 function lockedError(lockPath: string, owner: LockOwner | "unreadable"): PublishError {
   if (owner === "unreadable")
-    return new PublishError(stateCodes.targetLocked, `the publish target is locked (the lock file "${lockPath}" is not readable); wait or remove ${lockPath} if no apply is running`);
+    return new PublishError(
+      stateCodes.targetLocked,
+      `the publish target is locked (the lock file "${lockPath}" is not readable); wait or remove ${lockPath} if no apply is running`,
+    );
   return new PublishError(
     stateCodes.targetLocked,
     `the publish target is locked by ${owner.holder} (pid ${owner.pid} on host ${owner.host}) since ${owner.since}; wait or remove ${lockPath} if that process is gone`,

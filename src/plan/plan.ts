@@ -45,7 +45,20 @@ export function computePlan(input: PlanInput): Plan {
   checks.push(result("reassignment", reassignmentDiagnostics(changes, workspace), input.toJson));
   for (const c of input.checks) checks.push(result(c.name, c.run(ctx), input.toJson));
   for (const e of input.extra ?? []) checks.push(result(e.name, e.diagnostics, input.toJson));
-  if (drift) checks.push(result("drift", [{ code: PLAN_CODES.drift.code, severity: "warning", message: `The published ruleset v${drift.version} was not produced by applying git (${drift.cause}); ${drift.reconcile}` }], input.toJson));
+  if (drift)
+    checks.push(
+      result(
+        "drift",
+        [
+          {
+            code: PLAN_CODES.drift.code,
+            severity: "warning",
+            message: `The published ruleset v${drift.version} was not produced by applying git (${drift.cause}); ${drift.reconcile}`,
+          },
+        ],
+        input.toJson,
+      ),
+    );
 
   const reassignmentErrors = checks[0]!.diagnostics.some((d) => d.severity === "error");
   const failed = checks.some((c) => c.status === "failed");
@@ -79,22 +92,49 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
     if (!exp || exp.status !== "running") continue;
     const span = (field: string) => exp.origin.values[field] ?? exp.origin.keys[field] ?? exp.origin.values[""];
     if (r.switchShare === null) {
-      out.push({ code: PLAN_CODES.targetingShift.code, severity: "warning", message: `Changing the targeting of running experiment "${c.key}" moves an unknown share of its units in or out; bump "phase" if you mean to re-randomise.`, span: span("targeting") });
+      out.push({
+        code: PLAN_CODES.targetingShift.code,
+        severity: "warning",
+        message: `Changing the targeting of running experiment "${c.key}" moves an unknown share of its units in or out; bump "phase" if you mean to re-randomise.`,
+        span: span("targeting"),
+      });
       continue;
     }
     const fields = c.fieldDiffs.map((d) => d.path.split(".")[0]!);
     // Moving traffic between arms is what a bandit is for (`exp bandit update` writes the weights).
-    if (exp.type === "bandit" && r.switchShare > 0 && (r.leaveShare ?? 0) === 0 && c.fieldDiffs.every((d) => /^variants\.[^.]+\.weight$/.test(d.path))) {
-      out.push({ code: PLAN_CODES.banditReallocation.code, severity: "info", message: `Bandit "${c.key}" reallocates: ${pct(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`, span: span("variants") });
+    if (
+      exp.type === "bandit" &&
+      r.switchShare > 0 &&
+      (r.leaveShare ?? 0) === 0 &&
+      c.fieldDiffs.every((d) => /^variants\.[^.]+\.weight$/.test(d.path))
+    ) {
+      out.push({
+        code: PLAN_CODES.banditReallocation.code,
+        severity: "info",
+        message: `Bandit "${c.key}" reallocates: ${pct(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`,
+        span: span("variants"),
+      });
       continue;
     }
     if (r.switchShare > 0) {
-      const field = fields.includes("variants") ? "variants" : fields[0] ?? "variants";
-      out.push({ code: PLAN_CODES.rerandomise.code, severity: "error", message: `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`, span: span(field), suggestion: `set phase: ${exp.phase + 1}` });
+      const field = fields.includes("variants") ? "variants" : (fields[0] ?? "variants");
+      out.push({
+        code: PLAN_CODES.rerandomise.code,
+        severity: "error",
+        message: `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`,
+        span: span(field),
+        suggestion: `set phase: ${exp.phase + 1}`,
+      });
     }
     if ((r.leaveShare ?? 0) > 0 && r.causes.some((x) => /shrank|layer|unit/.test(x))) {
       const field = fields.includes("unit") ? "unit" : fields.includes("layer") ? "layer" : "traffic";
-      out.push({ code: PLAN_CODES.rerandomise.code, severity: "error", message: `Changing "${field}" of running experiment "${c.key}" would remove ${pct(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`, span: span(field), suggestion: `set phase: ${exp.phase + 1}` });
+      out.push({
+        code: PLAN_CODES.rerandomise.code,
+        severity: "error",
+        message: `Changing "${field}" of running experiment "${c.key}" would remove ${pct(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
+        span: span(field),
+        suggestion: `set phase: ${exp.phase + 1}`,
+      });
     }
   }
   return out;
@@ -108,5 +148,10 @@ function publishedView(r: Ruleset): NonNullable<CheckContext["published"]> {
 }
 
 function allocations(r: Ruleset): Map<string, Map<string, SlotRange[]>> {
-  return new Map(Object.entries(r.layers).map(([layer, l]) => [layer, new Map(Object.entries(l.slots).map(([e, ranges]) => [e, ranges as SlotRange[]]))]));
+  return new Map(
+    Object.entries(r.layers).map(([layer, l]) => [
+      layer,
+      new Map(Object.entries(l.slots).map(([e, ranges]) => [e, ranges as SlotRange[]])),
+    ]),
+  );
 }

@@ -33,7 +33,12 @@ export function designPower(e: Experiment, ws: Workspace, now: Date): DesignPowe
   const ordered = [control, ...e.variants.filter((v) => v !== control)];
   const units = ordered.map((v) => (total * v.weight) / weightSum);
   if (units.some((u) => u < 2)) return { units, achievableMde: Infinity, days };
-  const abs = minimumDetectableEffect({ variance: sd * sd, alpha: e.analysis.alpha, power: e.power.power ?? ws.settings.defaults.power, units });
+  const abs = minimumDetectableEffect({
+    variance: sd * sd,
+    alpha: e.analysis.alpha,
+    power: e.power.power ?? ws.settings.defaults.power,
+    units,
+  });
   return { units, achievableMde: abs / Math.abs(baseline), days };
 }
 
@@ -44,12 +49,22 @@ export function powerCheck(ws: Workspace, now: Date): Diagnostic[] {
     if (e.status !== "running" || e.type === "bandit" || e.type === "interleaving") continue;
     const span = e.origin.values["power.mde"] ?? e.origin.values.power ?? e.origin.keys.experiment ?? e.origin.values[""];
     if (e.power.mde === undefined) {
-      out.push({ code: PLAN_CODES.powerSkipped.code, severity: "info", message: `Experiment "${e.key}" declares no power.mde, so its power is not checked.`, span });
+      out.push({
+        code: PLAN_CODES.powerSkipped.code,
+        severity: "info",
+        message: `Experiment "${e.key}" declares no power.mde, so its power is not checked.`,
+        span,
+      });
       continue;
     }
     const p = designPower(e, ws, now);
     if (!p) {
-      out.push({ code: PLAN_CODES.powerSkipped.code, severity: "info", message: `Experiment "${e.key}" needs power.daily_units, power.baseline (and power.stddev for non-conversion metrics) and a schedule end for the power check; it is skipped.`, span });
+      out.push({
+        code: PLAN_CODES.powerSkipped.code,
+        severity: "info",
+        message: `Experiment "${e.key}" needs power.daily_units, power.baseline (and power.stddev for non-conversion metrics) and a schedule end for the power check; it is skipped.`,
+        span,
+      });
       continue;
     }
     if (p.achievableMde > e.power.mde) {

@@ -45,7 +45,8 @@ export async function preparePlan(
   const current = await target.current();
   const published = current?.ruleset as unknown as Ruleset | undefined;
   const nextVersion = Math.max(0, ...(await target.versions())) + 1;
-  const compile = (version: number) => compileRuleset(ws, { previous: published, version, sourceCommit: o.sourceCommit, createdAt: now.toISOString() });
+  const compile = (version: number) =>
+    compileRuleset(ws, { previous: published, version, sourceCommit: o.sourceCommit, createdAt: now.toISOString() });
   const first = compile(nextVersion);
   if (hasErrors(first.diagnostics)) return { diagnostics: first.diagnostics };
   const desired = first.ruleset;

@@ -13,13 +13,27 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   const a = before.experiments[key];
   const b = after.experiments[key];
   if (!a || !b || a.status !== "running") return undefined;
-  const r: Reassignment = { experiment: key, switchShare: 0, leaveShare: 0, newShare: 0, exact: true, phaseBumped: b.phase !== a.phase, causes: [] };
+  const r: Reassignment = {
+    experiment: key,
+    switchShare: 0,
+    leaveShare: 0,
+    newShare: 0,
+    exact: true,
+    phaseBumped: b.phase !== a.phase,
+    causes: [],
+  };
 
   if (b.status !== "running") {
     return { ...r, leaveShare: 1, switchShare: 0, newShare: 0, causes: [`status running → ${b.status}: every enrolled unit leaves`] };
   }
   if (a.unit !== b.unit) {
-    return { ...r, leaveShare: 1, switchShare: 0, newShare: null, causes: [`unit ${a.unit} → ${b.unit}: every enrolled unit leaves and a new population enrols`] };
+    return {
+      ...r,
+      leaveShare: 1,
+      switchShare: 0,
+      newShare: null,
+      causes: [`unit ${a.unit} → ${b.unit}: every enrolled unit leaves and a new population enrols`],
+    };
   }
 
   // Enrollment: the share of today's enrolled units that stays, and the new share.
@@ -37,7 +51,11 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
     r.exact = false;
     stay = width(after_.ranges) / BP;
     fresh = width(after_.ranges) / Math.max(1, width(before_.ranges)) - stay;
-    r.causes.push(a.layer !== b.layer ? `layer ${a.layer ?? "(none)"} → ${b.layer ?? "(none)"}: enrollment is drawn again` : `phase ${a.phase} → ${b.phase}: enrollment is drawn again`);
+    r.causes.push(
+      a.layer !== b.layer
+        ? `layer ${a.layer ?? "(none)"} → ${b.layer ?? "(none)"}: enrollment is drawn again`
+        : `phase ${a.phase} → ${b.phase}: enrollment is drawn again`,
+    );
   }
 
   // Holdouts: a grown holdout takes units out of every experiment that honours holdouts.
@@ -70,10 +88,18 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   if (r.leaveShare > 0 && !r.causes.some((c) => c.startsWith("holdouts") || c.startsWith("layer") || c.startsWith("phase"))) {
     r.causes.push(`${a.layer ? "slot ranges shrank" : "traffic shrank"}: ${pct(r.leaveShare)} of enrolled units leave`);
   }
-  if ((r.newShare ?? 0) > 0 && r.exact) r.causes.push(`${a.layer ? "slot ranges grew" : "traffic grew"}: new units enrol (${pct(r.newShare ?? 0)} of today's count)`);
+  if ((r.newShare ?? 0) > 0 && r.exact)
+    r.causes.push(`${a.layer ? "slot ranges grew" : "traffic grew"}: new units enrol (${pct(r.newShare ?? 0)} of today's count)`);
 
   if (targetingChanged(a, b, before, after)) {
-    return { ...r, exact: false, switchShare: null, leaveShare: null, newShare: null, causes: [...r.causes, "targeting changed: an unknown share of units enters or leaves"] };
+    return {
+      ...r,
+      exact: false,
+      switchShare: null,
+      leaveShare: null,
+      newShare: null,
+      causes: [...r.causes, "targeting changed: an unknown share of units enters or leaves"],
+    };
   }
   return r;
 }

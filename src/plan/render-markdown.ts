@@ -10,9 +10,18 @@ export function renderPlanMarkdown(plan: Plan): string {
   const failed = plan.checks.filter((c) => c.status === "failed");
   out.push(`### exp plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}`);
   out.push("");
-  out.push(plan.basedOnVersion === null ? "Compared with: nothing published yet." : `Compared with published **v${plan.basedOnVersion}** (\`${(plan.basedOnChecksum ?? "").slice(0, 12)}\`).`);
-  if (failed.length) out.push("", `**${failed.length} check${failed.length === 1 ? "" : "s"} failed** — this plan cannot be applied as it is.`);
-  if (plan.drift) out.push("", `> ⚠️ **Drift:** published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}). ${plan.drift.reconcile}`);
+  out.push(
+    plan.basedOnVersion === null
+      ? "Compared with: nothing published yet."
+      : `Compared with published **v${plan.basedOnVersion}** (\`${(plan.basedOnChecksum ?? "").slice(0, 12)}\`).`,
+  );
+  if (failed.length)
+    out.push("", `**${failed.length} check${failed.length === 1 ? "" : "s"} failed** — this plan cannot be applied as it is.`);
+  if (plan.drift)
+    out.push(
+      "",
+      `> ⚠️ **Drift:** published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}). ${plan.drift.reconcile}`,
+    );
   const moving = plan.changes.filter((c) => c.reassignment);
   if (moving.length) {
     out.push("", "#### Who would be moved", "", "| experiment | switch variant | leave | new units | exact |", "|---|---:|---:|---:|---|");
@@ -27,7 +36,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   for (const c of plan.changes) out.push(...renderChange(c));
   if (plan.checks.length) {
     out.push("", "#### Checks", "", "| check | result |", "|---|---|");
-    for (const c of plan.checks) out.push(`| ${c.name} | ${c.status === "passed" ? "✅ passed" : c.status === "failed" ? "❌ failed" : "⚠️ warnings"} |`);
+    for (const c of plan.checks)
+      out.push(`| ${c.name} | ${c.status === "passed" ? "✅ passed" : c.status === "failed" ? "❌ failed" : "⚠️ warnings"} |`);
     const diags = plan.checks.flatMap((c) => c.diagnostics);
     if (diags.length) out.push("", ...diags.map(diagnosticLine));
   }
@@ -42,7 +52,8 @@ function renderChange(c: Change): string[] {
     if (d.after !== undefined && c.action !== "delete") lines.push(`+ ${path}: ${showValue(d.after, 120)}`);
   }
   lines.push("```");
-  if (c.reassignment) lines.push("", `**Reassignment:** ${reassignmentSentence(c.reassignment)}.`, ...c.reassignment.causes.map((x) => `- ${x}`));
+  if (c.reassignment)
+    lines.push("", `**Reassignment:** ${reassignmentSentence(c.reassignment)}.`, ...c.reassignment.causes.map((x) => `- ${x}`));
   lines.push("", "</details>", "");
   return lines;
 }

@@ -14,7 +14,10 @@ export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: Diagnosti
 /** The changes and the check list (the part a TTY shows through ink). */
 export function renderPlanHead(plan: Plan, s: Styler): string {
   const out: string[] = [];
-  const base = plan.basedOnVersion === null ? "nothing is published yet" : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
+  const base =
+    plan.basedOnVersion === null
+      ? "nothing is published yet"
+      : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
   out.push(s("emphasis", `exp plan: the workspace compared with ${base}`), "");
   if (plan.drift) {
     out.push(s("warning", `! drift: published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}).`));

@@ -6,4 +6,9 @@ export function showValue(v: unknown, max = 80): string {
 }
 
 export const SYMBOL = { create: "+", update: "~", delete: "-", replace: "±" } as const;
-export const VERB = { create: "will be created", update: "will be updated in place", delete: "will be deleted", replace: "will be replaced (re-randomised)" } as const;
+export const VERB = {
+  create: "will be created",
+  update: "will be updated in place",
+  delete: "will be deleted",
+  replace: "will be replaced (re-randomised)",
+} as const;

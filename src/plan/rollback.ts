@@ -30,20 +30,42 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
   try {
     const chain = verifyAuditChain(await target.auditText());
     if (!chain.ok)
-      throw new PublishError(stateCodes.auditChainBroken, `the audit log is broken, refusing to roll back: ${chain.message}`, "run `exp audit verify` and restore the log from a backup");
+      throw new PublishError(
+        stateCodes.auditChainBroken,
+        `the audit log is broken, refusing to roll back: ${chain.message}`,
+        "run `exp audit verify` and restore the log from a backup",
+      );
     await reconcileAudit(target, request.actor, request.now);
     const current = await target.current();
-    if (!current) throw new PublishError(stateCodes.nothingToRollBack, `nothing is published in ${target.description}, so there is nothing to roll back`);
+    if (!current)
+      throw new PublishError(
+        stateCodes.nothingToRollBack,
+        `nothing is published in ${target.description}, so there is nothing to roll back`,
+      );
     const stored = await target.versions();
     const served = new Set((await target.audit()).map((r) => r.toVersion));
     const toVersion = request.to ?? previousVersion(stored, current.version, served);
     if (toVersion === undefined)
-      throw new PublishError(stateCodes.nothingToRollBack, `version ${current.version} is the oldest stored version in ${target.description}; there is nothing before it`);
+      throw new PublishError(
+        stateCodes.nothingToRollBack,
+        `version ${current.version} is the oldest stored version in ${target.description}; there is nothing before it`,
+      );
     if (toVersion === current.version)
-      throw new PublishError(stateCodes.unknownVersion, `version ${toVersion} is already current in ${target.description}`, `pick another version with --to (stored: ${stored.join(", ")})`);
+      throw new PublishError(
+        stateCodes.unknownVersion,
+        `version ${toVersion} is already current in ${target.description}`,
+        `pick another version with --to (stored: ${stored.join(", ")})`,
+      );
     if (!stored.includes(toVersion))
-      throw new PublishError(stateCodes.unknownVersion, `version ${toVersion} is not stored in ${target.description}`, `stored versions: ${stored.join(", ") || "none"}${nearest(stored, toVersion)}`);
-    const activated: PublishedRuleset = await target.activate(toVersion, { expectedVersion: current.version, expectedChecksum: current.checksum });
+      throw new PublishError(
+        stateCodes.unknownVersion,
+        `version ${toVersion} is not stored in ${target.description}`,
+        `stored versions: ${stored.join(", ") || "none"}${nearest(stored, toVersion)}`,
+      );
+    const activated: PublishedRuleset = await target.activate(toVersion, {
+      expectedVersion: current.version,
+      expectedChecksum: current.checksum,
+    });
     const record = await appendAuditEntry(target, {
       ts: (request.now ?? new Date()).toISOString(),
       actor: request.actor,

@@ -21,7 +21,15 @@ export async function buildReport(input: ReportInput, template: string): Promise
     files: [
       { path: markdownPath, content: markdown },
       { path: `${dir}/${charts.forest}`, content: await forestPlot(input.analysis) },
-      { path: `${dir}/${charts.cumulative}`, content: await cumulativeLiftChart({ daily: input.daily, metric: primary, alpha: input.analysis.alpha, control: input.experiment.control }) },
+      {
+        path: `${dir}/${charts.cumulative}`,
+        content: await cumulativeLiftChart({
+          daily: input.daily,
+          metric: primary,
+          alpha: input.analysis.alpha,
+          control: input.experiment.control,
+        }),
+      },
       { path: `${dir}/${charts.units}`, content: await unitsChart(input.daily) },
     ],
   };

@@ -61,7 +61,9 @@ export function fmtMetricValue(x: Num | undefined, display: MetricDisplay | unde
 }
 
 export function fmtInt(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 function trimZeros(s: string): string {

@@ -25,22 +25,26 @@ const POWER_MARK: Record<string, string> = { powered: "✅ ", underpowered: "⏳
 export function renderReportMarkdown(input: ReportInput, template: string, charts: ChartNames): string {
   const { analysis, experiment } = input;
   const power = powerLine(analysis);
-  return fillTemplate(template, {
-    title: `${experiment.name ?? experiment.key} — report of ${input.date}`,
-    header: header(input),
-    recommendation: RECOMMENDATION_TEXT[analysis.decision.recommendation] ?? analysis.decision.recommendation,
-    reasons: analysis.decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
-    forest_svg: `./${charts.forest}`,
-    cumulative_svg: `./${charts.cumulative}`,
-    units_svg: `./${charts.units}`,
-    tables: metricTables(analysis, experiment.control, input.metrics),
-    guardrails: guardrailLines(analysis, experiment.control)
-      .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
-      .join("\n"),
-    power: `- ${POWER_MARK[power.status]}${power.text}`,
-    notes: [cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join("\n"),
-    provenance: provenanceText(input),
-  }).replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    fillTemplate(template, {
+      title: `${experiment.name ?? experiment.key} — report of ${input.date}`,
+      header: header(input),
+      recommendation: RECOMMENDATION_TEXT[analysis.decision.recommendation] ?? analysis.decision.recommendation,
+      reasons: analysis.decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
+      forest_svg: `./${charts.forest}`,
+      cumulative_svg: `./${charts.cumulative}`,
+      units_svg: `./${charts.units}`,
+      tables: metricTables(analysis, experiment.control, input.metrics),
+      guardrails: guardrailLines(analysis, experiment.control)
+        .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
+        .join("\n"),
+      power: `- ${POWER_MARK[power.status]}${power.text}`,
+      notes: [cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join("\n"),
+      provenance: provenanceText(input),
+    })
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 function header(input: ReportInput): string {
@@ -57,10 +61,13 @@ function header(input: ReportInput): string {
     "",
     "| variant | units | share | expected share |",
     "|---|---:|---:|---:|",
-    ...armShares(input).map((a) => `| ${a.variant}${a.control && a.variant !== "control" ? " (control)" : ""} | ${a.units} | ${a.share} | ${a.expected} |`),
+    ...armShares(input).map(
+      (a) => `| ${a.variant}${a.control && a.variant !== "control" ? " (control)" : ""} | ${a.units} | ${a.share} | ${a.expected} |`,
+    ),
     "",
     `**Sample ratio:** ${srm.status === "ok" ? "✅" : "🚨"} ${srm.text}.`,
   ];
-  if (analysis.multiple_exposures > 0) lines.push("", `${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
+  if (analysis.multiple_exposures > 0)
+    lines.push("", `${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
   return lines.join("\n");
 }

@@ -3,7 +3,7 @@ import type { ComparisonJson, MetricJson } from "./model.js";
 function arms(metric: MetricJson, names: string[], below: number): string {
   const hit = names.filter((v) => (metric.variants[v]?.n ?? 0) < below);
   const list = (hit.length ? hit : names).map((v) => `"${v}"`);
-  return list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : list[0] ?? "an arm";
+  return list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : (list[0] ?? "an arm");
 }
 
 /**

@@ -32,7 +32,7 @@ const TIERS: { tier: MetricJson["tier"]; title: string }[] = [
 ];
 
 function pCell(tier: MetricJson["tier"], c: ComparisonJson): string {
-  const p = tier === "guardrail" ? c.p_value : c.p_value_adjusted ?? c.p_value;
+  const p = tier === "guardrail" ? c.p_value : (c.p_value_adjusted ?? c.p_value);
   if (p === null && c.chance_to_win !== undefined && c.chance_to_win !== null) return `P(win) ${fmtPercent(c.chance_to_win, 1)}`;
   return fmtP(p);
 }
@@ -45,10 +45,16 @@ export function tierTables(analysis: ReportAnalysis, control: string, displays: 
     for (const m of analysis.metrics.filter((x) => x.tier === tier)) {
       const display = displays[m.metric];
       for (const c of m.comparisons) {
-        const guard = tier === "guardrail" ? analysis.guardrails.find((g) => g.metric === m.metric)?.variants.find((v) => v.variant === c.variant)?.status : undefined;
+        const guard =
+          tier === "guardrail"
+            ? analysis.guardrails.find((g) => g.metric === m.metric)?.variants.find((v) => v.variant === c.variant)?.status
+            : undefined;
         const verdict = verdictOf(m, c, display, guard);
         const missing = missingReason(m, c, control);
-        const reason = missing && c.code === "ZERO_CONTROL_MEAN" && verdict !== "no result" ? `${missing}; the verdict rests on the absolute difference` : missing;
+        const reason =
+          missing && c.code === "ZERO_CONTROL_MEAN" && verdict !== "no result"
+            ? `${missing}; the verdict rests on the absolute difference`
+            : missing;
         rows.push({
           metric: m.metric,
           variant: c.variant,

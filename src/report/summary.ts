@@ -37,7 +37,10 @@ export function srmLine(analysis: ReportAnalysis): Line<"ok" | "mismatch"> {
   const stats = `χ² = ${fmtFixed(analysis.srm.chi2, 2)}, p = ${fmtP(analysis.srm.p_value)}`;
   return analysis.srm.ok
     ? { status: "ok", text: `no mismatch (${stats})` }
-    : { status: "mismatch", text: `mismatch (${stats}): the assignment or logging is broken; do not trust the results until it is explained` };
+    : {
+        status: "mismatch",
+        text: `mismatch (${stats}): the assignment or logging is broken; do not trust the results until it is explained`,
+      };
 }
 
 export function datesText(input: Pick<ReportInput, "experiment">): string {
@@ -58,7 +61,8 @@ export function guardrailLines(analysis: ReportAnalysis, control: string): Line<
       const who = `\`${g.metric}\` for ${v.variant}`;
       if (v.status === "breached") lines.push({ status: v.status, text: `${who}: **breached**${margin}.` });
       else if (v.status === "passed") lines.push({ status: v.status, text: `${who}: within its margin${margin}.` });
-      else if (v.status === "inconclusive") lines.push({ status: v.status, text: `${who}: inconclusive — not yet shown to be within its margin${margin}.` });
+      else if (v.status === "inconclusive")
+        lines.push({ status: v.status, text: `${who}: inconclusive — not yet shown to be within its margin${margin}.` });
       else {
         const c = metric?.comparisons.find((x) => x.variant === v.variant);
         const why = metric && c ? missingReason(metric, c, control) : undefined;
@@ -73,9 +77,15 @@ export function powerLine(analysis: ReportAnalysis): Line<"powered" | "underpowe
   const p = analysis.power;
   if (!p) return { status: "none", text: "No minimum detectable effect is declared (`power.mde`), so power was not assessed." };
   const level = `at ${fmtPercent(analysis.alpha, 0)} significance`;
-  if (p.achieved_mde === null) return { status: "unknown", text: `Declared MDE ${fmtPercent(p.mde)}; the achievable MDE could not be computed yet (it needs at least 2 units per arm and a non-zero control mean).` };
+  if (p.achieved_mde === null)
+    return {
+      status: "unknown",
+      text: `Declared MDE ${fmtPercent(p.mde)}; the achievable MDE could not be computed yet (it needs at least 2 units per arm and a non-zero control mean).`,
+    };
   const reached = `Declared MDE ${fmtPercent(p.mde)}; the data so far can detect a relative effect of ${fmtPercent(p.achieved_mde)} ${level}`;
-  return p.achieved_mde <= p.mde ? { status: "powered", text: `${reached} — powered.` } : { status: "underpowered", text: `${reached} — not yet powered for the declared MDE.` };
+  return p.achieved_mde <= p.mde
+    ? { status: "powered", text: `${reached} — powered.` }
+    : { status: "underpowered", text: `${reached} — not yet powered for the declared MDE.` };
 }
 
 export function provenanceText(input: Pick<ReportInput, "analysis" | "experiment" | "date">): string {

@@ -11,7 +11,9 @@ export function metricTables(analysis: ReportAnalysis, control: string, displays
     out.push("| metric | variant | control mean | variant mean | relative lift (CI) | p-value (adj.) | verdict |");
     out.push("|---|---|---:|---:|---:|---:|---|");
     for (const r of rows) {
-      out.push(`| \`${r.metric}\`${r.cuped ? " ᶜ" : ""} | ${r.variant} | ${r.controlMean} | ${r.variantMean} | ${liftWithInterval(r)} | ${r.p} | ${VERDICT_MARK[r.verdict]} |`);
+      out.push(
+        `| \`${r.metric}\`${r.cuped ? " ᶜ" : ""} | ${r.variant} | ${r.controlMean} | ${r.variantMean} | ${liftWithInterval(r)} | ${r.p} | ${VERDICT_MARK[r.verdict]} |`,
+      );
     }
     out.push("");
     // A "—" must never stand alone: say why each missing number is missing, right under its table.
@@ -30,7 +32,9 @@ export function cupedNotes(analysis: ReportAnalysis): string {
   for (const m of analysis.metrics) {
     for (const c of m.comparisons) {
       if (c.cuped?.applied && c.cuped.variance_reduction !== undefined && c.cuped.variance_reduction !== null) {
-        lines.push(`- \`${m.metric}\` (${c.variant}): CUPED applied, θ = ${fmtFixed(c.cuped.theta, 4)}, variance reduced by ${fmtPercent(c.cuped.variance_reduction, 1)}.`);
+        lines.push(
+          `- \`${m.metric}\` (${c.variant}): CUPED applied, θ = ${fmtFixed(c.cuped.theta, 4)}, variance reduced by ${fmtPercent(c.cuped.variance_reduction, 1)}.`,
+        );
       }
     }
   }

@@ -20,8 +20,20 @@ const VERDICT_TOKEN: Record<Verdict, StyleToken> = {
   "no result": "warning",
 };
 
-const DECISION_TOKEN: Record<string, StyleToken> = { ship: "success", keep_running: "info", stop: "error", rollback: "error", investigate: "warning" };
-const GUARD_TOKEN: Record<string, StyleToken> = { passed: "success", breached: "error", inconclusive: "warning", failed: "warning", none: "muted" };
+const DECISION_TOKEN: Record<string, StyleToken> = {
+  ship: "success",
+  keep_running: "info",
+  stop: "error",
+  rollback: "error",
+  investigate: "warning",
+};
+const GUARD_TOKEN: Record<string, StyleToken> = {
+  passed: "success",
+  breached: "error",
+  inconclusive: "warning",
+  failed: "warning",
+  none: "muted",
+};
 const GUARD_MARK: Record<string, string> = { passed: "✔", breached: "✖", inconclusive: "?", failed: "!", none: "-" };
 
 interface Cell {
@@ -35,19 +47,26 @@ const columnWidths = (rows: Cell[][]) => rows[0]!.map((_, i) => Math.max(...rows
 /** Pads on the plain text, then paints, so colour codes never disturb the alignment. */
 function grid(rows: Cell[][], paint: Painter, indent: string, widths = columnWidths(rows)): string[] {
   return rows.map((r) =>
-    (indent + r
-      .map((c, i) => {
-        const gap = " ".repeat(widths[i]! - [...c.text].length);
-        const body = c.token ? paint(c.token, c.text) : c.text;
-        return c.right ? gap + body : i === r.length - 1 ? body : body + gap;
-      })
-      .join("  ")).trimEnd(),
+    (
+      indent +
+      r
+        .map((c, i) => {
+          const gap = " ".repeat(widths[i]! - [...c.text].length);
+          const body = c.token ? paint(c.token, c.text) : c.text;
+          return c.right ? gap + body : i === r.length - 1 ? body : body + gap;
+        })
+        .join("  ")
+    ).trimEnd(),
   );
 }
 
 const cell = (text: string, right = false): Cell => ({ text, right, ...(text === MISSING ? { token: "muted" as const } : {}) });
 
-const RESULT_HEAD: Cell[] = ["metric", "variant", "control", "variant mean", "lift", "CI", "p (adj.)", "verdict"].map((t, i) => ({ text: t, token: "muted", right: i >= 2 && i <= 6 }));
+const RESULT_HEAD: Cell[] = ["metric", "variant", "control", "variant mean", "lift", "CI", "p (adj.)", "verdict"].map((t, i) => ({
+  text: t,
+  token: "muted",
+  right: i >= 2 && i <= 6,
+}));
 
 function resultCells(rows: ResultRow[]): Cell[][] {
   return rows.map((r): Cell[] => [
@@ -77,14 +96,26 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     ["dates", datesText(input)],
     ["method", `${analysis.method}, α = ${analysis.alpha}`],
   ];
-  out.push(...grid(facts.map(([k, v]) => [{ text: k, token: "muted" }, { text: v }]), paint, "  "), "");
+  out.push(
+    ...grid(
+      facts.map(([k, v]) => [{ text: k, token: "muted" }, { text: v }]),
+      paint,
+      "  ",
+    ),
+    "",
+  );
 
   const shares = armShares(input);
   out.push(
     ...grid(
       [
         ["variant", "units", "share", "expected"].map((t, i) => ({ text: t, token: "muted" as const, right: i > 0 })),
-        ...shares.map((a): Cell[] => [{ text: a.control && a.variant !== "control" ? `${a.variant} (control)` : a.variant }, cell(a.units, true), cell(a.share, true), cell(a.expected, true)]),
+        ...shares.map((a): Cell[] => [
+          { text: a.control && a.variant !== "control" ? `${a.variant} (control)` : a.variant },
+          cell(a.units, true),
+          cell(a.share, true),
+          cell(a.expected, true),
+        ]),
       ],
       paint,
       "  ",
@@ -92,7 +123,8 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   );
   const srm = srmLine(analysis);
   out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
-  if (analysis.multiple_exposures > 0) out.push(`  ${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
+  if (analysis.multiple_exposures > 0)
+    out.push(`  ${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
 
   const tables = tierTables(analysis, experiment.control, input.metrics);
   // One set of column widths for every tier, so the tables read as one.
@@ -103,7 +135,8 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   }
 
   out.push("", paint("emphasis", "Guardrails"));
-  for (const g of guardrailLines(analysis, experiment.control)) out.push(`  ${paint(GUARD_TOKEN[g.status]!, GUARD_MARK[g.status]!)} ${bare(g.text)}`);
+  for (const g of guardrailLines(analysis, experiment.control))
+    out.push(`  ${paint(GUARD_TOKEN[g.status]!, GUARD_MARK[g.status]!)} ${bare(g.text)}`);
   const power = powerLine(analysis);
   out.push("", paint("emphasis", "Power"), `  ${bare(power.text)}`);
 

@@ -13,9 +13,7 @@ import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.j
  * failed fetch or a ruleset that does not verify keeps the last good one serving.
  */
 export type ClientOptions = (
-  | { ruleset: Ruleset | string }
-  | { file: string }
-  | { url: string; pollIntervalMs?: number; headers?: Record<string, string> }
+  { ruleset: Ruleset | string } | { file: string } | { url: string; pollIntervalMs?: number; headers?: Record<string, string> }
 ) & {
   /** Clock for evaluation, ms since the epoch (tests, replays). */
   now?: () => number;
@@ -68,7 +66,13 @@ export async function createClient(options: ClientOptions): Promise<Client> {
     try {
       text = readFileSync(options.file, "utf8");
     } catch (err) {
-      throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.` }]);
+      throw new RulesetLoadError([
+        {
+          code: FETCH_FAILED,
+          severity: "error",
+          message: `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.`,
+        },
+      ]);
     }
     evaluator = load(text);
   } else {
@@ -81,17 +85,27 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       try {
         res = await fetch(endpoint, { headers });
       } catch (err) {
-        throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.` }]);
+        throw new RulesetLoadError([
+          {
+            code: FETCH_FAILED,
+            severity: "error",
+            message: `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`,
+          },
+        ]);
       }
       if (res.status === 304) return undefined;
       const body = await res.text();
-      if (res.status !== 200) throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.` }]);
+      if (res.status !== 200)
+        throw new RulesetLoadError([
+          { code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.` },
+        ]);
       const next = load(body);
       etag = res.headers.get("etag") ?? undefined;
       return next;
     };
     const first = await fetchOnce();
-    if (!first) throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered 304 to the first request.` }]);
+    if (!first)
+      throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered 304 to the first request.` }]);
     evaluator = first;
     refresh = async () => {
       try {

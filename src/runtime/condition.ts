@@ -217,10 +217,25 @@ function compileComparison(op: "==" | "!=" | "<" | "<=" | ">" | ">=", as: Compar
     }
     if (kind === "number") {
       const n = lit as number;
-      if (op === "<") return (_u, a) => { const v = a[name]; return typeof v === "number" && v < n; };
-      if (op === "<=") return (_u, a) => { const v = a[name]; return typeof v === "number" && v <= n; };
-      if (op === ">") return (_u, a) => { const v = a[name]; return typeof v === "number" && v > n; };
-      return (_u, a) => { const v = a[name]; return typeof v === "number" && v >= n; };
+      if (op === "<")
+        return (_u, a) => {
+          const v = a[name];
+          return typeof v === "number" && v < n;
+        };
+      if (op === "<=")
+        return (_u, a) => {
+          const v = a[name];
+          return typeof v === "number" && v <= n;
+        };
+      if (op === ">")
+        return (_u, a) => {
+          const v = a[name];
+          return typeof v === "number" && v > n;
+        };
+      return (_u, a) => {
+        const v = a[name];
+        return typeof v === "number" && v >= n;
+      };
     }
   }
   const x = compileOperand(left);

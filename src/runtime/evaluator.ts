@@ -48,7 +48,8 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
   const memoFlag: (FlagResult | undefined)[] = new Array(flagIndex.size).fill(undefined);
   const assignerList: Assign[] = [];
   const evaluatorList: Evaluate[] = [];
-  const memoHit = (unit: string, attrs: Attributes, at: number): boolean => memoOn && unit === memoUnit && attrs === memoAttrs && at === memoAt;
+  const memoHit = (unit: string, attrs: Attributes, at: number): boolean =>
+    memoOn && unit === memoUnit && attrs === memoAttrs && at === memoAt;
   const assignAt = (i: number, unit: string, attrs: Attributes, at: number): AssignmentResult => {
     if (memoHit(unit, attrs, at)) return (memoAssign[i] ??= assignerList[i]!(unit, attrs, at));
     return assignerList[i]!(unit, attrs, at);
@@ -121,7 +122,13 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
 
   function compileExperiment(key: string, e: RulesetExperiment): Assign {
     const miss = (unit: string, reasons: readonly AssignmentReason[], b: number | null = null): AssignmentResult => ({
-      experiment: key, variant: null, config: null, inExperiment: false, reasons, bucket: b, hashKey: unit,
+      experiment: key,
+      variant: null,
+      config: null,
+      inExperiment: false,
+      reasons,
+      bucket: b,
+      hashKey: unit,
     });
     if (e.status !== "running") {
       const r = frozen<AssignmentReason>(["not_running"]);
@@ -148,7 +155,11 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
     const traffic = e.traffic;
     const variantBucket = bucketerFor(`variant:${key}:${e.phase}`);
     const weights = e.variants.map((v) => v.weight);
-    const picked = e.variants.map((v) => ({ key: v.key, config: v.config ?? null, reasons: frozen<AssignmentReason>([...step4, `variant:${v.key}`]) }));
+    const picked = e.variants.map((v) => ({
+      key: v.key,
+      config: v.config ?? null,
+      reasons: frozen<AssignmentReason>([...step4, `variant:${v.key}`]),
+    }));
     const noVariant = frozen<AssignmentReason>([...step4, "no_variant"]);
 
     return (unit, attrs, at) => {

@@ -57,12 +57,21 @@ export class ExpProvider implements Provider {
   resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext): Promise<ResolutionDetails<number>> {
     return Promise.resolve(this.resolve("number", flagKey, defaultValue, context));
   }
-  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
+  resolveObjectEvaluation<T extends JsonValue>(
+    flagKey: string,
+    defaultValue: T,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<T>> {
     return Promise.resolve(this.resolve("object", flagKey, defaultValue, context));
   }
 
   private resolve<T>(kind: Kind, flagKey: string, defaultValue: T, context: EvaluationContext): ResolutionDetails<T> {
-    const fail = (errorCode: `${ErrorCode}`, errorMessage: string): ResolutionDetails<T> => ({ value: defaultValue, reason: "ERROR", errorCode: errorCode as ErrorCode, errorMessage });
+    const fail = (errorCode: `${ErrorCode}`, errorMessage: string): ResolutionDetails<T> => ({
+      value: defaultValue,
+      reason: "ERROR",
+      errorCode: errorCode as ErrorCode,
+      errorMessage,
+    });
     const client = this.client;
     if (!client) return fail("PROVIDER_NOT_READY", "The exp ruleset is not loaded yet.");
     const flag = client.ruleset.flags[flagKey];

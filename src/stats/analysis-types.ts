@@ -51,7 +51,12 @@ export interface AnalysisInput {
    * (0, 1] is where this look sits on the spending function; the earlier looks are taken as equally
    * spaced in information up to it. Default look/looks.
    */
-  readonly groupSequential?: { readonly looks: number; readonly look: number; readonly spending?: Spending; readonly informationFraction?: number };
+  readonly groupSequential?: {
+    readonly looks: number;
+    readonly look: number;
+    readonly spending?: Spending;
+    readonly informationFraction?: number;
+  };
 }
 
 /** The SPEC §7 `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
@@ -122,7 +127,14 @@ export interface AnalysisResult {
   guardrails: GuardrailJson[];
   decision: { recommendation: Recommendation; reasons: string[] };
   /** Method group_sequential: the boundary on |z| at this look and its nominal two-sided level. */
-  group_sequential?: { look: number; looks: number; spending: Spending; information_fraction: number; boundary: number; nominal_alpha: number };
+  group_sequential?: {
+    look: number;
+    looks: number;
+    spending: Spending;
+    information_fraction: number;
+    boundary: number;
+    nominal_alpha: number;
+  };
   /** Present when part of the request could not be honoured as asked. */
   notes?: string[];
 }

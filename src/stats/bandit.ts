@@ -30,7 +30,9 @@ export function probabilityBestBeta(arms: readonly BanditArm[]): number[] {
     return simpson(0, 1, (x) => {
       if (x <= 0 || x >= 1) return 0;
       let prod = Math.exp((p.a - 1) * Math.log(x) + (p.b - 1) * Math.log1p(-x) - lb);
-      post.forEach((q, j) => { if (j !== i) prod *= betaCdf(x, q.a, q.b); });
+      post.forEach((q, j) => {
+        if (j !== i) prod *= betaCdf(x, q.a, q.b);
+      });
       return prod;
     });
   });
@@ -48,7 +50,9 @@ export function probabilityBestNormal(arms: readonly BanditArm[]): number[] {
   return post.map((p, i) =>
     simpson(lo, hi, (x) => {
       let prod = normalPdf((x - p.mean) / p.sd) / p.sd;
-      post.forEach((q, j) => { if (j !== i) prod *= normalCdf((x - q.mean) / q.sd); });
+      post.forEach((q, j) => {
+        if (j !== i) prod *= normalCdf((x - q.mean) / q.sd);
+      });
       return prod;
     }),
   );

@@ -20,15 +20,21 @@ export interface BayesianResult {
  * The effect reported is the absolute difference, with a normal-approximation credible interval.
  */
 export function betaBinomialComparison(successT: number, nT: number, successC: number, nC: number, alpha: number): BayesianResult {
-  const at = 1 + successT, bt = 1 + nT - successT;
-  const ac = 1 + successC, bc = 1 + nC - successC;
-  const meanT = at / (at + bt), meanC = ac / (ac + bc);
+  const at = 1 + successT,
+    bt = 1 + nT - successT;
+  const ac = 1 + successC,
+    bc = 1 + nC - successC;
+  const meanT = at / (at + bt),
+    meanC = ac / (ac + bc);
   const sdT = Math.sqrt((at * bt) / ((at + bt) ** 2 * (at + bt + 1)));
   const lo = Math.max(0, meanT - 12 * sdT);
   const hi = Math.min(1, meanT + 12 * sdT);
   const steps = 4000;
   const h = (hi - lo) / steps;
-  let win = 0, lossT = 0, lossC = 0, mass = 0;
+  let win = 0,
+    lossT = 0,
+    lossC = 0,
+    mass = 0;
   for (let i = 0; i <= steps; i++) {
     const x = lo + i * h;
     const w = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
@@ -78,7 +84,13 @@ export function normalEffectPosterior(estimate: number, se: number, alpha: numbe
   }
   const z = normalQuantile(1 - alpha / 2);
   const [riskControl, riskTreatment] = normalRisk(mean, sd);
-  return { chanceToWin: 1 - normalCdf(-mean / sd), expectedLoss: riskTreatment, expectedLossControl: riskControl, mean, ci: [mean - z * sd, mean + z * sd] };
+  return {
+    chanceToWin: 1 - normalCdf(-mean / sd),
+    expectedLoss: riskTreatment,
+    expectedLossControl: riskControl,
+    mean,
+    ci: [mean - z * sd, mean + z * sd],
+  };
 }
 
 /** [loss of keeping control, loss of choosing treatment] for an effect X ~ N(mu, sigma²). */

@@ -7,9 +7,17 @@ import type { ArmSummary, Comparison, CupedStats } from "./types.js";
  * Returns 0 when the covariate has no variance, which leaves Y unadjusted.
  */
 export function pooledTheta(arms: readonly CupedStats[]): number {
-  let n = 0, sy = 0, sx = 0, sx2 = 0, sxy = 0;
+  let n = 0,
+    sy = 0,
+    sx = 0,
+    sx2 = 0,
+    sxy = 0;
   for (const a of arms) {
-    n += a.n; sy += a.sumY; sx += a.sumX; sx2 += a.sumX2; sxy += a.sumXY;
+    n += a.n;
+    sy += a.sumY;
+    sx += a.sumX;
+    sx2 += a.sumX2;
+    sxy += a.sumXY;
   }
   const varX = sampleVariance(n, sx, sx2);
   if (!(varX > 0)) return 0;
@@ -18,8 +26,12 @@ export function pooledTheta(arms: readonly CupedStats[]): number {
 
 /** Pooled mean of the covariate, the centre of Y' = Y − θ(X − mean(X)). */
 export function pooledCovariateMean(arms: readonly CupedStats[]): number {
-  let n = 0, sx = 0;
-  for (const a of arms) { n += a.n; sx += a.sumX; }
+  let n = 0,
+    sx = 0;
+  for (const a of arms) {
+    n += a.n;
+    sx += a.sumX;
+  }
   return n > 0 ? sx / n : 0;
 }
 
@@ -28,9 +40,19 @@ export function pooledCovariateMean(arms: readonly CupedStats[]): number {
  * With the pooled θ this equals the squared pooled correlation of Y and X.
  */
 export function cupedVarianceReduction(arms: readonly CupedStats[], theta: number): number {
-  let n = 0, sy = 0, sy2 = 0, sx = 0, sx2 = 0, sxy = 0;
+  let n = 0,
+    sy = 0,
+    sy2 = 0,
+    sx = 0,
+    sx2 = 0,
+    sxy = 0;
   for (const a of arms) {
-    n += a.n; sy += a.sumY; sy2 += a.sumY2; sx += a.sumX; sx2 += a.sumX2; sxy += a.sumXY;
+    n += a.n;
+    sy += a.sumY;
+    sy2 += a.sumY2;
+    sx += a.sumX;
+    sx2 += a.sumX2;
+    sxy += a.sumXY;
   }
   const varY = sampleVariance(n, sy, sy2);
   if (!(varY > 0)) return NaN;
@@ -83,7 +105,12 @@ export function compareCuped(
   }
   const yc = unadjustedC.mean;
   if (yc === 0) {
-    return { adjusted: { ...welch, code: "ZERO_CONTROL_MEAN", relLift: NaN, relCi: [NaN, NaN], relSe: NaN }, unadjusted, theta, varianceReduction };
+    return {
+      adjusted: { ...welch, code: "ZERO_CONTROL_MEAN", relLift: NaN, relCi: [NaN, NaN], relSe: NaN },
+      unadjusted,
+      theta,
+      varianceReduction,
+    };
   }
   const yt = unadjustedT.mean;
   const varYc = unadjustedC.variance;
@@ -92,6 +119,12 @@ export function compareCuped(
   const relLift = welch.diff / yc;
   const vT = at.variance / (t.n * yc * yc);
   const vC = ((varYc * yt * yt) / (yc * yc) - (2 * theta * covC * yt) / yc + theta * theta * varXc) / (c.n * yc * yc);
-  const adjusted: Comparison = { ...welch, code: "OK", relLift, relCi: relativeInterval(relLift, vT + vC, alpha), relSe: Math.sqrt(vT + vC) };
+  const adjusted: Comparison = {
+    ...welch,
+    code: "OK",
+    relLift,
+    relCi: relativeInterval(relLift, vT + vC, alpha),
+    relSe: Math.sqrt(vT + vC),
+  };
   return { adjusted, unadjusted, theta, varianceReduction };
 }

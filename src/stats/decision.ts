@@ -30,7 +30,9 @@ export function decide(
   if (!srm.ok) {
     return {
       recommendation: "investigate",
-      reasons: [`Sample ratio mismatch: the unit split has p = ${p(srm.p_value)}, below the threshold ${srmThreshold}; check assignment and exposure logging before reading any metric.`],
+      reasons: [
+        `Sample ratio mismatch: the unit split has p = ${p(srm.p_value)}, below the threshold ${srmThreshold}; check assignment and exposure logging before reading any metric.`,
+      ],
     };
   }
   const breached: string[] = [];
@@ -38,8 +40,12 @@ export function decide(
   for (const g of guardrails) {
     for (const v of g.variants) {
       const margin = g.max_regression === null ? "" : ` beyond its margin of ${(g.max_regression * 100).toFixed(2)}%`;
-      if (v.status === "breached") breached.push(`Guardrail "${g.metric}" regressed${margin} for "${v.variant}" (relative change ${pct(v.rel_lift)}).`);
-      if (v.status === "inconclusive") inconclusive.push(`Guardrail "${g.metric}" is not yet shown to be within its margin for "${v.variant}" (relative change ${pct(v.rel_lift)}).`);
+      if (v.status === "breached")
+        breached.push(`Guardrail "${g.metric}" regressed${margin} for "${v.variant}" (relative change ${pct(v.rel_lift)}).`);
+      if (v.status === "inconclusive")
+        inconclusive.push(
+          `Guardrail "${g.metric}" is not yet shown to be within its margin for "${v.variant}" (relative change ${pct(v.rel_lift)}).`,
+        );
     }
   }
   if (breached.length) return { recommendation: "rollback", reasons: breached };
@@ -61,7 +67,11 @@ export function decide(
     return { recommendation: "ship", reasons: [...winners.flatMap((v) => wins.get(v) ?? []), ...inconclusive] };
   }
   if (losses.size) return { recommendation: "stop", reasons: [...losses.values()].flat() };
-  const failed = primaries.flatMap((m) => m.comparisons.filter((c) => c.code !== "OK" && c.code !== "ZERO_CONTROL_MEAN").map((c) => `Primary metric "${m.metric}" could not be computed for "${c.variant}" (${c.code}).`));
+  const failed = primaries.flatMap((m) =>
+    m.comparisons
+      .filter((c) => c.code !== "OK" && c.code !== "ZERO_CONTROL_MEAN")
+      .map((c) => `Primary metric "${m.metric}" could not be computed for "${c.variant}" (${c.code}).`),
+  );
   return {
     recommendation: "keep_running",
     reasons: [...failed, "No primary metric shows a significant difference yet; keep collecting data.", ...inconclusive],

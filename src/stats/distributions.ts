@@ -28,7 +28,7 @@ export function normalQuantile(p: number): number {
   let x = jStat.normal.inv(p, 0, 1);
   // Newton steps on the side where the tail probability is small keep relative accuracy.
   for (let i = 0; i < 8; i++) {
-    const f = p < 0.5 ? normalCdf(x) - p : (1 - p) - normalSf(x);
+    const f = p < 0.5 ? normalCdf(x) - p : 1 - p - normalSf(x);
     const step = f / normalPdf(x);
     x -= step;
     if (Math.abs(step) < 1e-16 * Math.max(1, Math.abs(x))) break;
@@ -92,4 +92,3 @@ export function betaCdf(x: number, a: number, b: number): number {
 export function betaPdf(x: number, a: number, b: number): number {
   return jStat.beta.pdf(x, a, b);
 }
-

@@ -5,7 +5,15 @@ import { analyzeMetric, type MetricAnalysis } from "./metric-analysis.js";
 import { srmCheck } from "./srm.js";
 import { normalSf } from "./distributions.js";
 import { groupSequentialBounds } from "./group-sequential.js";
-import { num, pair, type AnalysisInput, type AnalysisResult, type ComparisonJson, type MetricDesign, type MetricJson } from "./analysis-types.js";
+import {
+  num,
+  pair,
+  type AnalysisInput,
+  type AnalysisResult,
+  type ComparisonJson,
+  type MetricDesign,
+  type MetricJson,
+} from "./analysis-types.js";
 
 const TIER_ORDER = { primary: 0, secondary: 1, guardrail: 2 } as const;
 
@@ -32,18 +40,37 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
       const spending = plan.spending ?? "obrien_fleming";
       const times = Array.from({ length: plan.look }, (_, j) => (fraction * (j + 1)) / plan.look);
       const boundary = groupSequentialBounds(times, input.alpha, spending)[plan.look - 1];
-      gs = { look: plan.look, looks: plan.looks, spending, information_fraction: fraction, boundary, nominal_alpha: 2 * normalSf(boundary) };
+      gs = {
+        look: plan.look,
+        looks: plan.looks,
+        spending,
+        information_fraction: fraction,
+        boundary,
+        nominal_alpha: 2 * normalSf(boundary),
+      };
     }
   }
 
   const units: Record<string, number> = {};
   for (const v of variantKeys) units[v] = input.units[v] ?? 0;
-  const srmRaw = srmCheck(variantKeys.map((v) => units[v]), input.variants.map((v) => v.weight), input.srmThreshold);
+  const srmRaw = srmCheck(
+    variantKeys.map((v) => units[v]),
+    input.variants.map((v) => v.weight),
+    input.srmThreshold,
+  );
   const srm = { chi2: num(srmRaw.chi2), p_value: num(srmRaw.pValue), ok: srmRaw.ok };
 
   // Stable sort keeps declaration order within a tier.
   const ordered: MetricDesign[] = [...input.metrics].sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);
-  const ctx = { method, alpha: input.alpha, control, variants: variantKeys, tuningN: input.tuningN ?? 5000, prior: input.prior, boundary: gs?.boundary };
+  const ctx = {
+    method,
+    alpha: input.alpha,
+    control,
+    variants: variantKeys,
+    tuningN: input.tuningN ?? 5000,
+    prior: input.prior,
+    boundary: gs?.boundary,
+  };
   // A comparison is significant when its adjusted p-value is below the level of this look.
   const level = gs ? gs.nominal_alpha : input.alpha;
   const analyses: MetricAnalysis[] = ordered.map((m) => analyzeMetric(m, input.stats[m.metric] ?? {}, ctx));
@@ -54,7 +81,10 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     if (m.tier === "guardrail") return;
     analyses[i].comparisons.forEach((_, j) => family.push({ metric: i, comparison: j }));
   });
-  const adjusted = adjustPValues(family.map((f) => analyses[f.metric].comparisons[f.comparison].comparison.pValue), input.correction);
+  const adjusted = adjustPValues(
+    family.map((f) => analyses[f.metric].comparisons[f.comparison].comparison.pValue),
+    input.correction,
+  );
   const adjustedOf = new Map<string, number>();
   family.forEach((f, k) => adjustedOf.set(`${f.metric}/${f.comparison}`, adjusted[k]));
 
@@ -64,7 +94,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     for (const v of variantKeys) variants[v] = { n: a.arms[v].n, mean: num(a.arms[v].mean), variance: num(a.arms[v].variance) };
     const comparisons: ComparisonJson[] = a.comparisons.map((mc, j) => {
       const c = mc.comparison;
-      const pAdj = m.tier === "guardrail" ? c.pValue : adjustedOf.get(`${i}/${j}`) ?? NaN;
+      const pAdj = m.tier === "guardrail" ? c.pValue : (adjustedOf.get(`${i}/${j}`) ?? NaN);
       const out: ComparisonJson = {
         variant: mc.variant,
         code: c.code,
@@ -90,7 +120,9 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     return { metric: m.metric, tier: m.tier, kind: m.kind, direction: m.direction ?? "increase", variants, comparisons };
   });
 
-  const guardrails = ordered.flatMap((m, i) => (m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i].comparisons, input.alpha)] : []));
+  const guardrails = ordered.flatMap((m, i) =>
+    m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i].comparisons, input.alpha)] : [],
+  );
   const decision = decide(srm, metrics, guardrails, input.srmThreshold);
   const result: AnalysisResult = {
     experiment: input.experiment,

@@ -44,10 +44,12 @@ export function groupSequentialBounds(times: readonly number[], alpha: number, s
       return total;
     };
     // crossing(c) decreases in c: bisection.
-    let lo = 0, hi = 40;
+    let lo = 0,
+      hi = 40;
     for (let it = 0; it < 200 && hi - lo > 1e-12; it++) {
       const mid = (lo + hi) / 2;
-      if (crossing(mid) > target) lo = mid; else hi = mid;
+      if (crossing(mid) > target) lo = mid;
+      else hi = mid;
     }
     const c = (lo + hi) / 2;
     bounds.push(c);

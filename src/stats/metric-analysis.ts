@@ -36,11 +36,16 @@ export interface MetricContext {
 function summarize(s: SufficientStats | undefined): ArmResult {
   if (!s) return { code: "EMPTY_ARM", n: 0, mean: NaN, variance: NaN };
   switch (s.kind) {
-    case "mean": return summarizeMean(s);
-    case "ratio": return summarizeRatio(s);
-    case "cuped": return summarizeCupedOutcome(s);
-    case "ratio_cuped": return summarizeRatio(ratioOutcome(s));
-    case "quantile": return summarizeQuantile(s);
+    case "mean":
+      return summarizeMean(s);
+    case "ratio":
+      return summarizeRatio(s);
+    case "cuped":
+      return summarizeCupedOutcome(s);
+    case "ratio_cuped":
+      return summarizeRatio(ratioOutcome(s));
+    case "quantile":
+      return summarizeQuantile(s);
   }
 }
 
@@ -56,7 +61,11 @@ function asSequential(c: Comparison, nTotal: number, ctx: MetricContext): Compar
   return { ...c, diffCi: abs.ci, relCi: rel.ci, pValue: abs.pValue };
 }
 
-export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<string, SufficientStats>>, ctx: MetricContext): MetricAnalysis {
+export function analyzeMetric(
+  design: MetricDesign,
+  byVariant: Readonly<Record<string, SufficientStats>>,
+  ctx: MetricContext,
+): MetricAnalysis {
   const arms: Record<string, ArmResult> = {};
   for (const v of ctx.variants) arms[v] = summarize(byVariant[v]);
   const cupedWanted = design.cuped !== false && design.kind !== "quantile";
@@ -66,7 +75,8 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
   const theta = useCuped ? pooledTheta(cupedArms) : NaN;
   const centre = useCuped ? pooledCovariateMean(cupedArms) : NaN;
   const reduction = useCuped ? cupedVarianceReduction(cupedArms, theta) : NaN;
-  const ratioArms = all.length === ctx.variants.length && all.every((s) => s.kind === "ratio_cuped") ? (all as RatioCupedStats[]) : undefined;
+  const ratioArms =
+    all.length === ctx.variants.length && all.every((s) => s.kind === "ratio_cuped") ? (all as RatioCupedStats[]) : undefined;
   // Without a pre-period in some arm there is no covariate: the ratio is reported unadjusted.
   const fitted = cupedWanted && ratioArms && ratioCovariateUsable(ratioArms) ? fitRatioCuped(ratioArms) : undefined;
   const ratioFit: RatioCupedFit | undefined = fitted?.usable ? fitted : undefined;
@@ -81,7 +91,10 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
     if (!treatmentStats || !controlStats) {
       comparison = failedComparison("EMPTY_ARM");
       if (cupedWanted) cuped = { applied: false };
-    } else if ((useCuped && treatmentStats.kind === "cuped" && controlStats.kind === "cuped") || (ratioFit && treatmentStats.kind === "ratio_cuped" && controlStats.kind === "ratio_cuped")) {
+    } else if (
+      (useCuped && treatmentStats.kind === "cuped" && controlStats.kind === "cuped") ||
+      (ratioFit && treatmentStats.kind === "ratio_cuped" && controlStats.kind === "ratio_cuped")
+    ) {
       const ratio = treatmentStats.kind === "ratio_cuped" && controlStats.kind === "ratio_cuped";
       const r = ratio
         ? compareRatioCuped(treatmentStats, controlStats, ratioFit!, ctx.alpha)
@@ -99,7 +112,13 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
       for (const a of [arms[variant], arms[ctx.control]]) {
         if (a.code !== "OK" && a.code !== "ZERO_VARIANCE" && comparison.code === "OK") comparison = failedComparison(a.code);
       }
-      if (design.test === "z" && design.kind === "conversion" && treatmentStats.kind === "mean" && controlStats.kind === "mean" && comparison.code === "OK") {
+      if (
+        design.test === "z" &&
+        design.kind === "conversion" &&
+        treatmentStats.kind === "mean" &&
+        controlStats.kind === "mean" &&
+        comparison.code === "OK"
+      ) {
         const z = twoProportionZTest(treatmentStats.sum, treatmentStats.n, controlStats.sum, controlStats.n, ctx.alpha);
         comparison = { ...comparison, pValue: z.pValue, diffCi: z.diffCi, df: Infinity };
       }
@@ -116,7 +135,7 @@ export function analyzeMetric(design: MetricDesign, byVariant: Readonly<Record<s
         diffCi: [comparison.diff - c * comparison.se, comparison.diff + c * comparison.se],
         relCi: [comparison.relLift - c * comparison.relSe, comparison.relLift + c * comparison.relSe],
       };
-    } else if (ctx.method === "bayesian" && (comparison.code === "OK")) {
+    } else if (ctx.method === "bayesian" && comparison.code === "OK") {
       const view = bayesianView(design, treatmentStats, controlStats, comparison, cuped?.applied === true, ctx);
       bayes = view;
       // The posterior is on the raw effect; rel_lift and rel_ci report it, the absolute stays frequentist.
@@ -155,5 +174,8 @@ function bayesianView(
     r = normalEffectPosterior(comparison.relLift, comparison.relSe, ctx.alpha, ctx.prior);
   }
   if (good) return { kind, result: r };
-  return { kind, result: { ...r, chanceToWin: 1 - r.chanceToWin, expectedLoss: r.expectedLossControl, expectedLossControl: r.expectedLoss } };
+  return {
+    kind,
+    result: { ...r, chanceToWin: 1 - r.chanceToWin, expectedLoss: r.expectedLossControl, expectedLossControl: r.expectedLoss },
+  };
 }

@@ -49,8 +49,7 @@ export function summarizeRatio(s: RatioStats): ArmResult {
   const varNum = sampleVariance(s.n, s.sumNum, s.sumNum2);
   const varDen = sampleVariance(s.n, s.sumDen, s.sumDen2);
   const cov = sampleCovariance(s.n, s.sumNum, s.sumDen, s.sumNumDen);
-  const variance =
-    varNum / (muDen * muDen) + (varDen * muNum * muNum) / muDen ** 4 - (2 * cov * muNum) / muDen ** 3;
+  const variance = varNum / (muDen * muDen) + (varDen * muNum * muNum) / muDen ** 4 - (2 * cov * muNum) / muDen ** 3;
   return checked(s.n, mean, variance);
 }
 

@@ -24,7 +24,13 @@ export function nonInferiority(relLift: number, relSe: number, margin: number, d
   const z = normalQuantile(1 - alpha);
   if (direction === "increase") {
     const bound = relLift - z * relSe;
-    return { passed: bound > -margin, breached: relLift + z * relSe < -margin, pValue: normalSf((relLift + margin) / relSe), bound, margin };
+    return {
+      passed: bound > -margin,
+      breached: relLift + z * relSe < -margin,
+      pValue: normalSf((relLift + margin) / relSe),
+      bound,
+      margin,
+    };
   }
   const bound = relLift + z * relSe;
   return { passed: bound < margin, breached: relLift - z * relSe > margin, pValue: normalSf((margin - relLift) / relSe), bound, margin };

@@ -46,5 +46,7 @@ export function snips(logs: readonly LoggedDecision[]): OffPolicyEstimate {
 }
 
 export function doublyRobust(logs: readonly LoggedDecision[]): OffPolicyEstimate {
-  return meanAndSe(logs.map((l) => (l.predictedTarget ?? 0) + (l.targetProbability / l.propensity) * (l.reward - (l.predictedLogged ?? 0))));
+  return meanAndSe(
+    logs.map((l) => (l.predictedTarget ?? 0) + (l.targetProbability / l.propensity) * (l.reward - (l.predictedLogged ?? 0))),
+  );
 }

@@ -72,7 +72,11 @@ export interface RatioCupedFit {
 
 /** θ, centre and variance reduction from all variants; θ = 0 when X has no variance. */
 export function fitRatioCuped(arms: readonly RatioCupedStats[]): RatioCupedFit {
-  let varY = 0, varX = 0, cov = 0, preNum = 0, preDen = 0;
+  let varY = 0,
+    varX = 0,
+    cov = 0,
+    preNum = 0,
+    preDen = 0;
   for (const a of arms) {
     const m = moments(a);
     const g = gradients(m);
@@ -112,14 +116,21 @@ export function compareRatioCuped(t: RatioCupedStats, c: RatioCupedStats, fit: R
     if (a.code !== "OK" && a.code !== "ZERO_VARIANCE" && unadjusted.code === "OK") unadjusted = failedComparison(a.code);
   }
   const { theta, centre, varianceReduction } = fit;
-  if (unadjusted.code !== "OK" && unadjusted.code !== "ZERO_VARIANCE") return { adjusted: unadjusted, unadjusted, theta, varianceReduction };
+  if (unadjusted.code !== "OK" && unadjusted.code !== "ZERO_VARIANCE")
+    return { adjusted: unadjusted, unadjusted, theta, varianceReduction };
   const at = adjustRatioArm(t, theta, centre);
   const ac = adjustRatioArm(c, theta, centre);
   const z = compareMeans(at, ac, alpha, Infinity);
-  if (z.code !== "OK" && z.code !== "ZERO_CONTROL_MEAN") return { adjusted: failedComparison(z.code), unadjusted, theta, varianceReduction };
+  if (z.code !== "OK" && z.code !== "ZERO_CONTROL_MEAN")
+    return { adjusted: failedComparison(z.code), unadjusted, theta, varianceReduction };
   const yc = unadjustedC.mean;
   if (yc === 0) {
-    return { adjusted: { ...z, code: "ZERO_CONTROL_MEAN", relLift: NaN, relCi: [NaN, NaN], relSe: NaN }, unadjusted, theta, varianceReduction };
+    return {
+      adjusted: { ...z, code: "ZERO_CONTROL_MEAN", relLift: NaN, relCi: [NaN, NaN], relSe: NaN },
+      unadjusted,
+      theta,
+      varianceReduction,
+    };
   }
   const mc = moments(c);
   const gc = gradients(mc);

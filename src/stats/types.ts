@@ -67,14 +67,7 @@ export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedSt
 
 /** Why a number could not be computed; data problems never throw. */
 export type StatsCode =
-  | "OK"
-  | "EMPTY_ARM"
-  | "TOO_FEW_UNITS"
-  | "ZERO_VARIANCE"
-  | "NEGATIVE_VARIANCE"
-  | "ZERO_CONTROL_MEAN"
-  | "ZERO_DENOMINATOR"
-  | "INVALID_INPUT";
+  "OK" | "EMPTY_ARM" | "TOO_FEW_UNITS" | "ZERO_VARIANCE" | "NEGATIVE_VARIANCE" | "ZERO_CONTROL_MEAN" | "ZERO_DENOMINATOR" | "INVALID_INPUT";
 
 /** Mean and variance of one arm's estimate; `variance` is per unit, so variance / n is the squared SE. */
 export interface ArmSummary {

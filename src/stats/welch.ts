@@ -45,7 +45,17 @@ export function compareMeans(t: ArmSummary, c: ArmSummary, alpha: number, df: "w
   const q = studentQuantile(1 - alpha / 2, dof);
   const pValue = twoSidedP(diff / se, dof);
   if (c.mean === 0) {
-    return { code: "ZERO_CONTROL_MEAN", diff, diffCi: [diff - q * se, diff + q * se], relLift: NaN, relCi: NAN_PAIR, pValue, se, relSe: NaN, df: dof };
+    return {
+      code: "ZERO_CONTROL_MEAN",
+      diff,
+      diffCi: [diff - q * se, diff + q * se],
+      relLift: NaN,
+      relCi: NAN_PAIR,
+      pValue,
+      se,
+      relSe: NaN,
+      df: dof,
+    };
   }
   const relLift = t.mean / c.mean - 1;
   const relVar = relativeVariance(t, c);

@@ -3,7 +3,10 @@ import type { InitAnswers, InitPromptProps } from "./init-prompt.js";
 import { InitPrompt } from "./init-prompt.js";
 
 /** Runs the init questions on the terminal; resolves undefined when the user cancels. */
-export async function askInitAnswers(defaults: InitAnswers, checkProject: InitPromptProps["checkProject"]): Promise<InitAnswers | undefined> {
+export async function askInitAnswers(
+  defaults: InitAnswers,
+  checkProject: InitPromptProps["checkProject"],
+): Promise<InitAnswers | undefined> {
   let answers: InitAnswers | undefined;
   const app = render(
     <InitPrompt

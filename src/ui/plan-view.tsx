@@ -49,7 +49,10 @@ function ChangeView({ c }: { c: Change }) {
 
 /** The plan's changes and check summary as ink components (diagnostics are printed after, as text). */
 export function PlanView({ plan }: { plan: Plan }) {
-  const base = plan.basedOnVersion === null ? "nothing is published yet" : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
+  const base =
+    plan.basedOnVersion === null
+      ? "nothing is published yet"
+      : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
   return (
     <Box flexDirection="column">
       <Box marginBottom={1}>
@@ -71,7 +74,14 @@ export function PlanView({ plan }: { plan: Plan }) {
       {plan.checks.map((c) => (
         <Text key={c.name}>
           {"  "}
-          {c.status === "passed" ? <Text color="green">✔</Text> : c.status === "failed" ? <Text color="red">✖</Text> : <Text color="yellow">!</Text>} {c.name}
+          {c.status === "passed" ? (
+            <Text color="green">✔</Text>
+          ) : c.status === "failed" ? (
+            <Text color="red">✖</Text>
+          ) : (
+            <Text color="yellow">!</Text>
+          )}{" "}
+          {c.name}
           {c.diagnostics.length ? <Text dimColor> ({c.diagnostics.length})</Text> : null}
         </Text>
       ))}

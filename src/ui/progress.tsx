@@ -30,7 +30,8 @@ function Spinner({ label, since }: { label: string; since: number }) {
   }, []);
   return (
     <Text>
-      <Text color="cyan">{FRAMES[Math.floor(now / 100) % FRAMES.length]}</Text> {label} <Text dimColor>{((now - since) / 1000).toFixed(1)}s</Text>
+      <Text color="cyan">{FRAMES[Math.floor(now / 100) % FRAMES.length]}</Text> {label}{" "}
+      <Text dimColor>{((now - since) / 1000).toFixed(1)}s</Text>
     </Text>
   );
 }
@@ -38,7 +39,13 @@ function Spinner({ label, since }: { label: string; since: number }) {
 function View({ lines, current }: { lines: Line[]; current?: { label: string; since: number } }) {
   return (
     <Box flexDirection="column">
-      <Static items={lines}>{(l) => <Text key={l.id} color={l.ok ? undefined : "red"}>{l.text}</Text>}</Static>
+      <Static items={lines}>
+        {(l) => (
+          <Text key={l.id} color={l.ok ? undefined : "red"}>
+            {l.text}
+          </Text>
+        )}
+      </Static>
       {current ? <Spinner label={current.label} since={current.since} /> : null}
     </Box>
   );

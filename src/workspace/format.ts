@@ -60,7 +60,8 @@ function reorder(node: Node, schema: SchemaNode | undefined, root: SchemaNode): 
   for (const pair of node.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const k = String(pair.key.value);
-    const child = props?.[k] !== undefined ? deref(props[k], root) : deref(schema.additionalProperties as SchemaNode | boolean | undefined, root);
+    const child =
+      props?.[k] !== undefined ? deref(props[k], root) : deref(schema.additionalProperties as SchemaNode | boolean | undefined, root);
     if (pair.value) reorder(pair.value as Node, child, root);
   }
 }
@@ -87,7 +88,8 @@ function prettyExpressions(root: Node, kind: FileKind, file: SourceFile, diagnos
       if (pretty === node.value) continue;
       node.value = pretty;
       // Block scalars were chosen for long expressions; single-line output reads better as plain.
-      if (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL) node.type = pretty.includes("\n") ? node.type : Scalar.PLAIN;
+      if (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL)
+        node.type = pretty.includes("\n") ? node.type : Scalar.PLAIN;
     }
   }
 }

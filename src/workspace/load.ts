@@ -35,7 +35,11 @@ const FOLDERS = [
 export async function loadWorkspace(root: string): Promise<LoadResult> {
   const abs = resolve(root);
   if (!existsSync(join(abs, "exp.yaml"))) {
-    return { diagnostics: [{ code: C.noWorkspace.code, severity: "error", message: `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>` }] };
+    return {
+      diagnostics: [
+        { code: C.noWorkspace.code, severity: "error", message: `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>` },
+      ],
+    };
   }
   const diagnostics: Diagnostic[] = [];
   const jobs: Promise<ParsedFile>[] = [parseYamlFile(abs, "exp.yaml", "exp")];
@@ -57,7 +61,17 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   if (!settingsFile.raw || !settingsFile.tree || !settingsFile.file) return { diagnostics };
   const settings = buildSettings(new FileBuild(settingsFile.file, settingsFile.tree), settingsFile.raw);
 
-  const ws: Workspace = { root: abs, settings, segments: new Map(), metrics: new Map(), experiments: new Map(), flags: new Map(), layers: new Map(), holdouts: new Map(), files };
+  const ws: Workspace = {
+    root: abs,
+    settings,
+    segments: new Map(),
+    metrics: new Map(),
+    experiments: new Map(),
+    flags: new Map(),
+    layers: new Map(),
+    holdouts: new Map(),
+    files,
+  };
   const known: KnownNames = { metrics: new Set(), experiments: new Set(), flags: new Set(), segments: new Set(), layers: new Set() };
   const brokenExperimentVariants = new Map<string, string[]>();
   const declared: DeclaredFile[] = [];
@@ -76,11 +90,13 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
     const keyField = p.rawish?.[p.kind];
     const key = typeof keyField === "string" ? keyField : undefined;
     declared.push({ kind: p.kind, path: p.path, stem, ...(key !== undefined ? { key, keySpan: p.tree?.origin.values[p.kind] } : {}) });
-    const set = p.kind === "metric" ? known.metrics : p.kind === "experiment" ? known.experiments : p.kind === "flag" ? known.flags : known.segments;
+    const set =
+      p.kind === "metric" ? known.metrics : p.kind === "experiment" ? known.experiments : p.kind === "flag" ? known.flags : known.segments;
     set.add(stem);
     if (key !== undefined) set.add(key);
     if (!p.raw || !p.tree || !p.file) {
-      if (p.kind === "experiment" && p.rawish?.variants && typeof p.rawish.variants === "object") brokenExperimentVariants.set(key ?? stem, Object.keys(p.rawish.variants));
+      if (p.kind === "experiment" && p.rawish?.variants && typeof p.rawish.variants === "object")
+        brokenExperimentVariants.set(key ?? stem, Object.keys(p.rawish.variants));
       continue;
     }
     const b = new FileBuild(p.file, p.tree);
@@ -104,7 +120,10 @@ function add<T extends { key: string }>(map: Map<string, T>, v: T | undefined): 
 async function listFolder(root: string, folder: string): Promise<string[]> {
   try {
     const entries = readdirSync(join(root, folder), { withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -129,7 +148,11 @@ function checkEnv(ws: Workspace, known: KnownNames, brokenVariants: Map<string, 
       const s = ws.segments.get(name);
       if (s) return { when: s.when, origin: s.origin };
       if (!known.segments.has(name)) return undefined;
-      const when: BooleanLit = { kind: "boolean", value: true, span: { file: "", line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 } };
+      const when: BooleanLit = {
+        kind: "boolean",
+        value: true,
+        span: { file: "", line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 },
+      };
       return { when, origin: placeholderOrigin };
     },
     segmentNames: () => [...known.segments].sort(),

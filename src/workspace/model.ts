@@ -93,7 +93,8 @@ export interface Holdout {
   origin: Origin;
 }
 
-export type MetricKind = "conversion" | "count" | "sum" | "mean" | "min" | "max" | "count_distinct" | "ratio" | "quantile" | "retention" | "arithmetic";
+export type MetricKind =
+  "conversion" | "count" | "sum" | "mean" | "min" | "max" | "count_distinct" | "ratio" | "quantile" | "retention" | "arithmetic";
 
 export interface Metric {
   key: string;
@@ -154,7 +155,16 @@ export interface Experiment {
   /** false opts out of holdouts. */
   holdout: boolean;
   metrics: { primary: string[]; secondary: string[]; guardrails: string[] };
-  analysis: { method: AnalysisMethod; alpha: number; correction: Correction; cuped: boolean; tuning_n?: number; looks?: number; spending?: "obrien_fleming" | "pocock"; prior_variance?: number };
+  analysis: {
+    method: AnalysisMethod;
+    alpha: number;
+    correction: Correction;
+    cuped: boolean;
+    tuning_n?: number;
+    looks?: number;
+    spending?: "obrien_fleming" | "pocock";
+    prior_variance?: number;
+  };
   /** Design for the power check: relative mde, new eligible units per day, and the primary metric baseline (mean; stddev for non-conversions). */
   power: { mde?: number; daily_units?: number; power?: number; baseline?: number; stddev?: number };
   origin: Origin;

@@ -23,7 +23,8 @@ export interface ParsedFile {
 
 export async function parseYamlFile(root: string, rel: string, kind: FileKind): Promise<ParsedFile> {
   const read = await readSourceFile(join(root, rel), rel);
-  if (!read.file || read.diagnostics.length) return { path: rel, kind, ...(read.file ? { file: read.file } : {}), diagnostics: read.diagnostics };
+  if (!read.file || read.diagnostics.length)
+    return { path: rel, kind, ...(read.file ? { file: read.file } : {}), diagnostics: read.diagnostics };
   const id = `${kind}\u0000${rel}\u0000${read.file.text}`;
   const hit = cache.get(id);
   if (hit) return hit;
@@ -45,15 +46,36 @@ const CACHE_ENTRIES = 4096;
 export function parseSource(file: SourceFile, kind: FileKind): ParsedFile {
   const rel = file.path;
   if (file.text.trim() === "" || file.text.split("\n").every((l) => /^\s*(#.*)?$/.test(l))) {
-    return { path: rel, kind, file, diagnostics: [{ code: C.emptyFile.code, severity: "error", message: `"${rel}" is empty; add the ${kind === "exp" ? "workspace settings" : kind === "layers" ? "\"layers\" or \"holdouts\" mapping" : `"${kind}:" key and its fields`} or delete the file`, span: file.span(0, 0) }] };
+    return {
+      path: rel,
+      kind,
+      file,
+      diagnostics: [
+        {
+          code: C.emptyFile.code,
+          severity: "error",
+          message: `"${rel}" is empty; add the ${kind === "exp" ? "workspace settings" : kind === "layers" ? '"layers" or "holdouts" mapping' : `"${kind}:" key and its fields`} or delete the file`,
+          span: file.span(0, 0),
+        },
+      ],
+    };
   }
   const tree = parseYamlTree(file);
   const diagnostics = [...tree.diagnostics];
   const isMapping = tree.value !== null && typeof tree.value === "object" && !Array.isArray(tree.value);
   if (!isMapping) {
     if (!diagnostics.length) {
-      const found = Array.isArray(tree.value) ? "a list" : tree.value === null || tree.value === undefined ? "nothing" : `a single ${typeof tree.value}`;
-      diagnostics.push({ code: C.notMapping.code, severity: "error", message: `"${rel}" must be a mapping of keys to values at the top level, but it holds ${found}`, span: tree.origin.values[""] ?? file.span(0, 0) });
+      const found = Array.isArray(tree.value)
+        ? "a list"
+        : tree.value === null || tree.value === undefined
+          ? "nothing"
+          : `a single ${typeof tree.value}`;
+      diagnostics.push({
+        code: C.notMapping.code,
+        severity: "error",
+        message: `"${rel}" must be a mapping of keys to values at the top level, but it holds ${found}`,
+        span: tree.origin.values[""] ?? file.span(0, 0),
+      });
     }
     return { path: rel, kind, file, tree, diagnostics };
   }

@@ -18,16 +18,40 @@ export async function readSourceFile(abs: string, rel: string): Promise<ReadResu
   try {
     size = statSync(abs).size;
   } catch (err) {
-    return { diagnostics: [fileDiag(C.unreadable, `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it exists and is readable`, rel)] };
+    return {
+      diagnostics: [
+        fileDiag(
+          C.unreadable,
+          `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it exists and is readable`,
+          rel,
+        ),
+      ],
+    };
   }
   if (size > MAX_FILE_BYTES) {
-    return { diagnostics: [fileDiag(C.tooLarge, `"${rel}" is ${(size / 1048576).toFixed(1)} MB, over the 1 MB limit for workspace files; split it or remove it`, rel)] };
+    return {
+      diagnostics: [
+        fileDiag(
+          C.tooLarge,
+          `"${rel}" is ${(size / 1048576).toFixed(1)} MB, over the 1 MB limit for workspace files; split it or remove it`,
+          rel,
+        ),
+      ],
+    };
   }
   let bytes: Buffer;
   try {
     bytes = readFileSync(abs);
   } catch (err) {
-    return { diagnostics: [fileDiag(C.unreadable, `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it is a readable file`, rel)] };
+    return {
+      diagnostics: [
+        fileDiag(
+          C.unreadable,
+          `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it is a readable file`,
+          rel,
+        ),
+      ],
+    };
   }
   return decodeSource(bytes, rel);
 }
@@ -91,5 +115,10 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 
 function fileDiag(info: { code: string; severity: "error" | "warning" | "info" }, message: string, rel: string): Diagnostic {
   // No text to point into: line 1, column 1 of the file.
-  return { code: info.code, severity: info.severity, message, span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 } };
+  return {
+    code: info.code,
+    severity: info.severity,
+    message,
+    span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 },
+  };
 }

@@ -92,7 +92,15 @@ function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-const typeWords: Record<string, string> = { string: "a string", number: "a number", integer: "a whole number", boolean: "true or false", object: "a mapping", array: "a list", null: "nothing" };
+const typeWords: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  integer: "a whole number",
+  boolean: "true or false",
+  object: "a mapping",
+  array: "a list",
+  null: "nothing",
+};
 
 function label(path: string): string {
   return path === "" ? "the file" : `"${path}"`;
@@ -103,7 +111,12 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
   const valueSpan = origin.values[path] ?? origin.keys[path] ?? origin.values[""];
   const keySpan = origin.keys[path] ?? valueSpan;
   const last = path.split(".").pop() ?? "";
-  const mk = (info: { code: string; severity: "error" | "warning" | "info" }, message: string, span: Span | undefined, suggestion?: string): Diagnostic => ({
+  const mk = (
+    info: { code: string; severity: "error" | "warning" | "info" },
+    message: string,
+    span: Span | undefined,
+    suggestion?: string,
+  ): Diagnostic => ({
     code: info.code,
     severity: info.severity,
     message,
@@ -114,18 +127,28 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
     // A key (not a value) failed: the propertyNames pattern.
     if (e.keyword !== "pattern") return undefined;
     const p = child(path, e.propertyName);
-    return mk(C.badKeyName, `name "${e.propertyName}" must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`, origin.keys[p] ?? keySpan, suggestKey(e.propertyName));
+    return mk(
+      C.badKeyName,
+      `name "${e.propertyName}" must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`,
+      origin.keys[p] ?? keySpan,
+      suggestKey(e.propertyName),
+    );
   }
   switch (e.keyword) {
     case "additionalProperties": {
       const prop = String(e.params.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown>) ?? {});
       const where = path === "" ? "" : ` in "${path}"`;
-      const msg = allowed.length ? `unknown key "${prop}"${where}; remove it or use one of the documented keys` : `unknown key "${prop}"${where}; this mapping takes no other keys`;
+      const msg = allowed.length
+        ? `unknown key "${prop}"${where}; remove it or use one of the documented keys`
+        : `unknown key "${prop}"${where}; this mapping takes no other keys`;
       return mk(C.unknownKey, msg, origin.keys[child(path, prop)] ?? keySpan, didYouMean(prop, allowed));
     }
     case "type": {
-      const want = ([] as string[]).concat(e.params.type as string | string[]).map((t) => typeWords[t] ?? t).join(" or ");
+      const want = ([] as string[])
+        .concat(e.params.type as string | string[])
+        .map((t) => typeWords[t] ?? t)
+        .join(" or ");
       return mk(C.wrongType, `${label(path)} expected ${want}, found ${describe(e.data)}`, valueSpan);
     }
     case "required": {
@@ -137,7 +160,12 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
     case "const": {
       const allowed = (e.keyword === "enum" ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue]).map(String);
       const shown = typeof e.data === "string" ? `"${e.data}"` : JSON.stringify(e.data);
-      return mk(C.badEnum, `${label(path)} cannot be ${shown}; use one of ${allowed.map((a) => `"${a}"`).join(", ")}`, valueSpan, typeof e.data === "string" ? didYouMean(e.data, allowed) : undefined);
+      return mk(
+        C.badEnum,
+        `${label(path)} cannot be ${shown}; use one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+        valueSpan,
+        typeof e.data === "string" ? didYouMean(e.data, allowed) : undefined,
+      );
     }
     case "pattern":
       return patternDiag(e, path, last, valueSpan);
@@ -146,7 +174,11 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
       const cmp = { minimum: ">=", maximum: "<=", exclusiveMinimum: ">", exclusiveMaximum: "<" }[e.keyword];
-      return mk(C.outOfRange, `${label(path)} is ${JSON.stringify(e.data)} but must be ${cmp} ${e.params.limit}${hintPercent(e)}`, valueSpan);
+      return mk(
+        C.outOfRange,
+        `${label(path)} is ${JSON.stringify(e.data)} but must be ${cmp} ${e.params.limit}${hintPercent(e)}`,
+        valueSpan,
+      );
     }
     case "minItems":
     case "maxItems":
@@ -175,7 +207,13 @@ function patternDiag(e: ErrorObject, path: string, last: string, span: Span | un
   const pattern = String(e.params.pattern);
   const v = JSON.stringify(e.data);
   if (pattern.startsWith("^[a-z][a-z0-9_]")) {
-    return { code: C.badKeyName.code, severity: "error", message: `name ${v} must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`, span, ...opt(suggestKey(String(e.data))) };
+    return {
+      code: C.badKeyName.code,
+      severity: "error",
+      message: `name ${v} must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`,
+      span,
+      ...opt(suggestKey(String(e.data))),
+    };
   }
   let expected = "the documented format";
   if (pattern.includes("[dhm]")) expected = `a duration such as "14d", "6h" or "30m"`;

@@ -6,7 +6,9 @@ import { compareToReference, describeMismatches } from "./compare.js";
 const expected = {
   experiment: "x",
   srm: { chi2: 0.5, p_value: 0.48, ok: true },
-  metrics: [{ variants: { control: { n: 10, mean: 0.25, variance: 0.2 } }, comparisons: [{ diff: 0.01, diff_ci: [-0.02, 0.04], p_value: 0.3 }] }],
+  metrics: [
+    { variants: { control: { n: 10, mean: 0.25, variance: 0.2 } }, comparisons: [{ diff: 0.01, diff_ci: [-0.02, 0.04], p_value: 0.3 }] },
+  ],
 };
 const clone = () => JSON.parse(JSON.stringify(expected));
 
@@ -34,25 +36,43 @@ describe("reference comparator", () => {
     assert.deepEqual(compareToReference(ok, expected), []);
     const bad = clone();
     bad.metrics[0].comparisons[0].diff_ci[0] = -0.02 * (1 + 2e-7);
-    assert.deepEqual(compareToReference(bad, expected).map((m) => m.path), ["$.metrics[0].comparisons[0].diff_ci[0]"]);
+    assert.deepEqual(
+      compareToReference(bad, expected).map((m) => m.path),
+      ["$.metrics[0].comparisons[0].diff_ci[0]"],
+    );
     const diff = clone();
     diff.metrics[0].comparisons[0].diff = 0.01 * (1 + 5e-8);
-    assert.deepEqual(compareToReference(diff, expected).map((m) => m.path), ["$.metrics[0].comparisons[0].diff"]);
+    assert.deepEqual(
+      compareToReference(diff, expected).map((m) => m.path),
+      ["$.metrics[0].comparisons[0].diff"],
+    );
   });
 
   test("missing keys, nulls, wrong lengths and other values are mismatches", () => {
     const missing = clone();
     delete missing.srm.p_value;
-    assert.deepEqual(compareToReference(missing, expected).map((m) => m.path), ["$.srm.p_value"]);
+    assert.deepEqual(
+      compareToReference(missing, expected).map((m) => m.path),
+      ["$.srm.p_value"],
+    );
     const nulled = clone();
     nulled.metrics[0].variants.control.variance = null;
-    assert.deepEqual(compareToReference(nulled, expected).map((m) => m.path), ["$.metrics[0].variants.control.variance"]);
+    assert.deepEqual(
+      compareToReference(nulled, expected).map((m) => m.path),
+      ["$.metrics[0].variants.control.variance"],
+    );
     const short = clone();
     short.metrics[0].comparisons = [];
-    assert.deepEqual(compareToReference(short, expected).map((m) => m.path), ["$.metrics[0].comparisons"]);
+    assert.deepEqual(
+      compareToReference(short, expected).map((m) => m.path),
+      ["$.metrics[0].comparisons"],
+    );
     const flipped = clone();
     flipped.srm.ok = false;
     flipped.experiment = "y";
-    assert.deepEqual(compareToReference(flipped, expected).map((m) => m.path), ["$.experiment", "$.srm.ok"]);
+    assert.deepEqual(
+      compareToReference(flipped, expected).map((m) => m.path),
+      ["$.experiment", "$.srm.ok"],
+    );
   });
 });

@@ -22,7 +22,13 @@ export function tolerance(key: string, inherited: number): number {
 }
 
 /** Every mismatch in document order; the first one is the one to report. */
-export function compareToReference(actual: unknown, expected: unknown, path = "$", tol = ESTIMATE_TOLERANCE, out: Mismatch[] = []): Mismatch[] {
+export function compareToReference(
+  actual: unknown,
+  expected: unknown,
+  path = "$",
+  tol = ESTIMATE_TOLERANCE,
+  out: Mismatch[] = [],
+): Mismatch[] {
   if (typeof expected === "number") {
     if (typeof actual !== "number") out.push({ path, got: actual, expected });
     else {
@@ -58,7 +64,10 @@ export function compareToReference(actual: unknown, expected: unknown, path = "$
 
 export function describeMismatches(ms: Mismatch[]): string {
   const shown = ms.slice(0, 5).map((m) => {
-    const rel = typeof m.got === "number" && typeof m.expected === "number" && m.expected !== 0 ? ` (relative error ${Math.abs(m.got - m.expected) / Math.abs(m.expected)}, tolerance ${m.tolerance})` : "";
+    const rel =
+      typeof m.got === "number" && typeof m.expected === "number" && m.expected !== 0
+        ? ` (relative error ${Math.abs(m.got - m.expected) / Math.abs(m.expected)}, tolerance ${m.tolerance})`
+        : "";
     return `${m.path}: got ${JSON.stringify(m.got)}, expected ${JSON.stringify(m.expected)}${rel}`;
   });
   return `${ms.length} mismatch(es); first: ${shown.join("\n  ")}`;

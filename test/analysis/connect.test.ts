@@ -46,7 +46,10 @@ describe("opening warehouses from exp.yaml connections", () => {
       assert.deepEqual(result.diagnostics, []);
       assert.deepEqual(result.units, { control: 3, treatment: 3 });
       // Same hand-worked conversion as the database scenario: u1, u2 in control; u3, u6 in treatment.
-      assert.deepEqual(result.metrics[0]!.variants, { control: { kind: "mean", n: 3, sum: 2, sumSq: 2 }, treatment: { kind: "mean", n: 3, sum: 2, sumSq: 2 } });
+      assert.deepEqual(result.metrics[0]!.variants, {
+        control: { kind: "mean", n: 3, sum: 2, sumSq: 2 },
+        treatment: { kind: "mean", n: 3, sum: 2, sumSq: 2 },
+      });
     } finally {
       await w.close();
     }
@@ -56,7 +59,10 @@ describe("opening warehouses from exp.yaml connections", () => {
     const ws = workspaceWith({ main: { type: "duckdb", files: ["data/*.parquet"] } }, dir);
     const opened = await openWarehouse(ws);
     assert.equal(opened.warehouse, undefined);
-    assert.deepEqual(opened.diagnostics.map((d) => d.code), ["EXP6103"]);
+    assert.deepEqual(
+      opened.diagnostics.map((d) => d.code),
+      ["EXP6103"],
+    );
     assert.match(opened.diagnostics[0]!.message, /"events"/);
   });
 
@@ -75,7 +81,10 @@ describe("opening warehouses from exp.yaml connections", () => {
       await w.close();
     }
     const missing = await openWarehouse(workspaceWith({ main: { type: "duckdb", path: "nope.duckdb" } }, dir));
-    assert.deepEqual(missing.diagnostics.map((d) => d.code), ["EXP6107"]);
+    assert.deepEqual(
+      missing.diagnostics.map((d) => d.code),
+      ["EXP6107"],
+    );
   });
 
   test("postgres env: URL without the variable set is a clear diagnostic", async () => {
@@ -99,7 +108,10 @@ describe("opening warehouses from exp.yaml connections", () => {
     const opened = await openWarehouse(workspaceWith({ main: { type: "duckdb", path: ":memory:" } }, dir));
     try {
       const result = await fetchSufficientStats(opened.warehouse!, workspaceWith({}, dir), experiment);
-      assert.deepEqual(result.diagnostics.map((d) => d.code), ["EXP6104"]);
+      assert.deepEqual(
+        result.diagnostics.map((d) => d.code),
+        ["EXP6104"],
+      );
       assert.match(result.diagnostics[0]!.message, /exposures/);
     } finally {
       await opened.warehouse!.close();
@@ -110,14 +122,21 @@ describe("opening warehouses from exp.yaml connections", () => {
     const instance = await DuckDBInstance.create(":memory:");
     try {
       const w = DuckDbWarehouse.fromConnection(await instance.connect());
-      await loadScenario(w, [
-        { unit: "a", experiment: "exp1", variant: "control", ts: 0 },
-        { unit: "b", experiment: "exp1", variant: "legacy", ts: 0 },
-      ], []);
+      await loadScenario(
+        w,
+        [
+          { unit: "a", experiment: "exp1", variant: "control", ts: 0 },
+          { unit: "b", experiment: "exp1", variant: "legacy", ts: 0 },
+        ],
+        [],
+      );
       const result = await fetchSufficientStats(w, workspaceWith({}, dir), experiment);
       assert.deepEqual(result.units, { control: 1, treatment: 0 });
       assert.deepEqual(result.unknownVariants, { legacy: 1 });
-      assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity]), [["EXP6106", "warning"]]);
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.code, d.severity]),
+        [["EXP6106", "warning"]],
+      );
       assert.deepEqual(result.metrics[0]!.variants["treatment"], { kind: "mean", n: 0, sum: 0, sumSq: 0 });
     } finally {
       instance.closeSync();

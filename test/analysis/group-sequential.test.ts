@@ -65,7 +65,10 @@ describe("exp analyze with method group_sequential", () => {
   });
 
   test("with a power design the information fraction is units over the planned sample", () => {
-    writeExperiment({ schedule: "{ start: 2026-12-01T00:00:00Z, end: 2026-12-31T00:00:00Z }", power: "{ mde: 10%, baseline: 0.25, power: 0.8 }" });
+    writeExperiment({
+      schedule: "{ start: 2026-12-01T00:00:00Z, end: 2026-12-31T00:00:00Z }",
+      power: "{ mde: 10%, baseline: 0.25, power: 0.8 }",
+    });
     const { json } = analyze("2026-12-12T00:00:00Z");
     const gs = json.group_sequential;
     const units = Object.values(json.units as Record<string, number>).reduce((a, b) => a + b, 0);

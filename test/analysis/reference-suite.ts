@@ -9,14 +9,32 @@ import { promisify } from "node:util";
 import { BIN } from "../helpers/workspace.js";
 import { startPostgres, type PostgresCluster } from "../helpers/postgres.js";
 import { compareToReference, describeMismatches } from "./compare.js";
-import { datasetWorkspace, loadDuckDb, loadPostgres, PG_URL_ENV, readDataset, referenceDatasets, removeWorkspaces, writeRunWorkspace } from "./reference-workspace.js";
+import {
+  datasetWorkspace,
+  loadDuckDb,
+  loadPostgres,
+  PG_URL_ENV,
+  readDataset,
+  referenceDatasets,
+  removeWorkspaces,
+  writeRunWorkspace,
+} from "./reference-workspace.js";
 
 const execFileAsync = promisify(execFile);
 
 /** The built CLI, asynchronously, so that datasets run side by side while others wait on the warehouse. */
-async function expAsync(cwd: string, args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+async function expAsync(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
-    const r = await execFileAsync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 64 << 20, timeout: 120_000 });
+    const r = await execFileAsync(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      maxBuffer: 64 << 20,
+      timeout: 120_000,
+    });
     return { status: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

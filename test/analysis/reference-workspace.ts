@@ -188,7 +188,9 @@ export async function loadDuckDb(file: string, name: string): Promise<void> {
   const csv = (table: string) => `'${join(REFERENCE, name, `${table}.csv`)}'`;
   const text = (cols: readonly string[]) => `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(", ")}}`;
   await db.run(`CREATE TABLE exposures (unit_id TEXT, experiment TEXT, variant TEXT, ts TIMESTAMP, session_id TEXT, attributes JSON)`);
-  await db.run(`CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value DOUBLE, properties JSON, event_id TEXT)`);
+  await db.run(
+    `CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value DOUBLE, properties JSON, event_id TEXT)`,
+  );
   await db.run(
     `INSERT INTO exposures SELECT unit_id, experiment, variant, CAST(ts AS TIMESTAMP), NULLIF(session_id, ''), CAST(NULLIF(attributes, '') AS JSON)
      FROM read_csv(${csv("exposures")}, header = true, columns = ${text(EXPOSURE_COLUMNS)})`,
@@ -206,8 +208,12 @@ export async function loadPostgres(url: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE TABLE exposures (unit_id TEXT, experiment TEXT, variant TEXT, ts TIMESTAMP, session_id TEXT, attributes JSONB)`);
-    await client.query(`CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value DOUBLE PRECISION, properties JSONB, event_id TEXT)`);
+    await client.query(
+      `CREATE TABLE exposures (unit_id TEXT, experiment TEXT, variant TEXT, ts TIMESTAMP, session_id TEXT, attributes JSONB)`,
+    );
+    await client.query(
+      `CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value DOUBLE PRECISION, properties JSONB, event_id TEXT)`,
+    );
     const columns = (table: string, cols: readonly string[]) => {
       const rows = readCsv(readFileSync(join(REFERENCE, name, `${table}.csv`), "utf8"));
       return cols.map((c) => rows.map((r) => (r[c] === "" || r[c] === undefined ? null : r[c])));

@@ -17,9 +17,16 @@ function design() {
     makeMetric("ret", "any(app_open where days_since_exposure between 7 and 14)", { windowDays: 15 }),
     makeMetric("revenue_cuped", "sum(purchase.value)", { windowDays: 1, cuped: true }),
     makeMetric("ctr", "count(click where position <= 5) / count(impression)", { windowDays: 1, cuped: true }),
-    { ...makeMetric("p50_latency", "p50(page_load.latency_ms)", { windowDays: 1 }), direction: "decrease" as const, guardrail: { max_regression: 0.05 } },
+    {
+      ...makeMetric("p50_latency", "p50(page_load.latency_ms)", { windowDays: 1 }),
+      direction: "decrease" as const,
+      guardrail: { max_regression: 0.05 },
+    },
   ];
-  const experiment = { ...makeExperiment("exp1", []), metrics: { primary: ["revenue_cuped"], secondary: ["ret", "conv"], guardrails: ["p50_latency", "ctr"] } };
+  const experiment = {
+    ...makeExperiment("exp1", []),
+    metrics: { primary: ["revenue_cuped"], secondary: ["ret", "conv"], guardrails: ["p50_latency", "ctr"] },
+  };
   return { workspace: makeWorkspace({ metrics, experiments: [experiment] }), experiment };
 }
 
@@ -37,7 +44,10 @@ describe("runAnalysis", () => {
     const { workspace, experiment } = design();
     const run = await runAnalysis(workspace, experiment, { warehouse: DuckDbWarehouse.fromConnection(connection) });
     assert.equal(run.result, undefined);
-    assert.deepEqual(run.diagnostics.map((d) => d.code), ["EXP6104"]);
+    assert.deepEqual(
+      run.diagnostics.map((d) => d.code),
+      ["EXP6104"],
+    );
     assert.match(run.diagnostics[0]!.message, /exposures/);
   });
 
@@ -74,7 +84,13 @@ describe("runAnalysis", () => {
     // u4's 1/2 sit exactly on their arms' pre-period ratios), so it is not applied; metrics without CUPED say nothing.
     assert.deepEqual(r.metrics[4]!.comparisons[0]!.cuped, { applied: false });
     assert.equal(r.metrics[2]!.comparisons[0]!.cuped, undefined);
-    assert.deepEqual(r.guardrails.map((g) => [g.metric, g.max_regression]), [["p50_latency", 0.05], ["ctr", null]]);
+    assert.deepEqual(
+      r.guardrails.map((g) => [g.metric, g.max_regression]),
+      [
+        ["p50_latency", 0.05],
+        ["ctr", null],
+      ],
+    );
     // u5 saw both variants; 3 control and 3 treatment units remain (test/analysis/scenario.ts).
     assert.deepEqual(r.units, { control: 3, treatment: 3 });
     assert.equal(r.multiple_exposures, 1);

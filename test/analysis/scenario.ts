@@ -10,8 +10,19 @@ const D = 24 * H;
 
 export const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString().replace("T", " ").replace("Z", "");
 
-export interface ExposureRow { unit: string; experiment: string; variant: string; ts: number }
-export interface EventRow { unit: string; event: string; ts: number; value?: number; props?: Record<string, unknown> }
+export interface ExposureRow {
+  unit: string;
+  experiment: string;
+  variant: string;
+  ts: number;
+}
+export interface EventRow {
+  unit: string;
+  event: string;
+  ts: number;
+  value?: number;
+  props?: Record<string, unknown>;
+}
 
 // First exposures: u1 control T0+1h (second row at T0+5h), u2 control T0+2h, u8 control T0+4h,
 // u3 treatment T0, u4 treatment T0+3h, u6 treatment T0+10d; u5 sees both variants; u7 is only in "other".
@@ -28,7 +39,13 @@ export const EXPOSURES: ExposureRow[] = [
   { unit: "u7", experiment: "other", variant: "control", ts: 1 * H },
 ];
 
-const buy = (unit: string, ts: number, revenue: number, currency = "USD"): EventRow => ({ unit, event: "purchase", ts, value: revenue, props: { revenue, currency } });
+const buy = (unit: string, ts: number, revenue: number, currency = "USD"): EventRow => ({
+  unit,
+  event: "purchase",
+  ts,
+  value: revenue,
+  props: { revenue, currency },
+});
 
 export const EVENTS_ROWS: EventRow[] = [
   // u1 (first exposure 1h): at the window start (in), at start+1d (out: the window is half-open),
@@ -94,7 +111,10 @@ export function scenarioWorkspace() {
     makeMetric("currencies", "count_distinct(purchase.currency)", { windowDays: 1 }),
     makeMetric("ctr_cuped", "count(click where position <= 5) / count(impression)", { windowDays: 1, cuped: true }),
   ];
-  const experiment = makeExperiment("exp1", metrics.map((m) => m.key));
+  const experiment = makeExperiment(
+    "exp1",
+    metrics.map((m) => m.key),
+  );
   return { workspace: makeWorkspace({ settings: makeSettings(), metrics, experiments: [experiment] }), experiment };
 }
 
@@ -104,7 +124,9 @@ export async function loadScenario(w: Warehouse, exposures = EXPOSURES, events =
   const [dbl, json] = pg ? ["DOUBLE PRECISION", "JSONB"] : ["DOUBLE", "JSON"];
   const p = (i: number) => (pg ? `$${i}::text` : `$${i}`);
   await w.query(`CREATE TABLE exposures (unit_id TEXT, experiment TEXT, variant TEXT, ts TIMESTAMP, session_id TEXT, attributes ${json})`);
-  await w.query(`CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value ${dbl}, properties ${json}, event_id TEXT)`);
+  await w.query(
+    `CREATE TABLE events (unit_id TEXT, session_id TEXT, event TEXT, ts TIMESTAMP, value ${dbl}, properties ${json}, event_id TEXT)`,
+  );
   const insert = async (table: string, columns: string, rows: (string | null)[][], row: (base: number) => string) => {
     if (rows.length === 0) return;
     const width = rows[0]!.length;
@@ -120,7 +142,15 @@ export async function loadScenario(w: Warehouse, exposures = EXPOSURES, events =
   await insert(
     "events",
     "unit_id, event, ts, value, properties, event_id",
-    events.map((e, i) => [e.unit, e.event, at(e.ts), e.value === undefined ? null : String(e.value), e.props === undefined ? null : JSON.stringify(e.props), `ev${i}`]),
-    (b) => `(${p(b + 1)}, ${p(b + 2)}, CAST(${p(b + 3)} AS TIMESTAMP), CAST(${p(b + 4)} AS ${dbl}), CAST(${p(b + 5)} AS ${json}), ${p(b + 6)})`,
+    events.map((e, i) => [
+      e.unit,
+      e.event,
+      at(e.ts),
+      e.value === undefined ? null : String(e.value),
+      e.props === undefined ? null : JSON.stringify(e.props),
+      `ev${i}`,
+    ]),
+    (b) =>
+      `(${p(b + 1)}, ${p(b + 2)}, CAST(${p(b + 3)} AS TIMESTAMP), CAST(${p(b + 4)} AS ${dbl}), CAST(${p(b + 5)} AS ${json}), ${p(b + 6)})`,
   );
 }

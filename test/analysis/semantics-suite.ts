@@ -54,7 +54,10 @@ export function semanticsTests(open: () => Promise<Warehouse>): void {
   test("where-filter on a string property", async () => {
     const { metric } = await analysed();
     // u1's 5 EUR purchase drops out.
-    assert.deepEqual(metric("usd_revenue").variants, { control: mean(3, 30, 10 ** 2 + 20 ** 2), treatment: mean(3, 120, 70 ** 2 + 50 ** 2) });
+    assert.deepEqual(metric("usd_revenue").variants, {
+      control: mean(3, 30, 10 ** 2 + 20 ** 2),
+      treatment: mean(3, 120, 70 ** 2 + 50 ** 2),
+    });
   });
 
   test("ratio: per-unit numerator and denominator, zero denominators stay in", async () => {
@@ -111,14 +114,40 @@ export function semanticsTests(open: () => Promise<Warehouse>): void {
     // treatment: u4 (1/2 in the window) had 1 qualifying click over 2 impressions 2 days before; the impression 15 days before is out.
     assert.deepEqual(m.covariate?.variants, {
       control: {
-        kind: "ratio_cuped", n: 3, sumNum: 1, sumDen: 1, sumNum2: 1, sumDen2: 1, sumNumDen: 1,
-        sumPreNum: 0, sumPreDen: 1, sumPreNum2: 0, sumPreDen2: 1, sumPreNumPreDen: 0,
-        sumNumPreNum: 0, sumNumPreDen: 1, sumDenPreNum: 0, sumDenPreDen: 1,
+        kind: "ratio_cuped",
+        n: 3,
+        sumNum: 1,
+        sumDen: 1,
+        sumNum2: 1,
+        sumDen2: 1,
+        sumNumDen: 1,
+        sumPreNum: 0,
+        sumPreDen: 1,
+        sumPreNum2: 0,
+        sumPreDen2: 1,
+        sumPreNumPreDen: 0,
+        sumNumPreNum: 0,
+        sumNumPreDen: 1,
+        sumDenPreNum: 0,
+        sumDenPreDen: 1,
       },
       treatment: {
-        kind: "ratio_cuped", n: 3, sumNum: 1, sumDen: 2, sumNum2: 1, sumDen2: 4, sumNumDen: 2,
-        sumPreNum: 1, sumPreDen: 2, sumPreNum2: 1, sumPreDen2: 4, sumPreNumPreDen: 2,
-        sumNumPreNum: 1, sumNumPreDen: 2, sumDenPreNum: 2, sumDenPreDen: 4,
+        kind: "ratio_cuped",
+        n: 3,
+        sumNum: 1,
+        sumDen: 2,
+        sumNum2: 1,
+        sumDen2: 4,
+        sumNumDen: 2,
+        sumPreNum: 1,
+        sumPreDen: 2,
+        sumPreNum2: 1,
+        sumPreDen2: 4,
+        sumPreNumPreDen: 2,
+        sumNumPreNum: 1,
+        sumNumPreDen: 2,
+        sumDenPreNum: 2,
+        sumDenPreDen: 4,
       },
     });
     // The in-window part alone is the plain ratio, unchanged by the covariate.

@@ -16,7 +16,10 @@ const RATES: Record<string, number> = { winter_sale: 0.05, free_shipping: 0.09, 
 function banditRepo(): { dir: string; counts: Record<string, { n: number; conversions: number }> } {
   const dir = exampleRepo("exp-bandit-");
   const cfg = readFileSync(join(dir, "exp.yaml"), "utf8");
-  const withArms = cfg.replace("    local: {type: duckdb, path: .exp/warehouse.duckdb}\n", "    local: {type: duckdb, path: .exp/warehouse.duckdb}\n    arms: {type: duckdb, files: [data/*.csv]}\n");
+  const withArms = cfg.replace(
+    "    local: {type: duckdb, path: .exp/warehouse.duckdb}\n",
+    "    local: {type: duckdb, path: .exp/warehouse.duckdb}\n    arms: {type: duckdb, files: [data/*.csv]}\n",
+  );
   assert.notEqual(withArms, cfg, "exp.yaml has the local connection line");
   writeFileSync(join(dir, "exp.yaml"), withArms);
   const seed = Number(process.env.EXP_BANDIT_SEED ?? 20261121);
@@ -36,7 +39,10 @@ function banditRepo(): { dir: string; counts: Record<string, { n: number; conver
       if (random() < rate) {
         counts[variant]!.conversions++;
         // Two purchases for some converters: a conversion counts once.
-        for (let k = random() < 0.3 ? 2 : 1; k > 0; k--) events.push(`${unit},,purchase,${new Date(exposed + 3_600_000 * k).toISOString()},${(20 + random() * 80).toFixed(2)},"{""revenue"": 30}",e${unit}-${k}`);
+        for (let k = random() < 0.3 ? 2 : 1; k > 0; k--)
+          events.push(
+            `${unit},,purchase,${new Date(exposed + 3_600_000 * k).toISOString()},${(20 + random() * 80).toFixed(2)},"{""revenue"": 30}",e${unit}-${k}`,
+          );
       }
       // Events before exposure or of another kind never count.
       events.push(`${unit},,purchase,${new Date(exposed - 86_400_000).toISOString()},10,,pre${unit}`);
@@ -65,26 +71,44 @@ describe("exp bandit update", () => {
     const arms = Object.keys(RATES).map((v) => ({ n: counts[v]!.n, sum: counts[v]!.conversions }));
     // P(best) itself is checked against scipy in test/stats; here: the warehouse counts reach it intact.
     const expected = weightsToBasisPoints(banditWeights(probabilityBestBeta(arms), 0.05)).map((bp) => bp / 100);
-    assert.deepEqual(out.arms.map((a) => a.units), arms.map((a) => a.n));
+    assert.deepEqual(
+      out.arms.map((a) => a.units),
+      arms.map((a) => a.n),
+    );
     out.arms.forEach((a, i) => assert.ok(Math.abs(a.mean - arms[i]!.sum / arms[i]!.n) < 1e-12, `${a.variant} conversion rate`));
-    assert.deepEqual(out.arms.map((a) => a.weight), expected);
+    assert.deepEqual(
+      out.arms.map((a) => a.weight),
+      expected,
+    );
     assert.equal(out.epoch, 2);
 
     const after = readFileSync(join(dir, FILE), "utf8");
     const doc = parse(after) as { variants: Record<string, { weight: number; config: unknown }>; bandit: { epoch: number } };
-    assert.deepEqual(Object.values(doc.variants).map((v) => v.weight), expected);
+    assert.deepEqual(
+      Object.values(doc.variants).map((v) => v.weight),
+      expected,
+    );
     assert.equal(doc.bandit.epoch, 2);
     assert.ok(Math.abs(expected.reduce((a, b) => a + b, 0) - 100) < 1e-9);
-    assert.ok(expected.every((w) => w >= 5), "the exploration floor holds");
+    assert.ok(
+      expected.every((w) => w >= 5),
+      "the exploration floor holds",
+    );
     assert.equal(Math.max(...expected), expected[1], "the best arm (free_shipping) gets the most traffic");
     // Only the weights and the epoch change: comments, layout and the other lines stay.
     const changed = before.split("\n").filter((line, i) => line !== after.split("\n")[i]);
-    assert.deepEqual(changed.map((l) => l.trim().split(":")[0]), ["winter_sale", "free_shipping", "gift_cards", "bandit"]);
+    assert.deepEqual(
+      changed.map((l) => l.trim().split(":")[0]),
+      ["winter_sale", "free_shipping", "gift_cards", "bandit"],
+    );
 
     assert.equal(exp(dir, ["validate"]).status, 0);
     const plan = exp(dir, ["plan"]);
     assert.equal(plan.status, 2, plan.stdout + plan.stderr);
-    assert.match(plan.stdout, /info\[EXP4009\]: Bandit "homepage_banner_bandit" reallocates: \d+\.\d\d% of its enrolled units switch arm under the new weights \(epoch 2\)/);
+    assert.match(
+      plan.stdout,
+      /info\[EXP4009\]: Bandit "homepage_banner_bandit" reallocates: \d+\.\d\d% of its enrolled units switch arm under the new weights \(epoch 2\)/,
+    );
     assert.doesNotMatch(plan.stdout, /EXP4001/);
   });
 
@@ -97,7 +121,10 @@ describe("exp bandit update", () => {
     const all = exp(dir, ["bandit", "update", "--all", "--connection", "arms", "--format", "json"]);
     assert.equal(all.status, 0, all.stderr);
     const updates = JSON.parse(all.stdout) as { experiment: string; written: boolean; epoch: number }[];
-    assert.deepEqual(updates.map((u) => [u.experiment, u.written, u.epoch]), [[KEY, true, 2]]);
+    assert.deepEqual(
+      updates.map((u) => [u.experiment, u.written, u.epoch]),
+      [[KEY, true, 2]],
+    );
     assert.notEqual(readFileSync(join(dir, FILE), "utf8"), before);
   });
 
@@ -105,7 +132,12 @@ describe("exp bandit update", () => {
     const { dir } = banditRepo();
     assert.equal(exp(dir, ["apply", "--auto-approve"]).status, 0);
     const file = join(dir, "experiments/checkout_redesign.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace(/(control:\s*\{\s*weight:\s*)50/, "$160").replace(/(one_page:\s*\{\s*weight:\s*)50/, "$140"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace(/(control:\s*\{\s*weight:\s*)50/, "$160")
+        .replace(/(one_page:\s*\{\s*weight:\s*)50/, "$140"),
+    );
     const plan = exp(dir, ["plan"]);
     assert.equal(plan.status, 1);
     assert.match(plan.stdout + plan.stderr, /EXP4001/);

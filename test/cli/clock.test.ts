@@ -11,7 +11,11 @@ test("EXP_NOW pins the clock; unset or empty is the wall clock; anything else is
   const wall = currentTime({}).getTime();
   assert.ok(wall >= before && wall <= Date.now());
   assert.ok(Math.abs(currentTime({ EXP_NOW: "" }).getTime() - Date.now()) < 1000);
-  for (const bad of ["tomorrow", "2027-13-45T00:00:00Z", "1700000000"]) assert.throws(() => currentTime({ EXP_NOW: bad }), (e: unknown) => e instanceof UserError && /EXP_NOW must be an ISO 8601 instant/.test(e.message));
+  for (const bad of ["tomorrow", "2027-13-45T00:00:00Z", "1700000000"])
+    assert.throws(
+      () => currentTime({ EXP_NOW: bad }),
+      (e: unknown) => e instanceof UserError && /EXP_NOW must be an ISO 8601 instant/.test(e.message),
+    );
 });
 
 test("exp plan judges schedules at EXP_NOW: past their end the lifecycle check fails (exit 3), before it the plan is a plain change (exit 2)", () => {
@@ -20,7 +24,10 @@ test("exp plan judges schedules at EXP_NOW: past their end the lifecycle check f
   assert.equal(early.status, 2, early.stderr);
   const late = exp(dir, ["plan"], { EXP_NOW: "2027-06-01T00:00:00Z" });
   assert.equal(late.status, 3, late.stderr);
-  assert.match(late.stdout + late.stderr, /EXP4123\]: experiment "checkout_redesign" would start running but its schedule ended at 2027-01-31/);
+  assert.match(
+    late.stdout + late.stderr,
+    /EXP4123\]: experiment "checkout_redesign" would start running but its schedule ended at 2027-01-31/,
+  );
   const bad = exp(dir, ["plan"], { EXP_NOW: "soon" });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^error: EXP_NOW must be an ISO 8601 instant/m);
@@ -29,7 +36,19 @@ test("exp plan judges schedules at EXP_NOW: past their end the lifecycle check f
 
 test("exp assign without --at evaluates at EXP_NOW: after the schedule's end nobody is enrolled", () => {
   const dir = exampleRepo();
-  const args = ["assign", "checkout_redesign", "--unit", "user_42", "--attr", "country=US", "--attr", "platform=web", "--desired", "--format", "json"];
+  const args = [
+    "assign",
+    "checkout_redesign",
+    "--unit",
+    "user_42",
+    "--attr",
+    "country=US",
+    "--attr",
+    "platform=web",
+    "--desired",
+    "--format",
+    "json",
+  ];
   const during = JSON.parse(exp(dir, args, { EXP_NOW: "2026-12-10T00:00:00Z" }).stdout) as { inExperiment: boolean };
   const after = JSON.parse(exp(dir, args, { EXP_NOW: "2027-02-10T00:00:00Z" }).stdout) as { inExperiment: boolean };
   assert.equal(during.inExperiment, true);

@@ -22,7 +22,10 @@ function reweight(yaml: string): string {
 /** `exp apply --auto-approve` as a child process, resolving with its exit status and all its output. */
 function applyInBackground(dir: string, lockTimeout: string): Promise<{ status: number; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", lockTimeout], { cwd: dir, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" } });
+    const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--lock-timeout", lockTimeout], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "ci" },
+    });
     let out = "";
     p.stdout.on("data", (c) => (out += c));
     p.stderr.on("data", (c) => (out += c));
@@ -150,7 +153,11 @@ describe("exp plan / apply / rollback / audit, end to end in a git repository", 
     // Whichever takes the lock second plans again against what the first published.
     const results = await Promise.all([run(), run()]);
     const outs = results.map((r) => r.out).join("\n---\n");
-    assert.deepEqual(results.map((r) => r.status), [0, 0], outs);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [0, 0],
+      outs,
+    );
     assert.equal(results.filter((r) => /Applied: first version → v1/.test(r.out)).length, 1, outs);
     assert.equal(results.filter((r) => /Nothing to apply/.test(r.out)).length, 1, outs);
     const records = readFileSync(join(d, ".exp/published/audit.log.jsonl"), "utf8").trim().split("\n");

@@ -67,7 +67,11 @@ describe("exp power from flags", () => {
       [{ baseline: "10%", mde: "5%", arms: "2.5" }, /--arms must be a whole number above 0/],
       [{ baseline: "0", mde: "5%" }, /--baseline must not be 0/],
     ] as [Record<string, string>, RegExp][]) {
-      assert.throws(() => powerFromFlags(opts), (err: Error) => err.name === "UserError" && message.test(err.message), JSON.stringify(opts));
+      assert.throws(
+        () => powerFromFlags(opts),
+        (err: Error) => err.name === "UserError" && message.test(err.message),
+        JSON.stringify(opts),
+      );
     }
   });
 });
@@ -87,7 +91,9 @@ describe("exp power for an experiment", () => {
   };
 
   test("from the declared design: baseline, stddev, daily units and the MDE reachable by the end date", async () => {
-    const ws = await withDesign("power: { mde: 10%, daily_units: 500, baseline: 25, stddev: 30 }\nschedule: { start: 2026-12-01T00:00:00Z, end: 2026-12-29T00:00:00Z }");
+    const ws = await withDesign(
+      "power: { mde: 10%, daily_units: 500, baseline: 25, stddev: 30 }\nschedule: { start: 2026-12-01T00:00:00Z, end: 2026-12-29T00:00:00Z }",
+    );
     const r = powerFromDesign(ws, ws.experiments.get("ref_cuped")!, new Date("2026-12-01T00:00:00Z"));
     const size = sampleSize({ mde: 2.5, variance: 900, alpha: 0.05, power: 0.8, shares: [50, 50] });
     assert.deepEqual(r.sample_size.per_arm, size.perArm);
@@ -124,19 +130,33 @@ describe("exp power for an experiment", () => {
     const exposures = readCsv(readFileSync(join(REFERENCE, "cuped", "exposures.csv"), "utf8"));
     const events = readCsv(readFileSync(join(REFERENCE, "cuped", "events.csv"), "utf8"));
     const { units } = exposedUnits(exposures, "ref_cuped");
-    const stats = sufficientStats(events, units, ["control", "treatment"], { metric: "spend", tier: "primary", kind: "sum", event: "purchase", field: "properties.revenue", cuped: true }, 14, 7);
-    let n = 0, sum = 0, sumSq = 0;
+    const stats = sufficientStats(
+      events,
+      units,
+      ["control", "treatment"],
+      { metric: "spend", tier: "primary", kind: "sum", event: "purchase", field: "properties.revenue", cuped: true },
+      14,
+      7,
+    );
+    let n = 0,
+      sum = 0,
+      sumSq = 0;
     for (const s of Object.values(stats)) {
       assert.equal(s.kind, "cuped");
       if (s.kind !== "cuped") continue;
-      n += s.n; sum += s.sumX; sumSq += s.sumX2;
+      n += s.n;
+      sum += s.sumX;
+      sumSq += s.sumX2;
     }
     const mean = sum / n;
     const variance = (sumSq - (sum * sum) / n) / (n - 1);
     assert.ok(Math.abs(r.report.baseline - mean) <= 1e-9 * mean, `${r.report.baseline} vs ${mean}`);
     assert.ok(Math.abs(r.report.variance - variance) <= 1e-9 * variance, `${r.report.variance} vs ${variance}`);
     assert.equal(r.report.mde_at_units?.units, units.size);
-    assert.deepEqual(r.report.sample_size.per_arm, sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50] }).perArm);
+    assert.deepEqual(
+      r.report.sample_size.per_arm,
+      sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50] }).perArm,
+    );
     assert.ok(r.report.daily_units! > 0);
     const cli = exp(dir, ["power", "ref_cuped", "--from-warehouse", "--lookback", "7d", "--format", "json"]);
     assert.equal(cli.status, 0, cli.stderr);

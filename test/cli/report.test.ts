@@ -22,10 +22,16 @@ test("exp report --commit writes the report, charts and analysis JSON; a second 
   assert.match(md, /Provenance: source commit `[0-9a-f]{12}`/);
   const files = readdirSync(join(dir, "reports", ds.experiment)).sort();
   assert.deepEqual(files, ["2027-01-01-cumulative.svg", "2027-01-01-lift.svg", "2027-01-01-units.svg", "2027-01-01.json", "2027-01-01.md"]);
-  const analysis = JSON.parse(readFileSync(join(dir, "reports", ds.experiment, "2027-01-01.json"), "utf8")) as { experiment: string; provenance: object };
+  const analysis = JSON.parse(readFileSync(join(dir, "reports", ds.experiment, "2027-01-01.json"), "utf8")) as {
+    experiment: string;
+    provenance: object;
+  };
   assert.equal(analysis.experiment, ds.experiment);
   assert.equal(Number(git(dir, "rev-list", "--count", "HEAD").trim()), commitsBefore + 1);
-  assert.match(git(dir, "log", "-1", "--format=%s").trim(), new RegExp(`^report: ${ds.experiment} as of 2027-01-01 \\(source [0-9a-f]{12}\\)$`));
+  assert.match(
+    git(dir, "log", "-1", "--format=%s").trim(),
+    new RegExp(`^report: ${ds.experiment} as of 2027-01-01 \\(source [0-9a-f]{12}\\)$`),
+  );
 
   const second = exp(dir, ["report", ds.experiment, "--commit", "--as-of", asOf, "--points", "3"]);
   assert.equal(second.status, 0, second.stderr);
@@ -56,5 +62,8 @@ test("exp report --format text prints the header, the per-tier tables and the de
   const json = exp(dir, ["report", ds.experiment, "--format", "json", "--as-of", "2027-01-01T00:00:00Z", "--points", "2"]);
   assert.equal(json.status, 0, json.stderr);
   const parsed = JSON.parse(json.stdout) as { reports: { experiment: string; markdown: string; files: string[] }[] };
-  assert.deepEqual(parsed.reports.map((x) => [x.experiment, x.markdown, x.files.length]), [[ds.experiment, `reports/${ds.experiment}/2027-01-01.md`, 5]]);
+  assert.deepEqual(
+    parsed.reports.map((x) => [x.experiment, x.markdown, x.files.length]),
+    [[ds.experiment, `reports/${ds.experiment}/2027-01-01.md`, 5]],
+  );
 });

@@ -36,7 +36,9 @@ function number(): "number" {
 
 const EMPTY_ORIGIN: Origin = { file: "segments/x.yaml", values: {}, keys: {} };
 
-export function makeEnv(segments: Record<string, string> = { employees: 'is_employee or country == "XX"', beta: "app_version >= semver(\"2.0.0\")" }): CheckEnv {
+export function makeEnv(
+  segments: Record<string, string> = { employees: 'is_employee or country == "XX"', beta: 'app_version >= semver("2.0.0")' },
+): CheckEnv {
   const parsed = new Map<string, { when: Expr; origin: Origin }>();
   for (const [name, text] of Object.entries(segments)) {
     const r = parseCondition(text, originFor(text));

@@ -111,7 +111,15 @@ describe("literals", () => {
 });
 
 describe("functions and aggregates", () => {
-  for (const src of ['segment("employees")', 'semver("1.2.3")', 'date("2026-12-01")', "lower(country)", "len(country)", 'in_experiment("checkout_redesign")', 'in_experiment("checkout_redesign", "one_page")']) {
+  for (const src of [
+    'segment("employees")',
+    'semver("1.2.3")',
+    'date("2026-12-01")',
+    "lower(country)",
+    "len(country)",
+    'in_experiment("checkout_redesign")',
+    'in_experiment("checkout_redesign", "one_page")',
+  ]) {
     test(src, () => {
       const e = mustParse(src);
       assert.equal(e.kind, "call");

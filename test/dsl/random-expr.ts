@@ -30,7 +30,14 @@ export function randomExpr(next: () => number, depth = 4): Expr {
       case 2: {
         const amount = pick([1, 6, 14, 30]);
         const unit = pick(["d", "h", "m"] as const);
-        return { kind: "duration", amount, unit, seconds: amount * { d: 86400, h: 3600, m: 60 }[unit], raw: `${amount}${unit}`, span: NO_SPAN };
+        return {
+          kind: "duration",
+          amount,
+          unit,
+          seconds: amount * { d: 86400, h: 3600, m: 60 }[unit],
+          raw: `${amount}${unit}`,
+          span: NO_SPAN,
+        };
       }
       case 3:
         return str();
@@ -90,6 +97,13 @@ export function randomExpr(next: () => number, depth = 4): Expr {
       };
     }
     default:
-      return { kind: "binary", op: pick(["and", "or"] as const), opSpan: NO_SPAN, left: randomExpr(next, d), right: randomExpr(next, d), span: NO_SPAN };
+      return {
+        kind: "binary",
+        op: pick(["and", "or"] as const),
+        opSpan: NO_SPAN,
+        left: randomExpr(next, d),
+        right: randomExpr(next, d),
+        span: NO_SPAN,
+      };
   }
 }

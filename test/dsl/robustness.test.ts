@@ -11,7 +11,34 @@ const SEEDS = [
   "count(click where position <= 5) / count(impression)",
   'any(app_open where days_since_exposure between 7 and 14) - sum(purchase.revenue where currency == "USD") * 5%',
 ];
-const PIECES = ["\r", "\t", '"\r"', "(", ")", "[", "]", ",", ".", '"', "and", "or", "not", "==", "<", "between", "is", "null", "where", "-", "*", "@", "#", "\n", " ", "'"];
+const PIECES = [
+  "\r",
+  "\t",
+  '"\r"',
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ".",
+  '"',
+  "and",
+  "or",
+  "not",
+  "==",
+  "<",
+  "between",
+  "is",
+  "null",
+  "where",
+  "-",
+  "*",
+  "@",
+  "#",
+  "\n",
+  " ",
+  "'",
+];
 
 describe("robustness", () => {
   const seed = process.env.DSL_SEED ? Number(process.env.DSL_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -29,14 +56,20 @@ describe("robustness", () => {
       }
       for (const parse of [parseCondition, parseMetricExpr]) {
         const r = parse(text, originFor(text));
-        assert.ok(r.expr !== undefined || r.diagnostics.length > 0, `case ${i}: neither a tree nor a diagnostic for ${JSON.stringify(text)}`);
+        assert.ok(
+          r.expr !== undefined || r.diagnostics.length > 0,
+          `case ${i}: neither a tree nor a diagnostic for ${JSON.stringify(text)}`,
+        );
         if (r.diagnostics.length) withErrors++;
         assert.ok(r.diagnostics.length <= 6, `case ${i}: ${r.diagnostics.length} diagnostics for ${JSON.stringify(text)} is a cascade`);
         for (const d of r.diagnostics) {
           const s = d.span!;
           const fields = [s.line, s.column, s.endLine, s.endColumn, s.offset, s.endOffset];
           assert.ok(fields.every(Number.isFinite), `case ${i}: non-finite span for ${JSON.stringify(text)}: ${d.message}`);
-          assert.ok(s.offset >= 0 && s.endOffset <= text.length && s.offset <= s.endOffset, `case ${i}: span out of range for ${JSON.stringify(text)}`);
+          assert.ok(
+            s.offset >= 0 && s.endOffset <= text.length && s.offset <= s.endOffset,
+            `case ${i}: span out of range for ${JSON.stringify(text)}`,
+          );
           assert.ok(!/NaN|undefined|\[object|\n|\r/.test(d.message), `case ${i}: ${JSON.stringify(d.message)}`);
         }
       }

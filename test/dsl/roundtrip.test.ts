@@ -5,7 +5,12 @@ import { parseCondition, parseMetricExpr, printExpr, stripSpans } from "../../sr
 import { originFor } from "./harness.js";
 import { randomExpr, rng } from "./random-expr.js";
 
-const SPEC_CONDITIONS = ['country in ["US", "CA"] and platform != "ios"', 'is_employee or country == "XX"', 'segment("employees")', 'country == "US"'];
+const SPEC_CONDITIONS = [
+  'country in ["US", "CA"] and platform != "ios"',
+  'is_employee or country == "XX"',
+  'segment("employees")',
+  'country == "US"',
+];
 const SPEC_METRICS = [
   "sum(purchase.revenue)",
   "any(purchase)",
@@ -18,11 +23,17 @@ const SPEC_METRICS = [
 /** Realistic inputs, written the way people write them (extra spaces, parentheses, comments), with their canonical form. */
 const REALISTIC: [string, string][] = [
   ['country in ["US","CA"]   and (platform != "ios")', 'country in ["US", "CA"] and platform != "ios"'],
-  ["(is_employee) or (country == \"XX\")", 'is_employee or country == "XX"'],
+  ['(is_employee) or (country == "XX")', 'is_employee or country == "XX"'],
   ['app_version >= semver("2.1.0") and not (platform == "web")', 'app_version >= semver("2.1.0") and not platform == "web"'],
-  ['signup_date >= date("2026-01-01") # new users\n  and account_age_days < 30', 'signup_date >= date("2026-01-01") and account_age_days < 30'],
+  [
+    'signup_date >= date("2026-01-01") # new users\n  and account_age_days < 30',
+    'signup_date >= date("2026-01-01") and account_age_days < 30',
+  ],
   ['lower(country) starts_with "u" or len(country) > 2', 'lower(country) starts_with "u" or len(country) > 2'],
-  ['in_experiment("checkout_redesign", "one_page") and not segment("employees")', 'in_experiment("checkout_redesign", "one_page") and not segment("employees")'],
+  [
+    'in_experiment("checkout_redesign", "one_page") and not segment("employees")',
+    'in_experiment("checkout_redesign", "one_page") and not segment("employees")',
+  ],
   ["account_age_days between 7 and 30 and country is not null", "account_age_days between 7 and 30 and country is not null"],
   ['country not in ["DE", "FR"] and country matches "^[A-Z]{2}$"', 'country not in ["DE", "FR"] and country matches "^[A-Z]{2}$"'],
   ["(a or b) and (c or d)", "(a or b) and (c or d)"],
@@ -36,8 +47,11 @@ const REALISTIC: [string, string][] = [
 ];
 
 const REALISTIC_METRICS: [string, string][] = [
-  ["sum( purchase.revenue where currency == \"USD\" ) / count(purchase)", 'sum(purchase.revenue where currency == "USD") / count(purchase)'],
-  ["(sum(purchase.revenue) - sum(purchase.value)) / count_distinct(purchase.currency)", "(sum(purchase.revenue) - sum(purchase.value)) / count_distinct(purchase.currency)"],
+  ['sum( purchase.revenue where currency == "USD" ) / count(purchase)', 'sum(purchase.revenue where currency == "USD") / count(purchase)'],
+  [
+    "(sum(purchase.revenue) - sum(purchase.value)) / count_distinct(purchase.currency)",
+    "(sum(purchase.revenue) - sum(purchase.value)) / count_distinct(purchase.currency)",
+  ],
   ["mean(page_load.latency_ms where latency_ms < 60000)", "mean(page_load.latency_ms where latency_ms < 60000)"],
   ["any(app_open where hours_since_exposure between 24 and 48)", "any(app_open where hours_since_exposure between 24 and 48)"],
   ["100 * (count(click) / count(impression))", "100 * (count(click) / count(impression))"],

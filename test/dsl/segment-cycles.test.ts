@@ -5,11 +5,18 @@ import type { Origin } from "../../src/workspace/model.js";
 import { mustParse } from "./harness.js";
 
 function segments(defs: Record<string, string>): Map<string, { when: Expr; origin: Origin }> {
-  return new Map(Object.entries(defs).map(([k, v]) => [k, { when: mustParse(v), origin: { file: `segments/${k}.yaml`, values: {}, keys: {} } }]));
+  return new Map(
+    Object.entries(defs).map(([k, v]) => [k, { when: mustParse(v), origin: { file: `segments/${k}.yaml`, values: {}, keys: {} } }]),
+  );
 }
 
 function cycles(defs: Record<string, string>) {
-  return findSegmentCycles(segments(defs)).map((d) => ({ code: d.code, message: d.message, at: [d.span?.offset, d.span?.endOffset], related: d.related?.length ?? 0 }));
+  return findSegmentCycles(segments(defs)).map((d) => ({
+    code: d.code,
+    message: d.message,
+    at: [d.span?.offset, d.span?.endOffset],
+    related: d.related?.length ?? 0,
+  }));
 }
 
 describe("segment cycles", () => {
@@ -24,10 +31,9 @@ describe("segment cycles", () => {
     ]);
   });
   test("a three-segment cycle reached from outside it", () => {
-    assert.deepEqual(
-      cycles({ entry: 'segment("x")', x: 'segment("y")', y: 'segment("z")', z: 'segment("x") or segment("entry_less")' }),
-      [{ code: "EXP2301", message: "Segments refer to each other in a cycle: x → y → z → x", at: [0, 12], related: 2 }],
-    );
+    assert.deepEqual(cycles({ entry: 'segment("x")', x: 'segment("y")', y: 'segment("z")', z: 'segment("x") or segment("entry_less")' }), [
+      { code: "EXP2301", message: "Segments refer to each other in a cycle: x → y → z → x", at: [0, 12], related: 2 },
+    ]);
   });
   test("two separate cycles give two diagnostics", () => {
     assert.deepEqual(

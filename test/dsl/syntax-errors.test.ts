@@ -32,17 +32,45 @@ const cases: [string, Row[]][] = [
   ["a matches b", [{ code: E, message: 'Expected a string after "matches" but found "b"', line: 1, column: 11, endColumn: 12 }]],
   ['a == "US', [{ code: "EXP2002", message: "Unterminated string; add the closing double quote", line: 1, column: 6, endColumn: 9 }]],
   ['"ab\\"', [{ code: "EXP2002", message: "Unterminated string; add the closing double quote", line: 1, column: 1, endColumn: 6 }]],
-  ['"\\q"', [{ code: "EXP2003", message: 'Invalid escape "\\q" in a string; use JSON escapes such as \\" \\\\ \\n \\u00e9', line: 1, column: 2, endColumn: 4 }]],
+  [
+    '"\\q"',
+    [
+      {
+        code: "EXP2003",
+        message: 'Invalid escape "\\q" in a string; use JSON escapes such as \\" \\\\ \\n \\u00e9',
+        line: 1,
+        column: 2,
+        endColumn: 4,
+      },
+    ],
+  ],
   ["a == 'x'", [{ code: "EXP2007", message: 'Strings use double quotes: write "x"', line: 1, column: 6, endColumn: 9 }]],
-  ["a == 'x", [{ code: "EXP2007", message: "Unexpected character \"'\"; strings use double quotes", line: 1, column: 6, endColumn: 7 }]],
+  ["a == 'x", [{ code: "EXP2007", message: 'Unexpected character "\'"; strings use double quotes', line: 1, column: 6, endColumn: 7 }]],
   ["a @ b", [{ code: "EXP2001", message: 'Unexpected character "@"', line: 1, column: 3, endColumn: 4 }]],
   ["a && b", [{ code: "EXP2001", message: 'Unexpected character "&"', line: 1, column: 3, endColumn: 5, suggestion: 'use "and"' }]],
-  ["a = 1", [{ code: "EXP2001", message: 'Unexpected character "="', line: 1, column: 3, endColumn: 4, suggestion: 'use "==" to compare' }]],
-  ["", [{ code: "EXP2006", message: "Expected an expression but found end of input", line: 1, column: 1, endColumn: 1 }]],
-  ["  # only a comment", [{ code: "EXP2006", message: "Expected an expression but found end of input", line: 1, column: 19, endColumn: 19 }]],
-  ["f(a where b)", [{ code: "EXP2005", message: '"where" is only allowed inside an aggregate such as count(event where ...), not in "f(...)"', line: 1, column: 5, endColumn: 10 }]],
   [
-    "country == \"US\" and\n  platform ==",
+    "a = 1",
+    [{ code: "EXP2001", message: 'Unexpected character "="', line: 1, column: 3, endColumn: 4, suggestion: 'use "==" to compare' }],
+  ],
+  ["", [{ code: "EXP2006", message: "Expected an expression but found end of input", line: 1, column: 1, endColumn: 1 }]],
+  [
+    "  # only a comment",
+    [{ code: "EXP2006", message: "Expected an expression but found end of input", line: 1, column: 19, endColumn: 19 }],
+  ],
+  [
+    "f(a where b)",
+    [
+      {
+        code: "EXP2005",
+        message: '"where" is only allowed inside an aggregate such as count(event where ...), not in "f(...)"',
+        line: 1,
+        column: 5,
+        endColumn: 10,
+      },
+    ],
+  ],
+  [
+    'country == "US" and\n  platform ==',
     [{ code: E, message: 'Expected an expression after "==" but found end of input', line: 2, column: 14, endColumn: 14 }],
   ],
 ];
@@ -98,7 +126,9 @@ describe("metric entry point", () => {
     assert.deepEqual(metricParseRows("count(a) > 1", true), [{ code: E, message: 'Unexpected ">"', line: 1, column: 10, endColumn: 11 }]);
   });
   test("an unclosed aggregate", () => {
-    assert.deepEqual(metricParseRows("count(a", true), [{ code: E, message: 'Expected ")" after "a" but found end of input', line: 1, column: 8, endColumn: 8 }]);
+    assert.deepEqual(metricParseRows("count(a", true), [
+      { code: E, message: 'Expected ")" after "a" but found end of input', line: 1, column: 8, endColumn: 8 },
+    ]);
   });
   test("where needs a condition", () => {
     assert.deepEqual(metricParseRows("count(click where)", true), [
@@ -107,7 +137,12 @@ describe("metric entry point", () => {
   });
   test("a malformed aggregate with where", () => {
     assert.deepEqual(metricParseRows("sum(1 where x)"), [
-      { code: "EXP2005", message: '"sum" takes one event or event.property before "where", as in sum(purchase.revenue where currency == "USD")', line: 1, column: 7 },
+      {
+        code: "EXP2005",
+        message: '"sum" takes one event or event.property before "where", as in sum(purchase.revenue where currency == "USD")',
+        line: 1,
+        column: 7,
+      },
     ]);
   });
 });

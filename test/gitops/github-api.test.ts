@@ -76,7 +76,10 @@ describe("sticky comment against the fake API", () => {
     await assert.rejects(upsertStickyComment(client(), target, "x"), (e: unknown) => {
       assert.ok(e instanceof GitOpsError);
       assert.equal(e.code, "EXP7503");
-      assert.match(e.message, /^GitHub API returned 403 while creating the plan comment on pull request #7: Resource not accessible by integration$/);
+      assert.match(
+        e.message,
+        /^GitHub API returned 403 while creating the plan comment on pull request #7: Resource not accessible by integration$/,
+      );
       return true;
     });
     assert.equal(gh.comments.get(7), undefined);
@@ -120,14 +123,26 @@ describe("check run against the fake API", () => {
     assert.equal(run.status, "completed");
     assert.equal(run.conclusion, "failure");
     const sent = gh.requests.slice(before).map((q) => [q.method, (q.body as { status?: string }).status]);
-    assert.deepEqual(sent, [["POST", "in_progress"], ["PATCH", "in_progress"], ["PATCH", "completed"]]);
+    assert.deepEqual(sent, [
+      ["POST", "in_progress"],
+      ["PATCH", "in_progress"],
+      ["PATCH", "completed"],
+    ]);
     assert.equal(run.output.annotations[77]!.path, "ws/experiments/e77.yaml");
     assert.equal(run.output.annotations[77]!.start_line, 78);
     assert.deepEqual(gh.violations, []);
   });
 
   test("no annotations: one completed create", async () => {
-    const r = await publishCheckRun(client(), { owner: "acme", repo: "shop", headSha: SHA, title: "t", summary: "ok", conclusion: "success", annotations: [] });
+    const r = await publishCheckRun(client(), {
+      owner: "acme",
+      repo: "shop",
+      headSha: SHA,
+      title: "t",
+      summary: "ok",
+      conclusion: "success",
+      annotations: [],
+    });
     assert.equal(r.requests, 1);
     const run = gh.checkRuns.find((c) => c.id === r.id)!;
     assert.equal(run.conclusion, "success");
@@ -136,9 +151,23 @@ describe("check run against the fake API", () => {
 
   test("a 500 on the update reports which batch failed", async () => {
     gh.failWith(500, "Server Error", /^PATCH /);
-    const diags: DiagnosticJson[] = Array.from({ length: 60 }, (_, i) => ({ code: "EXP1", severity: "error", message: "m", file: "a.yaml", line: i + 1 }));
+    const diags: DiagnosticJson[] = Array.from({ length: 60 }, (_, i) => ({
+      code: "EXP1",
+      severity: "error",
+      message: "m",
+      file: "a.yaml",
+      line: i + 1,
+    }));
     await assert.rejects(
-      publishCheckRun(client(), { owner: "acme", repo: "shop", headSha: SHA, title: "t", summary: "s", conclusion: "failure", annotations: toAnnotations(diags, "") }),
+      publishCheckRun(client(), {
+        owner: "acme",
+        repo: "shop",
+        headSha: SHA,
+        title: "t",
+        summary: "s",
+        conclusion: "failure",
+        annotations: toAnnotations(diags, ""),
+      }),
       /^GitOpsError: GitHub API returned 500 while adding annotations 51–60 to the "exp plan" check run: Server Error$/,
     );
     gh.failure = undefined;
@@ -149,7 +178,17 @@ describe("annotations from diagnostics", () => {
   test("levels, prefixing, and columns only on one line", () => {
     const out = toAnnotations(
       [
-        { code: "EXP2004", severity: "error", message: "unknown attribute", file: "experiments/x.yaml", line: 12, column: 17, endLine: 12, endColumn: 24, suggestion: 'did you mean "country"?' },
+        {
+          code: "EXP2004",
+          severity: "error",
+          message: "unknown attribute",
+          file: "experiments/x.yaml",
+          line: 12,
+          column: 17,
+          endLine: 12,
+          endColumn: 24,
+          suggestion: 'did you mean "country"?',
+        },
         { code: "EXP3002", severity: "warning", message: "w", file: "flags/f.yaml", line: 3, column: 1, endLine: 5, endColumn: 2 },
         { code: "EXP4001", severity: "info", message: "i", file: "metrics/m.yaml" },
         { code: "EXP1001", severity: "error", message: "no exp.yaml" },
@@ -157,7 +196,17 @@ describe("annotations from diagnostics", () => {
       "sub/dir",
     );
     assert.deepEqual(out, [
-      { path: "sub/dir/experiments/x.yaml", start_line: 12, end_line: 12, start_column: 17, end_column: 24, annotation_level: "failure", message: "unknown attribute", title: "EXP2004", raw_details: 'did you mean "country"?' },
+      {
+        path: "sub/dir/experiments/x.yaml",
+        start_line: 12,
+        end_line: 12,
+        start_column: 17,
+        end_column: 24,
+        annotation_level: "failure",
+        message: "unknown attribute",
+        title: "EXP2004",
+        raw_details: 'did you mean "country"?',
+      },
       { path: "sub/dir/flags/f.yaml", start_line: 3, end_line: 5, annotation_level: "warning", message: "w", title: "EXP3002" },
       { path: "sub/dir/metrics/m.yaml", start_line: 1, end_line: 1, annotation_level: "notice", message: "i", title: "EXP4001" },
     ]);

@@ -115,7 +115,10 @@ describe("exp github comment", () => {
     const r = await exp(["github", "comment", "--plan", writePlan("p403.json", [], "## Plan 403 body\n")]);
     assert.equal(r.exitCode, 1);
     assert.match(r.stdout, /## Plan 403 body/);
-    assert.match(r.stderr, /^error: GitHub API returned 403 while creating the plan comment on pull request #42: Resource not accessible by integration \[EXP7503\]$/m);
+    assert.match(
+      r.stderr,
+      /^error: GitHub API returned 403 while creating the plan comment on pull request #42: Resource not accessible by integration \[EXP7503\]$/m,
+    );
     assert.match(r.stderr, /pull-requests: write/);
     noStack(r.stderr);
     assert.equal(gh.comments.get(42), undefined);
@@ -186,7 +189,14 @@ describe("exp github check", () => {
     assert.equal(run.output.summary, "## checks failed");
     const a = run.output.annotations[99]!;
     assert.deepEqual(
-      { path: a.path, start_line: a.start_line, end_line: a.end_line, start_column: a.start_column, end_column: a.end_column, level: a.annotation_level },
+      {
+        path: a.path,
+        start_line: a.start_line,
+        end_line: a.end_line,
+        start_column: a.start_column,
+        end_column: a.end_column,
+        level: a.annotation_level,
+      },
       { path: "analytics/exp/experiments/e1.yaml", start_line: 100, end_line: 100, start_column: 5, end_column: 11, level: "failure" },
     );
     assert.deepEqual(gh.violations, []);
@@ -228,7 +238,10 @@ describe("exp github check", () => {
     const r = await exp(["github", "check", "--plan", writePlan("c6.json", many(2, "error"), "## kept 403")]);
     assert.equal(r.exitCode, 1);
     assert.match(r.stdout, /## kept 403/);
-    assert.match(r.stderr, /GitHub API returned 403 while creating the "exp plan" check run for feedfacecafe: Resource not accessible by integration/);
+    assert.match(
+      r.stderr,
+      /GitHub API returned 403 while creating the "exp plan" check run for feedfacecafe: Resource not accessible by integration/,
+    );
     assert.match(r.stderr, /checks: write/);
     noStack(r.stderr);
   });

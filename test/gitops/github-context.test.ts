@@ -19,8 +19,20 @@ const base = { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "acme/shop" };
 
 describe("reading the Actions environment", () => {
   test("pull request event: number and head sha; API URL trailing slash dropped", () => {
-    const ctx = readGitHubContext({ ...base, GITHUB_API_URL: "http://127.0.0.1:9/", GITHUB_SHA: "b".repeat(40), GITHUB_EVENT_PATH: event("pr.json", { pull_request: { number: 5, head: { sha: "a".repeat(40) } } }) });
-    assert.deepEqual(ctx, { token: "t", owner: "acme", repo: "shop", apiUrl: "http://127.0.0.1:9", pullNumber: 5, headSha: "a".repeat(40) });
+    const ctx = readGitHubContext({
+      ...base,
+      GITHUB_API_URL: "http://127.0.0.1:9/",
+      GITHUB_SHA: "b".repeat(40),
+      GITHUB_EVENT_PATH: event("pr.json", { pull_request: { number: 5, head: { sha: "a".repeat(40) } } }),
+    });
+    assert.deepEqual(ctx, {
+      token: "t",
+      owner: "acme",
+      repo: "shop",
+      apiUrl: "http://127.0.0.1:9",
+      pullNumber: 5,
+      headSha: "a".repeat(40),
+    });
   });
   test("issue_comment on a PR gives the number; default API URL", () => {
     const ctx = readGitHubContext({ ...base, GITHUB_EVENT_PATH: event("ic.json", { issue: { number: 9, pull_request: {} } }) });
@@ -65,7 +77,11 @@ describe("plan input", () => {
     assert.throws(() => parsePlanJson('{"diagnostics":{}}', "p.json"), /"diagnostics" in "p\.json" must be an array/);
   });
   test("fallback markdown lists diagnostics with places and escapes pipes", () => {
-    const md = renderPlanMarkdown({ diagnostics: [{ code: "EXP2004", severity: "error", message: "a | b", file: "x.yaml", line: 3, column: 4, suggestion: 'did you mean "country"?' }] });
+    const md = renderPlanMarkdown({
+      diagnostics: [
+        { code: "EXP2004", severity: "error", message: "a | b", file: "x.yaml", line: 3, column: 4, suggestion: 'did you mean "country"?' },
+      ],
+    });
     assert.match(md, /\*\*Result: failed\.\*\*/);
     assert.match(md, /\| ❌ \| EXP2004 \| `x\.yaml:3:4` \| a \\\| b \(did you mean "country"\?\) \|/);
   });
@@ -75,7 +91,10 @@ describe("plan input", () => {
     assert.match(s, /truncated; the full plan is in the job log\)$/);
   });
   test("connection failures still name the step", () => {
-    assert.equal(describeApiFailure(new Error("connect ECONNREFUSED"), "listing comments"), "GitHub API request failed while listing comments: connect ECONNREFUSED");
+    assert.equal(
+      describeApiFailure(new Error("connect ECONNREFUSED"), "listing comments"),
+      "GitHub API request failed while listing comments: connect ECONNREFUSED",
+    );
   });
 });
 
@@ -88,15 +107,48 @@ describe("saved plans", () => {
     sourceCommit: null,
     changes: [],
     checks: [
-      { name: "power", status: "failed", diagnostics: [{ code: "EXP4101", severity: "error", message: "mde too small", file: "experiments/a.yaml", line: 4, column: 3, endLine: 4, endColumn: 9 }] },
-      { name: "guardrails", status: "warned", diagnostics: [{ code: "EXP4201", severity: "warning", message: "no guardrail", file: "experiments/a.yaml", line: 1, column: 1, endLine: 1, endColumn: 5 }] },
+      {
+        name: "power",
+        status: "failed",
+        diagnostics: [
+          {
+            code: "EXP4101",
+            severity: "error",
+            message: "mde too small",
+            file: "experiments/a.yaml",
+            line: 4,
+            column: 3,
+            endLine: 4,
+            endColumn: 9,
+          },
+        ],
+      },
+      {
+        name: "guardrails",
+        status: "warned",
+        diagnostics: [
+          {
+            code: "EXP4201",
+            severity: "warning",
+            message: "no guardrail",
+            file: "experiments/a.yaml",
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 5,
+          },
+        ],
+      },
     ],
     summary: { create: 0, update: 0, delete: 0, replace: 0 },
     exitCode: 3,
   };
   test("diagnostics are gathered from every check; exit code 3 is kept", () => {
     const plan = parsePlanJson(JSON.stringify(saved), "plan.json");
-    assert.deepEqual(plan.diagnostics.map((d) => d.code), ["EXP4101", "EXP4201"]);
+    assert.deepEqual(
+      plan.diagnostics.map((d) => d.code),
+      ["EXP4101", "EXP4201"],
+    );
     assert.equal(conclusionOf(plan), "failure");
     assert.equal(exitCodeOf(plan), 3);
   });

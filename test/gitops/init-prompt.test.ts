@@ -42,7 +42,12 @@ describe("exp init prompt (ink)", () => {
     await tick();
     assert.equal(
       unstyled(app.lastFrame()),
-      ["Project name (lab): shop", "Warehouse", "❯ duckdb a local file, nothing to run (good for a start)", "  postgres reads EXP_PG_URL from the environment"].join("\n"),
+      [
+        "Project name (lab): shop",
+        "Warehouse",
+        "❯ duckdb a local file, nothing to run (good for a start)",
+        "  postgres reads EXP_PG_URL from the environment",
+      ].join("\n"),
     );
     app.stdin.write(DOWN);
     await tick();

@@ -22,7 +22,9 @@ const exp = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: t
 
 describe("the scaffold", () => {
   test("has the example workspace, .gitignore and the five workflows", () => {
-    const paths = planScaffold({ project: "shop", warehouse: "duckdb" }).map((f) => f.path).sort();
+    const paths = planScaffold({ project: "shop", warehouse: "duckdb" })
+      .map((f) => f.path)
+      .sort();
     assert.deepEqual(paths, [
       ".github/workflows/apply-on-merge.yml",
       ".github/workflows/bandit-update.yml",
@@ -55,7 +57,8 @@ describe("the scaffold", () => {
   });
 
   test("project and warehouse are filled in", () => {
-    const byPath = (w: "duckdb" | "postgres") => new Map(planScaffold({ project: "acme_shop", warehouse: w }).map((f) => [f.path, f.content]));
+    const byPath = (w: "duckdb" | "postgres") =>
+      new Map(planScaffold({ project: "acme_shop", warehouse: w }).map((f) => [f.path, f.content]));
     const duck = parse(byPath("duckdb").get("exp.yaml")!);
     assert.equal(duck.project, "acme_shop");
     assert.deepEqual(duck.warehouse.connections[duck.warehouse.default], { type: "duckdb", path: ".exp/warehouse.duckdb" });
@@ -81,9 +84,16 @@ describe("writing the scaffold", () => {
       assert.equal(r.written.length, files.length);
       assert.deepEqual(r.skipped, []);
       const { diagnostics, workspace } = await loadWorkspace(dir);
-      assert.deepEqual(diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line} ${d.message}`), []);
+      assert.deepEqual(
+        diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line} ${d.message}`),
+        [],
+      );
       assert.equal(workspace?.settings.project, "shop");
-      assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), [], "no temp files left");
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.endsWith(".tmp")),
+        [],
+        "no temp files left",
+      );
     });
   }
 

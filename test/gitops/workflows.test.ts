@@ -25,13 +25,24 @@ function steps(doc: Record<string, unknown>): Step[] {
   const jobs = doc.jobs as Record<string, { steps?: Step[] }>;
   return Object.values(jobs).flatMap((j) => j.steps ?? []);
 }
-const runs = (doc: Record<string, unknown>) => steps(doc).map((s) => s.run ?? "").join("\n");
+const runs = (doc: Record<string, unknown>) =>
+  steps(doc)
+    .map((s) => s.run ?? "")
+    .join("\n");
 
-const templates = readdirSync(join(root, "templates/github")).filter((f) => f.endsWith(".yml")).sort();
+const templates = readdirSync(join(root, "templates/github"))
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
 
 describe("workflow files validate against the SchemaStore GitHub workflow schema", () => {
   test("the five templates are shipped", () => {
-    assert.deepEqual(templates, ["apply-on-merge.yml", "bandit-update.yml", "guardrail-watch.yml", "plan-on-pr.yml", "scheduled-analysis.yml"]);
+    assert.deepEqual(templates, [
+      "apply-on-merge.yml",
+      "bandit-update.yml",
+      "guardrail-watch.yml",
+      "plan-on-pr.yml",
+      "scheduled-analysis.yml",
+    ]);
   });
   for (const f of [...templates.map((t) => `templates/github/${t}`), ".github/workflows/ci.yml"]) {
     test(f, () => {

@@ -78,7 +78,12 @@ export class FakeGitHub {
 
   /** Seeds comments written by someone else (or by an earlier run). */
   addComment(issue: number, body: string, login = "someone"): FakeComment {
-    const c: FakeComment = { id: this.nextId++, body, user: { login }, html_url: `https://github.test/${this.owner}/${this.repo}/pull/${issue}#c` };
+    const c: FakeComment = {
+      id: this.nextId++,
+      body,
+      user: { login },
+      html_url: `https://github.test/${this.owner}/${this.repo}/pull/${issue}#c`,
+    };
     c.html_url += c.id;
     const list = this.comments.get(issue) ?? [];
     list.push(c);
@@ -118,9 +123,14 @@ export class FakeGitHub {
     }
     if (!String(req.headers["user-agent"] ?? "").trim()) {
       this.violations.push(`${method} ${u.pathname}: no user-agent`);
-      return this.send(res, 403, { message: "Request forbidden by administrative rules. Please make sure your request has a User-Agent header" });
+      return this.send(res, 403, {
+        message: "Request forbidden by administrative rules. Please make sure your request has a User-Agent header",
+      });
     }
-    if (!String(req.headers.accept ?? "").includes("application/vnd.github") && !String(req.headers.accept ?? "").includes("application/json")) {
+    if (
+      !String(req.headers.accept ?? "").includes("application/vnd.github") &&
+      !String(req.headers.accept ?? "").includes("application/json")
+    ) {
       this.violations.push(`${method} ${u.pathname}: accept header ${req.headers.accept}`);
     }
     if (raw !== "" && !String(req.headers["content-type"] ?? "").includes("application/json")) {
@@ -211,7 +221,8 @@ export class FakeGitHub {
       run.status = "completed";
     }
     if (b.status !== undefined) {
-      if (b.status === "completed" && b.conclusion === undefined && run.conclusion === null) return "conclusion is required when status is completed";
+      if (b.status === "completed" && b.conclusion === undefined && run.conclusion === null)
+        return "conclusion is required when status is completed";
       run.status = String(b.status);
     }
     return undefined;
@@ -222,7 +233,15 @@ export class FakeGitHub {
     if (typeof b.name !== "string" || typeof b.head_sha !== "string" || !/^[0-9a-f]{40}$/.test(b.head_sha)) {
       return this.send(res, 422, { message: "Invalid request: name and a 40-hex head_sha are required" });
     }
-    const run: FakeCheckRun = { id: this.nextId++, name: b.name, head_sha: b.head_sha, status: "queued", conclusion: null, output: { annotations: [] }, annotationBatches: [] };
+    const run: FakeCheckRun = {
+      id: this.nextId++,
+      name: b.name,
+      head_sha: b.head_sha,
+      status: "queued",
+      conclusion: null,
+      output: { annotations: [] },
+      annotationBatches: [],
+    };
     const problem = this.checkOutput(b.output, run) ?? this.applyStatus(run, b);
     if (problem) return this.send(res, 422, { message: `Invalid request: ${problem}` });
     this.checkRuns.push(run);

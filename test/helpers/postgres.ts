@@ -41,7 +41,8 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   const line = readFileSync("/etc/passwd", "utf8")
     .split("\n")
     .find((l) => l.startsWith("postgres:"));
-  if (!line) throw new Error("Running as root but there is no `postgres` system user to own the test cluster; install the postgresql package.");
+  if (!line)
+    throw new Error("Running as root but there is no `postgres` system user to own the test cluster; install the postgresql package.");
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -65,7 +66,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), "exp-pg-"));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, "data");
-  const asOwner = (cmd: string, args: string[]) => (owner ? ["runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]] : [join(bin, cmd), args]) as [string, string[]];
+  const asOwner = (cmd: string, args: string[]) =>
+    (owner ? ["runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]] : [join(bin, cmd), args]) as [string, string[]];
 
   await run(...asOwner("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]));
   const port = await freePort();

@@ -9,7 +9,8 @@ export const BIN = join(ROOT, "bin/exp");
 /** Copies the example workspace at the repository root into a fresh git repository in a temp dir. */
 export function exampleRepo(prefix = "exp-ws-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const f of ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"]) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+  for (const f of ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"])
+    cpSync(join(ROOT, f), join(dir, f), { recursive: true });
   writeFileSync(join(dir, ".gitignore"), ".exp/\n");
   git(dir, "init", "-q");
   git(dir, "add", "-A");
@@ -29,6 +30,12 @@ export interface CliResult {
 
 /** Runs the built CLI (bin/exp → dist/) in `cwd`. */
 export function exp(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "test-actor", ...env }, input, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "test-actor", ...env },
+    input,
+    timeout: 120_000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,7 +4,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canonicalJson, chainAuditRecord, formatAuditLine, GENESIS_HASH, hashAuditRecord, type AuditEntry, type AuditRecord } from "../../src/plan/audit.js";
+import {
+  canonicalJson,
+  chainAuditRecord,
+  formatAuditLine,
+  GENESIS_HASH,
+  hashAuditRecord,
+  type AuditEntry,
+  type AuditRecord,
+} from "../../src/plan/audit.js";
 import { verifyAuditChain } from "../../src/plan/audit-verify.js";
 import { appendAuditEntry } from "../../src/plan/audit-append.js";
 import { resolveActor } from "../../src/plan/audit-actor.js";
@@ -36,7 +44,10 @@ describe("audit chain", () => {
     const records = chain(3);
     assert.equal(records[0]!.prevHash, GENESIS_HASH);
     assert.equal(GENESIS_HASH, "0".repeat(64));
-    assert.deepEqual(records.map((r) => r.seq), [1, 2, 3]);
+    assert.deepEqual(
+      records.map((r) => r.seq),
+      [1, 2, 3],
+    );
     assert.equal(records[1]!.prevHash, records[0]!.hash);
     assert.deepEqual(verifyAuditChain(text(records)), { ok: true, count: 3, head: records[2]!.hash });
   });
@@ -44,7 +55,14 @@ describe("audit chain", () => {
   test("hash = SHA-256 of sorted-key canonical JSON without `hash`, matching an independent implementation", () => {
     const r = chain(2)[1]!;
     const { hash, ...rest } = r;
-    const py = spawnSync("/usr/bin/python3", ["-c", "import sys,json,hashlib; d=json.loads(sys.stdin.read()); print(hashlib.sha256(json.dumps(d,sort_keys=True,separators=(',',':'),ensure_ascii=False).encode()).hexdigest())"], { input: JSON.stringify(rest), encoding: "utf8" });
+    const py = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import sys,json,hashlib; d=json.loads(sys.stdin.read()); print(hashlib.sha256(json.dumps(d,sort_keys=True,separators=(',',':'),ensure_ascii=False).encode()).hexdigest())",
+      ],
+      { input: JSON.stringify(rest), encoding: "utf8" },
+    );
     assert.equal(py.status, 0, py.stderr);
     assert.equal(py.stdout.trim(), hash);
     assert.equal(hashAuditRecord(r), hash);
@@ -124,11 +142,17 @@ describe("audit append on the directory target", () => {
       const r2 = await appendAuditEntry(target, entry(2));
       assert.equal(r2.prevHash, r1.hash);
       assert.deepEqual(await target.audit(), [r1, r2]);
-      await assert.rejects(target.appendAudit(chainAuditRecord(r1, entry(3))), (e: unknown) => e instanceof PublishError && e.code === "EXP4911");
+      await assert.rejects(
+        target.appendAudit(chainAuditRecord(r1, entry(3))),
+        (e: unknown) => e instanceof PublishError && e.code === "EXP4911",
+      );
       const { writeFileSync, readFileSync } = await import("node:fs");
       const path = join(work, "audit.log.jsonl");
       writeFileSync(path, readFileSync(path, "utf8").replace('"bob"', '"eve"'));
-      await assert.rejects(appendAuditEntry(target, entry(3)), (e: unknown) => e instanceof PublishError && e.code === "EXP4910" && /seq 2/.test(e.message));
+      await assert.rejects(
+        appendAuditEntry(target, entry(3)),
+        (e: unknown) => e instanceof PublishError && e.code === "EXP4910" && /seq 2/.test(e.message),
+      );
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

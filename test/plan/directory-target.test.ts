@@ -47,7 +47,8 @@ describe("directory target", () => {
   test("versions sort numerically (v10 after v9)", async () => {
     const target = new DirectoryTarget(dir);
     let prev: { version: number; checksum: string } | undefined;
-    for (const v of [1, 2, 9, 10]) prev = await target.publish(makeRuleset(v), { expectedVersion: prev?.version, expectedChecksum: prev?.checksum });
+    for (const v of [1, 2, 9, 10])
+      prev = await target.publish(makeRuleset(v), { expectedVersion: prev?.version, expectedChecksum: prev?.checksum });
     assert.deepEqual(await target.versions(), [1, 2, 9, 10]);
   });
 
@@ -56,9 +57,18 @@ describe("directory target", () => {
     const v1 = makeRuleset(1);
     await target.publish(v1, { expectedVersion: undefined, expectedChecksum: undefined });
     await target.publish(makeRuleset(2), { expectedVersion: 1, expectedChecksum: v1.checksum });
-    await assert.rejects(target.publish(makeRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum }), rejects("EXP4903", /expected version 1 .*but version 2 .* is current/));
-    await assert.rejects(target.publish(makeRuleset(3), { expectedVersion: 2, expectedChecksum: v1.checksum }), rejects("EXP4903", /moved/));
-    await assert.rejects(target.publish(makeRuleset(3), { expectedVersion: undefined, expectedChecksum: undefined }), rejects("EXP4903", /nothing published yet/));
+    await assert.rejects(
+      target.publish(makeRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum }),
+      rejects("EXP4903", /expected version 1 .*but version 2 .* is current/),
+    );
+    await assert.rejects(
+      target.publish(makeRuleset(3), { expectedVersion: 2, expectedChecksum: v1.checksum }),
+      rejects("EXP4903", /moved/),
+    );
+    await assert.rejects(
+      target.publish(makeRuleset(3), { expectedVersion: undefined, expectedChecksum: undefined }),
+      rejects("EXP4903", /nothing published yet/),
+    );
     assert.equal((await target.current())?.version, 2);
     assert.deepEqual(await target.versions(), [1, 2]);
   });
@@ -67,7 +77,10 @@ describe("directory target", () => {
     const target = new DirectoryTarget(dir);
     const v1 = makeRuleset(1);
     await target.publish(v1, { expectedVersion: undefined, expectedChecksum: undefined });
-    await assert.rejects(target.publish(makeRuleset(1, { salt: "other" }), { expectedVersion: 1, expectedChecksum: v1.checksum }), rejects("EXP4905", /not newer than the highest stored version 1/));
+    await assert.rejects(
+      target.publish(makeRuleset(1, { salt: "other" }), { expectedVersion: 1, expectedChecksum: v1.checksum }),
+      rejects("EXP4905", /not newer than the highest stored version 1/),
+    );
   });
 
   test("activate re-points current to a stored version under compare-and-swap", async () => {
@@ -77,11 +90,17 @@ describe("directory target", () => {
     await target.publish(v1, { expectedVersion: undefined, expectedChecksum: undefined });
     await target.publish(v2, { expectedVersion: 1, expectedChecksum: v1.checksum });
     await assert.rejects(target.activate(1, { expectedVersion: 1, expectedChecksum: v1.checksum }), rejects("EXP4903", /moved/));
-    await assert.rejects(target.activate(5, { expectedVersion: 2, expectedChecksum: v2.checksum }), rejects("EXP4906", /version 5 is not stored/));
+    await assert.rejects(
+      target.activate(5, { expectedVersion: 2, expectedChecksum: v2.checksum }),
+      rejects("EXP4906", /version 5 is not stored/),
+    );
     await target.activate(1, { expectedVersion: 2, expectedChecksum: v2.checksum });
     assert.equal((await target.current())?.version, 1);
     // A later publish continues after the highest stored version, not after current.
-    await assert.rejects(target.publish(makeRuleset(2, { salt: "x" }), { expectedVersion: 1, expectedChecksum: v1.checksum }), rejects("EXP4905", /publish it as version 3|not newer/));
+    await assert.rejects(
+      target.publish(makeRuleset(2, { salt: "x" }), { expectedVersion: 1, expectedChecksum: v1.checksum }),
+      rejects("EXP4905", /publish it as version 3|not newer/),
+    );
     await target.publish(makeRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum });
     assert.equal((await target.current())?.version, 3);
   });
@@ -89,7 +108,10 @@ describe("directory target", () => {
   test("a ruleset that fails the verifier is neither written nor served", async () => {
     const target = new DirectoryTarget(dir, { verify: verifyFixture });
     const bad = { ...makeRuleset(1), checksum: "0".repeat(64) };
-    await assert.rejects(target.publish(bad, { expectedVersion: undefined, expectedChecksum: undefined }), rejects("EXP4904", /failed verification: checksum mismatch/));
+    await assert.rejects(
+      target.publish(bad, { expectedVersion: undefined, expectedChecksum: undefined }),
+      rejects("EXP4904", /failed verification: checksum mismatch/),
+    );
     assert.deepEqual(await target.versions(), []);
 
     await target.publish(makeRuleset(1), { expectedVersion: undefined, expectedChecksum: undefined });
@@ -111,7 +133,11 @@ describe("directory target", () => {
   test("no temp files are left behind by successful writes", async () => {
     const target = new DirectoryTarget(dir);
     let prev: { version: number; checksum: string } | undefined;
-    for (let v = 1; v <= 5; v++) prev = await target.publish(makeRuleset(v), { expectedVersion: prev?.version, expectedChecksum: prev?.checksum });
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), []);
+    for (let v = 1; v <= 5; v++)
+      prev = await target.publish(makeRuleset(v), { expectedVersion: prev?.version, expectedChecksum: prev?.checksum });
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith(".tmp")),
+      [],
+    );
   });
 });

@@ -29,15 +29,41 @@ test("writeFileAtomic replaces content and leaves no temp file; sweep removes on
 });
 
 test("the audit listing renders the same rows as text, markdown and JSON", () => {
-  const r1 = chainAuditRecord(undefined, { ts: "2026-02-01T09:30:00.000Z", actor: "alice", sourceCommit: "abc", fromVersion: null, toVersion: 1, action: "apply", summary: "a | b" });
-  const r2 = chainAuditRecord(r1, { ts: "2026-02-02T09:30:00.000Z", actor: "bob", sourceCommit: "abd", fromVersion: 1, toVersion: 2, action: "apply", summary: "+ create flag x" });
+  const r1 = chainAuditRecord(undefined, {
+    ts: "2026-02-01T09:30:00.000Z",
+    actor: "alice",
+    sourceCommit: "abc",
+    fromVersion: null,
+    toVersion: 1,
+    action: "apply",
+    summary: "a | b",
+  });
+  const r2 = chainAuditRecord(r1, {
+    ts: "2026-02-02T09:30:00.000Z",
+    actor: "bob",
+    sourceCommit: "abd",
+    fromVersion: 1,
+    toVersion: 2,
+    action: "apply",
+    summary: "+ create flag x",
+  });
   assert.equal(
     renderRecords([r1, r2], "text"),
-    ["seq  time                  actor  from → to  action  summary", "1    2026-02-01 09:30:00Z  alice  – → 1      apply   a | b", "2    2026-02-02 09:30:00Z  bob    1 → 2      apply   + create flag x", ""].join("\n"),
+    [
+      "seq  time                  actor  from → to  action  summary",
+      "1    2026-02-01 09:30:00Z  alice  – → 1      apply   a | b",
+      "2    2026-02-02 09:30:00Z  bob    1 → 2      apply   + create flag x",
+      "",
+    ].join("\n"),
   );
   assert.equal(
     renderRecords([r1], "markdown"),
-    ["| seq | time | actor | from → to | action | summary |", "|---|---|---|---|---|---|", "| 1 | 2026-02-01 09:30:00Z | alice | – → 1 | apply | a \\| b |", ""].join("\n"),
+    [
+      "| seq | time | actor | from → to | action | summary |",
+      "|---|---|---|---|---|---|",
+      "| 1 | 2026-02-01 09:30:00Z | alice | – → 1 | apply | a \\| b |",
+      "",
+    ].join("\n"),
   );
   assert.deepEqual(JSON.parse(renderRecords([r1, r2], "json")).records, [r1, r2]);
   assert.equal(renderRecords([], "text"), "the audit log is empty\n");

@@ -89,7 +89,9 @@ describe("http target", () => {
   });
 
   test("publish, read back with ETag, compare-and-swap, bearer token, 400 and 401", async () => {
-    const target = openPublishTarget({ type: "http", url, token: "env:EXP_TEST_PUBLISH_TOKEN" }, work, { env: { EXP_TEST_PUBLISH_TOKEN: TOKEN } });
+    const target = openPublishTarget({ type: "http", url, token: "env:EXP_TEST_PUBLISH_TOKEN" }, work, {
+      env: { EXP_TEST_PUBLISH_TOKEN: TOKEN },
+    });
     assert.equal(await target.current(), undefined);
     const v1 = makeRuleset(1);
     await target.publish(v1, { expectedVersion: undefined, expectedChecksum: undefined });
@@ -104,11 +106,17 @@ describe("http target", () => {
     assert.equal(fake.current()?.version, 2);
 
     // Stale plan: the server answers 412 and the old ruleset keeps serving.
-    await assert.rejects(target.publish(makeRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum }), isCode("EXP4903", /expected version 1, but version 2 is current/));
+    await assert.rejects(
+      target.publish(makeRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum }),
+      isCode("EXP4903", /expected version 1, but version 2 is current/),
+    );
     await assert.rejects(target.publish(makeRuleset(3), { expectedVersion: undefined, expectedChecksum: undefined }), isCode("EXP4903"));
     // A ruleset the server rejects: its 400 message reaches the user.
     const bad = { ...makeRuleset(3), checksum: "f".repeat(64) };
-    await assert.rejects(target.publish(bad, { expectedVersion: 2, expectedChecksum: v2.checksum }), isCode("EXP4904", /rejected .*ruleset rejected: checksum mismatch/));
+    await assert.rejects(
+      target.publish(bad, { expectedVersion: 2, expectedChecksum: v2.checksum }),
+      isCode("EXP4904", /rejected .*ruleset rejected: checksum mismatch/),
+    );
     assert.equal(fake.current()?.version, 2);
 
     const wrong = new HttpTarget({ url, token: "nope", stateDir: join(work, "x") });
@@ -135,11 +143,22 @@ describe("http target", () => {
     assert.ok(existsSync(join(work, HTTP_STATE_DIR, "audit.log.jsonl")));
     const records = await target.audit();
     // The two earlier publishes had no audit record: reconciliation records the current one first.
-    assert.deepEqual(records.map((r) => [r.seq, r.action, r.fromVersion, r.toVersion, r.actor]), [
-      [1, "apply", null, 2, "oncall"],
-      [2, "rollback", 2, 1, "oncall"],
-    ]);
-    await appendAuditEntry(target, { ts: "2026-05-02T00:00:00.000Z", actor: "x", sourceCommit: null, fromVersion: 1, toVersion: 1, action: "apply", summary: "no-op" });
+    assert.deepEqual(
+      records.map((r) => [r.seq, r.action, r.fromVersion, r.toVersion, r.actor]),
+      [
+        [1, "apply", null, 2, "oncall"],
+        [2, "rollback", 2, 1, "oncall"],
+      ],
+    );
+    await appendAuditEntry(target, {
+      ts: "2026-05-02T00:00:00.000Z",
+      actor: "x",
+      sourceCommit: null,
+      fromVersion: 1,
+      toVersion: 1,
+      action: "apply",
+      summary: "no-op",
+    });
     assert.equal((await target.audit()).length, 3);
   });
 

@@ -71,12 +71,17 @@ describe("lock", () => {
       assert.match(winner.stdout, /published 1/);
       assert.match(
         loser.stderr,
-        new RegExp(`^EXP4901 the publish target is locked by ${winner.name} \\(pid \\d+ on host ${hostname().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\) since \\d{4}-\\d\\d-\\d\\dT[^;]+; wait or remove .*lock if that process is gone`),
+        new RegExp(
+          `^EXP4901 the publish target is locked by ${winner.name} \\(pid \\d+ on host ${hostname().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\) since \\d{4}-\\d\\d-\\d\\dT[^;]+; wait or remove .*lock if that process is gone`,
+        ),
       );
       const target = new DirectoryTarget(dir);
       assert.equal((await target.current())?.version, 1);
       const audit = await target.audit();
-      assert.deepEqual(audit.map((r) => r.actor), [winner.name]);
+      assert.deepEqual(
+        audit.map((r) => r.actor),
+        [winner.name],
+      );
       assert.ok(verifyAuditChain(await target.auditText()).ok);
       assert.equal(existsSync(join(dir, "lock")), false, "the winner released its lock");
     }));
@@ -104,7 +109,12 @@ describe("lock", () => {
       await assert.rejects(acquireLock(lockPath, "frank", { timeoutMs: 300, pollMs: 20 }), (e: unknown) => {
         assert.ok(e instanceof PublishError);
         assert.equal(e.code, "EXP4901");
-        assert.match(e.message, new RegExp(`locked by erin \\(pid ${process.pid} on host .+\\) since .+; wait or remove ${lockPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} if that process is gone`));
+        assert.match(
+          e.message,
+          new RegExp(
+            `locked by erin \\(pid ${process.pid} on host .+\\) since .+; wait or remove ${lockPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} if that process is gone`,
+          ),
+        );
         return true;
       });
       assert.ok(Date.now() - started >= 280, "it waited for the timeout");
@@ -119,7 +129,10 @@ describe("lock", () => {
   test("a lock from another host is never judged stale", () =>
     withDir(async (dir) => {
       const lockPath = join(dir, "lock");
-      writeFileSync(lockPath, JSON.stringify({ holder: "gina", pid: deadPid(), host: "elsewhere.example", since: "2026-01-01T00:00:00.000Z" }));
+      writeFileSync(
+        lockPath,
+        JSON.stringify({ holder: "gina", pid: deadPid(), host: "elsewhere.example", since: "2026-01-01T00:00:00.000Z" }),
+      );
       await assert.rejects(acquireLock(lockPath, "hank", { timeoutMs: 150 }), /locked by gina \(pid \d+ on host elsewhere\.example\)/);
       assert.match(readFileSync(lockPath, "utf8"), /gina/);
     }));

@@ -6,14 +6,45 @@ import { diffRulesets } from "../../src/plan/diff.js";
 import { reassignment } from "../../src/plan/reassign.js";
 
 function ruleset(experiments: Record<string, RulesetExperiment>, extra: Partial<Ruleset> = {}): Ruleset {
-  return { schemaVersion: 1, hashVersion: 1, version: 1, createdAt: "2026-11-01T00:00:00Z", sourceCommit: null, checksum: "", attributes: {}, segments: {}, holdouts: {}, layers: {}, experiments, flags: {}, ...extra };
+  return {
+    schemaVersion: 1,
+    hashVersion: 1,
+    version: 1,
+    createdAt: "2026-11-01T00:00:00Z",
+    sourceCommit: null,
+    checksum: "",
+    attributes: {},
+    segments: {},
+    holdouts: {},
+    layers: {},
+    experiments,
+    flags: {},
+    ...extra,
+  };
 }
 function exp(over: Partial<RulesetExperiment> = {}): RulesetExperiment {
-  return { status: "running", phase: 1, unit: "user", schedule: {}, holdout: true, traffic: 10000, variants: [{ key: "control", weight: 5000 }, { key: "one_page", weight: 5000 }], ...over };
+  return {
+    status: "running",
+    phase: 1,
+    unit: "user",
+    schedule: {},
+    holdout: true,
+    traffic: 10000,
+    variants: [
+      { key: "control", weight: 5000 },
+      { key: "one_page", weight: 5000 },
+    ],
+    ...over,
+  };
 }
 
 /** Brute force over real units: what the evaluator's bucketing would do before and after. */
-function bruteForce(key: string, a: RulesetExperiment, b: RulesetExperiment, n = 100_000): { switched: number; left: number; enrolled: number } {
+function bruteForce(
+  key: string,
+  a: RulesetExperiment,
+  b: RulesetExperiment,
+  n = 100_000,
+): { switched: number; left: number; enrolled: number } {
   const pick = (e: RulesetExperiment, u: string): string | null => {
     if (bucket(`traffic:${key}:${e.phase}`, u) >= e.traffic) return null;
     const v = bucket(`variant:${key}:${e.phase}`, u);
@@ -21,7 +52,9 @@ function bruteForce(key: string, a: RulesetExperiment, b: RulesetExperiment, n =
     for (const x of e.variants) if (v < (acc += x.weight)) return x.key;
     return null;
   };
-  let enrolled = 0, switched = 0, left = 0;
+  let enrolled = 0,
+    switched = 0,
+    left = 0;
   for (let i = 0; i < n; i++) {
     const u = `u_${i}`;
     const before = pick(a, u);
@@ -36,14 +69,19 @@ function bruteForce(key: string, a: RulesetExperiment, b: RulesetExperiment, n =
 
 test("50/50 → 80/20 moves exactly 30.00% of enrolled units, and brute force agrees", () => {
   const a = exp();
-  const b = exp({ variants: [{ key: "control", weight: 8000 }, { key: "one_page", weight: 2000 }] });
+  const b = exp({
+    variants: [
+      { key: "control", weight: 8000 },
+      { key: "one_page", weight: 2000 },
+    ],
+  });
   const r = reassignment("checkout_redesign", ruleset({ checkout_redesign: a }), ruleset({ checkout_redesign: b }))!;
   assert.equal(r.switchShare, 0.3);
   assert.equal(r.leaveShare, 0);
   assert.equal(r.exact, true);
   const bf = bruteForce("checkout_redesign", a, b);
   console.log(`brute force over 100,000 units: ${(bf.switched * 100).toFixed(2)}% switched (plan says 30.00%)`);
-  assert.ok(Math.abs(bf.switched - 0.3) < 4 * Math.sqrt(0.3 * 0.7 / bf.enrolled), `brute force ${bf.switched}`);
+  assert.ok(Math.abs(bf.switched - 0.3) < 4 * Math.sqrt((0.3 * 0.7) / bf.enrolled), `brute force ${bf.switched}`);
 });
 
 test("shrinking traffic 50% → 20% makes 60% of enrolled units leave; growing only adds", () => {
@@ -67,7 +105,14 @@ test("a phase bump re-randomises on purpose and says the shares are expectations
 });
 
 test("a targeting change is reported as an unknown share", () => {
-  const t = { op: "==" as const, as: "value" as const, args: [{ op: "attr" as const, name: "country" }, { op: "lit" as const, value: "US" }] as [never, never] };
+  const t = {
+    op: "==" as const,
+    as: "value" as const,
+    args: [
+      { op: "attr" as const, name: "country" },
+      { op: "lit" as const, value: "US" },
+    ] as [never, never],
+  };
   const r = reassignment("x", ruleset({ x: exp() }), ruleset({ x: exp({ targeting: t }) }))!;
   assert.equal(r.switchShare, null);
   assert.equal(r.exact, false);
@@ -75,12 +120,22 @@ test("a targeting change is reported as an unknown share", () => {
 
 test("layered experiments: removed slot ranges leave, kept ranges stay, untouched neighbours produce no change", () => {
   const layer = (slots: Record<string, [number, number][]>) => ({ checkout: { slots } });
-  const before = ruleset({ a: exp({ layer: "checkout", traffic: 4000 }), b: exp({ layer: "checkout", traffic: 2000 }) }, { layers: layer({ a: [[0, 4000]], b: [[4000, 6000]] }) });
-  const after = ruleset({ a: exp({ layer: "checkout", traffic: 3000 }), b: exp({ layer: "checkout", traffic: 2000 }) }, { layers: layer({ a: [[0, 3000]], b: [[4000, 6000]] }) });
+  const before = ruleset(
+    { a: exp({ layer: "checkout", traffic: 4000 }), b: exp({ layer: "checkout", traffic: 2000 }) },
+    { layers: layer({ a: [[0, 4000]], b: [[4000, 6000]] }) },
+  );
+  const after = ruleset(
+    { a: exp({ layer: "checkout", traffic: 3000 }), b: exp({ layer: "checkout", traffic: 2000 }) },
+    { layers: layer({ a: [[0, 3000]], b: [[4000, 6000]] }) },
+  );
   const changes = diffRulesets(before, after);
   const ca = changes.find((c) => c.address === "experiment.a")!;
   assert.equal(ca.reassignment?.leaveShare, 0.25);
-  assert.equal(changes.find((c) => c.address === "experiment.b"), undefined, "b is untouched");
+  assert.equal(
+    changes.find((c) => c.address === "experiment.b"),
+    undefined,
+    "b is untouched",
+  );
 });
 
 test("a grown holdout takes an exact share out of experiments that honour holdouts", () => {
@@ -89,15 +144,34 @@ test("a grown holdout takes an exact share out of experiments that honour holdou
   const changes = diffRulesets(before, after);
   const x = changes.find((c) => c.address === "experiment.x")!;
   assert.ok(Math.abs((x.reassignment!.leaveShare ?? 0) - 300 / 9800) < 1e-12);
-  assert.equal(changes.find((c) => c.address === "experiment.y"), undefined);
+  assert.equal(
+    changes.find((c) => c.address === "experiment.y"),
+    undefined,
+  );
   assert.equal(changes.find((c) => c.address === "holdout.h")?.action, "update");
 });
 
 test("diff: create, delete, field-level update keyed by variant, replace on phase", () => {
   const before = ruleset({ a: exp(), gone: exp() });
-  const after = ruleset({ a: exp({ phase: 2, variants: [{ key: "control", weight: 5000 }, { key: "one_page", weight: 5000, config: { layout: "x" } }] }), fresh: exp({ status: "draft" }) });
+  const after = ruleset({
+    a: exp({
+      phase: 2,
+      variants: [
+        { key: "control", weight: 5000 },
+        { key: "one_page", weight: 5000, config: { layout: "x" } },
+      ],
+    }),
+    fresh: exp({ status: "draft" }),
+  });
   const changes = diffRulesets(before, after);
-  assert.deepEqual(changes.map((c) => [c.address, c.action]), [["experiment.a", "replace"], ["experiment.fresh", "create"], ["experiment.gone", "delete"]]);
+  assert.deepEqual(
+    changes.map((c) => [c.address, c.action]),
+    [
+      ["experiment.a", "replace"],
+      ["experiment.fresh", "create"],
+      ["experiment.gone", "delete"],
+    ],
+  );
   const a = changes[0]!;
   assert.deepEqual(a.fieldDiffs.map((d) => d.path).sort(), ["phase", "variants.one_page.config.layout"]);
 });

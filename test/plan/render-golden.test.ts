@@ -19,10 +19,32 @@ function representativePlan(): Plan {
   before.experiments.search_ranker_v2 = { ...before.experiments.checkout_redesign!, targeting: undefined };
   const after = smallRuleset(4, [8000, 2000]);
   after.experiments.search_ranker_v2 = { ...before.experiments.search_ranker_v2, phase: 2 };
-  after.flags.dark_mode = { type: "boolean", enabled: false, variants: { on: true, off: false }, default: "off", prerequisites: [], overrides: {}, rules: [] };
+  after.flags.dark_mode = {
+    type: "boolean",
+    enabled: false,
+    variants: { on: true, off: false },
+    default: "off",
+    prerequisites: [],
+    overrides: {},
+    rules: [],
+  };
   const changes = diffRulesets(before, after);
-  const experiments = new SourceFile("experiments/checkout_redesign.yaml", "experiment: checkout_redesign\nvariants:\n  control:  { weight: 80 }\n  one_page: { weight: 20 }\n");
-  const diagnostic = { code: "EXP4001", severity: "error" as const, message: 'Changing "variants" of running experiment "checkout_redesign" would switch 30.00% of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.', file: experiments.path, line: 3, column: 3, endLine: 4, endColumn: 28, suggestion: "set phase: 2" };
+  const experiments = new SourceFile(
+    "experiments/checkout_redesign.yaml",
+    "experiment: checkout_redesign\nvariants:\n  control:  { weight: 80 }\n  one_page: { weight: 20 }\n",
+  );
+  const diagnostic = {
+    code: "EXP4001",
+    severity: "error" as const,
+    message:
+      'Changing "variants" of running experiment "checkout_redesign" would switch 30.00% of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.',
+    file: experiments.path,
+    line: 3,
+    column: 3,
+    endLine: 4,
+    endColumn: 28,
+    suggestion: "set phase: 2",
+  };
   return {
     formatVersion: 1,
     basedOnVersion: 3,
@@ -33,9 +55,28 @@ function representativePlan(): Plan {
     checks: [
       { name: "reassignment", status: "failed", diagnostics: [diagnostic] },
       { name: "collision", status: "passed", diagnostics: [] },
-      { name: "guardrails", status: "warned", diagnostics: [{ code: "EXP4131", severity: "warning", message: 'Running experiment "search_ranker_v2" names no guardrail metric; add one under metrics.guardrails.', file: "experiments/search_ranker_v2.yaml", line: 1, column: 1, endLine: 1, endColumn: 11 }] },
+      {
+        name: "guardrails",
+        status: "warned",
+        diagnostics: [
+          {
+            code: "EXP4131",
+            severity: "warning",
+            message: 'Running experiment "search_ranker_v2" names no guardrail metric; add one under metrics.guardrails.',
+            file: "experiments/search_ranker_v2.yaml",
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 11,
+          },
+        ],
+      },
     ],
-    drift: { version: 3, cause: "exp rollback by alice at 2026-11-20T10:00:00.000Z, from v4", reconcile: "run `exp apply` to publish what git says, or change git to match v3." },
+    drift: {
+      version: 3,
+      cause: "exp rollback by alice at 2026-11-20T10:00:00.000Z, from v4",
+      reconcile: "run `exp apply` to publish what git says, or change git to match v3.",
+    },
     summary: summarise(changes),
     exitCode: 1,
   };
@@ -49,7 +90,15 @@ function golden(name: string, actual: string): void {
 
 test("plan renderings match the golden files (text unstyled, markdown, json)", () => {
   const plan = representativePlan();
-  const files = new Map([["experiments/checkout_redesign.yaml", new SourceFile("experiments/checkout_redesign.yaml", "experiment: checkout_redesign\nvariants:\n  control:  { weight: 80 }\n  one_page: { weight: 20 }\n")]]);
+  const files = new Map([
+    [
+      "experiments/checkout_redesign.yaml",
+      new SourceFile(
+        "experiments/checkout_redesign.yaml",
+        "experiment: checkout_redesign\nvariants:\n  control:  { weight: 80 }\n  one_page: { weight: 20 }\n",
+      ),
+    ],
+  ]);
   const text = renderPlanText(plan, plain, (d) => renderOne(d, (f) => files.get(f), plain));
   assert.match(text, /30\.00% of enrolled units would switch variant/);
   assert.match(text, /Plan: 1 to create, 1 to update, 1 to delete, 1 to replace\./);

@@ -22,7 +22,11 @@ const tsxApi = import.meta.resolve("tsx/esm/api");
 /** Runs the command line in a separate process: the real exit code and stderr, for the error paths. */
 function expProcess(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, expScript, ...args], { cwd, env: { ...process.env, EXP_DEBUG: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", tsxLoader, expScript, ...args], {
+      cwd,
+      env: { ...process.env, EXP_DEBUG: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -37,7 +41,10 @@ let worker: Worker | undefined;
 function exp(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   // A .ts entry cannot be a Worker's filename, so a small script registers tsx and imports it.
   const entry = new URL("./child/exp-worker.ts", import.meta.url).href;
-  worker ??= new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, stdout: true, stderr: true });
+  worker ??= new Worker(
+    `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`,
+    { eval: true, stdout: true, stderr: true },
+  );
   const w = worker;
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => reject(e);
@@ -59,7 +66,15 @@ async function workspace(publishYaml = ""): Promise<{ root: string; target: Dire
   let prev: { version: number; checksum: string } | undefined;
   for (let v = 1; v <= 3; v++) {
     prev = await target.publish(makeCompiledRuleset(v), { expectedVersion: prev?.version, expectedChecksum: prev?.checksum });
-    await appendAuditEntry(target, { ts: `2026-04-0${v}T12:00:00.000Z`, actor: "alice", sourceCommit: `c${v}`, fromVersion: v === 1 ? null : v - 1, toVersion: v, action: "apply", summary: `+ create flag f${v}` });
+    await appendAuditEntry(target, {
+      ts: `2026-04-0${v}T12:00:00.000Z`,
+      actor: "alice",
+      sourceCommit: `c${v}`,
+      fromVersion: v === 1 ? null : v - 1,
+      toVersion: v,
+      action: "apply",
+      summary: `+ create flag f${v}`,
+    });
   }
   return { root, target };
 }
@@ -74,13 +89,22 @@ describe("rollback (library)", () => {
       const second = await rollback(target, { actor: "oncall", to: 3 });
       assert.equal(second.to.version, 3);
       const records = await target.audit();
-      assert.deepEqual(records.slice(3).map((r) => [r.seq, r.action, r.fromVersion, r.toVersion, r.actor]), [
-        [4, "rollback", 3, 2, "oncall"],
-        [5, "rollback", 2, 3, "oncall"],
-      ]);
+      assert.deepEqual(
+        records.slice(3).map((r) => [r.seq, r.action, r.fromVersion, r.toVersion, r.actor]),
+        [
+          [4, "rollback", 3, 2, "oncall"],
+          [5, "rollback", 2, 3, "oncall"],
+        ],
+      );
       assert.ok(verifyAuditChain(await target.auditText()).ok);
-      await assert.rejects(rollback(target, { actor: "x", to: 3 }), (e: unknown) => e instanceof PublishError && /already current/.test(e.message));
-      await assert.rejects(rollback(target, { actor: "x", to: 7 }), (e: unknown) => e instanceof PublishError && e.code === "EXP4906" && /did you mean 3\?/.test(e.hint ?? ""));
+      await assert.rejects(
+        rollback(target, { actor: "x", to: 3 }),
+        (e: unknown) => e instanceof PublishError && /already current/.test(e.message),
+      );
+      await assert.rejects(
+        rollback(target, { actor: "x", to: 7 }),
+        (e: unknown) => e instanceof PublishError && e.code === "EXP4906" && /did you mean 3\?/.test(e.hint ?? ""),
+      );
       await rollback(target, { actor: "x", to: 1 });
       await assert.rejects(rollback(target, { actor: "x" }), (e: unknown) => e instanceof PublishError && e.code === "EXP4907");
     } finally {
@@ -97,7 +121,15 @@ describe("rollback default target", () => {
       await target.publish(makeCompiledRuleset(4), { expectedVersion: 3, expectedChecksum: makeCompiledRuleset(3).checksum });
       await target.activate(3, { expectedVersion: 4, expectedChecksum: makeCompiledRuleset(4).checksum });
       await target.publish(makeCompiledRuleset(5), { expectedVersion: 3, expectedChecksum: makeCompiledRuleset(3).checksum });
-      await appendAuditEntry(target, { ts: "2026-04-05T00:00:00.000Z", actor: "alice", sourceCommit: "c5", fromVersion: 3, toVersion: 5, action: "apply", summary: "~ update" });
+      await appendAuditEntry(target, {
+        ts: "2026-04-05T00:00:00.000Z",
+        actor: "alice",
+        sourceCommit: "c5",
+        fromVersion: 3,
+        toVersion: 5,
+        action: "apply",
+        summary: "~ update",
+      });
       assert.equal((await rollback(target, { actor: "oncall" })).to.version, 3);
       assert.equal((await rollback(target, { actor: "oncall" })).to.version, 2);
       assert.equal((await rollback(target, { actor: "oncall" })).to.version, 1);
@@ -110,14 +142,24 @@ describe("rollback default target", () => {
 describe("exp.yaml runtime.publish", () => {
   test("defaults to .exp/published; a misspelt type gets a span and a did-you-mean", () => {
     assert.deepEqual(parsePublishConfig("version: 1\n"), { type: "directory", path: ".exp/published" });
-    assert.deepEqual(parsePublishConfig("runtime:\n  publish: { type: directory, path: state/pub }\n"), { type: "directory", path: "state/pub" });
-    assert.deepEqual(parsePublishConfig("runtime:\n  publish: { type: http, url: 'http://x:1', token: 'env:T' }\n"), { type: "http", url: "http://x:1", token: "env:T" });
+    assert.deepEqual(parsePublishConfig("runtime:\n  publish: { type: directory, path: state/pub }\n"), {
+      type: "directory",
+      path: "state/pub",
+    });
+    assert.deepEqual(parsePublishConfig("runtime:\n  publish: { type: http, url: 'http://x:1', token: 'env:T' }\n"), {
+      type: "http",
+      url: "http://x:1",
+      token: "env:T",
+    });
     assert.throws(
       () => parsePublishConfig("version: 1\nruntime:\n  publish:\n    type: directry\n"),
       (e: unknown) => {
         assert.ok(e instanceof PublishError);
         const d = e.toDiagnostic();
-        assert.deepEqual([d.code, d.span?.line, d.span?.column, d.span?.endColumn, d.suggestion], ["EXP4920", 4, 11, 19, 'did you mean "directory"?']);
+        assert.deepEqual(
+          [d.code, d.span?.line, d.span?.column, d.span?.endColumn, d.suggestion],
+          ["EXP4920", 4, 11, 19, 'did you mean "directory"?'],
+        );
         return true;
       },
     );
@@ -143,7 +185,10 @@ describe("exp audit / exp rollback (command line)", () => {
     assert.equal(lines.length, 4);
     const json = await exp(["audit", "--format", "json", "--dir", root]);
     assert.equal(json.code, 0, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout).records.map((r: { toVersion: number }) => r.toVersion), [1, 2, 3]);
+    assert.deepEqual(
+      JSON.parse(json.stdout).records.map((r: { toVersion: number }) => r.toVersion),
+      [1, 2, 3],
+    );
     const ok = await exp(["audit", "verify", "--dir", root]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /3 record\(s\), chain verified/);
@@ -165,7 +210,10 @@ describe("exp audit / exp rollback (command line)", () => {
 
     const bad = await exp(["rollback", "--to", "9", "--dir", root]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: version 9 is not stored in directory \.exp\/published \[EXP4906\]\n  stored versions: 1, 2, 3; did you mean 3\?\n$/);
+    assert.match(
+      bad.stderr,
+      /^error: version 9 is not stored in directory \.exp\/published \[EXP4906\]\n  stored versions: 1, 2, 3; did you mean 3\?\n$/,
+    );
 
     const log = join(root, ".exp", "published", "audit.log.jsonl");
     writeFileSync(log, readFileSync(log, "utf8").replace('"summary":"+ create flag f2"', '"summary":"+ create flag f9"'));
@@ -217,7 +265,10 @@ describe("exp audit / exp rollback (command line)", () => {
       writeFileSync(join(empty, "exp.yaml"), "runtime:\n  publish: { type: htp, url: 'http://x' }\n");
       const cfg = await exp(["audit", "--dir", empty]);
       assert.equal(cfg.code, 1);
-      assert.match(cfg.stderr, /^error: exp\.yaml:2:20: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http" \[EXP4920\]\n  did you mean "http"\?\n$/);
+      assert.match(
+        cfg.stderr,
+        /^error: exp\.yaml:2:20: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http" \[EXP4920\]\n  did you mean "http"\?\n$/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -19,8 +19,18 @@ const mean = (n: number, sum: number, sumSq: number): MeanStats => ({ kind: "mea
  */
 function degenerateInput(): ReportInput {
   const analysis = analyzeStats({
-    experiment: "onboarding", phase: 1, method: "fixed", alpha: 0.05, correction: "bh", srmThreshold: 0.001, control: "control",
-    variants: [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }, { key: "empty", weight: 1 }],
+    experiment: "onboarding",
+    phase: 1,
+    method: "fixed",
+    alpha: 0.05,
+    correction: "bh",
+    srmThreshold: 0.001,
+    control: "control",
+    variants: [
+      { key: "control", weight: 1 },
+      { key: "treatment", weight: 1 },
+      { key: "empty", weight: 1 },
+    ],
     metrics: [
       { metric: "activation", tier: "primary", kind: "conversion" },
       { metric: "logged_in", tier: "secondary", kind: "conversion" },
@@ -37,15 +47,35 @@ function degenerateInput(): ReportInput {
   return {
     analysis: {
       ...analysis,
-      provenance: { sourceCommit: null, definitionsSha256: "cc".repeat(32), sqlSha256: "dd".repeat(32), engine: "exp 0.1.0", dataWindow: { start: null, end: null } },
+      provenance: {
+        sourceCommit: null,
+        definitionsSha256: "cc".repeat(32),
+        sqlSha256: "dd".repeat(32),
+        engine: "exp 0.1.0",
+        dataWindow: { start: null, end: null },
+      },
       power: { mde: 0.05, achieved_mde: null },
     },
     experiment: { key: "onboarding", schedule: {}, control: "control", weights: { control: 1, treatment: 1, empty: 1 } },
     metrics: { activation: { format: "percent", direction: "increase" } },
     date: "2026-12-01",
     daily: [
-      { asOf: "2026-11-29T00:00:00Z", units: { control: 250, treatment: 255, empty: 0 }, lift: { treatment: { code: "ZERO_CONTROL_MEAN", rel_lift: null, rel_ci: [null, null] }, empty: { code: "EMPTY_ARM", rel_lift: null, rel_ci: [null, null] } } },
-      { asOf: "2026-12-01T00:00:00Z", units: { control: 500, treatment: 510, empty: 0 }, lift: { treatment: { code: "OK", rel_lift: 0.39, rel_ci: [0.03, 0.75] }, empty: { code: "EMPTY_ARM", rel_lift: null, rel_ci: [null, null] } } },
+      {
+        asOf: "2026-11-29T00:00:00Z",
+        units: { control: 250, treatment: 255, empty: 0 },
+        lift: {
+          treatment: { code: "ZERO_CONTROL_MEAN", rel_lift: null, rel_ci: [null, null] },
+          empty: { code: "EMPTY_ARM", rel_lift: null, rel_ci: [null, null] },
+        },
+      },
+      {
+        asOf: "2026-12-01T00:00:00Z",
+        units: { control: 500, treatment: 510, empty: 0 },
+        lift: {
+          treatment: { code: "OK", rel_lift: 0.39, rel_ci: [0.03, 0.75] },
+          empty: { code: "EMPTY_ARM", rel_lift: null, rel_ci: [null, null] },
+        },
+      },
     ],
   };
 }
@@ -56,9 +86,12 @@ test("the engine's result codes are what this test means to exercise", () => {
   const a = degenerateInput().analysis;
   const codes = a.metrics.flatMap((m) => m.comparisons.map((c) => `${m.metric}/${c.variant}:${c.code}`));
   assert.deepEqual(codes, [
-    "activation/treatment:OK", "activation/empty:EMPTY_ARM",
-    "logged_in/treatment:ZERO_VARIANCE", "logged_in/empty:EMPTY_ARM",
-    "errors/treatment:ZERO_CONTROL_MEAN", "errors/empty:EMPTY_ARM",
+    "activation/treatment:OK",
+    "activation/empty:EMPTY_ARM",
+    "logged_in/treatment:ZERO_VARIANCE",
+    "logged_in/empty:EMPTY_ARM",
+    "errors/treatment:ZERO_CONTROL_MEAN",
+    "errors/empty:EMPTY_ARM",
   ]);
   assert.equal(a.srm.ok, false, "an empty arm with a positive weight is a sample-ratio mismatch");
 });
@@ -78,7 +111,10 @@ test("a report of an experiment with an empty arm and a zero-variance metric sho
   assert.match(md, /the achievable MDE could not be computed yet/);
   assert.match(md, /source commit `unknown`/);
   const forest = report.files[1]!.content;
-  assert.match(forest, /not drawn \(no relative lift, see the tables\): activation · empty, logged_in · treatment, logged_in · empty, errors · treatment, errors · empty/);
+  assert.match(
+    forest,
+    /not drawn \(no relative lift, see the tables\): activation · empty, logged_in · treatment, logged_in · empty, errors · treatment, errors · empty/,
+  );
   const cumulative = report.files[2]!.content;
   assert.match(cumulative, /Not drawn: 2 early analyses with fewer than 100 units per arm/);
 });

@@ -7,7 +7,12 @@ import type { DailyPoint } from "../../src/report/model.js";
 const at = (day: number, control: number, treatment: number, lift: number | null, half: number): DailyPoint => ({
   asOf: `2026-12-${String(day).padStart(2, "0")}T00:00:00Z`,
   units: { control, treatment },
-  lift: { treatment: lift === null ? { code: "ZERO_CONTROL_MEAN", rel_lift: null, rel_ci: [null, null] } : { code: "OK", rel_lift: lift, rel_ci: [lift - half, lift + half] } },
+  lift: {
+    treatment:
+      lift === null
+        ? { code: "ZERO_CONTROL_MEAN", rel_lift: null, rel_ci: [null, null] }
+        : { code: "OK", rel_lift: lift, rel_ci: [lift - half, lift + half] },
+  },
 });
 
 test("analyses with fewer than the minimum units in either arm, or without a lift, are left out and counted", () => {
@@ -22,7 +27,10 @@ test("analyses with fewer than the minimum units in either arm, or without a lif
   );
   assert.equal(w.tooFewUnits, 2);
   assert.equal(w.noLift, 1);
-  assert.deepEqual(w.points.map((p) => p.date), ["2026-12-04"]);
+  assert.deepEqual(
+    w.points.map((p) => p.date),
+    ["2026-12-04"],
+  );
 });
 
 test("the y-range fits 0 and the precise intervals; a wide early interval is cut and both cuts are marked", () => {
@@ -43,8 +51,16 @@ test("the y-range always shows 0, and falls back to ±10% with nothing to draw",
 });
 
 test("the chart says in its subtitle what it left out and marks the cut intervals", async () => {
-  const svg = await cumulativeLiftChart({ daily: [at(1, 50, 50, 1, 3), at(2, 200, 200, 0.3, 0.6), at(3, 8000, 8000, 0.06, 0.045), at(4, 9000, 9000, null, 0)], metric: "activation", alpha: 0.05, control: "control" });
-  assert.match(svg, /Not drawn: 1 early analysis with fewer than 100 units per arm; 1 analysis without a relative lift \(e\.g\. a zero control mean\)\./);
+  const svg = await cumulativeLiftChart({
+    daily: [at(1, 50, 50, 1, 3), at(2, 200, 200, 0.3, 0.6), at(3, 8000, 8000, 0.06, 0.045), at(4, 9000, 9000, null, 0)],
+    metric: "activation",
+    alpha: 0.05,
+    control: "control",
+  });
+  assert.match(
+    svg,
+    /Not drawn: 1 early analysis with fewer than 100 units per arm; 1 analysis without a relative lift \(e\.g\. a zero control mean\)\./,
+  );
   assert.match(svg, /▲ ▼ mark intervals cut at the chart's edge/);
   assert.match(svg, /aria-label="analysis date \(UTC\): Dec 02; y: [^;]+; variant: treatment; edge: above"/);
   assert.match(svg, /aria-label="analysis date \(UTC\): Dec 02; y: [^;]+; variant: treatment; edge: below"/);

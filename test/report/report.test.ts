@@ -15,8 +15,19 @@ test("a report has the header, a table per tier, the decision, power, notes and 
   assert.match(md, /\| hypothesis \| The one-page checkout raises purchase conversion by at least 3%\. \|/);
   assert.match(md, /\| control \| 20,011 \| 50\.1% \| 50\.0% \|/);
   assert.match(md, /Sample ratio:\*\* ✅ no mismatch \(χ² = 0\.09, p = 0\.7600\)/);
-  for (const h of ["### Primary metrics", "### Secondary metrics", "### Guardrail metrics", "## Decision: 🚀 ship", "## Power", "## Guardrails"]) assert.ok(md.includes(h), h);
-  assert.match(md, /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| 0\.0080 \| ✅ win \|/);
+  for (const h of [
+    "### Primary metrics",
+    "### Secondary metrics",
+    "### Guardrail metrics",
+    "## Decision: 🚀 ship",
+    "## Power",
+    "## Guardrails",
+  ])
+    assert.ok(md.includes(h), h);
+  assert.match(
+    md,
+    /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| 0\.0080 \| ✅ win \|/,
+  );
   assert.match(md, /\| `revenue_per_user` \| one_page \| 4\.20 \| 4\.30 \| \+2\.40% \(-2\.00% to \+6\.80%\) \| 0\.2800 \| ➖ flat \|/);
   assert.match(md, /CUPED applied, θ = 0\.4000, variance reduced by 43\.0%/);
   assert.match(md, /Declared MDE 3\.00%; the data so far can detect a relative effect of 2\.50%/);
@@ -49,7 +60,10 @@ test("an SRM mismatch is called out in the header", async () => {
 test("regenerating with the same input is byte-identical (markdown and charts)", async () => {
   const a = await buildReport(sampleReportInput(), template);
   const b = await buildReport(sampleReportInput(), template);
-  assert.deepEqual(a.files.map((f) => f.content), b.files.map((f) => f.content));
+  assert.deepEqual(
+    a.files.map((f) => f.content),
+    b.files.map((f) => f.content),
+  );
 });
 
 test("charts are SVG with titles, axis titles and units, and a transparent background", async () => {
@@ -76,11 +90,21 @@ test("last-bit noise in the analysis (parallel float sums in the warehouse) does
   const a = await buildReport(sampleReportInput(), template);
   const noisy = sampleReportInput();
   const nudge = (x: number | null) => (x === null ? x : x * (1 + 4e-16) + 1e-18);
-  for (const m of noisy.analysis.metrics) for (const c of m.comparisons) Object.assign(c, { rel_lift: nudge(c.rel_lift), rel_ci: [nudge(c.rel_ci[0]), nudge(c.rel_ci[1])] });
-  for (const d of noisy.daily) for (const l of Object.values(d.lift)) Object.assign(l, { rel_lift: nudge(l.rel_lift), rel_ci: [nudge(l.rel_ci[0]), nudge(l.rel_ci[1])] });
-  assert.notEqual(noisy.analysis.metrics[0]!.comparisons[0]!.rel_lift, sampleReportInput().analysis.metrics[0]!.comparisons[0]!.rel_lift, "the nudge changes the numbers");
+  for (const m of noisy.analysis.metrics)
+    for (const c of m.comparisons) Object.assign(c, { rel_lift: nudge(c.rel_lift), rel_ci: [nudge(c.rel_ci[0]), nudge(c.rel_ci[1])] });
+  for (const d of noisy.daily)
+    for (const l of Object.values(d.lift))
+      Object.assign(l, { rel_lift: nudge(l.rel_lift), rel_ci: [nudge(l.rel_ci[0]), nudge(l.rel_ci[1])] });
+  assert.notEqual(
+    noisy.analysis.metrics[0]!.comparisons[0]!.rel_lift,
+    sampleReportInput().analysis.metrics[0]!.comparisons[0]!.rel_lift,
+    "the nudge changes the numbers",
+  );
   const b = await buildReport(noisy, template);
-  assert.deepEqual(b.files.map((f) => f.content), a.files.map((f) => f.content));
+  assert.deepEqual(
+    b.files.map((f) => f.content),
+    a.files.map((f) => f.content),
+  );
 });
 
 test("an inconclusive guardrail and a Bayesian comparison (no p-value) read as such", async () => {
@@ -90,7 +114,10 @@ test("an inconclusive guardrail and a Bayesian comparison (no p-value) read as s
   const primary = input.analysis.metrics[0]!;
   primary.comparisons[0] = { ...primary.comparisons[0]!, p_value: null, p_value_adjusted: null, chance_to_win: 0.9912 };
   const md = (await buildReport(input, template)).files[0]!.content;
-  assert.match(md, /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| P\(win\) 99\.1% \| ✅ win \|/);
+  assert.match(
+    md,
+    /\| `purchase_conversion` ᶜ \| one_page \| 5\.10% \| 5\.40% \| \+6\.00% \(\+1\.00% to \+11\.00%\) \| P\(win\) 99\.1% \| ✅ win \|/,
+  );
   assert.match(md, /\| `checkout_errors` \| one_page .* \| ❔ inconclusive \|/);
   assert.match(md, /- ⚠️ `checkout_errors` for one_page: inconclusive — not yet shown to be within its margin/);
 });

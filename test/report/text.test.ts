@@ -12,13 +12,20 @@ test("the terminal view has the header, one aligned table per tier, guardrails, 
   assert.match(text, /^ {2}hypothesis {2}The one-page checkout raises purchase conversion by at least 3%\.$/m);
   assert.match(text, /^ {2}control {3}20,011 {2}50\.1% {5}50\.0%$/m);
   assert.match(text, /^ {2}sample ratio: no mismatch \(χ² = 0\.09, p = 0\.7600\)$/m);
-  const primary = text.split("\n").slice(text.split("\n").indexOf("Primary metrics") + 1).slice(0, 2);
+  const primary = text
+    .split("\n")
+    .slice(text.split("\n").indexOf("Primary metrics") + 1)
+    .slice(0, 2);
   assert.equal(primary[1], "  purchase_conversion (CUPED)  one_page    5.10%         5.40%  +6.00%   +1.00% to +11.00%    0.0080  win");
   assert.equal(primary[0]!.indexOf("verdict"), primary[1]!.indexOf("win"), "columns line up");
   const guard = text.split("\n")[text.split("\n").indexOf("Guardrail metrics") + 2]!;
   assert.equal(guard.indexOf("flat"), primary[1]!.indexOf("win"), "every tier shares the column widths");
   for (const h of ["Secondary metrics", "Guardrail metrics", "Guardrails", "Power"]) assert.match(text, new RegExp(`^${h}$`, "m"));
-  assert.match(text, /^ {2}✔ checkout_errors for one_page: within its margin \(non-inferiority margin 1\.0%\)\.$/m, "markdown marks are stripped");
+  assert.match(
+    text,
+    /^ {2}✔ checkout_errors for one_page: within its margin \(non-inferiority margin 1\.0%\)\.$/m,
+    "markdown marks are stripped",
+  );
   assert.match(text, /^Decision: ship\n {2}- purchase_conversion improved by \+6\.00%/m);
 });
 

@@ -6,7 +6,11 @@ import { sampleReportInput } from "./sample.js";
 
 function written(): WrittenReport[] {
   const input = sampleReportInput();
-  const files = ["reports/checkout_redesign/2026-12-09.md", "reports/checkout_redesign/2026-12-09-lift.svg", "reports/checkout_redesign/2026-12-09.json"];
+  const files = [
+    "reports/checkout_redesign/2026-12-09.md",
+    "reports/checkout_redesign/2026-12-09-lift.svg",
+    "reports/checkout_redesign/2026-12-09.json",
+  ];
   return [{ experiment: "checkout_redesign", markdownPath: files[0]!, files, analysis: input.analysis, input, markdown: "# report\n" }];
 }
 
@@ -18,5 +22,7 @@ test("exp report prints by --format: paths when piped by default, the text view,
   assert.match(text, /^Decision: ship$/m);
   assert.match(text, /\nwrote reports\/checkout_redesign\/2026-12-09\.md and 2 more files\n$/);
   assert.equal(renderWritten(w, "markdown", plain), "# report\n");
-  assert.deepEqual(JSON.parse(renderWritten(w, "json", plain)), { reports: [{ experiment: "checkout_redesign", markdown: "reports/checkout_redesign/2026-12-09.md", files: w[0]!.files }] });
+  assert.deepEqual(JSON.parse(renderWritten(w, "json", plain)), {
+    reports: [{ experiment: "checkout_redesign", markdown: "reports/checkout_redesign/2026-12-09.md", files: w[0]!.files }],
+  });
 });

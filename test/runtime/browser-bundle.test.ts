@@ -8,9 +8,21 @@ import { shopWorkspace } from "./fixture.js";
 
 test("the evaluator bundles for the browser with no node: imports and evaluates the same in a bare vm context", async () => {
   const entry = new URL("../../src/runtime/evaluator.ts", import.meta.url).pathname;
-  const out = await build({ entryPoints: [entry], bundle: true, platform: "browser", format: "iife", globalName: "expRuntime", write: false, metafile: true, logLevel: "silent" });
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    globalName: "expRuntime",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
   const inputs = Object.keys(out.metafile!.inputs);
-  assert.ok(inputs.every((f) => !f.startsWith("node:") && !f.includes("node_modules")), `unexpected inputs: ${inputs.join(", ")}`);
+  assert.ok(
+    inputs.every((f) => !f.startsWith("node:") && !f.includes("node_modules")),
+    `unexpected inputs: ${inputs.join(", ")}`,
+  );
   for (const imp of Object.values(out.metafile!.inputs).flatMap((i) => i.imports)) assert.ok(!imp.path.startsWith("node:"), imp.path);
   const code = out.outputFiles[0]!.text;
   assert.doesNotMatch(code, /require\(|process\.|Buffer/);
@@ -18,14 +30,17 @@ test("the evaluator bundles for the browser with no node: imports and evaluates 
   const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
   // A context with only ECMAScript globals: no require, process, Buffer or TextEncoder.
   const sandbox: Record<string, unknown> = { rulesetJson: JSON.stringify(ruleset) };
-  runInNewContext(`${code}
+  runInNewContext(
+    `${code}
     var ev = expRuntime.createEvaluator(JSON.parse(rulesetJson));
     var out = [];
     for (var i = 0; i < 500; i++) {
       var attrs = { country: i % 2 ? "US" : "CA", platform: i % 3 ? "web" : "ios", app_version: "2." + (i % 12) + ".0", account_age_days: i };
       out.push(JSON.stringify([ev.evaluateAll("unit-" + i + (i % 7 ? "" : "ü"), attrs, Date.UTC(2026, 11, 10))]));
     }
-    var result = JSON.stringify(out);`, sandbox);
+    var result = JSON.stringify(out);`,
+    sandbox,
+  );
   const ours = createEvaluator(ruleset);
   const expected = Array.from({ length: 500 }, (_, i) => {
     const attrs = { country: i % 2 ? "US" : "CA", platform: i % 3 ? "web" : "ios", app_version: `2.${i % 12}.0`, account_age_days: i };

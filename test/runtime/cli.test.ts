@@ -21,7 +21,21 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
   before(() => assert.ok(existsSync(join(ROOT, "dist/src/cli/assign.js")), "dist is missing: run npx tsc -p tsconfig.json"));
 
   test("assign an experiment: json and text", () => {
-    const j = exp(["assign", "checkout_redesign", "--unit", "user_42", "--attr", "country=US", "--attr", "platform=web", "--desired", "--format", "json", "--at", "2026-12-10T00:00:00Z"]);
+    const j = exp([
+      "assign",
+      "checkout_redesign",
+      "--unit",
+      "user_42",
+      "--attr",
+      "country=US",
+      "--attr",
+      "platform=web",
+      "--desired",
+      "--format",
+      "json",
+      "--at",
+      "2026-12-10T00:00:00Z",
+    ]);
     assert.equal(j.code, 0, j.stderr);
     const r = JSON.parse(j.stdout);
     assert.equal(r.experiment, "checkout_redesign");
@@ -85,9 +99,13 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
       const variants = new Set<string>();
       const sample = Object.values(doc.flags[key].variants)[0];
       const resolve =
-        typeof sample === "boolean" ? core.resolveBooleanEvaluation.bind(core) :
-        typeof sample === "string" ? core.resolveStringEvaluation.bind(core) :
-        typeof sample === "number" ? core.resolveNumberEvaluation.bind(core) : core.resolveObjectEvaluation.bind(core);
+        typeof sample === "boolean"
+          ? core.resolveBooleanEvaluation.bind(core)
+          : typeof sample === "string"
+            ? core.resolveStringEvaluation.bind(core)
+            : typeof sample === "number"
+              ? core.resolveNumberEvaluation.bind(core)
+              : core.resolveObjectEvaluation.bind(core);
       for (let i = 0; i < UNITS; i++) {
         const ours = JSON.parse(lines[i]!);
         const ctx = { ...rows[i]!.attributes, targetingKey: rows[i]!.unit } as never;
@@ -99,7 +117,8 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
           Date.now = realNow;
         }
         compared++;
-        if (ours.unit === rows[i]!.unit && ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value)) agreed++;
+        if (ours.unit === rows[i]!.unit && ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value))
+          agreed++;
         variants.add(ours.variant);
       }
       console.log(JSON.stringify({ flag: key, units: UNITS, cliMs: realNow() - started, variants: [...variants] }));
@@ -116,13 +135,17 @@ describe("exp assign reads the published ruleset by default", () => {
     const { loadWorkspace } = await import("../../src/workspace/load.js");
     const { compileRuleset } = await import("../../src/compiler/ruleset/compile.js");
     const dir = mkdtempSync(join(tmpdir(), "exp-published-"));
-    for (const f of ["exp.yaml", "layers.yaml", "experiments", "flags", "metrics", "segments"]) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+    for (const f of ["exp.yaml", "layers.yaml", "experiments", "flags", "metrics", "segments"])
+      cpSync(join(ROOT, f), join(dir, f), { recursive: true });
     const loaded = await loadWorkspace(dir);
     assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics.slice(0, 3)));
     // Publish a ruleset in which new_search is killed; the workspace still has it enabled.
     loaded.workspace.flags.get("new_search")!.enabled = false;
     const { ruleset } = compileRuleset(loaded.workspace, { version: 1 });
-    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset as never, { expectedVersion: undefined, expectedChecksum: undefined });
+    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset as never, {
+      expectedVersion: undefined,
+      expectedChecksum: undefined,
+    });
     const published = exp(["assign", "new_search", "--unit", "user_42", "--dir", dir, "--format", "json"]);
     assert.equal(published.code, 0, published.stderr);
     assert.equal(JSON.parse(published.stdout).reason, "disabled");

@@ -18,7 +18,12 @@ const v2 = compileRuleset(killed, { createdAt: "2026-12-02T00:00:00Z", version: 
 
 /** A tiny ruleset server on 127.0.0.1 whose current answer the test controls. */
 async function serve() {
-  const state: { body: string; etag: string; status: number; requests: { ifNoneMatch?: string; auth?: string }[] } = { body: JSON.stringify(v1), etag: `"${v1.checksum}"`, status: 200, requests: [] };
+  const state: { body: string; etag: string; status: number; requests: { ifNoneMatch?: string; auth?: string }[] } = {
+    body: JSON.stringify(v1),
+    etag: `"${v1.checksum}"`,
+    status: 200,
+    requests: [],
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     state.requests.push({ ifNoneMatch: req.headers["if-none-match"] as string | undefined, auth: req.headers.authorization });
     if (req.url !== "/v1/ruleset") return void res.writeHead(404).end();
@@ -48,14 +53,26 @@ describe("SDK createClient", () => {
   test("a tampered ruleset or a missing file is rejected with diagnostics", async () => {
     const bad: Ruleset = structuredClone(v1);
     bad.flags.max_results!.default = "many";
-    await assert.rejects(createClient({ ruleset: bad }), (e: unknown) => e instanceof RulesetLoadError && e.diagnostics[0]!.code === "EXP5011");
-    await assert.rejects(createClient({ file: "/nonexistent/ruleset.json" }), (e: unknown) => e instanceof RulesetLoadError && e.diagnostics[0]!.code === "EXP5013");
+    await assert.rejects(
+      createClient({ ruleset: bad }),
+      (e: unknown) => e instanceof RulesetLoadError && e.diagnostics[0]!.code === "EXP5011",
+    );
+    await assert.rejects(
+      createClient({ file: "/nonexistent/ruleset.json" }),
+      (e: unknown) => e instanceof RulesetLoadError && e.diagnostics[0]!.code === "EXP5013",
+    );
   });
 
   test("polls GET /v1/ruleset with ETag, keeps the last good ruleset on failures", async () => {
     const srv = await serve();
     const errors: string[][] = [];
-    const c = await createClient({ url: srv.url, pollIntervalMs: 0, headers: { authorization: "Bearer k" }, now: () => T0, onError: (d) => errors.push(d.map((x) => x.code)) });
+    const c = await createClient({
+      url: srv.url,
+      pollIntervalMs: 0,
+      headers: { authorization: "Bearer k" },
+      now: () => T0,
+      onError: (d) => errors.push(d.map((x) => x.code)),
+    });
     try {
       const who = { account_age_days: 400, email: "a@b" };
       assert.equal(c.ruleset.version, 1);

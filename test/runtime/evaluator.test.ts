@@ -77,9 +77,17 @@ describe("experiment assignment (SPEC §5)", () => {
   });
 
   test("layered experiments use the layer seed and their slot ranges", () => {
-    const ev = build(workspace({ layers: ["l"], experiments: [experiment("a", { layer: "l", traffic: 0.3 }), experiment("b", { layer: "l", traffic: 0.2 })] }));
+    const ev = build(
+      workspace({
+        layers: ["l"],
+        experiments: [experiment("a", { layer: "l", traffic: 0.3 }), experiment("b", { layer: "l", traffic: 0.2 })],
+      }),
+    );
     assert.deepEqual(ev.ruleset.layers.l!.slots, { a: [[0, 3000]], b: [[3000, 5000]] });
-    const inB = unitWhere((u) => { const b = bucket("layer:l", u); return b >= 3000 && b < 5000; });
+    const inB = unitWhere((u) => {
+      const b = bucket("layer:l", u);
+      return b >= 3000 && b < 5000;
+    });
     assert.equal(ev.assign("a", inB, {}, T0).reasons.at(-1), "outside_layer_slot");
     assert.equal(ev.assign("b", inB, {}, T0).reasons.at(-2), "in_layer_slot");
   });
@@ -93,23 +101,61 @@ describe("experiment assignment (SPEC §5)", () => {
       const u = `x${i}`;
       assert.equal(ev.assign("follow", u, {}, T0).inExperiment, ev.assign("base", u, {}, T0).variant === "treatment");
     }
-    const ev2 = build(workspace({ experiments: [experiment("s", { targeting: and(bin(">=", attr("app_version"), call("semver", str("2.10.0"))), bin("<", attr("signup_date"), call("date", str("2026-06-01"))), bin(">", attr("account_age_days"), num(3))) })] }));
+    const ev2 = build(
+      workspace({
+        experiments: [
+          experiment("s", {
+            targeting: and(
+              bin(">=", attr("app_version"), call("semver", str("2.10.0"))),
+              bin("<", attr("signup_date"), call("date", str("2026-06-01"))),
+              bin(">", attr("account_age_days"), num(3)),
+            ),
+          }),
+        ],
+      }),
+    );
     const good = { app_version: "2.10.1", signup_date: "2026-01-15", account_age_days: 4 };
     assert.equal(ev2.assign("s", "u", good, T0).reasons[2], "targeting_match");
-    for (const bad of [{ app_version: "2.9.9" }, { app_version: "v2.2.0" }, { app_version: "garbage" }, { app_version: 3 }, { signup_date: "2026-07-01" }, { signup_date: "not a date" }, { account_age_days: "10" }, { account_age_days: undefined }]) {
+    for (const bad of [
+      { app_version: "2.9.9" },
+      { app_version: "v2.2.0" },
+      { app_version: "garbage" },
+      { app_version: 3 },
+      { signup_date: "2026-07-01" },
+      { signup_date: "not a date" },
+      { account_age_days: "10" },
+      { account_age_days: undefined },
+    ]) {
       assert.equal(ev2.assign("s", "u", { ...good, ...bad }, T0).reasons[2], "targeting_mismatch", JSON.stringify(bad));
     }
     assert.equal(ev2.assign("s", "u", { ...good, app_version: "10.0.0" }, T0).reasons[2], "targeting_match", "semver is not string order");
-    assert.equal(ev2.assign("s", "u", { ...good, signup_date: new Date("2026-01-15T00:00:00Z") }, T0).reasons[2], "targeting_match", "Date objects compare too");
+    assert.equal(
+      ev2.assign("s", "u", { ...good, signup_date: new Date("2026-01-15T00:00:00Z") }, T0).reasons[2],
+      "targeting_match",
+      "Date objects compare too",
+    );
   });
 
   test("an in_experiment() cycle is not enrolled instead of overflowing the stack", () => {
-    const ev = build(workspace({ experiments: [experiment("a", { targeting: call("in_experiment", str("b")) }), experiment("b", { targeting: call("in_experiment", str("a")) })] }));
+    const ev = build(
+      workspace({
+        experiments: [
+          experiment("a", { targeting: call("in_experiment", str("b")) }),
+          experiment("b", { targeting: call("in_experiment", str("a")) }),
+        ],
+      }),
+    );
     assert.equal(ev.assign("a", "u1", {}, T0).inExperiment, false);
   });
 
   test("matches, not in, starts_with on missing values are false", () => {
-    const ev = build(workspace({ experiments: [experiment("m", { targeting: and(matches(attr("email"), "^[a-z]+@corp\\.com$"), notIn(attr("country"), str("FR"))) })] }));
+    const ev = build(
+      workspace({
+        experiments: [
+          experiment("m", { targeting: and(matches(attr("email"), "^[a-z]+@corp\\.com$"), notIn(attr("country"), str("FR"))) }),
+        ],
+      }),
+    );
     assert.equal(ev.assign("m", "u", { email: "ann@corp.com", country: "US" }, T0).inExperiment, true);
     assert.equal(ev.assign("m", "u", { email: "ann@corp.com", country: "FR" }, T0).inExperiment, false);
     assert.equal(ev.assign("m", "u", { country: "US" }, T0).inExperiment, false);
@@ -120,12 +166,24 @@ describe("flag evaluation (SPEC §5)", () => {
   const ev = build(shopWorkspace());
 
   test("kill switch serves the default with reason disabled", () => {
-    assert.deepEqual(ev.evaluate("legacy_mode", "u1", {}, T0), { flag: "legacy_mode", value: true, variant: "on", reason: "disabled", rule: null });
+    assert.deepEqual(ev.evaluate("legacy_mode", "u1", {}, T0), {
+      flag: "legacy_mode",
+      value: true,
+      variant: "on",
+      reason: "disabled",
+      rule: null,
+    });
   });
 
   test("a flag whose prerequisite is disabled serves its default", () => {
     // legacy_mode is killed and serves "on", so needs_legacy's prerequisite {variant: off} fails.
-    assert.deepEqual(ev.evaluate("needs_legacy", "u1", {}, T0), { flag: "needs_legacy", value: false, variant: "off", reason: "prerequisite_failed", rule: null });
+    assert.deepEqual(ev.evaluate("needs_legacy", "u1", {}, T0), {
+      flag: "needs_legacy",
+      value: false,
+      variant: "off",
+      reason: "prerequisite_failed",
+      rule: null,
+    });
   });
 
   test("overrides win over rules and prerequisites", () => {
@@ -137,19 +195,43 @@ describe("flag evaluation (SPEC §5)", () => {
     const off = unitWhere((u) => bucket("rollout:search_index_v2:all", u) >= 8000);
     assert.equal(ev.evaluate("new_search", off, { is_employee: true }, T0).reason, "prerequisite_failed");
     const on = unitWhere((u) => bucket("rollout:search_index_v2:all", u) < 8000);
-    assert.deepEqual(ev.evaluate("new_search", on, { is_employee: true }, T0), { flag: "new_search", value: true, variant: "on", reason: "rule_match", rule: "staff" });
+    assert.deepEqual(ev.evaluate("new_search", on, { is_employee: true }, T0), {
+      flag: "new_search",
+      value: true,
+      variant: "on",
+      reason: "rule_match",
+      rule: "staff",
+    });
   });
 
   test("rollout: current step, excluded units get the default, holdout units too", () => {
     const pre = (u: string) => bucket("rollout:search_index_v2:all", u) < 8000 && bucket("holdout:global_2026", u) >= 200;
     const inside = unitWhere((u) => pre(u) && bucket("rollout:new_search:us_rollout", u) < 5000);
     const outside = unitWhere((u) => pre(u) && bucket("rollout:new_search:us_rollout", u) >= 5000);
-    assert.deepEqual(ev.evaluate("new_search", inside, { country: "US" }, T0), { flag: "new_search", value: true, variant: "on", reason: "rollout", rule: "us_rollout" });
-    assert.deepEqual(ev.evaluate("new_search", outside, { country: "US" }, T0), { flag: "new_search", value: false, variant: "off", reason: "rollout_excluded", rule: "us_rollout" });
+    assert.deepEqual(ev.evaluate("new_search", inside, { country: "US" }, T0), {
+      flag: "new_search",
+      value: true,
+      variant: "on",
+      reason: "rollout",
+      rule: "us_rollout",
+    });
+    assert.deepEqual(ev.evaluate("new_search", outside, { country: "US" }, T0), {
+      flag: "new_search",
+      value: false,
+      variant: "off",
+      reason: "rollout_excluded",
+      rule: "us_rollout",
+    });
     const early = Date.parse("2020-06-02T00:00:00Z");
-    const mid = unitWhere((u) => pre(u) && bucket("rollout:new_search:us_rollout", u) >= 1000 && bucket("rollout:new_search:us_rollout", u) < 5000);
+    const mid = unitWhere(
+      (u) => pre(u) && bucket("rollout:new_search:us_rollout", u) >= 1000 && bucket("rollout:new_search:us_rollout", u) < 5000,
+    );
     assert.equal(ev.evaluate("new_search", mid, { country: "US" }, early).reason, "rollout_excluded");
-    assert.equal(ev.evaluate("new_search", mid, { country: "US" }, Date.parse("2020-06-03T00:00:00Z")).reason, "rollout", "step applies exactly at its time");
+    assert.equal(
+      ev.evaluate("new_search", mid, { country: "US" }, Date.parse("2020-06-03T00:00:00Z")).reason,
+      "rollout",
+      "step applies exactly at its time",
+    );
     const held = unitWhere((u) => bucket("rollout:search_index_v2:all", u) < 8000 && bucket("holdout:global_2026", u) < 200);
     assert.equal(ev.evaluate("new_search", held, { country: "US" }, T0).reason, "holdout");
   });
@@ -161,7 +243,13 @@ describe("flag evaluation (SPEC §5)", () => {
     const v = ev.assign("search_ranker_v2", enrolled, {}, T0).variant!;
     assert.deepEqual([r.reason, r.rule, r.variant], ["experiment", "ab", v === "control" ? "off" : "on"]);
     const notEnrolled = unitWhere((u) => pre(u) && bucket("traffic:search_ranker_v2:2", u) >= 6000);
-    assert.deepEqual(ev.evaluate("new_search", notEnrolled, { country: "DE" }, T0), { flag: "new_search", value: false, variant: "off", reason: "default", rule: null });
+    assert.deepEqual(ev.evaluate("new_search", notEnrolled, { country: "DE" }, T0), {
+      flag: "new_search",
+      value: false,
+      variant: "off",
+      reason: "default",
+      rule: null,
+    });
   });
 
   test("typed values: string, number, json; unknown flag", () => {

@@ -66,14 +66,22 @@ test(`flagd export agrees with @openfeature/flagd-core on ${UNITS} random units 
   assert.equal(rate, 1);
   // The sample must reach every path, or agreement would be hollow.
   // legacy_mode is killed and needs_legacy depends on it: both are constant by design.
-  for (const [key, paths] of seen) if (key !== "legacy_mode" && key !== "needs_legacy") assert.ok(paths.size >= 2, `flag ${key} reached only ${[...paths]}`);
+  for (const [key, paths] of seen)
+    if (key !== "legacy_mode" && key !== "needs_legacy") assert.ok(paths.size >= 2, `flag ${key} reached only ${[...paths]}`);
   assert.ok(seen.get("new_search")!.size >= 6, `new_search paths: ${[...seen.get("new_search")!]}`);
 });
 
 test("constructs flagd cannot express are export diagnostics naming the flag and rule", () => {
   const ws = workspace({
     experiments: [experiment("e", { targeting: matches(attr("email"), "@corp$") })],
-    flags: [flag("f", { rules: [{ kind: "serve", name: "regex", when: matches(attr("email"), "x+"), serve: "on" }, { kind: "experiment", name: "via_e", experiment: "e", map: { control: "off", treatment: "on" } }] })],
+    flags: [
+      flag("f", {
+        rules: [
+          { kind: "serve", name: "regex", when: matches(attr("email"), "x+"), serve: "on" },
+          { kind: "experiment", name: "via_e", experiment: "e", map: { control: "off", treatment: "on" } },
+        ],
+      }),
+    ],
   });
   const { diagnostics } = exportFlagd(compileRuleset(ws).ruleset);
   assert.equal(diagnostics.length, 2);
@@ -83,9 +91,18 @@ test("constructs flagd cannot express are export diagnostics naming the flag and
 });
 
 test("non-whole-second rollout steps are reported as inexact", () => {
-  const ws = workspace({ flags: [flag("f", { rules: [{ kind: "rollout", name: "r", variant: "on", holdout: false, steps: [{ at: "2026-12-01T00:00:00.500Z", percent: 10 }] }] })] });
+  const ws = workspace({
+    flags: [
+      flag("f", {
+        rules: [{ kind: "rollout", name: "r", variant: "on", holdout: false, steps: [{ at: "2026-12-01T00:00:00.500Z", percent: 10 }] }],
+      }),
+    ],
+  });
   const { diagnostics } = exportFlagd(compileRuleset(ws).ruleset);
-  assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [["EXP5021", "warning"]]);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity]),
+    [["EXP5021", "warning"]],
+  );
 });
 
 test("known upstream divergence: flagd-core JS hashes UTF-16 code units, so non-ASCII targeting keys disagree", async () => {

@@ -20,7 +20,10 @@ test("weights to basis points, largest remainder with ties to the earlier varian
   for (const v of vectors.weights_to_bp) {
     const bp = weightsToBasisPoints(v.weights);
     assert.deepEqual(bp, v.bp, `weights ${JSON.stringify(v.weights)}`);
-    assert.equal(bp.reduce((a: number, b: number) => a + b, 0), 10000);
+    assert.equal(
+      bp.reduce((a: number, b: number) => a + b, 0),
+      10000,
+    );
   }
 });
 

@@ -23,10 +23,29 @@ export function randomAttributes(r: () => number): Record<string, unknown> {
   };
   maybe(0.9, "country", () => pick(r, ["US", "US", "CA", "DE", "FR", "XX", "us"]));
   maybe(0.9, "platform", () => pick(r, ["web", "ios", "android"]));
-  maybe(0.8, "app_version", () => pick(r, ["1.9.9", "2.0.0", "2.0.0-beta.1", "2.1.3", "10.0.0", "v2.5.0", "3.0.0-rc.2", "1.0.0", "5.2.0", "5.10.1", "5.2.0-beta.1", "6.0.0"]));
+  maybe(0.8, "app_version", () =>
+    pick(r, [
+      "1.9.9",
+      "2.0.0",
+      "2.0.0-beta.1",
+      "2.1.3",
+      "10.0.0",
+      "v2.5.0",
+      "3.0.0-rc.2",
+      "1.0.0",
+      "5.2.0",
+      "5.10.1",
+      "5.2.0-beta.1",
+      "6.0.0",
+    ]),
+  );
   maybe(0.7, "loyalty_tier", () => pick(r, ["none", "silver", "gold"]));
   maybe(0.6, "is_employee", () => r() < 0.1);
   maybe(0.8, "account_age_days", () => Math.floor(r() * 800));
-  maybe(0.7, "email", () => `${pick(r, ["ann", "test_bob", "cy", "tester"])}@${pick(r, ["corp.example", "mail.example", "corp.example.org"])}`);
+  maybe(
+    0.7,
+    "email",
+    () => `${pick(r, ["ann", "test_bob", "cy", "tester"])}@${pick(r, ["corp.example", "mail.example", "corp.example.org"])}`,
+  );
   return a;
 }

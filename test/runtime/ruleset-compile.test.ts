@@ -14,13 +14,30 @@ describe("ruleset compiler", () => {
     assert.deepEqual(v.diagnostics, []);
     assert.equal(v.ok, true);
     assert.equal(ruleset.version, 1);
-    assert.deepEqual(ruleset.experiments.search_ranker_v2!.variants.map((x) => x.weight), [3334, 3333, 3333]);
+    assert.deepEqual(
+      ruleset.experiments.search_ranker_v2!.variants.map((x) => x.weight),
+      [3334, 3333, 3333],
+    );
     assert.equal(ruleset.experiments.checkout_redesign!.traffic, 5000);
     assert.equal(ruleset.holdouts.global_2026!.traffic, 200);
     assert.deepEqual(ruleset.flags.new_search!.rules[1], {
-      kind: "rollout", name: "us_rollout", variant: "on", holdout: true,
-      when: { op: "==", as: "value", args: [{ op: "attr", name: "country" }, { op: "lit", value: "US" }] },
-      steps: [{ at: "2020-06-01T00:00:00Z", traffic: 1000 }, { at: "2020-06-03T00:00:00Z", traffic: 5000 }, { at: "2099-01-01T00:00:00Z", traffic: 10000 }],
+      kind: "rollout",
+      name: "us_rollout",
+      variant: "on",
+      holdout: true,
+      when: {
+        op: "==",
+        as: "value",
+        args: [
+          { op: "attr", name: "country" },
+          { op: "lit", value: "US" },
+        ],
+      },
+      steps: [
+        { at: "2020-06-01T00:00:00Z", traffic: 1000 },
+        { at: "2020-06-03T00:00:00Z", traffic: 5000 },
+        { at: "2099-01-01T00:00:00Z", traffic: 10000 },
+      ],
     });
     assert.deepEqual(ruleset.flags.new_search!.overrides, { user_42: "on", user_77: "on" });
     assert.equal(JSON.stringify(ruleset).includes("description"), false);
@@ -47,7 +64,10 @@ describe("ruleset compiler", () => {
   });
 
   test("version defaults to previous + 1 and layer allocations are kept", () => {
-    const ws = workspace({ layers: ["l"], experiments: [experiment("b", { layer: "l", traffic: 0.2 }), experiment("c", { layer: "l", traffic: 0.3 })] });
+    const ws = workspace({
+      layers: ["l"],
+      experiments: [experiment("b", { layer: "l", traffic: 0.2 }), experiment("c", { layer: "l", traffic: 0.3 })],
+    });
     const v1 = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
     assert.deepEqual(v1.layers.l!.slots, { b: [[0, 2000]], c: [[2000, 5000]] });
     // "a" sorts first but is new: it takes free space after the kept ranges instead of moving b and c.
@@ -58,21 +78,58 @@ describe("ruleset compiler", () => {
   });
 
   test("slot allocation: stop frees, grow takes free first-fit, shrink gives back from the end", () => {
-    const first = allocateSlots([{ experiment: "a", width: 2000 }, { experiment: "b", width: 3000 }, { experiment: "c", width: 1000 }]);
+    const first = allocateSlots([
+      { experiment: "a", width: 2000 },
+      { experiment: "b", width: 3000 },
+      { experiment: "c", width: 1000 },
+    ]);
     assert.deepEqual(first.slots, { a: [[0, 2000]], b: [[2000, 5000]], c: [[5000, 6000]] });
-    const stopped = allocateSlots([{ experiment: "a", width: 2000 }, { experiment: "c", width: 1000 }], first.slots);
+    const stopped = allocateSlots(
+      [
+        { experiment: "a", width: 2000 },
+        { experiment: "c", width: 1000 },
+      ],
+      first.slots,
+    );
     assert.deepEqual(stopped.slots, { a: [[0, 2000]], c: [[5000, 6000]] });
-    const grown = allocateSlots([{ experiment: "a", width: 5000 }, { experiment: "c", width: 1000 }], stopped.slots);
+    const grown = allocateSlots(
+      [
+        { experiment: "a", width: 5000 },
+        { experiment: "c", width: 1000 },
+      ],
+      stopped.slots,
+    );
     assert.deepEqual(grown.slots, { a: [[0, 5000]], c: [[5000, 6000]] });
-    const grownAgain = allocateSlots([{ experiment: "a", width: 5500 }, { experiment: "c", width: 1000 }], grown.slots);
-    assert.deepEqual(grownAgain.slots, { a: [[0, 5000], [6000, 6500]], c: [[5000, 6000]] });
-    const shrunk = allocateSlots([{ experiment: "a", width: 4500 }, { experiment: "c", width: 1000 }], grownAgain.slots);
+    const grownAgain = allocateSlots(
+      [
+        { experiment: "a", width: 5500 },
+        { experiment: "c", width: 1000 },
+      ],
+      grown.slots,
+    );
+    assert.deepEqual(grownAgain.slots, {
+      a: [
+        [0, 5000],
+        [6000, 6500],
+      ],
+      c: [[5000, 6000]],
+    });
+    const shrunk = allocateSlots(
+      [
+        { experiment: "a", width: 4500 },
+        { experiment: "c", width: 1000 },
+      ],
+      grownAgain.slots,
+    );
     assert.deepEqual(shrunk.slots, { a: [[0, 4500]], c: [[5000, 6000]] });
     assert.deepEqual(shrunk.shortfalls, []);
   });
 
   test("over-capacity is a diagnostic, not a throw", () => {
-    const ws = workspace({ layers: ["l"], experiments: [experiment("a", { layer: "l", traffic: 0.7 }), experiment("b", { layer: "l", traffic: 0.5 })] });
+    const ws = workspace({
+      layers: ["l"],
+      experiments: [experiment("a", { layer: "l", traffic: 0.7 }), experiment("b", { layer: "l", traffic: 0.5 })],
+    });
     const { ruleset, diagnostics } = compileRuleset(ws);
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.code, "EXP5002");
@@ -82,7 +139,11 @@ describe("ruleset compiler", () => {
 
   test("conditions keep matches for the runtime", () => {
     const ws = workspace({ experiments: [experiment("m", { targeting: matches(attr("email"), "@corp$") })] });
-    assert.deepEqual(compileRuleset(ws).ruleset.experiments.m!.targeting, { op: "matches", arg: { op: "attr", name: "email" }, pattern: "@corp$" });
+    assert.deepEqual(compileRuleset(ws).ruleset.experiments.m!.targeting, {
+      op: "matches",
+      arg: { op: "attr", name: "email" },
+      pattern: "@corp$",
+    });
   });
 });
 
@@ -97,6 +158,9 @@ test("verification cross-checks references the schema cannot see", async () => {
   bad.checksum = rulesetChecksum(bad as never);
   const v = verifyRuleset(bad);
   assert.equal(v.ok, false);
-  assert.deepEqual(v.diagnostics.map((d) => d.code), ["EXP5003", "EXP5003", "EXP5003", "EXP5003"]);
+  assert.deepEqual(
+    v.diagnostics.map((d) => d.code),
+    ["EXP5003", "EXP5003", "EXP5003", "EXP5003"],
+  );
   assert.match(v.diagnostics.map((d) => d.message).join("\n"), /variant "of"[\s\S]*unknown experiment "nope"|weights summing to 9000/);
 });

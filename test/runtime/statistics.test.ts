@@ -11,7 +11,9 @@ import { experiment, flag, workspace } from "./fixture.js";
  */
 const N = 200_000;
 const T0 = Date.parse("2026-12-10T00:00:00Z");
-const units = Array.from({ length: N }, (_, i) => (i % 5 === 0 ? `user_${i}` : i % 5 === 1 ? `${i * 7919}` : i % 5 === 2 ? `sess-${i.toString(36)}` : i % 5 === 3 ? `ü${i}` : `u/${i}`));
+const units = Array.from({ length: N }, (_, i) =>
+  i % 5 === 0 ? `user_${i}` : i % 5 === 1 ? `${i * 7919}` : i % 5 === 2 ? `sess-${i.toString(36)}` : i % 5 === 3 ? `ü${i}` : `u/${i}`,
+);
 
 test("variant shares are within 4 standard errors of the weights", () => {
   const weights = [50, 30, 15, 5];
@@ -31,7 +33,25 @@ test("variant shares are within 4 standard errors of the weights", () => {
 });
 
 test("traffic share is within 4 standard errors, and a rollout 10% → 50% keeps every unit already in", () => {
-  const ws = workspace({ experiments: [experiment("e", { traffic: 0.3 })], flags: [flag("f", { rules: [{ kind: "rollout", name: "r", variant: "on", holdout: true, steps: [{ at: "2026-12-01T00:00:00Z", percent: 10 }, { at: "2026-12-05T00:00:00Z", percent: 50 }] }] })] });
+  const ws = workspace({
+    experiments: [experiment("e", { traffic: 0.3 })],
+    flags: [
+      flag("f", {
+        rules: [
+          {
+            kind: "rollout",
+            name: "r",
+            variant: "on",
+            holdout: true,
+            steps: [
+              { at: "2026-12-01T00:00:00Z", percent: 10 },
+              { at: "2026-12-05T00:00:00Z", percent: 50 },
+            ],
+          },
+        ],
+      }),
+    ],
+  });
   const ev = createEvaluator(compileRuleset(ws).ruleset);
   let enrolled = 0;
   let at10 = 0;
@@ -46,14 +66,22 @@ test("traffic share is within 4 standard errors, and a rollout 10% → 50% keeps
     }
     if (late) at50++;
   }
-  const check = (count: number, p: number, what: string) => assert.ok(Math.abs(count / N - p) < 4 * Math.sqrt((p * (1 - p)) / N), `${what}: ${count / N} vs ${p}`);
+  const check = (count: number, p: number, what: string) =>
+    assert.ok(Math.abs(count / N - p) < 4 * Math.sqrt((p * (1 - p)) / N), `${what}: ${count / N} vs ${p}`);
   check(enrolled, 0.3, "traffic");
   check(at10, 0.1, "rollout at 10%");
   check(at50, 0.5, "rollout at 50%");
 });
 
 test("mutually exclusive experiments in one layer never share a unit, and fill their slot shares", () => {
-  const ws = workspace({ layers: ["l"], experiments: [experiment("a", { layer: "l", traffic: 0.4 }), experiment("b", { layer: "l", traffic: 0.35 }), experiment("c", { layer: "l", traffic: 0.25 })] });
+  const ws = workspace({
+    layers: ["l"],
+    experiments: [
+      experiment("a", { layer: "l", traffic: 0.4 }),
+      experiment("b", { layer: "l", traffic: 0.35 }),
+      experiment("c", { layer: "l", traffic: 0.25 }),
+    ],
+  });
   const ev = createEvaluator(compileRuleset(ws).ruleset);
   const n = { a: 0, b: 0, c: 0 };
   for (const u of units) {
@@ -61,11 +89,24 @@ test("mutually exclusive experiments in one layer never share a unit, and fill t
     assert.equal(inIt.length, 1, `unit ${u} is in ${inIt.join(", ")}`);
     n[inIt[0]!]++;
   }
-  for (const [k, p] of [["a", 0.4], ["b", 0.35], ["c", 0.25]] as const) assert.ok(Math.abs(n[k] / N - p) < 4 * Math.sqrt((p * (1 - p)) / N), `${k}: ${n[k] / N}`);
+  for (const [k, p] of [
+    ["a", 0.4],
+    ["b", 0.35],
+    ["c", 0.25],
+  ] as const)
+    assert.ok(Math.abs(n[k] / N - p) < 4 * Math.sqrt((p * (1 - p)) / N), `${k}: ${n[k] / N}`);
 });
 
 test("holdout units are never enrolled, and the holdout holds its share", () => {
-  const ws = workspace({ holdouts: { h: 0.05 }, experiments: [experiment("e"), experiment("f", { traffic: 0.5 })], flags: [flag("g", { rules: [{ kind: "rollout", name: "all", variant: "on", holdout: true, steps: [{ at: "2020-01-01T00:00:00Z", percent: 100 }] }] })] });
+  const ws = workspace({
+    holdouts: { h: 0.05 },
+    experiments: [experiment("e"), experiment("f", { traffic: 0.5 })],
+    flags: [
+      flag("g", {
+        rules: [{ kind: "rollout", name: "all", variant: "on", holdout: true, steps: [{ at: "2020-01-01T00:00:00Z", percent: 100 }] }],
+      }),
+    ],
+  });
   const ev = createEvaluator(compileRuleset(ws).ruleset);
   let held = 0;
   for (const u of units) {

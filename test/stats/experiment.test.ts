@@ -16,13 +16,31 @@ function conv(n: number, s: number): MeanStats {
   return { kind: "mean", n, sum: s, sumSq: s };
 }
 
-function input(metrics: MetricDesign[], stats: Record<string, Record<string, SufficientStats>>, over: Partial<AnalysisInput> = {}): AnalysisInput {
-  const variants = over.variants ?? [{ key: "control", weight: 50 }, { key: "treatment", weight: 50 }];
+function input(
+  metrics: MetricDesign[],
+  stats: Record<string, Record<string, SufficientStats>>,
+  over: Partial<AnalysisInput> = {},
+): AnalysisInput {
+  const variants = over.variants ?? [
+    { key: "control", weight: 50 },
+    { key: "treatment", weight: 50 },
+  ];
   const units: Record<string, number> = {};
   for (const v of variants) units[v.key] = 10000;
   return {
-    experiment: "checkout_redesign", phase: 1, method: "fixed", alpha: 0.05, correction: "bh", srmThreshold: 0.001,
-    control: "control", variants, metrics, units, multipleExposures: 3, stats, ...over,
+    experiment: "checkout_redesign",
+    phase: 1,
+    method: "fixed",
+    alpha: 0.05,
+    correction: "bh",
+    srmThreshold: 0.001,
+    control: "control",
+    variants,
+    metrics,
+    units,
+    multipleExposures: 3,
+    stats,
+    ...over,
   };
 }
 
@@ -31,10 +49,12 @@ const latency: MetricDesign = { metric: "page_load", tier: "guardrail", kind: "m
 
 describe("analyzeStats decision", () => {
   test("a significant primary win with a passing guardrail ships", () => {
-    const r = analyzeStats(input([primary, latency], {
-      purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
-      page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 299, 50) },
-    }));
+    const r = analyzeStats(
+      input([primary, latency], {
+        purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
+        page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 299, 50) },
+      }),
+    );
     assert.equal(r.decision.recommendation, "ship");
     assert.match(r.decision.reasons[0], /"purchase_conversion" improved significantly for "treatment"/);
     assert.equal(r.guardrails[0].passed, true);
@@ -43,19 +63,27 @@ describe("analyzeStats decision", () => {
   });
 
   test("a guardrail regressing beyond its margin rolls back, even with a primary win", () => {
-    const r = analyzeStats(input([primary, latency], {
-      purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
-      page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 330, 50) },
-    }));
+    const r = analyzeStats(
+      input([primary, latency], {
+        purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
+        page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 330, 50) },
+      }),
+    );
     assert.equal(r.decision.recommendation, "rollback");
     assert.equal(r.guardrails[0].breached, true);
     assert.match(r.decision.reasons[0], /Guardrail "page_load" regressed beyond its margin of 2.00% for "treatment"/);
   });
 
   test("a sample ratio mismatch means investigate, before anything else", () => {
-    const r = analyzeStats(input([primary], { purchase_conversion: { control: conv(10000, 500), treatment: conv(9000, 600) } }, {
-      units: { control: 10000, treatment: 9000 },
-    }));
+    const r = analyzeStats(
+      input(
+        [primary],
+        { purchase_conversion: { control: conv(10000, 500), treatment: conv(9000, 600) } },
+        {
+          units: { control: 10000, treatment: 9000 },
+        },
+      ),
+    );
     assert.equal(r.srm.ok, false);
     assert.equal(r.decision.recommendation, "investigate");
     assert.match(r.decision.reasons[0], /Sample ratio mismatch/);
@@ -80,10 +108,12 @@ describe("analyzeStats decision", () => {
 
   test("an inconclusive guardrail does not block shipping but is named", () => {
     const g: MetricDesign = { ...latency, maxRegression: 0.001 };
-    const r = analyzeStats(input([primary, g], {
-      purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
-      page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 300, 50) },
-    }));
+    const r = analyzeStats(
+      input([primary, g], {
+        purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
+        page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 300, 50) },
+      }),
+    );
     assert.equal(r.guardrails[0].variants[0].status, "inconclusive");
     assert.equal(r.decision.recommendation, "ship");
     assert.ok(r.decision.reasons.some((s) => s.includes('Guardrail "page_load" is not yet shown')));
@@ -92,7 +122,11 @@ describe("analyzeStats decision", () => {
 
 describe("analyzeStats multiple testing", () => {
   test("the family is primary then secondary metrics, each by variant; guardrails stay uncorrected", () => {
-    const variants = [{ key: "control", weight: 1 }, { key: "a", weight: 1 }, { key: "b", weight: 1 }];
+    const variants = [
+      { key: "control", weight: 1 },
+      { key: "a", weight: 1 },
+      { key: "b", weight: 1 },
+    ];
     const metrics: MetricDesign[] = [
       { metric: "sec", tier: "secondary", kind: "mean" },
       { metric: "g", tier: "guardrail", kind: "mean" },
@@ -100,15 +134,33 @@ describe("analyzeStats multiple testing", () => {
       { metric: "p2", tier: "primary", kind: "mean" },
     ];
     const stats: Record<string, Record<string, SufficientStats>> = {};
-    [["sec", 0.3], ["g", 0.5], ["p1", 0.8], ["p2", 1.3]].forEach(([k, shift], i) => {
-      stats[k as string] = { control: mean(1000, 10, 5), a: mean(1000, 10 + (shift as number) * 0.5, 5), b: mean(1000, 10 - (shift as number) * 0.2 + i * 0.01, 5) };
+    [
+      ["sec", 0.3],
+      ["g", 0.5],
+      ["p1", 0.8],
+      ["p2", 1.3],
+    ].forEach(([k, shift], i) => {
+      stats[k as string] = {
+        control: mean(1000, 10, 5),
+        a: mean(1000, 10 + (shift as number) * 0.5, 5),
+        b: mean(1000, 10 - (shift as number) * 0.2 + i * 0.01, 5),
+      };
     });
     for (const correction of ["bh", "holm", "bonferroni"] as const) {
       const r = analyzeStats(input(metrics, stats, { variants, correction, units: { control: 1000, a: 1000, b: 1000 } }));
-      assert.deepEqual(r.metrics.map((m) => m.metric), ["p1", "p2", "sec", "g"]);
+      assert.deepEqual(
+        r.metrics.map((m) => m.metric),
+        ["p1", "p2", "sec", "g"],
+      );
       const family = r.metrics.slice(0, 3).flatMap((m) => m.comparisons);
-      assert.deepEqual(family.map((c) => c.variant), ["a", "b", "a", "b", "a", "b"]);
-      const expected = adjustPValues(family.map((c) => c.p_value as number), correction);
+      assert.deepEqual(
+        family.map((c) => c.variant),
+        ["a", "b", "a", "b", "a", "b"],
+      );
+      const expected = adjustPValues(
+        family.map((c) => c.p_value as number),
+        correction,
+      );
       family.forEach((c, i) => assert.equal(c.p_value_adjusted, expected[i]));
       for (const c of r.metrics[3].comparisons) assert.equal(c.p_value_adjusted, c.p_value);
     }
@@ -118,10 +170,12 @@ describe("analyzeStats multiple testing", () => {
 describe("analyzeStats data problems become codes, not throws", () => {
   test("a missing arm and a zero-variance metric", () => {
     const m2: MetricDesign = { metric: "flat", tier: "secondary", kind: "count" };
-    const r = analyzeStats(input([primary, m2], {
-      purchase_conversion: { control: conv(10000, 500) },
-      flat: { control: mean(100, 1, 0), treatment: mean(100, 1, 0) },
-    }));
+    const r = analyzeStats(
+      input([primary, m2], {
+        purchase_conversion: { control: conv(10000, 500) },
+        flat: { control: mean(100, 1, 0), treatment: mean(100, 1, 0) },
+      }),
+    );
     assert.equal(r.metrics[0].comparisons[0].code, "EMPTY_ARM");
     assert.equal(r.metrics[0].comparisons[0].p_value, null);
     assert.equal(r.metrics[1].comparisons[0].code, "ZERO_VARIANCE");
@@ -133,20 +187,22 @@ describe("analyzeStats data problems become codes, not throws", () => {
   test("ratio metrics report CUPED as not applied; quantiles use the order-statistic SE", () => {
     const ratio: MetricDesign = { metric: "ctr", tier: "primary", kind: "ratio" };
     const p95: MetricDesign = { metric: "p95", tier: "secondary", kind: "quantile" };
-    const r = analyzeStats(input([ratio, p95], {
-      ctr: {
-        control: { kind: "ratio", n: 1000, sumNum: 100, sumDen: 1000, sumNum2: 120, sumDen2: 1500, sumNumDen: 130 },
-        treatment: { kind: "ratio", n: 1000, sumNum: 120, sumDen: 1000, sumNum2: 150, sumDen2: 1500, sumNumDen: 160 },
-      },
-      p95: {
-        control: { kind: "quantile", n: 4000, quantile: 0.95, value: 800, lower: 780, upper: 820 },
-        treatment: { kind: "quantile", n: 4000, quantile: 0.95, value: 760, lower: 740, upper: 781 },
-      },
-    }));
+    const r = analyzeStats(
+      input([ratio, p95], {
+        ctr: {
+          control: { kind: "ratio", n: 1000, sumNum: 100, sumDen: 1000, sumNum2: 120, sumDen2: 1500, sumNumDen: 130 },
+          treatment: { kind: "ratio", n: 1000, sumNum: 120, sumDen: 1000, sumNum2: 150, sumDen2: 1500, sumNumDen: 160 },
+        },
+        p95: {
+          control: { kind: "quantile", n: 4000, quantile: 0.95, value: 800, lower: 780, upper: 820 },
+          treatment: { kind: "quantile", n: 4000, quantile: 0.95, value: 760, lower: 740, upper: 781 },
+        },
+      }),
+    );
     assert.deepEqual(r.metrics[0].comparisons[0].cuped, { applied: false });
     assert.equal(r.metrics[0].variants.control.mean, 0.1);
     assert.equal(r.metrics[1].comparisons[0].cuped, undefined);
-    const se = Math.sqrt(((40 / 3.919928) ** 2) + ((41 / 3.919928) ** 2));
+    const se = Math.sqrt((40 / 3.919928) ** 2 + (41 / 3.919928) ** 2);
     const q = r.metrics[1].comparisons[0];
     assert.ok(Math.abs((q.diff_ci[1]! - q.diff_ci[0]!) / 2 - 1.959963984540054 * se) < 1e-9);
   });
@@ -159,7 +215,9 @@ describe("analyzeStats options", () => {
     const r = analyzeStats(input([m], { purchase_conversion: { control: conv(ref.nc, ref.sc), treatment: conv(ref.nt, ref.st) } }));
     const c = r.metrics[0].comparisons[0];
     assert.ok(Math.abs(c.p_value! - ref.p_value) <= 1e-10 * ref.p_value);
-    const welch = analyzeStats(input([primary], { purchase_conversion: { control: conv(ref.nc, ref.sc), treatment: conv(ref.nt, ref.st) } }));
+    const welch = analyzeStats(
+      input([primary], { purchase_conversion: { control: conv(ref.nc, ref.sc), treatment: conv(ref.nt, ref.st) } }),
+    );
     assert.notEqual(welch.metrics[0].comparisons[0].p_value, c.p_value);
   });
 
@@ -196,7 +254,9 @@ describe("analyzeStats methods", () => {
 
   test("Bayesian guardrails without a margin catch a credible regression", () => {
     const g: MetricDesign = { metric: "errors_free", tier: "guardrail", kind: "conversion" };
-    const r = analyzeStats(input([primary, g], { ...stats, errors_free: { control: conv(10000, 9900), treatment: conv(10000, 9800) } }, { method: "bayesian" }));
+    const r = analyzeStats(
+      input([primary, g], { ...stats, errors_free: { control: conv(10000, 9900), treatment: conv(10000, 9800) } }, { method: "bayesian" }),
+    );
     assert.equal(r.guardrails[0].variants[0].status, "breached");
     assert.equal(r.decision.recommendation, "rollback");
   });

@@ -54,7 +54,11 @@ describe("heterogeneity (Cochran's Q) against statsmodels combine_effects", () =
 describe("off-policy estimators against numpy", () => {
   test("IPS, SNIPS and DR with standard errors", () => {
     const o = ref.off_policy;
-    for (const [name, f] of [["ips", ips], ["snips", snips], ["dr", doublyRobust]] as const) {
+    for (const [name, f] of [
+      ["ips", ips],
+      ["snips", snips],
+      ["dr", doublyRobust],
+    ] as const) {
       const r = f(o.logs);
       rel(r.value, o[name][0], 1e-12, `${name} value`);
       rel(r.se, o[name][1], 1e-10, `${name} se`);

@@ -42,32 +42,61 @@ function arm(s: any): ArmSummary {
     return { n: s.n, mean: p, variance: p * (1 - p) };
   }
   if (s.type === "ratio") {
-    return summarizeRatio({ kind: "ratio", n: s.n, sumNum: s.m.sum, sumDen: s.d.sum, sumNum2: s.m.sum_squares, sumDen2: s.d.sum_squares, sumNumDen: s.m_d_sum_of_products });
+    return summarizeRatio({
+      kind: "ratio",
+      n: s.n,
+      sumNum: s.m.sum,
+      sumDen: s.d.sum,
+      sumNum2: s.m.sum_squares,
+      sumDen2: s.d.sum_squares,
+      sumNumDen: s.m_d_sum_of_products,
+    });
   }
   return summarizeMean({ kind: "mean", n: s.n, sum: s.sum, sumSq: s.sum_squares });
 }
 
 function cuped(s: any): CupedStats {
-  return { kind: "cuped", n: s.n, sumY: s.post.sum, sumY2: s.post.sum_squares, sumX: s.pre.sum, sumX2: s.pre.sum_squares, sumXY: s.post_pre_sum_of_products };
+  return {
+    kind: "cuped",
+    n: s.n,
+    sumY: s.post.sum,
+    sumY2: s.post.sum_squares,
+    sumX: s.pre.sum,
+    sumX2: s.pre.sum_squares,
+    sumXY: s.post_pre_sum_of_products,
+  };
 }
 
 function ratioCuped(s: any): RatioCupedStats {
   return {
-    kind: "ratio_cuped", n: s.n,
-    sumNum: s.m_post.sum, sumDen: s.d_post.sum, sumNum2: s.m_post.sum_squares, sumDen2: s.d_post.sum_squares, sumNumDen: s.m_post_d_post_sum_of_products,
-    sumPreNum: s.m_pre.sum, sumPreDen: s.d_pre.sum, sumPreNum2: s.m_pre.sum_squares, sumPreDen2: s.d_pre.sum_squares, sumPreNumPreDen: s.m_pre_d_pre_sum_of_products,
-    sumNumPreNum: s.m_post_m_pre_sum_of_products, sumNumPreDen: s.m_post_d_pre_sum_of_products,
-    sumDenPreNum: s.m_pre_d_post_sum_of_products, sumDenPreDen: s.d_post_d_pre_sum_of_products,
+    kind: "ratio_cuped",
+    n: s.n,
+    sumNum: s.m_post.sum,
+    sumDen: s.d_post.sum,
+    sumNum2: s.m_post.sum_squares,
+    sumDen2: s.d_post.sum_squares,
+    sumNumDen: s.m_post_d_post_sum_of_products,
+    sumPreNum: s.m_pre.sum,
+    sumPreDen: s.d_pre.sum,
+    sumPreNum2: s.m_pre.sum_squares,
+    sumPreDen2: s.d_pre.sum_squares,
+    sumPreNumPreDen: s.m_pre_d_pre_sum_of_products,
+    sumNumPreNum: s.m_post_m_pre_sum_of_products,
+    sumNumPreDen: s.m_post_d_pre_sum_of_products,
+    sumDenPreNum: s.m_pre_d_post_sum_of_products,
+    sumDenPreDen: s.d_post_d_pre_sum_of_products,
   };
 }
 
 function relative(c: any) {
   if (c.control.type === "regression_adjusted_ratio") {
-    const t = ratioCuped(c.treatment), a = ratioCuped(c.control);
+    const t = ratioCuped(c.treatment),
+      a = ratioCuped(c.control);
     return compareRatioCuped(t, a, fitRatioCuped([t, a]), 0.05).adjusted;
   }
   if (c.control.type === "regression_adjusted") {
-    const t = cuped(c.treatment), a = cuped(c.control);
+    const t = cuped(c.treatment),
+      a = cuped(c.control);
     const theta = pooledTheta([t, a]);
     return compareCuped(t, a, theta, pooledCovariateMean([t, a]), 0.05, cupedVarianceReduction([t, a], theta)).adjusted;
   }
@@ -86,7 +115,15 @@ describe("gbstats frequentist vectors", () => {
     near(r.se, e.uplift.stddev, 1e-12, "se");
   });
 
-  for (const id of ["freq.two_sided.relative", "freq.two_sided.binomial.relative", "pipeline.count.frequentist", "pipeline.ratio.frequentist", "pipeline.cuped_count.frequentist", "freq.two_sided.ratio_cuped.relative", "pipeline.ratio_cuped.frequentist"]) {
+  for (const id of [
+    "freq.two_sided.relative",
+    "freq.two_sided.binomial.relative",
+    "pipeline.count.frequentist",
+    "pipeline.ratio.frequentist",
+    "pipeline.cuped_count.frequentist",
+    "freq.two_sided.ratio_cuped.relative",
+    "pipeline.ratio_cuped.frequentist",
+  ]) {
     test(`relative: ${id} → rel_lift and its delta-method SE`, () => {
       const c = byId.get(id);
       const r = relative(c);
@@ -104,7 +141,8 @@ describe("gbstats frequentist vectors", () => {
       if (c.control.type === "regression_adjusted_ratio") {
         // GrowthBook's t-based relative CI and p-value use Welch df over the adjusted arms' variances;
         // ours are normal, so rebuild theirs from our relLift, relSe and the adjusted arms.
-        const t = ratioCuped(c.treatment), a = ratioCuped(c.control);
+        const t = ratioCuped(c.treatment),
+          a = ratioCuped(c.control);
         const fit = fitRatioCuped([t, a]);
         const df = welchDf(adjustRatioArm(t, fit.theta, fit.centre), adjustRatioArm(a, fit.theta, fit.centre));
         const q = studentQuantile(0.975, df);
@@ -126,7 +164,13 @@ describe("gbstats frequentist vectors", () => {
 });
 
 describe("gbstats sequential vectors (Waudby-Smith)", () => {
-  for (const id of ["seq.two_sided.tuning1000", "seq.two_sided.proportion.default_tuning", "seq.two_sided.cuped", "seq.two_sided.ratio_cuped", "pipeline.count.sequential_tuning600"]) {
+  for (const id of [
+    "seq.two_sided.tuning1000",
+    "seq.two_sided.proportion.default_tuning",
+    "seq.two_sided.cuped",
+    "seq.two_sided.ratio_cuped",
+    "pipeline.count.sequential_tuning600",
+  ]) {
     test(id, () => {
       const c = byId.get(id);
       const r = relative(c);
@@ -142,7 +186,13 @@ describe("gbstats sequential vectors (Waudby-Smith)", () => {
 });
 
 describe("gbstats Bayesian vectors (normal model on the relative lift)", () => {
-  for (const id of ["bayes.gaussian.relative", "bayes.gaussian.relative.informative_prior", "bayes.binomial.relative", "pipeline.count.bayesian", "pipeline.ratio.bayesian"]) {
+  for (const id of [
+    "bayes.gaussian.relative",
+    "bayes.gaussian.relative.informative_prior",
+    "bayes.binomial.relative",
+    "pipeline.count.bayesian",
+    "pipeline.ratio.bayesian",
+  ]) {
     test(id, () => {
       const c = byId.get(id);
       const r = relative(c);
@@ -158,14 +208,26 @@ describe("gbstats Bayesian vectors (normal model on the relative lift)", () => {
     });
   }
 
-  for (const id of ["bayes.quantile.absolute.improper_flat_prior", "bayes.quantile.absolute.informative_prior_var1", "bayes.quantile.relative.informative_prior_var1"]) {
+  for (const id of [
+    "bayes.quantile.absolute.improper_flat_prior",
+    "bayes.quantile.absolute.informative_prior_var1",
+    "bayes.quantile.relative.informative_prior_var1",
+  ]) {
     // Quantile SEs come from the order-statistic interval in both engines, but GrowthBook's interval
     // arithmetic differs from ours by about 5e-5 relative (our z is the fixed 1.959964 the SQL layer
     // uses), so interval bounds are held to 1e-4 relative and the point estimates to 1e-6.
     // GrowthBook states priors on the relative scale; for an absolute effect they scale by mean_c.
     test(id, () => {
       const c = byId.get(id);
-      const q = (s: any) => summarizeQuantile({ kind: "quantile", n: s.n, quantile: s.nu, value: s.quantile_hat, lower: s.quantile_lower, upper: s.quantile_upper });
+      const q = (s: any) =>
+        summarizeQuantile({
+          kind: "quantile",
+          n: s.n,
+          quantile: s.nu,
+          value: s.quantile_hat,
+          lower: s.quantile_lower,
+          upper: s.quantile_upper,
+        });
       const control = q(c.control);
       const r = compareMeans(q(c.treatment), control, 0.05, Infinity);
       const rel = c.config.difference_type === "relative";

@@ -42,7 +42,10 @@ describe("Lan–DeMets group-sequential boundaries", () => {
     [5, [4.8769, 3.357, 2.6803, 2.2898, 2.031]],
   ] as const) {
     test(`O'Brien–Fleming spending, K = ${k}: published boundaries`, () => {
-      const got = groupSequentialBounds(Array.from({ length: k }, (_, j) => (j + 1) / k), 0.05);
+      const got = groupSequentialBounds(
+        Array.from({ length: k }, (_, j) => (j + 1) / k),
+        0.05,
+      );
       published.forEach((b, i) => assert.ok(Math.abs(got[i]! - b) < 1.5e-4, `look ${i + 1}: ${got[i]} vs ${b}`));
     });
   }
@@ -51,10 +54,20 @@ describe("Lan–DeMets group-sequential boundaries", () => {
 describe("analyzeStats at a look", () => {
   const arm = (n: number, p: number) => ({ kind: "mean" as const, n, sum: n * p, sumSq: n * p });
   const input = (groupSequential: AnalysisInput["groupSequential"]): AnalysisInput => ({
-    experiment: "e", phase: 1, method: "group_sequential", alpha: 0.05, correction: "none", srmThreshold: 0.001, control: "control",
-    variants: [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }],
+    experiment: "e",
+    phase: 1,
+    method: "group_sequential",
+    alpha: 0.05,
+    correction: "none",
+    srmThreshold: 0.001,
+    control: "control",
+    variants: [
+      { key: "control", weight: 1 },
+      { key: "treatment", weight: 1 },
+    ],
     metrics: [{ metric: "conv", tier: "primary", kind: "conversion" }],
-    units: { control: 5000, treatment: 5000 }, multipleExposures: 0,
+    units: { control: 5000, treatment: 5000 },
+    multipleExposures: 0,
     stats: { conv: { control: arm(5000, 0.1), treatment: arm(5000, 0.112) } },
     groupSequential,
   });

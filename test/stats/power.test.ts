@@ -1,7 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { chiSquarePower, cohensH, minimumDetectableEffect, normalPower, powerForEffect, sampleSize, tTestPower } from "../../src/stats/power.js";
+import {
+  chiSquarePower,
+  cohensH,
+  minimumDetectableEffect,
+  normalPower,
+  powerForEffect,
+  sampleSize,
+  tTestPower,
+} from "../../src/stats/power.js";
 
 const statsmodels = JSON.parse(readFileSync("../shared/external-tests/statsmodels-power/power-vectors.json", "utf8"));
 const spotify = JSON.parse(readFileSync("../shared/external-tests/spotify-confidence/samplesize-vectors.json", "utf8"));
@@ -35,7 +43,10 @@ describe("Spotify Confidence sample-size vectors", () => {
       const shares = c.treatments === 2 ? [1, 1] : scheme === "control_vs_all" ? [2, 1, 1] : [1, 1, 1];
       const s = sampleSize({ mde, variance, alpha: c.alpha, power: c.power, shares, comparisons: scheme, correction: "none" });
       assert.ok(Math.abs(s.total - c.expected_total) <= c.rtol * c.expected_total, `${s.total} vs ${c.expected_total} (rtol ${c.rtol})`);
-      assert.ok(Math.abs(s.total - spotify.spotify_formula_outputs_for_reference[c.id]) <= 2, `formula: ${s.total} vs ${spotify.spotify_formula_outputs_for_reference[c.id]}`);
+      assert.ok(
+        Math.abs(s.total - spotify.spotify_formula_outputs_for_reference[c.id]) <= 2,
+        `formula: ${s.total} vs ${spotify.spotify_formula_outputs_for_reference[c.id]}`,
+      );
     });
   }
 

@@ -8,15 +8,47 @@ import type { AnalysisInput } from "../../src/stats/analysis-types.js";
 import type { RatioCupedStats } from "../../src/stats/types.js";
 import { mulberry32 } from "../helpers/prng.js";
 
-interface UnitRow { num: number; den: number; preNum: number; preDen: number }
+interface UnitRow {
+  num: number;
+  den: number;
+  preNum: number;
+  preDen: number;
+}
 
 function sums(rows: readonly UnitRow[]): RatioCupedStats {
-  const s = { n: 0, sumNum: 0, sumDen: 0, sumNum2: 0, sumDen2: 0, sumNumDen: 0, sumPreNum: 0, sumPreDen: 0, sumPreNum2: 0, sumPreDen2: 0, sumPreNumPreDen: 0, sumNumPreNum: 0, sumNumPreDen: 0, sumDenPreNum: 0, sumDenPreDen: 0 };
+  const s = {
+    n: 0,
+    sumNum: 0,
+    sumDen: 0,
+    sumNum2: 0,
+    sumDen2: 0,
+    sumNumDen: 0,
+    sumPreNum: 0,
+    sumPreDen: 0,
+    sumPreNum2: 0,
+    sumPreDen2: 0,
+    sumPreNumPreDen: 0,
+    sumNumPreNum: 0,
+    sumNumPreDen: 0,
+    sumDenPreNum: 0,
+    sumDenPreDen: 0,
+  };
   for (const r of rows) {
     s.n++;
-    s.sumNum += r.num; s.sumDen += r.den; s.sumNum2 += r.num * r.num; s.sumDen2 += r.den * r.den; s.sumNumDen += r.num * r.den;
-    s.sumPreNum += r.preNum; s.sumPreDen += r.preDen; s.sumPreNum2 += r.preNum * r.preNum; s.sumPreDen2 += r.preDen * r.preDen; s.sumPreNumPreDen += r.preNum * r.preDen;
-    s.sumNumPreNum += r.num * r.preNum; s.sumNumPreDen += r.num * r.preDen; s.sumDenPreNum += r.den * r.preNum; s.sumDenPreDen += r.den * r.preDen;
+    s.sumNum += r.num;
+    s.sumDen += r.den;
+    s.sumNum2 += r.num * r.num;
+    s.sumDen2 += r.den * r.den;
+    s.sumNumDen += r.num * r.den;
+    s.sumPreNum += r.preNum;
+    s.sumPreDen += r.preDen;
+    s.sumPreNum2 += r.preNum * r.preNum;
+    s.sumPreDen2 += r.preDen * r.preDen;
+    s.sumPreNumPreDen += r.preNum * r.preDen;
+    s.sumNumPreNum += r.num * r.preNum;
+    s.sumNumPreDen += r.num * r.preDen;
+    s.sumDenPreNum += r.den * r.preNum;
+    s.sumDenPreDen += r.den * r.preDen;
   }
   return { kind: "ratio_cuped", ...s };
 }
@@ -46,10 +78,20 @@ function simulate(rand: () => number, n: number, history: number, lift = 1): Uni
 
 function input(stats: Record<string, RatioCupedStats | ReturnType<typeof ratioOutcome>>): AnalysisInput {
   return {
-    experiment: "e", phase: 1, method: "fixed", alpha: 0.05, correction: "none", srmThreshold: 0.001, control: "control",
-    variants: [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }],
+    experiment: "e",
+    phase: 1,
+    method: "fixed",
+    alpha: 0.05,
+    correction: "none",
+    srmThreshold: 0.001,
+    control: "control",
+    variants: [
+      { key: "control", weight: 1 },
+      { key: "treatment", weight: 1 },
+    ],
     metrics: [{ metric: "ctr", tier: "primary", kind: "ratio", cuped: true }],
-    units: { control: stats["control"]!.n, treatment: stats["treatment"]!.n }, multipleExposures: 0,
+    units: { control: stats["control"]!.n, treatment: stats["treatment"]!.n },
+    multipleExposures: 0,
     stats: { ctr: stats },
   };
 }
@@ -62,21 +104,26 @@ describe("ratio CUPED", () => {
     const lin = (rows: UnitRow[]) => {
       const n = rows.length;
       const sum = (f: (r: UnitRow) => number) => rows.reduce((a, r) => a + f(r), 0);
-      const y = sum((r) => r.num) / sum((r) => r.den), x = sum((r) => r.preNum) / sum((r) => r.preDen);
-      const md = sum((r) => r.den) / n, mpd = sum((r) => r.preDen) / n;
+      const y = sum((r) => r.num) / sum((r) => r.den),
+        x = sum((r) => r.preNum) / sum((r) => r.preDen);
+      const md = sum((r) => r.den) / n,
+        mpd = sum((r) => r.preDen) / n;
       return { n, y, x, yl: rows.map((r) => (r.num - y * r.den) / md), xl: rows.map((r) => (r.preNum - x * r.preDen) / mpd) };
     };
     const cov = (a: number[], b: number[]) => {
-      const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
+      const ma = a.reduce((s, v) => s + v, 0) / a.length,
+        mb = b.reduce((s, v) => s + v, 0) / b.length;
       return a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0) / (a.length - 1);
     };
-    const c = lin(arms.control), t = lin(arms.treatment);
+    const c = lin(arms.control),
+      t = lin(arms.treatment);
     const theta = (cov(c.yl, c.xl) + cov(t.yl, t.xl)) / (cov(c.xl, c.xl) + cov(t.xl, t.xl));
     const adj = (a: typeof c) => a.yl.map((v, i) => v - theta * a.xl[i]!);
     const diff = t.y - c.y - theta * (t.x - c.x);
     const se = Math.sqrt(cov(adj(t), adj(t)) / t.n + cov(adj(c), adj(c)) / c.n);
 
-    const st = sums(arms.treatment), sc = sums(arms.control);
+    const st = sums(arms.treatment),
+      sc = sums(arms.control);
     const fit = fitRatioCuped([sc, st]);
     const r = compareRatioCuped(st, sc, fit, 0.05).adjusted;
     assert.ok(Math.abs(fit.theta - theta) < 1e-10 * Math.abs(theta), `theta ${fit.theta} vs ${theta}`);
@@ -115,7 +162,9 @@ describe("ratio CUPED", () => {
     const seed = process.env.EXP_SIM_SEED ? Number(process.env.EXP_SIM_SEED) : 2027;
     const rand = mulberry32(seed);
     const runs = 1500;
-    let rejections = 0, covered = 0, narrower = 0;
+    let rejections = 0,
+      covered = 0,
+      narrower = 0;
     for (let r = 0; r < runs; r++) {
       const t = sums(simulate(rand, 200 + Math.floor(rand() * 200), 0.4));
       const c = sums(simulate(rand, 200 + Math.floor(rand() * 200), 0.4));
@@ -125,7 +174,8 @@ describe("ratio CUPED", () => {
       if (out.adjusted.diffCi[0] <= 0 && 0 <= out.adjusted.diffCi[1]) covered++;
       if (out.adjusted.se < out.unadjusted.se) narrower++;
     }
-    const fpr = rejections / runs, coverage = covered / runs;
+    const fpr = rejections / runs,
+      coverage = covered / runs;
     console.log(`ratio CUPED A/A seed ${seed}: false-positive rate ${fpr}, coverage ${coverage}, narrower ${narrower / runs}`);
     assert.ok(fpr >= 0.035 && fpr <= 0.065, `false-positive rate ${fpr} (seed ${seed})`);
     assert.ok(coverage >= 0.935 && coverage <= 0.965, `coverage ${coverage} (seed ${seed})`);

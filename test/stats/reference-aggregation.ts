@@ -130,21 +130,61 @@ export function sufficientStats(
     const preNum = withCovariate ? unitValues(events, units, m.numerator!, -lookbackDays, 0) : undefined;
     const preDen = withCovariate ? unitValues(events, units, m.denominator!, -lookbackDays, 0) : undefined;
     for (const v of variants) {
-      let n = 0, sumNum = 0, sumDen = 0, sumNum2 = 0, sumDen2 = 0, sumNumDen = 0;
-      let sumPreNum = 0, sumPreDen = 0, sumPreNum2 = 0, sumPreDen2 = 0, sumPreNumPreDen = 0;
-      let sumNumPreNum = 0, sumNumPreDen = 0, sumDenPreNum = 0, sumDenPreDen = 0;
+      let n = 0,
+        sumNum = 0,
+        sumDen = 0,
+        sumNum2 = 0,
+        sumDen2 = 0,
+        sumNumDen = 0;
+      let sumPreNum = 0,
+        sumPreDen = 0,
+        sumPreNum2 = 0,
+        sumPreDen2 = 0,
+        sumPreNumPreDen = 0;
+      let sumNumPreNum = 0,
+        sumNumPreDen = 0,
+        sumDenPreNum = 0,
+        sumDenPreDen = 0;
       for (const [id, u] of units) {
         if (u.variant !== v) continue;
-        const a = num.get(id)!, b = den.get(id)!;
-        n++; sumNum += a; sumDen += b; sumNum2 += a * a; sumDen2 += b * b; sumNumDen += a * b;
-        const c = preNum?.get(id) ?? 0, d = preDen?.get(id) ?? 0;
-        sumPreNum += c; sumPreDen += d; sumPreNum2 += c * c; sumPreDen2 += d * d; sumPreNumPreDen += c * d;
-        sumNumPreNum += a * c; sumNumPreDen += a * d; sumDenPreNum += b * c; sumDenPreDen += b * d;
+        const a = num.get(id)!,
+          b = den.get(id)!;
+        n++;
+        sumNum += a;
+        sumDen += b;
+        sumNum2 += a * a;
+        sumDen2 += b * b;
+        sumNumDen += a * b;
+        const c = preNum?.get(id) ?? 0,
+          d = preDen?.get(id) ?? 0;
+        sumPreNum += c;
+        sumPreDen += d;
+        sumPreNum2 += c * c;
+        sumPreDen2 += d * d;
+        sumPreNumPreDen += c * d;
+        sumNumPreNum += a * c;
+        sumNumPreDen += a * d;
+        sumDenPreNum += b * c;
+        sumDenPreDen += b * d;
       }
       out[v] = withCovariate
         ? ({
-            kind: "ratio_cuped", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen, sumPreNum, sumPreDen, sumPreNum2, sumPreDen2, sumPreNumPreDen,
-            sumNumPreNum, sumNumPreDen, sumDenPreNum, sumDenPreDen,
+            kind: "ratio_cuped",
+            n,
+            sumNum,
+            sumDen,
+            sumNum2,
+            sumDen2,
+            sumNumDen,
+            sumPreNum,
+            sumPreDen,
+            sumPreNum2,
+            sumPreDen2,
+            sumPreNumPreDen,
+            sumNumPreNum,
+            sumNumPreDen,
+            sumDenPreNum,
+            sumDenPreDen,
           } satisfies RatioCupedStats)
         : ({ kind: "ratio", n, sumNum, sumDen, sumNum2, sumDen2, sumNumDen } satisfies RatioStats);
     }
@@ -155,12 +195,22 @@ export function sufficientStats(
   const withCovariate = m.cuped !== false && m.kind !== "mean";
   const x = withCovariate ? unitValues(events, units, simple, -lookbackDays, 0) : undefined;
   for (const v of variants) {
-    let n = 0, sumY = 0, sumY2 = 0, sumX = 0, sumX2 = 0, sumXY = 0;
+    let n = 0,
+      sumY = 0,
+      sumY2 = 0,
+      sumX = 0,
+      sumX2 = 0,
+      sumXY = 0;
     for (const [id, u] of units) {
       if (u.variant !== v || !y.has(id)) continue;
       const a = y.get(id)!;
       const b = x ? x.get(id)! : 0;
-      n++; sumY += a; sumY2 += a * a; sumX += b; sumX2 += b * b; sumXY += a * b;
+      n++;
+      sumY += a;
+      sumY2 += a * a;
+      sumX += b;
+      sumX2 += b * b;
+      sumXY += a * b;
     }
     out[v] = x
       ? ({ kind: "cuped", n, sumY, sumY2, sumX, sumX2, sumXY } satisfies CupedStats)

@@ -41,7 +41,14 @@ interface Workspace {
   control: string;
   variants: { key: string; weight: number }[];
   metrics: ReferenceMetric[];
-  runs: { method: "fixed"; alpha: number; correction: "bh" | "holm" | "bonferroni" | "none"; srm_threshold: number; window_days: number; cuped_lookback_days: number }[];
+  runs: {
+    method: "fixed";
+    alpha: number;
+    correction: "bh" | "holm" | "bonferroni" | "none";
+    srm_threshold: number;
+    window_days: number;
+    cuped_lookback_days: number;
+  }[];
 }
 
 const datasets = readdirSync(ROOT, { withFileTypes: true })

@@ -79,14 +79,25 @@ describe("multiple testing against statsmodels multipletests", () => {
   }
   test("NaN p-values stay out of the family", () => {
     const got = adjustPValues([0.01, NaN, 0.04], "bonferroni");
-    assert.deepEqual(got.map((x) => (Number.isNaN(x) ? "nan" : x)), [0.02, "nan", 0.08]);
+    assert.deepEqual(
+      got.map((x) => (Number.isNaN(x) ? "nan" : x)),
+      [0.02, "nan", 0.08],
+    );
   });
 });
 
 describe("ratio delta method against numpy on raw rows", () => {
   test("mean and per-unit variance", () => {
     for (const c of ref.ratio) {
-      const r = summarizeRatio({ kind: "ratio", n: c.n, sumNum: c.sumNum, sumDen: c.sumDen, sumNum2: c.sumNum2, sumDen2: c.sumDen2, sumNumDen: c.sumNumDen });
+      const r = summarizeRatio({
+        kind: "ratio",
+        n: c.n,
+        sumNum: c.sumNum,
+        sumDen: c.sumDen,
+        sumNum2: c.sumNum2,
+        sumDen2: c.sumDen2,
+        sumNumDen: c.sumNumDen,
+      });
       rel(r.mean, c.mean, 1e-12, "mean");
       rel(r.variance, c.variance, 1e-9, "variance");
     }
@@ -123,7 +134,12 @@ describe("sample size and MDE against statsmodels NormalIndPower", () => {
     for (const c of ref.power_solve) {
       const s = sampleSize({ mde: c.mde, variance: c.sd * c.sd, alpha: c.alpha, power: c.power, shares: [1, 1] });
       assert.ok(Math.abs(s.total / 2 - c.n_per_arm) <= 0.5, `n per arm ${s.total / 2} vs ${c.n_per_arm}`);
-      rel(minimumDetectableEffect({ variance: c.sd * c.sd, alpha: c.alpha, power: c.power, units: [1000, 1000] }), c.mde_at_1000, 1e-9, "mde");
+      rel(
+        minimumDetectableEffect({ variance: c.sd * c.sd, alpha: c.alpha, power: c.power, units: [1000, 1000] }),
+        c.mde_at_1000,
+        1e-9,
+        "mde",
+      );
     }
   });
 });

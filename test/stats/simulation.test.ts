@@ -21,15 +21,18 @@ test("A/A: false-positive rate and CI coverage of Welch's test", () => {
   const rand = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const draw = (n: number, sd: number) => {
-    let sum = 0, sumSq = 0;
+    let sum = 0,
+      sumSq = 0;
     for (let i = 0; i < n; i++) {
       const y = 10 + sd * normal();
-      sum += y; sumSq += y * y;
+      sum += y;
+      sumSq += y * y;
     }
     return summarizeMean({ kind: "mean", n, sum, sumSq });
   };
   const runs = 2000;
-  let rejections = 0, covered = 0;
+  let rejections = 0,
+    covered = 0;
   for (let r = 0; r < runs; r++) {
     const nT = 20 + Math.floor(rand() * 120);
     const nC = 20 + Math.floor(rand() * 120);

@@ -8,7 +8,13 @@ const tick = () => new Promise((r) => setTimeout(r, 30));
 
 test("the apply prompt shows the summary and question, echoes typing, and reports the answer on Enter", async () => {
   let answer: string | undefined;
-  const ui = render(createElement(Confirm, { summary: "Plan: 1 to create, 2 to update, 0 to delete.", question: 'Do you want to publish? Only "yes" will be accepted.', onAnswer: (a: string) => (answer = a) }));
+  const ui = render(
+    createElement(Confirm, {
+      summary: "Plan: 1 to create, 2 to update, 0 to delete.",
+      question: 'Do you want to publish? Only "yes" will be accepted.',
+      onAnswer: (a: string) => (answer = a),
+    }),
+  );
   await tick();
   assert.match(ui.lastFrame() ?? "", /Plan: 1 to create, 2 to update, 0 to delete\./);
   assert.match(ui.lastFrame() ?? "", /Only "yes" will be accepted/);

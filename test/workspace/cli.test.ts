@@ -49,7 +49,19 @@ describe("exp validate / exp fmt through bin/exp", () => {
       assert.equal(j.code, 1);
       assert.deepEqual(JSON.parse(j.stdout), {
         ok: false,
-        diagnostics: [{ code: "EXP3001", severity: "error", message: 'unknown metric "conversoin"; add metrics/<name>.yaml or fix the name', file: "experiments/checkout.yaml", line: 10, column: 13, endLine: 10, endColumn: 23, suggestion: 'did you mean "conversion"?' }],
+        diagnostics: [
+          {
+            code: "EXP3001",
+            severity: "error",
+            message: 'unknown metric "conversoin"; add metrics/<name>.yaml or fix the name',
+            file: "experiments/checkout.yaml",
+            line: 10,
+            column: 13,
+            endLine: 10,
+            endColumn: 23,
+            suggestion: 'did you mean "conversion"?',
+          },
+        ],
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -94,14 +106,20 @@ describe("exp validate / exp fmt through bin/exp", () => {
     const dir = copyExample();
     try {
       const path = join(dir, "metrics/top5_ctr.yaml");
-      writeFileSync(path, "# why: search team's north star\nexpr: count(click where position<=5)/count(impression)   # numerator first\nmetric: top5_ctr\n");
+      writeFileSync(
+        path,
+        "# why: search team's north star\nexpr: count(click where position<=5)/count(impression)   # numerator first\nmetric: top5_ctr\n",
+      );
       const c = exp(["fmt", "--check", "--dir", dir]);
       assert.equal(c.code, 1);
       assert.match(c.stdout, /would reformat metrics\/top5_ctr\.yaml/);
       assert.match(readFileSync(path, "utf8"), /^# why/);
       const w = exp(["fmt", "--dir", dir]);
       assert.equal(w.code, 0, w.stdout);
-      assert.equal(readFileSync(path, "utf8"), "# why: search team's north star\nmetric: top5_ctr\nexpr: count(click where position <= 5) / count(impression) # numerator first\n");
+      assert.equal(
+        readFileSync(path, "utf8"),
+        "# why: search team's north star\nmetric: top5_ctr\nexpr: count(click where position <= 5) / count(impression) # numerator first\n",
+      );
       assert.equal(exp(["fmt", "--check", "--dir", dir]).code, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

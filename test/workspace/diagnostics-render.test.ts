@@ -22,7 +22,12 @@ const unknownMetric: Diagnostic = {
   suggestion: 'did you mean "purchase_conversion"?',
   related: [{ message: "experiment declared here", span: file.span(12, 13) }],
 };
-const multiLine: Diagnostic = { code: "EXP2206", severity: "warning", message: "spans two lines", span: other.span(other.text.indexOf("count(a)"), other.text.indexOf("count(b)") + 8) };
+const multiLine: Diagnostic = {
+  code: "EXP2206",
+  severity: "warning",
+  message: "spans two lines",
+  span: other.span(other.text.indexOf("count(a)"), other.text.indexOf("count(b)") + 8),
+};
 const global: Diagnostic = { code: "EXP1001", severity: "error", message: "no exp.yaml" };
 const note: Diagnostic = { code: "EXP4001", severity: "info", message: "power check skipped" };
 
@@ -84,7 +89,10 @@ describe("diagnostic report and text rendering", () => {
   test("colour: ANSI only through the painter; painterFor picks plain off a TTY or with NO_COLOR", () => {
     const coloured = renderDiagnosticsText(toDiagnosticReport([unknownMetric]), (f) => files.get(f), ansi);
     assert.match(coloured, /\x1b\[1;31merror\[EXP3001\]/);
-    assert.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ""), renderDiagnosticsText(toDiagnosticReport([unknownMetric]), (f) => files.get(f)));
+    assert.equal(
+      coloured.replace(/\x1b\[[0-9;]*m/g, ""),
+      renderDiagnosticsText(toDiagnosticReport([unknownMetric]), (f) => files.get(f)),
+    );
     assert.equal(painterFor({ isTTY: false }, {})("error", "x"), "x");
     assert.equal(painterFor({ isTTY: true }, { NO_COLOR: "1" })("error", "x"), "x");
     assert.notEqual(painterFor({ isTTY: true }, {})("error", "x"), "x");

@@ -10,7 +10,12 @@ import type { FileKind } from "../../src/workspace/schema.js";
 import { copyExample, workspaceFiles } from "./fuzz-support.js";
 import { rng } from "./mutate.js";
 
-const kindOf = (p: string): FileKind => (p === "exp.yaml" ? "exp" : p === "layers.yaml" ? "layers" : ({ metrics: "metric", experiments: "experiment", flags: "flag", segments: "segment" } as const)[p.split("/")[0] as "metrics"]);
+const kindOf = (p: string): FileKind =>
+  p === "exp.yaml"
+    ? "exp"
+    : p === "layers.yaml"
+      ? "layers"
+      : ({ metrics: "metric", experiments: "experiment", flags: "flag", segments: "segment" } as const)[p.split("/")[0] as "metrics"];
 const fmt = (path: string, text: string) => formatSource(new SourceFile(path, text), kindOf(path)).text;
 
 describe("exp fmt", () => {
@@ -24,12 +29,27 @@ describe("exp fmt", () => {
       "guardrail: {max_regression: 1%}",
       "",
     ].join("\n");
-    assert.equal(fmt("metrics/ctr.yaml", messy), ["# top comment", "metric: ctr", "# owner comment", "owner: search", "expr: count(click where position <= 5) / count(impression) # ctr", "guardrail: {max_regression: 1%}", ""].join("\n"));
+    assert.equal(
+      fmt("metrics/ctr.yaml", messy),
+      [
+        "# top comment",
+        "metric: ctr",
+        "# owner comment",
+        "owner: search",
+        "expr: count(click where position <= 5) / count(impression) # ctr",
+        "guardrail: {max_regression: 1%}",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("mappings keyed by user names keep their order; nested known keys are ordered", () => {
-    const text = "experiment: e\nstatus: running\nvariants:\n  zeta: {config: {b: 1}, weight: 1}\n  alpha: {weight: 1}\nmetrics: {guardrails: [g], primary: [p]}\n";
-    assert.equal(fmt("experiments/e.yaml", text), "experiment: e\nstatus: running\nvariants:\n  zeta: {weight: 1, config: {b: 1}}\n  alpha: {weight: 1}\nmetrics: {primary: [p], guardrails: [g]}\n");
+    const text =
+      "experiment: e\nstatus: running\nvariants:\n  zeta: {config: {b: 1}, weight: 1}\n  alpha: {weight: 1}\nmetrics: {guardrails: [g], primary: [p]}\n";
+    assert.equal(
+      fmt("experiments/e.yaml", text),
+      "experiment: e\nstatus: running\nvariants:\n  zeta: {weight: 1, config: {b: 1}}\n  alpha: {weight: 1}\nmetrics: {primary: [p], guardrails: [g]}\n",
+    );
   });
 
   test("block-scalar and quoted expressions", () => {
@@ -70,7 +90,7 @@ describe("exp fmt", () => {
     const dir = copyExample();
     try {
       const p = join(dir, "segments/employees.yaml");
-      const messy = "when: is_employee or country==\"XX\"\nsegment: employees\n";
+      const messy = 'when: is_employee or country=="XX"\nsegment: employees\n';
       writeFileSync(p, messy);
       const broken = join(dir, "metrics/page_views.yaml");
       writeFileSync(broken, "expr: count(page_veiw)\nmetric: page_views\n");

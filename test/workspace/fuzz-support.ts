@@ -9,13 +9,15 @@ export const REPO = new URL("../../", import.meta.url).pathname;
 /** A copy of the example workspace at the repo root. */
 export function copyExample(): string {
   const dir = mkdtempSync(join(tmpdir(), "exp-fuzz-"));
-  for (const f of ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"]) cpSync(join(REPO, f), join(dir, f), { recursive: true });
+  for (const f of ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"])
+    cpSync(join(REPO, f), join(dir, f), { recursive: true });
   return dir;
 }
 
 export function workspaceFiles(dir: string): string[] {
   const out = ["exp.yaml", "layers.yaml"];
-  for (const folder of ["metrics", "experiments", "flags", "segments"]) for (const f of readdirSync(join(dir, folder)).sort()) out.push(`${folder}/${f}`);
+  for (const folder of ["metrics", "experiments", "flags", "segments"])
+    for (const f of readdirSync(join(dir, folder)).sort()) out.push(`${folder}/${f}`);
   return out;
 }
 
@@ -39,6 +41,9 @@ export function assertWellFormed(stdout: string, exitCode: number, dir: string, 
     const col = d.column as number;
     assert.ok(Number.isInteger(line) && line >= 1 && line <= lines.length, `${where} line outside the file (${lines.length} lines)`);
     assert.ok(Number.isInteger(col) && col >= 1 && col <= lines[line - 1]!.length + 1, `${where} column outside the line`);
-    assert.ok((d.endLine as number) > line || ((d.endLine as number) === line && (d.endColumn as number) >= col), `${where} end before start`);
+    assert.ok(
+      (d.endLine as number) > line || ((d.endLine as number) === line && (d.endColumn as number) >= col),
+      `${where} end before start`,
+    );
   }
 }

@@ -16,7 +16,10 @@ describe("loading the example workspace into the typed model", async () => {
   test("no diagnostics and every file kind present", () => {
     assert.deepEqual(diagnostics, []);
     assert.ok(ws);
-    assert.deepEqual([ws.experiments.size, ws.metrics.size, ws.flags.size, ws.segments.size, ws.layers.size, ws.holdouts.size], [8, 11, 5, 4, 2, 1]);
+    assert.deepEqual(
+      [ws.experiments.size, ws.metrics.size, ws.flags.size, ws.segments.size, ws.layers.size, ws.holdouts.size],
+      [8, 11, 5, 4, 2, 1],
+    );
   });
 
   test("defaults, shares and durations", () => {
@@ -26,8 +29,14 @@ describe("loading the example workspace into the typed model", async () => {
     assert.equal(e.schedule.start, "2026-11-01T00:00:00.000Z");
     assert.equal(e.holdout, true);
     const draft = ws!.experiments.get("free_shipping_threshold")!;
-    assert.deepEqual([draft.type, draft.phase, draft.unit, draft.traffic, draft.exposure, draft.control, draft.schedule], ["ab", 1, "user", 1, "on_assignment", "control", {}]);
-    assert.deepEqual(draft.variants.map((v) => v.weight), [1, 1]);
+    assert.deepEqual(
+      [draft.type, draft.phase, draft.unit, draft.traffic, draft.exposure, draft.control, draft.schedule],
+      ["ab", 1, "user", 1, "on_assignment", "control", {}],
+    );
+    assert.deepEqual(
+      draft.variants.map((v) => v.weight),
+      [1, 1],
+    );
     assert.equal(ws!.experiments.get("dark_mode_trial")!.holdout, false);
     assert.deepEqual(ws!.metrics.get("searches_per_session")!.window, { seconds: 7 * 86400, text: "7d" });
     assert.deepEqual(ws!.metrics.get("page_views")!.window, { seconds: 14 * 86400, text: "14d" });
@@ -37,20 +46,34 @@ describe("loading the example workspace into the typed model", async () => {
 
   test("multivariate factorial, interleaving rankers, bandit settings", () => {
     const mv = ws!.experiments.get("checkout_button_style")!;
-    assert.deepEqual(mv.variants.map((v) => v.key), ["green_small", "green_large", "blue_small", "blue_large"]);
+    assert.deepEqual(
+      mv.variants.map((v) => v.key),
+      ["green_small", "green_large", "blue_small", "blue_large"],
+    );
     assert.deepEqual(factorial({ a: ["x", "y"], b: ["1"], c: ["p", "q"] }), ["x_1_p", "x_1_q", "y_1_p", "y_1_q"]);
     const il = ws!.experiments.get("recs_interleaving")!;
     assert.deepEqual([il.variants.map((v) => v.key), il.interleaving_method], [["collab_filter", "two_tower"], "team_draft"]);
-    assert.deepEqual(ws!.experiments.get("homepage_banner_bandit")!.bandit, { algorithm: "thompson", metric: "purchase_conversion", min_share: 0.05, epoch: 1 });
+    assert.deepEqual(ws!.experiments.get("homepage_banner_bandit")!.bandit, {
+      algorithm: "thompson",
+      metric: "purchase_conversion",
+      min_share: 0.05,
+      epoch: 1,
+    });
   });
 
   test("flags: boolean variants, YAML 1.2 on/off strings, prerequisites, rules", () => {
     const idx = ws!.flags.get("search_index_v2")!;
-    assert.deepEqual(idx.variants, [{ key: "on", value: true }, { key: "off", value: false }]);
+    assert.deepEqual(idx.variants, [
+      { key: "on", value: true },
+      { key: "off", value: false },
+    ]);
     assert.equal(idx.default, "on");
     const ns = ws!.flags.get("new_search")!;
     assert.deepEqual(ns.overrides, { on: ["user_42", "user_77"] });
-    assert.deepEqual(ns.rules.map((r) => r.kind), ["serve", "rollout", "experiment"]);
+    assert.deepEqual(
+      ns.rules.map((r) => r.kind),
+      ["serve", "rollout", "experiment"],
+    );
     assert.deepEqual(ws!.flags.get("recs_count")!.prerequisites, [{ flag: "checkout_layout", variant: "one_page" }]);
     const rollout = ws!.flags.get("holiday_banner")!.rules[0]!;
     assert.ok(rollout.kind === "rollout" && rollout.holdout === false);
@@ -59,7 +82,15 @@ describe("loading the example workspace into the typed model", async () => {
   test("metric kinds come from the expression checks", () => {
     const kinds = Object.fromEntries([...ws!.metrics.values()].map((m) => [m.key, m.kind]));
     assert.deepEqual(
-      [kinds.purchase_conversion, kinds.revenue_per_user, kinds.page_views, kinds.avg_order_value, kinds.top5_ctr, kinds.p95_page_load, kinds.d7_retention],
+      [
+        kinds.purchase_conversion,
+        kinds.revenue_per_user,
+        kinds.page_views,
+        kinds.avg_order_value,
+        kinds.top5_ctr,
+        kinds.p95_page_load,
+        kinds.d7_retention,
+      ],
       ["conversion", "sum", "count", "mean", "ratio", "quantile", "retention"],
     );
     assert.equal(ws!.metrics.get("p95_page_load")!.quantile, 0.95);
@@ -100,7 +131,10 @@ describe("files, roots and values", () => {
       const t = performance.now();
       const r = await loadWorkspace(dir);
       assert.ok(performance.now() - t < 1500);
-      assert.deepEqual(r.diagnostics.map((d) => d.code), ["EXP1003"]);
+      assert.deepEqual(
+        r.diagnostics.map((d) => d.code),
+        ["EXP1003"],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,38 @@ import { mulberry32 } from "../helpers/prng.js";
 /** Random damage to workspace files for the fuzz tests: a small seeded generator and a list of mutations. */
 export const rng = mulberry32;
 
-const SNIPPETS = ["\t", '"', "'", ":", ": ", "{", "}", "[", "]", "- ", "#", "&a ", "*a", "---\n", "%", "\n  ", "0", "-1", "null", "~", "!!str ", "|", ">", "on", "yes", "0x1F", "1e309", "segment(\"x\")", " and ", "=="];
+const SNIPPETS = [
+  "\t",
+  '"',
+  "'",
+  ":",
+  ": ",
+  "{",
+  "}",
+  "[",
+  "]",
+  "- ",
+  "#",
+  "&a ",
+  "*a",
+  "---\n",
+  "%",
+  "\n  ",
+  "0",
+  "-1",
+  "null",
+  "~",
+  "!!str ",
+  "|",
+  ">",
+  "on",
+  "yes",
+  "0x1F",
+  "1e309",
+  'segment("x")',
+  " and ",
+  "==",
+];
 
 export function mutate(bytes: Uint8Array, random: () => number): { bytes: Uint8Array; what: string } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;

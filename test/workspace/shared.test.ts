@@ -32,7 +32,10 @@ describe("shared command helpers", () => {
     const dir = materializeCase("ref_unknown_layer");
     try {
       const err = sink();
-      await assert.rejects(loadWorkspaceOrExit({ dir }, { stderr: err.stream }), (e: unknown) => e instanceof UserError && e.exitCode === 1 && /1 error/.test(e.message));
+      await assert.rejects(
+        loadWorkspaceOrExit({ dir }, { stderr: err.stream }),
+        (e: unknown) => e instanceof UserError && e.exitCode === 1 && /1 error/.test(e.message),
+      );
       assert.match(err.text(), /error\[EXP3002\]: unknown layer "chekout"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -42,7 +45,10 @@ describe("shared command helpers", () => {
   test("formats and workspace location", () => {
     assert.equal(parseFormat(undefined), "text");
     assert.equal(parseFormat("markdown"), "markdown");
-    assert.throws(() => parseFormat("jsn"), (e: unknown) => e instanceof UserError && e.hint === 'did you mean "json"?');
+    assert.throws(
+      () => parseFormat("jsn"),
+      (e: unknown) => e instanceof UserError && e.hint === 'did you mean "json"?',
+    );
     assert.equal(locateWorkspace(undefined, `${REPO}metrics`).root, REPO.replace(/\/$/, ""));
     assert.equal(locateWorkspace(undefined, "/").diagnostics[0]!.code, "EXP1001");
   });

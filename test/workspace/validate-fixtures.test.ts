@@ -34,11 +34,16 @@ describe("broken workspaces (test/fixtures/validate/<case>)", () => {
       try {
         const r = await loadWorkspace(dir);
         const report = toDiagnosticReport(r.diagnostics);
-        const actual = report.diagnostics.map((d) => key({ code: d.code, file: d.file ?? null, line: d.line ?? null, column: d.column ?? null }));
+        const actual = report.diagnostics.map((d) =>
+          key({ code: d.code, file: d.file ?? null, line: d.line ?? null, column: d.column ?? null }),
+        );
         assert.deepEqual(actual, expected.map(key));
         for (const d of report.diagnostics) {
           seenCodes.add(d.code);
-          assert.ok(d.message.length > 0 && !/\bmust (NOT )?(have|be equal|match)\b.*\bschema\b/.test(d.message), `raw schema message: ${d.message}`);
+          assert.ok(
+            d.message.length > 0 && !/\bmust (NOT )?(have|be equal|match)\b.*\bschema\b/.test(d.message),
+            `raw schema message: ${d.message}`,
+          );
         }
         // Errors fail the run; a case with only warnings still loads.
         assert.equal(report.ok, !expected.some((e) => report.diagnostics.find((d) => d.code === e.code)?.severity === "error"));

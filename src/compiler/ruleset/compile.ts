@@ -1,7 +1,16 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { AttributeType, Experiment, Flag, Workspace } from "../../workspace/model.js";
 import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../runtime/hash.js";
-import { RULESET_SCHEMA_VERSION, type AttributeKind, type Condition, type Ruleset, type RulesetExperiment, type RulesetFlag, type RulesetLayer, type RulesetRule } from "../../runtime/ruleset.js";
+import {
+  RULESET_SCHEMA_VERSION,
+  type AttributeKind,
+  type Condition,
+  type Ruleset,
+  type RulesetExperiment,
+  type RulesetFlag,
+  type RulesetLayer,
+  type RulesetRule,
+} from "../../runtime/ruleset.js";
 import { lowerCondition } from "./condition.js";
 import { allocateSlots } from "./slots.js";
 import { rulesetChecksum } from "./checksum.js";
@@ -69,7 +78,11 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
     createdAt: options.createdAt ?? new Date().toISOString(),
     sourceCommit: options.sourceCommit ?? null,
     checksum: "",
-    attributes: Object.fromEntries(Object.entries(attrs).sort(([a], [b]) => cmp(a, b)).map(([k, t]) => [k, attributeKind(t)])),
+    attributes: Object.fromEntries(
+      Object.entries(attrs)
+        .sort(([a], [b]) => cmp(a, b))
+        .map(([k, t]) => [k, attributeKind(t)]),
+    ),
     segments,
     holdouts,
     layers,
@@ -106,8 +119,14 @@ function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | 
         return { kind: "serve", name: r.name, when: when(r.when), variant: r.serve };
       case "rollout":
         return {
-          kind: "rollout", name: r.name, when: when(r.when), variant: r.variant, holdout: r.holdout,
-          steps: [...r.steps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((s) => ({ at: s.at, traffic: toBasisPoints(s.percent / 100) })),
+          kind: "rollout",
+          name: r.name,
+          when: when(r.when),
+          variant: r.variant,
+          holdout: r.holdout,
+          steps: [...r.steps]
+            .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+            .map((s) => ({ at: s.at, traffic: toBasisPoints(s.percent / 100) })),
         };
       case "experiment":
         return { kind: "experiment", name: r.name, when: when(r.when), experiment: r.experiment, map: r.map };

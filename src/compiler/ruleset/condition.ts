@@ -11,7 +11,12 @@ import { RULESET_CODES } from "./codes.js";
  */
 export function lowerCondition(e: Expr, attributes: Record<string, AttributeType>, diags: Diagnostic[]): Condition {
   const fail = (span: Span, what: string): Condition => {
-    diags.push({ code: RULESET_CODES.unsupportedExpression.code, severity: "error", span, message: `${what} cannot be used in a runtime condition; rewrite it with attributes, literals and condition functions.` });
+    diags.push({
+      code: RULESET_CODES.unsupportedExpression.code,
+      severity: "error",
+      span,
+      message: `${what} cannot be used in a runtime condition; rewrite it with attributes, literals and condition functions.`,
+    });
     return { op: "true" };
   };
   const cond = (x: Expr): Condition => lowerCondition(x, attributes, diags);
@@ -39,7 +44,8 @@ export function lowerCondition(e: Expr, attributes: Record<string, AttributeType
       }
       if (e.kind === "call" && e.name === "in_experiment") {
         const [k, v] = e.args;
-        if (k?.kind !== "string" || (v !== undefined && v.kind !== "string")) return fail(e.span, "in_experiment() without string arguments");
+        if (k?.kind !== "string" || (v !== undefined && v.kind !== "string"))
+          return fail(e.span, "in_experiment() without string arguments");
         return v ? { op: "in_experiment", experiment: k.value, variant: v.value } : { op: "in_experiment", experiment: k.value };
       }
       return { op: "truthy", arg: operand(e) };
@@ -93,7 +99,12 @@ export function lowerCondition(e: Expr, attributes: Record<string, AttributeType
 
 export function lowerOperand(e: Expr, diags: Diagnostic[]): Operand {
   const fail = (what: string): Operand => {
-    diags.push({ code: RULESET_CODES.unsupportedExpression.code, severity: "error", span: e.span, message: `${what} cannot be used as a value in a runtime condition.` });
+    diags.push({
+      code: RULESET_CODES.unsupportedExpression.code,
+      severity: "error",
+      span: e.span,
+      message: `${what} cannot be used as a value in a runtime condition.`,
+    });
     return { op: "lit", value: null };
   };
   switch (e.kind) {
@@ -114,7 +125,8 @@ export function lowerOperand(e: Expr, diags: Diagnostic[]): Operand {
     case "unary":
       return e.op === "-" ? { op: "neg", arg: lowerOperand(e.operand, diags) } : fail("A negated condition");
     case "binary":
-      if (e.op === "+" || e.op === "-" || e.op === "*" || e.op === "/") return { op: e.op, args: [lowerOperand(e.left, diags), lowerOperand(e.right, diags)] };
+      if (e.op === "+" || e.op === "-" || e.op === "*" || e.op === "/")
+        return { op: e.op, args: [lowerOperand(e.left, diags), lowerOperand(e.right, diags)] };
       return fail(`A "${e.op}" condition`);
     case "call": {
       const a = e.args[0];

@@ -74,7 +74,15 @@ export function toLogic(c: Condition | undefined, scope: LogicScope, seen: strin
     }
     case "between": {
       const [x, lo, hi] = c.args;
-      if (c.as !== "value" || x.op !== "attr" || lo.op !== "lit" || hi.op !== "lit" || typeof lo.value !== "number" || typeof hi.value !== "number") return no(`"between" other than a number attribute between number literals`);
+      if (
+        c.as !== "value" ||
+        x.op !== "attr" ||
+        lo.op !== "lit" ||
+        hi.op !== "lit" ||
+        typeof lo.value !== "number" ||
+        typeof hi.value !== "number"
+      )
+        return no(`"between" other than a number attribute between number literals`);
       return { and: [notNull({ var: x.name }), { "<=": [lo.value, { var: x.name }, hi.value] }] };
     }
     case "is_null":

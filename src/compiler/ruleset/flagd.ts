@@ -18,7 +18,9 @@ export interface FlagdDocument {
 
 const TIMESTAMP = { var: "$flagd.timestamp" };
 
-const fractional = (seed: string, buckets: [string, number][]): Logic => ({ fractional: [{ cat: [`${seed}/`, { var: "targetingKey" }] }, ...buckets] });
+const fractional = (seed: string, buckets: [string, number][]): Logic => ({
+  fractional: [{ cat: [`${seed}/`, { var: "targetingKey" }] }, ...buckets],
+});
 
 /** true when the unit's bucket for `seed` is in one of the ranges. */
 function inRanges(seed: string, ranges: [number, number][]): Logic {
@@ -48,7 +50,11 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
 
   const seconds = (iso: string, what: string): number => {
     const ms = Date.parse(iso);
-    if (ms % 1000 !== 0) report("exportApproximated", `${where}: ${what} "${iso}" is not a whole second; flagd compares whole seconds, so the export differs within that second.`);
+    if (ms % 1000 !== 0)
+      report(
+        "exportApproximated",
+        `${where}: ${what} "${iso}" is not a whole second; flagd compares whole seconds, so the export differs within that second.`,
+      );
     return Math.ceil(ms / 1000);
   };
 
@@ -61,7 +67,8 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
 
   const scope: LogicScope = {
     ruleset,
-    unsupported: (what) => report("exportUnsupported", `${where}: ${what} cannot be expressed in flagd; change the rule or keep this flag on the exp runtime.`),
+    unsupported: (what) =>
+      report("exportUnsupported", `${where}: ${what} cannot be expressed in flagd; change the rule or keep this flag on the exp runtime.`),
     assignment: (experiment) => {
       const e = eligibility(experiment);
       return e === false ? null : { if: [e, variantPick(experiment, (v) => v), null] };
@@ -95,7 +102,10 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
 
   function variantPick(key: string, name: (v: string) => string): Logic {
     const e = ruleset.experiments[key]!;
-    return fractional(`variant:${key}:${e.phase}`, e.variants.map((v) => [name(v.key), v.weight]));
+    return fractional(
+      `variant:${key}:${e.phase}`,
+      e.variants.map((v) => [name(v.key), v.weight]),
+    );
   }
 
   const flagStack: string[] = [];
@@ -133,7 +143,9 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
     if (!target) return false;
     const v = flagLogic(p.flag);
     if (p.variant !== undefined) return { "===": [v, p.variant] };
-    const truthy = Object.entries(target.variants).filter(([, value]) => value === true).map(([k]) => k);
+    const truthy = Object.entries(target.variants)
+      .filter(([, value]) => value === true)
+      .map(([k]) => k);
     return { in: [v, truthy] };
   }
 
@@ -146,7 +158,8 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
         const seed = `rollout:${flagKey}:${r.name}`;
         const steps = [...r.steps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         const chain: Logic[] = [];
-        for (let i = steps.length - 1; i >= 0; i--) chain.push({ ">=": [TIMESTAMP, seconds(steps[i]!.at, "rollout step")] }, inRanges(seed, [[0, steps[i]!.traffic]]));
+        for (let i = steps.length - 1; i >= 0; i--)
+          chain.push({ ">=": [TIMESTAMP, seconds(steps[i]!.at, "rollout step")] }, inRanges(seed, [[0, steps[i]!.traffic]]));
         chain.push(false);
         const included = chain.length === 1 ? false : { if: chain };
         const decide: Logic[] = [];
@@ -173,7 +186,8 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
     where = `flag "${key}"`;
     if (f.type === "json") {
       for (const [v, value] of Object.entries(f.variants))
-        if (value === null || typeof value !== "object" || Array.isArray(value)) report("exportUnsupported", `flag "${key}" variant "${v}": flagd object flags need object values; wrap the value in an object.`);
+        if (value === null || typeof value !== "object" || Array.isArray(value))
+          report("exportUnsupported", `flag "${key}" variant "${v}": flagd object flags need object values; wrap the value in an object.`);
     }
     const targeting = flagLogic(key);
     flags[key] = { state: "ENABLED", variants: f.variants, defaultVariant: f.default };

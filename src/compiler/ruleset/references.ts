@@ -16,11 +16,13 @@ export function checkReferences(r: Ruleset): Diagnostic[] {
   for (const [key, e] of Object.entries(r.experiments)) {
     const sum = e.variants.reduce((a, v) => a + v.weight, 0);
     if (sum !== BASIS_POINTS) err(`Experiment "${key}" has variant weights summing to ${sum} basis points instead of 10000.`);
-    if (e.layer !== undefined && !r.layers[e.layer]) err(`Experiment "${key}" is in layer "${e.layer}", which the ruleset does not define.`);
+    if (e.layer !== undefined && !r.layers[e.layer])
+      err(`Experiment "${key}" is in layer "${e.layer}", which the ruleset does not define.`);
     conditions.push([`experiment "${key}"`, e.targeting]);
   }
   for (const [layer, l] of Object.entries(r.layers)) {
-    for (const exp of Object.keys(l.slots)) if (!r.experiments[exp]) err(`Layer "${layer}" allocates slots to unknown experiment "${exp}".`);
+    for (const exp of Object.keys(l.slots))
+      if (!r.experiments[exp]) err(`Layer "${layer}" allocates slots to unknown experiment "${exp}".`);
   }
   for (const [key, f] of Object.entries(r.flags)) {
     const has = (v: string, where: string) => {
@@ -39,10 +41,12 @@ export function checkReferences(r: Ruleset): Diagnostic[] {
       }
     }
   }
-  for (const [where, c] of conditions) walk(c, (n) => {
-    if (n.op === "segment" && !r.segments[n.name]) err(`The condition of ${where} uses unknown segment "${n.name}".`);
-    if (n.op === "in_experiment" && !r.experiments[n.experiment]) err(`The condition of ${where} uses unknown experiment "${n.experiment}".`);
-  });
+  for (const [where, c] of conditions)
+    walk(c, (n) => {
+      if (n.op === "segment" && !r.segments[n.name]) err(`The condition of ${where} uses unknown segment "${n.name}".`);
+      if (n.op === "in_experiment" && !r.experiments[n.experiment])
+        err(`The condition of ${where} uses unknown experiment "${n.experiment}".`);
+    });
   return out;
 }
 

@@ -42,7 +42,16 @@ export function verifyRuleset(input: unknown): { ok: boolean; ruleset?: Ruleset;
     try {
       json = JSON.parse(input);
     } catch (err) {
-      return { ok: false, diagnostics: [{ code: RULESET_CODES.notJson.code, severity: "error", message: `The ruleset is not valid JSON (${(err as Error).message}); republish it with "exp apply".` }] };
+      return {
+        ok: false,
+        diagnostics: [
+          {
+            code: RULESET_CODES.notJson.code,
+            severity: "error",
+            message: `The ruleset is not valid JSON (${(err as Error).message}); republish it with "exp apply".`,
+          },
+        ],
+      };
     }
   }
   const v = validate();
@@ -57,7 +66,16 @@ export function verifyRuleset(input: unknown): { ok: boolean; ruleset?: Ruleset;
   const r = json as Ruleset;
   const expected = rulesetChecksum(r as unknown as Record<string, unknown>);
   if (expected !== r.checksum) {
-    return { ok: false, diagnostics: [{ code: RULESET_CODES.checksumMismatch.code, severity: "error", message: `Ruleset version ${r.version} has checksum "${r.checksum}" but its content hashes to "${expected}"; it was altered after compilation.` }] };
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          code: RULESET_CODES.checksumMismatch.code,
+          severity: "error",
+          message: `Ruleset version ${r.version} has checksum "${r.checksum}" but its content hashes to "${expected}"; it was altered after compilation.`,
+        },
+      ],
+    };
   }
   const references = checkReferences(r);
   if (references.length > 0) return { ok: false, diagnostics: references };

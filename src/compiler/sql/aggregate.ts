@@ -49,7 +49,9 @@ export function compileAggregate(ctx: SqlContext, agg: AggregateExpr): CompiledA
 export function unitAggregateSql(ctx: SqlContext, c: CompiledAggregate, range: string[], scanHasOneEvent: boolean): string | undefined {
   const predicates = [...(scanHasOneEvent ? [] : [c.event]), ...(c.where === undefined ? [] : [c.where]), ...range];
   const when = (then: string, otherwise?: string) =>
-    predicates.length === 0 ? then : `CASE WHEN ${predicates.join(" AND ")} THEN ${then}${otherwise === undefined ? "" : ` ELSE ${otherwise}`} END`;
+    predicates.length === 0
+      ? then
+      : `CASE WHEN ${predicates.join(" AND ")} THEN ${then}${otherwise === undefined ? "" : ` ELSE ${otherwise}`} END`;
   switch (c.agg.fn) {
     case "any":
       return predicates.length === 0 ? "1" : `MAX(${when("1", "0")})`;

@@ -69,7 +69,11 @@ function resolveDialect(opts: CompileSqlOptions, diagnostics: Diagnostic[]): Sql
     diagnostics.push({
       code: SQL_CODES.unknownDialect.code,
       severity: "error",
-      message: `There is no warehouse connection "${name}"; pick one of ${Object.keys(wh.connections).map((c) => `"${c}"`).join(", ") || "(none configured)"}.`,
+      message: `There is no warehouse connection "${name}"; pick one of ${
+        Object.keys(wh.connections)
+          .map((c) => `"${c}"`)
+          .join(", ") || "(none configured)"
+      }.`,
       suggestion: didYouMean(name, Object.keys(wh.connections)),
     });
     return undefined;
@@ -158,7 +162,13 @@ function quantileQuery(ctx: SqlContext, experiment: Experiment, metric: Metric) 
 }
 
 function columnsOf(plan: PlannedMetric): MetricColumns {
-  return { metric: plan.metric.key, shape: plan.shape, prefix: plan.prefix, quantile: plan.metric.quantile, lookbackSeconds: plan.lookbackSeconds };
+  return {
+    metric: plan.metric.key,
+    shape: plan.shape,
+    prefix: plan.prefix,
+    quantile: plan.metric.quantile,
+    lookbackSeconds: plan.lookbackSeconds,
+  };
 }
 
 /**
@@ -171,7 +181,8 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf, diagnostics);
   const metrics = selectMetrics(opts, diagnostics);
   const empty = { sql: "", params: [] };
-  if (!dialect || (opts.asOf !== undefined && asOf === undefined)) return { dialect: dialect?.name ?? "duckdb", exposures: empty, metrics: [], diagnostics };
+  if (!dialect || (opts.asOf !== undefined && asOf === undefined))
+    return { dialect: dialect?.name ?? "duckdb", exposures: empty, metrics: [], diagnostics };
   const inline = opts.inlineParams === true;
   const base = createContext(dialect, opts.workspace.settings, { inline, asOf });
   diagnostics.push(...base.diagnostics);

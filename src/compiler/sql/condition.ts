@@ -87,8 +87,10 @@ export function conditionSql(ctx: SqlContext, event: string, expr: Expr): string
         case "/":
           return `(${left} ${expr.op} ${right})`;
         default:
-          if (expr.right.kind === "null" && (expr.op === "==" || expr.op === "!=")) return `(${left} IS ${expr.op === "==" ? "" : "NOT "}NULL)`;
-          if (expr.left.kind === "null" && (expr.op === "==" || expr.op === "!=")) return `(${right} IS ${expr.op === "==" ? "" : "NOT "}NULL)`;
+          if (expr.right.kind === "null" && (expr.op === "==" || expr.op === "!="))
+            return `(${left} IS ${expr.op === "==" ? "" : "NOT "}NULL)`;
+          if (expr.left.kind === "null" && (expr.op === "==" || expr.op === "!="))
+            return `(${right} IS ${expr.op === "==" ? "" : "NOT "}NULL)`;
           return `(${left} ${COMPARISON[expr.op]} ${right})`;
       }
     }

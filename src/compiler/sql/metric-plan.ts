@@ -57,7 +57,14 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
     // The ratio's own numerator and denominator over the lookback are its covariate (regression-adjusted ratio).
     const cuped = metric.cuped && experiment.analysis.cuped && lookback > 0;
     const aggregates = [metric.numerator, metric.denominator];
-    return { metric, shape: cuped ? "ratio_cuped" : "ratio", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
+    return {
+      metric,
+      shape: cuped ? "ratio_cuped" : "ratio",
+      prefix,
+      aggregates,
+      windowSeconds,
+      lookbackSeconds: cuped ? lookback : undefined,
+    };
   }
   const aggregates: AggregateExpr[] = [];
   collectAggregates(metric.expr, aggregates);
@@ -91,7 +98,9 @@ export function unitValueSql(plan: PlannedMetric, column: (j: number) => string)
       case "unary":
         return `(-${walk(expr.operand)})`;
       case "binary":
-        return expr.op === "/" ? `(${walk(expr.left)} / NULLIF(${walk(expr.right)}, 0))` : `(${walk(expr.left)} ${expr.op} ${walk(expr.right)})`;
+        return expr.op === "/"
+          ? `(${walk(expr.left)} / NULLIF(${walk(expr.right)}, 0))`
+          : `(${walk(expr.left)} ${expr.op} ${walk(expr.right)})`;
       default:
         // The metric checks only admit arithmetic over aggregates and numbers.
         throw new Error(`unexpected ${expr.kind} node in metric expression`);

@@ -9,7 +9,13 @@ import { isOrderable, typeName, type ExprType } from "./types.js";
 export function show(e: Expr): string {
   const text = printExpr(e);
   const short = text.length > 40 ? `${text.slice(0, 37)}...` : text;
-  const bare = e.kind === "string" || e.kind === "number" || e.kind === "percent" || e.kind === "duration" || e.kind === "boolean" || e.kind === "null";
+  const bare =
+    e.kind === "string" ||
+    e.kind === "number" ||
+    e.kind === "percent" ||
+    e.kind === "duration" ||
+    e.kind === "boolean" ||
+    e.kind === "null";
   return bare ? short : `"${short}"`;
 }
 
@@ -23,7 +29,12 @@ export function checkEqualityPair(ctx: CheckContext, value: Expr, other: Expr, o
   if (vt === "unknown" || ot === "unknown" || vt === "duration" || ot === "duration") return true;
   if (vt === "null" || ot === "null") {
     const target = vt === "null" ? other : value;
-    ctx.report("nullComparison", `Test for null with "is null" or "is not null", not "${op}"`, (vt === "null" ? value : other).span, `write ${show(target).replace(/^"|"$/g, "")} is null`);
+    ctx.report(
+      "nullComparison",
+      `Test for null with "is null" or "is not null", not "${op}"`,
+      (vt === "null" ? value : other).span,
+      `write ${show(target).replace(/^"|"$/g, "")} is null`,
+    );
     return false;
   }
   const code = inList ? "listElementType" : "equalityType";
@@ -42,7 +53,10 @@ export function checkOrderingPair(ctx: CheckContext, value: Expr, other: Expr, o
   const vt = ctx.typeOf(value);
   const ot = ctx.typeOf(other);
   if (vt === "duration" || ot === "duration") return true;
-  for (const [e, t, partner] of [[value, vt, ot], [other, ot, vt]] as const) {
+  for (const [e, t, partner] of [
+    [value, vt, ot],
+    [other, ot, vt],
+  ] as const) {
     // A string literal next to a version is a version spelt as text; it is checked below.
     if (t === "string" && e.kind === "string" && partner === "semver") continue;
     if (t === "string" && e.kind === "string" && partner === "date") continue;
@@ -69,7 +83,8 @@ function mismatch(a: Expr, at: ExprType, b: Expr, bt: ExprType, op: string, code
 }
 
 function enumPair(ctx: CheckContext, value: Expr, vt: ExprType, other: Expr, ot: ExprType, op: string, code: MismatchCode): boolean {
-  const [enumSide, enumType, rest, restType] = typeof vt === "object" ? [value, vt, other, ot] : [other, ot as { enum: string[] }, value, vt];
+  const [enumSide, enumType, rest, restType] =
+    typeof vt === "object" ? [value, vt, other, ot] : [other, ot as { enum: string[] }, value, vt];
   if (typeof restType === "object" || restType === "string") {
     if (rest.kind === "string" && !enumType.enum.includes(rest.value)) {
       ctx.report(

@@ -24,7 +24,11 @@ function target(call: CallExpr): string {
  */
 export function findSegmentCycles(segments: Map<string, { when: Expr; origin: Origin }>): Diagnostic[] {
   const edges = new Map<string, CallExpr[]>();
-  for (const [name, s] of segments) edges.set(name, segmentReferences(s.when).filter((c) => segments.has(target(c))));
+  for (const [name, s] of segments)
+    edges.set(
+      name,
+      segmentReferences(s.when).filter((c) => segments.has(target(c))),
+    );
 
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -68,7 +72,10 @@ export function findSegmentCycles(segments: Map<string, { when: Expr; origin: Or
     diagnostics.push({
       code: info.code,
       severity: info.severity,
-      message: path.length === 2 ? `Segment "${path[0]}" refers to itself (${path.join(" → ")})` : `Segments refer to each other in a cycle: ${path.join(" → ")}`,
+      message:
+        path.length === 2
+          ? `Segment "${path[0]}" refers to itself (${path.join(" → ")})`
+          : `Segments refer to each other in a cycle: ${path.join(" → ")}`,
       span: head.span,
       related: rotated.slice(1).map((c, i) => ({ message: `"${path[i + 1]}" refers to "${target(c)}" here`, span: c.span })),
     });

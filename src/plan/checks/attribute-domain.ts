@@ -109,7 +109,8 @@ function keyOf(l: Lit, d: Domain): string | number | ReturnType<typeof parseSemv
 }
 
 function orderedSet(d: Domain, intervals: Interval<unknown>[]): ValueSet {
-  const compare = d.kind === "versions" ? (compareSemver as (a: unknown, b: unknown) => number) : (compareNumbers as (a: unknown, b: unknown) => number);
+  const compare =
+    d.kind === "versions" ? (compareSemver as (a: unknown, b: unknown) => number) : (compareNumbers as (a: unknown, b: unknown) => number);
   return ordered(intervals, compare);
 }
 
@@ -139,12 +140,17 @@ export function atomSet(a: Atom, d: Domain): { set: ValueSet; exact: boolean } |
     const set = discrete(keys as string[], universe);
     return { set: negative ? complement(set) : set, exact: true };
   }
-  if (a.test === "between") return { set: orderedSet(d, [{ lo: { v: keys[0], incl: true }, hi: { v: keys[1], incl: true } }]), exact: true };
+  if (a.test === "between")
+    return { set: orderedSet(d, [{ lo: { v: keys[0], incl: true }, hi: { v: keys[1], incl: true } }]), exact: true };
   if (a.test === "cmp") {
     const v = keys[0];
-    const interval: Interval<unknown> = a.op === "<" || a.op === "<=" ? { hi: { v, incl: a.op === "<=" } } : { lo: { v, incl: a.op === ">=" } };
+    const interval: Interval<unknown> =
+      a.op === "<" || a.op === "<=" ? { hi: { v, incl: a.op === "<=" } } : { lo: { v, incl: a.op === ">=" } };
     return { set: orderedSet(d, [interval]), exact: true };
   }
-  const set = orderedSet(d, keys.map((k) => point(k)));
+  const set = orderedSet(
+    d,
+    keys.map((k) => point(k)),
+  );
   return { set: negative ? complement(set) : set, exact: true };
 }

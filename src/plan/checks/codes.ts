@@ -6,8 +6,16 @@ import { defineCodes } from "../../diagnostics/codes.js";
  */
 export const checkCodes = defineCodes({
   sharedFlag: { code: "EXP4101", severity: "error", title: "two running experiments drive the same flag for overlapping units" },
-  slotOverlap: { code: "EXP4102", severity: "error", title: "two running experiments hold overlapping slots of a layer for overlapping units" },
-  sharedSurface: { code: "EXP4103", severity: "error", title: "two running experiments share a surface without a layer for overlapping units" },
+  slotOverlap: {
+    code: "EXP4102",
+    severity: "error",
+    title: "two running experiments hold overlapping slots of a layer for overlapping units",
+  },
+  sharedSurface: {
+    code: "EXP4103",
+    severity: "error",
+    title: "two running experiments share a surface without a layer for overlapping units",
+  },
   layerOverCapacity: { code: "EXP4111", severity: "error", title: "the experiments of a layer take more than 100% of it" },
   allocationMismatch: { code: "EXP4112", severity: "error", title: "a layer slot allocation does not match the experiment's traffic" },
   transitionRefused: { code: "EXP4121", severity: "error", title: "a status transition that is not allowed" },
@@ -16,7 +24,11 @@ export const checkCodes = defineCodes({
   scheduleStartPast: { code: "EXP4124", severity: "warning", title: "a new experiment's schedule starts in the past" },
   runningPastEnd: { code: "EXP4125", severity: "warning", title: "a running experiment is past the end of its schedule" },
   guardrailsMissing: { code: "EXP4131", severity: "warning", title: "a running experiment names no guardrail metric" },
-  guardrailsRequired: { code: "EXP4132", severity: "error", title: "a running experiment names no guardrail metric, which the workspace requires" },
+  guardrailsRequired: {
+    code: "EXP4132",
+    severity: "error",
+    title: "a running experiment names no guardrail metric, which the workspace requires",
+  },
   flagFullyRolledOut: { code: "EXP4141", severity: "info", title: "a flag serves one variant to everyone" },
   flagUnchanged: { code: "EXP4142", severity: "info", title: "a flag has not changed for 90 days" },
 });

@@ -8,7 +8,11 @@ import { simpleGit } from "simple-git";
  *
  * Paths in the result are relative to `root` with forward slashes, like Origin.file.
  */
-export async function lastChangedFromGit(root: string, files?: readonly string[], now: Date = new Date()): Promise<Map<string, Date> | undefined> {
+export async function lastChangedFromGit(
+  root: string,
+  files?: readonly string[],
+  now: Date = new Date(),
+): Promise<Map<string, Date> | undefined> {
   const git = simpleGit({ baseDir: root });
   let prefix: string;
   try {
@@ -23,7 +27,17 @@ export async function lastChangedFromGit(root: string, files?: readonly string[]
 
   let log = "";
   try {
-    log = await git.raw(["-c", "core.quotePath=false", "--literal-pathspecs", "log", "--no-renames", "--format=%x00%cI", "--name-only", "--", ...specs]);
+    log = await git.raw([
+      "-c",
+      "core.quotePath=false",
+      "--literal-pathspecs",
+      "log",
+      "--no-renames",
+      "--format=%x00%cI",
+      "--name-only",
+      "--",
+      ...specs,
+    ]);
   } catch {
     // A repository without commits yet has no history to read.
   }
@@ -36,7 +50,16 @@ export async function lastChangedFromGit(root: string, files?: readonly string[]
     }
   }
 
-  const status = await git.raw(["-c", "core.quotePath=false", "--literal-pathspecs", "status", "--porcelain", "--untracked-files=all", "--", ...specs]);
+  const status = await git.raw([
+    "-c",
+    "core.quotePath=false",
+    "--literal-pathspecs",
+    "status",
+    "--porcelain",
+    "--untracked-files=all",
+    "--",
+    ...specs,
+  ]);
   for (const line of status.split("\n")) {
     if (line.length < 4) continue;
     // "XY path" or "XY old -> new" for renames.

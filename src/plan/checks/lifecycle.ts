@@ -57,7 +57,14 @@ function transition(e: Experiment, published: PublishedExperiment | undefined): 
   const span = locate(e.origin, "status", "experiment");
   if (verdict === "no") {
     const was = from === "new" ? "a new experiment" : `published as ${from}`;
-    return [{ code: C.transitionRefused.code, severity: C.transitionRefused.severity, message: `experiment "${e.key}" cannot go to ${e.status}: it is ${was}; ${ADVICE[from]}`, span }];
+    return [
+      {
+        code: C.transitionRefused.code,
+        severity: C.transitionRefused.severity,
+        message: `experiment "${e.key}" cannot go to ${e.status}: it is ${was}; ${ADVICE[from]}`,
+        span,
+      },
+    ];
   }
   if (verdict === "phase" && published && e.phase <= published.phase) {
     return [

@@ -63,7 +63,12 @@ function finishedRollout(flag: Flag, now: Date): Diagnostic | undefined {
       const message = everyone
         ? `flag "${flag.key}" has rolled "${rule.variant}" out to 100% since ${since} through rule "${rule.name}"; remove the flag from code and delete it`
         : `rollout rule "${rule.name}" of flag "${flag.key}" has reached 100% since ${since}; replace it with a serve rule, or remove the flag once every audience is rolled out`;
-      return { code: C.flagFullyRolledOut.code, severity: C.flagFullyRolledOut.severity, message, span: locate(flag.origin, `rules.${i}.rollout.steps.${last}.percent`, `rules.${i}.rollout`, `rules.${i}`) };
+      return {
+        code: C.flagFullyRolledOut.code,
+        severity: C.flagFullyRolledOut.severity,
+        message,
+        span: locate(flag.origin, `rules.${i}.rollout.steps.${last}.percent`, `rules.${i}.rollout`, `rules.${i}`),
+      };
     }
   }
   return undefined;

@@ -125,7 +125,12 @@ export function intersect(a: ValueSet, b: ValueSet): ValueSet {
     return closeUniverse({ kind: "discrete", values, co, other: a.other && b.other, universe });
   }
   if (a.kind === "ordered" && b.kind === "ordered") {
-    return { kind: "ordered", intervals: intersectIntervals(a.intervals, b.intervals, a.compare), other: a.other && b.other, compare: a.compare };
+    return {
+      kind: "ordered",
+      intervals: intersectIntervals(a.intervals, b.intervals, a.compare),
+      other: a.other && b.other,
+      compare: a.compare,
+    };
   }
   throw new Error("intersect: sets of different domains");
 }

@@ -26,7 +26,12 @@ export function findWorkspaceRoot(start: string): string {
   for (;;) {
     if (existsSync(join(dir, "exp.yaml"))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new PublishError(stateCodes.noWorkspace, `no exp.yaml found in "${start}" or any folder above it`, "run the command inside a workspace, pass --dir, or create one with `exp init`");
+    if (up === dir)
+      throw new PublishError(
+        stateCodes.noWorkspace,
+        `no exp.yaml found in "${start}" or any folder above it`,
+        "run the command inside a workspace, pass --dir, or create one with `exp init`",
+      );
     dir = up;
   }
 }
@@ -55,7 +60,8 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
   const str = (key: string): string | undefined => {
     const n = publish.get(key, true);
     if (n === undefined) return undefined;
-    if (!isScalar(n) || typeof n.value !== "string" || n.value === "") throw fail(`"runtime.publish.${key}" in ${file} must be a non-empty string`, n);
+    if (!isScalar(n) || typeof n.value !== "string" || n.value === "")
+      throw fail(`"runtime.publish.${key}" in ${file} must be a non-empty string`, n);
     return n.value;
   };
   if (type === "directory") return { type: "directory", path: str("path") ?? DEFAULT_PUBLISH_PATH };
@@ -71,7 +77,11 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
     return token === undefined ? { type: "http", url } : { type: "http", url, token };
   }
   const shown = typeof type === "string" ? `"${type}"` : "missing";
-  throw fail(`"runtime.publish.type" in ${file} is ${shown}; use "directory" or "http"`, typeNode ?? publish, typeof type === "string" ? didYouMean(type, TARGET_TYPES) : undefined);
+  throw fail(
+    `"runtime.publish.type" in ${file} is ${shown}; use "directory" or "http"`,
+    typeNode ?? publish,
+    typeof type === "string" ? didYouMean(type, TARGET_TYPES) : undefined,
+  );
 }
 
 /** `env:NAME` reads the environment (so tokens stay out of git); anything else is the value itself. */
@@ -80,7 +90,11 @@ export function resolveSecret(value: string, what: string, env: NodeJS.ProcessEn
   const name = value.slice(4);
   const v = env[name];
   if (v === undefined || v === "")
-    throw new PublishError(stateCodes.tokenMissing, `${what} reads the environment variable "${name}", which is not set`, `export ${name}=<token> before running the command`);
+    throw new PublishError(
+      stateCodes.tokenMissing,
+      `${what} reads the environment variable "${name}", which is not set`,
+      `export ${name}=<token> before running the command`,
+    );
   return v;
 }
 

@@ -8,7 +8,15 @@ import { acquireLock } from "../lock.js";
 import { checkExpectation } from "./expectation.js";
 import { PublishError } from "./errors.js";
 import { stateCodes } from "./codes.js";
-import type { LockHandle, LockOwner, PublishExpectation, PublishTarget, PublishedRuleset, RulesetDocument, RulesetVerifier } from "./target.js";
+import type {
+  LockHandle,
+  LockOwner,
+  PublishExpectation,
+  PublishTarget,
+  PublishedRuleset,
+  RulesetDocument,
+  RulesetVerifier,
+} from "./target.js";
 
 export interface DirectoryTargetOptions {
   /** Schema + checksum check run on every ruleset written and read. */
@@ -60,11 +68,18 @@ export class DirectoryTarget implements PublishTarget {
       throw this.rejected(`the current pointer "${this.shown("current")}" is damaged (${(err as Error).message})`);
     }
     const loaded = await this.load(pointer.version);
-    if (!loaded) throw this.rejected(`the current pointer names version ${pointer.version}, but "${this.shown(fileName(pointer.version))}" is missing`);
+    if (!loaded)
+      throw this.rejected(
+        `the current pointer names version ${pointer.version}, but "${this.shown(fileName(pointer.version))}" is missing`,
+      );
     if (pointer.fileSha256 && loaded.fileSha256 !== pointer.fileSha256)
-      throw this.rejected(`"${this.shown(fileName(pointer.version))}" changed after it was published (its SHA-256 differs from the current pointer)`);
+      throw this.rejected(
+        `"${this.shown(fileName(pointer.version))}" changed after it was published (its SHA-256 differs from the current pointer)`,
+      );
     if (loaded.published.checksum !== pointer.checksum)
-      throw this.rejected(`"${this.shown(fileName(pointer.version))}" has checksum ${loaded.published.checksum}, but the current pointer expects ${pointer.checksum}`);
+      throw this.rejected(
+        `"${this.shown(fileName(pointer.version))}" has checksum ${loaded.published.checksum}, but the current pointer expects ${pointer.checksum}`,
+      );
     return loaded.published;
   }
 
@@ -80,16 +95,19 @@ export class DirectoryTarget implements PublishTarget {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
     }
-    return names.flatMap((n) => {
-      const m = VERSION_FILE.exec(n);
-      return m ? [Number(m[1])] : [];
-    }).sort((a, b) => a - b);
+    return names
+      .flatMap((n) => {
+        const m = VERSION_FILE.exec(n);
+        return m ? [Number(m[1])] : [];
+      })
+      .sort((a, b) => a - b);
   }
 
   async publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset> {
     this.verifyOrThrow(ruleset, "the ruleset to publish");
     const version = ruleset.version;
-    if (!Number.isInteger(version) || version < 1) throw this.rejected(`the ruleset to publish has version ${String(version)}; versions are positive integers`);
+    if (!Number.isInteger(version) || version < 1)
+      throw this.rejected(`the ruleset to publish has version ${String(version)}; versions are positive integers`);
     checkExpectation(await this.current(), expect, this.description);
     const existing = await this.versions();
     const highest = existing.length ? existing[existing.length - 1]! : 0;
@@ -139,7 +157,10 @@ export class DirectoryTarget implements PublishTarget {
     const last = lines[lines.length - 1]?.record;
     const expectedSeq = last ? last.seq + 1 : 1;
     if (record.seq !== expectedSeq)
-      throw new PublishError(stateCodes.auditAppendConflict, `audit record seq ${record.seq} does not follow the log, whose next seq is ${expectedSeq}`);
+      throw new PublishError(
+        stateCodes.auditAppendConflict,
+        `audit record seq ${record.seq} does not follow the log, whose next seq is ${expectedSeq}`,
+      );
     await fs.mkdir(this.dir, { recursive: true });
     await writeFileAtomic(this.auditPath, text + formatAuditLine(record));
   }

@@ -7,8 +7,12 @@ export function checkExpectation(current: PublishedRuleset | undefined, expect: 
   const versionMoved = (current?.version ?? undefined) !== expect.expectedVersion;
   const checksumMoved = current !== undefined && expect.expectedChecksum !== undefined && current.checksum !== expect.expectedChecksum;
   if (!versionMoved && !checksumMoved) return;
-  const expected = expect.expectedVersion === undefined ? "nothing published yet" : `version ${expect.expectedVersion}${expect.expectedChecksum ? ` (checksum ${short(expect.expectedChecksum)})` : ""}`;
-  const actual = current === undefined ? "nothing is published" : `version ${current.version} (checksum ${short(current.checksum)}) is current`;
+  const expected =
+    expect.expectedVersion === undefined
+      ? "nothing published yet"
+      : `version ${expect.expectedVersion}${expect.expectedChecksum ? ` (checksum ${short(expect.expectedChecksum)})` : ""}`;
+  const actual =
+    current === undefined ? "nothing is published" : `version ${current.version} (checksum ${short(current.checksum)}) is current`;
   throw new PublishError(
     stateCodes.publishConflict,
     `the published ruleset in ${where} moved: the plan expected ${expected}, but ${actual}`,

@@ -2,7 +2,15 @@ import type { AuditRecord } from "../audit.js";
 import { DirectoryTarget } from "./directory.js";
 import { PublishError } from "./errors.js";
 import { stateCodes } from "./codes.js";
-import type { LockHandle, LockOwner, PublishExpectation, PublishTarget, PublishedRuleset, RulesetDocument, RulesetVerifier } from "./target.js";
+import type {
+  LockHandle,
+  LockOwner,
+  PublishExpectation,
+  PublishTarget,
+  PublishedRuleset,
+  RulesetDocument,
+  RulesetVerifier,
+} from "./target.js";
 
 export interface HttpTargetOptions {
   /** Base URL of an `exp serve` instance, e.g. "https://flags.internal:8080". */
@@ -43,7 +51,10 @@ export class HttpTarget implements PublishTarget {
     const ruleset = await this.readRuleset(res, "the current ruleset");
     const etag = parseEtag(res.headers.get("etag"));
     if (etag !== undefined && etag !== ruleset.checksum && etag !== String(ruleset.version))
-      throw new PublishError(stateCodes.rulesetRejected, `${this.description} sent ETag "${etag}" that matches neither the checksum nor the version of the ruleset it served`);
+      throw new PublishError(
+        stateCodes.rulesetRejected,
+        `${this.description} sent ETag "${etag}" that matches neither the checksum nor the version of the ruleset it served`,
+      );
     return { version: ruleset.version, checksum: ruleset.checksum, ruleset };
   }
 
@@ -72,7 +83,8 @@ export class HttpTarget implements PublishTarget {
 
   async publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset> {
     const verdict = this.options.verify?.(ruleset);
-    if (verdict && !verdict.ok) throw new PublishError(stateCodes.rulesetRejected, `the ruleset to publish failed verification: ${verdict.message}`);
+    if (verdict && !verdict.ok)
+      throw new PublishError(stateCodes.rulesetRejected, `the ruleset to publish failed verification: ${verdict.message}`);
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (expect.expectedVersion === undefined) headers["if-none-match"] = "*";
     else if (expect.expectedChecksum !== undefined) headers["if-match"] = `"${expect.expectedChecksum}"`;
@@ -82,7 +94,11 @@ export class HttpTarget implements PublishTarget {
       const cur = await this.current().catch(() => undefined);
       const now = cur ? `version ${cur.version} is current` : "the server holds a different ruleset";
       const was = expect.expectedVersion === undefined ? "nothing published yet" : `version ${expect.expectedVersion}`;
-      throw new PublishError(stateCodes.publishConflict, `the published ruleset in ${this.description} moved: the plan expected ${was}, but ${now}`, "run `exp plan` again and apply the new plan");
+      throw new PublishError(
+        stateCodes.publishConflict,
+        `the published ruleset in ${this.description} moved: the plan expected ${was}, but ${now}`,
+        "run `exp plan` again and apply the new plan",
+      );
     }
     await this.expectOk(res, `publish ruleset version ${ruleset.version}`);
     return { version: ruleset.version, checksum: ruleset.checksum, ruleset };
@@ -116,7 +132,11 @@ export class HttpTarget implements PublishTarget {
       return await fetch(url, { method, headers: all, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new PublishError(stateCodes.targetUnreachable, `could not reach ${this.description} (${cause})`, "check runtime.publish.url in exp.yaml and that the server is running");
+      throw new PublishError(
+        stateCodes.targetUnreachable,
+        `could not reach ${this.description} (${cause})`,
+        "check runtime.publish.url in exp.yaml and that the server is running",
+      );
     }
   }
 
@@ -124,8 +144,13 @@ export class HttpTarget implements PublishTarget {
     if (res.ok) return;
     const detail = await errorDetail(res);
     if (res.status === 401 || res.status === 403)
-      throw new PublishError(stateCodes.targetUnreachable, `${this.description} refused to ${what}: ${res.status} ${detail}`, "check the token in runtime.publish.token; it needs the ruleset:write scope");
-    if (res.status === 400) throw new PublishError(stateCodes.rulesetRejected, `${this.description} rejected the request to ${what}: ${detail}`);
+      throw new PublishError(
+        stateCodes.targetUnreachable,
+        `${this.description} refused to ${what}: ${res.status} ${detail}`,
+        "check the token in runtime.publish.token; it needs the ruleset:write scope",
+      );
+    if (res.status === 400)
+      throw new PublishError(stateCodes.rulesetRejected, `${this.description} rejected the request to ${what}: ${detail}`);
     throw new PublishError(stateCodes.targetUnreachable, `${this.description} failed to ${what}: ${res.status} ${detail}`);
   }
 
@@ -134,7 +159,8 @@ export class HttpTarget implements PublishTarget {
     if (!ruleset || typeof ruleset !== "object" || !Number.isInteger(ruleset.version) || typeof ruleset.checksum !== "string")
       throw new PublishError(stateCodes.rulesetRejected, `${this.description} sent ${what} that is not a ruleset`);
     const verdict = this.options.verify?.(ruleset);
-    if (verdict && !verdict.ok) throw new PublishError(stateCodes.rulesetRejected, `${what} from ${this.description} failed verification: ${verdict.message}`);
+    if (verdict && !verdict.ok)
+      throw new PublishError(stateCodes.rulesetRejected, `${what} from ${this.description} failed verification: ${verdict.message}`);
     return ruleset;
   }
 }
@@ -150,7 +176,8 @@ async function errorDetail(res: Response): Promise<string> {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown };
     const msg = body.error ?? body.message;
     if (typeof msg === "string") return msg;
-    if (msg && typeof msg === "object" && typeof (msg as { message?: unknown }).message === "string") return (msg as { message: string }).message;
+    if (msg && typeof msg === "object" && typeof (msg as { message?: unknown }).message === "string")
+      return (msg as { message: string }).message;
   } catch {
     // Not JSON: show the start of the text.
   }

@@ -18,7 +18,11 @@ export const HTTP_STATE_DIR = ".exp/http-target";
 export function openPublishTarget(config: PublishTargetConfig, root: string, options: OpenTargetOptions = {}): PublishTarget {
   if (config.type === "directory") {
     const dir = resolve(root, config.path);
-    return new DirectoryTarget(dir, { verify: options.verify, displayPath: displayPath(root, dir), onStaleLockBroken: options.onStaleLockBroken });
+    return new DirectoryTarget(dir, {
+      verify: options.verify,
+      displayPath: displayPath(root, dir),
+      onStaleLockBroken: options.onStaleLockBroken,
+    });
   }
   const secret = config.token;
   const token = secret === undefined ? undefined : () => resolveSecret(secret, "runtime.publish.token", options.env);

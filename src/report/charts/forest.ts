@@ -6,7 +6,9 @@ export async function forestPlot(analysis: ReportAnalysis): Promise<string> {
   const all = analysis.metrics.flatMap((m) => m.comparisons.map((c) => ({ m, c, label: `${m.metric} · ${c.variant}` })));
   const rows = all.flatMap(({ m, c, label }) => {
     const [lo, hi] = c.rel_ci;
-    return c.rel_lift !== null && lo !== null && hi !== null ? [{ label, tier: m.tier, lift: steady(c.rel_lift), lo: steady(lo), hi: steady(hi) }] : [];
+    return c.rel_lift !== null && lo !== null && hi !== null
+      ? [{ label, tier: m.tier, lift: steady(c.rel_lift), lo: steady(lo), hi: steady(hi) }]
+      : [];
   });
   // A comparison without a relative lift cannot be drawn; the subtitle names it so its absence is not silent.
   const left = all.filter(({ label }) => !rows.some((r) => r.label === label)).map(({ label }) => label);

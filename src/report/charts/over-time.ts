@@ -14,7 +14,8 @@ function subtitle(w: ReturnType<typeof liftWindow>, level: number): string[] {
   if (w.points.length === 0) return [`No analysis over time has a relative lift with at least ${MIN_UNITS_PER_ARM} units per arm yet.`];
   const lines = [`Shaded: ${level}% CI.${w.cuts.length ? " ▲ ▼ mark intervals cut at the chart's edge (they continue beyond it)." : ""}`];
   const left: string[] = [];
-  if (w.tooFewUnits) left.push(`${w.tooFewUnits} early ${w.tooFewUnits === 1 ? "analysis" : "analyses"} with fewer than ${MIN_UNITS_PER_ARM} units per arm`);
+  if (w.tooFewUnits)
+    left.push(`${w.tooFewUnits} early ${w.tooFewUnits === 1 ? "analysis" : "analyses"} with fewer than ${MIN_UNITS_PER_ARM} units per arm`);
   if (w.noLift) left.push(`${w.noLift} ${w.noLift === 1 ? "analysis" : "analyses"} without a relative lift (e.g. a zero control mean)`);
   if (left.length) lines.push(`Not drawn: ${left.join("; ")}.`);
   return lines;
@@ -41,7 +42,10 @@ export async function cumulativeLiftChart(o: CumulativeLiftOptions): Promise<str
         data: { values: w.points },
         encoding: { x, color },
         layer: [
-          { mark: { type: "area", opacity: bandOpacity, clip: true }, encoding: { y: { ...y, field: "lo", title: "relative lift (%)", axis: { format: "+.1%" } }, y2: { field: "hi" } } },
+          {
+            mark: { type: "area", opacity: bandOpacity, clip: true },
+            encoding: { y: { ...y, field: "lo", title: "relative lift (%)", axis: { format: "+.1%" } }, y2: { field: "hi" } },
+          },
           { mark: { type: "line", clip: true }, encoding: { y: { ...y, field: "lift" } } },
           { mark: { type: "point", filled: true, clip: true }, encoding: { y: { ...y, field: "lift" } } },
         ],
@@ -53,7 +57,12 @@ export async function cumulativeLiftChart(o: CumulativeLiftOptions): Promise<str
           x,
           color,
           y: { ...y, field: "y" },
-          shape: { field: "edge", type: "nominal", scale: { domain: ["above", "below"], range: ["triangle-up", "triangle-down"] }, legend: null },
+          shape: {
+            field: "edge",
+            type: "nominal",
+            scale: { domain: ["above", "below"], range: ["triangle-up", "triangle-down"] },
+            legend: null,
+          },
         },
       },
       { data: { values: [{}] }, mark: { type: "rule", strokeDash: [4, 4], color: "#8c959f" }, encoding: { y: { ...y, datum: 0 } } },

@@ -36,7 +36,11 @@ export function parquetDir(dataDir: string, layout: ParquetLayout, kind: RecordK
  * `below` bounds the segments per kind (those still open are excluded); without it every segment
  * but the newest of each kind is compacted, as a running server may still be appending to that one.
  */
-export async function compactSegments(dataDir: string, layout: ParquetLayout = DEFAULT_LAYOUT, below: Partial<Record<RecordKind, number>> = {}): Promise<CompactionReport> {
+export async function compactSegments(
+  dataDir: string,
+  layout: ParquetLayout = DEFAULT_LAYOUT,
+  below: Partial<Record<RecordKind, number>> = {},
+): Promise<CompactionReport> {
   const report: CompactionReport = { exposures: { segments: 0, records: 0 }, events: { segments: 0, records: 0 } };
   let db: { instance: DuckDBInstance; connection: DuckDBConnection } | undefined;
   try {
@@ -45,7 +49,10 @@ export async function compactSegments(dataDir: string, layout: ParquetLayout = D
       if (!existsSync(src)) continue;
       const files = readdirSync(src).filter((f) => segmentNumber(kind, f) !== undefined);
       const limit = below[kind] ?? highestPart(files, kind);
-      const todo = files.map((f) => segmentNumber(kind, f)!).filter((n) => n < limit).sort((a, b) => a - b);
+      const todo = files
+        .map((f) => segmentNumber(kind, f)!)
+        .filter((n) => n < limit)
+        .sort((a, b) => a - b);
       if (todo.length === 0) continue;
       const out = parquetDir(dataDir, layout, kind);
       mkdirSync(out, { recursive: true });
@@ -81,16 +88,26 @@ export async function compactSegments(dataDir: string, layout: ParquetLayout = D
  * number (new segments must be numbered above it). Only the id column is read, which Parquet stores
  * by itself, so this stays quick as history grows; the NDJSON left over is small by construction.
  */
-export async function compactedIds(dataDir: string, layout: ParquetLayout, kind: RecordKind): Promise<{ ids: Set<string>; highest: number }> {
+export async function compactedIds(
+  dataDir: string,
+  layout: ParquetLayout,
+  kind: RecordKind,
+): Promise<{ ids: Set<string>; highest: number }> {
   const dir = parquetDir(dataDir, layout, kind);
-  const parts = existsSync(dir) ? readdirSync(dir).filter((f) => partNumber(f) !== undefined).sort() : [];
+  const parts = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => partNumber(f) !== undefined)
+        .sort()
+    : [];
   const ids = new Set<string>();
   if (parts.length === 0) return { ids, highest: 0 };
   const db = await openDuckDb();
   try {
     const column = kind === "events" ? layout.columns.events.event_id : EXPOSURE_ID;
     const list = `[${parts.map((p) => lit(join(dir, p))).join(", ")}]`;
-    const reader = await db.connection.runAndReadAll(`SELECT ${ident(column)} FROM read_parquet(${list}) WHERE ${ident(column)} IS NOT NULL`);
+    const reader = await db.connection.runAndReadAll(
+      `SELECT ${ident(column)} FROM read_parquet(${list}) WHERE ${ident(column)} IS NOT NULL`,
+    );
     for (const id of reader.getColumnsJS()[0] ?? []) ids.add(String(id));
   } finally {
     db.connection.closeSync();

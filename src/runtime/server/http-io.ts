@@ -66,6 +66,7 @@ export function str(o: Record<string, unknown>, key: string, required = true): s
 
 export function context(o: Record<string, unknown>): Record<string, unknown> {
   const c = o.context ?? {};
-  if (typeof c !== "object" || c === null || Array.isArray(c)) throw new HttpError(400, `"context" must be a JSON object of unit attributes`);
+  if (typeof c !== "object" || c === null || Array.isArray(c))
+    throw new HttpError(400, `"context" must be a JSON object of unit attributes`);
   return c as Record<string, unknown>;
 }

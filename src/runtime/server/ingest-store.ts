@@ -42,7 +42,10 @@ export class IngestStore {
   compact(): Promise<CompactionReport> {
     const job = this.compacting.then(async () => {
       await Promise.all([this.exposures.roll(), this.events.roll()]);
-      const r = await compactSegments(this.dataDir, this.layout, { exposures: this.exposures.currentSegment, events: this.events.currentSegment });
+      const r = await compactSegments(this.dataDir, this.layout, {
+        exposures: this.exposures.currentSegment,
+        events: this.events.currentSegment,
+      });
       this.metrics.compactedSegments += r.exposures.segments + r.events.segments;
       return r;
     });

@@ -147,8 +147,20 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
       const r = ev.assign(key, user, context(b), now());
       metrics.evaluations++;
-      const exposureToken = r.inExperiment && r.variant !== null ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: now() }, o.tokenSecret) : null;
-      send(res, 200, { experimentKey: key, variant: r.variant, config: r.config ?? null, inExperiment: r.inExperiment, reasons: r.reasons, hashKey: r.hashKey, bucket: r.bucket, exposureToken });
+      const exposureToken =
+        r.inExperiment && r.variant !== null
+          ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: now() }, o.tokenSecret)
+          : null;
+      send(res, 200, {
+        experimentKey: key,
+        variant: r.variant,
+        config: r.config ?? null,
+        inExperiment: r.inExperiment,
+        reasons: r.reasons,
+        hashKey: r.hashKey,
+        bucket: r.bucket,
+        exposureToken,
+      });
     },
     "POST /v1/flags/evaluate": async (req, res) => {
       need(req, "evaluate");
@@ -159,7 +171,14 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
       const r = ev.evaluate(key, user, context(b), now());
       metrics.evaluations++;
-      send(res, 200, { flagKey: key, value: r.value, variant: r.variant, reason: r.reason, rule: r.rule ?? null, killSwitch: ev.ruleset.flags[key]!.enabled === false });
+      send(res, 200, {
+        flagKey: key,
+        value: r.value,
+        variant: r.variant,
+        reason: r.reason,
+        rule: r.rule ?? null,
+        killSwitch: ev.ruleset.flags[key]!.enabled === false,
+      });
     },
     "POST /v1/evaluate": async (req, res) => {
       need(req, "evaluate");
@@ -176,7 +195,9 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       if (!claim) throw new HttpError(400, "the exposure token is missing, forged or altered");
       const ts = b.ts === undefined ? new Date(now()).toISOString() : isoTime(b.ts, "ts");
       const id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
-      const accepted = await exposures.append([{ id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string }]);
+      const accepted = await exposures.append([
+        { id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string },
+      ]);
       if (accepted) {
         metrics.exposures++;
         const byVariant = live.get(claim.e) ?? new Map<string, Set<string>>();
@@ -190,15 +211,25 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     "POST /v1/events": async (req, res) => {
       need(req, "ingest");
       const b = await readJson(req);
-      const list = Array.isArray((b as { events?: unknown }).events) ? ((b as { events: unknown[] }).events) : [b];
+      const list = Array.isArray((b as { events?: unknown }).events) ? (b as { events: unknown[] }).events : [b];
       if (list.length === 0) throw new HttpError(400, `"events" is empty`);
       const records = list.map((e, i) => {
         const o2 = object(e, `event ${i}`);
         const value = o2.value;
-        if (value !== undefined && value !== null && typeof value !== "number") throw new HttpError(400, `event ${i}: "value" must be a number`);
+        if (value !== undefined && value !== null && typeof value !== "number")
+          throw new HttpError(400, `event ${i}: "value" must be a number`);
         const props = o2.properties ?? null;
-        if (props !== null && (typeof props !== "object" || Array.isArray(props))) throw new HttpError(400, `event ${i}: "properties" must be an object`);
-        return { id: str(o2, "eventId", false) ?? randomUUID(), unit_id: str(o2, "userId")!, session_id: str(o2, "sessionId", false) ?? null, event: str(o2, "eventName")!, ts: o2.ts === undefined ? new Date(now()).toISOString() : isoTime(o2.ts, `event ${i} ts`), value: value ?? null, properties: props };
+        if (props !== null && (typeof props !== "object" || Array.isArray(props)))
+          throw new HttpError(400, `event ${i}: "properties" must be an object`);
+        return {
+          id: str(o2, "eventId", false) ?? randomUUID(),
+          unit_id: str(o2, "userId")!,
+          session_id: str(o2, "sessionId", false) ?? null,
+          event: str(o2, "eventName")!,
+          ts: o2.ts === undefined ? new Date(now()).toISOString() : isoTime(o2.ts, `event ${i} ts`),
+          value: value ?? null,
+          properties: props,
+        };
       });
       const accepted = await events.append(records);
       metrics.events += accepted;
@@ -210,15 +241,32 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       const e = ready().ruleset.experiments[key];
       if (!e) throw new HttpError(404, `unknown experiment "${key}"`);
       const counts = Object.fromEntries(e.variants.map((v) => [v.key, live.get(key)?.get(v.key)?.size ?? 0]));
-      const srm = srmCheck(e.variants.map((v) => counts[v.key]!), e.variants.map((v) => v.weight), 0.001);
-      send(res, 200, { experiment: key, status: e.status, phase: e.phase, traffic: e.traffic / 10000, layer: e.layer ?? null, allocation: Object.fromEntries(e.variants.map((v) => [v.key, v.weight / 10000])), exposures: counts, srm: { chi2: srm.chi2, p_value: srm.pValue, ok: srm.ok } });
+      const srm = srmCheck(
+        e.variants.map((v) => counts[v.key]!),
+        e.variants.map((v) => v.weight),
+        0.001,
+      );
+      send(res, 200, {
+        experiment: key,
+        status: e.status,
+        phase: e.phase,
+        traffic: e.traffic / 10000,
+        layer: e.layer ?? null,
+        allocation: Object.fromEntries(e.variants.map((v) => [v.key, v.weight / 10000])),
+        exposures: counts,
+        srm: { chi2: srm.chi2, p_value: srm.pValue, ok: srm.ok },
+      });
     },
     "GET /v1/reports/([a-z][a-z0-9_]*)": (req, res, m) => {
       need(req, "reports:read");
       const dir = o.reportsDir ? join(o.reportsDir, m[1]!) : undefined;
       let files: string[] = [];
       try {
-        files = dir ? readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : [];
+        files = dir
+          ? readdirSync(dir)
+              .filter((f) => f.endsWith(".json"))
+              .sort()
+          : [];
       } catch {
         files = [];
       }

@@ -47,10 +47,16 @@ export class SegmentSink {
    * `firstSegment` is the lowest number a new segment may take (parts already in Parquet count,
    * so a number is never reused after its segment was compacted and removed).
    */
-  static async open(dir: string, kind: RecordKind, o: { knownIds?: Set<string>; firstSegment?: number; maxSegmentBytes?: number } = {}): Promise<SegmentSink> {
+  static async open(
+    dir: string,
+    kind: RecordKind,
+    o: { knownIds?: Set<string>; firstSegment?: number; maxSegmentBytes?: number } = {},
+  ): Promise<SegmentSink> {
     mkdirSync(dir, { recursive: true });
     const seen = o.knownIds ?? new Set<string>();
-    const existing = readdirSync(dir).filter((f) => segmentNumber(kind, f) !== undefined).sort();
+    const existing = readdirSync(dir)
+      .filter((f) => segmentNumber(kind, f) !== undefined)
+      .sort();
     for (const f of existing) {
       for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
         if (!line) continue;
@@ -128,7 +134,7 @@ export class SegmentSink {
     const buf = Buffer.from(group.map((p) => p.text).join(""));
     try {
       if (buf.length > 0) {
-        for (let off = 0; off < buf.length; ) off += (await this.file.write(buf, off, buf.length - off)).bytesWritten;
+        for (let off = 0; off < buf.length;) off += (await this.file.write(buf, off, buf.length - off)).bytesWritten;
         await this.file.datasync();
         this.stats.fsyncs++;
         this.bytes += buf.length;

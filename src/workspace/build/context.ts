@@ -57,7 +57,12 @@ export class FileBuild {
 
   timestamp(path: string, text: string): string {
     const t = normalizeTimestamp(text);
-    if (t === undefined) this.report(C.badTimestamp, `"${text}" is not a real date and time; use an ISO-8601 UTC timestamp such as "2026-12-01T00:00:00Z"`, this.span(path));
+    if (t === undefined)
+      this.report(
+        C.badTimestamp,
+        `"${text}" is not a real date and time; use an ISO-8601 UTC timestamp such as "2026-12-01T00:00:00Z"`,
+        this.span(path),
+      );
     return t ?? text;
   }
 

@@ -12,7 +12,11 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
   const type = raw.type ?? "ab";
   for (const [field, owner] of Object.entries(TYPE_FIELDS)) {
     if (raw[field] !== undefined && type !== owner) {
-      b.report(C.foreignField, `"${field}" applies to ${owner} experiments and is ignored for type "${type}"; remove it or set type: ${owner}`, b.keySpan(field));
+      b.report(
+        C.foreignField,
+        `"${field}" applies to ${owner} experiments and is ignored for type "${type}"; remove it or set type: ${owner}`,
+        b.keySpan(field),
+      );
     }
   }
   const variants = buildVariants(b, raw, type);
@@ -39,7 +43,14 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
     control: raw.control ?? variants[0]?.key ?? "",
     ...(type === "multivariate" ? { factors: raw.factors } : {}),
     ...(type === "bandit" && raw.bandit
-      ? { bandit: { algorithm: raw.bandit.algorithm ?? "thompson", metric: raw.bandit.metric, min_share: raw.bandit.min_share !== undefined ? parseShare(raw.bandit.min_share) : 0.01, epoch: raw.bandit.epoch ?? 1 } }
+      ? {
+          bandit: {
+            algorithm: raw.bandit.algorithm ?? "thompson",
+            metric: raw.bandit.metric,
+            min_share: raw.bandit.min_share !== undefined ? parseShare(raw.bandit.min_share) : 0.01,
+            epoch: raw.bandit.epoch ?? 1,
+          },
+        }
       : {}),
     ...(type === "interleaving" ? { rankers: raw.rankers, interleaving_method: raw.method ?? "team_draft" } : {}),
     holdout: raw.holdout ?? true,
@@ -51,7 +62,12 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       cuped: a.cuped ?? d.cuped,
       ...pick(a, ["tuning_n", "looks", "spending", "prior_variance"]),
     },
-    power: { ...(p.mde !== undefined ? { mde: parseShare(p.mde) } : {}), ...(p.daily_units !== undefined ? { daily_units: p.daily_units } : {}), power: p.power ?? d.power, ...pick(p, ["baseline", "stddev"]) },
+    power: {
+      ...(p.mde !== undefined ? { mde: parseShare(p.mde) } : {}),
+      ...(p.daily_units !== undefined ? { daily_units: p.daily_units } : {}),
+      power: p.power ?? d.power,
+      ...pick(p, ["baseline", "stddev"]),
+    },
     origin: b.origin,
   };
   return b.failed ? undefined : exp;
@@ -59,7 +75,12 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
 
 function buildVariants(b: FileBuild, raw: Raw, type: string): Variant[] {
   if (type === "multivariate") {
-    if (raw.variants !== undefined) b.report(C.foreignField, `multivariate experiments get their variants from "factors"; the "variants" mapping is ignored`, b.keySpan("variants"));
+    if (raw.variants !== undefined)
+      b.report(
+        C.foreignField,
+        `multivariate experiments get their variants from "factors"; the "variants" mapping is ignored`,
+        b.keySpan("variants"),
+      );
     return factorial(raw.factors ?? {}).map((key) => ({ key, weight: 1 }));
   }
   if (type === "interleaving" && raw.variants === undefined) return (raw.rankers ?? []).map((key: string) => ({ key, weight: 1 }));
@@ -67,14 +88,19 @@ function buildVariants(b: FileBuild, raw: Raw, type: string): Variant[] {
   const weighted = entries.filter(([, v]) => v?.weight !== undefined).length;
   if (weighted > 0 && weighted < entries.length) {
     const missing = entries.find(([, v]) => v?.weight === undefined)![0];
-    b.report(C.partialWeights, `variant "${missing}" has no weight while others do; give every variant a weight, or none for equal weights`, b.keySpan(`variants.${missing}`));
+    b.report(
+      C.partialWeights,
+      `variant "${missing}" has no weight while others do; give every variant a weight, or none for equal weights`,
+      b.keySpan(`variants.${missing}`),
+    );
   }
   return entries.map(([key, v]) => {
     const variant: Variant = { key, weight: v?.weight ?? 1 };
     if (v?.description !== undefined) variant.description = v.description;
     if (v?.config !== undefined) variant.config = v.config;
     if (v?.url !== undefined) variant.url = v.url;
-    if (type === "split_url" && v?.url === undefined) b.report(C.typeFields, `split_url variant "${key}" needs a "url"`, b.keySpan(`variants.${key}`));
+    if (type === "split_url" && v?.url === undefined)
+      b.report(C.typeFields, `split_url variant "${key}" needs a "url"`, b.keySpan(`variants.${key}`));
     return variant;
   });
 }

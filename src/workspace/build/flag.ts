@@ -16,7 +16,8 @@ export function buildFlag(b: FileBuild, raw: Raw): Flag | undefined {
     typeof p === "string" ? { flag: p } : { flag: p.flag, ...(p.variant !== undefined ? { variant: p.variant } : {}) },
   );
   const overrides: Record<string, string[]> = {};
-  for (const [variant, ids] of Object.entries((raw.overrides ?? {}) as Record<string, unknown[]>)) overrides[variant] = (ids ?? []).map(String);
+  for (const [variant, ids] of Object.entries((raw.overrides ?? {}) as Record<string, unknown[]>))
+    overrides[variant] = (ids ?? []).map(String);
   const rules: FlagRule[] = [];
   (raw.rules ?? []).forEach((r: Raw, i: number) => {
     const rule = buildRule(b, r, i);
@@ -47,13 +48,17 @@ function buildRule(b: FileBuild, r: Raw, i: number): FlagRule | undefined {
     b.report(C.ruleAction, `rule "${name}" needs exactly one of "serve", "rollout" or "experiment" but ${what}`, b.span(path));
     return undefined;
   }
-  if (r.map !== undefined && r.experiment === undefined) b.report(C.foreignField, `"map" only applies to experiment rules and is ignored in rule "${name}"`, b.keySpan(`${path}.map`));
+  if (r.map !== undefined && r.experiment === undefined)
+    b.report(C.foreignField, `"map" only applies to experiment rules and is ignored in rule "${name}"`, b.keySpan(`${path}.map`));
   const when = r.when !== undefined ? b.condition(`${path}.when`, r.when) : undefined;
   if (r.when !== undefined && !when) return undefined;
   const cond = when ? { when, whenText: r.when as string } : {};
   if (r.serve !== undefined) return { kind: "serve", name, ...cond, serve: r.serve };
   if (r.rollout !== undefined) {
-    const steps = (r.rollout.steps as Raw[]).map((s, k) => ({ at: b.timestamp(`${path}.rollout.steps.${k}.at`, s.at), percent: s.percent }));
+    const steps = (r.rollout.steps as Raw[]).map((s, k) => ({
+      at: b.timestamp(`${path}.rollout.steps.${k}.at`, s.at),
+      percent: s.percent,
+    }));
     return { kind: "rollout", name, ...cond, variant: r.rollout.variant, steps, holdout: r.rollout.holdout ?? r.holdout ?? true };
   }
   return { kind: "experiment", name, ...cond, experiment: r.experiment, map: r.map ?? {} };

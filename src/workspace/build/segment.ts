@@ -6,5 +6,11 @@ type Raw = Record<string, any>;
 export function buildSegment(b: FileBuild, raw: Raw): Segment | undefined {
   const when = b.condition("when", raw.when);
   if (!when) return undefined;
-  return { key: raw.segment, ...(raw.description !== undefined ? { description: raw.description } : {}), when, whenText: raw.when, origin: b.origin };
+  return {
+    key: raw.segment,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    when,
+    whenText: raw.when,
+    origin: b.origin,
+  };
 }

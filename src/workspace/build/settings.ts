@@ -21,8 +21,23 @@ export const DEFAULT_ANALYSIS: AnalysisDefaults = {
 export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "columns"> = {
   tables: { exposures: "exposures", events: "events" },
   columns: {
-    exposures: { unit_id: "unit_id", experiment: "experiment", variant: "variant", ts: "ts", session_id: "session_id", attributes: "attributes" },
-    events: { unit_id: "unit_id", session_id: "session_id", event: "event", ts: "ts", value: "value", properties: "properties", event_id: "event_id" },
+    exposures: {
+      unit_id: "unit_id",
+      experiment: "experiment",
+      variant: "variant",
+      ts: "ts",
+      session_id: "session_id",
+      attributes: "attributes",
+    },
+    events: {
+      unit_id: "unit_id",
+      session_id: "session_id",
+      event: "event",
+      ts: "ts",
+      value: "value",
+      properties: "properties",
+      event_id: "event_id",
+    },
   },
 };
 
@@ -40,7 +55,10 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
     warehouse: {
       default: wh.default ?? Object.keys(connections)[0] ?? "local",
       connections,
-      tables: { exposures: wh.tables?.exposures ?? DEFAULT_WAREHOUSE_LAYOUT.tables.exposures, events: wh.tables?.events ?? DEFAULT_WAREHOUSE_LAYOUT.tables.events },
+      tables: {
+        exposures: wh.tables?.exposures ?? DEFAULT_WAREHOUSE_LAYOUT.tables.exposures,
+        events: wh.tables?.events ?? DEFAULT_WAREHOUSE_LAYOUT.tables.events,
+      },
       columns: {
         exposures: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.exposures, ...cols.exposures },
         events: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.events, ...cols.events },

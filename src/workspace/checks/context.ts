@@ -37,7 +37,12 @@ export interface Check {
   run(ctx: CheckContext): Diagnostic[];
 }
 
-export function diag(info: CodeInfo, message: string, span: Span | undefined, extra: { suggestion?: string; related?: RelatedSpan[] } = {}): Diagnostic {
+export function diag(
+  info: CodeInfo,
+  message: string,
+  span: Span | undefined,
+  extra: { suggestion?: string; related?: RelatedSpan[] } = {},
+): Diagnostic {
   return {
     code: info.code,
     severity: info.severity,
@@ -49,7 +54,14 @@ export function diag(info: CodeInfo, message: string, span: Span | undefined, ex
 }
 
 /** "unknown metric "x"" with a did-you-mean over the candidates; undefined when the name is known. */
-export function unknownName(info: CodeInfo, what: string, name: string, known: Iterable<string>, span: Span | undefined, hint: string): Diagnostic | undefined {
+export function unknownName(
+  info: CodeInfo,
+  what: string,
+  name: string,
+  known: Iterable<string>,
+  span: Span | undefined,
+  hint: string,
+): Diagnostic | undefined {
   const set = known instanceof Set ? (known as Set<string>) : new Set(known);
   if (set.has(name)) return undefined;
   return diag(info, `unknown ${what} "${name}"; ${hint}`, span, { suggestion: didYouMean(name, set) });

@@ -10,17 +10,32 @@ export const experimentDesignCheck: Check = {
     for (const e of ws.experiments.values()) {
       const o = e.origin;
       for (const v of e.variants) {
-        if (!(v.weight > 0)) out.push(diag(C.nonPositiveWeight, `variant "${v.key}" has weight ${v.weight}; weights must be positive (remove the variant instead of giving it 0)`, o.values[`variants.${v.key}.weight`] ?? o.keys[`variants.${v.key}`]));
+        if (!(v.weight > 0))
+          out.push(
+            diag(
+              C.nonPositiveWeight,
+              `variant "${v.key}" has weight ${v.weight}; weights must be positive (remove the variant instead of giving it 0)`,
+              o.values[`variants.${v.key}.weight`] ?? o.keys[`variants.${v.key}`],
+            ),
+          );
       }
       if (o.values.control) {
-        const d = unknownName(C.unknownVariant, "control variant", e.control, e.variants.map((v) => v.key), o.values.control, `use one of the experiment's variants`);
+        const d = unknownName(
+          C.unknownVariant,
+          "control variant",
+          e.control,
+          e.variants.map((v) => v.key),
+          o.values.control,
+          `use one of the experiment's variants`,
+        );
         if (d) out.push(d);
       }
       if (e.layer !== undefined) {
-        const d = unknownName(C.unknownLayer, "layer", e.layer, known.layers, o.values.layer, "declare it under \"layers\" in layers.yaml");
+        const d = unknownName(C.unknownLayer, "layer", e.layer, known.layers, o.values.layer, 'declare it under "layers" in layers.yaml');
         if (d) out.push(d);
       }
-      if (!(e.traffic > 0 && e.traffic <= 1)) out.push(diag(C.trafficRange, `traffic of experiment "${e.key}" must be above 0% and at most 100%`, o.values.traffic));
+      if (!(e.traffic > 0 && e.traffic <= 1))
+        out.push(diag(C.trafficRange, `traffic of experiment "${e.key}" must be above 0% and at most 100%`, o.values.traffic));
     }
     return out;
   },

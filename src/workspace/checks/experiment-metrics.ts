@@ -17,7 +17,12 @@ export const experimentMetricsCheck: Check = {
           const d = unknownName(C.unknownMetric, "metric", m, known.metrics, span, hint);
           if (d) out.push(d);
           const prev = seen.get(m);
-          if (prev !== undefined) out.push(diag(C.duplicateMetric, `metric "${m}" is listed twice in experiment "${e.key}"; keep it in one tier`, span, { related: e.origin.values[prev] ? [{ message: "first listed here", span: e.origin.values[prev]! }] : [] }));
+          if (prev !== undefined)
+            out.push(
+              diag(C.duplicateMetric, `metric "${m}" is listed twice in experiment "${e.key}"; keep it in one tier`, span, {
+                related: e.origin.values[prev] ? [{ message: "first listed here", span: e.origin.values[prev]! }] : [],
+              }),
+            );
           else seen.set(m, path);
         });
       }

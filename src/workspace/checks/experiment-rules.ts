@@ -16,23 +16,51 @@ export const experimentRulesCheck: Check = {
       f.rules.forEach((r, i) => {
         if (r.kind !== "experiment") return;
         const p = `rules.${i}`;
-        const missing = unknownName(C.unknownExperiment, "experiment", r.experiment, known.experiments, o.values[`${p}.experiment`], "add experiments/<name>.yaml or fix the name");
+        const missing = unknownName(
+          C.unknownExperiment,
+          "experiment",
+          r.experiment,
+          known.experiments,
+          o.values[`${p}.experiment`],
+          "add experiments/<name>.yaml or fix the name",
+        );
         if (missing) return void out.push(missing);
         const e = ws.experiments.get(r.experiment);
         if (!e) return; // declared but failed to load: its own file reports why
         const expVariants = e.variants.map((v) => v.key);
         for (const [from, to] of Object.entries(r.map)) {
-          const d1 = unknownName(C.unknownVariant, "experiment variant", from, expVariants, o.keys[`${p}.map.${from}`], `map keys are variants of experiment "${e.key}"`);
+          const d1 = unknownName(
+            C.unknownVariant,
+            "experiment variant",
+            from,
+            expVariants,
+            o.keys[`${p}.map.${from}`],
+            `map keys are variants of experiment "${e.key}"`,
+          );
           if (d1) out.push(d1);
-          const d2 = unknownName(C.unknownVariant, "flag variant", to, flagVariants, o.values[`${p}.map.${from}`], "map values are the flag's variants");
+          const d2 = unknownName(
+            C.unknownVariant,
+            "flag variant",
+            to,
+            flagVariants,
+            o.values[`${p}.map.${from}`],
+            "map values are the flag's variants",
+          );
           if (d2) out.push(d2);
         }
         for (const v of expVariants) {
           if (v in r.map || flagVariants.includes(v)) continue;
           out.push(
-            diag(C.unmappedVariant, `experiment variant "${v}" of "${e.key}" has no flag variant: add "${v}: <flag variant>" to the map of rule "${r.name}"`, o.keys[`${p}.map`] ?? o.values[`${p}.experiment`], {
-              related: e.origin.keys[`variants.${v}`] ? [{ message: "variant declared here", span: e.origin.keys[`variants.${v}`]! }] : [],
-            }),
+            diag(
+              C.unmappedVariant,
+              `experiment variant "${v}" of "${e.key}" has no flag variant: add "${v}: <flag variant>" to the map of rule "${r.name}"`,
+              o.keys[`${p}.map`] ?? o.values[`${p}.experiment`],
+              {
+                related: e.origin.keys[`variants.${v}`]
+                  ? [{ message: "variant declared here", span: e.origin.keys[`variants.${v}`]! }]
+                  : [],
+              },
+            ),
           );
         }
       });

@@ -7,6 +7,13 @@ export const fileKeysCheck: Check = {
   run(ctx) {
     return ctx.declared
       .filter((f) => f.key !== undefined && f.key !== f.stem)
-      .map((f) => diag(C.keyMismatch, `${f.kind} key ${JSON.stringify(f.key)} differs from its file name ${JSON.stringify(`${f.stem}.yaml`)}; rename the file or the key so they match`, f.keySpan, { suggestion: `did you mean "${f.stem}"?` }));
+      .map((f) =>
+        diag(
+          C.keyMismatch,
+          `${f.kind} key ${JSON.stringify(f.key)} differs from its file name ${JSON.stringify(`${f.stem}.yaml`)}; rename the file or the key so they match`,
+          f.keySpan,
+          { suggestion: `did you mean "${f.stem}"?` },
+        ),
+      );
   },
 };

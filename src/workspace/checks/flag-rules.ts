@@ -15,7 +15,14 @@ export const flagRulesCheck: Check = {
         const p = `rules.${i}`;
         const prev = names.get(r.name);
         if (prev !== undefined) {
-          out.push(diag(C.duplicateRule, `rule name "${r.name}" is used twice in flag "${f.key}"; rule names must be unique`, o.values[`${p}.name`] ?? o.values[p], { related: [{ message: "first used here", span: (o.values[`rules.${prev}.name`] ?? o.values[`rules.${prev}`])! }] }));
+          out.push(
+            diag(
+              C.duplicateRule,
+              `rule name "${r.name}" is used twice in flag "${f.key}"; rule names must be unique`,
+              o.values[`${p}.name`] ?? o.values[p],
+              { related: [{ message: "first used here", span: (o.values[`rules.${prev}.name`] ?? o.values[`rules.${prev}`])! }] },
+            ),
+          );
         } else names.set(r.name, i);
         const hint = `use one of the flag's variants: ${keys.map((k) => `"${k}"`).join(", ")}`;
         if (r.kind === "serve") {
@@ -26,7 +33,13 @@ export const flagRulesCheck: Check = {
           if (d) out.push(d);
         }
         if (r.kind === "serve" && r.when === undefined && i < f.rules.length - 1) {
-          out.push(diag(C.unreachableRule, `rule "${r.name}" has no "when" and always serves, so the rules after it never match; add a condition or move it last`, o.values[p]));
+          out.push(
+            diag(
+              C.unreachableRule,
+              `rule "${r.name}" has no "when" and always serves, so the rules after it never match; add a condition or move it last`,
+              o.values[p],
+            ),
+          );
         }
       });
     }

@@ -26,11 +26,33 @@ export const flagVariantsCheck: Check = {
       const o = f.origin;
       const keys = f.variants.map((v) => v.key);
       for (const v of f.variants) {
-        if (!FITS[f.type](v.value)) out.push(diag(C.variantValueType, `variant "${v.key}" of ${f.type} flag "${f.key}" has ${kindOf(v.value)} value; give it a ${f.type} value`, o.values[`variants.${v.key}`] ?? o.values.variants));
+        if (!FITS[f.type](v.value))
+          out.push(
+            diag(
+              C.variantValueType,
+              `variant "${v.key}" of ${f.type} flag "${f.key}" has ${kindOf(v.value)} value; give it a ${f.type} value`,
+              o.values[`variants.${v.key}`] ?? o.values.variants,
+            ),
+          );
       }
-      if (!keys.includes(f.default)) out.push(diag(C.defaultNotVariant, `default "${f.default}" of flag "${f.key}" is not one of its variants (${keys.map((k) => `"${k}"`).join(", ")})`, o.values.default, { suggestion: suggestion(f.default, keys) }));
+      if (!keys.includes(f.default))
+        out.push(
+          diag(
+            C.defaultNotVariant,
+            `default "${f.default}" of flag "${f.key}" is not one of its variants (${keys.map((k) => `"${k}"`).join(", ")})`,
+            o.values.default,
+            { suggestion: suggestion(f.default, keys) },
+          ),
+        );
       for (const variant of Object.keys(f.overrides)) {
-        const d = unknownName(C.unknownVariant, "variant", variant, keys, o.keys[`overrides.${variant}`], `overrides must name one of the flag's variants`);
+        const d = unknownName(
+          C.unknownVariant,
+          "variant",
+          variant,
+          keys,
+          o.keys[`overrides.${variant}`],
+          `overrides must name one of the flag's variants`,
+        );
         if (d) out.push(d);
       }
     }

@@ -10,11 +10,24 @@ export const holdoutsCheck: Check = {
     let total = 0;
     for (const h of ws.holdouts.values()) {
       total += h.traffic;
-      if (!(h.traffic > 0 && h.traffic <= 1)) out.push(diag(C.holdoutTraffic, `holdout "${h.key}" has traffic ${+(h.traffic * 100).toFixed(4)}%; it must be above 0% and at most 100%`, h.origin.values[`holdouts.${h.key}.traffic`]));
+      if (!(h.traffic > 0 && h.traffic <= 1))
+        out.push(
+          diag(
+            C.holdoutTraffic,
+            `holdout "${h.key}" has traffic ${+(h.traffic * 100).toFixed(4)}%; it must be above 0% and at most 100%`,
+            h.origin.values[`holdouts.${h.key}.traffic`],
+          ),
+        );
     }
     if (total > 1 && out.length === 0) {
       const last = [...ws.holdouts.values()].pop()!;
-      out.push(diag(C.holdoutTotal, `holdouts together take ${+(total * 100).toFixed(4)}% of traffic; keep their sum at or below 100%`, last.origin.values[`holdouts.${last.key}.traffic`]));
+      out.push(
+        diag(
+          C.holdoutTotal,
+          `holdouts together take ${+(total * 100).toFixed(4)}% of traffic; keep their sum at or below 100%`,
+          last.origin.values[`holdouts.${last.key}.traffic`],
+        ),
+      );
     }
     return out;
   },

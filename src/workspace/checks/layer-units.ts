@@ -15,9 +15,14 @@ export const layerUnitsCheck: Check = {
       if (!f) first.set(e.layer, e);
       else if (f.unit !== e.unit) {
         out.push(
-          diag(C.layerUnit, `experiment "${e.key}" uses unit "${e.unit}" but layer "${e.layer}" already holds "${f.key}" on unit "${f.unit}"; experiments in one layer must share a unit`, e.origin.values.unit ?? e.origin.values.layer, {
-            related: [{ message: `"${f.key}" is in the same layer`, span: f.origin.values.unit ?? f.origin.values.layer! }],
-          }),
+          diag(
+            C.layerUnit,
+            `experiment "${e.key}" uses unit "${e.unit}" but layer "${e.layer}" already holds "${f.key}" on unit "${f.unit}"; experiments in one layer must share a unit`,
+            e.origin.values.unit ?? e.origin.values.layer,
+            {
+              related: [{ message: `"${f.key}" is in the same layer`, span: f.origin.values.unit ?? f.origin.values.layer! }],
+            },
+          ),
         );
       }
     }

@@ -15,9 +15,14 @@ export const metricUnitsCheck: Check = {
           const m = ws.metrics.get(key);
           if (!m || brokenFiles.has(m.origin.file) || !declared.has(m.unit) || m.unit === e.unit || m.kind === "ratio") return;
           out.push(
-            diag(C.metricUnit, `metric "${key}" is per "${m.unit}" but experiment "${e.key}" randomises by "${e.unit}"; use a ratio metric (e.g. count(x) / count(session_start)) or a "${e.unit}" metric`, e.origin.values[`metrics.${tier}.${i}`], {
-              related: m.origin.values.unit ? [{ message: `unit of "${key}"`, span: m.origin.values.unit }] : [],
-            }),
+            diag(
+              C.metricUnit,
+              `metric "${key}" is per "${m.unit}" but experiment "${e.key}" randomises by "${e.unit}"; use a ratio metric (e.g. count(x) / count(session_start)) or a "${e.unit}" metric`,
+              e.origin.values[`metrics.${tier}.${i}`],
+              {
+                related: m.origin.values.unit ? [{ message: `unit of "${key}"`, span: m.origin.values.unit }] : [],
+              },
+            ),
           );
         });
       }

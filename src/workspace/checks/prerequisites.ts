@@ -12,16 +12,30 @@ export const prerequisitesCheck: Check = {
       f.prerequisites.forEach((pre, i) => {
         const p = `prerequisites.${i}`;
         const span = f.origin.values[`${p}.flag`] ?? f.origin.values[p];
-        if (pre.flag === f.key) return void out.push(diag(C.prerequisiteSelf, `flag "${f.key}" lists itself as a prerequisite; remove it`, span));
+        if (pre.flag === f.key)
+          return void out.push(diag(C.prerequisiteSelf, `flag "${f.key}" lists itself as a prerequisite; remove it`, span));
         const d = unknownName(C.unknownFlag, "flag", pre.flag, known.flags, span, "add flags/<name>.yaml or fix the name");
         if (d) return void out.push(d);
         const target = ws.flags.get(pre.flag);
         if (!target) return;
         if (pre.variant !== undefined) {
-          const v = unknownName(C.unknownVariant, "variant", pre.variant, target.variants.map((x) => x.key), f.origin.values[`${p}.variant`], `use one of the variants of flag "${target.key}"`);
+          const v = unknownName(
+            C.unknownVariant,
+            "variant",
+            pre.variant,
+            target.variants.map((x) => x.key),
+            f.origin.values[`${p}.variant`],
+            `use one of the variants of flag "${target.key}"`,
+          );
           if (v) out.push(v);
         } else if (target.type !== "boolean") {
-          out.push(diag(C.prerequisiteNotBoolean, `prerequisite "${pre.flag}" is a ${target.type} flag, so it never evaluates to true; name the variant it must serve: {flag: ${pre.flag}, variant: <name>}`, span));
+          out.push(
+            diag(
+              C.prerequisiteNotBoolean,
+              `prerequisite "${pre.flag}" is a ${target.type} flag, so it never evaluates to true; name the variant it must serve: {flag: ${pre.flag}, variant: <name>}`,
+              span,
+            ),
+          );
         }
       });
     }
@@ -49,7 +63,13 @@ function cycles(flags: Map<string, Flag>): Diagnostic[] {
         if (reported.has(id)) return;
         reported.add(id);
         const path = [...loop, pre.flag].join(" → ");
-        out.push(diag(C.prerequisiteCycle, `prerequisites form a cycle: ${path}; remove one of them`, f.origin.values[`prerequisites.${i}.flag`] ?? f.origin.values[`prerequisites.${i}`]));
+        out.push(
+          diag(
+            C.prerequisiteCycle,
+            `prerequisites form a cycle: ${path}; remove one of them`,
+            f.origin.values[`prerequisites.${i}.flag`] ?? f.origin.values[`prerequisites.${i}`],
+          ),
+        );
       } else if (s === undefined) visit(pre.flag);
     });
     stack.pop();

@@ -14,8 +14,22 @@ export const rolloutStepsCheck: Check = {
           const a = r.steps[k - 1]!;
           const b = r.steps[k]!;
           const p = `rules.${i}.rollout.steps.${k}`;
-          if (Date.parse(b.at) <= Date.parse(a.at)) out.push(diag(C.rolloutOrder, `rollout step ${k + 1} of rule "${r.name}" is at ${b.at.replace(".000Z", "Z")}, not after the previous step (${a.at.replace(".000Z", "Z")}); list steps in time order`, f.origin.values[`${p}.at`]));
-          if (b.percent < a.percent) out.push(diag(C.rolloutDecrease, `rollout step ${k + 1} of rule "${r.name}" lowers the percent from ${a.percent} to ${b.percent}; rollouts only grow (roll back with enabled: false)`, f.origin.values[`${p}.percent`]));
+          if (Date.parse(b.at) <= Date.parse(a.at))
+            out.push(
+              diag(
+                C.rolloutOrder,
+                `rollout step ${k + 1} of rule "${r.name}" is at ${b.at.replace(".000Z", "Z")}, not after the previous step (${a.at.replace(".000Z", "Z")}); list steps in time order`,
+                f.origin.values[`${p}.at`],
+              ),
+            );
+          if (b.percent < a.percent)
+            out.push(
+              diag(
+                C.rolloutDecrease,
+                `rollout step ${k + 1} of rule "${r.name}" lowers the percent from ${a.percent} to ${b.percent}; rollouts only grow (roll back with enabled: false)`,
+                f.origin.values[`${p}.percent`],
+              ),
+            );
         }
       });
     }

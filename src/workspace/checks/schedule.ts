@@ -6,11 +6,18 @@ export const scheduleCheck: Check = {
   name: "schedule",
   run({ workspace: ws }) {
     return [...ws.experiments.values()]
-      .filter((e) => e.schedule.start !== undefined && e.schedule.end !== undefined && Date.parse(e.schedule.start) >= Date.parse(e.schedule.end))
+      .filter(
+        (e) => e.schedule.start !== undefined && e.schedule.end !== undefined && Date.parse(e.schedule.start) >= Date.parse(e.schedule.end),
+      )
       .map((e) =>
-        diag(C.scheduleOrder, `schedule of "${e.key}" ends (${e.schedule.end!.replace(".000Z", "Z")}) before or when it starts (${e.schedule.start!.replace(".000Z", "Z")}); move the end after the start`, e.origin.values["schedule.end"], {
-          related: e.origin.values["schedule.start"] ? [{ message: "start is here", span: e.origin.values["schedule.start"]! }] : [],
-        }),
+        diag(
+          C.scheduleOrder,
+          `schedule of "${e.key}" ends (${e.schedule.end!.replace(".000Z", "Z")}) before or when it starts (${e.schedule.start!.replace(".000Z", "Z")}); move the end after the start`,
+          e.origin.values["schedule.end"],
+          {
+            related: e.origin.values["schedule.start"] ? [{ message: "start is here", span: e.origin.values["schedule.start"]! }] : [],
+          },
+        ),
       );
   },
 };

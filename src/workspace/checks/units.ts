@@ -9,8 +9,10 @@ export const unitsCheck: Check = {
     const units = ws.settings.units;
     const hint = `declare it under "units" in exp.yaml or use one of ${units.map((u) => `"${u}"`).join(", ")}`;
     const out: (Diagnostic | undefined)[] = [];
-    for (const e of ws.experiments.values()) if (e.origin.values.unit) out.push(unknownName(C.unknownUnit, "unit", e.unit, units, e.origin.values.unit, hint));
-    for (const m of ws.metrics.values()) if (m.origin.values.unit) out.push(unknownName(C.unknownUnit, "unit", m.unit, units, m.origin.values.unit, hint));
+    for (const e of ws.experiments.values())
+      if (e.origin.values.unit) out.push(unknownName(C.unknownUnit, "unit", e.unit, units, e.origin.values.unit, hint));
+    for (const m of ws.metrics.values())
+      if (m.origin.values.unit) out.push(unknownName(C.unknownUnit, "unit", m.unit, units, m.origin.values.unit, hint));
     return out.filter((d): d is Diagnostic => d !== undefined);
   },
 };

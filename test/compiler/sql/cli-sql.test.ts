@@ -72,7 +72,12 @@ describe("exp sql", () => {
 
   test("the command is registered and exits 1 on an unknown experiment", () => {
     const script = `import(${JSON.stringify(join(ROOT, "src/cli/main.ts"))}).then((m) => m.main(["node", "exp", ...process.argv.slice(1)]))`;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script, "--", "sql", "nope_experiment", "--dir", ROOT], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script, "--", "sql", "nope_experiment", "--dir", ROOT], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 60_000,
+    });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /error\[EXP6001\]: There is no experiment "nope_experiment"/);
   });

@@ -28,7 +28,11 @@ describe("dialect spellings", () => {
     const settings = makeSettings({ tables: { exposures: "analytics.exposures", events: 'raw."events"' } });
     const m = makeMetric("c", "count(page_view)");
     const e = makeExperiment("x", ["c"]);
-    const sql = compileExperimentSql({ workspace: makeWorkspace({ settings, metrics: [m], experiments: [e] }), experiment: e, dialect: "postgres" }).metrics[0]!.sql;
+    const sql = compileExperimentSql({
+      workspace: makeWorkspace({ settings, metrics: [m], experiments: [e] }),
+      experiment: e,
+      dialect: "postgres",
+    }).metrics[0]!.sql;
     assert.match(sql, /FROM "analytics"\."exposures" AS x/);
     assert.match(sql, /JOIN "raw"\."""events""" AS e/);
   });
@@ -37,8 +41,15 @@ describe("dialect spellings", () => {
     const settings = makeSettings({ tables: { exposures: "exposures", events: "ev\nents" } });
     const m = makeMetric("c", "count(page_view)");
     const e = makeExperiment("x", ["c"]);
-    const r = compileExperimentSql({ workspace: makeWorkspace({ settings, metrics: [m], experiments: [e] }), experiment: e, dialect: "duckdb" });
-    assert.deepEqual(r.diagnostics.map((d) => d.code), ["EXP6008"]);
+    const r = compileExperimentSql({
+      workspace: makeWorkspace({ settings, metrics: [m], experiments: [e] }),
+      experiment: e,
+      dialect: "duckdb",
+    });
+    assert.deepEqual(
+      r.diagnostics.map((d) => d.code),
+      ["EXP6008"],
+    );
   });
 
   test("time arithmetic per engine", () => {
@@ -62,7 +73,10 @@ describe("dialect spellings", () => {
     assert.equal(parseAsOf("2026-12-15T10:30:00+02:00", d), "2026-12-15 08:30:00.000");
     const bad: { code: string }[] = [];
     assert.equal(parseAsOf("last tuesday", bad as never[]), undefined);
-    assert.deepEqual(bad.map((x) => x.code), ["EXP6007"]);
+    assert.deepEqual(
+      bad.map((x) => x.code),
+      ["EXP6007"],
+    );
   });
 });
 
@@ -77,7 +91,15 @@ describe("warehouse values to numbers", () => {
   });
 
   test("a variant with no row reads as empty statistics; a quantile without events as NaN", () => {
-    assert.deepEqual(readStats({ metric: "m", shape: "ratio", prefix: "m0" }, undefined).stats, { kind: "ratio", n: 0, sumNum: 0, sumDen: 0, sumNum2: 0, sumDen2: 0, sumNumDen: 0 });
+    assert.deepEqual(readStats({ metric: "m", shape: "ratio", prefix: "m0" }, undefined).stats, {
+      kind: "ratio",
+      n: 0,
+      sumNum: 0,
+      sumDen: 0,
+      sumNum2: 0,
+      sumDen2: 0,
+      sumNumDen: 0,
+    });
     const q = readStats({ metric: "m", shape: "quantile", prefix: "m1", quantile: 0.9 }, undefined).stats;
     assert.equal(q.kind, "quantile");
     assert.ok(q.kind === "quantile" && Number.isNaN(q.value));
@@ -96,6 +118,9 @@ describe("event filter functions", () => {
     const parsed = parseCondition(text, wholeFileOrigin(new SourceFile("metrics/s.yaml", text)));
     const ctx = createContext(dialects.duckdb, makeSettings(), { inline: false });
     assert.equal(conditionSql(ctx, "signup", parsed.expr!), undefined);
-    assert.deepEqual(ctx.diagnostics.map((d) => [d.code, d.span?.column]), [["EXP6004", 1]]);
+    assert.deepEqual(
+      ctx.diagnostics.map((d) => [d.code, d.span?.column]),
+      [["EXP6004", 1]],
+    );
   });
 });

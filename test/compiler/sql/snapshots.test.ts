@@ -17,7 +17,9 @@ function render(dialect: DialectName): string {
   const { workspace, experiment } = scenarioWorkspace();
   const compiled = compileExperimentSql({ workspace, experiment, dialect, asOf: "2026-12-20T00:00:00Z" });
   assert.deepEqual(compiled.diagnostics, []);
-  const parts = [compiled.exposures, ...compiled.metrics, compiled.batch!].map((q) => `${q.sql};\n-- params: ${JSON.stringify(q.params)}\n`);
+  const parts = [compiled.exposures, ...compiled.metrics, compiled.batch!].map(
+    (q) => `${q.sql};\n-- params: ${JSON.stringify(q.params)}\n`,
+  );
   return parts.join("\n");
 }
 
@@ -50,7 +52,8 @@ describe("generated SQL snapshots", () => {
   test("every query block names itself in a comment", () => {
     const { workspace, experiment } = scenarioWorkspace();
     const compiled = compileExperimentSql({ workspace, experiment, dialect: "duckdb" });
-    for (const block of ["first_exposure", "unit_values", "cuped_pre_period", "unit_metrics", "sufficient_stats"]) assert.match(compiled.batch!.sql, new RegExp(`-- exp:${block}\\n`));
+    for (const block of ["first_exposure", "unit_values", "cuped_pre_period", "unit_metrics", "sufficient_stats"])
+      assert.match(compiled.batch!.sql, new RegExp(`-- exp:${block}\\n`));
     const quantile = compiled.metrics.find((m) => m.shape === "quantile")!;
     for (const block of ["first_exposure", "quantile_events", "quantile"]) assert.match(quantile.sql, new RegExp(`-- exp:${block}\\n`));
     assert.match(compiled.exposures.sql, /-- exp:exposure_summary exp1\n/);

@@ -136,7 +136,10 @@ describe("exp analyze", () => {
     // DuckDB sums in parallel, so two runs may differ in the last bits: compare as the reference is compared.
     assert.deepEqual(compareToReference(written, cliJson), []);
     assert.deepEqual(written.units, cliJson.units);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+      [],
+    );
   });
 
   test("without --out nothing is written to the workspace", async () => {
@@ -185,7 +188,10 @@ describe("exp analyze", () => {
 
   test("a bad --as-of is a clean error", async () => {
     const loaded = await loadWorkspace(dir);
-    await assert.rejects(analyzeCommand(loaded.workspace!, ds.experiment, { asOf: "yesterday" }), (err: Error) => err.name === "UserError" && /--as-of "yesterday" is not an ISO-8601 time/.test(err.message));
+    await assert.rejects(
+      analyzeCommand(loaded.workspace!, ds.experiment, { asOf: "yesterday" }),
+      (err: Error) => err.name === "UserError" && /--as-of "yesterday" is not an ISO-8601 time/.test(err.message),
+    );
   });
 
   test("an unknown connection names the known ones", async () => {
@@ -199,7 +205,10 @@ describe("exp analyze", () => {
   test("a missing DuckDB file names it and says what to do", async () => {
     const other = (await duckDbWorkspace("srm")).dir;
     const file = join(other, "warehouse.duckdb");
-    writeFileSync(join(other, "exp.yaml"), readFileSync(join(other, "exp.yaml"), "utf8").replace("path: warehouse.duckdb", "path: missing.duckdb"));
+    writeFileSync(
+      join(other, "exp.yaml"),
+      readFileSync(join(other, "exp.yaml"), "utf8").replace("path: warehouse.duckdb", "path: missing.duckdb"),
+    );
     assert.ok(existsSync(file));
     const r = exp(other, ["analyze", "ref_srm"]);
     assert.equal(r.status, 1);
@@ -212,7 +221,10 @@ describe("exp analyze", () => {
     const other = (await duckDbWorkspace("srm")).dir;
     const empty = await DuckDBInstance.create(join(other, "empty.duckdb"));
     empty.closeSync();
-    writeFileSync(join(other, "exp.yaml"), readFileSync(join(other, "exp.yaml"), "utf8").replace("path: warehouse.duckdb", "path: empty.duckdb"));
+    writeFileSync(
+      join(other, "exp.yaml"),
+      readFileSync(join(other, "exp.yaml"), "utf8").replace("path: warehouse.duckdb", "path: empty.duckdb"),
+    );
     const r = exp(other, ["analyze", "ref_srm"]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /exposures/);

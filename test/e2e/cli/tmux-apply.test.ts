@@ -26,7 +26,19 @@ let sessions = 0;
 async function typeYes(env: string, whilePrompting?: (dir: string) => void): Promise<void> {
   const dir = exampleRepo();
   const session = `exp-apply-${process.pid}-${++sessions}`;
-  tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", "-c", dir, `env ${env} NO_COLOR=1 EXP_ACTOR=tmux ${process.execPath} ${BIN} apply; echo EXIT=$?; sleep 30`);
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    "160",
+    "-y",
+    "50",
+    "-c",
+    dir,
+    `env ${env} NO_COLOR=1 EXP_ACTOR=tmux ${process.execPath} ${BIN} apply; echo EXIT=$?; sleep 30`,
+  );
   try {
     await waitFor(session, /Only "yes" will be accepted/);
     assert.equal(existsSync(join(dir, ".exp/published/current")), false, "nothing is published before the answer");

@@ -9,7 +9,8 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   const out = join(mkdtempSync(join(tmpdir(), "exp-demo-test-")), "shop");
   const r = exp(process.cwd(), ["demo", "--out", out]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"]) assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
+  for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"])
+    assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
   assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 4, "four planted effects found");
   assert.doesNotMatch(r.stdout, /✘/);
   // The reports are committed in the demo repository, with their charts.

@@ -14,7 +14,11 @@ const ROUNDS = 50;
 /** Runs `exp apply` and SIGKILLs it after `delayMs` (or lets it finish when it is faster). */
 function applyAndKill(dir: string, delayMs: number): Promise<{ killed: boolean; code: number | null; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--format", "json", "--lock-timeout", "20"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "crash" }, stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(process.execPath, [BIN, "apply", "--auto-approve", "--format", "json", "--lock-timeout", "20"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "crash" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     p.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const timer = setTimeout(() => p.kill("SIGKILL"), delayMs);

@@ -89,7 +89,10 @@ test(`SIGKILL during publish + audit append: ${ROUNDS} kills leave a loadable cu
       if (lastConfirmed !== undefined) {
         assert.ok(current, `${ctx}: nothing is current after confirmed publishes`);
         // The kill may land after the pointer moved but before "published" was printed: old or next.
-        assert.ok(current.version === lastConfirmed || current.version === versions[versions.length - 1], `${ctx}: current is v${current.version}, last confirmed v${lastConfirmed}`);
+        assert.ok(
+          current.version === lastConfirmed || current.version === versions[versions.length - 1],
+          `${ctx}: current is v${current.version}, last confirmed v${lastConfirmed}`,
+        );
         assert.ok(current.version >= lastConfirmed, `${ctx}: current went backwards`);
         lastConfirmed = current.version;
       }
@@ -98,8 +101,13 @@ test(`SIGKILL during publish + audit append: ${ROUNDS} kills leave a loadable cu
       assert.ok(verdict.ok, `${ctx}: ${verdict.ok ? "" : verdict.message}`);
       const records = await target.audit();
       for (let i = 1; i < records.length; i++)
-        assert.equal(records[i]!.fromVersion, records[i - 1]!.toVersion, `${ctx}: audit seq ${records[i]!.seq} does not continue from seq ${records[i - 1]!.seq}`);
-      if (current && records.length) assert.ok(records[records.length - 1]!.toVersion <= current.version, `${ctx}: the audit log is ahead of current`);
+        assert.equal(
+          records[i]!.fromVersion,
+          records[i - 1]!.toVersion,
+          `${ctx}: audit seq ${records[i]!.seq} does not continue from seq ${records[i - 1]!.seq}`,
+        );
+      if (current && records.length)
+        assert.ok(records[records.length - 1]!.toVersion <= current.version, `${ctx}: the audit log is ahead of current`);
     }
     // The next publisher's reconciliation closes the gap of a publish killed before its record.
     await reconcileAudit(target, "test");
@@ -107,7 +115,9 @@ test(`SIGKILL during publish + audit append: ${ROUNDS} kills leave a loadable cu
     const finalRecords = await target.audit();
     assert.equal(finalRecords[finalRecords.length - 1]!.toVersion, finalCurrent!.version);
     assert.ok(verifyAuditChain(await target.auditText()).ok);
-    t.diagnostic(`${totalPublished} publishes confirmed over ${round} kills; ${deadHolders.size} kills left the lock held; ${staleBroken} stale locks broken`);
+    t.diagnostic(
+      `${totalPublished} publishes confirmed over ${round} kills; ${deadHolders.size} kills left the lock held; ${staleBroken} stale locks broken`,
+    );
     assert.ok(staleBroken > 0, "no kill landed while the lock was held, so stale-lock recovery was never exercised");
     // Every kill that left a lock behind was recovered by the next round (the last one is still there).
     assert.equal(staleBroken, deadHolders.size - (existsSync(target.lockPath) ? 1 : 0));

@@ -42,6 +42,7 @@ test("the rendered report loads every chart in headless Chromium (light and dark
     const png = join(dir, dark ? "dark.png" : "light.png");
     screenshot(`file://${file}`, png);
     assert.ok(statSync(png).size > 10_000, "the screenshot has content");
-    if (process.env.EXP_UPDATE_SCREENSHOT) copyFileSync(png, new URL(`../../docs/report-screenshot${dark ? "-dark" : ""}.png`, import.meta.url));
+    if (process.env.EXP_UPDATE_SCREENSHOT)
+      copyFileSync(png, new URL(`../../docs/report-screenshot${dark ? "-dark" : ""}.png`, import.meta.url));
   }
 });

@@ -35,7 +35,13 @@ interface Expected {
 }
 
 function git(dir: string, args: string[], date?: Date): void {
-  const env = { ...process.env, GIT_AUTHOR_NAME: "Fixture", GIT_AUTHOR_EMAIL: "fixture@example.com", GIT_COMMITTER_NAME: "Fixture", GIT_COMMITTER_EMAIL: "fixture@example.com" };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "Fixture",
+    GIT_AUTHOR_EMAIL: "fixture@example.com",
+    GIT_COMMITTER_NAME: "Fixture",
+    GIT_COMMITTER_EMAIL: "fixture@example.com",
+  };
   if (date) Object.assign(env, { GIT_AUTHOR_DATE: date.toISOString(), GIT_COMMITTER_DATE: date.toISOString() });
   execFileSync("git", ["-c", "commit.gpgsign=false", ...args], { cwd: dir, env, stdio: "pipe" });
 }
@@ -76,7 +82,9 @@ async function runCase(name: string): Promise<{ actual: Expected[]; expected: Ex
       desired: ws,
       published,
       now,
-      ...(spec.allocations ? { allocations: new Map(Object.entries(spec.allocations).map(([l, m]) => [l, new Map(Object.entries(m))])) } : {}),
+      ...(spec.allocations
+        ? { allocations: new Map(Object.entries(spec.allocations).map(([l, m]) => [l, new Map(Object.entries(m))])) }
+        : {}),
       ...(spec.git ? { lastChanged: await lastChangedFromGit(dir, undefined, now) } : {}),
     };
     const diags = runPlanChecks(ctx);
@@ -87,9 +95,18 @@ async function runCase(name: string): Promise<{ actual: Expected[]; expected: Ex
     const key = (x: Expected) => `${x.file}:${x.line}:${x.column}:${x.code}`;
     const expected = [...spec.expected].sort((a, b) => key(a).localeCompare(key(b)));
     const actual = diags
-      .map((d) => ({ code: d.code, severity: d.severity, file: d.span!.file, line: d.span!.line, column: d.span!.column, related: (d.related ?? []).map((r) => `${r.span.file}:${r.span.line}:${r.span.column}`) }))
+      .map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        file: d.span!.file,
+        line: d.span!.line,
+        column: d.span!.column,
+        related: (d.related ?? []).map((r) => `${r.span.file}:${r.span.line}:${r.span.column}`),
+      }))
       .sort((a, b) => key(a).localeCompare(key(b)))
-      .map((a, i): Expected => (expected[i]?.related ? a : { code: a.code, severity: a.severity, file: a.file, line: a.line, column: a.column }));
+      .map((a, i): Expected =>
+        expected[i]?.related ? a : { code: a.code, severity: a.severity, file: a.file, line: a.line, column: a.column },
+      );
     return { actual, expected };
   } finally {
     rmSync(dir, { recursive: true, force: true });

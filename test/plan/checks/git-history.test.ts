@@ -11,7 +11,15 @@ const now = new Date("2026-12-10T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * DAY_MS);
 
 function commit(repo: string, files: string[], when: Date): void {
-  const env = { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_AUTHOR_DATE: when.toISOString(), GIT_COMMITTER_DATE: when.toISOString() };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "T",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "T",
+    GIT_COMMITTER_EMAIL: "t@example.com",
+    GIT_AUTHOR_DATE: when.toISOString(),
+    GIT_COMMITTER_DATE: when.toISOString(),
+  };
   for (const f of files) appendFileSync(join(repo, f), `# ${when.toISOString()}\n`);
   execFileSync("git", ["add", ...files], { cwd: repo, env });
   execFileSync("git", ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "change"], { cwd: repo, env });
@@ -23,7 +31,8 @@ test("lastChangedFromGit reads one log pass, relative to a workspace in a subfol
     execFileSync("git", ["init", "-q"], { cwd: repo });
     mkdirSync(join(repo, "ws/flags"), { recursive: true });
     mkdirSync(join(repo, "other"));
-    for (const f of ["ws/flags/a.yaml", "ws/flags/b.yaml", "ws/flags/with space.yaml", "other/x.yaml"]) writeFileSync(join(repo, f), "flag: x\n");
+    for (const f of ["ws/flags/a.yaml", "ws/flags/b.yaml", "ws/flags/with space.yaml", "other/x.yaml"])
+      writeFileSync(join(repo, f), "flag: x\n");
     commit(repo, ["ws/flags/a.yaml", "ws/flags/b.yaml", "ws/flags/with space.yaml", "other/x.yaml"], daysAgo(100));
     commit(repo, ["ws/flags/b.yaml"], daysAgo(5));
     commit(repo, ["other/x.yaml"], daysAgo(1));
@@ -41,7 +50,10 @@ test("lastChangedFromGit reads one log pass, relative to a workspace in a subfol
 
     appendFileSync(join(repo, "ws/flags/a.yaml"), "# edited\n");
     const some = await lastChangedFromGit(join(repo, "ws"), ["flags/a.yaml"], now);
-    assert.deepEqual([...some!.entries()].map(([k, v]) => [k, v.getTime()]), [["flags/a.yaml", now.getTime()]]);
+    assert.deepEqual(
+      [...some!.entries()].map(([k, v]) => [k, v.getTime()]),
+      [["flags/a.yaml", now.getTime()]],
+    );
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

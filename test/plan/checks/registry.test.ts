@@ -20,7 +20,13 @@ const STATUSES: ExperimentStatus[] = ["draft", "running", "paused", "stopped", "
 const span = { file: "experiments/x.yaml", line: 2, column: 9, endLine: 2, endColumn: 16, offset: 20, endOffset: 27 };
 
 function lifecycleOf(from: ExperimentStatus | "new", to: ExperimentStatus, phaseBump: boolean): string[] {
-  const exp = { key: "x", status: to, phase: phaseBump ? 2 : 1, schedule: {}, origin: { file: span.file, values: { status: span }, keys: {} } } as unknown as Experiment;
+  const exp = {
+    key: "x",
+    status: to,
+    phase: phaseBump ? 2 : 1,
+    schedule: {},
+    origin: { file: span.file, values: { status: span }, keys: {} },
+  } as unknown as Experiment;
   const desired = { experiments: new Map([["x", exp]]) } as unknown as Workspace;
   const published: CheckContext["published"] = { experiments: new Map(), flags: new Map() };
   if (from !== "new") published.experiments.set("x", { status: from, phase: 1, schedule: {} });
@@ -58,7 +64,8 @@ test("the example workspace runs through every check with well-formed diagnostic
   const { workspace } = await loadWorkspace(root);
   assert.ok(workspace);
   const published: CheckContext["published"] = { experiments: new Map(), flags: new Map() };
-  for (const e of workspace.experiments.values()) published.experiments.set(e.key, { status: e.status, phase: e.phase, schedule: e.schedule });
+  for (const e of workspace.experiments.values())
+    published.experiments.set(e.key, { status: e.status, phase: e.phase, schedule: e.schedule });
   const diags = runPlanChecks({ desired: workspace, published, now: new Date("2026-12-10T00:00:00Z") });
   const codes = new Set(Object.values(checkCodes).map((c) => c.code));
   for (const d of diags) {

@@ -58,7 +58,9 @@ function generator(rand: () => number) {
       case "in":
         return atom(`${attr} in [${list.map(q).join(", ")}]`, [attr], (a) => valid(a[attr]!) && list.includes(a[attr] as string));
       case "not in":
-        return atom(`${attr} not in [${list.map(q).join(", ")}]`, [attr], (a, ne) => (valid(a[attr]!) ? !list.includes(a[attr] as string) : ne));
+        return atom(`${attr} not in [${list.map(q).join(", ")}]`, [attr], (a, ne) =>
+          valid(a[attr]!) ? !list.includes(a[attr] as string) : ne,
+        );
       case "contains":
         return atom(`${attr} contains "U"`, [attr], (a) => valid(a[attr]!) && (a[attr] as string).includes("U"));
       case "is null":
@@ -73,7 +75,13 @@ function generator(rand: () => number) {
     const op = pick(["==", "!=", "<", "<=", ">", ">=", "between"]);
     const L = pick(lits);
     const r = (a: Assignment) => rank(a[attr]!);
-    const cmp: Record<string, (x: number, y: number) => boolean> = { "==": (x, y) => x === y, "<": (x, y) => x < y, "<=": (x, y) => x <= y, ">": (x, y) => x > y, ">=": (x, y) => x >= y };
+    const cmp: Record<string, (x: number, y: number) => boolean> = {
+      "==": (x, y) => x === y,
+      "<": (x, y) => x < y,
+      "<=": (x, y) => x <= y,
+      ">": (x, y) => x > y,
+      ">=": (x, y) => x >= y,
+    };
     if (op === "!=") return atom(`${attr} != ${L}`, [attr], (a, ne) => (r(a) === undefined ? ne : r(a) !== litRank(L)));
     if (op === "between") {
       const [lo, hi] = [pick(lits), pick(lits)];
@@ -133,7 +141,11 @@ function not(c: Cond): Cond {
   return { text: `not (${c.text})`, attrs: c.attrs, holds: (a, ne) => !c.holds(a, ne) };
 }
 function and(x: Cond, y: Cond): Cond {
-  return { text: `(${x.text} and ${y.text})`, attrs: new Set([...x.attrs, ...y.attrs]), holds: (a, ne) => x.holds(a, ne) && y.holds(a, ne) };
+  return {
+    text: `(${x.text} and ${y.text})`,
+    attrs: new Set([...x.attrs, ...y.attrs]),
+    holds: (a, ne) => x.holds(a, ne) && y.holds(a, ne),
+  };
 }
 function or(x: Cond, y: Cond): Cond {
   return { text: `(${x.text} or ${y.text})`, attrs: new Set([...x.attrs, ...y.attrs]), holds: (a, ne) => x.holds(a, ne) || y.holds(a, ne) };
@@ -183,7 +195,12 @@ test("mayOverlap is sound against brute force on random condition pairs", () => 
     const w = [witness(x, y, true), witness(x, y, false)];
     if (disjoint) {
       claimedDisjoint++;
-      for (const a of w) assert.equal(a, undefined, `claimed disjoint but both hold for ${JSON.stringify(a, (_k, v) => (v === MISSING ? "<missing>" : v))}:\n  ${x.text}\n  ${y.text}\n(seed ${seed})`);
+      for (const a of w)
+        assert.equal(
+          a,
+          undefined,
+          `claimed disjoint but both hold for ${JSON.stringify(a, (_k, v) => (v === MISSING ? "<missing>" : v))}:\n  ${x.text}\n  ${y.text}\n(seed ${seed})`,
+        );
     }
     if (w.every((a) => a === undefined)) {
       trulyDisjoint++;
@@ -191,7 +208,9 @@ test("mayOverlap is sound against brute force on random condition pairs", () => 
     }
   }
   const recall = provedOfTrulyDisjoint / trulyDisjoint;
-  console.log(`pairs ${PAIRS}, claimed disjoint ${claimedDisjoint}, truly disjoint ${trulyDisjoint}, proved ${(recall * 100).toFixed(1)}% of those`);
+  console.log(
+    `pairs ${PAIRS}, claimed disjoint ${claimedDisjoint}, truly disjoint ${trulyDisjoint}, proved ${(recall * 100).toFixed(1)}% of those`,
+  );
   // The soundness assertions above must have had real work to do.
   assert.ok(claimedDisjoint >= 300, `only ${claimedDisjoint} pairs were claimed disjoint`);
   assert.ok(recall >= 0.8, `proved only ${(recall * 100).toFixed(1)}% of the truly disjoint pairs`);

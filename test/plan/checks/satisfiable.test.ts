@@ -97,11 +97,17 @@ describe("mayOverlap: overlapping or unknown targeting", () => {
 
 test("maySatisfy proves contradictions, and several conditions are conjoined", () => {
   assert.equal(maySatisfy(parse('country == "US" and country == "CA"'), env), false);
-  assert.equal(maySatisfy(parse('platform in ["web", "ios", "android"] and platform != "web" and platform != "ios" and platform != "android"'), env), false);
+  assert.equal(
+    maySatisfy(parse('platform in ["web", "ios", "android"] and platform != "web" and platform != "ios" and platform != "android"'), env),
+    false,
+  );
   assert.equal(maySatisfy(parse('platform != "web" and platform != "ios" and platform != "android"'), env), true);
   assert.equal(maySatisfy(parse('country == "US" or country == "CA"'), env), true);
   assert.equal(mayHoldTogether([parse("account_age_days > 5"), parse("account_age_days < 10"), parse("account_age_days == 7")], env), true);
-  assert.equal(mayHoldTogether([parse("account_age_days > 5"), parse("account_age_days < 10"), parse("account_age_days == 10")], env), false);
+  assert.equal(
+    mayHoldTogether([parse("account_age_days > 5"), parse("account_age_days < 10"), parse("account_age_days == 10")], env),
+    false,
+  );
 });
 
 test("past the DNF cap the answer is 'may overlap', even for a disjoint pair", () => {
@@ -120,7 +126,19 @@ test("undeclared attributes take their domain from the literals; mixed use is op
 });
 
 test("semver ordering follows semver.org, pre-releases included", () => {
-  const order = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0", "2.0.0"];
+  const order = [
+    "1.0.0-alpha",
+    "1.0.0-alpha.1",
+    "1.0.0-alpha.beta",
+    "1.0.0-beta",
+    "1.0.0-beta.2",
+    "1.0.0-beta.11",
+    "1.0.0-rc.1",
+    "1.0.0",
+    "1.0.1",
+    "1.10.0",
+    "2.0.0",
+  ];
   for (let i = 0; i < order.length; i++) {
     for (let j = 0; j < order.length; j++) {
       const c = compareSemver(parseSemver(order[i]!)!, parseSemver(order[j]!)!);

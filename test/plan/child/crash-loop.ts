@@ -13,8 +13,19 @@ for (;;) {
   const before = await target.current();
   const versions = await target.versions();
   const version = (versions[versions.length - 1] ?? 0) + 1;
-  await target.publish(makeRuleset(version, { padding: Number(padding) }), { expectedVersion: before?.version, expectedChecksum: before?.checksum });
-  await appendAuditEntry(target, { ts: new Date().toISOString(), actor: "crash-loop", sourceCommit: null, fromVersion: before?.version ?? null, toVersion: version, action: "apply", summary: `loop publish ${version}` });
+  await target.publish(makeRuleset(version, { padding: Number(padding) }), {
+    expectedVersion: before?.version,
+    expectedChecksum: before?.checksum,
+  });
+  await appendAuditEntry(target, {
+    ts: new Date().toISOString(),
+    actor: "crash-loop",
+    sourceCommit: null,
+    fromVersion: before?.version ?? null,
+    toVersion: version,
+    action: "apply",
+    summary: `loop publish ${version}`,
+  });
   await lock.release();
   process.stdout.write(`published ${version}\n`);
 }

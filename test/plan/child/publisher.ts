@@ -21,7 +21,15 @@ try {
     const versions = await target.versions();
     const version = (versions[versions.length - 1] ?? 0) + 1;
     await target.publish(makeRuleset(version), { expectedVersion: before?.version, expectedChecksum: before?.checksum });
-    await appendAuditEntry(target, { ts: new Date().toISOString(), actor: holder!, sourceCommit: null, fromVersion: before?.version ?? null, toVersion: version, action: "apply", summary: `published by ${holder}` });
+    await appendAuditEntry(target, {
+      ts: new Date().toISOString(),
+      actor: holder!,
+      sourceCommit: null,
+      fromVersion: before?.version ?? null,
+      toVersion: version,
+      action: "apply",
+      summary: `published by ${holder}`,
+    });
     process.stdout.write(`published ${version}\n`);
   } finally {
     await lock.release();

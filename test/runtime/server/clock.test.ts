@@ -23,9 +23,15 @@ async function assignAt(clock: number): Promise<{ inExperiment: boolean; reasons
   const dir = mkdtempSync(join(tmpdir(), "exp-serve-clock-"));
   const store = new DirectoryTarget(join(dir, "published"));
   await store.publish(novemberRuleset(), { expectedVersion: undefined, expectedChecksum: undefined });
-  const srv = await startServer({ store, dataDir: join(dir, "data"), keys: [], noAuth: true, tokenSecret: randomBytes(32), verify: verifyRuleset, clock: () => clock }, 0);
+  const srv = await startServer(
+    { store, dataDir: join(dir, "data"), keys: [], noAuth: true, tokenSecret: randomBytes(32), verify: verifyRuleset, clock: () => clock },
+    0,
+  );
   try {
-    const post = async (path: string, body: unknown) => (await fetch(`${srv.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    const post = async (path: string, body: unknown) =>
+      (
+        await fetch(`${srv.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+      ).json() as Promise<Record<string, unknown>>;
     const a = await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: "user_7", context: { country: "US" } });
     await post("/v1/events", { eventId: "e1", userId: "user_7", eventName: "purchase" });
     const events = join(dir, "data", "events");

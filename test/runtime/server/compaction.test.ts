@@ -10,15 +10,28 @@ async function rows(glob: string, order = "event_id"): Promise<Record<string, un
   const db = await DuckDBInstance.create(":memory:");
   const c = await db.connect();
   try {
-    return (await c.runAndReadAll(`SELECT * FROM read_parquet('${glob}') ORDER BY "${order}"`)).getRowObjectsJS() as Record<string, unknown>[];
+    return (await c.runAndReadAll(`SELECT * FROM read_parquet('${glob}') ORDER BY "${order}"`)).getRowObjectsJS() as Record<
+      string,
+      unknown
+    >[];
   } finally {
     c.closeSync();
     db.closeSync();
   }
 }
 
-const event = (id: string, unit: string, revenue: number) => JSON.stringify({ id, unit_id: unit, session_id: null, event: "purchase", ts: "2026-11-20T10:00:00.000Z", value: null, properties: { revenue } });
-const exposure = (id: string, unit: string, variant: string) => JSON.stringify({ id, unit_id: unit, experiment: "checkout_redesign", phase: 1, variant, ts: "2026-11-20T09:00:00.000Z", metadata: null });
+const event = (id: string, unit: string, revenue: number) =>
+  JSON.stringify({
+    id,
+    unit_id: unit,
+    session_id: null,
+    event: "purchase",
+    ts: "2026-11-20T10:00:00.000Z",
+    value: null,
+    properties: { revenue },
+  });
+const exposure = (id: string, unit: string, variant: string) =>
+  JSON.stringify({ id, unit_id: unit, experiment: "checkout_redesign", phase: 1, variant, ts: "2026-11-20T09:00:00.000Z", metadata: null });
 
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "exp-compact-"));
@@ -28,7 +41,10 @@ function dataDir(): string {
   // A torn last line from a crash: never acknowledged, so it must not reach Parquet.
   writeFileSync(join(dir, "events", "events-000002.ndjson"), `${event("e3", "u1", 4)}\n{"id":"e4","unit_id":"u`);
   writeFileSync(join(dir, "events", "events-000003.ndjson"), `${event("e5", "u3", 1)}\n`);
-  writeFileSync(join(dir, "exposures", "exposures-000001.ndjson"), `${exposure("x1", "u1", "control")}\n${exposure("x2", "u2", "one_page")}\n`);
+  writeFileSync(
+    join(dir, "exposures", "exposures-000001.ndjson"),
+    `${exposure("x1", "u1", "control")}\n${exposure("x2", "u2", "one_page")}\n`,
+  );
   return dir;
 }
 
@@ -41,7 +57,14 @@ describe("compaction into Parquet", () => {
     assert.deepEqual(readdirSync(parquetDir(dir, DEFAULT_LAYOUT, "events")).sort(), ["part-000001.parquet", "part-000002.parquet"]);
     const got = await rows(join(parquetDir(dir, DEFAULT_LAYOUT, "events"), "*.parquet"));
     assert.deepEqual(Object.keys(got[0]!), ["unit_id", "session_id", "event", "ts", "value", "properties", "event_id"]);
-    assert.deepEqual(got.map((g) => [g.event_id, g.unit_id, JSON.parse(String(g.properties)).revenue]), [["e1", "u1", 10], ["e2", "u2", 2.5], ["e3", "u1", 4]]);
+    assert.deepEqual(
+      got.map((g) => [g.event_id, g.unit_id, JSON.parse(String(g.properties)).revenue]),
+      [
+        ["e1", "u1", 10],
+        ["e2", "u2", 2.5],
+        ["e3", "u1", 4],
+      ],
+    );
     assert.equal((got[0]!.ts as Date).toISOString(), "2026-11-20T10:00:00.000Z");
     const ids = await compactedIds(dir, DEFAULT_LAYOUT, "events");
     assert.deepEqual([[...ids.ids].sort(), ids.highest], [["e1", "e2", "e3"], 2]);
@@ -56,7 +79,13 @@ describe("compaction into Parquet", () => {
     const r = await compactSegments(dir, layout, { exposures: 99, events: 99 });
     assert.deepEqual([r.exposures.records, r.events.records], [2, 4]);
     const got = await rows(join(dir, "parquet", "assignments", "*.parquet"), "exposure_id");
-    assert.deepEqual(got.map((g) => [g.user_id, g.arm, g.experiment, g.phase, g.exposure_id]), [["u1", "control", "checkout_redesign", 1, "x1"], ["u2", "one_page", "checkout_redesign", 1, "x2"]]);
+    assert.deepEqual(
+      got.map((g) => [g.user_id, g.arm, g.experiment, g.phase, g.exposure_id]),
+      [
+        ["u1", "control", "checkout_redesign", 1, "x1"],
+        ["u2", "one_page", "checkout_redesign", 1, "x2"],
+      ],
+    );
     assert.deepEqual((await compactedIds(dir, layout, "exposures")).ids, new Set(["x1", "x2"]));
   });
 
@@ -73,6 +102,9 @@ describe("compaction into Parquet", () => {
     assert.equal(existsSync(join(dir, "events", "events-000001.ndjson")), false);
     assert.deepEqual(readdirSync(parquetDir(dir, DEFAULT_LAYOUT, "events")).sort(), ["part-000001.parquet", "part-000002.parquet"]);
     const got = await rows(join(parquetDir(dir, DEFAULT_LAYOUT, "events"), "*.parquet"));
-    assert.deepEqual(got.map((g) => g.event_id), ["e1", "e2", "e3"]);
+    assert.deepEqual(
+      got.map((g) => g.event_id),
+      ["e1", "e2", "e3"],
+    );
   });
 });

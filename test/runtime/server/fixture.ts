@@ -22,7 +22,14 @@ export function smallRuleset(version = 1, weights: [number, number] = [5000, 500
         schedule: {},
         holdout: true,
         traffic: 10000,
-        targeting: { op: "==", as: "value", args: [{ op: "attr", name: "country" }, { op: "lit", value: "US" }] },
+        targeting: {
+          op: "==",
+          as: "value",
+          args: [
+            { op: "attr", name: "country" },
+            { op: "lit", value: "US" },
+          ],
+        },
         variants: [
           { key: "control", weight: weights[0], config: { layout: "classic" } },
           { key: "one_page", weight: weights[1], config: { layout: "one_page" } },
@@ -30,7 +37,15 @@ export function smallRuleset(version = 1, weights: [number, number] = [5000, 500
       },
     },
     flags: {
-      new_search: { type: "boolean", enabled: true, variants: { on: true, off: false }, default: "off", prerequisites: [], overrides: { user_42: "on" }, rules: [] },
+      new_search: {
+        type: "boolean",
+        enabled: true,
+        variants: { on: true, off: false },
+        default: "off",
+        prerequisites: [],
+        overrides: { user_42: "on" },
+        rules: [],
+      },
     },
   };
   r.checksum = rulesetChecksum(r as unknown as Record<string, unknown>);

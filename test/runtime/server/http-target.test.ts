@@ -21,7 +21,10 @@ before(async () => {
     {
       store: new DirectoryTarget(join(dir, "server-published")),
       dataDir: join(dir, "data"),
-      keys: [{ name: "ci", sha256: sha256Hex("publish-key"), scopes: ["evaluate", "ruleset:write"] }, { name: "reader", sha256: sha256Hex("read-key"), scopes: ["evaluate"] }],
+      keys: [
+        { name: "ci", sha256: sha256Hex("publish-key"), scopes: ["evaluate", "ruleset:write"] },
+        { name: "reader", sha256: sha256Hex("read-key"), scopes: ["evaluate"] },
+      ],
       tokenSecret: randomBytes(32),
       verify: verifyRuleset,
     },
@@ -43,7 +46,11 @@ test("the http publish target against exp serve: publish with compare-and-swap, 
   const rb = await rollback(target, { actor: "ci" });
   assert.equal(rb.to.version, 1);
   assert.equal((await target.current())?.version, 1);
-  const res = await fetch(`${srv.url}/v1/assignments`, { method: "POST", headers: { authorization: "Bearer read-key" }, body: JSON.stringify({ experimentKey: "checkout_redesign", userId: "u1", context: { country: "US" } }) });
+  const res = await fetch(`${srv.url}/v1/assignments`, {
+    method: "POST",
+    headers: { authorization: "Bearer read-key" },
+    body: JSON.stringify({ experimentKey: "checkout_redesign", userId: "u1", context: { country: "US" } }),
+  });
   assert.equal(res.status, 200, "the server serves the rolled-back version");
   const reader = new HttpTarget({ url: srv.url, token: "read-key", stateDir: join(dir, "reader-state"), verify: verifier });
   await assert.rejects(reader.publish(smallRuleset(3), { expectedVersion: 1, expectedChecksum: v1.checksum }), /ruleset:write/);

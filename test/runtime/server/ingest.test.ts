@@ -37,7 +37,17 @@ describe("event ingestion over HTTP: group commit and compaction under load", ()
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "exp-ingest-"));
-    srv = await startServer({ store: new DirectoryTarget(join(dir, "published")), dataDir: join(dir, "data"), keys: [], noAuth: true, tokenSecret: randomBytes(32), verify: verifyRuleset }, 0);
+    srv = await startServer(
+      {
+        store: new DirectoryTarget(join(dir, "published")),
+        dataDir: join(dir, "data"),
+        keys: [],
+        noAuth: true,
+        tokenSecret: randomBytes(32),
+        verify: verifyRuleset,
+      },
+      0,
+    );
   });
   after(async () => {
     await srv.close();
@@ -45,7 +55,11 @@ describe("event ingestion over HTTP: group commit and compaction under load", ()
   });
 
   const postBatch = async (ids: string[]) => {
-    const res = await fetch(`${srv.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: ids.map((id) => ({ eventId: id, userId: `u_${id}`, eventName: "page_view" })) }) });
+    const res = await fetch(`${srv.url}/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ events: ids.map((id) => ({ eventId: id, userId: `u_${id}`, eventName: "page_view" })) }),
+    });
     assert.equal(res.status, 202);
     return (await res.json()) as { accepted: number; duplicates: number };
   };
@@ -55,8 +69,14 @@ describe("event ingestion over HTTP: group commit and compaction under load", ()
     const batches = Array.from({ length: 60 }, (_, b) => Array.from({ length: 100 }, (_, i) => `e${(b * 66 + i) % 4000}`));
     const distinct = new Set(batches.flat());
     const acks = await Promise.all(batches.map(postBatch));
-    assert.equal(acks.reduce((a, r) => a + r.accepted, 0), distinct.size);
-    assert.equal(acks.reduce((a, r) => a + r.duplicates, 0), 6000 - distinct.size);
+    assert.equal(
+      acks.reduce((a, r) => a + r.accepted, 0),
+      distinct.size,
+    );
+    assert.equal(
+      acks.reduce((a, r) => a + r.duplicates, 0),
+      6000 - distinct.size,
+    );
     const stored = ndjsonIds(join(dir, "data", "events"));
     assert.deepEqual(new Set(stored), distinct);
     assert.equal(stored.length, distinct.size);
@@ -68,15 +88,20 @@ describe("event ingestion over HTTP: group commit and compaction under load", ()
   test("compaction while batches keep arriving loses and doubles nothing", async () => {
     const before = new Set([...ndjsonIds(join(dir, "data", "events"))]);
     const ids = Array.from({ length: 40 }, (_, b) => Array.from({ length: 50 }, (_, i) => `c${b}-${i}`));
-    const posting = Promise.all(ids.map(async (batch, b) => {
-      await new Promise((r) => setTimeout(r, b % 10));
-      return postBatch(batch);
-    }));
+    const posting = Promise.all(
+      ids.map(async (batch, b) => {
+        await new Promise((r) => setTimeout(r, b % 10));
+        return postBatch(batch);
+      }),
+    );
     const first = srv.compact();
     const acks = await posting;
     await first;
     await srv.compact();
-    assert.equal(acks.reduce((a, r) => a + r.accepted, 0), 2000);
+    assert.equal(
+      acks.reduce((a, r) => a + r.accepted, 0),
+      2000,
+    );
     const inParquet = await parquetIds(join(dir, "data", "parquet", "events"));
     const left = ndjsonIds(join(dir, "data", "events"));
     const all = [...inParquet, ...left];

@@ -13,7 +13,11 @@ import { waitUntil } from "../../helpers/wait.js";
 const SEED = 20261121;
 
 function startServe(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--no-auth", "--port", "0", ...extra], { cwd: dir, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "serve", "--no-auth", "--port", "0", ...extra], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -53,7 +57,10 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
   before(() => {
     dir = exampleRepo("exp-serve-e2e-");
     const yaml = readFileSync(join(dir, "exp.yaml"), "utf8");
-    writeFileSync(join(dir, "exp.yaml"), yaml.replace("    prod: {", '    collected: {type: duckdb, files: [".exp/server/parquet/*/*.parquet"]}\n    prod: {'));
+    writeFileSync(
+      join(dir, "exp.yaml"),
+      yaml.replace("    prod: {", '    collected: {type: duckdb, files: [".exp/server/parquet/*/*.parquet"]}\n    prod: {'),
+    );
     const applied = exp(dir, ["apply", "--auto-approve"]);
     assert.equal(applied.status, 0, applied.stderr);
   });
@@ -73,7 +80,11 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
     const events: Record<string, unknown>[] = [];
     for (let i = 0; i < 300; i++) {
       const userId = `user_${i}`;
-      const a = await post(url, "/v1/assignments", { experimentKey: "checkout_redesign", userId, context: { country: i % 2 ? "US" : "CA", platform: "web" } });
+      const a = await post(url, "/v1/assignments", {
+        experimentKey: "checkout_redesign",
+        userId,
+        context: { country: i % 2 ? "US" : "CA", platform: "web" },
+      });
       const exposedAt = base + i * 60_000;
       if (a.inExperiment) {
         const v = String(a.variant);
@@ -89,16 +100,30 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
         for (let p = 0; p < purchases; p++) {
           const amount = Math.round(rand() * 10000) / 100;
           revenue[v]! += amount;
-          events.push({ eventId: `${userId}-p${p}`, userId, eventName: "purchase", ts: new Date(exposedAt + (p + 1) * 3_600_000).toISOString(), properties: { revenue: amount, currency: "USD" } });
+          events.push({
+            eventId: `${userId}-p${p}`,
+            userId,
+            eventName: "purchase",
+            ts: new Date(exposedAt + (p + 1) * 3_600_000).toISOString(),
+            properties: { revenue: amount, currency: "USD" },
+          });
         }
       }
       // Every unit also browses; units never exposed add events the analysis must ignore.
       events.push({ eventId: `${userId}-view`, userId, eventName: "page_view", ts: new Date(exposedAt + 1000).toISOString() });
-      if (!a.inExperiment && rand() < 0.5) events.push({ eventId: `${userId}-stray`, userId, eventName: "purchase", ts: new Date(exposedAt + 5000).toISOString(), properties: { revenue: 999 } });
+      if (!a.inExperiment && rand() < 0.5)
+        events.push({
+          eventId: `${userId}-stray`,
+          userId,
+          eventName: "purchase",
+          ts: new Date(exposedAt + 5000).toISOString(),
+          properties: { revenue: 999 },
+        });
     }
     assert.ok(Object.keys(units).length === 2 && Object.values(units).every((n) => n > 20), JSON.stringify(units));
     let acceptedEvents = 0;
-    for (let i = 0; i < events.length; i += 50) acceptedEvents += Number((await post(url, "/v1/events", { events: events.slice(i, i + 50) })).accepted);
+    for (let i = 0; i < events.length; i += 50)
+      acceptedEvents += Number((await post(url, "/v1/events", { events: events.slice(i, i + 50) })).accepted);
     const again = await post(url, "/v1/events", { events: events.slice(0, 50) });
     assert.deepEqual([acceptedEvents, again.accepted, again.duplicates], [events.length, 0, 50]);
 
@@ -115,7 +140,10 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
     const conversion = analysis.metrics.find((m: { metric: string }) => m.metric === "purchase_conversion");
     for (const v of Object.keys(units)) {
       assert.equal(rpu.variants[v].n, units[v]);
-      assert.ok(Math.abs(rpu.variants[v].mean * units[v]! - revenue[v]!) < 1e-6, `${v}: ${rpu.variants[v].mean * units[v]!} vs ${revenue[v]}`);
+      assert.ok(
+        Math.abs(rpu.variants[v].mean * units[v]! - revenue[v]!) < 1e-6,
+        `${v}: ${rpu.variants[v].mean * units[v]!} vs ${revenue[v]}`,
+      );
       assert.ok(Math.abs(conversion.variants[v].mean * units[v]! - buyers[v]!) < 1e-9, `${v}: buyers`);
     }
 

@@ -17,10 +17,19 @@ describe("exp serve over loopback", () => {
   let srv: RunningServer;
   let dir: string;
   const call = async (method: string, path: string, body?: unknown, key: string = KEYS.admin, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${srv.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await fetch(`${srv.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     const isJson = (res.headers.get("content-type") ?? "").includes("json");
-    return { status: res.status, headers: res.headers, json: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : undefined, text };
+    return {
+      status: res.status,
+      headers: res.headers,
+      json: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+      text,
+    };
   };
 
   before(async () => {
@@ -82,18 +91,33 @@ describe("exp serve over loopback", () => {
   });
 
   test("assignments and flags agree with the ruleset; unknown keys get 404, bad bodies 400", async () => {
-    const a = await call("POST", "/v1/assignments", { experimentKey: "checkout_redesign", userId: "user_42", context: { country: "US" } }, KEYS.client);
+    const a = await call(
+      "POST",
+      "/v1/assignments",
+      { experimentKey: "checkout_redesign", userId: "user_42", context: { country: "US" } },
+      KEYS.client,
+    );
     assert.equal(a.status, 200);
     assert.equal(a.json?.inExperiment, true);
     assert.ok(["control", "one_page"].includes(String(a.json?.variant)));
     assert.equal(typeof a.json?.exposureToken, "string");
-    const out = await call("POST", "/v1/assignments", { experimentKey: "checkout_redesign", userId: "user_42", context: { country: "FR" } }, KEYS.client);
+    const out = await call(
+      "POST",
+      "/v1/assignments",
+      { experimentKey: "checkout_redesign", userId: "user_42", context: { country: "FR" } },
+      KEYS.client,
+    );
     assert.equal(out.json?.inExperiment, false);
     assert.equal(out.json?.exposureToken, null);
     const f = await call("POST", "/v1/flags/evaluate", { flagKey: "new_search", userId: "user_42" }, KEYS.client);
     assert.deepEqual([f.status, f.json?.value, f.json?.variant, f.json?.killSwitch], [200, true, "on", false]);
     assert.equal((await call("POST", "/v1/flags/evaluate", { flagKey: "nope", userId: "u" }, KEYS.client)).status, 404);
-    for (const body of ["[1,2]", "", "{\"flagKey\": 3, \"userId\": \"u\"}", "{\"experimentKey\": \"checkout_redesign\", \"userId\": \"u\", \"context\": [1]}"]) {
+    for (const body of [
+      "[1,2]",
+      "",
+      '{"flagKey": 3, "userId": "u"}',
+      '{"experimentKey": "checkout_redesign", "userId": "u", "context": [1]}',
+    ]) {
       const r = await call("POST", body.includes("experimentKey") ? "/v1/assignments" : "/v1/flags/evaluate", body, KEYS.client);
       assert.equal(r.status, 400, `${body} → ${r.text}`);
       assert.equal(typeof r.json?.error, "string");
@@ -109,7 +133,9 @@ describe("exp serve over loopback", () => {
     const dup = await call("POST", "/v1/exposures", { exposureToken: token }, KEYS.ingest);
     assert.equal(dup.json?.duplicate, true);
     const [body, sig] = token.split(".");
-    const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), v: "control_x" })).toString("base64url");
+    const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), v: "control_x" })).toString(
+      "base64url",
+    );
     assert.equal((await call("POST", "/v1/exposures", { exposureToken: `${altered}.${sig}` }, KEYS.ingest)).status, 400);
     assert.equal((await call("POST", "/v1/exposures", { exposureToken: "forged.token" }, KEYS.ingest)).status, 400);
     const s = await call("GET", "/v1/experiments/checkout_redesign/summary");
@@ -118,14 +144,23 @@ describe("exp serve over loopback", () => {
   });
 
   test("events: batches are durable on 202 and deduplicated by eventId", async () => {
-    const batch = { events: [{ eventId: "e1", userId: "u1", eventName: "purchase", value: 12.5, properties: { revenue: 12.5 } }, { eventId: "e2", userId: "u2", eventName: "page_view" }] };
+    const batch = {
+      events: [
+        { eventId: "e1", userId: "u1", eventName: "purchase", value: 12.5, properties: { revenue: 12.5 } },
+        { eventId: "e2", userId: "u2", eventName: "page_view" },
+      ],
+    };
     const r = await call("POST", "/v1/events", batch, KEYS.ingest);
     assert.deepEqual([r.status, r.json?.accepted], [202, 2]);
     const again = await call("POST", "/v1/events", batch, KEYS.ingest);
     assert.deepEqual([again.status, again.json?.accepted, again.json?.duplicates], [202, 0, 2]);
     assert.equal((await call("POST", "/v1/events", { events: [{ userId: "u", eventName: "x", value: "12" }] }, KEYS.ingest)).status, 400);
     const files = readdirSync(join(dir, "data", "events"));
-    const lines = files.flatMap((f) => readFileSync(join(dir, "data", "events", f), "utf8").trim().split("\n"));
+    const lines = files.flatMap((f) =>
+      readFileSync(join(dir, "data", "events", f), "utf8")
+        .trim()
+        .split("\n"),
+    );
     assert.equal(lines.length, 2);
   });
 
@@ -137,7 +172,12 @@ describe("exp serve over loopback", () => {
     let stop = false;
     const load = (async () => {
       while (!stop) {
-        const r = await call("POST", "/v1/assignments", { experimentKey: "checkout_redesign", userId: `u${Math.random()}`, context: { country: "US" } }, KEYS.client);
+        const r = await call(
+          "POST",
+          "/v1/assignments",
+          { experimentKey: "checkout_redesign", userId: `u${Math.random()}`, context: { country: "US" } },
+          KEYS.client,
+        );
         if (r.status !== 200) failures++;
       }
     })();

@@ -18,7 +18,10 @@ describe("segment sink with group commit", () => {
     const batches = Array.from({ length: 200 }, (_, b) => Array.from({ length: 50 }, (_, i) => ({ id: `e${(b * 50 + i) % 9000}`, n: b })));
     const accepted = await Promise.all(batches.map((batch) => sink.append(batch)));
     // Ids e0..e999 occur twice (batches 180-199 repeat them): each is accepted exactly once.
-    assert.equal(accepted.reduce((a, b) => a + b, 0), 9000);
+    assert.equal(
+      accepted.reduce((a, b) => a + b, 0),
+      9000,
+    );
     const written = lines(dir);
     assert.equal(written.length, 9000);
     assert.equal(new Set(written.map((r) => r.id)).size, 9000);
@@ -37,7 +40,10 @@ describe("segment sink with group commit", () => {
     assert.equal(await second.append([{ id: "a" }, { id: "c" }, { id: "d" }]), 1);
     await second.close();
     assert.deepEqual(readdirSync(dir).sort(), ["exposures-000001.ndjson", "exposures-000005.ndjson"]);
-    assert.deepEqual(lines(dir).map((r) => r.id), ["a", "b", "d"]);
+    assert.deepEqual(
+      lines(dir).map((r) => r.id),
+      ["a", "b", "d"],
+    );
   });
 
   test("roll closes a non-empty segment between commits and skips an empty one", async () => {

@@ -9,7 +9,13 @@ import { rangePredicates, type ScanRange } from "./scan-range.js";
  * metric costs no second pass over the events. `days_since_exposure` keeps its meaning (it is
  * negative before exposure), so a retention covariate is usually all zero.
  */
-export function prePeriodColumns(ctx: SqlContext, plan: PlannedMetric, aggs: CompiledAggregate[], scan: ScanRange, scanHasOneEvent: boolean): string[] | undefined {
+export function prePeriodColumns(
+  ctx: SqlContext,
+  plan: PlannedMetric,
+  aggs: CompiledAggregate[],
+  scan: ScanRange,
+  scanHasOneEvent: boolean,
+): string[] | undefined {
   if (plan.lookbackSeconds === undefined) return [];
   const range = rangePredicates(ctx, scan, -plan.lookbackSeconds, 0);
   const out: string[] = [];

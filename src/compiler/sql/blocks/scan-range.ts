@@ -28,4 +28,3 @@ export function rangePredicates(ctx: SqlContext, scan: ScanRange, from: number, 
   if (to !== scan.to) out.push(`${ts} < ${offsetTs(ctx, to)}`);
   return out;
 }
-

@@ -8,9 +8,21 @@ export const STAT_COLUMNS = {
   ratio: ["n", "sum_num", "sum_den", "sum_num2", "sum_den2", "sum_num_den"],
   cuped: ["n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"],
   ratio_cuped: [
-    "n", "sum_num", "sum_den", "sum_num2", "sum_den2", "sum_num_den",
-    "sum_pnum", "sum_pden", "sum_pnum2", "sum_pden2", "sum_pnum_pden",
-    "sum_num_pnum", "sum_num_pden", "sum_den_pnum", "sum_den_pden",
+    "n",
+    "sum_num",
+    "sum_den",
+    "sum_num2",
+    "sum_den2",
+    "sum_num_den",
+    "sum_pnum",
+    "sum_pden",
+    "sum_pnum2",
+    "sum_pden2",
+    "sum_pnum_pden",
+    "sum_num_pnum",
+    "sum_num_pden",
+    "sum_den_pnum",
+    "sum_den_pden",
   ],
   quantile: ["n", "value", "lower", "upper"],
 } as const;
@@ -27,9 +39,21 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
       const [num, den, pnum, pden] = [`${p}_num`, `${p}_den`, `${p}_pnum`, `${p}_pden`];
       const product = (a: string, b: string) => `SUM(${a} * ${b})`;
       return [
-        count("*"), `SUM(${num})`, `SUM(${den})`, product(num, num), product(den, den), product(num, den),
-        `SUM(${pnum})`, `SUM(${pden})`, product(pnum, pnum), product(pden, pden), product(pnum, pden),
-        product(num, pnum), product(num, pden), product(den, pnum), product(den, pden),
+        count("*"),
+        `SUM(${num})`,
+        `SUM(${den})`,
+        product(num, num),
+        product(den, den),
+        product(num, den),
+        `SUM(${pnum})`,
+        `SUM(${pden})`,
+        product(pnum, pnum),
+        product(pden, pden),
+        product(pnum, pden),
+        product(num, pnum),
+        product(num, pden),
+        product(den, pnum),
+        product(den, pden),
       ];
     }
     case "cuped": {
@@ -51,7 +75,22 @@ export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMe
   });
   if (withTotals) {
     columns.push(`  ${ctx.dialect.cast("COUNT(*)", "double")} AS units`, ...EXPOSURE_TOTAL_COLUMNS.map((c) => `  MAX(t.${c}) AS ${c}`));
-    return ["-- exp:sufficient_stats", "SELECT variant,", columns.join(",\n"), "FROM unit_metrics", "CROSS JOIN exposure_totals AS t", "GROUP BY variant", "ORDER BY variant"].join("\n");
+    return [
+      "-- exp:sufficient_stats",
+      "SELECT variant,",
+      columns.join(",\n"),
+      "FROM unit_metrics",
+      "CROSS JOIN exposure_totals AS t",
+      "GROUP BY variant",
+      "ORDER BY variant",
+    ].join("\n");
   }
-  return ["-- exp:sufficient_stats", "SELECT variant,", columns.join(",\n"), "FROM unit_metrics", "GROUP BY variant", "ORDER BY variant"].join("\n");
+  return [
+    "-- exp:sufficient_stats",
+    "SELECT variant,",
+    columns.join(",\n"),
+    "FROM unit_metrics",
+    "GROUP BY variant",
+    "ORDER BY variant",
+  ].join("\n");
 }

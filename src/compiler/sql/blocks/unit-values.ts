@@ -27,7 +27,11 @@ export function eventScan(ctx: SqlContext, events: string[], scan: ScanRange, ex
  * SPEC §7.2: per unit, each aggregate over its events in [first_exposure, first_exposure + window).
  * Units without any scanned event are absent here; unit_metrics zero-fills them.
  */
-export function unitValuesCte(ctx: SqlContext, plans: readonly PlannedMetric[], compiled: Map<PlannedMetric, CompiledAggregate[]>): string | undefined {
+export function unitValuesCte(
+  ctx: SqlContext,
+  plans: readonly PlannedMetric[],
+  compiled: Map<PlannedMetric, CompiledAggregate[]>,
+): string | undefined {
   const scan = scanRange(plans);
   const events = [...new Set(plans.flatMap((p) => p.aggregates.map((a) => a.event)))];
   const oneEvent = events.length === 1;

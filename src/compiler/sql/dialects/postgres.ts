@@ -1,6 +1,12 @@
 import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
 
-const types: Record<SqlType, string> = { double: "DOUBLE PRECISION", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", string: "TEXT" };
+const types: Record<SqlType, string> = {
+  double: "DOUBLE PRECISION",
+  boolean: "BOOLEAN",
+  date: "DATE",
+  timestamp: "TIMESTAMP",
+  string: "TEXT",
+};
 
 /**
  * PostgreSQL: `$n` parameters typed as text (so function overloads such as length() resolve),

@@ -1,6 +1,12 @@
 import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
 
-const types: Record<SqlType, string> = { double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP_NTZ", string: "VARCHAR" };
+const types: Record<SqlType, string> = {
+  double: "DOUBLE",
+  boolean: "BOOLEAN",
+  date: "DATE",
+  timestamp: "TIMESTAMP_NTZ",
+  string: "VARCHAR",
+};
 
 function escapeChar(c: string): string {
   if (c === "\\") return "\\\\";

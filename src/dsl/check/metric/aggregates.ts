@@ -39,7 +39,12 @@ export function forEachAggregate(e: Expr, visit: (a: AggregateExpr) => void): vo
 function checkAggregate(a: AggregateExpr, ctx: CheckContext): void {
   const properties = ctx.env.events[a.event];
   if (!properties) {
-    ctx.report("unknownEvent", `Unknown event "${a.event}"; declare it under "events" in exp.yaml`, a.eventSpan, didYouMean(a.event, Object.keys(ctx.env.events)));
+    ctx.report(
+      "unknownEvent",
+      `Unknown event "${a.event}"; declare it under "events" in exp.yaml`,
+      a.eventSpan,
+      didYouMean(a.event, Object.keys(ctx.env.events)),
+    );
     return;
   }
   if (a.property !== undefined && a.propertySpan) {
@@ -52,13 +57,23 @@ function checkAggregate(a: AggregateExpr, ctx: CheckContext): void {
         didYouMean(a.property, [...Object.keys(properties), VALUE_COLUMN]),
       );
     } else if (a.fn === "count" || a.fn === "any") {
-      ctx.report("aggregateForbidsProperty", `"${a.fn}" counts events and takes no property; write ${a.fn}(${a.event}), adding "where ${a.property} is not null" if that is the intent`, a.propertySpan);
+      ctx.report(
+        "aggregateForbidsProperty",
+        `"${a.fn}" counts events and takes no property; write ${a.fn}(${a.event}), adding "where ${a.property} is not null" if that is the intent`,
+        a.propertySpan,
+      );
     } else if (a.fn !== "count_distinct" && type !== "number") {
-      ctx.report("aggregateNeedsNumber", `"${a.fn}" needs a number, but property "${a.property}" of event "${a.event}" is a ${type}`, a.propertySpan);
+      ctx.report(
+        "aggregateNeedsNumber",
+        `"${a.fn}" needs a number, but property "${a.property}" of event "${a.event}" is a ${type}`,
+        a.propertySpan,
+      );
     }
   } else if (a.fn !== "count" && a.fn !== "any") {
-    const numeric = Object.entries(properties).filter(([, t]) => t === "number").map(([n]) => n);
-    const example = a.fn === "count_distinct" ? Object.keys(properties)[0] ?? "property" : numeric[0] ?? VALUE_COLUMN;
+    const numeric = Object.entries(properties)
+      .filter(([, t]) => t === "number")
+      .map(([n]) => n);
+    const example = a.fn === "count_distinct" ? (Object.keys(properties)[0] ?? "property") : (numeric[0] ?? VALUE_COLUMN);
     ctx.report("aggregateNeedsProperty", `"${a.fn}" needs a property of "${a.event}", as in ${a.fn}(${a.event}.${example})`, a.span);
   }
   if (a.where) {

@@ -30,15 +30,24 @@ export const ArithmeticShapeRule: MetricRule = {
         case "call":
           if (AGGREGATE_SET.has(e.name)) {
             aggregates++;
-            ctx.report("aggregateShape", `"${e.name}" takes one event or event.property, optionally followed by "where", as in ${e.name}(purchase${e.name === "count" || e.name === "any" ? "" : ".revenue"})`, e.span);
+            ctx.report(
+              "aggregateShape",
+              `"${e.name}" takes one event or event.property, optionally followed by "where", as in ${e.name}(purchase${e.name === "count" || e.name === "any" ? "" : ".revenue"})`,
+              e.span,
+            );
             return;
           }
           break;
       }
-      ctx.report("metricNotArithmetic", `A metric expression is arithmetic over aggregates such as count(event); ${show(e)} is not allowed here`, e.span);
+      ctx.report(
+        "metricNotArithmetic",
+        `A metric expression is arithmetic over aggregates such as count(event); ${show(e)} is not allowed here`,
+        e.span,
+      );
       aggregates++; // already reported; do not also say "no aggregate"
     };
     visit(root);
-    if (aggregates === 0) ctx.report("noAggregate", `A metric expression needs at least one aggregate such as count(event) or sum(event.property)`, root.span);
+    if (aggregates === 0)
+      ctx.report("noAggregate", `A metric expression needs at least one aggregate such as count(event) or sum(event.property)`, root.span);
   },
 };

@@ -12,7 +12,11 @@ export const ZeroDenominatorRule: MetricRule = {
     const visit = (e: Expr): void => {
       if (e.kind === "binary") {
         if (e.op === "/" && isZero(linear(e.right))) {
-          ctx.report("zeroDenominator", `The denominator "${printExpr(e.right)}" is always zero, so the ratio is never defined`, e.right.span);
+          ctx.report(
+            "zeroDenominator",
+            `The denominator "${printExpr(e.right)}" is always zero, so the ratio is never defined`,
+            e.right.span,
+          );
         }
         visit(e.left);
         visit(e.right);

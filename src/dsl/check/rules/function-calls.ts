@@ -16,7 +16,12 @@ export const FunctionCallsRule: ConditionRule = {
     if (e.kind !== "call" || AGGREGATE_SET.has(e.name)) return;
     const sig = FUNCTIONS[e.name];
     if (!sig) {
-      ctx.report("unknownFunction", `Unknown function "${e.name}"; the functions are ${Object.keys(FUNCTIONS).join(", ")}`, e.nameSpan, didYouMean(e.name, Object.keys(FUNCTIONS)));
+      ctx.report(
+        "unknownFunction",
+        `Unknown function "${e.name}"; the functions are ${Object.keys(FUNCTIONS).join(", ")}`,
+        e.nameSpan,
+        didYouMean(e.name, Object.keys(FUNCTIONS)),
+      );
       return;
     }
     const max = sig.params.length;
@@ -47,20 +52,32 @@ function checkLiteralArguments(e: CallExpr, ctx: CheckContext): void {
   if (first?.kind !== "string") return;
   switch (e.name) {
     case "semver":
-      if (!isValidSemver(first.value)) ctx.report("invalidSemver", `${JSON.stringify(first.value)} is not a valid semantic version such as "1.2.3"`, first.span);
+      if (!isValidSemver(first.value))
+        ctx.report("invalidSemver", `${JSON.stringify(first.value)} is not a valid semantic version such as "1.2.3"`, first.span);
       return;
     case "date":
-      if (!isValidDate(first.value)) ctx.report("invalidDate", `${JSON.stringify(first.value)} is not a valid date; write YYYY-MM-DD, such as "2026-12-01"`, first.span);
+      if (!isValidDate(first.value))
+        ctx.report("invalidDate", `${JSON.stringify(first.value)} is not a valid date; write YYYY-MM-DD, such as "2026-12-01"`, first.span);
       return;
     case "segment":
       if (!ctx.env.segment(first.value)) {
-        ctx.report("unknownSegment", `Unknown segment "${first.value}"; segments are defined in segments/*.yaml`, first.span, didYouMean(first.value, ctx.env.segmentNames()));
+        ctx.report(
+          "unknownSegment",
+          `Unknown segment "${first.value}"; segments are defined in segments/*.yaml`,
+          first.span,
+          didYouMean(first.value, ctx.env.segmentNames()),
+        );
       }
       return;
     case "in_experiment": {
       const experiment = ctx.env.experiment(first.value);
       if (!experiment) {
-        ctx.report("unknownExperiment", `Unknown experiment "${first.value}"`, first.span, didYouMean(first.value, ctx.env.experimentKeys()));
+        ctx.report(
+          "unknownExperiment",
+          `Unknown experiment "${first.value}"`,
+          first.span,
+          didYouMean(first.value, ctx.env.experimentKeys()),
+        );
         return;
       }
       if (second?.kind === "string" && !experiment.variants.includes(second.value)) {

@@ -11,11 +11,21 @@ export const KnownNamesRule: ConditionRule = {
     const first = e.segments[0]!;
     if (ctx.scope.kind === "unit") {
       if (e.segments.length > 1) {
-        ctx.report("dottedAttribute", `Unknown attribute "${full}": attributes are flat names declared under "attributes" in exp.yaml`, e.span, didYouMean(full.replace(/\./g, "_"), Object.keys(ctx.env.attributes)));
+        ctx.report(
+          "dottedAttribute",
+          `Unknown attribute "${full}": attributes are flat names declared under "attributes" in exp.yaml`,
+          e.span,
+          didYouMean(full.replace(/\./g, "_"), Object.keys(ctx.env.attributes)),
+        );
         return;
       }
       if (ctx.env.attributes[first.name] === undefined) {
-        ctx.report("unknownAttribute", `Unknown attribute "${first.name}"; declare it under "attributes" in exp.yaml`, first.span, didYouMean(first.name, Object.keys(ctx.env.attributes)));
+        ctx.report(
+          "unknownAttribute",
+          `Unknown attribute "${first.name}"; declare it under "attributes" in exp.yaml`,
+          first.span,
+          didYouMean(first.name, Object.keys(ctx.env.attributes)),
+        );
       }
       return;
     }
@@ -23,11 +33,21 @@ export const KnownNamesRule: ConditionRule = {
     if (e.segments.length > 1) {
       const last = e.segments[e.segments.length - 1]!;
       const hint = eventPropertyType(scope, last.name) !== undefined ? `write "${last.name}"` : undefined;
-      ctx.report("unknownProperty", `Unknown property "${full}": inside "where", name properties of "${scope.event}" directly`, e.span, hint);
+      ctx.report(
+        "unknownProperty",
+        `Unknown property "${full}": inside "where", name properties of "${scope.event}" directly`,
+        e.span,
+        hint,
+      );
       return;
     }
     if (eventPropertyType(scope, first.name) === undefined) {
-      ctx.report("unknownProperty", `Unknown property "${first.name}" of event "${scope.event}"; declare it under "events.${scope.event}" in exp.yaml`, first.span, didYouMean(first.name, eventNames(scope)));
+      ctx.report(
+        "unknownProperty",
+        `Unknown property "${first.name}" of event "${scope.event}"; declare it under "events.${scope.event}" in exp.yaml`,
+        first.span,
+        didYouMean(first.name, eventNames(scope)),
+      );
     }
   },
 };

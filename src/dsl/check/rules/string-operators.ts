@@ -16,7 +16,8 @@ export const StringOperatorsRule: ConditionRule = {
       const t = ctx.typeOf(e.value);
       if (!isStringLike(t)) ctx.report("stringOperand", `"matches" needs a string, but ${show(e.value)} is ${typeName(t)}`, e.value.span);
       const problem = regexError(e.pattern.value);
-      if (problem !== undefined) ctx.report("invalidRegex", `Invalid regular expression ${JSON.stringify(e.pattern.value)}: ${problem}`, e.pattern.span);
+      if (problem !== undefined)
+        ctx.report("invalidRegex", `Invalid regular expression ${JSON.stringify(e.pattern.value)}: ${problem}`, e.pattern.span);
     }
   },
 };

@@ -10,13 +10,22 @@ import { makeExperiment, makeMetric, makeWorkspace } from "../../../compiler/sql
 import { type LiteralRules, scanLiteral } from "../../../compiler/sql/literal-lexer.js";
 import { INJECTION_PAYLOADS } from "../../../compiler/sql/payloads.js";
 
-const RULES: Record<DialectName, LiteralRules> = { duckdb: "standard", postgres: "postgres", bigquery: "bigquery", snowflake: "snowflake", trino: "standard" };
+const RULES: Record<DialectName, LiteralRules> = {
+  duckdb: "standard",
+  postgres: "postgres",
+  bigquery: "bigquery",
+  snowflake: "snowflake",
+  trino: "standard",
+};
 const PARSER_DB: Partial<Record<DialectName, string>> = { bigquery: "bigquery", snowflake: "snowflake", trino: "trino" };
 
 /** One metric per payload: count the signups whose plan equals it exactly. */
 function payloadWorkspace() {
   const metrics = INJECTION_PAYLOADS.map((p, i) => makeMetric(`eq_${i}`, `count(signup where plan == ${JSON.stringify(p)})`));
-  const experiment = makeExperiment("inj", metrics.map((m) => m.key));
+  const experiment = makeExperiment(
+    "inj",
+    metrics.map((m) => m.key),
+  );
   return { workspace: makeWorkspace({ metrics, experiments: [experiment] }), experiment };
 }
 
@@ -80,7 +89,10 @@ function payloadRows(): { exposures: ExposureRow[]; events: EventRow[] } {
   const events: EventRow[] = [];
   const signup = (unit: string, plan: string): EventRow => ({ unit, event: "signup", ts: 60_000, props: { plan } });
   INJECTION_PAYLOADS.forEach((p, i) => {
-    exposures.push({ unit: `hit${i}`, experiment: "inj", variant: "treatment", ts: 0 }, { unit: `miss${i}`, experiment: "inj", variant: "control", ts: 0 });
+    exposures.push(
+      { unit: `hit${i}`, experiment: "inj", variant: "treatment", ts: 0 },
+      { unit: `miss${i}`, experiment: "inj", variant: "control", ts: 0 },
+    );
     events.push(signup(`hit${i}`, p), signup(`hit${i}`, p));
     // Dropping the last code point, not code unit, keeps surrogate pairs whole.
     const shorter = Array.from(p).slice(0, -1).join("");

@@ -7,5 +7,16 @@ import { DirectoryTarget } from "../../../../src/plan/target/directory.js";
 import { startServer } from "../../../../src/runtime/server/server.js";
 
 const dataDir = process.argv[2]!;
-const srv = await startServer({ store: new DirectoryTarget(join(dataDir, "published")), dataDir, keys: [], noAuth: true, tokenSecret: randomBytes(32), verify: verifyRuleset, compactEveryMs: 15 }, 0);
+const srv = await startServer(
+  {
+    store: new DirectoryTarget(join(dataDir, "published")),
+    dataDir,
+    keys: [],
+    noAuth: true,
+    tokenSecret: randomBytes(32),
+    verify: verifyRuleset,
+    compactEveryMs: 15,
+  },
+  0,
+);
 console.log(`READY ${srv.url}`);

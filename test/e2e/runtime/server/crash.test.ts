@@ -12,7 +12,9 @@ const SEED = 7_301;
 const here = new URL(".", import.meta.url).pathname;
 
 function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "crash-server.ts"), dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, "crash-server.ts"), dataDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {
@@ -42,7 +44,11 @@ test("SIGKILL during ingestion and compaction: every acknowledged event survives
         const ids = retries.pop() ?? Array.from({ length: 20 + Math.floor(rand() * 200) }, () => `ev${next++}`);
         ids.forEach((id) => sent.add(id));
         try {
-          const res = await fetch(`${url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: ids.map((id) => ({ eventId: id, userId: `u${id.length}`, eventName: "page_view" })) }) });
+          const res = await fetch(`${url}/v1/events`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ events: ids.map((id) => ({ eventId: id, userId: `u${id.length}`, eventName: "page_view" })) }),
+          });
           assert.equal(res.status, 202);
           await res.json();
           ids.forEach((id) => acknowledged.add(id));
@@ -63,10 +69,15 @@ test("SIGKILL during ingestion and compaction: every acknowledged event survives
   // The servers themselves compacted while being killed; the final pass below only finishes the job.
   assert.ok(readdirSync(parquetDir(dataDir, DEFAULT_LAYOUT, "events")).some((f) => f.endsWith(".parquet")));
   await compactSegments(dataDir, DEFAULT_LAYOUT, { exposures: Number.MAX_SAFE_INTEGER, events: Number.MAX_SAFE_INTEGER });
-  assert.deepEqual(readdirSync(join(dataDir, "events")).filter((f) => readFileSync(join(dataDir, "events", f)).length > 0), []);
+  assert.deepEqual(
+    readdirSync(join(dataDir, "events")).filter((f) => readFileSync(join(dataDir, "events", f)).length > 0),
+    [],
+  );
   const db = await DuckDBInstance.create(":memory:");
   const c = await db.connect();
-  const ids = (await c.runAndReadAll(`SELECT event_id FROM read_parquet('${parquetDir(dataDir, DEFAULT_LAYOUT, "events")}/*.parquet')`)).getColumnsJS()[0]!.map(String);
+  const ids = (await c.runAndReadAll(`SELECT event_id FROM read_parquet('${parquetDir(dataDir, DEFAULT_LAYOUT, "events")}/*.parquet')`))
+    .getColumnsJS()[0]!
+    .map(String);
   c.closeSync();
   db.closeSync();
   assert.equal(new Set(ids).size, ids.length, "an event was stored twice");

@@ -6,22 +6,22 @@ import type { Correction } from "./types.js";
  * and stay NaN.
  */
 export function adjustPValues(pValues: readonly number[], method: Correction): number[] {
-  const idx = pValues.map((p, i) => i).filter((i) => !Number.isNaN(pValues[i]));
+  const idx = pValues.map((_, i) => i).filter((i) => !Number.isNaN(pValues[i]));
   const m = idx.length;
   const out = pValues.map(() => NaN);
   if (m === 0) return out;
-  const sorted = [...idx].sort((a, b) => pValues[a] - pValues[b]);
+  const sorted = [...idx].sort((a, b) => pValues[a]! - pValues[b]!);
   switch (method) {
     case "none":
-      for (const i of idx) out[i] = pValues[i];
+      for (const i of idx) out[i] = pValues[i]!;
       break;
     case "bonferroni":
-      for (const i of idx) out[i] = Math.min(1, pValues[i] * m);
+      for (const i of idx) out[i] = Math.min(1, pValues[i]! * m);
       break;
     case "holm": {
       let running = 0;
       sorted.forEach((i, rank) => {
-        running = Math.max(running, Math.min(1, (m - rank) * pValues[i]));
+        running = Math.max(running, Math.min(1, (m - rank) * pValues[i]!));
         out[i] = running;
       });
       break;
@@ -29,8 +29,8 @@ export function adjustPValues(pValues: readonly number[], method: Correction): n
     case "bh": {
       let running = 1;
       for (let rank = m - 1; rank >= 0; rank--) {
-        const i = sorted[rank];
-        running = Math.min(running, (pValues[i] * m) / (rank + 1));
+        const i = sorted[rank]!;
+        running = Math.min(running, (pValues[i]! * m) / (rank + 1));
         out[i] = Math.min(1, running);
       }
       break;

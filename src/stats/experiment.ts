@@ -26,7 +26,7 @@ const TIER_ORDER = { primary: 0, secondary: 1, guardrail: 2 } as const;
 export function analyzeStats(input: AnalysisInput): AnalysisResult {
   const notes: string[] = [];
   const variantKeys = input.variants.map((v) => v.key);
-  const control = variantKeys.includes(input.control) ? input.control : variantKeys[0];
+  const control = variantKeys.includes(input.control) ? input.control : (variantKeys[0] ?? input.control);
   if (control !== input.control) notes.push(`Control "${input.control}" is not a variant; "${control}" was used as control.`);
   let method = input.method;
   let gs: AnalysisResult["group_sequential"];
@@ -39,7 +39,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     } else {
       const spending = plan.spending ?? "obrien_fleming";
       const times = Array.from({ length: plan.look }, (_, j) => (fraction * (j + 1)) / plan.look);
-      const boundary = groupSequentialBounds(times, input.alpha, spending)[plan.look - 1];
+      const boundary = groupSequentialBounds(times, input.alpha, spending)[plan.look - 1]!;
       gs = {
         look: plan.look,
         looks: plan.looks,
@@ -54,7 +54,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   const units: Record<string, number> = {};
   for (const v of variantKeys) units[v] = input.units[v] ?? 0;
   const srmRaw = srmCheck(
-    variantKeys.map((v) => units[v]),
+    variantKeys.map((v) => units[v]!),
     input.variants.map((v) => v.weight),
     input.srmThreshold,
   );
@@ -79,19 +79,19 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   const family: { metric: number; comparison: number }[] = [];
   ordered.forEach((m, i) => {
     if (m.tier === "guardrail") return;
-    analyses[i].comparisons.forEach((_, j) => family.push({ metric: i, comparison: j }));
+    analyses[i]!.comparisons.forEach((_, j) => family.push({ metric: i, comparison: j }));
   });
   const adjusted = adjustPValues(
-    family.map((f) => analyses[f.metric].comparisons[f.comparison].comparison.pValue),
+    family.map((f) => analyses[f.metric]!.comparisons[f.comparison]!.comparison.pValue),
     input.correction,
   );
   const adjustedOf = new Map<string, number>();
-  family.forEach((f, k) => adjustedOf.set(`${f.metric}/${f.comparison}`, adjusted[k]));
+  family.forEach((f, k) => adjustedOf.set(`${f.metric}/${f.comparison}`, adjusted[k]!));
 
   const metrics: MetricJson[] = ordered.map((m, i) => {
-    const a = analyses[i];
+    const a = analyses[i]!;
     const variants: MetricJson["variants"] = {};
-    for (const v of variantKeys) variants[v] = { n: a.arms[v].n, mean: num(a.arms[v].mean), variance: num(a.arms[v].variance) };
+    for (const v of variantKeys) variants[v] = { n: a.arms[v]!.n, mean: num(a.arms[v]!.mean), variance: num(a.arms[v]!.variance) };
     const comparisons: ComparisonJson[] = a.comparisons.map((mc, j) => {
       const c = mc.comparison;
       const pAdj = m.tier === "guardrail" ? c.pValue : (adjustedOf.get(`${i}/${j}`) ?? NaN);
@@ -121,7 +121,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   });
 
   const guardrails = ordered.flatMap((m, i) =>
-    m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i].comparisons, input.alpha)] : [],
+    m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i]!.comparisons, input.alpha)] : [],
   );
   const decision = decide(srm, metrics, guardrails, input.srmThreshold);
   const result: AnalysisResult = {

@@ -29,7 +29,7 @@ export function groupSequentialBounds(times: readonly number[], alpha: number, s
   let prevT = 0;
   let prevSpent = 0;
   for (let k = 0; k < times.length; k++) {
-    const t = times[k];
+    const t = times[k]!;
     const target = alphaSpent(t, alpha, spending) - prevSpent;
     const dt = t - prevT;
     const sd = Math.sqrt(dt);
@@ -39,7 +39,7 @@ export function groupSequentialBounds(times: readonly number[], alpha: number, s
       if (k === 0) return 2 * (1 - normalCdf(b / sd));
       let total = 0;
       for (let i = 0; i < grid.length; i++) {
-        total += density[i] * (1 - normalCdf((b - grid[i]) / sd) + normalCdf((-b - grid[i]) / sd));
+        total += density[i]! * (1 - normalCdf((b - grid[i]!) / sd) + normalCdf((-b - grid[i]!) / sd));
       }
       return total;
     };
@@ -65,7 +65,7 @@ export function groupSequentialBounds(times: readonly number[], alpha: number, s
       if (k === 0) f = normalPdf(s / sd) / sd;
       else {
         f = 0;
-        for (let i = 0; i < grid.length; i++) f += density[i] * normalPdf((s - grid[i]) / sd);
+        for (let i = 0; i < grid.length; i++) f += density[i]! * normalPdf((s - grid[i]!) / sd);
         f /= sd;
       }
       nextGrid.push(s);

@@ -27,7 +27,7 @@ export function heterogeneityTest(effects: readonly SegmentEffect[]): Heterogene
   if (df < 1) return { q: 0, df: Math.max(df, 0), pValue: 1, pooled: usable[0]?.effect ?? NaN, i2: 0 };
   const w = usable.map((e) => 1 / (e.se * e.se));
   const wSum = w.reduce((a, b) => a + b, 0);
-  const pooled = usable.reduce((a, e, i) => a + w[i] * e.effect, 0) / wSum;
-  const q = usable.reduce((a, e, i) => a + w[i] * (e.effect - pooled) ** 2, 0);
+  const pooled = usable.reduce((a, e, i) => a + w[i]! * e.effect, 0) / wSum;
+  const q = usable.reduce((a, e, i) => a + w[i]! * (e.effect - pooled) ** 2, 0);
   return { q, df, pValue: chiSquareSf(q, df), pooled, i2: q > 0 ? Math.max(0, (q - df) / q) : 0 };
 }

@@ -107,9 +107,9 @@ export function analyzeMetric(
         unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
       };
     } else {
-      comparison = compareMeans(arms[variant], arms[ctx.control], ctx.alpha, degreesOfFreedom(treatmentStats));
+      comparison = compareMeans(arms[variant]!, arms[ctx.control]!, ctx.alpha, degreesOfFreedom(treatmentStats));
       // One arm without variance still allows a comparison (the other carries the SE); other arm problems do not.
-      for (const a of [arms[variant], arms[ctx.control]]) {
+      for (const a of [arms[variant]!, arms[ctx.control]!]) {
         if (a.code !== "OK" && a.code !== "ZERO_VARIANCE" && comparison.code === "OK") comparison = failedComparison(a.code);
       }
       if (
@@ -126,7 +126,7 @@ export function analyzeMetric(
     }
     let bayes: { kind: "absolute" | "relative"; result: BayesianResult } | undefined;
     if (ctx.method === "sequential") {
-      comparison = asSequential(comparison, arms[variant].n + arms[ctx.control].n, ctx);
+      comparison = asSequential(comparison, arms[variant]!.n + arms[ctx.control]!.n, ctx);
     } else if (ctx.method === "group_sequential" && ctx.boundary !== undefined && comparison.code === "OK") {
       // Repeated confidence intervals: the boundary replaces the fixed-horizon quantile.
       const c = ctx.boundary;

@@ -37,10 +37,10 @@ export function ips(logs: readonly LoggedDecision[]): OffPolicyEstimate {
 export function snips(logs: readonly LoggedDecision[]): OffPolicyEstimate {
   const w = logs.map((l) => l.targetProbability / l.propensity);
   const wSum = w.reduce((a, b) => a + b, 0);
-  const value = logs.reduce((a, l, i) => a + w[i] * l.reward, 0) / wSum;
+  const value = logs.reduce((a, l, i) => a + w[i]! * l.reward, 0) / wSum;
   const n = logs.length;
   const wMean = wSum / n;
-  const terms = logs.map((l, i) => (w[i] * (l.reward - value)) / wMean);
+  const terms = logs.map((l, i) => (w[i]! * (l.reward - value)) / wMean);
   const variance = terms.reduce((a, t) => a + t * t, 0) / (n - 1);
   return { value, se: Math.sqrt(variance / n) };
 }

@@ -111,7 +111,7 @@ export function sampleSize(input: SampleSizeInput): SampleSize {
   const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
   const z = normalQuantile(1 - alphaPer / 2) + normalQuantile(input.power);
   let worst = 0;
-  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / shares[i] + 1 / shares[j]);
+  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / shares[i]! + 1 / shares[j]!);
   const total = Math.ceil((z * z * input.variance * worst) / (input.mde * input.mde));
   return { total, perArm: shares.map((s) => Math.ceil(total * s)), alphaPerComparison: alphaPer };
 }
@@ -137,7 +137,7 @@ export function minimumDetectableEffect(input: MdeInput): number {
   const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
   const crit = normalQuantile(1 - alphaPer / 2);
   let worst = 0;
-  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / input.units[i] + 1 / input.units[j]);
+  for (const [i, j] of comparisons) worst = Math.max(worst, 1 / input.units[i]! + 1 / input.units[j]!);
   let shift = crit + normalQuantile(input.power);
   for (let k = 0; k < 20; k++) {
     const f = zPower(shift, alphaPer, "two-sided") - input.power;

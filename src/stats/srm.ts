@@ -21,12 +21,12 @@ export function srmCheck(units: readonly number[], weights: readonly number[], t
   for (let i = 0; i < units.length; i++) {
     const w = weights[i] ?? 0;
     if (w <= 0) {
-      if (units[i] > 0) return { chi2: Infinity, df: Math.max(arms, 1), pValue: 0, ok: false };
+      if (units[i]! > 0) return { chi2: Infinity, df: Math.max(arms, 1), pValue: 0, ok: false };
       continue;
     }
     arms++;
     const expected = (total * w) / weightSum;
-    chi2 += (units[i] - expected) ** 2 / expected;
+    chi2 += (units[i]! - expected) ** 2 / expected;
   }
   const df = arms - 1;
   const pValue = df > 0 ? chiSquareSf(chi2, df) : 1;

@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { FakeGitHub } from "../helpers/fake-github.js";
 import type { DiagnosticJson } from "../../src/diagnostics/diagnostic.js";
 
-// Drives the built CLI (bin/exp runs dist/): build first with `npx tsc -p tsconfig.json`.
+// Drives the built CLI (bin/exp runs dist/): build first with `npm run build`.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const bin = join(repoRoot, "bin/exp");
 const SHA = "feedfacecafebeef0123456789abcdef01234567";
@@ -47,7 +47,7 @@ function noStack(stderr: string): void {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(repoRoot, "dist/src/cli/github.js")), "build first: npx tsc -p tsconfig.json");
+  assert.ok(existsSync(join(repoRoot, "dist/src/cli/github.js")), "build first: npm run build");
   gh = new FakeGitHub();
   await gh.start();
   tmp = mkdtempSync(join(tmpdir(), "exp-gh-cli-"));

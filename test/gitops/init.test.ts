@@ -125,7 +125,7 @@ describe("writing the scaffold", () => {
 });
 
 describe("exp init (CLI, built)", () => {
-  before(() => assert.ok(existsSync(join(repoRoot, "dist/src/cli/init.js")), "build first: npx tsc -p tsconfig.json"));
+  before(() => assert.ok(existsSync(join(repoRoot, "dist/src/cli/init.js")), "build first: npm run build"));
 
   test("exp init d && exp validate --dir d exits 0 with no diagnostics", async () => {
     const r = await exp(["init", "d", "--project", "shop", "--warehouse", "postgres", "--yes"]);

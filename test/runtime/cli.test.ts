@@ -1,13 +1,13 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FlagdCore } from "@openfeature/flagd-core";
 import { randomAttributes, randomUnit, rng } from "./random-units.js";
 
-// These tests run the built CLI (bin/exp → dist/): run `npx tsc -p tsconfig.json` first.
+// These tests run the built CLI (bin/exp → dist/): run `npm run build` first.
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXP = join(ROOT, "bin/exp");
 const UNITS = 100_000;
@@ -18,7 +18,7 @@ function exp(args: string[], input?: string) {
 }
 
 describe("exp assign and exp export (built CLI, example workspace)", () => {
-  before(() => assert.ok(existsSync(join(ROOT, "dist/src/cli/assign.js")), "dist is missing: run npx tsc -p tsconfig.json"));
+  before(() => assert.ok(existsSync(join(ROOT, "dist/src/cli/assign.js")), "dist is missing: run npm run build"));
 
   test("assign an experiment: json and text", () => {
     const j = exp([

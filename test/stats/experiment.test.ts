@@ -56,10 +56,10 @@ describe("analyzeStats decision", () => {
       }),
     );
     assert.equal(r.decision.recommendation, "ship");
-    assert.match(r.decision.reasons[0], /"purchase_conversion" improved significantly for "treatment"/);
-    assert.equal(r.guardrails[0].passed, true);
-    assert.equal(r.guardrails[0].variants[0].status, "passed");
-    assert.equal(r.metrics[0].comparisons[0].significant, true);
+    assert.match(r.decision.reasons[0]!, /"purchase_conversion" improved significantly for "treatment"/);
+    assert.equal(r.guardrails[0]!.passed, true);
+    assert.equal(r.guardrails[0]!.variants[0]!.status, "passed");
+    assert.equal(r.metrics[0]!.comparisons[0]!.significant, true);
   });
 
   test("a guardrail regressing beyond its margin rolls back, even with a primary win", () => {
@@ -70,8 +70,8 @@ describe("analyzeStats decision", () => {
       }),
     );
     assert.equal(r.decision.recommendation, "rollback");
-    assert.equal(r.guardrails[0].breached, true);
-    assert.match(r.decision.reasons[0], /Guardrail "page_load" regressed beyond its margin of 2.00% for "treatment"/);
+    assert.equal(r.guardrails[0]!.breached, true);
+    assert.match(r.decision.reasons[0]!, /Guardrail "page_load" regressed beyond its margin of 2.00% for "treatment"/);
   });
 
   test("a sample ratio mismatch means investigate, before anything else", () => {
@@ -86,7 +86,7 @@ describe("analyzeStats decision", () => {
     );
     assert.equal(r.srm.ok, false);
     assert.equal(r.decision.recommendation, "investigate");
-    assert.match(r.decision.reasons[0], /Sample ratio mismatch/);
+    assert.match(r.decision.reasons[0]!, /Sample ratio mismatch/);
   });
 
   test("a primary significantly worse stops", () => {
@@ -103,7 +103,7 @@ describe("analyzeStats decision", () => {
   test("nothing significant keeps running", () => {
     const r = analyzeStats(input([primary], { purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 505) } }));
     assert.equal(r.decision.recommendation, "keep_running");
-    assert.equal(r.metrics[0].comparisons[0].significant, false);
+    assert.equal(r.metrics[0]!.comparisons[0]!.significant, false);
   });
 
   test("an inconclusive guardrail does not block shipping but is named", () => {
@@ -114,7 +114,7 @@ describe("analyzeStats decision", () => {
         page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 300, 50) },
       }),
     );
-    assert.equal(r.guardrails[0].variants[0].status, "inconclusive");
+    assert.equal(r.guardrails[0]!.variants[0]!.status, "inconclusive");
     assert.equal(r.decision.recommendation, "ship");
     assert.ok(r.decision.reasons.some((s) => s.includes('Guardrail "page_load" is not yet shown')));
   });
@@ -162,7 +162,7 @@ describe("analyzeStats multiple testing", () => {
         correction,
       );
       family.forEach((c, i) => assert.equal(c.p_value_adjusted, expected[i]));
-      for (const c of r.metrics[3].comparisons) assert.equal(c.p_value_adjusted, c.p_value);
+      for (const c of r.metrics[3]!.comparisons) assert.equal(c.p_value_adjusted, c.p_value);
     }
   });
 });
@@ -176,11 +176,11 @@ describe("analyzeStats data problems become codes, not throws", () => {
         flat: { control: mean(100, 1, 0), treatment: mean(100, 1, 0) },
       }),
     );
-    assert.equal(r.metrics[0].comparisons[0].code, "EMPTY_ARM");
-    assert.equal(r.metrics[0].comparisons[0].p_value, null);
-    assert.equal(r.metrics[1].comparisons[0].code, "ZERO_VARIANCE");
+    assert.equal(r.metrics[0]!.comparisons[0]!.code, "EMPTY_ARM");
+    assert.equal(r.metrics[0]!.comparisons[0]!.p_value, null);
+    assert.equal(r.metrics[1]!.comparisons[0]!.code, "ZERO_VARIANCE");
     assert.equal(r.decision.recommendation, "keep_running");
-    assert.match(r.decision.reasons[0], /could not be computed for "treatment" \(EMPTY_ARM\)/);
+    assert.match(r.decision.reasons[0]!, /could not be computed for "treatment" \(EMPTY_ARM\)/);
     assert.doesNotMatch(JSON.stringify(r), /NaN/);
   });
 
@@ -199,11 +199,11 @@ describe("analyzeStats data problems become codes, not throws", () => {
         },
       }),
     );
-    assert.deepEqual(r.metrics[0].comparisons[0].cuped, { applied: false });
-    assert.equal(r.metrics[0].variants.control.mean, 0.1);
-    assert.equal(r.metrics[1].comparisons[0].cuped, undefined);
+    assert.deepEqual(r.metrics[0]!.comparisons[0]!.cuped, { applied: false });
+    assert.equal(r.metrics[0]!.variants.control!.mean, 0.1);
+    assert.equal(r.metrics[1]!.comparisons[0]!.cuped, undefined);
     const se = Math.sqrt((40 / 3.919928) ** 2 + (41 / 3.919928) ** 2);
-    const q = r.metrics[1].comparisons[0];
+    const q = r.metrics[1]!.comparisons[0]!;
     assert.ok(Math.abs((q.diff_ci[1]! - q.diff_ci[0]!) / 2 - 1.959963984540054 * se) < 1e-9);
   });
 });
@@ -213,17 +213,17 @@ describe("analyzeStats options", () => {
     const ref = JSON.parse(readFileSync("test/stats/scipy-reference.json", "utf8")).ztest[0];
     const m: MetricDesign = { ...primary, test: "z" };
     const r = analyzeStats(input([m], { purchase_conversion: { control: conv(ref.nc, ref.sc), treatment: conv(ref.nt, ref.st) } }));
-    const c = r.metrics[0].comparisons[0];
+    const c = r.metrics[0]!.comparisons[0]!;
     assert.ok(Math.abs(c.p_value! - ref.p_value) <= 1e-10 * ref.p_value);
     const welch = analyzeStats(
       input([primary], { purchase_conversion: { control: conv(ref.nc, ref.sc), treatment: conv(ref.nt, ref.st) } }),
     );
-    assert.notEqual(welch.metrics[0].comparisons[0].p_value, c.p_value);
+    assert.notEqual(welch.metrics[0]!.comparisons[0]!.p_value, c.p_value);
   });
 
   test("a control without conversions still gets an absolute comparison", () => {
     const r = analyzeStats(input([primary], { purchase_conversion: { control: conv(1000, 0), treatment: conv(1000, 12) } }));
-    const c = r.metrics[0].comparisons[0];
+    const c = r.metrics[0]!.comparisons[0]!;
     assert.equal(c.code, "ZERO_CONTROL_MEAN");
     assert.ok(c.p_value! > 0 && c.p_value! < 0.01);
     assert.equal(c.rel_lift, null);
@@ -236,8 +236,8 @@ describe("analyzeStats methods", () => {
   const stats = { purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 580) } };
 
   test("sequential intervals are wider than fixed-horizon ones and the p-value larger", () => {
-    const fixed = analyzeStats(input([primary], stats)).metrics[0].comparisons[0];
-    const seq = analyzeStats(input([primary], stats, { method: "sequential" })).metrics[0].comparisons[0];
+    const fixed = analyzeStats(input([primary], stats)).metrics[0]!.comparisons[0]!;
+    const seq = analyzeStats(input([primary], stats, { method: "sequential" })).metrics[0]!.comparisons[0]!;
     assert.equal(seq.diff, fixed.diff);
     assert.ok(seq.diff_ci[0]! < fixed.diff_ci[0]! && seq.diff_ci[1]! > fixed.diff_ci[1]!);
     assert.ok(seq.p_value! > fixed.p_value!);
@@ -245,7 +245,7 @@ describe("analyzeStats methods", () => {
 
   test("Bayesian conversions report chance to win and expected loss, no p-values", () => {
     const r = analyzeStats(input([primary], stats, { method: "bayesian" }));
-    const c = r.metrics[0].comparisons[0];
+    const c = r.metrics[0]!.comparisons[0]!;
     assert.equal(c.p_value, null);
     assert.ok(c.chance_to_win! > 0.99 && c.chance_to_win! < 1);
     assert.ok(c.expected_loss! >= 0 && c.expected_loss! < 1e-4);
@@ -257,24 +257,24 @@ describe("analyzeStats methods", () => {
     const r = analyzeStats(
       input([primary, g], { ...stats, errors_free: { control: conv(10000, 9900), treatment: conv(10000, 9800) } }, { method: "bayesian" }),
     );
-    assert.equal(r.guardrails[0].variants[0].status, "breached");
+    assert.equal(r.guardrails[0]!.variants[0]!.status, "breached");
     assert.equal(r.decision.recommendation, "rollback");
   });
 
   test("group_sequential without a look plan falls back to fixed horizon with a note", () => {
     const r = analyzeStats(input([primary], stats, { method: "group_sequential" }));
     assert.equal(r.method, "fixed");
-    assert.match(r.notes![0], /Group-sequential/);
+    assert.match(r.notes![0]!, /Group-sequential/);
   });
 
   test("group_sequential uses the look's boundary for intervals and significance", () => {
     const early = analyzeStats(input([primary], stats, { method: "group_sequential", groupSequential: { looks: 5, look: 1 } }));
     const final = analyzeStats(input([primary], stats, { method: "group_sequential", groupSequential: { looks: 5, look: 5 } }));
-    const fixed = analyzeStats(input([primary], stats)).metrics[0].comparisons[0];
+    const fixed = analyzeStats(input([primary], stats)).metrics[0]!.comparisons[0]!;
     assert.equal(early.method, "group_sequential");
     assert.ok(Math.abs(early.group_sequential!.boundary - 4.8769) < 1e-4);
-    const e = early.metrics[0].comparisons[0];
-    const f = final.metrics[0].comparisons[0];
+    const e = early.metrics[0]!.comparisons[0]!;
+    const f = final.metrics[0]!.comparisons[0]!;
     // p ≈ 0.0027 here: not enough at the first look (nominal α ≈ 1e-6), enough at the last.
     assert.equal(e.p_value, fixed.p_value);
     assert.equal(e.significant, false);

@@ -17,14 +17,14 @@ describe("Thompson-sampling weights (probability of being best)", () => {
   for (const [i, c] of ref.bandit.entries()) {
     test(`${c.kind} case ${i}`, () => {
       const got = c.kind === "beta" ? probabilityBestBeta(c.arms) : probabilityBestNormal(c.arms);
-      c.probability_best.forEach((p: number, j: number) => rel(got[j], p, 1e-7, `arm ${j}`));
+      c.probability_best.forEach((p: number, j: number) => rel(got[j]!, p, 1e-7, `arm ${j}`));
     });
   }
   test("the exploration floor holds and weights sum to 1", () => {
     const w = banditWeights([0.97, 0.02, 0.01], 0.05);
     assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-15);
     assert.ok(w.every((x) => x >= 0.05));
-    assert.ok(w[0] > w[1] && w[1] > w[2]);
+    assert.ok(w[0]! > w[1]! && w[1]! > w[2]!);
   });
 });
 

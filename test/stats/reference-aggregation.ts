@@ -2,6 +2,7 @@
  * A plain TypeScript reading of SPEC §7 semantics over the reference CSVs, producing the
  * per-variant sufficient statistics the SQL layer would produce. Deliberately simple loops.
  */
+import type { CsvRow } from "./csv.js";
 import type { CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
 
 const DAY = 86400;
@@ -36,7 +37,7 @@ function seconds(ts: string): number {
   return Date.parse(ts.replace(" ", "T") + "Z") / 1000;
 }
 
-export function exposedUnits(exposures: Record<string, string>[], experiment: string) {
+export function exposedUnits(exposures: CsvRow[], experiment: string) {
   const firsts = new Map<string, number>();
   const variants = new Map<string, Set<string>>();
   for (const r of exposures) {
@@ -51,20 +52,20 @@ export function exposedUnits(exposures: Record<string, string>[], experiment: st
   let multiple = 0;
   for (const [id, set] of variants) {
     if (set.size > 1) multiple++;
-    else units.set(id, { variant: [...set][0], first: firsts.get(id)! });
+    else units.set(id, { variant: [...set][0]!, first: firsts.get(id)! });
   }
   return { units, multiple };
 }
 
-function fieldValue(r: Record<string, string>, field: string | undefined): number {
+function fieldValue(r: CsvRow, field: string | undefined): number {
   if (field === "value") return r.value === "" ? NaN : Number(r.value);
-  const key = (field ?? "").split(".")[1];
+  const key = (field ?? "").split(".")[1]!;
   const v = (JSON.parse(r.properties || "{}") as Record<string, unknown>)[key];
   return v === undefined || v === null ? NaN : Number(v);
 }
 
 /** Per-unit values over [first + lo, first + hi) days; undefined for a mean metric without events. */
-function unitValues(events: Record<string, string>[], units: Map<string, Unit>, m: SimpleMetric, lo: number, hi: number) {
+function unitValues(events: CsvRow[], units: Map<string, Unit>, m: SimpleMetric, lo: number, hi: number) {
   const acc = new Map<string, { count: number; sum: number }>();
   for (const r of events) {
     if (r.event !== m.event) continue;
@@ -94,14 +95,14 @@ function quantileStats(values: number[], q: number): QuantileStats {
   const n = x.length;
   const pos = (n - 1) * q;
   const lo = Math.floor(pos);
-  const value = lo + 1 < n ? x[lo] + (pos - lo) * (x[lo + 1] - x[lo]) : x[lo];
+  const value = lo + 1 < n ? x[lo]! + (pos - lo) * (x[lo + 1]! - x[lo]!) : x[lo]!;
   const h = QZ * Math.sqrt(n * q * (1 - q));
   const rank = (r: number) => Math.min(Math.max(Math.ceil(r), 1), n);
-  return { kind: "quantile", n, quantile: q, value, lower: x[rank(n * q - h) - 1], upper: x[rank(n * q + h) - 1] };
+  return { kind: "quantile", n, quantile: q, value, lower: x[rank(n * q - h) - 1]!, upper: x[rank(n * q + h) - 1]! };
 }
 
 export function sufficientStats(
-  events: Record<string, string>[],
+  events: CsvRow[],
   units: Map<string, Unit>,
   variants: string[],
   m: ReferenceMetric,

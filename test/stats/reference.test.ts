@@ -70,7 +70,7 @@ describe("reference datasets (SciPy/statsmodels expected values)", () => {
       const { units, multiple } = exposedUnits(exposures, ws.experiment);
       const variants = ws.variants.map((v) => v.key);
       const counts: Record<string, number> = Object.fromEntries(variants.map((v) => [v, 0]));
-      for (const u of units.values()) counts[u.variant]++;
+      for (const u of units.values()) counts[u.variant]!++;
       assert.equal(ws.runs.length, expected.length);
       ws.runs.forEach((run, i) => {
         const stats = Object.fromEntries(

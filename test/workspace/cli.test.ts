@@ -7,7 +7,7 @@ import { assertWellFormed, copyExample, REPO, workspaceFiles } from "./fuzz-supp
 import { materializeCase } from "./fixture-tree.js";
 import { mutate, rng } from "./mutate.js";
 
-// Runs the built CLI (bin/exp → dist/); build first with `npx tsc -p tsconfig.json`.
+// Runs the built CLI (bin/exp → dist/); build first with `npm run build`.
 const BIN = join(REPO, "bin/exp");
 
 function exp(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}) {

@@ -21,10 +21,10 @@ function check(yaml: string, path: string, probes: string[]) {
 }
 
 describe("expression offsets inside YAML scalars", () => {
-  test("plain", () => check('when: country == "US" and is_employee\n', "when", ["country", '"US"', "is_employee"]));
-  test("plain over several lines", () => check('when: is_employee\n  or contry == "XX"\n', "when", ["is_employee", "contry", '"XX"']));
+  test("plain", () => void check('when: country == "US" and is_employee\n', "when", ["country", '"US"', "is_employee"]));
+  test("plain over several lines", () => void check('when: is_employee\n  or contry == "XX"\n', "when", ["is_employee", "contry", '"XX"']));
   test("single-quoted with a doubled quote", () =>
-    check("when: 'lower(name) == \"it''s\" and contry == \"x\"'\n", "when", ["lower", "contry", '"x"']));
+    void check("when: 'lower(name) == \"it''s\" and contry == \"x\"'\n", "when", ["lower", "contry", '"x"']));
   test("double-quoted with escapes", () => {
     const { value, origin } = check('when: "country == \\"US\\" and \\u00e9x == 1 and contry == \\"CA\\""\n', "when", [
       "country",
@@ -35,9 +35,9 @@ describe("expression offsets inside YAML scalars", () => {
     assert.equal(origin.toFileOffset(value.indexOf('"US"')), 'when: "country == '.length);
   });
   test("literal block", () =>
-    check('when: |\n  is_employee and\n    contry == "US"\nnext: 1\n', "when", ["is_employee", "contry", '"US"']));
+    void check('when: |\n  is_employee and\n    contry == "US"\nnext: 1\n', "when", ["is_employee", "contry", '"US"']));
   test("folded block with chomping", () =>
-    check('when: >-\n  is_employee\n  and platfrm == "web"\n', "when", ["is_employee", "platfrm", '"web"']));
+    void check('when: >-\n  is_employee\n  and platfrm == "web"\n', "when", ["is_employee", "platfrm", '"web"']));
   test("end of input maps just past the last character", () => {
     const yaml = "when: a and\nnext: 1\n";
     const { value, origin } = check(yaml, "when", ["and"]);

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Experiment, ExperimentStatus, Workspace } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
-import type { CheckContext, PlanCheck, SlotRange } from "./context.js";
+import type { PlanCheck, SlotRange } from "./context.js";
 import { locate, locateKey } from "./locate.js";
 import { percent } from "./targeting.js";
 

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Experiment, ExperimentStatus } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
-import type { CheckContext, PlanCheck, PublishedExperiment } from "./context.js";
+import type { PlanCheck, PublishedExperiment } from "./context.js";
 import { locate } from "./locate.js";
 
 type From = ExperimentStatus | "new";

@@ -10,7 +10,6 @@ export interface RulesetDocument {
   createdAt: string;
   sourceCommit: string | null;
   checksum: string;
-  [field: string]: unknown;
 }
 
 export interface PublishedRuleset {

@@ -123,7 +123,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     },
     "PUT /v1/ruleset": async (req, res) => {
       need(req, "ruleset:write");
-      const doc = object(await readJson(req), "the ruleset") as RulesetDocument;
+      const doc = object(await readJson(req), "the ruleset") as unknown as RulesetDocument;
       const v = o.verify(doc);
       if (!v.ok) throw new HttpError(400, `the ruleset does not verify: ${v.diagnostics.map((d) => d.message).join("; ")}`);
       const ifMatch = String(req.headers["if-match"] ?? "").replace(/^"(.*)"$/, "$1");

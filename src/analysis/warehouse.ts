@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { ExpError } from "../diagnostics/errors.js";
 import type { DialectName } from "../compiler/sql/index.js";
 
 /** A SQL warehouse the analysis can read: rows come back as plain objects keyed by column name. */
@@ -13,9 +14,9 @@ export interface Warehouse {
  * A warehouse problem the user can fix (bad URL, missing table, failed query), carried as a
  * diagnostic so commands print it without a stack trace.
  */
-export class WarehouseError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
+export class WarehouseError extends ExpError {
+  constructor(diagnostic: Diagnostic) {
+    super(diagnostic);
     this.name = "WarehouseError";
   }
 }

@@ -1,21 +1,17 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import type { AnalyzeJson } from "../analysis/analyze.js";
+import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
-import { openWarehouse } from "../analysis/connect.js";
-import { ANALYSIS_CODES } from "../analysis/codes.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { toDiagnosticReport } from "../diagnostics/json.js";
-import { painterFor } from "../diagnostics/style.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { writeFileAtomic } from "../fsio/atomic.js";
 import type { ComparisonJson, MetricJson, Num } from "../stats/analysis-types.js";
 import type { Workspace } from "../workspace/model.js";
 import { currentTime } from "./clock.js";
-import { UserError } from "./errors.js";
 import { action } from "./run.js";
-import { formatDiagnostics, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type OutputFormat } from "./shared.js";
+import { diagnosticsText, loadWorkspaceOrExit, parseFormat, parseInstant, withWorkspaceOptions, type OutputFormat } from "./shared.js";
 
 export interface AnalyzeOptions {
   connection?: string;
@@ -124,16 +120,6 @@ export function renderAnalysis(r: AnalyzeJson, format: OutputFormat): string {
   return format === "markdown" ? renderAnalysisMarkdown(r) : renderAnalysisText(r);
 }
 
-/** One line on what to do when the warehouse is missing its file or tables. */
-function warehouseHint(diagnostics: Diagnostic[], ws: Workspace): string | undefined {
-  const text = diagnostics.map((d) => d.message).join(" ");
-  const t = ws.settings.warehouse.tables;
-  if (/does not exist|no such table|Table with name/i.test(text)) {
-    return `the warehouse needs the tables "${t.exposures}" and "${t.events}": run "exp demo" for a synthetic warehouse, or check warehouse.connections and warehouse.tables in exp.yaml`;
-  }
-  return undefined;
-}
-
 export interface AnalyzeCommandOutput {
   code: number;
   stdout: string;
@@ -148,42 +134,29 @@ export async function analyzeCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AnalyzeCommandOutput> {
   const format = parseFormat(opts.format);
-  const paint = painterFor({ isTTY: false });
-  const show = (ds: Diagnostic[]) => (ds.length ? formatDiagnostics(toDiagnosticReport(ds), "text", workspace.files, paint) : "");
+  const show = (ds: Diagnostic[]) => diagnosticsText(ds, workspace.files, { isTTY: false });
   const experiment = workspace.experiments.get(key);
   if (!experiment) {
-    const d: Diagnostic = {
-      code: SQL_CODES.unknownExperiment.code,
-      severity: "error",
-      message: `There is no experiment "${key}"; check experiments/*.yaml.`,
+    const d = diagnostic(SQL_CODES.unknownExperiment, `There is no experiment "${key}"; check experiments/*.yaml.`, {
       suggestion: didYouMean(key, workspace.experiments.keys()),
-    };
+    });
     return { code: 1, stdout: "", stderr: show([d]) };
   }
-  if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) {
-    throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
+  parseInstant("--as-of", opts.asOf);
+  const run = await analyzeExperiments(workspace, [experiment], {
+    connection: opts.connection,
+    asOf: opts.asOf,
+    now: currentTime(env),
+    env,
+  });
+  const result = run.value?.[key];
+  if (!result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (run.hint ? `${run.hint}\n` : "") };
+  const rendered = renderAnalysis(result, format);
+  if (opts.out) {
+    await writeFileAtomic(resolve(opts.out), rendered);
+    return { code: 0, stdout: "", stderr: show(run.diagnostics) };
   }
-  const opened = await openWarehouse(workspace, { connection: opts.connection, env });
-  if (!opened.warehouse) {
-    const isMissingFile = opened.diagnostics.some((d) => d.code === ANALYSIS_CODES.connectFailed.code && /does not exist/.test(d.message));
-    const hint = isMissingFile
-      ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data\n'
-      : "";
-    return { code: 1, stdout: "", stderr: show(opened.diagnostics) + hint };
-  }
-  try {
-    const run = await runAnalysis(workspace, experiment, { warehouse: opened.warehouse, asOf: opts.asOf, now: currentTime(env) });
-    const hint = warehouseHint(run.diagnostics, workspace);
-    if (!run.result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (hint ? `${hint}\n` : "") };
-    const rendered = renderAnalysis(run.result, format);
-    if (opts.out) {
-      await writeFileAtomic(resolve(opts.out), rendered);
-      return { code: 0, stdout: "", stderr: show(run.diagnostics) };
-    }
-    return { code: 0, stdout: rendered, stderr: show(run.diagnostics) };
-  } finally {
-    await opened.warehouse.close();
-  }
+  return { code: 0, stdout: rendered, stderr: show(run.diagnostics) };
 }
 
 /** `exp analyze <experiment>`: runs the analysis on the warehouse and prints the SPEC §7 result. */

@@ -1,18 +1,16 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { applyPlan } from "../plan/apply.js";
-import { resolveActor } from "../plan/audit-actor.js";
-import { PublishError } from "../plan/target/errors.js";
-import { confirmOnTerminal } from "../ui/confirm.js";
-import { UserError } from "./errors.js";
-import { preparePlan, verifier } from "./plan-pipeline.js";
-import { readPublishLocation } from "../plan/target/config.js";
-import { openPublishTarget } from "../plan/target/open.js";
-import type { Workspace } from "../workspace/model.js";
+import { lockPublishTarget, publishPlan } from "../app/publish.js";
+import { locateWorkspace } from "../app/load-workspace.js";
+import { ExpError } from "../diagnostics/errors.js";
 import type { LockHandle } from "../plan/target/target.js";
-import { printPlan, readPlanFile } from "./plan.js";
+import { confirmOnTerminal } from "../ui/confirm.js";
+import type { Workspace } from "../workspace/model.js";
+import { CLI_CODES } from "./codes.js";
+import { preparePlan } from "./plan-pipeline.js";
+import { printPlan, readPlanFile } from "./plan-io.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit, locateWorkspace, parseFormat, withWorkspaceOptions } from "./shared.js";
+import { badOption, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
 
 export function registerApply(program: Command): void {
   withWorkspaceOptions(
@@ -26,21 +24,12 @@ export function registerApply(program: Command): void {
       parseFormat(opts.format);
       const timeout = Number(opts.lockTimeout);
       if (!Number.isFinite(timeout) || timeout < 0)
-        throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
+        throw badOption(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
       // The lock is taken first and held from loading to publishing, so what is shown is what gets
       // published, and a second apply started meanwhile fails at once with the holder's name.
       const located = locateWorkspace(opts.dir);
-      if (!located.root) throw new UserError(located.diagnostics[0]?.message ?? "no workspace found");
-      let held: LockHandle;
-      let actor: string;
-      try {
-        const { config } = readPublishLocation(located.root);
-        actor = await resolveActor(located.root);
-        held = await openPublishTarget(config, located.root, { verify: verifier }).lock(actor, { timeoutMs: timeout * 1000 });
-      } catch (err) {
-        if (err instanceof PublishError) throw new UserError(err.message, 1, err.hint);
-        throw err;
-      }
+      if (!located.root) throw new ExpError(located.diagnostics[0]!);
+      const { actor, held } = await lockPublishTarget(located.root, { timeoutMs: timeout * 1000 });
       const ws = await loadWorkspaceOrExit({ ...opts, dir: located.root }).catch(async (err: unknown) => {
         await held.release();
         throw err;
@@ -66,9 +55,10 @@ async function applyLocked(
   const json = opts.format === "json";
   if (!json) await printPlan(ctx.plan, "text", ws);
   if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
-    throw new UserError(
+    throw ExpError.of(
+      CLI_CODES.planNotApplicable,
       ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied",
-      ctx.plan.exitCode,
+      { exitCode: ctx.plan.exitCode },
     );
   }
   if (ctx.plan.changes.length === 0 && plan.changes.length === 0) {
@@ -78,11 +68,9 @@ async function applyLocked(
   }
   if (!opts.autoApprove) {
     if (!process.stdin.isTTY || !process.stdout.isTTY)
-      throw new UserError(
-        "refusing to apply without confirmation: stdin is not a terminal",
-        1,
-        "pass --auto-approve (for CI) or run in a terminal",
-      );
+      throw ExpError.of(CLI_CODES.needsConfirmation, "refusing to apply without confirmation: stdin is not a terminal", {
+        suggestion: "pass --auto-approve (for CI) or run in a terminal",
+      });
     const ok = await confirmOnTerminal(
       "Do you want to publish these changes?",
       `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`,
@@ -92,19 +80,14 @@ async function applyLocked(
       return 1;
     }
   }
-  try {
-    const out = await applyPlan(ctx.target, { plan, build: ctx.build, actor, held });
-    if (json)
-      process.stdout.write(
-        `${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`,
-      );
-    else
-      process.stdout.write(
-        `Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`,
-      );
-    return 0;
-  } catch (err) {
-    if (err instanceof PublishError) throw new UserError(err.message, 1, err.hint);
-    throw err;
-  }
+  const out = await publishPlan(ctx, { plan, actor, held });
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`,
+    );
+  else
+    process.stdout.write(
+      `Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`,
+    );
+  return 0;
 }

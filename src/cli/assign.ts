@@ -6,48 +6,12 @@ import { createEvaluator, type Evaluator } from "../runtime/evaluator.js";
 import type { Attributes } from "../runtime/condition.js";
 import type { AssignmentResult, FlagResult } from "../runtime/result.js";
 import { RULESET_CODES } from "../compiler/ruleset/codes.js";
-import { UserError } from "./errors.js";
+import { ExpError } from "../diagnostics/errors.js";
+import { rulesetFor } from "../app/ruleset-source.js";
 import { currentTime } from "./clock.js";
+import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit } from "./shared.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Ruleset } from "../runtime/ruleset.js";
-import { compileRuleset } from "../compiler/ruleset/compile.js";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
-import { openPublishTarget } from "../plan/target/open.js";
-
-/**
- * The ruleset `exp assign` and `exp export` work on: the published one by default, or the desired one
- * compiled from the workspace (`--desired`, or when nothing is published yet, said on stderr).
- */
-export async function rulesetFor(
-  ws: Workspace,
-  desired: boolean,
-  note: (line: string) => void,
-): Promise<{ ruleset: Ruleset; source: "published" | "desired"; diagnostics: Diagnostic[] }> {
-  if (!desired) {
-    let current: { ruleset: unknown } | undefined;
-    let unreadable = false;
-    try {
-      current = await openPublishTarget(ws.settings.runtime.publish, ws.root).current();
-    } catch (err) {
-      unreadable = true;
-      note(`note: cannot read the published ruleset (${(err as Error).message}); using the desired ruleset from the workspace`);
-    }
-    if (current) {
-      const v = verifyRuleset(current.ruleset);
-      if (!v.ok)
-        throw new UserError(
-          `the published ruleset does not verify: ${v.diagnostics[0]!.message}`,
-          1,
-          "republish with `exp apply`, or pass --desired",
-        );
-      return { ruleset: v.ruleset!, source: "published", diagnostics: [] };
-    } else if (!unreadable) note("note: nothing is published yet; evaluating the desired ruleset compiled from the workspace");
-  }
-  const { ruleset, diagnostics } = compileRuleset(ws);
-  return { ruleset, source: "desired", diagnostics };
-}
+import { badOption, loadWorkspaceOrExit, parseFormat, parseInstant, printCompactDiagnostics } from "./shared.js";
 
 interface AssignOptions {
   dir?: string;
@@ -64,16 +28,14 @@ export function parseAttributes(pairs: string[], types: Record<string, Attribute
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UserError(`--attr "${pair}" is not key=value`, 1, "write it as --attr country=US");
+    if (eq <= 0) throw badOption(`--attr "${pair}" is not key=value`, "write it as --attr country=US");
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     const type = types[key];
     if (type === undefined)
-      throw new UserError(
-        `unknown attribute "${key}"`,
-        1,
-        didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`,
-      );
+      throw ExpError.of(CLI_CODES.unknownName, `unknown attribute "${key}"`, {
+        suggestion: didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`,
+      });
     out[key] = typedValue(key, raw, type);
   }
   return out;
@@ -81,7 +43,7 @@ export function parseAttributes(pairs: string[], types: Record<string, Attribute
 
 function typedValue(key: string, raw: string, type: AttributeType): unknown {
   const bad = (what: string, hint?: string) =>
-    new UserError(`${RULESET_CODES.badAttribute.code}: attribute "${key}" is ${what}, but got "${raw}"`, 1, hint);
+    ExpError.of(RULESET_CODES.badAttribute, `attribute "${key}" is ${what}, but got "${raw}"`, { suggestion: hint });
   if (type === "number") {
     const n = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(n)) throw bad("a number");
@@ -105,11 +67,9 @@ function targetOf(key: string, ev: Evaluator, ws: Workspace): Target {
   if (ev.hasExperiment(key)) return { kind: "experiment", key };
   if (ev.hasFlag(key)) return { kind: "flag", key };
   const known = [...ws.experiments.keys(), ...ws.flags.keys(), ...Object.keys(ev.ruleset.experiments), ...Object.keys(ev.ruleset.flags)];
-  throw new UserError(
-    `no experiment or flag "${key}" in the ruleset`,
-    1,
-    didYouMean(key, known) ?? "run `exp validate` to list what the workspace defines",
-  );
+  throw ExpError.of(RULESET_CODES.unknownKey, `no experiment or flag "${key}" in the ruleset`, {
+    suggestion: didYouMean(key, known) ?? "run `exp validate` to list what the workspace defines",
+  });
 }
 
 function run(ev: Evaluator, t: Target, unit: string, attrs: Attributes, at: number): AssignmentResult | FlagResult {
@@ -175,17 +135,15 @@ export function registerAssign(program: Command): void {
     .option("--format <format>", "output format: text | json", "text")
     .action(
       action(async (key: string, opts: AssignOptions) => {
-        const format = opts.format ?? "text";
-        if (format !== "text" && format !== "json")
-          throw new UserError(`unknown format "${format}"`, 1, didYouMean(format, ["text", "json"]) ?? "use text or json");
+        const format = parseFormat(opts.format, ["text", "json"]);
         if (!opts.batch && opts.unit === undefined)
-          throw new UserError("--unit is required (or use --batch)", 1, "for example: exp assign checkout_redesign --unit user_42");
-        const at = opts.at === undefined ? currentTime().getTime() : Date.parse(opts.at);
-        if (Number.isNaN(at)) throw new UserError(`--at "${opts.at}" is not an ISO-8601 time`, 1, "for example: --at 2026-12-01T00:00:00Z");
+          throw badOption("--unit is required (or use --batch)", "for example: exp assign checkout_redesign --unit user_42");
+        const at = parseInstant("--at", opts.at, "2026-12-01T00:00:00Z") ?? currentTime().getTime();
         const ws = await loadWorkspaceOrExit({ dir: opts.dir });
         const attrs = parseAttributes(opts.attr, ws.settings.attributes);
-        const { ruleset, diagnostics } = await rulesetFor(ws, opts.desired === true, (l) => process.stderr.write(`${l}\n`));
-        for (const d of diagnostics) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+        const { ruleset, diagnostics, notes } = await rulesetFor(ws, opts.desired === true);
+        for (const note of notes) process.stderr.write(`${note}\n`);
+        printCompactDiagnostics(diagnostics);
         const ev = createEvaluator(ruleset);
         const target = targetOf(key, ev, ws);
         if (opts.batch) return runBatch(ev, target, at);

@@ -1,19 +1,17 @@
 import type { Command } from "commander";
-import type { AuditRecord } from "../plan/audit.js";
-import { verifyAuditChain, readAuditLines, type AuditVerdict } from "../plan/audit-verify.js";
-import { readPublishLocation } from "../plan/target/config.js";
-import { openPublishTarget } from "../plan/target/open.js";
-import { PublishError } from "../plan/target/errors.js";
+import { readAuditLog, verifyAuditLog } from "../app/audit-log.js";
+import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { UserError } from "./errors.js";
+import type { AuditRecord } from "../plan/audit.js";
+import type { AuditVerdict } from "../plan/audit-verify.js";
+import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
+import { parseFormat } from "./shared.js";
 
 interface AuditOptions {
   dir?: string;
   format?: string;
 }
-
-const FORMATS = ["text", "json", "markdown"];
 
 /** `exp audit [verify]`: list the audit log of the publish target, or verify its hash chain. */
 export function registerAudit(program: Command): void {
@@ -25,49 +23,21 @@ export function registerAudit(program: Command): void {
     .option("--format <format>", "text | json | markdown", "text")
     .action(
       action(async (sub: string | undefined, opts: AuditOptions) => {
-        const format = checkFormat(opts.format);
+        const format = parseFormat(opts.format);
         if (sub !== undefined && sub !== "verify")
-          throw new UserError(
-            `unknown audit subcommand "${sub}"`,
-            1,
-            didYouMean(sub, ["verify"]) ?? "use `exp audit` or `exp audit verify`",
-          );
-        return withPublishErrors(async () => {
-          const { root, config } = readPublishLocation(opts.dir ?? process.cwd());
-          const target = openPublishTarget(config, root);
-          const text = await target.auditText();
-          if (sub === "verify") {
-            const verdict = verifyAuditChain(text);
-            const records = verdict.ok ? readAuditLines(text).flatMap((l) => (l.record ? [l.record] : [])) : [];
-            const current = verdict.ok ? await target.current().catch(() => undefined) : undefined;
-            return printVerdict(verdict, target.description, format, current?.version, records.at(-1)?.toVersion);
-          }
-          const records = readAuditLines(text).flatMap((l) => (l.record ? [l.record] : []));
-          process.stdout.write(renderRecords(records, format));
-          return 0;
-        });
+          throw ExpError.of(CLI_CODES.unknownName, `unknown audit subcommand "${sub}"`, {
+            suggestion: didYouMean(sub, ["verify"]) ?? "use `exp audit` or `exp audit verify`",
+          });
+        const start = opts.dir ?? process.cwd();
+        if (sub === "verify") {
+          const check = await verifyAuditLog(start);
+          return printVerdict(check.verdict, check.target, format, check.currentVersion, check.lastRecordedVersion);
+        }
+        const { records } = await readAuditLog(start);
+        process.stdout.write(renderRecords(records, format));
+        return 0;
       }),
     );
-}
-
-export function checkFormat(format: string | undefined): string {
-  const f = format ?? "text";
-  if (!FORMATS.includes(f)) throw new UserError(`unknown format "${f}"`, 1, didYouMean(f, FORMATS) ?? "use text, json or markdown");
-  return f;
-}
-
-/** Publish-state failures are user-facing: one line with the code, and the hint. */
-export async function withPublishErrors(run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof PublishError) {
-      const where = err.span ? `${err.span.file}:${err.span.line}:${err.span.column}: ` : "";
-      const hint = [err.suggestion, err.hint].filter(Boolean).join("; ") || undefined;
-      throw new UserError(`${where}${err.message} [${err.code}]`, 1, hint);
-    }
-    throw err;
-  }
 }
 
 /**

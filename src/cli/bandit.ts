@@ -1,40 +1,23 @@
-import { join } from "node:path";
 import type { Command } from "commander";
-import { openWarehouse } from "../analysis/connect.js";
-import { fetchSufficientStats } from "../analysis/fetch-stats.js";
-import type { Warehouse } from "../analysis/warehouse.js";
-import { allocateBandit, type ArmAllocation } from "../bandit/allocate.js";
-import { rewriteBanditWeights } from "../bandit/write-weights.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { toDiagnosticReport } from "../diagnostics/json.js";
-import { painterFor } from "../diagnostics/style.js";
-import { didYouMean } from "../diagnostics/suggest.js";
-import { writeFileAtomic } from "../fsio/atomic.js";
-import type { Experiment, Workspace } from "../workspace/model.js";
-import { UserError } from "./errors.js";
+import { banditExperiment, runningBandits, updateBandits, type BanditUpdate } from "../app/bandit-update.js";
+import { APP_CODES } from "../app/codes.js";
+import { ExpError } from "../diagnostics/errors.js";
 import { action } from "./run.js";
-import { formatDiagnostics, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, type WorkspaceOptions } from "./shared.js";
+import {
+  badOption,
+  diagnosticsText,
+  loadWorkspaceOrExit,
+  parseFormat,
+  parseInstant,
+  withWorkspaceOptions,
+  type WorkspaceOptions,
+} from "./shared.js";
 
 interface BanditUpdateOptions extends WorkspaceOptions {
   connection?: string;
   asOf?: string;
   dryRun?: boolean;
   all?: boolean;
-}
-
-function banditExperiment(ws: Workspace, key: string): Experiment {
-  const bandits = [...ws.experiments.values()].filter((e) => e.type === "bandit").map((e) => e.key);
-  const e = ws.experiments.get(key);
-  const which = bandits.length
-    ? `the bandit experiments are ${bandits.map((b) => `"${b}"`).join(", ")}`
-    : "the workspace has no experiment with type: bandit";
-  if (!e) {
-    const guess = didYouMean(key, bandits.length ? bandits : ws.experiments.keys());
-    throw new UserError(`there is no experiment "${key}"${guess ? `; ${guess}` : ""}`, 1, which);
-  }
-  if (e.type !== "bandit" || !e.bandit)
-    throw new UserError(`experiment "${key}" is of type ${e.type}; exp bandit update works on experiments with type: bandit`, 1, which);
-  return e;
 }
 
 function renderText(u: BanditUpdate): string {
@@ -73,87 +56,35 @@ export function registerBandit(program: Command): void {
   ).action(
     action(async (key: string | undefined, opts: BanditUpdateOptions) => {
       const format = parseFormat(opts.format);
-      if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf)))
-        throw new UserError(`--as-of "${opts.asOf}" is not an ISO-8601 time`, 1, "use e.g. --as-of 2026-12-15T00:00:00Z");
-      if ((key === undefined) === !opts.all) throw new UserError("name one bandit experiment, or pass --all for every running one");
+      parseInstant("--as-of", opts.asOf);
+      if ((key === undefined) === !opts.all) throw badOption("name one bandit experiment, or pass --all for every running one");
       const ws = await loadWorkspaceOrExit(opts);
-      const experiments =
-        key !== undefined
-          ? [banditExperiment(ws, key)]
-          : [...ws.experiments.values()].filter((e) => e.type === "bandit" && e.bandit && e.status === "running");
+      const experiments = key !== undefined ? [banditExperiment(ws, key)] : runningBandits(ws);
       if (experiments.length === 0) {
         process.stderr.write("No running bandit experiments; nothing to update.\n");
         return 0;
       }
-      const show = (ds: Diagnostic[]) => formatDiagnostics(toDiagnosticReport(ds), "text", ws.files, painterFor(process.stderr));
-      const opened = await openWarehouse(ws, { connection: opts.connection });
-      if (!opened.warehouse) {
-        process.stderr.write(show(opened.diagnostics));
+      const show = (ds: Parameters<typeof diagnosticsText>[0]) => process.stderr.write(diagnosticsText(ds, ws.files, process.stderr));
+      const run = await updateBandits(ws, experiments, { connection: opts.connection, asOf: opts.asOf, dryRun: Boolean(opts.dryRun) });
+      if (!run.outcomes) {
+        show(run.diagnostics);
         return 1;
       }
       const results: BanditUpdate[] = [];
       let failed = false;
-      try {
-        for (const e of experiments) {
-          const r = await updateOne(ws, e, opened.warehouse, opts);
-          if (r.diagnostics.length) process.stderr.write(show(r.diagnostics));
-          // With --all, a bandit without enough data keeps its weights and the others still update.
-          if (r.skipped !== undefined) {
-            if (!opts.all) throw new UserError(r.skipped);
-            process.stderr.write(`note: ${e.key} keeps its weights: ${r.skipped}\n`);
-          }
-          if (r.update) results.push(r.update);
-          failed ||= r.failed;
+      for (const r of run.outcomes) {
+        show(r.diagnostics);
+        // With --all, a bandit without enough data keeps its weights and the others still update.
+        if (r.skipped !== undefined) {
+          if (!opts.all) throw ExpError.of(APP_CODES.notEnoughData, r.skipped);
+          process.stderr.write(`note: ${r.experiment} keeps its weights: ${r.skipped}\n`);
         }
-      } finally {
-        await opened.warehouse.close();
+        if (r.update) results.push(r.update);
+        failed ||= r.failed;
       }
       if (format === "json") process.stdout.write(`${JSON.stringify(opts.all ? results : (results[0] ?? null), null, 2)}\n`);
       else process.stdout.write(results.map(renderText).join("\n"));
       return failed ? 1 : 0;
     }),
   );
-}
-
-interface BanditUpdate {
-  experiment: string;
-  file: string;
-  metric: string;
-  minShare: number;
-  epoch: number;
-  written: boolean;
-  arms: ArmAllocation[];
-}
-
-/** One bandit: its metric's per-arm statistics, the new weights, and (unless a dry run) the edited file. */
-async function updateOne(
-  ws: Workspace,
-  e: Experiment,
-  warehouse: Warehouse,
-  opts: BanditUpdateOptions,
-): Promise<{ update?: BanditUpdate; skipped?: string; failed: boolean; diagnostics: Diagnostic[] }> {
-  const metric = ws.metrics.get(e.bandit!.metric)!;
-  const fetched = await fetchSufficientStats(warehouse, ws, e, { asOf: opts.asOf, metrics: [metric.key] });
-  if (hasErrors(fetched.diagnostics)) return { failed: true, diagnostics: fetched.diagnostics };
-  const stats = fetched.metrics.find((m) => m.metric === metric.key);
-  const allocation = allocateBandit(e, metric, stats?.variants ?? {});
-  if (!allocation.ok) return { skipped: allocation.reason, failed: false, diagnostics: fetched.diagnostics };
-  const epoch = e.bandit!.epoch + 1;
-  if (!opts.dryRun) {
-    const weights = Object.fromEntries(allocation.arms.map((a) => [a.variant, a.weight]));
-    await writeFileAtomic(join(ws.root, e.origin.file), rewriteBanditWeights(ws.files.get(e.origin.file)!.text, weights, epoch));
-  }
-  return {
-    update: {
-      experiment: e.key,
-      file: e.origin.file,
-      metric: metric.key,
-      minShare: e.bandit!.min_share,
-      epoch,
-      written: !opts.dryRun,
-      arms: allocation.arms,
-    },
-    failed: false,
-    diagnostics: fetched.diagnostics,
-  };
 }

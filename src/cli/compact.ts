@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { compactSegments, parquetDir } from "../runtime/server/compaction.js";
-import { UserError } from "./errors.js";
+import { ExpError } from "../diagnostics/errors.js";
+import { APP_CODES } from "../app/codes.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
 
@@ -19,7 +20,9 @@ export function registerCompact(program: Command): void {
       const ws = await loadWorkspaceOrExit(opts);
       const dataDir = resolve(ws.root, opts.dataDir);
       if (!existsSync(dataDir))
-        throw new UserError(`the data dir "${dataDir}" does not exist`, 1, "pass the --data-dir that exp serve writes to");
+        throw ExpError.of(APP_CODES.dataDirMissing, `the data dir "${dataDir}" does not exist`, {
+          suggestion: "pass the --data-dir that exp serve writes to",
+        });
       const layout = ws.settings.warehouse;
       const r = await compactSegments(
         dataDir,

@@ -3,9 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runDemo } from "../demo/run.js";
-import { UserError } from "./errors.js";
-import { writeReports } from "./report.js";
 import { action } from "./run.js";
+import { badOption } from "./shared.js";
 
 export function registerDemo(program: Command): void {
   program
@@ -24,24 +23,11 @@ export function registerDemo(program: Command): void {
       action(async (opts: { out?: string; scale: string; seed: string }) => {
         const scale = Number(opts.scale);
         if (!Number.isFinite(scale) || scale <= 0 || scale > 50)
-          throw new UserError(`--scale must be a number above 0 and at most 50, not "${opts.scale}"`);
+          throw badOption(`--scale must be a number above 0 and at most 50, not "${opts.scale}"`);
         const seed = Number(opts.seed);
-        if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, not "${opts.seed}"`);
+        if (!Number.isInteger(seed)) throw badOption(`--seed must be a whole number, not "${opts.seed}"`);
         const dir = opts.out ? resolve(process.cwd(), opts.out) : join(mkdtempSync(join(tmpdir(), "exp-demo-")), "shop");
-        const outcome = await runDemo({
-          dir,
-          units: Math.round(40_000 * scale),
-          seed,
-          log: (l) => process.stdout.write(`${l}\n`),
-          writeReports: async (ws, keys, asOf) =>
-            (
-              await writeReports(
-                ws,
-                keys.map((k) => ws.experiments.get(k)!),
-                { asOf, points: 5, commit: true, log: () => {} },
-              )
-            ).map((w) => w.markdownPath),
-        });
+        const outcome = await runDemo({ dir, units: Math.round(40_000 * scale), seed, log: (l) => process.stdout.write(`${l}\n`) });
         const missed = outcome.expectations.filter((x) => !x.held);
         if (missed.length) {
           process.stdout.write(`${missed.length} planted effect${missed.length === 1 ? " was" : "s were"} not found (see above).\n`);

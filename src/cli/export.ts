@@ -1,75 +1,69 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve, dirname } from "node:path";
 import type { Command } from "commander";
+import { APP_CODES } from "../app/codes.js";
+import { EXPORT_TARGETS, exportRuleset, type ExportTarget } from "../app/export-ruleset.js";
+import { diagnostic } from "../diagnostics/diagnostic.js";
+import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { exportFlagd } from "../compiler/ruleset/flagd.js";
-import { UserError } from "./errors.js";
+import { writeFileAtomic } from "../fsio/atomic.js";
+import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit } from "./shared.js";
-import { rulesetFor } from "./assign.js";
+import { badOption, loadWorkspaceOrExit, printCompactDiagnostics } from "./shared.js";
 
-const FORMATS = ["flagd", "ruleset"] as const;
-
-/** Writes through a temp file in the same folder, fsynced, then renamed: readers never see half a file. */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    unlinkSync(tmp);
-    throw err;
-  }
+interface ExportOptions {
+  to?: string;
+  format?: string;
+  out?: string;
+  desired?: boolean;
+  dir?: string;
 }
 
-function printDiagnostics(ds: Diagnostic[]): void {
-  for (const d of ds) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+/** `--to`, or the deprecated `--format flagd|ruleset` it replaces (with a warning). */
+function exportTarget(opts: ExportOptions): ExportTarget {
+  if (opts.to !== undefined && opts.format !== undefined && opts.to !== opts.format)
+    throw badOption(`--to "${opts.to}" and --format "${opts.format}" disagree`, "pass only --to");
+  const given = opts.to ?? opts.format;
+  if (given === undefined)
+    throw badOption("exp export needs --to flagd or --to ruleset", "for example: exp export --to flagd --out flags.json");
+  if (!(EXPORT_TARGETS as readonly string[]).includes(given))
+    throw badOption(`unknown export target "${given}"`, didYouMean(given, EXPORT_TARGETS) ?? "use flagd or ruleset");
+  if (opts.to === undefined)
+    printCompactDiagnostics([diagnostic(CLI_CODES.deprecatedOption, `--format ${given} is deprecated for exp export; use --to ${given}`)]);
+  return given as ExportTarget;
 }
 
 export function registerExport(program: Command): void {
   program
     .command("export")
     .description("write the ruleset, or an OpenFeature flagd flag-definition file that evaluates identically")
-    .requiredOption("--format <format>", "flagd | ruleset")
+    .option("--to <target>", "flagd | ruleset")
+    .option("--format <target>", "deprecated: use --to")
     .option("--out <file>", "write to this file (atomically) instead of stdout")
     .option("--desired", "export the ruleset compiled from the workspace, not the published one")
     .option("--dir <workspace>", "workspace folder (default: the nearest folder upward containing exp.yaml)")
     .action(
-      action(async (opts: { format: string; out?: string; desired?: boolean; dir?: string }) => {
-        if (!(FORMATS as readonly string[]).includes(opts.format))
-          throw new UserError(`unknown export format "${opts.format}"`, 1, didYouMean(opts.format, FORMATS) ?? "use flagd or ruleset");
+      action(async (opts: ExportOptions) => {
+        const to = exportTarget(opts);
         const ws = await loadWorkspaceOrExit({ dir: opts.dir });
-        const { ruleset, diagnostics } = await rulesetFor(ws, opts.desired === true, (l) => process.stderr.write(`${l}\n`));
-        printDiagnostics(diagnostics);
-        if (hasErrors(diagnostics)) return 1;
-        let document: unknown = ruleset;
-        if (opts.format === "flagd") {
-          const exported = exportFlagd(ruleset);
-          printDiagnostics(exported.diagnostics);
-          if (hasErrors(exported.diagnostics)) {
-            process.stderr.write("error: the flagd export would not evaluate like the exp runtime; nothing was written\n");
-            return 1;
-          }
-          document = exported.document;
-        }
-        const text = `${JSON.stringify(document, null, 2)}\n`;
-        if (opts.out === undefined) process.stdout.write(text);
+        const r = await exportRuleset(ws, { to, desired: opts.desired === true });
+        for (const note of r.notes) process.stderr.write(`${note}\n`);
+        const own = r.diagnostics.at(-1)?.code === APP_CODES.flagdMismatch.code ? r.diagnostics.at(-1) : undefined;
+        printCompactDiagnostics(own ? r.diagnostics.slice(0, -1) : r.diagnostics);
+        if (own) throw new ExpError(own);
+        if (!r.value) return 1;
+        if (opts.out === undefined) process.stdout.write(r.value.text);
         else {
           const path = resolve(process.cwd(), opts.out);
           try {
-            writeAtomically(path, text);
+            await writeFileAtomic(path, r.value.text);
           } catch (err) {
-            throw new UserError(
+            throw ExpError.of(
+              CLI_CODES.cannotWrite,
               `cannot write "${opts.out}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-              1,
-              `check that ${dirname(path)} exists and is writable`,
+              {
+                suggestion: `check that ${dirname(path)} exists and is writable`,
+                cause: err,
+              },
             );
           }
         }

@@ -3,15 +3,9 @@ import type { Command } from "commander";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, plain, type Painter } from "../diagnostics/style.js";
 import type { FileKind } from "../workspace/schema.js";
+import { loadWorkspaceFrom } from "../app/load-workspace.js";
 import { action } from "./run.js";
-import {
-  formatDiagnostics,
-  loadFromOptions,
-  parseFormat,
-  withWorkspaceOptions,
-  type OutputFormat,
-  type WorkspaceOptions,
-} from "./shared.js";
+import { formatDiagnostics, parseFormat, withWorkspaceOptions, type OutputFormat, type WorkspaceOptions } from "./shared.js";
 
 export interface FmtRun {
   exitCode: 0 | 1;
@@ -31,7 +25,7 @@ function kindOf(path: string): FileKind | undefined {
 
 /** `exp fmt [--check]` without the process. A file with errors is never written. */
 export async function runFmt(opts: { dir?: string; cwd?: string; check: boolean; format: OutputFormat; paint?: Painter }): Promise<FmtRun> {
-  const result = await loadFromOptions(opts);
+  const result = await loadWorkspaceFrom(opts);
   const { formatSource } = await import("../workspace/format.js");
   const { writeFileAtomic } = await import("../fsio/atomic.js");
   const report = toDiagnosticReport(result.diagnostics);

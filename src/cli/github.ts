@@ -1,21 +1,14 @@
 import type { Command } from "commander";
-import { GitOpsError } from "../gitops/gitops-error.js";
 import type { PostPlanOptions } from "../gitops/post-plan.js";
 import { currentTime } from "./clock.js";
-import { UserError } from "./errors.js";
 import { action } from "./run.js";
 
 type Which = "postPlanComment" | "postPlanCheck";
 
 /** The GitHub client is loaded only when a github command runs, keeping every other command's start-up light. */
 async function run(which: Which, opts: PostPlanOptions): Promise<number> {
-  try {
-    const post = await import("../gitops/post-plan.js");
-    return await post[which]({ ...opts, now: currentTime() });
-  } catch (err) {
-    if (err instanceof GitOpsError) throw new UserError(`${err.message} [${err.code}]`, 1, err.hint);
-    throw err;
-  }
+  const post = await import("../gitops/post-plan.js");
+  return post[which]({ ...opts, now: currentTime() });
 }
 
 function planOptions(cmd: Command): Command {

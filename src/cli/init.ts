@@ -2,10 +2,9 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { gitopsCodes } from "../gitops/codes.js";
-import { GitOpsError } from "../gitops/gitops-error.js";
 import type { WarehouseKind } from "../gitops/scaffold.js";
 import { WAREHOUSE_KINDS, checkProjectName, displayPath, planScaffold, projectNameFrom, writeScaffold } from "../gitops/scaffold.js";
-import { UserError } from "./errors.js";
+import { ExpError } from "../diagnostics/errors.js";
 import { action } from "./run.js";
 
 interface InitOptions {
@@ -18,11 +17,9 @@ interface InitOptions {
 function parseWarehouse(value: string): WarehouseKind {
   if ((WAREHOUSE_KINDS as readonly string[]).includes(value)) return value as WarehouseKind;
   const hint = didYouMean(value, WAREHOUSE_KINDS);
-  throw new UserError(
-    `--warehouse "${value}" is not supported; use ${WAREHOUSE_KINDS.join(" or ")} [${gitopsCodes.initBadOption.code}]`,
-    1,
-    hint,
-  );
+  throw ExpError.of(gitopsCodes.initBadOption, `--warehouse "${value}" is not supported; use ${WAREHOUSE_KINDS.join(" or ")}`, {
+    suggestion: hint,
+  });
 }
 
 async function runInit(dirArg: string | undefined, opts: InitOptions): Promise<number> {
@@ -41,15 +38,9 @@ async function runInit(dirArg: string | undefined, opts: InitOptions): Promise<n
     ({ project, warehouse } = answers);
   }
   const bad = checkProjectName(project);
-  if (bad) throw new UserError(`${bad} [${gitopsCodes.initBadOption.code}]`, 1, "pass --project NAME");
+  if (bad) throw ExpError.of(gitopsCodes.initBadOption, bad, { suggestion: "pass --project NAME" });
 
-  let result;
-  try {
-    result = await writeScaffold(dir, planScaffold({ project, warehouse }), Boolean(opts.force));
-  } catch (err) {
-    if (err instanceof GitOpsError) throw new UserError(`${err.message} [${err.code}]`, 1, err.hint);
-    throw err;
-  }
+  const result = await writeScaffold(dir, planScaffold({ project, warehouse }), Boolean(opts.force));
   const where = displayPath(dir);
   for (const f of result.written) process.stdout.write(`+ ${f}\n`);
   for (const f of result.skipped) {

@@ -1,9 +1,16 @@
-import { UserError } from "./errors.js";
+import { Command } from "commander";
+import { ExpError } from "../diagnostics/errors.js";
+import { toDiagnosticJson } from "../diagnostics/json.js";
+import { renderOne } from "../diagnostics/render.js";
+import { painterFor } from "../diagnostics/style.js";
+
+type ErrorStream = NodeJS.WritableStream & { isTTY?: boolean };
 
 /**
- * Wraps a command action: user errors print one clean message and exit 1 (or their own code);
- * anything else is a bug, reported without a stack trace unless EXP_DEBUG is set.
- * The action returns its exit code.
+ * Wraps a command action, and is the one place where a failed command is printed: an ExpError (a
+ * condition the user can fix, domain errors included) as one diagnostic rendered like `exp
+ * validate`'s, or as the JSON report when `--format json` was asked; anything else is a bug,
+ * reported without a stack trace unless EXP_DEBUG is set. The action returns its exit code.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | number): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -11,18 +18,32 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number> 
     try {
       code = await fn(...args);
     } catch (err) {
-      if (err instanceof UserError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-        code = err.exitCode;
-      } else {
-        const e = err as Error;
-        process.stderr.write(`internal error: ${e?.message ?? String(err)}\n`);
-        if (process.env.EXP_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
-        else process.stderr.write("  (set EXP_DEBUG=1 for details; this is a bug in exp, please report it)\n");
-        code = 1;
-      }
+      code = reportFailure(err, { json: wantsJson(args) });
     }
     process.exitCode = code;
   };
+}
+
+/** Commander passes the command last; its `--format` says how the failure should be printed. */
+function wantsJson(args: unknown[]): boolean {
+  const cmd = args.at(-1);
+  return cmd instanceof Command && cmd.opts().format === "json";
+}
+
+/** Prints a failure to stderr and returns the exit code. */
+export function reportFailure(err: unknown, o: { json?: boolean; stderr?: ErrorStream; env?: NodeJS.ProcessEnv } = {}): number {
+  const stderr = o.stderr ?? process.stderr;
+  const env = o.env ?? process.env;
+  if (err instanceof ExpError) {
+    const d = toDiagnosticJson(err.diagnostic);
+    if (o.json) stderr.write(`${JSON.stringify({ ok: false, diagnostics: [d] })}\n`);
+    else stderr.write(`${renderOne(d, () => undefined, painterFor(stderr, env))}\n`);
+    if (env.EXP_DEBUG) stderr.write(`${err.stack ?? ""}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  stderr.write(`internal error: ${e?.message ?? String(err)}\n`);
+  if (env.EXP_DEBUG) stderr.write(`${e?.stack ?? ""}\n`);
+  else stderr.write("  (set EXP_DEBUG=1 for details; this is a bug in exp, please report it)\n");
+  return 1;
 }

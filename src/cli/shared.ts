@@ -1,16 +1,16 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { ExpError, InternalError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { toDiagnosticReport, type DiagnosticReport } from "../diagnostics/json.js";
 import { renderDiagnosticsMarkdown, renderDiagnosticsText } from "../diagnostics/render.js";
 import { painterFor, type Painter } from "../diagnostics/style.js";
-import { WorkspaceCodes } from "../workspace/codes.js";
-import type { LoadResult } from "../workspace/load.js";
 import type { Workspace } from "../workspace/model.js";
-import { findWorkspaceRoot } from "../workspace/root.js";
 import type { SourceFile } from "../diagnostics/source.js";
-import { UserError } from "./errors.js";
+import { loadWorkspaceFrom } from "../app/load-workspace.js";
+import { CLI_CODES } from "./codes.js";
+
+/** Option parsing and output plumbing shared by the commands (no command of its own). */
 
 export type OutputFormat = "text" | "json" | "markdown";
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "markdown"];
@@ -28,34 +28,28 @@ export function withWorkspaceOptions(cmd: Command): Command {
     .option("--format <format>", "output format: text | json | markdown", "text");
 }
 
-export function parseFormat(format: string | undefined): OutputFormat {
+/** `--format`, checked against the formats a command offers. */
+export function parseFormat<F extends string = OutputFormat>(
+  format: string | undefined,
+  formats: readonly F[] = OUTPUT_FORMATS as never,
+): F {
   const f = format ?? "text";
-  if ((OUTPUT_FORMATS as readonly string[]).includes(f)) return f as OutputFormat;
-  throw new UserError(`unknown format "${f}"`, 1, didYouMean(f, OUTPUT_FORMATS) ?? "use text, json or markdown");
+  if ((formats as readonly string[]).includes(f)) return f as F;
+  const all = formats.length === 2 ? `${formats[0]} or ${formats[1]}` : `${formats.slice(0, -1).join(", ")} or ${formats.at(-1)}`;
+  throw ExpError.of(CLI_CODES.badFormat, `unknown format "${f}"`, { suggestion: didYouMean(f, formats) ?? `use ${all}` });
 }
 
-/** `--dir` as given (must hold exp.yaml), else the nearest folder upward from cwd that holds exp.yaml. */
-export function locateWorkspace(dir: string | undefined, cwd: string = process.cwd()): { root?: string; diagnostics: Diagnostic[] } {
-  const root = dir !== undefined ? resolve(cwd, dir) : findWorkspaceRoot(cwd);
-  if (root !== undefined) return { root, diagnostics: [] };
-  return {
-    diagnostics: [
-      {
-        code: WorkspaceCodes.noWorkspace.code,
-        severity: "error",
-        message: `no exp.yaml found in "${cwd}" or any folder above it; run "exp init" or pass --dir <workspace>`,
-      },
-    ],
-  };
+/** A bad option or argument value: the one-line error every command uses for it. */
+export function badOption(message: string, suggestion?: string): ExpError {
+  return ExpError.of(CLI_CODES.badOption, message, { suggestion });
 }
 
-/** Finds and loads the workspace: the in-process core of `exp validate` and of every command that reads one. */
-export async function loadFromOptions(opts: { dir?: string; cwd?: string }): Promise<LoadResult & { root?: string }> {
-  const located = locateWorkspace(opts.dir, opts.cwd);
-  if (!located.root) return { diagnostics: located.diagnostics };
-  // Loaded on demand: YAML, ajv and the expression parser would otherwise slow down every command's start (exp --version).
-  const { loadWorkspace } = await import("../workspace/load.js");
-  return { root: located.root, ...(await loadWorkspace(located.root)) };
+/** `--as-of` and `--at`: an ISO-8601 time or a clean error. */
+export function parseInstant(flag: string, text: string | undefined, example = "2026-12-15T00:00:00Z"): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw badOption(`${flag} "${text}" is not an ISO-8601 time`, `use e.g. ${flag} ${example}`);
+  return ms;
 }
 
 /** Renders diagnostics in the chosen format (text is rendered from the JSON form). */
@@ -70,6 +64,28 @@ export function formatDiagnostics(
   return renderDiagnosticsText(report, (f) => files?.get(f), paint);
 }
 
+/** Diagnostics as text with source snippets, for stderr; empty when there are none. */
+export function diagnosticsText(
+  ds: readonly Diagnostic[],
+  files: Map<string, SourceFile> | undefined,
+  stream: { isTTY?: boolean },
+): string {
+  return ds.length ? formatDiagnostics(toDiagnosticReport(ds), "text", files, painterFor(stream)) : "";
+}
+
+/**
+ * The value of a use case's result, or its failure: the diagnostics that led to it go to stderr with
+ * snippets, and its own closing error (the last diagnostic) is thrown for the one printer in run.ts.
+ * On success the diagnostics are the caller's to show or not.
+ */
+export function valueOrFail<T>(r: { value?: T; diagnostics: Diagnostic[] }, files?: Map<string, SourceFile>): T {
+  if (r.value !== undefined) return r.value;
+  const last = r.diagnostics.at(-1);
+  if (!last) throw new InternalError("a use case failed without a diagnostic");
+  process.stderr.write(diagnosticsText(r.diagnostics.slice(0, -1), files, process.stderr));
+  throw new ExpError(last);
+}
+
 /**
  * For commands that need a sound workspace: loads it, prints any diagnostics to stderr (stdout stays
  * free for the command's own output), and returns the workspace, or fails with exit code 1 on errors.
@@ -78,16 +94,23 @@ export async function loadWorkspaceOrExit(
   opts: WorkspaceOptions,
   io: { stderr: NodeJS.WritableStream & { isTTY?: boolean } } = { stderr: process.stderr },
 ): Promise<Workspace> {
-  const result = await loadFromOptions({ dir: opts.dir });
+  const result = await loadWorkspaceFrom({ dir: opts.dir });
   const report = toDiagnosticReport(result.diagnostics);
   if (report.diagnostics.length) io.stderr.write(formatDiagnostics(report, "text", result.workspace?.files, painterFor(io.stderr)));
   if (!report.ok || !result.workspace) {
     const n = report.diagnostics.filter((d) => d.severity === "error").length;
-    throw new UserError(
+    throw ExpError.of(
+      CLI_CODES.workspaceInvalid,
       `the workspace has ${n} error${n === 1 ? "" : "s"}; fix ${n === 1 ? "it" : "them"} and run again`,
-      1,
-      "run `exp validate` for the full list",
+      {
+        suggestion: "run `exp validate` for the full list",
+      },
     );
   }
   return result.workspace;
+}
+
+/** One line a diagnostic on stderr, for commands whose stdout is a document (`exp assign`, `exp export`). */
+export function printCompactDiagnostics(ds: readonly Diagnostic[]): void {
+  for (const d of ds) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
 }

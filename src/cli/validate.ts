@@ -1,15 +1,9 @@
 import type { Command } from "commander";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, type Painter, plain } from "../diagnostics/style.js";
+import { loadWorkspaceFrom } from "../app/load-workspace.js";
 import { action } from "./run.js";
-import {
-  formatDiagnostics,
-  loadFromOptions,
-  parseFormat,
-  withWorkspaceOptions,
-  type OutputFormat,
-  type WorkspaceOptions,
-} from "./shared.js";
+import { formatDiagnostics, parseFormat, withWorkspaceOptions, type OutputFormat, type WorkspaceOptions } from "./shared.js";
 
 export interface ValidateRun {
   exitCode: 0 | 1;
@@ -18,7 +12,7 @@ export interface ValidateRun {
 
 /** `exp validate` without the process: what it prints and its exit code (warnings do not fail). */
 export async function runValidate(opts: { dir?: string; cwd?: string; format: OutputFormat; paint?: Painter }): Promise<ValidateRun> {
-  const result = await loadFromOptions(opts);
+  const result = await loadWorkspaceFrom(opts);
   const report = toDiagnosticReport(result.diagnostics);
   let stdout = formatDiagnostics(report, opts.format, result.workspace?.files, opts.paint ?? plain);
   if (opts.format === "text" && report.ok && result.workspace) {

@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
-import { openWarehouse } from "../analysis/connect.js";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
-import { headCommit } from "../gitops/commit.js";
-import { applyPlan } from "../plan/apply.js";
-import { preparePlan } from "../plan/prepare.js";
-import { DirectoryTarget } from "../plan/target/directory.js";
+import type { AnalyzeJson } from "../analysis/analyze.js";
+import { analyzeExperiments } from "../app/analyze.js";
+import { loadWorkspaceFrom } from "../app/load-workspace.js";
+import { planWorkspace } from "../app/plan-workspace.js";
+import { publishPlan } from "../app/publish.js";
+import { serveWorkspace } from "../app/serve.js";
+import { writeReports } from "../app/write-reports.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { InternalError } from "../diagnostics/errors.js";
 import { createEvaluator } from "../runtime/evaluator.js";
 import type { Ruleset } from "../runtime/ruleset.js";
 import { sha256Hex } from "../runtime/server/auth.js";
-import { startServer } from "../runtime/server/server.js";
-import { loadWorkspace } from "../workspace/load.js";
 import type { Workspace } from "../workspace/model.js";
 import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
 import { generateDemoData } from "./generate.js";
@@ -24,8 +24,6 @@ export interface DemoOptions {
   units: number;
   seed: number;
   log(line: string): void;
-  /** Writing and committing reports is the report command's job; the demo is handed it. */
-  writeReports(ws: Workspace, keys: string[], asOf: string): Promise<string[]>;
 }
 
 export interface DemoOutcome {
@@ -39,9 +37,17 @@ export const DEMO_START = new Date("2026-11-16T00:00:00Z");
 export const DEMO_DAYS = 28;
 const DAY = 86_400_000;
 
+/** The example ships with exp: a step that fails on it is a bug, not something the user can fix. */
+function shipped<T>(r: { value?: T; diagnostics: Diagnostic[] }, what: string): T {
+  if (r.value !== undefined) return r.value;
+  const first = r.diagnostics.find((d) => d.severity === "error");
+  throw new InternalError(`${what}: ${first ? `${first.code} ${first.message}` : "no diagnostic"}`);
+}
+
 /**
- * The main job end to end on the embedded example: scaffold a git repository, validate, plan,
- * apply, serve (a few real HTTP calls), generate a warehouse with planted effects, analyse, report.
+ * The main job end to end on the embedded example, through the same use cases as the commands:
+ * scaffold a git repository, validate, plan, apply, serve (a few real HTTP calls), generate a
+ * warehouse with planted effects, analyse, report.
  */
 export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const t0 = Date.now();
@@ -50,25 +56,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   await scaffoldDemoRepo(o.dir);
   step("init", `example workspace committed in ${o.dir}`);
 
-  const loaded = await loadWorkspace(o.dir);
-  const ws = loaded.workspace;
-  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
-  if (!ws || errors.length) throw new Error(`the example workspace does not validate: ${errors[0]?.message}`);
+  const loaded = await loadWorkspaceFrom({ dir: o.dir });
+  const ws = shipped(
+    { value: hasErrors(loaded.diagnostics) ? undefined : loaded.workspace, diagnostics: loaded.diagnostics },
+    "the example workspace does not validate",
+  );
   step(
     "validate",
     `${ws.experiments.size} experiments, ${ws.flags.size} flags, ${ws.metrics.size} metrics, ${ws.segments.size} segments: no errors`,
   );
 
-  const prepared = await preparePlan(ws, { now: DEMO_START, sourceCommit: await headCommit(ws.root) });
-  if (!prepared.prepared) throw new Error(`the example workspace does not compile: ${prepared.diagnostics[0]?.message}`);
-  const ctx = prepared.prepared;
+  const ctx = shipped(await planWorkspace(ws, { now: DEMO_START }), "the example workspace does not compile");
   const s = ctx.plan.summary;
   const failed = ctx.plan.checks.filter((c) => c.status === "failed").map((c) => c.name);
   step(
     "plan",
     `${s.create} to create, ${s.update} to update, ${s.delete} to delete; checks ${failed.length ? `failed: ${failed.join(", ")}` : "passed"}`,
   );
-  const applied = await applyPlan(ctx.target, { plan: ctx.plan, build: ctx.build, actor: "exp demo" });
+  const applied = await publishPlan(ctx, { actor: "exp demo" });
   step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
 
   const published = (await ctx.target.current())!.ruleset as unknown as Ruleset;
@@ -104,18 +109,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   );
 
   const asOf = new Date(DEMO_START.getTime() + DEMO_DAYS * DAY).toISOString();
-  const opened = await openWarehouse(ws);
-  if (!opened.warehouse) throw new Error(opened.diagnostics[0]?.message ?? "cannot open the demo warehouse");
-  const analyses: Record<string, AnalyzeJson> = {};
-  try {
-    for (const key of Object.keys(experiments).sort()) {
-      const run = await runAnalysis(ws, ws.experiments.get(key)!, { warehouse: opened.warehouse, asOf });
-      if (!run.result) throw new Error(`analysis of ${key} failed: ${run.diagnostics[0]?.message}`);
-      analyses[key] = run.result;
-    }
-  } finally {
-    await opened.warehouse.close();
-  }
+  const analysed = Object.keys(experiments)
+    .sort()
+    .map((key) => ws.experiments.get(key)!);
+  const analyses = shipped(await analyzeExperiments(ws, analysed, { asOf }), "the demo analysis failed");
   step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
   for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);
 
@@ -127,7 +124,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   o.log("  planted effects:");
   for (const x of expectations) o.log(`    ${x.held ? "✔" : "✘"} ${x.experiment}: ${x.what}`);
 
-  const reports = await o.writeReports(ws, Object.keys(analyses).sort(), asOf);
+  const reported = Object.keys(analyses)
+    .sort()
+    .map((key) => ws.experiments.get(key)!);
+  const written = shipped(await writeReports(ws, reported, { asOf, points: 5, commit: true }), "the demo reports failed");
+  const reports = written.reports.map((w) => w.markdownPath);
   step("report", `${reports.length} reports committed`);
   for (const r of reports) o.log(`    ${join(o.dir, r)}`);
   return { analyses, expectations, reports };
@@ -135,18 +136,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
 
 async function serveStep(ws: Workspace, step: (name: string, detail: string) => void): Promise<void> {
   const key = randomBytes(16).toString("hex");
-  const server = await startServer(
-    {
-      store: new DirectoryTarget(join(ws.root, ".exp/published")),
-      dataDir: join(ws.root, ".exp/server"),
-      keys: [{ name: "demo", sha256: sha256Hex(key), scopes: ["evaluate", "ingest", "reports:read"] }],
-      tokenSecret: randomBytes(32),
-      verify: verifyRuleset,
-      // The demo's shop lives in its generated data's time, whatever today's date is.
-      clock: () => DEMO_START.getTime() + 7 * DAY,
-    },
-    0,
-  );
+  const { server } = await serveWorkspace(ws, {
+    port: 0,
+    host: "127.0.0.1",
+    dataDir: join(ws.root, ".exp/server"),
+    keys: [{ name: "demo", sha256: sha256Hex(key), scopes: ["evaluate", "ingest", "reports:read"] }],
+    noAuth: false,
+    tokenSecret: randomBytes(32),
+    // The demo's shop lives in its generated data's time, whatever today's date is.
+    clock: () => DEMO_START.getTime() + 7 * DAY,
+  });
   try {
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${server.url}${path}`, {
@@ -154,7 +153,7 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-      if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      if (res.status >= 300) throw new InternalError(`${path} answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
     const n = 200;

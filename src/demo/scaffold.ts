@@ -1,25 +1,21 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { simpleGit } from "simple-git";
+import { APP_CODES } from "../app/codes.js";
+import { ExpError } from "../diagnostics/errors.js";
+import { packageAsset } from "../fsio/package-assets.js";
+import { join } from "node:path";
 
 /** The example workspace that ships at the package root. */
 export const EXAMPLE_FILES = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"];
 
-export function packageRoot(): string {
-  // dist/src/demo/scaffold.js or src/demo/scaffold.ts → the package root.
-  for (const up of ["../../../", "../../"]) {
-    const dir = new URL(up, import.meta.url).pathname;
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "exp.yaml"))) return dir;
-  }
-  throw new Error("the example workspace is missing from the package");
-}
-
 /** Copies the example into `dir` (which must be empty or absent) and commits it in a new git repository. */
 export async function scaffoldDemoRepo(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  if (readdirSync(dir).length > 0) throw new Error(`the demo folder "${dir}" is not empty`);
-  const root = packageRoot();
-  for (const f of EXAMPLE_FILES) cpSync(join(root, f), join(dir, f), { recursive: true });
+  if (readdirSync(dir).length > 0)
+    throw ExpError.of(APP_CODES.folderNotEmpty, `the demo folder "${dir}" is not empty`, {
+      suggestion: "pass --out with a new or empty folder, or leave --out out for a new temp folder",
+    });
+  for (const f of EXAMPLE_FILES) cpSync(packageAsset(f), join(dir, f), { recursive: true });
   writeFileSync(join(dir, ".gitignore"), ".exp/\n");
   const git = simpleGit({ baseDir: dir });
   await git.init();

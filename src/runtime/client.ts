@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { ExpError } from "../diagnostics/errors.js";
 import { verifyRuleset } from "../compiler/ruleset/verify.js";
 import { RULESET_CODES } from "../compiler/ruleset/codes.js";
 import { createEvaluator, type Evaluator } from "./evaluator.js";
@@ -36,10 +37,11 @@ export interface Client {
   close(): void;
 }
 
-/** A user-fixable load problem; carries the diagnostics. */
-export class RulesetLoadError extends Error {
+/** A user-fixable load problem; carries the diagnostics (the first one is the error's own). */
+export class RulesetLoadError extends ExpError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
+    super(diagnostics[0]!);
+    this.message = diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n");
     this.name = "RulesetLoadError";
   }
 }

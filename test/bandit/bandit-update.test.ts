@@ -148,7 +148,10 @@ describe("exp bandit update", () => {
     const before = readFileSync(join(dir, FILE), "utf8");
     const unknown = exp(dir, ["bandit", "update", "homepage_banner_bandt", "--connection", "arms"]);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /^error: there is no experiment "homepage_banner_bandt"; did you mean "homepage_banner_bandit"\?/m);
+    assert.match(
+      unknown.stderr,
+      /^error\[EXP6001\]: there is no experiment "homepage_banner_bandt"; did you mean "homepage_banner_bandit"\?/m,
+    );
     const ab = exp(dir, ["bandit", "update", "checkout_redesign", "--connection", "arms"]);
     assert.equal(ab.status, 1);
     assert.match(ab.stderr, /experiment "checkout_redesign" is of type ab; exp bandit update works on experiments with type: bandit/);

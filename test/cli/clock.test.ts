@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { currentTime } from "../../src/cli/clock.js";
-import { UserError } from "../../src/cli/errors.js";
+import { ExpError } from "../../src/diagnostics/errors.js";
 import { exampleRepo, exp } from "../helpers/workspace.js";
 
 test("EXP_NOW pins the clock; unset or empty is the wall clock; anything else is a clean error", () => {
@@ -14,7 +14,7 @@ test("EXP_NOW pins the clock; unset or empty is the wall clock; anything else is
   for (const bad of ["tomorrow", "2027-13-45T00:00:00Z", "1700000000"])
     assert.throws(
       () => currentTime({ EXP_NOW: bad }),
-      (e: unknown) => e instanceof UserError && /EXP_NOW must be an ISO 8601 instant/.test(e.message),
+      (e: unknown) => e instanceof ExpError && e.code === "EXP9004" && /EXP_NOW must be an ISO 8601 instant/.test(e.message),
     );
 });
 
@@ -30,7 +30,7 @@ test("exp plan judges schedules at EXP_NOW: past their end the lifecycle check f
   );
   const bad = exp(dir, ["plan"], { EXP_NOW: "soon" });
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /^error: EXP_NOW must be an ISO 8601 instant/m);
+  assert.match(bad.stderr, /^error\[EXP9004\]: EXP_NOW must be an ISO 8601 instant/m);
   assert.doesNotMatch(bad.stderr, /at .*\.js:\d+/, "no stack trace");
 });
 

@@ -64,7 +64,7 @@ describe("exp plan / apply / rollback / audit, end to end in a git repository", 
 
     // Brute force: evaluate 100,000 eligible units against the published and the desired ruleset.
     const published = readCurrent(dir);
-    const desired = JSON.parse(exp(dir, ["export", "--format", "ruleset", "--desired"]).stdout) as Ruleset;
+    const desired = JSON.parse(exp(dir, ["export", "--to", "ruleset", "--desired"]).stdout) as Ruleset;
     const a = createEvaluator(published);
     const b = createEvaluator(desired);
     let enrolled = 0;

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { powerFromDesign, powerFromFlags, powerFromWarehouse } from "../../src/cli/power.js";
+import { powerFromDesign, powerFromWarehouse } from "../../src/app/power.js";
+import { powerFromFlags } from "../../src/cli/power.js";
+import { ExpError } from "../../src/diagnostics/errors.js";
 import { minimumDetectableEffect, sampleSize } from "../../src/stats/power.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 import { exp } from "../helpers/workspace.js";
@@ -58,7 +60,10 @@ describe("exp power from flags", () => {
   test("mistakes are clean errors with exit 1", () => {
     const r = exp(process.cwd(), ["power", "--baseline", "10%"]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^error: exp power needs an experiment, or --baseline and --mde\n/);
+    assert.match(
+      r.stderr,
+      /^error\[EXP9001\]: exp power needs an experiment, or --baseline and --mde\n  = help: e\.g\. exp power --baseline 5% --mde 3%\n$/,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     for (const [opts, message] of [
       [{ baseline: "10%", mde: "5%", alpha: "1.5" }, /--alpha must be above 0 and below 1/],
@@ -69,7 +74,7 @@ describe("exp power from flags", () => {
     ] as [Record<string, string>, RegExp][]) {
       assert.throws(
         () => powerFromFlags(opts),
-        (err: Error) => err.name === "UserError" && message.test(err.message),
+        (err: unknown) => err instanceof ExpError && err.code === "EXP9001" && message.test(err.message),
         JSON.stringify(opts),
       );
     }
@@ -125,7 +130,8 @@ describe("exp power for an experiment", () => {
     const ws = await withDesign("power: { mde: 10% }");
     const e = ws.experiments.get("ref_cuped")!;
     const r = await powerFromWarehouse(ws, e, { lookback: "7d" });
-    assert.ok(r.report, r.stderr);
+    assert.ok(r.value, JSON.stringify(r.diagnostics));
+    const report = r.value;
     // Recomputed from the CSVs: spend = sum(purchase.revenue) over [first exposure − 7d, first exposure).
     const exposures = readCsv(readFileSync(join(REFERENCE, "cuped", "exposures.csv"), "utf8"));
     const events = readCsv(readFileSync(join(REFERENCE, "cuped", "events.csv"), "utf8"));
@@ -150,18 +156,18 @@ describe("exp power for an experiment", () => {
     }
     const mean = sum / n;
     const variance = (sumSq - (sum * sum) / n) / (n - 1);
-    assert.ok(Math.abs(r.report.baseline - mean) <= 1e-9 * mean, `${r.report.baseline} vs ${mean}`);
-    assert.ok(Math.abs(r.report.variance - variance) <= 1e-9 * variance, `${r.report.variance} vs ${variance}`);
-    assert.equal(r.report.mde_at_units?.units, units.size);
+    assert.ok(Math.abs(report.baseline - mean) <= 1e-9 * mean, `${report.baseline} vs ${mean}`);
+    assert.ok(Math.abs(report.variance - variance) <= 1e-9 * variance, `${report.variance} vs ${variance}`);
+    assert.equal(report.mde_at_units?.units, units.size);
     assert.deepEqual(
-      r.report.sample_size.per_arm,
+      report.sample_size.per_arm,
       sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50] }).perArm,
     );
-    assert.ok(r.report.daily_units! > 0);
+    assert.ok(report.daily_units! > 0);
     const cli = exp(dir, ["power", "ref_cuped", "--from-warehouse", "--lookback", "7d", "--format", "json"]);
     assert.equal(cli.status, 0, cli.stderr);
     const j = JSON.parse(cli.stdout);
     assert.equal(j.source, "warehouse");
-    assert.deepEqual(j.sample_size, r.report.sample_size);
+    assert.deepEqual(j.sample_size, report.sample_size);
   });
 });

@@ -117,7 +117,7 @@ describe("exp github comment", () => {
     assert.match(r.stdout, /## Plan 403 body/);
     assert.match(
       r.stderr,
-      /^error: GitHub API returned 403 while creating the plan comment on pull request #42: Resource not accessible by integration \[EXP7503\]$/m,
+      /^error\[EXP7503\]: GitHub API returned 403 while creating the plan comment on pull request #42: Resource not accessible by integration$/m,
     );
     assert.match(r.stderr, /pull-requests: write/);
     noStack(r.stderr);
@@ -148,9 +148,9 @@ describe("exp github comment", () => {
     const runs = await Promise.all(names.map((name) => exp(["github", "comment", "--body-file", body], { [name]: undefined })));
     runs.forEach((r, i) => {
       assert.equal(r.exitCode, 1, names[i]);
-      const errLines = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+      const errLines = r.stderr.split("\n").filter((l) => l.startsWith("error["));
       assert.equal(errLines.length, 1, r.stderr);
-      assert.match(errLines[0]!, new RegExp(`^error: environment variable ${names[i]} is not set`));
+      assert.match(errLines[0]!, new RegExp(`^error\\[EXP7501\\]: environment variable ${names[i]} is not set`));
       assert.match(r.stdout, /^x$/m, "the plan is still printed");
     });
     assert.equal(gh.requests.length, 0);
@@ -251,7 +251,10 @@ describe("exp github check", () => {
     writeFileSync(p, JSON.stringify({ diagnostics: [{ code: "X", severity: "fatal", message: "m" }] }));
     const r = await exp(["github", "check", "--plan", p]);
     assert.equal(r.exitCode, 1);
-    assert.match(r.stderr, /diagnostics\[0\] in ".*bad\.json" needs "code", "severity" \(error\|warning\|info\) and "message" \[EXP7504\]/);
+    assert.match(
+      r.stderr,
+      /error\[EXP7504\]: diagnostics\[0\] in ".*bad\.json" needs "code", "severity" \(error\|warning\|info\) and "message"/,
+    );
     assert.equal(gh.requests.length, 0);
   });
 });

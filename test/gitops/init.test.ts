@@ -149,7 +149,7 @@ describe("exp init (CLI, built)", () => {
     writeFileSync(join(tmp, "busy-cli", "exp.yaml"), "version: 1\nproject: mine\nunits: [user]\n");
     const refused = await exp(["init", "busy-cli", "--yes"]);
     assert.equal(refused.exitCode, 1);
-    assert.match(refused.stderr, /^error: ".*busy-cli" is not empty; .*--force.* \[EXP7510\]$/m);
+    assert.match(refused.stderr, /^error\[EXP7510\]: ".*busy-cli" is not empty; .*--force.*$/m);
     assert.deepEqual(readdirSync(join(tmp, "busy-cli")), ["exp.yaml"]);
     const forced = await exp(["init", "busy-cli", "--yes", "--force"]);
     assert.equal(forced.exitCode, 0, forced.stderr);
@@ -161,7 +161,7 @@ describe("exp init (CLI, built)", () => {
   test("a bad --warehouse is a user error with a suggestion", async () => {
     const r = await exp(["init", "w", "--warehouse", "postgre", "--yes"]);
     assert.equal(r.exitCode, 1);
-    assert.match(r.stderr, /--warehouse "postgre" is not supported; use duckdb or postgres \[EXP7511\]/);
+    assert.match(r.stderr, /error\[EXP7511\]: --warehouse "postgre" is not supported; use duckdb or postgres/);
     assert.match(r.stderr, /did you mean "postgres"\?/);
     assert.equal(existsSync(join(tmp, "w")), false);
   });

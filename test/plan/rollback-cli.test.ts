@@ -155,7 +155,7 @@ describe("exp.yaml runtime.publish", () => {
       () => parsePublishConfig("version: 1\nruntime:\n  publish:\n    type: directry\n"),
       (e: unknown) => {
         assert.ok(e instanceof PublishError);
-        const d = e.toDiagnostic();
+        const d = e.diagnostic;
         assert.deepEqual(
           [d.code, d.span?.line, d.span?.column, d.span?.endColumn, d.suggestion],
           ["EXP4920", 4, 11, 19, 'did you mean "directory"?'],
@@ -212,7 +212,7 @@ describe("exp audit / exp rollback (command line)", () => {
     assert.equal(bad.code, 1);
     assert.match(
       bad.stderr,
-      /^error: version 9 is not stored in directory \.exp\/published \[EXP4906\]\n  stored versions: 1, 2, 3; did you mean 3\?\n$/,
+      /^error\[EXP4906\]: version 9 is not stored in directory \.exp\/published\n  = help: stored versions: 1, 2, 3; did you mean 3\?\n$/,
     );
 
     const log = join(root, ".exp", "published", "audit.log.jsonl");
@@ -226,7 +226,7 @@ describe("exp audit / exp rollback (command line)", () => {
     // A broken chain blocks further rollbacks rather than burying the edit under new links.
     const refused = await exp(["rollback", "--dir", root]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /audit log is broken.*\[EXP4910\]/);
+    assert.match(refused.stderr, /error\[EXP4910\]: .*audit log is broken/);
   });
 
   test("exp rollback refuses a stored version that fails the compiler's verification", async () => {
@@ -243,7 +243,7 @@ describe("exp audit / exp rollback (command line)", () => {
       writeFileSync(file, readFileSync(file, "utf8").replace('"country": "string"', '"country": "number"'));
       const r = await exp(["rollback", "--to", "1", "--dir", ws.root]);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /ruleset\.v1\.json" failed verification: .*checksum.* \[EXP4904\]/);
+      assert.match(r.stderr, /^error\[EXP4904\]: ".*ruleset\.v1\.json" failed verification: .*checksum/);
       assert.equal((await ws.target.current())?.version, 3);
     } finally {
       rmSync(ws.root, { recursive: true, force: true });
@@ -255,11 +255,11 @@ describe("exp audit / exp rollback (command line)", () => {
     try {
       const none = await expProcess(["audit"], empty);
       assert.equal(none.code, 1);
-      assert.match(none.stderr, /^error: no exp\.yaml found in ".*" or any folder above it \[EXP4923\]\n/);
+      assert.match(none.stderr, /^error\[EXP4923\]: no exp\.yaml found in ".*" or any folder above it\n/);
       assert.doesNotMatch(none.stderr, /\n\s+at /);
       const typo = await exp(["audit", "verfy", "--dir", root]);
       assert.equal(typo.code, 1);
-      assert.match(typo.stderr, /unknown audit subcommand "verfy"\n  did you mean "verify"\?/);
+      assert.match(typo.stderr, /error\[EXP9010\]: unknown audit subcommand "verfy"\n  = help: did you mean "verify"\?/);
       const to = await exp(["rollback", "--to", "two", "--dir", root]);
       assert.match(to.stderr, /--to needs a positive whole number, not "two"/);
       writeFileSync(join(empty, "exp.yaml"), "runtime:\n  publish: { type: htp, url: 'http://x' }\n");
@@ -267,7 +267,7 @@ describe("exp audit / exp rollback (command line)", () => {
       assert.equal(cfg.code, 1);
       assert.match(
         cfg.stderr,
-        /^error: exp\.yaml:2:20: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http" \[EXP4920\]\n  did you mean "http"\?\n$/,
+        /^error\[EXP4920\]: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http"\n --> exp\.yaml:2:20\n  = help: did you mean "http"\?\n$/,
       );
     } finally {
       rmSync(empty, { recursive: true, force: true });

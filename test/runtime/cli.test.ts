@@ -54,27 +54,38 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     assert.match(a.stderr, /unknown attribute "contry"[\s\S]*did you mean "country"\?/);
     const n = exp(["assign", "new_search", "--unit", "u", "--attr", "account_age_days=many", "--desired"]);
     assert.equal(n.code, 1);
-    assert.match(n.stderr, /EXP5031: attribute "account_age_days" is a number/);
+    assert.match(n.stderr, /error\[EXP5031\]: attribute "account_age_days" is a number/);
     const p = exp(["assign", "new_search", "--unit", "u", "--attr", "platform=webb", "--desired"]);
     assert.match(p.stderr, /did you mean "web"\?/);
     assert.doesNotMatch(k.stderr + a.stderr + n.stderr + p.stderr, /at .*\.js:\d+/);
   });
 
-  test("export --format flagd and ruleset write files atomically", async () => {
+  test("export --to flagd and ruleset write files atomically; --format is a deprecated alias of --to", async () => {
     const dir = mkdtempSync(join(tmpdir(), "exp-export-"));
-    assert.equal(exp(["export", "--format", "ruleset", "--desired", "--out", join(dir, "r.json")]).code, 0);
+    const to = exp(["export", "--to", "ruleset", "--desired", "--out", join(dir, "r.json")]);
+    assert.equal(to.code, 0, to.stderr);
+    assert.doesNotMatch(to.stderr, /deprecated/);
     const { verifyRuleset } = await import("../../src/compiler/ruleset/verify.js");
     const v = verifyRuleset(readFileSync(join(dir, "r.json"), "utf8"));
     assert.deepEqual(v.diagnostics, []);
     assert.equal(v.ruleset!.schemaVersion, 1);
-    const bad = exp(["export", "--format", "flagdd", "--desired"]);
-    assert.match(bad.stderr, /did you mean "flagd"\?/);
+    const bad = exp(["export", "--to", "flagdd", "--desired"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error\[EXP9001\]: unknown export target "flagdd"\n  = help: did you mean "flagd"\?\n$/);
+    const alias = exp(["export", "--format", "ruleset", "--desired", "--out", join(dir, "alias.json")]);
+    assert.equal(alias.code, 0, alias.stderr);
+    assert.match(alias.stderr, /^warning\[EXP9011\]: --format ruleset is deprecated for exp export; use --to ruleset$/m);
+    const checksum = (f: string) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as { checksum: string }).checksum;
+    assert.equal(checksum("alias.json"), checksum("r.json"));
+    const none = exp(["export", "--desired"]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /^error\[EXP9001\]: exp export needs --to flagd or --to ruleset/);
   });
 
   test(`assign --batch agrees with flagd-core on the flagd export for every flag (${UNITS} units each)`, () => {
     const dir = mkdtempSync(join(tmpdir(), "exp-agree-"));
     const file = join(dir, "flags.json");
-    const e = exp(["export", "--format", "flagd", "--desired", "--out", file]);
+    const e = exp(["export", "--to", "flagd", "--desired", "--out", file]);
     assert.equal(e.code, 0, e.stderr);
     const doc = JSON.parse(readFileSync(file, "utf8"));
     const core = new FlagdCore();

@@ -2,8 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { Writable } from "node:stream";
-import { UserError } from "../../src/cli/errors.js";
-import { loadWorkspaceOrExit, locateWorkspace, parseFormat } from "../../src/cli/shared.js";
+import { locateWorkspace } from "../../src/app/load-workspace.js";
+import { ExpError } from "../../src/diagnostics/errors.js";
+import { loadWorkspaceOrExit, parseFormat } from "../../src/cli/shared.js";
 import { runValidate } from "../../src/cli/validate.js";
 import { REPO } from "./fuzz-support.js";
 import { materializeCase, workspaceFromTree } from "./fixture-tree.js";
@@ -34,7 +35,7 @@ describe("shared command helpers", () => {
       const err = sink();
       await assert.rejects(
         loadWorkspaceOrExit({ dir }, { stderr: err.stream }),
-        (e: unknown) => e instanceof UserError && e.exitCode === 1 && /1 error/.test(e.message),
+        (e: unknown) => e instanceof ExpError && e.exitCode === 1 && /1 error/.test(e.message),
       );
       assert.match(err.text(), /error\[EXP3002\]: unknown layer "chekout"/);
     } finally {
@@ -47,7 +48,7 @@ describe("shared command helpers", () => {
     assert.equal(parseFormat("markdown"), "markdown");
     assert.throws(
       () => parseFormat("jsn"),
-      (e: unknown) => e instanceof UserError && e.hint === 'did you mean "json"?',
+      (e: unknown) => e instanceof ExpError && e.diagnostic.suggestion === 'did you mean "json"?',
     );
     assert.equal(locateWorkspace(undefined, `${REPO}metrics`).root, REPO.replace(/\/$/, ""));
     assert.equal(locateWorkspace(undefined, "/").diagnostics[0]!.code, "EXP1001");

@@ -1,12 +1,13 @@
-import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
+import type { Span } from "../../diagnostics/diagnostic.js";
 import type { CodeInfo } from "../../diagnostics/codes.js";
+import { ExpError } from "../../diagnostics/errors.js";
 
 /**
  * A publish-state failure the user can act on (locked target, stale plan, bad config). Thrown by
- * targets because the caller cannot continue; commands turn it into a diagnostic or a UserError.
+ * targets because the caller cannot continue; the command line prints it as one diagnostic, the same
+ * from every command. The hint and the did-you-mean both end up in the diagnostic's help line.
  */
-export class PublishError extends Error {
-  readonly code: string;
+export class PublishError extends ExpError {
   constructor(
     info: CodeInfo,
     message: string,
@@ -14,15 +15,13 @@ export class PublishError extends Error {
     readonly span?: Span,
     readonly suggestion?: string,
   ) {
-    super(message);
+    super({
+      code: info.code,
+      severity: info.severity,
+      message,
+      ...(span ? { span } : {}),
+      ...(suggestion || hint ? { suggestion: [suggestion, hint].filter(Boolean).join("; ") } : {}),
+    });
     this.name = "PublishError";
-    this.code = info.code;
-  }
-
-  toDiagnostic(): Diagnostic {
-    const d: Diagnostic = { code: this.code, severity: "error", message: this.message };
-    if (this.span) d.span = this.span;
-    if (this.suggestion) d.suggestion = this.suggestion;
-    return d;
   }
 }

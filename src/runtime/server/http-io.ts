@@ -1,12 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { defineCodes } from "../../diagnostics/codes.js";
+import { ExpError } from "../../diagnostics/errors.js";
+
+export const HTTP_CODES = defineCodes({
+  requestRefused: {
+    code: "EXP5040",
+    severity: "error",
+    title: "exp serve refused a request (answered with its HTTP status and a JSON error)",
+  },
+});
 
 /** A client error with its status; handlers throw it, the server turns it into a JSON response. */
-export class HttpError extends Error {
+export class HttpError extends ExpError {
   constructor(
     readonly status: number,
     message: string,
   ) {
-    super(message);
+    super({ code: HTTP_CODES.requestRefused.code, severity: HTTP_CODES.requestRefused.severity, message });
+    this.name = "HttpError";
   }
 }
 

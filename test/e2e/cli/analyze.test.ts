@@ -190,7 +190,7 @@ describe("exp analyze", () => {
     const loaded = await loadWorkspace(dir);
     await assert.rejects(
       analyzeCommand(loaded.workspace!, ds.experiment, { asOf: "yesterday" }),
-      (err: Error) => err.name === "UserError" && /--as-of "yesterday" is not an ISO-8601 time/.test(err.message),
+      (err: Error) => err.name === "ExpError" && /--as-of "yesterday" is not an ISO-8601 time/.test(err.message),
     );
   });
 

@@ -1,0 +1,64 @@
+import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { ANALYSIS_CODES } from "../analysis/codes.js";
+import { openWarehouse } from "../analysis/connect.js";
+import type { Warehouse } from "../analysis/warehouse.js";
+import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
+import type { Experiment, Workspace } from "../workspace/model.js";
+
+export interface AnalyzeRequest {
+  connection?: string;
+  asOf?: string;
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Analyses keyed by experiment, plus one line on what to do when the warehouse lacks its file or tables. */
+export type AnalysesResult = Result<Record<string, AnalyzeJson>> & { hint?: string };
+
+/**
+ * Opens the warehouse once and analyses each experiment on it: what `exp analyze` and the demo run.
+ * No value when the warehouse cannot be opened or an analysis fails (the first failure stops it).
+ */
+export async function analyzeExperiments(ws: Workspace, experiments: Experiment[], o: AnalyzeRequest = {}): Promise<AnalysesResult> {
+  return withWarehouse(ws, o, async (warehouse) => {
+    const analyses: Record<string, AnalyzeJson> = {};
+    const diagnostics: Diagnostic[] = [];
+    for (const e of experiments) {
+      const run = await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now });
+      diagnostics.push(...run.diagnostics);
+      if (!run.result) return { diagnostics, hint: tablesHint(run.diagnostics, ws) };
+      analyses[e.key] = run.result;
+    }
+    return { value: analyses, diagnostics, hint: tablesHint(diagnostics, ws) };
+  });
+}
+
+/** Runs `use` on the named (or default) warehouse connection and closes it after; its failure to open comes back as diagnostics. */
+export async function withWarehouse<R extends { diagnostics: Diagnostic[]; hint?: string }>(
+  ws: Workspace,
+  o: { connection?: string; env?: NodeJS.ProcessEnv },
+  use: (warehouse: Warehouse) => Promise<R>,
+): Promise<R | { diagnostics: Diagnostic[]; hint?: string }> {
+  const opened = await openWarehouse(ws, { connection: o.connection, env: o.env });
+  if (!opened.warehouse) {
+    const isMissingFile = opened.diagnostics.some((d) => d.code === ANALYSIS_CODES.connectFailed.code && /does not exist/.test(d.message));
+    const hint = isMissingFile
+      ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data'
+      : undefined;
+    return { diagnostics: opened.diagnostics, hint };
+  }
+  try {
+    return await use(opened.warehouse);
+  } finally {
+    await opened.warehouse.close();
+  }
+}
+
+function tablesHint(diagnostics: Diagnostic[], ws: Workspace): string | undefined {
+  const text = diagnostics.map((d) => d.message).join(" ");
+  const t = ws.settings.warehouse.tables;
+  if (/does not exist|no such table|Table with name/i.test(text)) {
+    return `the warehouse needs the tables "${t.exposures}" and "${t.events}": run "exp demo" for a synthetic warehouse, or check warehouse.connections and warehouse.tables in exp.yaml`;
+  }
+  return undefined;
+}

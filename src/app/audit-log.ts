@@ -1,0 +1,37 @@
+import type { AuditRecord } from "../plan/audit.js";
+import { readAuditLines, verifyAuditChain, type AuditVerdict } from "../plan/audit-verify.js";
+import { readPublishLocation } from "../plan/target/config.js";
+import { openPublishTarget } from "../plan/target/open.js";
+
+/** The audit records of the publish target of the workspace at or above `start`. */
+export async function readAuditLog(start: string): Promise<{ target: string; records: AuditRecord[] }> {
+  const { root, config } = readPublishLocation(start);
+  const target = openPublishTarget(config, root);
+  return { target: target.description, records: records(await target.auditText()) };
+}
+
+export interface AuditCheck {
+  target: string;
+  verdict: AuditVerdict;
+  /** Set when the chain is valid: the current version and the last one an audit record names. */
+  currentVersion?: number;
+  lastRecordedVersion?: number;
+}
+
+/**
+ * Verifies the hash chain. A valid chain can still be one publish behind `current` (a publisher
+ * killed between the two writes, or a change made outside exp); the versions let the caller say so.
+ */
+export async function verifyAuditLog(start: string): Promise<AuditCheck> {
+  const { root, config } = readPublishLocation(start);
+  const target = openPublishTarget(config, root);
+  const text = await target.auditText();
+  const verdict = verifyAuditChain(text);
+  if (!verdict.ok) return { target: target.description, verdict };
+  const current = await target.current().catch(() => undefined);
+  return { target: target.description, verdict, currentVersion: current?.version, lastRecordedVersion: records(text).at(-1)?.toVersion };
+}
+
+function records(text: string): AuditRecord[] {
+  return readAuditLines(text).flatMap((l) => (l.record ? [l.record] : []));
+}

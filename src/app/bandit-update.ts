@@ -4,7 +4,7 @@ import type { Warehouse } from "../analysis/warehouse.js";
 import { allocateBandit, type ArmAllocation } from "../bandit/allocate.js";
 import { rewriteBanditWeights } from "../bandit/write-weights.js";
 import { SQL_CODES } from "../compiler/sql/codes.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { writeFileAtomic } from "../fsio/atomic.js";
@@ -67,11 +67,11 @@ export async function updateBandits(
   ws: Workspace,
   experiments: Experiment[],
   o: { connection?: string; asOf?: string; dryRun: boolean; env?: NodeJS.ProcessEnv },
-): Promise<{ outcomes?: BanditOutcome[]; diagnostics: Diagnostic[] }> {
+): Promise<Result<BanditOutcome[]>> {
   return withWarehouse(ws, o, async (warehouse) => {
     const outcomes: BanditOutcome[] = [];
     for (const e of experiments) outcomes.push(await updateOne(ws, e, warehouse, o));
-    return { outcomes, diagnostics: [] };
+    return { value: outcomes, diagnostics: [] };
   });
 }
 

@@ -6,12 +6,19 @@ import { createProgress } from "../ui/progress.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { writeFileAtomic } from "../fsio/atomic.js";
 import type { ComparisonJson, MetricJson, Num } from "../stats/analysis-types.js";
 import type { Workspace } from "../workspace/model.js";
 import { currentTime } from "./clock.js";
 import { action } from "./run.js";
-import { diagnosticsText, loadWorkspaceOrExit, parseFormat, parseInstant, withWorkspaceOptions, type OutputFormat } from "./shared.js";
+import {
+  diagnosticsText,
+  loadWorkspaceOrExit,
+  parseFormat,
+  parseInstant,
+  withWorkspaceOptions,
+  writeOutputFile,
+  type OutputFormat,
+} from "./shared.js";
 
 export interface AnalyzeOptions {
   connection?: string;
@@ -153,7 +160,7 @@ export async function analyzeCommand(
   if (!result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (run.hint ? `${run.hint}\n` : "") };
   const rendered = renderAnalysis(result, format);
   if (opts.out) {
-    await writeFileAtomic(resolve(opts.out), rendered);
+    await writeOutputFile(resolve(opts.out), rendered, opts.out);
     return { code: 0, stdout: "", stderr: show(run.diagnostics) };
   }
   return { code: 0, stdout: rendered, stderr: show(run.diagnostics) };

@@ -66,13 +66,13 @@ export function registerBandit(program: Command): void {
       }
       const show = (ds: Parameters<typeof diagnosticsText>[0]) => process.stderr.write(diagnosticsText(ds, ws.files, process.stderr));
       const run = await updateBandits(ws, experiments, { connection: opts.connection, asOf: opts.asOf, dryRun: Boolean(opts.dryRun) });
-      if (!run.outcomes) {
+      if (!run.value) {
         show(run.diagnostics);
         return 1;
       }
       const results: BanditUpdate[] = [];
       let failed = false;
-      for (const r of run.outcomes) {
+      for (const r of run.value) {
         show(r.diagnostics);
         // With --all, a bandit without enough data keeps its weights and the others still update.
         if (r.skipped !== undefined) {

@@ -1,14 +1,13 @@
-import { resolve, dirname } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { APP_CODES } from "../app/codes.js";
 import { EXPORT_TARGETS, exportRuleset, type ExportTarget } from "../app/export-ruleset.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { writeFileAtomic } from "../fsio/atomic.js";
 import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { badOption, loadWorkspaceOrExit, printCompactDiagnostics } from "./shared.js";
+import { badOption, loadWorkspaceOrExit, printCompactDiagnostics, writeOutputFile } from "./shared.js";
 
 interface ExportOptions {
   to?: string;
@@ -53,19 +52,7 @@ export function registerExport(program: Command): void {
         if (!r.value) return 1;
         if (opts.out === undefined) process.stdout.write(r.value.text);
         else {
-          const path = resolve(process.cwd(), opts.out);
-          try {
-            await writeFileAtomic(path, r.value.text);
-          } catch (err) {
-            throw ExpError.of(
-              CLI_CODES.cannotWrite,
-              `cannot write "${opts.out}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-              {
-                suggestion: `check that ${dirname(path)} exists and is writable`,
-                cause: err,
-              },
-            );
-          }
+          await writeOutputFile(resolve(process.cwd(), opts.out), r.value.text, opts.out);
         }
         return 0;
       }),

@@ -1,10 +1,9 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { writeFileAtomic } from "../fsio/atomic.js";
 import { preparePlan } from "./plan-pipeline.js";
 import { printPlan } from "./plan-io.js";
 import { action } from "./run.js";
-import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
+import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, writeOutputFile } from "./shared.js";
 
 export function registerPlan(program: Command): void {
   withWorkspaceOptions(
@@ -19,7 +18,7 @@ export function registerPlan(program: Command): void {
       const format = parseFormat(opts.format);
       const ws = await loadWorkspaceOrExit(opts);
       const { plan } = await preparePlan(ws);
-      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), `${JSON.stringify(plan, null, 2)}\n`);
+      if (opts.out) await writeOutputFile(resolve(process.cwd(), opts.out), `${JSON.stringify(plan, null, 2)}\n`);
       await printPlan(plan, format, ws);
       return plan.exitCode;
     }),

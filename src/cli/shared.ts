@@ -1,4 +1,6 @@
+import { dirname } from "node:path";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../fsio/atomic.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { ExpError, InternalError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -113,4 +115,20 @@ export async function loadWorkspaceOrExit(
 /** One line a diagnostic on stderr, for commands whose stdout is a document (`exp assign`, `exp export`). */
 export function printCompactDiagnostics(ds: readonly Diagnostic[]): void {
   for (const d of ds) process.stderr.write(`${d.severity}[${d.code}]: ${d.message}\n`);
+}
+
+/** Writes an `--out` file atomically; a folder that is missing or not writable is the user's to fix. */
+export async function writeOutputFile(path: string, text: string, shownAs = path): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (err) {
+    throw ExpError.of(
+      CLI_CODES.cannotWrite,
+      `cannot write "${shownAs}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      {
+        suggestion: `check that ${dirname(path)} exists and is writable`,
+        cause: err,
+      },
+    );
+  }
 }

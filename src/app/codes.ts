@@ -15,5 +15,6 @@ export const APP_CODES = defineCodes({
   flagdMismatch: { code: "EXP9111", severity: "error", title: "The flagd export would not evaluate like the exp runtime" },
   noExperiment: { code: "EXP9113", severity: "error", title: "No experiment was named" },
   badLookback: { code: "EXP9114", severity: "error", title: "The look-back is not a duration" },
+  commitFailed: { code: "EXP9115", severity: "error", title: "The report files cannot be committed to git" },
   workspaceNotCompiling: { code: "EXP9112", severity: "error", title: "The workspace does not compile to a ruleset" },
 });

@@ -100,11 +100,23 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   if (!o.commit || reports.length === 0) return { value: { reports }, diagnostics: [] };
   const commit = reports[0]!.analysis.provenance.sourceCommit?.slice(0, 12) ?? "uncommitted";
   const names = reports.map((w) => w.experiment).join(", ");
-  const hash = await commitFiles(
-    ws.root,
-    reports.flatMap((w) => w.files),
-    `report: ${names} as of ${asOf.slice(0, 10)} (source ${commit})`,
-  );
+  let hash: string | undefined;
+  try {
+    hash = await commitFiles(
+      ws.root,
+      reports.flatMap((w) => w.files),
+      `report: ${names} as of ${asOf.slice(0, 10)} (source ${commit})`,
+    );
+  } catch (err) {
+    // Outside a git repository, or without a git identity: the files are written, only the commit is missing.
+    const why = String((err as Error).message)
+      .trim()
+      .split("\n")[0];
+    throw ExpError.of(APP_CODES.commitFailed, `the reports were written but cannot be committed (${why})`, {
+      suggestion: "run exp report --commit inside a git repository with user.name and user.email set, or leave out --commit",
+      cause: err,
+    });
+  }
   const commitNote = hash
     ? `committed ${hash.slice(0, 12)}: report: ${names}`
     : "no changes to commit: the reports are identical to the committed ones";

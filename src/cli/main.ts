@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { commandModules } from "./commands.js";
+import { reportFailure } from "./run.js";
 import { VERSION } from "../version.js";
 
 /** Entry point of `bin/exp`: builds the commander program and runs it. */
@@ -17,6 +18,11 @@ export async function main(argv: string[]): Promise<void> {
   const name = argv[2];
   const one = commandModules.find(([n]) => n === name);
   const wanted = one ? [one] : name === "-V" || name === "--version" ? [] : commandModules;
-  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program);
-  await program.parseAsync(argv);
+  try {
+    for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program);
+    await program.parseAsync(argv);
+  } catch (err) {
+    // Actions report their own failures; this catches what fails around them, through the same printer.
+    process.exitCode = reportFailure(err);
+  }
 }

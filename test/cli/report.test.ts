@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { duckDbWorkspace, removeWorkspaces } from "../analysis/reference-workspace.js";
 import { exp, git } from "../helpers/workspace.js";
@@ -38,6 +38,19 @@ test("exp report --commit writes the report, charts and analysis JSON; a second 
   assert.match(second.stderr, /no changes to commit/);
   assert.equal(Number(git(dir, "rev-list", "--count", "HEAD").trim()), commitsBefore + 1, "one commit, not two");
   assert.equal(git(dir, "status", "--porcelain", "--", "reports").trim(), "", "byte-identical regeneration");
+});
+
+test("exp report --commit outside a git repository writes the files and says why it cannot commit (exit 1, no bug)", async () => {
+  const { dir, ds } = await duckDbWorkspace("conversion");
+  rmSync(join(dir, ".git"), { recursive: true, force: true });
+  const r = exp(dir, ["report", ds.experiment, "--commit", "--as-of", "2027-01-01T00:00:00Z", "--points", "2"]);
+  assert.equal(r.status, 1);
+  assert.match(
+    r.stderr,
+    /^error\[EXP9115\]: the reports were written but cannot be committed \(.+\)\n {2}= help: .*leave out --commit\n$/m,
+  );
+  assert.doesNotMatch(r.stderr, /internal error|this is a bug|\n\s+at /);
+  assert.ok(existsSync(join(dir, "reports", ds.experiment, "2027-01-01.md")));
 });
 
 test("exp report names an unknown experiment with a suggestion and exits 1 without writing", async () => {

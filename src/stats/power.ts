@@ -1,5 +1,5 @@
-import { chiSquareCdf, chiSquareQuantile, normalCdf, normalPdf, normalQuantile, noncentralTCdf, studentQuantile } from "./distributions.js";
-import { logGamma } from "./incomplete-beta.js";
+import { chiSquareQuantile, chiSquareSf, normalCdf, normalPdf, normalQuantile, noncentralTCdf, studentQuantile } from "./distributions.js";
+import { logGamma } from "./log-gamma.js";
 
 /**
  * Power, minimum detectable effect and sample size for fixed-horizon tests.
@@ -44,13 +44,13 @@ export function tTestPower(d: number, n1: number, ratio: number, alpha: number, 
   return alternative === "larger" ? 1 - noncentralTCdf(crit, df, nc) : noncentralTCdf(-crit, df, nc);
 }
 
-/** CDF of the noncentral χ² as a Poisson mixture of central χ² CDFs. */
-function noncentralChiSquareCdf(x: number, df: number, nc: number): number {
+/** Upper tail of the noncentral χ² as a Poisson mixture of central χ² upper tails (never 1 − cdf). */
+function noncentralChiSquareSf(x: number, df: number, nc: number): number {
   const lambda = nc / 2;
   let total = 0;
   for (let j = 0; j < 2000; j++) {
     const weight = Math.exp(-lambda + j * Math.log(lambda || 1) - logGamma(j + 1));
-    const term = (lambda === 0 ? (j === 0 ? 1 : 0) : weight) * chiSquareCdf(x, df + 2 * j);
+    const term = (lambda === 0 ? (j === 0 ? 1 : 0) : weight) * chiSquareSf(x, df + 2 * j);
     total += term;
     if (j > lambda && term < 1e-17) break;
   }
@@ -61,7 +61,7 @@ function noncentralChiSquareCdf(x: number, df: number, nc: number): number {
 export function chiSquarePower(w: number, nobs: number, bins: number, alpha: number): number {
   const df = bins - 1;
   const crit = chiSquareQuantile(1 - alpha, df);
-  return 1 - noncentralChiSquareCdf(crit, df, nobs * w * w);
+  return noncentralChiSquareSf(crit, df, nobs * w * w);
 }
 
 /** Cohen's h for two proportions. */

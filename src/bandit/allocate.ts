@@ -16,13 +16,28 @@ export interface ArmAllocation {
 
 export type Allocation = { ok: true; arms: ArmAllocation[] } | { ok: false; reason: string };
 
+const BASIS_POINTS = 10_000;
+
 /**
  * Posterior probability of being best per arm, then the exploration floor. Conversions use
  * Beta(1 + successes, 1 + failures); other metrics a normal model, which needs two units per arm.
  * Only conversion, count, sum and mean metrics have per-unit means a bandit can rank.
+ *
+ * The result is either a valid allocation — every weight finite, at least the floor (and at least
+ * one basis point, since the workspace refuses a zero weight), summing to exactly 100% in the
+ * basis points the compiler rounds to — or `ok: false` with a sentence saying why and what to do.
+ * Weights are never written from statistics that are not finite numbers.
  */
 export function allocateBandit(experiment: Experiment, metric: Metric, perVariant: Record<string, UnitStats>): Allocation {
+  const k = experiment.variants.length;
   const minShare = experiment.bandit?.min_share ?? 0.01;
+  if (!(minShare >= 0 && minShare <= 1))
+    return {
+      ok: false,
+      reason: `the min_share of "${experiment.key}" is ${minShare}; set bandit.min_share to a share between 0% and 100%`,
+    };
+  // A zero weight fails validation, so the floor is at least one basis point.
+  const floor = Math.max(Math.min(minShare, 1 / k), 1 / BASIS_POINTS);
   const arms: BanditArm[] = [];
   const stats: { variant: string; n: number; mean: number | null }[] = [];
   for (const v of experiment.variants) {
@@ -34,23 +49,53 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
       };
     const n = s?.n ?? 0;
     const sum = s?.sum ?? 0;
-    arms.push({ n, sum, sumSq: s?.sumSq ?? 0 });
+    const sumSq = s?.sumSq ?? 0;
+    if (![n, sum, sumSq].every(Number.isFinite) || !Number.isInteger(n) || n < 0)
+      return {
+        ok: false,
+        reason: `arm "${v.key}" of "${experiment.key}" has statistics that are not finite numbers (units ${n}, sum ${sum}, sum of squares ${sumSq}); check the SQL of metric "${metric.key}" and its warehouse data, then run the update again`,
+      };
+    arms.push({ n, sum, sumSq });
     stats.push({ variant: v.key, n, mean: n > 0 ? sum / n : null });
   }
   let best: number[];
-  if (metric.kind === "conversion" || metric.kind === "retention") best = probabilityBestBeta(arms);
-  else {
+  if (metric.kind === "conversion" || metric.kind === "retention") {
+    const bad = experiment.variants.filter((_, i) => !(arms[i]!.sum >= 0 && arms[i]!.sum <= arms[i]!.n)).map((v) => `"${v.key}"`);
+    if (bad.length)
+      return {
+        ok: false,
+        reason: `arm${bad.length > 1 ? "s" : ""} ${bad.join(", ")} of "${experiment.key}" report${bad.length > 1 ? "" : "s"} more conversions than units or fewer than none; check the SQL of metric "${metric.key}", which must count each unit at most once`,
+      };
+    best = probabilityBestBeta(arms);
+  } else {
     const thin = stats.filter((s) => s.n < 2).map((s) => s.variant);
     if (thin.length)
       return {
         ok: false,
         reason: `arm${thin.length > 1 ? "s" : ""} ${thin.map((t) => `"${t}"`).join(", ")} of "${experiment.key}" ha${thin.length > 1 ? "ve" : "s"} fewer than 2 units with data; the weights stay as they are until every arm has some`,
       };
+    const spread = arms.some((a) => a.sumSq! - (a.sum * a.sum) / a.n > 0);
+    if (!spread)
+      return {
+        ok: false,
+        reason: `every unit in each arm of "${experiment.key}" has the same value of "${metric.key}", so there is no spread to rank the arms by; the weights stay as they are until the metric varies within an arm`,
+      };
     best = probabilityBestNormal(arms);
   }
-  const shares = banditWeights(best, minShare);
-  // The compiler's own rounding, so the written shares compile to exactly these basis points.
-  const bp = weightsToBasisPoints(shares);
+  const shares = banditWeights(best, floor);
+  // The compiler's own rounding, so the written shares compile to exactly these basis points (any
+  // whole basis points summing to 10 000, written as bp / 100 percent, compile back to themselves).
+  const bp = liftToFloor(weightsToBasisPoints(shares), Math.max(1, Math.floor(floor * BASIS_POINTS + 1e-9)));
+  const valid =
+    best.every((p) => p >= 0 && p <= 1 + 1e-9) &&
+    shares.every((w) => Number.isFinite(w) && w >= floor) &&
+    bp.every((b) => Number.isInteger(b) && b >= 1 && b >= Math.floor(floor * BASIS_POINTS + 1e-9)) &&
+    bp.reduce((a, b) => a + b, 0) === BASIS_POINTS;
+  if (!valid)
+    return {
+      ok: false,
+      reason: `the posterior probabilities of the arms of "${experiment.key}" could not be computed from its statistics (${best.join(", ")}); the weights stay as they are — please report this with the output of exp analyze ${experiment.key}`,
+    };
   const totalBefore = experiment.variants.reduce((a, v) => a + v.weight, 0);
   return {
     ok: true,
@@ -63,4 +108,18 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
       weight: bp[i]! / 100,
     })),
   };
+}
+
+/** Rounding can leave a share at the floor one basis point under it: take that point from the largest arm. */
+function liftToFloor(bp: number[], least: number): number[] {
+  const out = bp.slice();
+  for (let i = 0; i < out.length; i++) {
+    while (out[i]! < least) {
+      const top = out.indexOf(Math.max(...out));
+      if (top === i || out[top]! <= least) return out;
+      out[top]!--;
+      out[i]!++;
+    }
+  }
+  return out;
 }

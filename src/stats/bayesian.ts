@@ -1,67 +1,60 @@
-import { betaCdf, normalCdf, normalPdf, normalQuantile } from "./distributions.js";
-import { logBeta as logBetaFn } from "./incomplete-beta.js";
+import { betaQuantile, normalCdf, normalPdf, normalQuantile } from "./distributions.js";
+import {
+  betaPosterior,
+  differenceQuantile,
+  logExpectedShortfall,
+  logProbabilityGreater,
+  posteriorMean,
+  type BetaPosterior,
+} from "./beta-posterior.js";
 import type { Interval } from "./types.js";
 
 export interface BayesianResult {
   /** P(treatment beats control) in the metric's good direction. */
   readonly chanceToWin: number;
+  /** P(control beats treatment), computed on its own so that a tiny value keeps its digits. */
+  readonly chanceToLose: number;
   /** Expected loss of choosing the treatment (same units as the effect). */
   readonly expectedLoss: number;
   /** Expected loss of keeping control. */
   readonly expectedLossControl: number;
   readonly mean: number;
   readonly ci: Interval;
+  /** Conversions: each arm's equal-tailed credible interval for its rate, from the Beta quantiles. */
+  readonly rateCi?: { readonly treatment: Interval; readonly control: Interval };
+}
+
+/** The equal-tailed 1 − α credible interval of a rate under its Beta posterior: always inside [0, 1]. */
+export function betaCredibleInterval(posterior: BetaPosterior, alpha: number): Interval {
+  return [betaQuantile(alpha / 2, posterior.a, posterior.b), betaQuantile(1 - alpha / 2, posterior.a, posterior.b)];
 }
 
 /**
- * Conversions with Beta(1, 1) priors: posteriors Beta(1 + s, 1 + n − s). P(p_t > p_c) and the
- * expected losses E[max(p_c − p_t, 0)], E[max(p_t − p_c, 0)] are one-dimensional integrals over p_t
- * (composite Simpson), using E[(p − x)⁺] = μ(1 − I_x(a+1, b)) − x(1 − I_x(a, b)) for p ~ Beta(a, b).
- * The effect reported is the absolute difference, with a normal-approximation credible interval.
+ * Conversions with Beta(1, 1) priors: posteriors Beta(1 + s, 1 + n − s). Every quantity is a
+ * one-dimensional integral of a log-concave integrand (`beta-posterior.ts`):
+ * P(p_t > p_c) = ∫ f_t F_c, the expected losses E[(p_c − p_t)⁺] = ∫ F_t S_c and E[(p_t − p_c)⁺] =
+ * ∫ F_c S_t. The chance to win is w / (w + l) with w = P(p_t > p_c) and l = P(p_c > p_t) computed by
+ * the same routine with the arms swapped, so identical data give exactly 1/2. The effect is the
+ * absolute difference of the posterior means, with the equal-tailed credible interval of
+ * p_t − p_c from its exact distribution (inside [−1, 1]).
  */
 export function betaBinomialComparison(successT: number, nT: number, successC: number, nC: number, alpha: number): BayesianResult {
-  const at = 1 + successT,
-    bt = 1 + nT - successT;
-  const ac = 1 + successC,
-    bc = 1 + nC - successC;
-  const meanT = at / (at + bt),
-    meanC = ac / (ac + bc);
-  const sdT = Math.sqrt((at * bt) / ((at + bt) ** 2 * (at + bt + 1)));
-  const lo = Math.max(0, meanT - 12 * sdT);
-  const hi = Math.min(1, meanT + 12 * sdT);
-  const steps = 4000;
-  const h = (hi - lo) / steps;
-  let win = 0,
-    lossT = 0,
-    lossC = 0,
-    mass = 0;
-  for (let i = 0; i <= steps; i++) {
-    const x = lo + i * h;
-    const w = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
-    const density = betaDensity(x, at, bt);
-    const cdfC = betaCdf(x, ac, bc);
-    // E[(p_c − x)⁺] and E[(x − p_c)⁺] = E[(p_c − x)⁺] − (μ_c − x).
-    const above = meanC * (1 - betaCdf(x, ac + 1, bc)) - x * (1 - cdfC);
-    mass += w * density;
-    win += w * density * cdfC;
-    lossT += w * density * above;
-    lossC += w * density * (above - (meanC - x));
-  }
-  const diff = meanT - meanC;
-  const sd = Math.sqrt(sdT * sdT + (ac * bc) / ((ac + bc) ** 2 * (ac + bc + 1)));
-  const z = normalQuantile(1 - alpha / 2);
+  const t = betaPosterior(successT, nT);
+  const c = betaPosterior(successC, nC);
+  const logWin = logProbabilityGreater(t, c);
+  const logLose = logProbabilityGreater(c, t);
+  // w / (w + l) without forming w or l, which may underflow.
+  const chanceToWin = 1 / (1 + Math.exp(logLose - logWin));
+  const chanceToLose = 1 / (1 + Math.exp(logWin - logLose));
   return {
-    chanceToWin: win / mass,
-    expectedLoss: lossT / mass,
-    expectedLossControl: lossC / mass,
-    mean: diff,
-    ci: [diff - z * sd, diff + z * sd],
+    chanceToWin,
+    chanceToLose,
+    expectedLoss: Math.exp(logExpectedShortfall(t, c)),
+    expectedLossControl: Math.exp(logExpectedShortfall(c, t)),
+    mean: posteriorMean(t) - posteriorMean(c),
+    ci: [differenceQuantile(t, c, alpha / 2), differenceQuantile(t, c, 1 - alpha / 2)],
+    rateCi: { treatment: betaCredibleInterval(t, alpha), control: betaCredibleInterval(c, alpha) },
   };
-}
-
-function betaDensity(x: number, a: number, b: number): number {
-  if (x <= 0 || x >= 1) return 0;
-  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logBetaFn(a, b));
 }
 
 export interface NormalPrior {
@@ -85,7 +78,8 @@ export function normalEffectPosterior(estimate: number, se: number, alpha: numbe
   const z = normalQuantile(1 - alpha / 2);
   const [riskControl, riskTreatment] = normalRisk(mean, sd);
   return {
-    chanceToWin: 1 - normalCdf(-mean / sd),
+    chanceToWin: normalCdf(mean / sd),
+    chanceToLose: normalCdf(-mean / sd),
     expectedLoss: riskTreatment,
     expectedLossControl: riskControl,
     mean,
@@ -99,7 +93,7 @@ export function normalRisk(mu: number, sigma: number): [number, number] {
   // Far in a tail the losses are exactly the mean and zero; the formula would lose them to round-off.
   if (r > 37) return [mu, 0];
   if (r < -37) return [0, -mu];
-  const pPos = 1 - normalCdf(-r);
+  const pPos = normalCdf(r);
   const pNeg = normalCdf(-r);
   const tail = sigma * normalPdf(r);
   const gain = mu * pPos + tail; // P(X>0)·E[X | X>0]

@@ -1,6 +1,7 @@
 import jstatModule from "jstat";
-import { incompleteBeta, logBeta } from "./incomplete-beta.js";
-import { upperIncompleteGamma } from "./incomplete-gamma.js";
+import { incompleteBeta, logBeta, logBetaDensity, logIncompleteBeta } from "./incomplete-beta.js";
+import { inverseIncompleteBeta } from "./inverse-beta.js";
+import { logUpperIncompleteGamma, lowerIncompleteGamma, upperIncompleteGamma } from "./incomplete-gamma.js";
 
 /**
  * The distributions the engine needs, over jstat. Quantiles are polished with Newton steps
@@ -17,6 +18,40 @@ export function normalCdf(x: number): number {
 /** Upper tail 1 − Φ(x), computed on the lower side to keep precision for large x. */
 export function normalSf(x: number): number {
   return normalCdf(-x);
+}
+
+/** log Φ(x), finite far into the lower tail where Φ underflows. */
+export function normalLogCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) return Math.log(0.5) + logUpperIncompleteGamma(0.5, (x * x) / 2);
+  return Math.log1p(-0.5 * upperIncompleteGamma(0.5, (x * x) / 2));
+}
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export function normalLogPdf(x: number): number {
+  return -0.5 * x * x - LOG_SQRT_2PI;
+}
+
+/**
+ * The x with log Φ(x) = logP, for lower-tail probabilities too small for a double (a first
+ * look that spends 1e-1000 of α). Newton steps on log Φ, which is concave.
+ */
+export function normalQuantileFromLog(logP: number): number {
+  if (!(logP < 0)) return logP === 0 ? Infinity : NaN;
+  if (logP === -Infinity) return -Infinity;
+  let x: number;
+  if (logP > -700) x = normalQuantile(Math.exp(logP));
+  else {
+    const t = -2 * logP;
+    x = -Math.sqrt(t - Math.log(2 * Math.PI * t));
+  }
+  for (let i = 0; i < 60; i++) {
+    const step = (normalLogCdf(x) - logP) / Math.exp(normalLogPdf(x) - normalLogCdf(x));
+    x -= step;
+    if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(x))) break;
+  }
+  return x;
 }
 
 export function normalPdf(x: number): number {
@@ -68,13 +103,16 @@ export function studentQuantile(p: number, df: number): number {
   return x;
 }
 
+/** Upper tail of χ²(df): Q(df/2, x/2), accurate in relative terms until it underflows to 0. */
 export function chiSquareSf(x: number, df: number): number {
+  if (Number.isNaN(x) || !(df > 0)) return NaN;
   if (x <= 0) return 1;
-  return 1 - jStat.chisquare.cdf(x, df);
+  return upperIncompleteGamma(df / 2, x / 2);
 }
 
 export function chiSquareCdf(x: number, df: number): number {
-  return jStat.chisquare.cdf(x, df);
+  if (Number.isNaN(x) || !(df > 0)) return NaN;
+  return lowerIncompleteGamma(df / 2, Math.max(x, 0) / 2);
 }
 
 export function chiSquareQuantile(p: number, df: number): number {
@@ -85,10 +123,35 @@ export function noncentralTCdf(x: number, df: number, ncp: number): number {
   return jStat.noncentralt.cdf(x, df, ncp);
 }
 
-export function betaCdf(x: number, a: number, b: number): number {
-  return jStat.beta.cdf(x, a, b);
+/**
+ * The Beta(a, b) distribution. `y` = 1 − x may be passed where it is known more precisely than
+ * 1 − x. The log forms stay finite where the tails underflow.
+ */
+export function betaCdf(x: number, a: number, b: number, y = 1 - x): number {
+  return incompleteBeta(x, a, b, y);
+}
+
+export function betaSf(x: number, a: number, b: number, y = 1 - x): number {
+  return incompleteBeta(y, b, a, x);
+}
+
+export function betaLogCdf(x: number, a: number, b: number, y = 1 - x): number {
+  return logIncompleteBeta(x, a, b, y);
+}
+
+export function betaLogSf(x: number, a: number, b: number, y = 1 - x): number {
+  return logIncompleteBeta(y, b, a, x);
 }
 
 export function betaPdf(x: number, a: number, b: number): number {
-  return jStat.beta.pdf(x, a, b);
+  return Math.exp(logBetaDensity(x, a, b));
+}
+
+export function betaLogPdf(x: number, a: number, b: number, y = 1 - x): number {
+  return logBetaDensity(x, a, b, y);
+}
+
+/** The p-quantile of Beta(a, b) (the inverse regularized incomplete beta). */
+export function betaQuantile(p: number, a: number, b: number): number {
+  return inverseIncompleteBeta(p, a, b);
 }

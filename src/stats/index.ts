@@ -9,10 +9,20 @@ export { pooledTheta, pooledCovariateMean, cupedVarianceReduction, adjustArm, co
 export { srmCheck } from "./srm.js";
 export { adjustPValues } from "./correction.js";
 export { nonInferiority } from "./noninferiority.js";
-export { normalPower, tTestPower, chiSquarePower, cohensH, sampleSize, minimumDetectableEffect, powerForEffect } from "./power.js";
+export {
+  normalPower,
+  tTestPower,
+  chiSquarePower,
+  cohensH,
+  sampleSize,
+  minimumDetectableEffect,
+  powerForEffect,
+  sizingCorrection,
+} from "./power.js";
+export { conversionSampleSize } from "./conversion-sample-size.js";
 export { confidenceSequence } from "./sequential.js";
-export { groupSequentialBounds, alphaSpent } from "./group-sequential.js";
-export { betaBinomialComparison, normalEffectPosterior, normalRisk } from "./bayesian.js";
+export { groupSequentialBounds, alphaSpent, logAlphaSpent, lookTimesProblem } from "./group-sequential.js";
+export { betaBinomialComparison, betaCredibleInterval, normalEffectPosterior, normalRisk } from "./bayesian.js";
 export { probabilityBestBeta, probabilityBestNormal, banditWeights } from "./bandit.js";
 export { interleavingTest } from "./interleaving.js";
 export { heterogeneityTest } from "./heterogeneity.js";

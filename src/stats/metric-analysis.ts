@@ -176,6 +176,12 @@ function bayesianView(
   if (good) return { kind, result: r };
   return {
     kind,
-    result: { ...r, chanceToWin: 1 - r.chanceToWin, expectedLoss: r.expectedLossControl, expectedLossControl: r.expectedLoss },
+    result: {
+      ...r,
+      chanceToWin: r.chanceToLose,
+      chanceToLose: r.chanceToWin,
+      expectedLoss: r.expectedLossControl,
+      expectedLossControl: r.expectedLoss,
+    },
   };
 }

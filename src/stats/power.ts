@@ -1,18 +1,24 @@
-import { chiSquareCdf, chiSquareQuantile, normalCdf, normalPdf, normalQuantile, noncentralTCdf, studentQuantile } from "./distributions.js";
-import { logGamma } from "./incomplete-beta.js";
+import { chiSquareQuantile, chiSquareSf, normalCdf, normalPdf, normalQuantile, noncentralTCdf, studentQuantile } from "./distributions.js";
+import { logGamma } from "./log-gamma.js";
+import type { Correction } from "./types.js";
 
 /**
  * Power, minimum detectable effect and sample size for fixed-horizon tests.
  *
  * Multiple arms: each treatment is compared with control (or every pair, `all_vs_all`), and every
- * comparison must reach the power on its own. With correction "bonferroni" the α of each
- * comparison is α / (number of comparisons); with "none" it is α, which is the convention of
- * Spotify Confidence's sample-size calculator (and of its G*Power references).
+ * comparison must reach the power on its own. The multiple-testing family is the comparisons
+ * times the `metrics` tested (primary and secondary, as in the analysis). With correction "none"
+ * each comparison is sized at α (Spotify Confidence's convention, used for its vectors); with
+ * "bonferroni", "holm" or "bh" (the analysis default) at α / family. That is exact for Bonferroni
+ * and a conservative bound for Holm and Benjamini–Hochberg: a hypothesis Bonferroni rejects, Holm
+ * and BH reject too, so each comparison reaches at least the stated power under them; how much
+ * less BH needs depends on how many of the other hypotheses are true effects, which a design
+ * cannot know.
  */
 
 export type Alternative = "two-sided" | "larger" | "smaller";
 
-function zPower(shift: number, alpha: number, alternative: Alternative): number {
+export function zPower(shift: number, alpha: number, alternative: Alternative): number {
   if (alternative === "two-sided") {
     const crit = normalQuantile(1 - alpha / 2);
     return normalCdf(shift - crit) + normalCdf(-shift - crit);
@@ -44,13 +50,13 @@ export function tTestPower(d: number, n1: number, ratio: number, alpha: number, 
   return alternative === "larger" ? 1 - noncentralTCdf(crit, df, nc) : noncentralTCdf(-crit, df, nc);
 }
 
-/** CDF of the noncentral χ² as a Poisson mixture of central χ² CDFs. */
-function noncentralChiSquareCdf(x: number, df: number, nc: number): number {
+/** Upper tail of the noncentral χ² as a Poisson mixture of central χ² upper tails (never 1 − cdf). */
+function noncentralChiSquareSf(x: number, df: number, nc: number): number {
   const lambda = nc / 2;
   let total = 0;
   for (let j = 0; j < 2000; j++) {
     const weight = Math.exp(-lambda + j * Math.log(lambda || 1) - logGamma(j + 1));
-    const term = (lambda === 0 ? (j === 0 ? 1 : 0) : weight) * chiSquareCdf(x, df + 2 * j);
+    const term = (lambda === 0 ? (j === 0 ? 1 : 0) : weight) * chiSquareSf(x, df + 2 * j);
     total += term;
     if (j > lambda && term < 1e-17) break;
   }
@@ -61,7 +67,7 @@ function noncentralChiSquareCdf(x: number, df: number, nc: number): number {
 export function chiSquarePower(w: number, nobs: number, bins: number, alpha: number): number {
   const df = bins - 1;
   const crit = chiSquareQuantile(1 - alpha, df);
-  return 1 - noncentralChiSquareCdf(crit, df, nobs * w * w);
+  return noncentralChiSquareSf(crit, df, nobs * w * w);
 }
 
 /** Cohen's h for two proportions. */
@@ -71,17 +77,28 @@ export function cohensH(p1: number, p2: number): number {
 
 export type ComparisonScheme = "control_vs_all" | "all_vs_all";
 
-export interface SampleSizeInput {
-  /** Absolute effect to detect, in the metric's units (proportion points for conversions). */
-  readonly mde: number;
-  /** Per-unit variance of the metric; p(1 − p) for a conversion with baseline p. */
-  readonly variance: number;
+/** Which comparisons a design makes and how the analysis corrects them. */
+export interface ComparisonFamily {
+  readonly comparisons?: ComparisonScheme;
+  /** The analysis' correction; default "bh", the analysis default (sized as Bonferroni, see above). */
+  readonly correction?: Correction;
+  /** Metrics in the correction family (primary and secondary); default 1. */
+  readonly metrics?: number;
+}
+
+/** A design to size: level, power and traffic shares. */
+export interface SizingDesign extends ComparisonFamily {
   readonly alpha: number;
   readonly power: number;
   /** Traffic shares per arm, control first; they are normalised. */
   readonly shares: readonly number[];
-  readonly comparisons?: ComparisonScheme;
-  readonly correction?: "none" | "bonferroni";
+}
+
+export interface SampleSizeInput extends SizingDesign {
+  /** Absolute effect to detect, in the metric's units (proportion points for conversions). */
+  readonly mde: number;
+  /** Per-unit variance of the metric; p(1 − p) for a conversion with baseline p. */
+  readonly variance: number;
 }
 
 export interface SampleSize {
@@ -90,9 +107,35 @@ export interface SampleSize {
   readonly perArm: readonly number[];
   /** α used for each comparison. */
   readonly alphaPerComparison: number;
+  /** The correction the sizing assumed, how it was applied, and the family it covered. */
+  readonly correction: SizingCorrection;
 }
 
-function pairs(k: number, scheme: ComparisonScheme): [number, number][] {
+export interface SizingCorrection {
+  /** The analysis correction the design is sized for. */
+  readonly method: Correction;
+  /** "bonferroni" for bonferroni, holm and bh (exact for the first, a conservative bound for the others); "none" for none. */
+  readonly sizedAs: "bonferroni" | "none";
+  /** Comparisons per metric (k − 1 against control, or k(k − 1)/2 for all pairs). */
+  readonly comparisons: number;
+  readonly metrics: number;
+  /** comparisons × metrics: the number of tests α is shared among. */
+  readonly family: number;
+}
+
+/** The α each comparison is sized at, for k arms × m metrics under the analysis' correction. */
+export function sizingCorrection(
+  alpha: number,
+  comparisons: number,
+  method: Correction = "bh",
+  metrics = 1,
+): SizingCorrection & { alphaPerComparison: number } {
+  const family = comparisons * metrics;
+  const sizedAs = method === "none" ? "none" : "bonferroni";
+  return { method, sizedAs, comparisons, metrics, family, alphaPerComparison: sizedAs === "none" ? alpha : alpha / family };
+}
+
+export function pairs(k: number, scheme: ComparisonScheme): [number, number][] {
   const out: [number, number][] = [];
   if (scheme === "control_vs_all") for (let j = 1; j < k; j++) out.push([0, j]);
   else for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) out.push([i, j]);
@@ -108,22 +151,25 @@ export function sampleSize(input: SampleSizeInput): SampleSize {
   const totalShare = input.shares.reduce((a, b) => a + b, 0);
   const shares = input.shares.map((s) => s / totalShare);
   const comparisons = pairs(shares.length, scheme);
-  const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
+  const { alphaPerComparison: alphaPer, ...correction } = sizingCorrection(
+    input.alpha,
+    comparisons.length,
+    input.correction,
+    input.metrics,
+  );
   const z = normalQuantile(1 - alphaPer / 2) + normalQuantile(input.power);
   let worst = 0;
   for (const [i, j] of comparisons) worst = Math.max(worst, 1 / shares[i]! + 1 / shares[j]!);
   const total = Math.ceil((z * z * input.variance * worst) / (input.mde * input.mde));
-  return { total, perArm: shares.map((s) => Math.ceil(total * s)), alphaPerComparison: alphaPer };
+  return { total, perArm: shares.map((s) => Math.ceil(total * s)), alphaPerComparison: alphaPer, correction };
 }
 
-export interface MdeInput {
+export interface MdeInput extends ComparisonFamily {
   readonly variance: number;
   readonly alpha: number;
   readonly power: number;
   /** Units per arm, control first. */
   readonly units: readonly number[];
-  readonly comparisons?: ComparisonScheme;
-  readonly correction?: "none" | "bonferroni";
 }
 
 /**
@@ -134,7 +180,7 @@ export interface MdeInput {
 export function minimumDetectableEffect(input: MdeInput): number {
   const scheme = input.comparisons ?? "control_vs_all";
   const comparisons = pairs(input.units.length, scheme);
-  const alphaPer = input.correction === "bonferroni" ? input.alpha / comparisons.length : input.alpha;
+  const alphaPer = sizingCorrection(input.alpha, comparisons.length, input.correction, input.metrics).alphaPerComparison;
   const crit = normalQuantile(1 - alphaPer / 2);
   let worst = 0;
   for (const [i, j] of comparisons) worst = Math.max(worst, 1 / input.units[i]! + 1 / input.units[j]!);

@@ -1,0 +1,98 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { allocateBandit } from "../../src/bandit/allocate.js";
+import { weightsToBasisPoints } from "../../src/runtime/hash.js";
+import type { UnitStats } from "../../src/analysis/stats-rows.js";
+import type { Experiment, Metric } from "../../src/workspace/model.js";
+import { mulberry32 } from "../helpers/prng.js";
+
+// Only the fields allocateBandit reads.
+function experiment(k: number, minShare: number): Experiment {
+  return {
+    key: "banner_bandit",
+    variants: Array.from({ length: k }, (_, i) => ({ key: `arm${i}`, weight: 1 })),
+    bandit: { algorithm: "thompson", metric: "m", min_share: minShare, epoch: 1 },
+  } as unknown as Experiment;
+}
+const metric = (kind: string) => ({ key: "m", kind }) as unknown as Metric;
+const mean = (n: number, sum: number, sumSq: number): UnitStats => ({ kind: "mean", n, sum, sumSq }) as UnitStats;
+
+/** The allocation is valid, or refused with a sentence; never NaN weights, zeros or a sum off 100%. */
+function checkAllocation(r: ReturnType<typeof allocateBandit>, minShare: number, k: number, what: string): void {
+  if (!r.ok) {
+    assert.match(r.reason, /^\S.*\S$/, what);
+    assert.ok(r.reason.length > 40 && /"/.test(r.reason), `${what}: ${r.reason}`);
+    return;
+  }
+  const bp = r.arms.map((a) => Math.round(a.weight * 100));
+  assert.equal(
+    bp.reduce((a, b) => a + b, 0),
+    10000,
+    what,
+  );
+  const least = Math.max(1, Math.floor(Math.min(minShare, 1 / k) * 10000 + 1e-9));
+  for (const a of r.arms) {
+    assert.ok(Number.isFinite(a.weight) && Number.isFinite(a.probabilityBest), `${what}: ${JSON.stringify(a)}`);
+    assert.ok(a.weight * 100 >= least - 1e-9, `${what}: ${a.weight}% under the floor`);
+  }
+  // The written percentages compile back to the same basis points.
+  assert.deepEqual(weightsToBasisPoints(r.arms.map((a) => a.weight)), bp, what);
+}
+
+describe("allocateBandit never writes invalid weights", () => {
+  test("one arm without variance on a mean metric: a valid allocation (it was weight 0 everywhere, exit 0)", () => {
+    const r = allocateBandit(experiment(3, 0.05), metric("mean"), {
+      arm0: mean(50, 0, 0),
+      arm1: mean(50, 60, 120),
+      arm2: mean(50, 40, 70),
+    });
+    checkAllocation(r, 0.05, 3, "one zero-variance arm");
+    assert.ok(r.ok);
+  });
+
+  test("no spread in any arm: refused, saying what to wait for", () => {
+    const r = allocateBandit(experiment(2, 0.05), metric("sum"), { arm0: mean(20, 0, 0), arm1: mean(30, 0, 0) });
+    assert.equal(r.ok, false);
+    assert.match((r as { reason: string }).reason, /every unit in each arm of "banner_bandit" has the same value of "m"/);
+  });
+
+  test("NaN or Infinity in the statistics: refused, naming the arm", () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const r = allocateBandit(experiment(2, 0.05), metric("conversion"), { arm0: mean(20, bad, 0), arm1: mean(30, 3, 3) });
+      assert.equal(r.ok, false);
+      assert.match((r as { reason: string }).reason, /arm "arm0" of "banner_bandit" has statistics that are not finite numbers/);
+    }
+  });
+
+  test("min_share 0 still leaves every arm at least one basis point (a zero weight fails validation)", () => {
+    const r = allocateBandit(experiment(2, 0), metric("conversion"), { arm0: mean(1e6, 1e4, 1e4), arm1: mean(1e6, 2e4, 2e4) });
+    checkAllocation(r, 0, 2, "min_share 0");
+    assert.ok(r.ok && r.arms[0]!.weight === 0.01, JSON.stringify(r));
+  });
+
+  test("property: random degenerate statistics give a valid allocation or a refusal", () => {
+    const seed = Number(process.env.EXP_BANDIT_SEED ?? 20261206);
+    console.log(`# allocation property seed ${seed}`);
+    const random = mulberry32(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    for (let i = 0; i < 300; i++) {
+      const k = 2 + Math.floor(random() * 4);
+      const minShare = pick([0, 0.0001, 0.01, 0.05, 0.2, 0.5, 1]);
+      const kind = pick(["conversion", "mean", "count", "sum"]);
+      const perVariant: Record<string, UnitStats> = {};
+      const common = random() < 0.3 ? { n: pick([0, 1, 2, 100, 1e7]), rate: random() } : undefined;
+      for (let j = 0; j < k; j++) {
+        if (random() < 0.05) continue; // no row at all for this arm
+        const n = common?.n ?? pick([0, 1, 2, 3, 10, 1000, 1e6, 1e7]);
+        const rate = common?.rate ?? pick([0, 1, random(), 0.5]);
+        let sum = kind === "conversion" ? Math.round(n * rate) : n * rate * 10;
+        let sumSq = kind === "conversion" ? sum : random() < 0.3 ? (sum * sum) / Math.max(n, 1) : sum * 10 * (1 + random());
+        if (random() < 0.05) sum = pick([NaN, Infinity, -Infinity, -1]);
+        if (random() < 0.03) sumSq = pick([NaN, Infinity]);
+        perVariant[`arm${j}`] = mean(n, sum, sumSq);
+      }
+      const what = `case ${i} (seed ${seed}): ${kind}, min_share ${minShare}, ${JSON.stringify(perVariant)}`;
+      checkAllocation(allocateBandit(experiment(k, minShare), metric(kind), perVariant), minShare, k, what);
+    }
+  });
+});

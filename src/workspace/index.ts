@@ -2,7 +2,7 @@
 export { loadWorkspace, type LoadResult } from "./load.js";
 export { findWorkspaceRoot } from "./root.js";
 export { formatSource } from "./format.js";
-export { schemasDir, type FileKind } from "./schema.js";
+export type { FileKind } from "./schema.js";
 export { WorkspaceCodes } from "./codes.js";
 export { CheckCodes } from "./checks/codes.js";
 export { specifiedChecks, runChecks } from "./checks/registry.js";

@@ -1,24 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
+import { packageAsset } from "../fsio/package-assets.js";
 import type { Origin } from "./model.js";
 import { WorkspaceCodes as C } from "./codes.js";
 
 export type FileKind = "exp" | "metric" | "experiment" | "flag" | "segment" | "layers";
-
-/** The folder holding the published JSON Schemas (schemas/ at the package root, from src/ or dist/src/). */
-export function schemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "schemas");
-    if (existsSync(join(candidate, "exp.schema.json"))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("schemas/ folder not found next to the package");
-}
 
 let ajv: Ajv | undefined;
 const validators = new Map<FileKind, ValidateFunction>();
@@ -37,7 +25,7 @@ export interface SchemaNode {
 export function loadSchema(kind: FileKind): SchemaNode {
   let s = schemas.get(kind);
   if (!s) {
-    s = JSON.parse(readFileSync(join(schemasDir(), `${kind}.schema.json`), "utf8")) as SchemaNode;
+    s = JSON.parse(readFileSync(packageAsset("schemas", `${kind}.schema.json`), "utf8")) as SchemaNode;
     schemas.set(kind, s);
   }
   return s;

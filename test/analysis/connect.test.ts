@@ -91,8 +91,11 @@ describe("opening warehouses from exp.yaml connections", () => {
     const ws = workspaceWith({ main: { type: "postgres", url: "env:EXP_TEST_PG_URL_UNSET" } }, dir);
     const opened = await openWarehouse(ws, { env: {} });
     assert.equal(opened.warehouse, undefined);
-    assert.equal(opened.diagnostics[0]!.code, "EXP6102");
-    assert.match(opened.diagnostics[0]!.message, /"EXP_TEST_PG_URL_UNSET"/);
+    assert.equal(opened.diagnostics[0]!.code, "EXP1040");
+    assert.match(
+      opened.diagnostics[0]!.message,
+      /^"warehouse\.connections\.main\.url" reads the environment variable "EXP_TEST_PG_URL_UNSET", .*export EXP_TEST_PG_URL_UNSET/,
+    );
   });
 
   test("an unknown connection suggests a known one; engines we cannot run say so", async () => {

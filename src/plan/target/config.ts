@@ -77,20 +77,6 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
   );
 }
 
-/** `env:NAME` reads the environment (so tokens stay out of git); anything else is the value itself. */
-export function resolveSecret(value: string, what: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (!value.startsWith("env:")) return value;
-  const name = value.slice(4);
-  const v = env[name];
-  if (v === undefined || v === "")
-    throw new PublishError(
-      stateCodes.tokenMissing,
-      `${what} reads the environment variable "${name}", which is not set`,
-      `export ${name}=<token> before running the command`,
-    );
-  return v;
-}
-
 export function displayPath(root: string, path: string): string {
   const rel = relative(root, path);
   return rel === "" ? "." : isAbsolute(rel) || rel.startsWith("..") ? path : rel;

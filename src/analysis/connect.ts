@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Workspace } from "../workspace/model.js";
 import { resolveSecret } from "../workspace/secret.js";
@@ -21,13 +21,11 @@ export async function openWarehouse(
     const known = Object.keys(wh.connections);
     return {
       diagnostics: [
-        {
-          code: ANALYSIS_CODES.unknownConnection.code,
-          severity: "error",
-          message: `There is no warehouse connection "${name}"; pick one of ${known.map((k) => `"${k}"`).join(", ") || "(none configured)"} or add it under warehouse.connections in exp.yaml.`,
-          span,
-          suggestion: didYouMean(name, known),
-        },
+        diagnostic(
+          ANALYSIS_CODES.unknownConnection,
+          `There is no warehouse connection "${name}"; pick one of ${known.map((k) => `"${k}"`).join(", ") || "(none configured)"} or add it under warehouse.connections in exp.yaml.`,
+          { span, suggestion: didYouMean(name, known) },
+        ),
       ],
     };
   }
@@ -57,12 +55,11 @@ export async function openWarehouse(
   }
   return {
     diagnostics: [
-      {
-        code: ANALYSIS_CODES.unsupportedConnection.code,
-        severity: "error",
-        message: `The connection "${name}" is of type "${conn.type}", which exp can compile SQL for but not run; use "exp sql --dialect ${conn.type}" and run it in the warehouse.`,
-        span,
-      },
+      diagnostic(
+        ANALYSIS_CODES.unsupportedConnection,
+        `The connection "${name}" is of type "${conn.type}", which exp can compile SQL for but not run; use "exp sql --dialect ${conn.type}" and run it in the warehouse.`,
+        { span },
+      ),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import type { SourceFile } from "../../diagnostics/source.js";
 import type { Expr } from "../../dsl/ast.js";
 import { parseCondition, parseMetricExpr } from "../../dsl/index.js";
@@ -31,7 +31,7 @@ export class FileBuild {
   }
 
   report(info: CodeInfo, message: string, span: Span | undefined, suggestion?: string): void {
-    this.diagnostics.push({ code: info.code, severity: info.severity, message, span, ...(suggestion ? { suggestion } : {}) });
+    this.diagnostics.push(diagnostic(info, message, { span, suggestion }));
   }
 
   condition(path: string, text: string): Expr | undefined {

@@ -44,7 +44,7 @@ async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: P
   else plan = await computePlanForGitHub(dir, opts.now ?? new Date());
   const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
   // An empty body file means the plan step failed before rendering; post what we know instead.
-  const markdown = body.trim() !== "" ? body : await planMarkdown(plan);
+  const markdown = body.trim() !== "" ? body : planMarkdown(plan);
   return { plan, markdown };
 }
 

@@ -155,7 +155,7 @@ describe("saved plans", () => {
   test("a saved plan is rendered by the planner's own markdown renderer", async () => {
     const { planMarkdown } = await import("../../src/gitops/plan-markdown.js");
     const { renderPlanMarkdown: plannerRender } = await import("../../src/plan/render-markdown.js");
-    const md = await planMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json"));
+    const md = planMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json"));
     assert.equal(md, plannerRender(saved as never));
     assert.notEqual(md, renderPlanMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json")));
   });

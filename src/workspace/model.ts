@@ -1,6 +1,6 @@
 import type { Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
-import type { AggregateExpr, Expr } from "../dsl/ast.js";
+import type { AggregateExpr, Expr } from "../dsl/index.js";
 
 /**
  * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,

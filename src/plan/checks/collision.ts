@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Expr } from "../../dsl/ast.js";
+import type { Expr } from "../../dsl/index.js";
 import type { Experiment, Flag } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./context.js";

@@ -1,7 +1,6 @@
 import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import type { SourceFile } from "../../diagnostics/source.js";
-import type { Expr } from "../../dsl/ast.js";
-import { parseCondition, parseMetricExpr } from "../../dsl/index.js";
+import { parseCondition, parseMetricExpr, type Expr } from "../../dsl/index.js";
 import type { CodeInfo } from "../../diagnostics/codes.js";
 import type { Origin } from "../model.js";
 import { scalarOrigin } from "../scalar-offsets.js";

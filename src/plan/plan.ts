@@ -8,7 +8,7 @@ import { diffRulesets, summarise } from "./diff.js";
 import type { AuditRecord } from "./audit.js";
 import { detectDrift } from "./drift.js";
 import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Plan } from "./model.js";
-import { pct } from "./reassign.js";
+import { share } from "./percent.js";
 
 export interface PlanInput {
   workspace: Workspace;
@@ -111,7 +111,7 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
       out.push(
         diagnostic(
           PLAN_CODES.banditReallocation,
-          `Bandit "${c.key}" reallocates: ${pct(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`,
+          `Bandit "${c.key}" reallocates: ${share(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`,
           { span: span("variants") },
         ),
       );
@@ -122,17 +122,20 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
       out.push(
         diagnostic(
           PLAN_CODES.rerandomise,
-          `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`,
+          `Changing "${field}" of running experiment "${c.key}" would switch ${share(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`,
           { span: span(field), suggestion: `set phase: ${exp.phase + 1}` },
         ),
       );
     }
-    if ((r.leaveShare ?? 0) > 0 && r.causes.some((x) => /shrank|layer|unit/.test(x))) {
-      const field = fields.includes("unit") ? "unit" : fields.includes("layer") ? "layer" : "traffic";
+    // Units removed by shrunk ranges, another layer or another unit are re-randomised (SPEC §6 "plan"); a grown
+    // holdout removes them too, but on purpose and from every experiment that honours holdouts alike.
+    const removal = r.causes.find((x) => x.kind === "shrank" || x.kind === "layer" || x.kind === "unit");
+    if ((r.leaveShare ?? 0) > 0 && removal) {
+      const field = removal.kind === "shrank" ? "traffic" : removal.kind;
       out.push(
         diagnostic(
           PLAN_CODES.rerandomise,
-          `Changing "${field}" of running experiment "${c.key}" would remove ${pct(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
+          `Changing "${field}" of running experiment "${c.key}" would remove ${share(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
           { span: span(field), suggestion: `set phase: ${exp.phase + 1}` },
         ),
       );

@@ -64,7 +64,9 @@ async function applyLocked(
   const ctx = await preparePlan(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
   const json = opts.format === "json";
-  if (!json) await printPlan(ctx.plan, "text", ws);
+  // When a person is asked, the confirmation screen itself shows the plan, right above the question.
+  const asking = !opts.autoApprove && ctx.plan.exitCode === 2 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  if (!json && !asking) await printPlan(ctx.plan, "text", ws);
   if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
     throw new UserError(
       ctx.plan.exitCode === 1 ? "the plan has errors; nothing was applied" : "the plan's checks failed; nothing was applied",
@@ -86,6 +88,7 @@ async function applyLocked(
     const ok = await confirmOnTerminal(
       "Do you want to publish these changes?",
       `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`,
+      { plan: ctx.plan, source: (f) => ws.files.get(f) },
     );
     if (!ok) {
       process.stdout.write("Apply cancelled; nothing was published.\n");

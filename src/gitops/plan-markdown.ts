@@ -1,5 +1,5 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
-import type { Plan } from "../plan/model.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
 import { renderPlanMarkdown as renderSavedPlan } from "../plan/render-markdown.js";
 import type { PlanForGitHub } from "./plan-input.js";
 import { conclusionOf } from "./plan-input.js";
@@ -43,7 +43,8 @@ export function renderPlanMarkdown(plan: PlanForGitHub, title = "exp plan"): str
  */
 export function planMarkdown(plan: PlanForGitHub): string {
   if (plan.markdown !== undefined && plan.markdown.trim() !== "") return plan.markdown;
-  if (plan.savedPlan) {
+  // A plan file of another format version would be misread; the table below reads only its diagnostics.
+  if (plan.savedPlan?.formatVersion === PLAN_FORMAT_VERSION) {
     try {
       return renderSavedPlan(plan.savedPlan as unknown as Plan);
     } catch {

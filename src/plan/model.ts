@@ -4,7 +4,8 @@ import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
  * A plan is data (STYLE habit 6): computed by a pure diff of the desired ruleset against the
  * published one, saved as a versioned, fingerprinted file, and rendered as text, markdown or JSON.
  */
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: reassignment causes are objects, and a condition field is diffed whole. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = "create" | "update" | "delete" | "replace";
 

@@ -1,6 +1,6 @@
 import { SourceFile } from "../../src/diagnostics/source.js";
 import { diffRulesets, summarise } from "../../src/plan/diff.js";
-import type { Plan } from "../../src/plan/model.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../../src/plan/model.js";
 import type { Operand, RulesetRule } from "../../src/runtime/ruleset.js";
 import { smallRuleset } from "../runtime/server/fixture.js";
 
@@ -98,7 +98,7 @@ export function representativePlan(): Plan {
     suggestion: "set phase: 2",
   };
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     basedOnVersion: 3,
     basedOnChecksum: before.checksum,
     desiredChecksum: "c0ffee".repeat(10) + "c0ff",

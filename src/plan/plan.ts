@@ -132,10 +132,11 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
     const removal = r.causes.find((x) => x.kind === "shrank" || x.kind === "layer" || x.kind === "unit");
     if ((r.leaveShare ?? 0) > 0 && removal) {
       const field = removal.kind === "shrank" ? "traffic" : removal.kind;
+      const removed = removal.kind === "shrank" ? removal.share : (r.leaveShare ?? 0);
       out.push(
         diagnostic(
           PLAN_CODES.rerandomise,
-          `Changing "${field}" of running experiment "${c.key}" would remove ${share(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
+          `Changing "${field}" of running experiment "${c.key}" would remove ${share(removed)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
           { span: span(field), suggestion: `set phase: ${exp.phase + 1}` },
         ),
       );

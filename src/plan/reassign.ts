@@ -41,11 +41,14 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   const after_ = enrollment(key, b, after);
   let stay: number;
   let fresh: number;
+  // The share outside the new ranges: units that leave because the ranges shrank (same seed only).
+  let outside = 0;
   if (before_.seed === after_.seed) {
     const kept = intersectWidth(before_.ranges, after_.ranges);
     const w = width(before_.ranges);
     stay = w === 0 ? 0 : kept / w;
     fresh = w === 0 ? 0 : (width(after_.ranges) - kept) / w;
+    outside = 1 - stay;
   } else {
     // Another hash seed decides enrollment: independent of today's draw, so the shares are expectations.
     r.exact = false;
@@ -86,9 +89,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   r.switchShare = clamp(stay * switchWithinStay);
   r.newShare = Math.max(0, fresh);
   const ranges = a.layer ? "slots" : "traffic";
-  // Leaving units are explained by a holdout or a new draw when there is one; otherwise the ranges shrank.
-  if (r.leaveShare > 0 && !r.causes.some((c) => c.kind === "holdouts" || c.kind === "layer" || c.kind === "phase"))
-    r.causes.push({ kind: "shrank", ranges, share: r.leaveShare });
+  if (clamp(outside) > 0) r.causes.push({ kind: "shrank", ranges, share: clamp(outside) });
   if (r.newShare > 0 && r.exact) r.causes.push({ kind: "grew", ranges, share: r.newShare });
 
   if (targetingChanged(a, b, before, after)) {

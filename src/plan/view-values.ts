@@ -34,12 +34,12 @@ export function fieldView(c: Change, d: FieldDiff): FieldView {
   if (sign !== "~") {
     const text = inline(one, shape);
     const value: ValueView =
-      isList(one) && text.length > INLINE_WIDTH
+      isList(one, shape) && text.length > INLINE_WIDTH
         ? { layout: "lines", lines: items(one, shape).map((t) => ({ sign, text: t })) }
         : { layout: "inline", text };
     return { sign, label, value };
   }
-  if (isList(d.before) || isList(d.after))
+  if (isList(d.before, shape) || isList(d.after, shape))
     return { sign, label, value: { layout: "lines", lines: lineDiff(items(d.before, shape), items(d.after, shape)) } };
   const before = inline(d.before, shape);
   const after = inline(d.after, shape);
@@ -65,19 +65,15 @@ function shapeOf(kind: Change["kind"], path: string): Shape {
   return "plain";
 }
 
-/** Arrays and objects (other than conditions) can be shown one item per line. */
-function isList(v: unknown): v is unknown[] | Record<string, unknown> {
-  return typeof v === "object" && v !== null && !isCondition(v);
-}
-
-function isCondition(v: object): boolean {
-  return !Array.isArray(v) && typeof (v as { op?: unknown }).op === "string";
+/** Arrays and objects (other than conditions, which read as one expression) can be shown one item per line. */
+function isList(v: unknown, shape: Shape): v is unknown[] | Record<string, unknown> {
+  return shape !== "condition" && typeof v === "object" && v !== null;
 }
 
 /** The value on one line, in full. */
 function inline(v: unknown, shape: Shape): string {
   if (v === undefined) return "(none)";
-  if (shape === "condition" && typeof v === "object" && v !== null && isCondition(v)) return conditionSource(v as Condition);
+  if (shape === "condition" && typeof v === "object" && v !== null) return conditionSource(v as Condition);
   if (shape === "basisPoints" && typeof v === "number") return basisPoints(v);
   if (Array.isArray(v) && (shape === "ranges" || shape === "steps")) return `[${items(v, shape).join(", ")}]`;
   return JSON.stringify(v);

@@ -206,4 +206,18 @@ test("units leaving because ranges shrank are an error without a phase bump; a g
   const x = held.changes.find((c) => c.address === "experiment.x")!;
   assert.deepEqual(x.reassignment!.causes, [{ kind: "holdouts", share: 1 - 9500 / 9800 }]);
   assert.deepEqual(held.checks[0]!.diagnostics, [], "growing a holdout removes units on purpose, from every experiment alike");
+
+  const both = plan(
+    ruleset({ x: exp({ traffic: 5000 }) }, { holdouts: { h: { traffic: 200 } } }),
+    ruleset({ x: exp({ traffic: 2000 }) }, { holdouts: { h: { traffic: 500 } } }),
+  );
+  assert.deepEqual(
+    both.changes.find((c) => c.address === "experiment.x")!.reassignment!.causes.map((c) => c.kind),
+    ["holdouts", "shrank"],
+    "a grown holdout does not hide shrunk traffic",
+  );
+  assert.deepEqual(
+    both.checks[0]!.diagnostics.map((d) => d.code),
+    ["EXP4001"],
+  );
 });

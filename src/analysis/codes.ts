@@ -3,7 +3,6 @@ import { defineCodes } from "../diagnostics/codes.js";
 /** Warehouse connection and analysis diagnostics (EXP61xx); SQL compilation uses EXP60xx. */
 export const ANALYSIS_CODES = defineCodes({
   unknownConnection: { code: "EXP6101", severity: "error", title: "Unknown warehouse connection" },
-  missingEnv: { code: "EXP6102", severity: "error", title: "Environment variable for a connection is not set" },
   noFiles: { code: "EXP6103", severity: "error", title: "No warehouse files matched" },
   queryFailed: { code: "EXP6104", severity: "error", title: "Warehouse query failed" },
   unsupportedConnection: { code: "EXP6105", severity: "error", title: "Connection type cannot be queried from here" },

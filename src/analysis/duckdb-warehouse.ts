@@ -3,9 +3,10 @@ import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { ANALYSIS_CODES } from "./codes.js";
 import { type Warehouse, WarehouseError } from "./warehouse.js";
+import { diagnostic } from "../diagnostics/diagnostic.js";
 
 function failure(code: keyof typeof ANALYSIS_CODES, message: string): WarehouseError {
-  return new WarehouseError({ code: ANALYSIS_CODES[code].code, severity: "error", message });
+  return new WarehouseError(diagnostic(ANALYSIS_CODES[code], message));
 }
 
 function quote(name: string): string {

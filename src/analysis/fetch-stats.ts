@@ -1,5 +1,5 @@
 import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape } from "../compiler/sql/index.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { CupedStats, RatioCupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
@@ -88,12 +88,13 @@ async function fetchOrThrow(
   const summaryRows = batchRows.length > 0 ? batchRows : await run(compiled.exposures);
   const { units, unknownVariants, multipleExposures, start, end } = summarize(summaryRows, declared);
   for (const [variant, count] of Object.entries(unknownVariants)) {
-    diagnostics.push({
-      code: ANALYSIS_CODES.unknownVariant.code,
-      severity: "warning",
-      message: `${count} unit(s) of "${experiment.key}" were exposed to "${variant}", which the experiment does not declare; they are left out of the analysis.`,
-      span: experiment.origin.values["variants"],
-    });
+    diagnostics.push(
+      diagnostic(
+        ANALYSIS_CODES.unknownVariant,
+        `${count} unit(s) of "${experiment.key}" were exposed to "${variant}", which the experiment does not declare; they are left out of the analysis.`,
+        { span: experiment.origin.values["variants"] },
+      ),
+    );
   }
 
   const byMetric = new Map<string, MetricSufficientStats>();

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { sampleSize } from "../stats/power.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
@@ -54,9 +54,7 @@ export function groupSequentialLook(workspace: Workspace, experiment: Experiment
   const looks = experiment.analysis.looks;
   const span = experiment.origin.values["analysis.looks"] ?? experiment.origin.values["analysis"] ?? experiment.origin.values[""];
   const unplanned = (message: string): LookResult => ({
-    diagnostics: [
-      { code: ANALYSIS_CODES.noLookPlan.code, severity: "warning", message: `${message}; fixed-horizon inference is reported.`, span },
-    ],
+    diagnostics: [diagnostic(ANALYSIS_CODES.noLookPlan, `${message}; fixed-horizon inference is reported.`, { span })],
   });
   if (looks === undefined || !Number.isInteger(looks) || looks < 1) {
     return unplanned(`Experiment "${experiment.key}" uses method group_sequential without "looks" in its analysis block`);

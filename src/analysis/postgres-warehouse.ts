@@ -1,6 +1,7 @@
 import pg from "pg";
 import { ANALYSIS_CODES } from "./codes.js";
 import { type Warehouse, WarehouseError } from "./warehouse.js";
+import { diagnostic } from "../diagnostics/diagnostic.js";
 
 const TIMESTAMP_OID = 1114;
 
@@ -27,11 +28,9 @@ export class PostgresWarehouse implements Warehouse {
       await client.connect();
     } catch (err) {
       // The message of a failed connect never echoes the password; the URL is not repeated here for the same reason.
-      throw new WarehouseError({
-        code: ANALYSIS_CODES.connectFailed.code,
-        severity: "error",
-        message: `Cannot connect to PostgreSQL: ${(err as Error).message}; check the connection URL.`,
-      });
+      throw new WarehouseError(
+        diagnostic(ANALYSIS_CODES.connectFailed, `Cannot connect to PostgreSQL: ${(err as Error).message}; check the connection URL.`),
+      );
     }
     return new PostgresWarehouse(client);
   }
@@ -41,11 +40,7 @@ export class PostgresWarehouse implements Warehouse {
       const result = await this.client.query(sql, params as unknown[]);
       return result.rows as Record<string, unknown>[];
     } catch (err) {
-      throw new WarehouseError({
-        code: ANALYSIS_CODES.queryFailed.code,
-        severity: "error",
-        message: `The PostgreSQL query failed: ${(err as Error).message}`,
-      });
+      throw new WarehouseError(diagnostic(ANALYSIS_CODES.queryFailed, `The PostgreSQL query failed: ${(err as Error).message}`));
     }
   }
 

@@ -91,8 +91,9 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
     return { value: written, diagnostics: [] };
   });
   if (!("value" in opened) || !opened.value) {
-    const isOwn = opened.diagnostics.at(-1)?.code === APP_CODES.analysisFailed.code;
-    return isOwn
+    // A diagnostic that already says what failed (a missing env: variable, an analysis error) is the one to show.
+    const explained = opened.diagnostics.some((d) => d.severity === "error");
+    return explained
       ? { diagnostics: opened.diagnostics }
       : { diagnostics: [...opened.diagnostics, failure(APP_CODES.warehouseUnavailable, "cannot open the warehouse", opened.diagnostics)] };
   }

@@ -53,7 +53,9 @@ async function applyLocked(
   const ctx = await preparePlan(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
   const json = opts.format === "json";
-  if (!json) await printPlan(ctx.plan, "text", ws);
+  // When a person is asked, the confirmation screen itself shows the plan, right above the question.
+  const asking = !opts.autoApprove && ctx.plan.exitCode === 2 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  if (!json && !asking) await printPlan(ctx.plan, "text", ws);
   if (ctx.plan.exitCode === 1 || ctx.plan.exitCode === 3) {
     throw ExpError.of(
       CLI_CODES.planNotApplicable,
@@ -74,6 +76,7 @@ async function applyLocked(
     const ok = await confirmOnTerminal(
       "Do you want to publish these changes?",
       `exp will publish to ${ctx.target.description}. Only "yes" will be accepted to approve.`,
+      { plan: ctx.plan, source: (f) => ws.files.get(f) },
     );
     if (!ok) {
       process.stdout.write("Apply cancelled; nothing was published.\n");

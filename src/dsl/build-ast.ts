@@ -1,5 +1,5 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
-import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { AGGREGATES, type AggregateFn, type BinaryExpr, type Expr, type ListExpr, type StringLit } from "./ast.js";
 import { DSL_CODES } from "./codes.js";
 import { joinSpans, type SpanMapper } from "./origin.js";
@@ -166,12 +166,13 @@ export class AstBuilder {
     } catch {
       const bad = /\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])/.exec(t.image);
       const at = bad ? t.startOffset + bad.index : t.startOffset;
-      this.diagnostics.push({
-        code: DSL_CODES.invalidEscape.code,
-        severity: "error",
-        message: bad ? `Invalid escape "${bad[0]}" in a string; use JSON escapes such as \\" \\\\ \\n \\u00e9` : "Invalid string literal",
-        span: bad ? this.spans.span(at, at + bad[0].length) : span,
-      });
+      this.diagnostics.push(
+        diagnostic(
+          DSL_CODES.invalidEscape,
+          bad ? `Invalid escape "${bad[0]}" in a string; use JSON escapes such as \\" \\\\ \\n \\u00e9` : "Invalid string literal",
+          { span: bad ? this.spans.span(at, at + bad[0].length) : span },
+        ),
+      );
     }
     return { kind: "string", value, span };
   }
@@ -218,7 +219,7 @@ export class AstBuilder {
       const message = AGGREGATE_SET.has(nameTok.image)
         ? `"${nameTok.image}" takes one event or event.property before "where", as in ${nameTok.image}(purchase.revenue where currency == "USD")`
         : `"where" is only allowed inside an aggregate such as count(event where ...), not in "${nameTok.image}(...)"`;
-      this.diagnostics.push({ code: DSL_CODES.misplacedWhere.code, severity: "error", message, span: this.tokenSpan(a.where) });
+      this.diagnostics.push(diagnostic(DSL_CODES.misplacedWhere, message, { span: this.tokenSpan(a.where) }));
     }
     return { kind: "call", name: nameTok.image, nameSpan, args: args.map((a) => a.value), span };
   }

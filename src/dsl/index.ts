@@ -10,5 +10,6 @@ export { printExpr, stripSpans } from "./printer.js";
 export type { CheckEnv, MetricCheckResult } from "./check/env.js";
 export { checkCondition } from "./check/condition.js";
 export { checkMetricExpr } from "./check/metric.js";
+export { classifyMetric, type MetricShape } from "./check/metric/classify.js";
 export { findSegmentCycles, segmentReferences } from "./check/segment-cycles.js";
 export { DSL_CODES } from "./codes.js";

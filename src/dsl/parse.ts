@@ -1,5 +1,5 @@
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { DSL_CODES } from "./codes.js";
@@ -32,12 +32,7 @@ function parse(text: string, origin: ExprOrigin, entry: "condition" | "metric"):
   const lexed = lex(text, spans);
   const diagnostics = lexed.diagnostics;
   if (lexed.tokens.length === 0 && diagnostics.length === 0) {
-    diagnostics.push({
-      code: DSL_CODES.emptyExpression.code,
-      severity: "error",
-      message: "Expected an expression but found end of input",
-      span: spans.end(),
-    });
+    diagnostics.push(diagnostic(DSL_CODES.emptyExpression, "Expected an expression but found end of input", { span: spans.end() }));
     return { diagnostics };
   }
 
@@ -66,36 +61,35 @@ function lex(text: string, spans: SpanMapper): Lexed {
     // Past a bad character the token stream has a hole.
     noiseFrom = Math.min(noiseFrom, e.offset);
     const chars = text.slice(e.offset, e.offset + e.length);
-    diagnostics.push({
-      code: DSL_CODES.unexpectedCharacter.code,
-      severity: "error",
-      message: `Unexpected character ${JSON.stringify(chars.charAt(0))}`,
-      span: spans.span(e.offset, e.offset + e.length),
-      ...suggestFor(chars),
-    });
+    diagnostics.push(
+      diagnostic(DSL_CODES.unexpectedCharacter, `Unexpected character ${JSON.stringify(chars.charAt(0))}`, {
+        span: spans.span(e.offset, e.offset + e.length),
+        suggestion: suggestFor(chars),
+      }),
+    );
   }
   // Unterminated and single-quoted strings are reported once and then parsed as strings, so they cause no second error.
   const tokens = lexed.tokens.map((t) => {
     if (t.tokenType === UnterminatedString) {
       // The string swallowed the rest of its line, so what the parser says past it is noise.
       noiseFrom = Math.min(noiseFrom, t.startOffset + 1);
-      diagnostics.push({
-        code: DSL_CODES.unterminatedString.code,
-        severity: "error",
-        message: "Unterminated string; add the closing double quote",
-        span: spans.span(t.startOffset, t.endOffset! + 1),
-      });
+      diagnostics.push(
+        diagnostic(DSL_CODES.unterminatedString, "Unterminated string; add the closing double quote", {
+          span: spans.span(t.startOffset, t.endOffset! + 1),
+        }),
+      );
     } else if (t.tokenType === SingleQuotedString) {
       const closed = t.image.length >= 2 && t.image.endsWith("'");
       if (!closed) noiseFrom = Math.min(noiseFrom, t.startOffset + 1);
-      diagnostics.push({
-        code: DSL_CODES.singleQuotedString.code,
-        severity: "error",
-        message: closed
-          ? `Strings use double quotes: write ${JSON.stringify(t.image.slice(1, -1))}`
-          : `Unexpected character "'"; strings use double quotes`,
-        span: closed ? spans.span(t.startOffset, t.endOffset! + 1) : spans.span(t.startOffset, t.startOffset + 1),
-      });
+      diagnostics.push(
+        diagnostic(
+          DSL_CODES.singleQuotedString,
+          closed
+            ? `Strings use double quotes: write ${JSON.stringify(t.image.slice(1, -1))}`
+            : `Unexpected character "'"; strings use double quotes`,
+          { span: closed ? spans.span(t.startOffset, t.endOffset! + 1) : spans.span(t.startOffset, t.startOffset + 1) },
+        ),
+      );
     } else return t;
     return {
       ...t,
@@ -130,12 +124,9 @@ function syntaxDiagnostics(
     if ((atEnd ? text.length : e.token.startOffset) >= noiseFrom) continue;
     if (lastIndex >= 0 && (at <= lastIndex + 1 || lastIndex === tokens.length)) continue;
     lastIndex = at;
-    out.push({
-      code: DSL_CODES.syntax.code,
-      severity: "error",
-      message: e.message,
-      span: atEnd ? spans.end() : spans.span(e.token.startOffset, e.token.endOffset! + 1),
-    });
+    out.push(
+      diagnostic(DSL_CODES.syntax, e.message, { span: atEnd ? spans.end() : spans.span(e.token.startOffset, e.token.endOffset! + 1) }),
+    );
   }
   return out;
 }
@@ -159,7 +150,7 @@ const SPELLINGS: [RegExp, string][] = [
   [/^=/, 'use "==" to compare'],
 ];
 
-function suggestFor(chars: string): { suggestion?: string } {
-  for (const [re, hint] of SPELLINGS) if (re.test(chars)) return { suggestion: hint };
-  return {};
+function suggestFor(chars: string): string | undefined {
+  for (const [re, hint] of SPELLINGS) if (re.test(chars)) return hint;
+  return undefined;
 }

@@ -1,4 +1,6 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../plan/model.js";
+import { renderPlanMarkdown as renderSavedPlan } from "../plan/render-markdown.js";
 import type { PlanForGitHub } from "./plan-input.js";
 import { conclusionOf } from "./plan-input.js";
 
@@ -37,20 +39,17 @@ export function renderPlanMarkdown(plan: PlanForGitHub, title = "exp plan"): str
 
 /**
  * The markdown to post: the plan's own markdown when given, else a saved plan rendered by the
- * planner's renderer (resolved at run time, so this folder does not depend on the planner), else
- * the fallback table.
+ * planner's markdown view (the one `exp plan --format markdown` prints), else the fallback table.
  */
-export async function planMarkdown(plan: PlanForGitHub): Promise<string> {
+export function planMarkdown(plan: PlanForGitHub): string {
   if (plan.markdown !== undefined && plan.markdown.trim() !== "") return plan.markdown;
-  if (plan.savedPlan) {
+  // A plan file of another format version would be misread; the table below reads only its diagnostics.
+  if (plan.savedPlan?.formatVersion === PLAN_FORMAT_VERSION) {
     try {
-      const mod = (await import(rendererModule)) as { renderPlanMarkdown?: (p: unknown) => string };
-      if (typeof mod.renderPlanMarkdown === "function") return mod.renderPlanMarkdown(plan.savedPlan);
+      return renderSavedPlan(plan.savedPlan as unknown as Plan);
     } catch {
-      // the planner's renderer is unavailable or rejected the file: use the table below
+      // A file that has a plan's shape on the outside but not inside: post the table below.
     }
   }
   return renderPlanMarkdown(plan);
 }
-
-const rendererModule = "../plan/render-markdown.js";

@@ -9,7 +9,8 @@ import { readGitHubContext, requireHeadSha, requirePullNumber } from "./github-c
 import type { PlanForGitHub } from "./plan-input.js";
 import { conclusionOf, exitCodeOf, readBodyFile, readPlanFile } from "./plan-input.js";
 import { planMarkdown } from "./plan-markdown.js";
-import { nearestWorkspaceDir, workspacePrefix } from "./repo-path.js";
+import { findWorkspaceRoot } from "../workspace/root.js";
+import { workspacePrefix } from "./repo-path.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 
 /** What `exp github comment|check` were given on the command line. */
@@ -43,7 +44,7 @@ async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: P
   else plan = await computePlanForGitHub(dir, opts.now ?? new Date());
   const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
   // An empty body file means the plan step failed before rendering; post what we know instead.
-  const markdown = body.trim() !== "" ? body : await planMarkdown(plan);
+  const markdown = body.trim() !== "" ? body : planMarkdown(plan);
   return { plan, markdown };
 }
 
@@ -57,8 +58,9 @@ function emitMarkdown(markdown: string, out: string | undefined, io: PostPlanIo)
   } else io.stdout(text);
 }
 
+/** `--dir`, else the workspace around the current folder, else the current folder (a body file needs no workspace). */
 function workspaceDir(opts: PostPlanOptions, io: PostPlanIo): string {
-  return opts.dir ? resolve(io.cwd, opts.dir) : nearestWorkspaceDir(io.cwd);
+  return opts.dir ? resolve(io.cwd, opts.dir) : (findWorkspaceRoot(io.cwd) ?? resolve(io.cwd));
 }
 
 /** `exp github comment`: prints the plan, then creates or updates the sticky PR comment. Returns the exit code. */

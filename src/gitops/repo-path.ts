@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
 import { simpleGit } from "simple-git";
 
 /**
@@ -24,15 +24,4 @@ export async function workspacePrefix(dir: string): Promise<string> {
   const rel = relative(real(top), real(resolve(dir)));
   if (rel.startsWith("..")) return "";
   return rel.split(sep).join("/");
-}
-
-/** The nearest folder upward from `start` holding exp.yaml, else `start` itself. */
-export function nearestWorkspaceDir(start: string): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, "exp.yaml"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return resolve(start);
-    dir = up;
-  }
 }

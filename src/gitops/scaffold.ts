@@ -1,7 +1,7 @@
 import { existsSync, promises as fs, readFileSync, readdirSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, join, posix, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageAsset } from "../fsio/package-assets.js";
 import { gitopsCodes } from "./codes.js";
 import { GitOpsError } from "./gitops-error.js";
 
@@ -21,17 +21,6 @@ export interface ScaffoldFile {
 
 /** The npm package name: schema lines point into node_modules/<this>/schemas/. */
 export const PACKAGE_NAME = "exp-toolchain";
-
-/** The folder holding package.json, templates/ and schemas/, from src/ (tsx) or dist/src/ (built). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "templates"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error("exp package root not found (no package.json beside templates/)");
-    dir = up;
-  }
-}
 
 const schemaFor: Record<string, string> = {
   exp: "exp.schema.json",
@@ -90,14 +79,14 @@ export function renderTemplate(text: string, path: string, opts: ScaffoldOptions
 }
 
 /** The files `exp init` writes: the example workspace from templates/init and the workflows from templates/github. */
-export function planScaffold(opts: ScaffoldOptions, root = packageRoot()): ScaffoldFile[] {
+export function planScaffold(opts: ScaffoldOptions): ScaffoldFile[] {
   const files: ScaffoldFile[] = [];
-  const initDir = join(root, "templates", "init");
+  const initDir = packageAsset("templates", "init");
   for (const t of listFiles(initDir)) {
     const path = targetPath(t);
     files.push({ path, content: renderTemplate(readFileSync(join(initDir, t), "utf8"), path, opts) });
   }
-  const ghDir = join(root, "templates", "github");
+  const ghDir = packageAsset("templates", "github");
   for (const t of listFiles(ghDir)) {
     files.push({ path: posix.join(".github", "workflows", t), content: readFileSync(join(ghDir, t), "utf8") });
   }

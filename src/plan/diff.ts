@@ -16,6 +16,17 @@ const SECTIONS: { kind: Kind; field: "experiments" | "flags" | "segments" | "lay
 const REPLACING: Partial<Record<Kind, string[]>> = { experiment: ["phase", "unit"] };
 
 /**
+ * Whether a field holds a condition (targeting, a rule's `when`, a segment's whole value). A condition
+ * is compared and reported whole, so a view can print the expression before and after; its parts
+ * (`args.1.value`) mean nothing to a reader.
+ */
+export function isConditionField(kind: Kind, path: string): boolean {
+  if (kind === "experiment") return path === "targeting";
+  if (kind === "flag") return /^rules\.[^.]+\.when$/.test(path);
+  return kind === "segment" && path === "";
+}
+
+/**
  * The pure diff of the desired ruleset against the published one: one Change per object that differs,
  * with field-level diffs and, for running experiments, who would be moved.
  */
@@ -25,6 +36,7 @@ export function diffRulesets(published: Ruleset | undefined, desired: Ruleset): 
     const before = (published?.[field] ?? {}) as Record<string, unknown>;
     const after = desired[field] as Record<string, unknown>;
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    const whole = (path: string) => isConditionField(kind, path);
     for (const key of keys) {
       const b = before[key];
       const a = after[key];
@@ -32,12 +44,12 @@ export function diffRulesets(published: Ruleset | undefined, desired: Ruleset): 
       let fieldDiffs: FieldDiff[];
       if (b === undefined) {
         action = "create";
-        fieldDiffs = diffValues(undefined, a);
+        fieldDiffs = diffValues(undefined, a, "", whole);
       } else if (a === undefined) {
         action = "delete";
-        fieldDiffs = diffValues(b, undefined);
+        fieldDiffs = diffValues(b, undefined, "", whole);
       } else {
-        fieldDiffs = diffValues(b, a);
+        fieldDiffs = diffValues(b, a, "", whole);
         if (fieldDiffs.length === 0) continue;
         const replacing = REPLACING[kind] ?? [];
         action = fieldDiffs.some((d) => replacing.some((f) => d.path === f || d.path.startsWith(`${f}.`))) ? "replace" : "update";
@@ -66,17 +78,19 @@ export function diffRulesets(published: Ruleset | undefined, desired: Ruleset): 
 /**
  * Field-level differences. Arrays of objects with a `key` or `name` are compared by that identity
  * (variants, rules), so reordering-free edits read as edits of one element, not of the whole list.
+ * Values at paths where `whole` holds are compared as one value.
  */
-export function diffValues(before: unknown, after: unknown, path = ""): FieldDiff[] {
+export function diffValues(before: unknown, after: unknown, path = "", whole: (path: string) => boolean = () => false): FieldDiff[] {
   if (deepEqual(before, after)) return [];
   const bo = isObject(before);
   const ao = isObject(after);
-  if ((bo || before === undefined) && (ao || after === undefined) && (bo || ao)) {
+  if ((bo || before === undefined) && (ao || after === undefined) && (bo || ao) && !whole(path)) {
     const b = keyed(before);
     const a = keyed(after);
     if (b && a) {
       const out: FieldDiff[] = [];
-      for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])]) out.push(...diffValues(b[k], a[k], path ? `${path}.${k}` : k));
+      for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])])
+        out.push(...diffValues(b[k], a[k], path ? `${path}.${k}` : k, whole));
       return out;
     }
   }

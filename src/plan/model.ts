@@ -4,7 +4,8 @@ import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
  * A plan is data (STYLE habit 6): computed by a pure diff of the desired ruleset against the
  * published one, saved as a versioned, fingerprinted file, and rendered as text, markdown or JSON.
  */
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: reassignment causes are objects, and a condition field is diffed whole. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = "create" | "update" | "delete" | "replace";
 
@@ -28,9 +29,33 @@ export interface Reassignment {
   exact: boolean;
   /** The change re-randomises on purpose (phase bump). */
   phaseBumped: boolean;
-  /** Readable causes, e.g. `weights changed: 30.00% switch variant`. */
-  causes: string[];
+  /** Why units move, as data; the views turn each into a sentence (`causeSentence`). */
+  causes: ReassignmentCause[];
 }
+
+/**
+ * One reason a change moves enrolled units. Shares are of today's enrolled units unless said otherwise;
+ * `ranges` tells whether enrollment is by traffic or by layer slot ranges.
+ */
+export type ReassignmentCause =
+  /** The experiment stops running: every enrolled unit leaves. */
+  | { kind: "status"; to: string }
+  /** Another randomisation unit: every enrolled unit leaves and another population enrols. */
+  | { kind: "unit"; from: string; to: string }
+  /** Another layer (or none): enrollment is drawn again with another seed. */
+  | { kind: "layer"; from: string | null; to: string | null }
+  /** A phase bump draws enrollment (traffic experiments) or only the variants (layered ones) again. */
+  | { kind: "phase"; from: number; to: number; redraws: "enrollment" | "variants" }
+  /** Holdouts grew: this share moves into a holdout. */
+  | { kind: "holdouts"; share: number }
+  /** Weights changed: this share of the units that stay switches variant. */
+  | { kind: "weights"; share: number }
+  /** Traffic or slot ranges shrank: this share leaves. */
+  | { kind: "shrank"; ranges: "traffic" | "slots"; share: number }
+  /** Traffic or slot ranges grew: new units enrol, this share of today's count. */
+  | { kind: "grew"; ranges: "traffic" | "slots"; share: number }
+  /** Targeting (or a segment it uses) changed: an unknown share enters or leaves. */
+  | { kind: "targeting" };
 
 export interface Change {
   /** e.g. "experiment.checkout_redesign", "flag.new_search", "layer.checkout", "holdout.global_2026", "segment.employees". */

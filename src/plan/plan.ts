@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticJson } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type DiagnosticJson } from "../diagnostics/diagnostic.js";
 import type { Ruleset } from "../runtime/ruleset.js";
 import type { Workspace } from "../workspace/model.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
@@ -8,7 +8,7 @@ import { diffRulesets, summarise } from "./diff.js";
 import type { AuditRecord } from "./audit.js";
 import { detectDrift } from "./drift.js";
 import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Plan } from "./model.js";
-import { pct } from "./reassign.js";
+import { share } from "./percent.js";
 
 export interface PlanInput {
   workspace: Workspace;
@@ -50,11 +50,10 @@ export function computePlan(input: PlanInput): Plan {
       result(
         "drift",
         [
-          {
-            code: PLAN_CODES.drift.code,
-            severity: "warning",
-            message: `The published ruleset v${drift.version} was not produced by applying git (${drift.cause}); ${drift.reconcile}`,
-          },
+          diagnostic(
+            PLAN_CODES.drift,
+            `The published ruleset v${drift.version} was not produced by applying git (${drift.cause}); ${drift.reconcile}`,
+          ),
         ],
         input.toJson,
       ),
@@ -92,12 +91,13 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
     if (!exp || exp.status !== "running") continue;
     const span = (field: string) => exp.origin.values[field] ?? exp.origin.keys[field] ?? exp.origin.values[""];
     if (r.switchShare === null) {
-      out.push({
-        code: PLAN_CODES.targetingShift.code,
-        severity: "warning",
-        message: `Changing the targeting of running experiment "${c.key}" moves an unknown share of its units in or out; bump "phase" if you mean to re-randomise.`,
-        span: span("targeting"),
-      });
+      out.push(
+        diagnostic(
+          PLAN_CODES.targetingShift,
+          `Changing the targeting of running experiment "${c.key}" moves an unknown share of its units in or out; bump "phase" if you mean to re-randomise.`,
+          { span: span("targeting") },
+        ),
+      );
       continue;
     }
     const fields = c.fieldDiffs.map((d) => d.path.split(".")[0]!);
@@ -108,33 +108,38 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
       (r.leaveShare ?? 0) === 0 &&
       c.fieldDiffs.every((d) => /^variants\.[^.]+\.weight$/.test(d.path))
     ) {
-      out.push({
-        code: PLAN_CODES.banditReallocation.code,
-        severity: "info",
-        message: `Bandit "${c.key}" reallocates: ${pct(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`,
-        span: span("variants"),
-      });
+      out.push(
+        diagnostic(
+          PLAN_CODES.banditReallocation,
+          `Bandit "${c.key}" reallocates: ${share(r.switchShare)} of its enrolled units switch arm under the new weights (epoch ${exp.bandit?.epoch ?? 1}).`,
+          { span: span("variants") },
+        ),
+      );
       continue;
     }
     if (r.switchShare > 0) {
       const field = fields.includes("variants") ? "variants" : (fields[0] ?? "variants");
-      out.push({
-        code: PLAN_CODES.rerandomise.code,
-        severity: "error",
-        message: `Changing "${field}" of running experiment "${c.key}" would switch ${pct(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`,
-        span: span(field),
-        suggestion: `set phase: ${exp.phase + 1}`,
-      });
+      out.push(
+        diagnostic(
+          PLAN_CODES.rerandomise,
+          `Changing "${field}" of running experiment "${c.key}" would switch ${share(r.switchShare)} of its enrolled units to another variant; bump "phase" to re-randomise on purpose, or keep the weights.`,
+          { span: span(field), suggestion: `set phase: ${exp.phase + 1}` },
+        ),
+      );
     }
-    if ((r.leaveShare ?? 0) > 0 && r.causes.some((x) => /shrank|layer|unit/.test(x))) {
-      const field = fields.includes("unit") ? "unit" : fields.includes("layer") ? "layer" : "traffic";
-      out.push({
-        code: PLAN_CODES.rerandomise.code,
-        severity: "error",
-        message: `Changing "${field}" of running experiment "${c.key}" would remove ${pct(r.leaveShare ?? 0)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
-        span: span(field),
-        suggestion: `set phase: ${exp.phase + 1}`,
-      });
+    // Units removed by shrunk ranges, another layer or another unit are re-randomised (SPEC §6 "plan"); a grown
+    // holdout removes them too, but on purpose and from every experiment that honours holdouts alike.
+    const removal = r.causes.find((x) => x.kind === "shrank" || x.kind === "layer" || x.kind === "unit");
+    if ((r.leaveShare ?? 0) > 0 && removal) {
+      const field = removal.kind === "shrank" ? "traffic" : removal.kind;
+      const removed = removal.kind === "shrank" ? removal.share : (r.leaveShare ?? 0);
+      out.push(
+        diagnostic(
+          PLAN_CODES.rerandomise,
+          `Changing "${field}" of running experiment "${c.key}" would remove ${share(removed)} of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.`,
+          { span: span(field), suggestion: `set phase: ${exp.phase + 1}` },
+        ),
+      );
     }
   }
   return out;

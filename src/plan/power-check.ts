@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { minimumDetectableEffect } from "../stats/power.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { PLAN_CODES } from "./codes.js";
@@ -49,31 +49,28 @@ export function powerCheck(ws: Workspace, now: Date): Diagnostic[] {
     if (e.status !== "running" || e.type === "bandit" || e.type === "interleaving") continue;
     const span = e.origin.values["power.mde"] ?? e.origin.values.power ?? e.origin.keys.experiment ?? e.origin.values[""];
     if (e.power.mde === undefined) {
-      out.push({
-        code: PLAN_CODES.powerSkipped.code,
-        severity: "info",
-        message: `Experiment "${e.key}" declares no power.mde, so its power is not checked.`,
-        span,
-      });
+      out.push(diagnostic(PLAN_CODES.powerSkipped, `Experiment "${e.key}" declares no power.mde, so its power is not checked.`, { span }));
       continue;
     }
     const p = designPower(e, ws, now);
     if (!p) {
-      out.push({
-        code: PLAN_CODES.powerSkipped.code,
-        severity: "info",
-        message: `Experiment "${e.key}" needs power.daily_units, power.baseline (and power.stddev for non-conversion metrics) and a schedule end for the power check; it is skipped.`,
-        span,
-      });
+      out.push(
+        diagnostic(
+          PLAN_CODES.powerSkipped,
+          `Experiment "${e.key}" needs power.daily_units, power.baseline (and power.stddev for non-conversion metrics) and a schedule end for the power check; it is skipped.`,
+          { span },
+        ),
+      );
       continue;
     }
     if (p.achievableMde > e.power.mde) {
-      out.push({
-        code: PLAN_CODES.power.code,
-        severity: "error",
-        message: `Experiment "${e.key}" can only detect a ${(p.achievableMde * 100).toFixed(2)}% relative effect by its end date (${Math.round(p.units.reduce((a, b) => a + b, 0))} units over ${p.days.toFixed(0)} days), above its declared mde of ${(e.power.mde * 100).toFixed(2)}%; run it longer, give it more traffic or raise mde.`,
-        span,
-      });
+      out.push(
+        diagnostic(
+          PLAN_CODES.power,
+          `Experiment "${e.key}" can only detect a ${(p.achievableMde * 100).toFixed(2)}% relative effect by its end date (${Math.round(p.units.reduce((a, b) => a + b, 0))} units over ${p.days.toFixed(0)} days), above its declared mde of ${(e.power.mde * 100).toFixed(2)}%; run it longer, give it more traffic or raise mde.`,
+          { span },
+        ),
+      );
     }
   }
   return out;

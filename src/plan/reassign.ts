@@ -24,7 +24,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   };
 
   if (b.status !== "running") {
-    return { ...r, leaveShare: 1, switchShare: 0, newShare: 0, causes: [`status running → ${b.status}: every enrolled unit leaves`] };
+    return { ...r, leaveShare: 1, switchShare: 0, newShare: 0, causes: [{ kind: "status", to: b.status }] };
   }
   if (a.unit !== b.unit) {
     return {
@@ -32,7 +32,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
       leaveShare: 1,
       switchShare: 0,
       newShare: null,
-      causes: [`unit ${a.unit} → ${b.unit}: every enrolled unit leaves and a new population enrols`],
+      causes: [{ kind: "unit", from: a.unit, to: b.unit }],
     };
   }
 
@@ -41,11 +41,14 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
   const after_ = enrollment(key, b, after);
   let stay: number;
   let fresh: number;
+  // The share outside the new ranges: units that leave because the ranges shrank (same seed only).
+  let outside = 0;
   if (before_.seed === after_.seed) {
     const kept = intersectWidth(before_.ranges, after_.ranges);
     const w = width(before_.ranges);
     stay = w === 0 ? 0 : kept / w;
     fresh = w === 0 ? 0 : (width(after_.ranges) - kept) / w;
+    outside = 1 - stay;
   } else {
     // Another hash seed decides enrollment: independent of today's draw, so the shares are expectations.
     r.exact = false;
@@ -53,14 +56,14 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
     fresh = width(after_.ranges) / Math.max(1, width(before_.ranges)) - stay;
     r.causes.push(
       a.layer !== b.layer
-        ? `layer ${a.layer ?? "(none)"} → ${b.layer ?? "(none)"}: enrollment is drawn again`
-        : `phase ${a.phase} → ${b.phase}: enrollment is drawn again`,
+        ? { kind: "layer", from: a.layer ?? null, to: b.layer ?? null }
+        : { kind: "phase", from: a.phase, to: b.phase, redraws: "enrollment" },
     );
   }
 
   // Holdouts: a grown holdout takes units out of every experiment that honours holdouts.
   const holdoutStay = b.holdout ? holdoutRetention(before, after, a.holdout) : 1;
-  if (holdoutStay < 1) r.causes.push(`holdouts grew: ${pct(1 - holdoutStay)} of enrolled units move into a holdout`);
+  if (holdoutStay < 1) r.causes.push({ kind: "holdouts", share: 1 - holdoutStay });
   stay *= holdoutStay;
 
   // Variants: among units that stay, those whose variant bucket maps elsewhere switch.
@@ -69,7 +72,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
     r.exact = false;
     const pa = new Map(a.variants.map((v) => [v.key, v.weight / BP]));
     switchWithinStay = 1 - b.variants.reduce((s, v) => s + (pa.get(v.key) ?? 0) * (v.weight / BP), 0);
-    if (!r.causes.some((c) => c.startsWith("phase"))) r.causes.push(`phase ${a.phase} → ${b.phase}: variants are drawn again`);
+    if (!r.causes.some((c) => c.kind === "phase")) r.causes.push({ kind: "phase", from: a.phase, to: b.phase, redraws: "variants" });
   } else {
     const ra = variantRanges(a.variants);
     const rb = variantRanges(b.variants);
@@ -79,17 +82,15 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
       if (other) same += intersectWidth([range], [other]);
     }
     switchWithinStay = (BP - same) / BP;
-    if (switchWithinStay > 0) r.causes.push(`weights changed: ${pct(switchWithinStay)} of the units that stay switch variant`);
+    if (switchWithinStay > 0) r.causes.push({ kind: "weights", share: switchWithinStay });
   }
 
   r.leaveShare = clamp(1 - stay);
   r.switchShare = clamp(stay * switchWithinStay);
   r.newShare = Math.max(0, fresh);
-  if (r.leaveShare > 0 && !r.causes.some((c) => c.startsWith("holdouts") || c.startsWith("layer") || c.startsWith("phase"))) {
-    r.causes.push(`${a.layer ? "slot ranges shrank" : "traffic shrank"}: ${pct(r.leaveShare)} of enrolled units leave`);
-  }
-  if ((r.newShare ?? 0) > 0 && r.exact)
-    r.causes.push(`${a.layer ? "slot ranges grew" : "traffic grew"}: new units enrol (${pct(r.newShare ?? 0)} of today's count)`);
+  const ranges = a.layer ? "slots" : "traffic";
+  if (clamp(outside) > 0) r.causes.push({ kind: "shrank", ranges, share: clamp(outside) });
+  if (r.newShare > 0 && r.exact) r.causes.push({ kind: "grew", ranges, share: r.newShare });
 
   if (targetingChanged(a, b, before, after)) {
     return {
@@ -98,7 +99,7 @@ export function reassignment(key: string, before: Ruleset, after: Ruleset): Reas
       switchShare: null,
       leaveShare: null,
       newShare: null,
-      causes: [...r.causes, "targeting changed: an unknown share of units enters or leaves"],
+      causes: [...r.causes, { kind: "targeting" }],
     };
   }
   return r;
@@ -148,8 +149,4 @@ export function segmentRefs(c: Condition | undefined, rs: Ruleset, seen = new Se
 
 function clamp(x: number): number {
   return Math.min(1, Math.max(0, Math.abs(x) < 1e-12 ? 0 : x));
-}
-
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
 }

@@ -1,6 +1,9 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
 import type { Change, Plan } from "./model.js";
-import { reassignmentSentence } from "./render-text.js";
+import type { Condition } from "../runtime/ruleset.js";
+import { conditionSource } from "./condition-source.js";
+import { isConditionField } from "./diff.js";
+import { causeSentence, reassignmentSentence } from "./view.js";
 import { SYMBOL, VERB, showValue } from "./render-value.js";
 
 /** The pull-request view of a plan: a summary, one collapsible block per object, then the checks. */
@@ -48,12 +51,18 @@ function renderChange(c: Change): string[] {
   const lines = ["<details>", `<summary><code>${SYMBOL[c.action]} ${c.address}</code> ${VERB[c.action]}</summary>`, "", "```diff"];
   for (const d of c.fieldDiffs) {
     const path = d.path || "value";
-    if (d.before !== undefined && c.action !== "create") lines.push(`- ${path}: ${showValue(d.before, 120)}`);
-    if (d.after !== undefined && c.action !== "delete") lines.push(`+ ${path}: ${showValue(d.after, 120)}`);
+    // A condition is shown as its expression, whole; other values as compact JSON.
+    const show = (v: unknown) => (isConditionField(c.kind, d.path) ? conditionSource(v as Condition) : showValue(v, 120));
+    if (d.before !== undefined && c.action !== "create") lines.push(`- ${path}: ${show(d.before)}`);
+    if (d.after !== undefined && c.action !== "delete") lines.push(`+ ${path}: ${show(d.after)}`);
   }
   lines.push("```");
   if (c.reassignment)
-    lines.push("", `**Reassignment:** ${reassignmentSentence(c.reassignment)}.`, ...c.reassignment.causes.map((x) => `- ${x}`));
+    lines.push(
+      "",
+      `**Reassignment:** ${reassignmentSentence(c.reassignment)}.`,
+      ...c.reassignment.causes.map((x) => `- ${causeSentence(x)}`),
+    );
   lines.push("", "</details>", "");
   return lines;
 }

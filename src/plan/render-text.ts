@@ -1,76 +1,86 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
-import type { Painter as Styler } from "../diagnostics/style.js";
-import type { Change, Plan, Reassignment } from "./model.js";
-import { pct } from "./reassign.js";
-import { SYMBOL, VERB, showValue } from "./render-value.js";
+import type { Painter, StyleToken } from "../diagnostics/style.js";
+import type { Plan } from "./model.js";
+import { planView, type ChangeView, type PlanView } from "./view.js";
+import type { FieldView, Sign } from "./view-values.js";
 
 export type DiagnosticPrinter = (d: DiagnosticJson) => string;
 
+/** One line of the terminal view: text pieces, some with a style token (the painter or ink picks the colour). */
+export type StyledLine = { text: string; style?: StyleToken }[];
+
 /** The terminal view of a plan, rendered from its JSON form only (so text and JSON cannot drift). */
-export function renderPlanText(plan: Plan, s: Styler, printDiagnostic: DiagnosticPrinter): string {
+export function renderPlanText(plan: Plan, s: Painter, printDiagnostic: DiagnosticPrinter): string {
   return `${renderPlanHead(plan, s)}${renderPlanTail(plan, s, printDiagnostic)}`.replace(/\n{3,}/g, "\n\n");
 }
 
-/** The changes and the check list (the part a TTY shows through ink). */
-export function renderPlanHead(plan: Plan, s: Styler): string {
-  const out: string[] = [];
-  const base =
-    plan.basedOnVersion === null
-      ? "nothing is published yet"
-      : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
-  out.push(s("emphasis", `exp plan: the workspace compared with ${base}`), "");
-  if (plan.drift) {
-    out.push(s("warning", `! drift: published v${plan.drift.version} was not produced by applying git (${plan.drift.cause}).`));
-    out.push(`  ${plan.drift.reconcile}`, "");
-  }
-  if (plan.changes.length === 0) out.push("No changes. The published ruleset matches the workspace.", "");
-  for (const c of plan.changes) out.push(...renderChange(c, s), "");
-  if (plan.checks.length) {
-    out.push(s("emphasis", "Checks:"));
-    for (const c of plan.checks) {
-      const mark = c.status === "passed" ? s("success", "✔") : c.status === "failed" ? s("error", "✖") : s("warning", "!");
-      out.push(`  ${mark} ${c.name}${c.diagnostics.length ? s("muted", ` (${c.diagnostics.length})`) : ""}`);
-    }
-  }
-  return `${out.join("\n")}\n`;
+/** The changes and the check list (the part a TTY shows through ink, from the same lines). */
+export function renderPlanHead(plan: Plan, s: Painter): string {
+  return `${planHeadLines(planView(plan))
+    .map((line) => line.map((piece) => (piece.style ? s(piece.style, piece.text) : piece.text)).join(""))
+    .join("\n")}\n`;
 }
 
 /** The checks' diagnostics with caret snippets, and the summary line. */
-export function renderPlanTail(plan: Plan, s: Styler, printDiagnostic: DiagnosticPrinter): string {
+export function renderPlanTail(plan: Plan, s: Painter, printDiagnostic: DiagnosticPrinter): string {
+  const view = planView(plan);
   const out: string[] = [""];
-  for (const c of plan.checks) for (const d of c.diagnostics) out.push(printDiagnostic(d).trimEnd(), "");
-  const failed = plan.checks.filter((c) => c.status === "failed");
-  const { create, update, delete: del, replace } = plan.summary;
-  out.push(
-    s("emphasis", `Plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}.`) +
-      (failed.length ? s("error", ` ${failed.length} check${failed.length === 1 ? "" : "s"} failed.`) : ""),
-  );
+  for (const d of view.diagnostics) out.push(printDiagnostic(d).trimEnd(), "");
+  out.push(s("emphasis", view.summary) + (view.failed ? s("error", ` ${view.failed}`) : ""));
   return `${out.join("\n")}\n`;
 }
 
-function renderChange(c: Change, s: Styler): string[] {
-  const lines = [`  ${s(c.action, `${SYMBOL[c.action]} ${c.address}`)} ${VERB[c.action]}`];
-  for (const d of c.fieldDiffs) {
-    const path = d.path || "value";
-    if (c.action === "create") lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);
-    else if (c.action === "delete") lines.push(`      ${s("delete", "-")} ${path}: ${showValue(d.before)}`);
-    else if (d.before === undefined) lines.push(`      ${s("create", "+")} ${path}: ${showValue(d.after)}`);
-    else if (d.after === undefined) lines.push(`      ${s("delete", "-")} ${path}: ${showValue(d.before)}`);
-    else lines.push(`      ${s("update", "~")} ${path}: ${showValue(d.before, 40)} → ${showValue(d.after, 40)}`);
+const SIGN_STYLE: Record<Sign, StyleToken> = { "+": "create", "-": "delete", "~": "update" };
+const CHECK_MARK = { passed: ["success", "✔"], failed: ["error", "✖"], warned: ["warning", "!"] } as const;
+
+/** The head of the view as lines: title, drift, every change with its fields and reassignment, the checks. */
+export function planHeadLines(view: PlanView): StyledLine[] {
+  const out: StyledLine[] = [[{ text: view.title, style: "emphasis" }], []];
+  if (view.drift) out.push([{ text: view.drift.headline, style: "warning" }], [{ text: `  ${view.drift.reconcile}` }], []);
+  if (view.noChanges) out.push([{ text: view.noChanges }], []);
+  for (const c of view.changes) out.push(...changeLines(c), []);
+  if (view.checks.length) {
+    out.push([{ text: "Checks:", style: "emphasis" }]);
+    for (const c of view.checks) {
+      const [style, mark] = CHECK_MARK[c.status];
+      out.push([
+        { text: "  " },
+        { text: mark, style },
+        { text: ` ${c.name}` },
+        ...(c.count ? [{ text: ` (${c.count})`, style: "muted" as const }] : []),
+      ]);
+    }
   }
-  if (c.reassignment) lines.push(...renderReassignment(c.reassignment, s));
-  return lines;
+  return out;
 }
 
-export function reassignmentSentence(r: Reassignment): string {
-  if (r.switchShare === null) return "an unknown share of enrolled units would switch or leave (targeting changed)";
-  const parts = [`${pct(r.switchShare)} of enrolled units would switch variant`, `${pct(r.leaveShare ?? 0)} would leave`];
-  if (r.newShare) parts.push(`new units: ${pct(r.newShare)} of today's count`);
-  return `${parts.join(", ")}${r.exact ? "" : " (expected, not exact)"}`;
+/** One change: its headline, then its fields and who it moves. */
+export function changeLines(c: ChangeView): StyledLine[] {
+  const out: StyledLine[] = [[{ text: "  " }, { text: c.headline, style: c.action }, { text: ` ${c.verb}` }]];
+  for (const f of c.fields) out.push(...fieldLines(f));
+  if (c.reassignment) {
+    const r = c.reassignment;
+    out.push([
+      { text: "      " },
+      r.moving ? { text: "⚠ reassignment:", style: "warning" } : { text: "reassignment:", style: "muted" },
+      { text: ` ${r.sentence}` },
+    ]);
+    for (const cause of r.causes) out.push([{ text: "        " }, { text: `· ${cause}`, style: "muted" }]);
+  }
+  return out;
 }
 
-function renderReassignment(r: Reassignment, s: Styler): string[] {
-  const moving = r.switchShare === null || (r.switchShare ?? 0) > 0 || (r.leaveShare ?? 0) > 0;
-  const head = `      ${moving ? s("warning", "⚠ reassignment:") : s("muted", "reassignment:")} ${reassignmentSentence(r)}`;
-  return [head, ...r.causes.map((c) => s("muted", `        · ${c}`))];
+function fieldLines(f: FieldView): StyledLine[] {
+  const head: StyledLine = [{ text: "      " }, { text: f.sign, style: SIGN_STYLE[f.sign] }];
+  const v = f.value;
+  if (v.layout === "inline") return [[...head, { text: ` ${f.label}: ${v.text}` }]];
+  if (v.layout === "change") return [[...head, { text: ` ${f.label}: ${v.before} → ${v.after}` }]];
+  return [
+    [...head, { text: ` ${f.label}:` }],
+    ...v.lines.map((l): StyledLine => [
+      { text: "          " },
+      l.sign === " " ? { text: " " } : { text: l.sign, style: SIGN_STYLE[l.sign] },
+      { text: ` ${l.text}` },
+    ]),
+  ];
 }

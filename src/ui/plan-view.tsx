@@ -1,97 +1,73 @@
-import { Box, Text, render } from "ink";
-import type { Change, Plan } from "../plan/model.js";
-import { reassignmentSentence } from "../plan/render-text.js";
-import { SYMBOL, VERB, showValue } from "../plan/render-value.js";
+import { Box, Static, Text, render } from "ink";
+import type { StyleToken } from "../diagnostics/style.js";
+import type { Plan } from "../plan/model.js";
+import { planHeadLines, type StyledLine } from "../plan/render-text.js";
+import { planView } from "../plan/view.js";
 
-const COLOUR = { create: "green", update: "yellow", delete: "red", replace: "magenta" } as const;
+/** How each style token looks in ink: the one place the terminal UI picks colours. */
+const INK: Record<StyleToken, { color?: string; bold?: boolean; dimColor?: boolean }> = {
+  error: { color: "red", bold: true },
+  warning: { color: "yellow", bold: true },
+  info: { color: "cyan", bold: true },
+  note: { color: "blue", bold: true },
+  help: { color: "green", bold: true },
+  location: { color: "blue" },
+  gutter: { color: "blue" },
+  emphasis: { bold: true },
+  success: { color: "green" },
+  muted: { dimColor: true },
+  create: { color: "green" },
+  update: { color: "yellow" },
+  delete: { color: "red" },
+  replace: { color: "magenta" },
+};
 
-function ChangeView({ c }: { c: Change }) {
+export function LineView({ line }: { line: StyledLine }) {
+  // An empty Text takes no row; a blank line keeps one.
+  if (line.length === 0) return <Text> </Text>;
   return (
-    <Box flexDirection="column" marginBottom={1}>
-      <Text>
-        {"  "}
-        <Text color={COLOUR[c.action]} bold>
-          {SYMBOL[c.action]} {c.address}
-        </Text>{" "}
-        {VERB[c.action]}
-      </Text>
-      {c.fieldDiffs.map((d, i) => {
-        const path = d.path || "value";
-        const added = d.before === undefined || c.action === "create";
-        const removed = d.after === undefined || c.action === "delete";
-        const sym = added ? "+" : removed ? "-" : "~";
-        const colour = added ? "green" : removed ? "red" : "yellow";
-        const value = added ? showValue(d.after) : removed ? showValue(d.before) : `${showValue(d.before, 40)} → ${showValue(d.after, 40)}`;
-        return (
-          <Text key={i}>
-            {"      "}
-            <Text color={colour}>{sym}</Text> {path}: {value}
+    <Text>
+      {line.map((piece, i) =>
+        piece.style ? (
+          <Text key={i} {...INK[piece.style]}>
+            {piece.text}
           </Text>
-        );
-      })}
-      {c.reassignment ? (
-        <Box flexDirection="column">
-          <Text>
-            {"      "}
-            <Text color="yellow">⚠ reassignment:</Text> {reassignmentSentence(c.reassignment)}
-          </Text>
-          {c.reassignment.causes.map((x, i) => (
-            <Text key={i} dimColor>
-              {"        · "}
-              {x}
-            </Text>
-          ))}
-        </Box>
-      ) : null}
+        ) : (
+          piece.text
+        ),
+      )}
+    </Text>
+  );
+}
+
+/**
+ * The plan's changes and check list, drawn from the same lines as the text view (planHeadLines of the
+ * plan's view model), so the terminal, the pipe and the apply confirmation show the same words.
+ */
+export function PlanView({ plan }: { plan: Plan }) {
+  return (
+    <Box flexDirection="column">
+      {planHeadLines(planView(plan)).map((line, i) => (
+        <LineView key={i} line={line} />
+      ))}
     </Box>
   );
 }
 
-/** The plan's changes and check summary as ink components (diagnostics are printed after, as text). */
-export function PlanView({ plan }: { plan: Plan }) {
-  const base =
-    plan.basedOnVersion === null
-      ? "nothing is published yet"
-      : `published v${plan.basedOnVersion} (${(plan.basedOnChecksum ?? "").slice(0, 12)})`;
-  return (
-    <Box flexDirection="column">
-      <Box marginBottom={1}>
-        <Text bold>exp plan: the workspace compared with {base}</Text>
-      </Box>
-      {plan.drift ? (
-        <Box flexDirection="column" marginBottom={1}>
-          <Text color="yellow">
-            ! drift: published v{plan.drift.version} was not produced by applying git ({plan.drift.cause}).
-          </Text>
-          <Text>{`  ${plan.drift.reconcile}`}</Text>
-        </Box>
-      ) : null}
-      {plan.changes.length === 0 ? <Text>No changes. The published ruleset matches the workspace.</Text> : null}
-      {plan.changes.map((c) => (
-        <ChangeView key={c.address} c={c} />
-      ))}
-      {plan.checks.length ? <Text bold>Checks:</Text> : null}
-      {plan.checks.map((c) => (
-        <Text key={c.name}>
-          {"  "}
-          {c.status === "passed" ? (
-            <Text color="green">✔</Text>
-          ) : c.status === "failed" ? (
-            <Text color="red">✖</Text>
-          ) : (
-            <Text color="yellow">!</Text>
-          )}{" "}
-          {c.name}
-          {c.diagnostics.length ? <Text dimColor> ({c.diagnostics.length})</Text> : null}
-        </Text>
-      ))}
-    </Box>
-  );
+/**
+ * The same lines as <Static> output: written once and never redrawn, so a plan taller than the
+ * terminal scrolls like text instead of making ink clear the screen to redraw it. `details` is text
+ * shown after it (already painted), e.g. the checks' diagnostics.
+ */
+export function StaticPlanView({ plan, details }: { plan: Plan; details?: string }) {
+  const after = details === undefined ? [] : details.replace(/\n$/, "").split("\n");
+  const lines: StyledLine[] = [...planHeadLines(planView(plan)), ...after.map((text) => (text === "" ? [] : [{ text }]))];
+  return <Static items={lines.map((line, i) => ({ line, i }))}>{({ line, i }) => <LineView key={i} line={line} />}</Static>;
 }
 
 /** Renders the plan once to the terminal and returns when ink has written it. */
 export async function printPlanWithInk(plan: Plan): Promise<void> {
-  const app = render(<PlanView plan={plan} />, { patchConsole: false, exitOnCtrlC: false });
+  const app = render(<StaticPlanView plan={plan} />, { patchConsole: false, exitOnCtrlC: false });
   app.unmount();
   await app.waitUntilExit();
 }

@@ -28,4 +28,5 @@ export const WorkspaceCodes = defineCodes({
   partialWeights: { code: "EXP1034", severity: "error", title: "Some variants have a weight and others do not" },
   tooDeep: { code: "EXP1035", severity: "error", title: "A value or expression is nested too deeply to process" },
   foreignField: { code: "EXP1033", severity: "warning", title: "A field does not apply to the experiment type and is ignored" },
+  envNotSet: { code: "EXP1040", severity: "error", title: "An env: setting names an environment variable that is not set" },
 });

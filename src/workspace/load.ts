@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
-import type { BooleanLit } from "../dsl/ast.js";
-import type { CheckEnv } from "../dsl/index.js";
+import type { BooleanLit, CheckEnv } from "../dsl/index.js";
 import { FileBuild } from "./build/context.js";
 import { buildExperiment } from "./build/experiment.js";
 import { buildFlag } from "./build/flag.js";
@@ -36,9 +35,7 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   const abs = resolve(root);
   if (!existsSync(join(abs, "exp.yaml"))) {
     return {
-      diagnostics: [
-        { code: C.noWorkspace.code, severity: "error", message: `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>` },
-      ],
+      diagnostics: [diagnostic(C.noWorkspace, `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>`)],
     };
   }
   const diagnostics: Diagnostic[] = [];
@@ -130,12 +127,9 @@ async function listFolder(root: string, folder: string): Promise<string[]> {
 }
 
 function ymlWarning(rel: string): Diagnostic {
-  return {
-    code: C.ymlExtension.code,
-    severity: "warning",
-    message: `"${rel}" is ignored: workspace files end in ".yaml"; rename it`,
+  return diagnostic(C.ymlExtension, `"${rel}" is ignored: workspace files end in ".yaml"; rename it`, {
     span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 },
-  };
+  });
 }
 
 /** The expression checks' view of the workspace; names from files that failed to load still resolve, to avoid cascades. */

@@ -1,6 +1,6 @@
 import type { Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
-import type { AggregateExpr, Expr } from "../dsl/ast.js";
+import type { AggregateExpr, Expr } from "../dsl/index.js";
 
 /**
  * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,
@@ -103,7 +103,7 @@ export interface Metric {
   unit: string;
   expr: Expr;
   exprText: string;
-  /** Derived from expr by the metric checks. "retention" is a conversion filtered on days/hours_since_exposure. */
+  /** Derived from the shape of expr when the metric is built. "retention" is a conversion filtered on days/hours_since_exposure. */
   kind: MetricKind;
   /** For ratio metrics: numerator and denominator aggregates. For single-aggregate metrics: numerator only. */
   numerator?: AggregateExpr;

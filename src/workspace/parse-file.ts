@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import { WorkspaceCodes as C } from "./codes.js";
 import { readSourceFile } from "./read.js";
@@ -51,12 +51,11 @@ export function parseSource(file: SourceFile, kind: FileKind): ParsedFile {
       kind,
       file,
       diagnostics: [
-        {
-          code: C.emptyFile.code,
-          severity: "error",
-          message: `"${rel}" is empty; add the ${kind === "exp" ? "workspace settings" : kind === "layers" ? '"layers" or "holdouts" mapping' : `"${kind}:" key and its fields`} or delete the file`,
-          span: file.span(0, 0),
-        },
+        diagnostic(
+          C.emptyFile,
+          `"${rel}" is empty; add the ${kind === "exp" ? "workspace settings" : kind === "layers" ? '"layers" or "holdouts" mapping' : `"${kind}:" key and its fields`} or delete the file`,
+          { span: file.span(0, 0) },
+        ),
       ],
     };
   }
@@ -70,12 +69,11 @@ export function parseSource(file: SourceFile, kind: FileKind): ParsedFile {
         : tree.value === null || tree.value === undefined
           ? "nothing"
           : `a single ${typeof tree.value}`;
-      diagnostics.push({
-        code: C.notMapping.code,
-        severity: "error",
-        message: `"${rel}" must be a mapping of keys to values at the top level, but it holds ${found}`,
-        span: tree.origin.values[""] ?? file.span(0, 0),
-      });
+      diagnostics.push(
+        diagnostic(C.notMapping, `"${rel}" must be a mapping of keys to values at the top level, but it holds ${found}`, {
+          span: tree.origin.values[""] ?? file.span(0, 0),
+        }),
+      );
     }
     return { path: rel, kind, file, tree, diagnostics };
   }

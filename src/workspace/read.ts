@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CodeInfo } from "../diagnostics/codes.js";
 import { SourceFile } from "../diagnostics/source.js";
 import { WorkspaceCodes as C } from "./codes.js";
 
@@ -70,12 +71,9 @@ export function decodeSource(bytes: Uint8Array, rel: string): ReadResult {
     return {
       file,
       diagnostics: [
-        {
-          code: C.notUtf8.code,
-          severity: "error",
-          message: `"${rel}" is not valid UTF-8: byte 0x${hex} at byte offset ${bad}; save the file as UTF-8`,
+        diagnostic(C.notUtf8, `"${rel}" is not valid UTF-8: byte 0x${hex} at byte offset ${bad}; save the file as UTF-8`, {
           span: file.span(before, before + 1),
-        },
+        }),
       ],
     };
   }
@@ -113,12 +111,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-function fileDiag(info: { code: string; severity: "error" | "warning" | "info" }, message: string, rel: string): Diagnostic {
+function fileDiag(info: CodeInfo, message: string, rel: string): Diagnostic {
   // No text to point into: line 1, column 1 of the file.
-  return {
-    code: info.code,
-    severity: info.severity,
-    message,
-    span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 },
-  };
+  return diagnostic(info, message, { span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 } });
 }

@@ -1,24 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
+import { packageAsset } from "../fsio/package-assets.js";
 import type { Origin } from "./model.js";
 import { WorkspaceCodes as C } from "./codes.js";
 
 export type FileKind = "exp" | "metric" | "experiment" | "flag" | "segment" | "layers";
-
-/** The folder holding the published JSON Schemas (schemas/ at the package root, from src/ or dist/src/). */
-export function schemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "schemas");
-    if (existsSync(join(candidate, "exp.schema.json"))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("schemas/ folder not found next to the package");
-}
 
 let ajv: Ajv | undefined;
 const validators = new Map<FileKind, ValidateFunction>();
@@ -37,7 +25,7 @@ export interface SchemaNode {
 export function loadSchema(kind: FileKind): SchemaNode {
   let s = schemas.get(kind);
   if (!s) {
-    s = JSON.parse(readFileSync(join(schemasDir(), `${kind}.schema.json`), "utf8")) as SchemaNode;
+    s = JSON.parse(readFileSync(packageAsset("schemas", `${kind}.schema.json`), "utf8")) as SchemaNode;
     schemas.set(kind, s);
   }
   return s;
@@ -111,27 +99,14 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
   const valueSpan = origin.values[path] ?? origin.keys[path] ?? origin.values[""];
   const keySpan = origin.keys[path] ?? valueSpan;
   const last = path.split(".").pop() ?? "";
-  const mk = (
-    info: { code: string; severity: "error" | "warning" | "info" },
-    message: string,
-    span: Span | undefined,
-    suggestion?: string,
-  ): Diagnostic => ({
-    code: info.code,
-    severity: info.severity,
-    message,
-    span,
-    ...(suggestion ? { suggestion } : {}),
-  });
   if (e.propertyName !== undefined) {
     // A key (not a value) failed: the propertyNames pattern.
     if (e.keyword !== "pattern") return undefined;
     const p = child(path, e.propertyName);
-    return mk(
+    return diagnostic(
       C.badKeyName,
       `name "${e.propertyName}" must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`,
-      origin.keys[p] ?? keySpan,
-      suggestKey(e.propertyName),
+      { span: origin.keys[p] ?? keySpan, suggestion: suggestKey(e.propertyName) },
     );
   }
   switch (e.keyword) {
@@ -142,30 +117,30 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
       const msg = allowed.length
         ? `unknown key "${prop}"${where}; remove it or use one of the documented keys`
         : `unknown key "${prop}"${where}; this mapping takes no other keys`;
-      return mk(C.unknownKey, msg, origin.keys[child(path, prop)] ?? keySpan, didYouMean(prop, allowed));
+      return diagnostic(C.unknownKey, msg, { span: origin.keys[child(path, prop)] ?? keySpan, suggestion: didYouMean(prop, allowed) });
     }
     case "type": {
       const want = ([] as string[])
         .concat(e.params.type as string | string[])
         .map((t) => typeWords[t] ?? t)
         .join(" or ");
-      return mk(C.wrongType, `${label(path)} expected ${want}, found ${describe(e.data)}`, valueSpan);
+      return diagnostic(C.wrongType, `${label(path)} expected ${want}, found ${describe(e.data)}`, { span: valueSpan });
     }
     case "required": {
       const prop = String(e.params.missingProperty);
       const span = path === "" ? firstKeySpan(origin) : keySpan;
-      return mk(C.missingKey, `${path === "" ? "the file" : `"${path}"`} is missing the required key "${prop}"; add it`, span);
+      return diagnostic(C.missingKey, `${path === "" ? "the file" : `"${path}"`} is missing the required key "${prop}"; add it`, {
+        span: span,
+      });
     }
     case "enum":
     case "const": {
       const allowed = (e.keyword === "enum" ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue]).map(String);
       const shown = typeof e.data === "string" ? `"${e.data}"` : JSON.stringify(e.data);
-      return mk(
-        C.badEnum,
-        `${label(path)} cannot be ${shown}; use one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
-        valueSpan,
-        typeof e.data === "string" ? didYouMean(e.data, allowed) : undefined,
-      );
+      return diagnostic(C.badEnum, `${label(path)} cannot be ${shown}; use one of ${allowed.map((a) => `"${a}"`).join(", ")}`, {
+        span: valueSpan,
+        suggestion: typeof e.data === "string" ? didYouMean(e.data, allowed) : undefined,
+      });
     }
     case "pattern":
       return patternDiag(e, path, last, valueSpan);
@@ -174,11 +149,9 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
       const cmp = { minimum: ">=", maximum: "<=", exclusiveMinimum: ">", exclusiveMaximum: "<" }[e.keyword];
-      return mk(
-        C.outOfRange,
-        `${label(path)} is ${JSON.stringify(e.data)} but must be ${cmp} ${e.params.limit}${hintPercent(e)}`,
-        valueSpan,
-      );
+      return diagnostic(C.outOfRange, `${label(path)} is ${JSON.stringify(e.data)} but must be ${cmp} ${e.params.limit}${hintPercent(e)}`, {
+        span: valueSpan,
+      });
     }
     case "minItems":
     case "maxItems":
@@ -187,14 +160,16 @@ function toDiagnostic(e: ErrorObject, origin: Origin): Diagnostic | undefined {
       const n = e.params.limit as number;
       const what = e.keyword.endsWith("Items") ? "entries" : "entries";
       const bound = e.keyword.startsWith("min") ? "at least" : "at most";
-      return mk(C.badCount, `${label(path)} needs ${bound} ${n} ${n === 1 ? "entry" : what}`, keySpan);
+      return diagnostic(C.badCount, `${label(path)} needs ${bound} ${n} ${n === 1 ? "entry" : what}`, { span: keySpan });
     }
     case "if":
     case "propertyNames":
       // Reported through the branch's own errors (usually "required").
       return undefined;
     default:
-      return mk(C.schemaOther, `${label(path)} is not valid here (${e.keyword}); see the schema for this file`, valueSpan);
+      return diagnostic(C.schemaOther, `${label(path)} is not valid here (${e.keyword}); see the schema for this file`, {
+        span: valueSpan,
+      });
   }
 }
 
@@ -207,23 +182,16 @@ function patternDiag(e: ErrorObject, path: string, last: string, span: Span | un
   const pattern = String(e.params.pattern);
   const v = JSON.stringify(e.data);
   if (pattern.startsWith("^[a-z][a-z0-9_]")) {
-    return {
-      code: C.badKeyName.code,
-      severity: "error",
-      message: `name ${v} must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`,
+    return diagnostic(C.badKeyName, `name ${v} must start with a lowercase letter and use only a-z, 0-9 and _ (at most 64 characters)`, {
       span,
-      ...opt(suggestKey(String(e.data))),
-    };
+      suggestion: suggestKey(String(e.data)),
+    });
   }
   let expected = "the documented format";
   if (pattern.includes("[dhm]")) expected = `a duration such as "14d", "6h" or "30m"`;
   else if (pattern.includes("%")) expected = `a percent such as "50%"`;
   else if (pattern.includes("T ]")) expected = `an ISO-8601 timestamp such as "2026-12-01T00:00:00Z"`;
-  return { code: C.badFormat.code, severity: "error", message: `${label(path || last)} is ${v} but must be ${expected}`, span };
-}
-
-function opt(suggestion: string | undefined): { suggestion?: string } {
-  return suggestion ? { suggestion } : {};
+  return diagnostic(C.badFormat, `${label(path || last)} is ${v} but must be ${expected}`, { span });
 }
 
 /** A name that breaks only the spelling rule gets its lowercase, underscored form as a suggestion. */

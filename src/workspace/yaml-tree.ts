@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
-import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import type { Origin } from "./model.js";
 import { WorkspaceCodes as C } from "./codes.js";
@@ -32,19 +32,17 @@ export function parseYamlTree(file: SourceFile): YamlTree {
       value = convert(walker, doc.contents as Node, "");
     } catch (err) {
       if (err instanceof TooManyNodes) {
-        diagnostics.push({
-          code: C.tooDeep.code,
-          severity: "error",
-          message: `"${file.path}" expands to more than ${MAX_NODES} values (repeated aliases?); simplify the file`,
-          span: file.span(0, 0),
-        });
+        diagnostics.push(
+          diagnostic(C.tooDeep, `"${file.path}" expands to more than ${MAX_NODES} values (repeated aliases?); simplify the file`, {
+            span: file.span(0, 0),
+          }),
+        );
       } else if (err instanceof TooDeep) {
-        diagnostics.push({
-          code: C.tooDeep.code,
-          severity: "error",
-          message: `"${file.path}" nests lists or mappings more than ${MAX_DEPTH} levels deep; flatten it`,
-          span: file.span(0, 0),
-        });
+        diagnostics.push(
+          diagnostic(C.tooDeep, `"${file.path}" nests lists or mappings more than ${MAX_DEPTH} levels deep; flatten it`, {
+            span: file.span(0, 0),
+          }),
+        );
       } else throw err;
       value = undefined;
     }
@@ -97,12 +95,9 @@ function convert(w: Walker, node: Node, path: string, depth = 0): unknown {
       else if (isScalar(keyNode)) key = String(keyNode.value);
       else {
         const s = nodeSpan(w.file, keyNode);
-        w.diagnostics.push({
-          code: C.wrongType.code,
-          severity: "error",
-          message: "mapping keys must be plain names, not lists or mappings; write the key as a single word",
-          span: s,
-        });
+        w.diagnostics.push(
+          diagnostic(C.wrongType, "mapping keys must be plain names, not lists or mappings; write the key as a single word", { span: s }),
+        );
         continue;
       }
       const p = join(path, key);
@@ -110,12 +105,9 @@ function convert(w: Walker, node: Node, path: string, depth = 0): unknown {
       if (ks) w.origin.keys[p] = ks;
       // Duplicates are found here rather than by the parser (its check is quadratic per mapping); the first occurrence wins.
       if (Object.prototype.hasOwnProperty.call(out, key)) {
-        w.diagnostics.push({
-          code: C.duplicateKey.code,
-          severity: "error",
-          message: `key "${key}" appears twice in the same mapping; remove or rename one of them`,
-          span: ks,
-        });
+        w.diagnostics.push(
+          diagnostic(C.duplicateKey, `key "${key}" appears twice in the same mapping; remove or rename one of them`, { span: ks }),
+        );
         continue;
       }
       const valueNode = pair.value as Node | null;
@@ -137,31 +129,22 @@ function yamlErrorDiag(file: SourceFile, code: string, message: string, pos: [nu
   const span = file.span(pos[0], Math.max(pos[1], pos[0] + 1));
   switch (code) {
     case "TAB_AS_INDENT":
-      return {
-        code: C.tabIndent.code,
-        severity: "error",
-        message: "tabs are not allowed for indentation in YAML; indent with spaces",
-        span,
-      };
+      return diagnostic(C.tabIndent, "tabs are not allowed for indentation in YAML; indent with spaces", { span });
     case "DUPLICATE_KEY": {
       const line = file.text.slice(pos[0], file.text.indexOf("\n", pos[0]) < 0 ? undefined : file.text.indexOf("\n", pos[0]));
       const key = (/^("[^"]*"|'[^']*'|[^:#]*)/.exec(line)?.[1] ?? "").trim().replace(/^["']|["']$/g, "");
-      return {
-        code: C.duplicateKey.code,
-        severity: "error",
-        message: `key "${key}" appears twice in the same mapping; remove or rename one of them`,
+      return diagnostic(C.duplicateKey, `key "${key}" appears twice in the same mapping; remove or rename one of them`, {
         span: file.span(pos[0], pos[0] + Math.max(1, line.search(/\s*:/) < 0 ? 1 : line.search(/\s*:/))),
-      };
+      });
     }
     case "MULTIPLE_DOCS":
-      return {
-        code: C.multipleDocuments.code,
-        severity: "error",
-        message: 'a workspace file holds one YAML document; remove the "---" separator and what follows, or move it to its own file',
-        span: file.span(pos[0], pos[0] + 3),
-      };
+      return diagnostic(
+        C.multipleDocuments,
+        'a workspace file holds one YAML document; remove the "---" separator and what follows, or move it to its own file',
+        { span: file.span(pos[0], pos[0] + 3) },
+      );
     default:
-      return { code: C.yamlSyntax.code, severity: "error", message: `YAML syntax error: ${yamlMessage(code, message)}`, span };
+      return diagnostic(C.yamlSyntax, `YAML syntax error: ${yamlMessage(code, message)}`, { span });
   }
 }
 

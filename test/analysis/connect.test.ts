@@ -4,7 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDbWarehouse, fetchSufficientStats, openWarehouse, type Warehouse } from "../../src/analysis/index.js";
+import { openWarehouse } from "../../src/analysis/connect.js";
+import { DuckDbWarehouse } from "../../src/analysis/duckdb-warehouse.js";
+import { fetchSufficientStats } from "../../src/analysis/fetch-stats.js";
+import type { Warehouse } from "../../src/analysis/warehouse.js";
 import type { Settings } from "../../src/workspace/model.js";
 import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 import { loadScenario } from "./scenario.js";
@@ -91,8 +94,11 @@ describe("opening warehouses from exp.yaml connections", () => {
     const ws = workspaceWith({ main: { type: "postgres", url: "env:EXP_TEST_PG_URL_UNSET" } }, dir);
     const opened = await openWarehouse(ws, { env: {} });
     assert.equal(opened.warehouse, undefined);
-    assert.equal(opened.diagnostics[0]!.code, "EXP6102");
-    assert.match(opened.diagnostics[0]!.message, /"EXP_TEST_PG_URL_UNSET"/);
+    assert.equal(opened.diagnostics[0]!.code, "EXP1040");
+    assert.match(
+      opened.diagnostics[0]!.message,
+      /^"warehouse\.connections\.main\.url" reads the environment variable "EXP_TEST_PG_URL_UNSET", .*export EXP_TEST_PG_URL_UNSET/,
+    );
   });
 
   test("an unknown connection suggests a known one; engines we cannot run say so", async () => {

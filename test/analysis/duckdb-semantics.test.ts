@@ -1,6 +1,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe } from "node:test";
-import { DuckDbWarehouse, type Warehouse } from "../../src/analysis/index.js";
+import { DuckDbWarehouse } from "../../src/analysis/duckdb-warehouse.js";
+import type { Warehouse } from "../../src/analysis/warehouse.js";
 import { semanticsTests } from "./semantics-suite.js";
 
 /** A fresh in-memory DuckDB per test; closing the warehouse closes the instance. */

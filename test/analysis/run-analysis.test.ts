@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { runAnalysis } from "../../src/analysis/analyze.js";
-import { DuckDbWarehouse } from "../../src/analysis/index.js";
+import { DuckDbWarehouse } from "../../src/analysis/duckdb-warehouse.js";
 import { makeExperiment, makeMetric, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 import { loadScenario } from "./scenario.js";
 

@@ -1,6 +1,6 @@
 // A small hand-made warehouse whose per-variant sums are worked out by hand below, shared by the
 // DuckDB and PostgreSQL semantics tests so both engines must agree with the same arithmetic.
-import type { Warehouse } from "../../src/analysis/index.js";
+import type { Warehouse } from "../../src/analysis/warehouse.js";
 import { makeExperiment, makeMetric, makeSettings, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
 
 const T0 = Date.parse("2026-12-01T00:00:00Z");

@@ -2,7 +2,8 @@
 // Each engine's test file calls this with a way to get an empty warehouse.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fetchSufficientStats, type Warehouse } from "../../src/analysis/index.js";
+import { fetchSufficientStats } from "../../src/analysis/fetch-stats.js";
+import type { Warehouse } from "../../src/analysis/warehouse.js";
 import { loadScenario, scenarioWorkspace } from "./scenario.js";
 
 type Stats = Record<string, unknown>;

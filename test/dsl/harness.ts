@@ -1,6 +1,7 @@
 import { SourceFile } from "../../src/diagnostics/source.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { Origin } from "../../src/workspace/model.js";
+import { assertTableSeverities } from "../workspace/table-severity.js";
 import {
   checkCondition,
   checkMetricExpr,
@@ -70,6 +71,7 @@ export interface Row {
 }
 
 export function rows(diags: Diagnostic[], withEnd = false): Row[] {
+  assertTableSeverities(diags, "expression");
   return diags.map((d) => ({
     code: d.code,
     message: d.message,

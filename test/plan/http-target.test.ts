@@ -209,7 +209,13 @@ describe("http target without history endpoints", () => {
       // Opening the target and reading its local audit log need no token; talking to the server does.
       const unset = openPublishTarget({ type: "http", url, token: "env:EXP_NOT_SET_ANYWHERE" }, work, { env: {} });
       assert.equal(await unset.auditText(), "");
-      await assert.rejects(unset.current(), isCode("EXP4921", /"EXP_NOT_SET_ANYWHERE", which is not set/));
+      await assert.rejects(
+        unset.current(),
+        isCode(
+          "EXP1040",
+          /^"runtime\.publish\.token" reads the environment variable "EXP_NOT_SET_ANYWHERE", which is not set; export EXP_NOT_SET_ANYWHERE/,
+        ),
+      );
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -4,6 +4,9 @@ import { bucket } from "../../src/runtime/hash.js";
 import type { Ruleset, RulesetExperiment } from "../../src/runtime/ruleset.js";
 import { diffRulesets } from "../../src/plan/diff.js";
 import { reassignment } from "../../src/plan/reassign.js";
+import { computePlan } from "../../src/plan/plan.js";
+import { toDiagnosticJson } from "../../src/diagnostics/json.js";
+import type { Workspace } from "../../src/workspace/model.js";
 
 function ruleset(experiments: Record<string, RulesetExperiment>, extra: Partial<Ruleset> = {}): Ruleset {
   return {
@@ -174,4 +177,47 @@ test("diff: create, delete, field-level update keyed by variant, replace on phas
   );
   const a = changes[0]!;
   assert.deepEqual(a.fieldDiffs.map((d) => d.path).sort(), ["phase", "variants.one_page.config.layout"]);
+});
+
+test("units leaving because ranges shrank are an error without a phase bump; a grown holdout is shown, not refused", () => {
+  const origin = { file: "experiments/x.yaml", values: {}, keys: {} };
+  const workspace = {
+    experiments: new Map([["x", { key: "x", status: "running", type: "ab", phase: 1, origin }]]),
+  } as unknown as Workspace;
+  const plan = (published: Ruleset, desired: Ruleset) =>
+    computePlan({ workspace, desired, published, checks: [], now: new Date("2026-11-21T12:00:00Z"), toJson: toDiagnosticJson });
+
+  const shrunk = plan(ruleset({ x: exp({ traffic: 5000 }) }), ruleset({ x: exp({ traffic: 2000 }) }));
+  assert.deepEqual(shrunk.changes[0]!.reassignment!.causes, [{ kind: "shrank", ranges: "traffic", share: 0.6 }]);
+  assert.deepEqual(
+    shrunk.checks[0]!.diagnostics.map((d) => [d.code, d.message]),
+    [
+      [
+        "EXP4001",
+        'Changing "traffic" of running experiment "x" would remove 60.00% of its enrolled units; bump "phase" to re-randomise on purpose, or only grow it.',
+      ],
+    ],
+  );
+
+  const held = plan(
+    ruleset({ x: exp() }, { holdouts: { h: { traffic: 200 } } }),
+    ruleset({ x: exp() }, { holdouts: { h: { traffic: 500 } } }),
+  );
+  const x = held.changes.find((c) => c.address === "experiment.x")!;
+  assert.deepEqual(x.reassignment!.causes, [{ kind: "holdouts", share: 1 - 9500 / 9800 }]);
+  assert.deepEqual(held.checks[0]!.diagnostics, [], "growing a holdout removes units on purpose, from every experiment alike");
+
+  const both = plan(
+    ruleset({ x: exp({ traffic: 5000 }) }, { holdouts: { h: { traffic: 200 } } }),
+    ruleset({ x: exp({ traffic: 2000 }) }, { holdouts: { h: { traffic: 500 } } }),
+  );
+  assert.deepEqual(
+    both.changes.find((c) => c.address === "experiment.x")!.reassignment!.causes.map((c) => c.kind),
+    ["holdouts", "shrank"],
+    "a grown holdout does not hide shrunk traffic",
+  );
+  assert.deepEqual(
+    both.checks[0]!.diagnostics.map((d) => d.code),
+    ["EXP4001"],
+  );
 });

@@ -255,7 +255,7 @@ describe("exp audit / exp rollback (command line)", () => {
     try {
       const none = await expProcess(["audit"], empty);
       assert.equal(none.code, 1);
-      assert.match(none.stderr, /^error\[EXP4923\]: no exp\.yaml found in ".*" or any folder above it\n/);
+      assert.match(none.stderr, /^error\[EXP1001\]: no exp\.yaml found in ".*" or any folder above it\n/);
       assert.doesNotMatch(none.stderr, /\n\s+at /);
       const typo = await exp(["audit", "verfy", "--dir", root]);
       assert.equal(typo.code, 1);

@@ -1,5 +1,5 @@
 import type { Span } from "../../src/diagnostics/diagnostic.js";
-import type { Expr, ListExpr } from "../../src/dsl/ast.js";
+import type { Expr, ListExpr } from "../../src/dsl/index.js";
 import type { Experiment, Flag, Origin, Settings, Workspace } from "../../src/workspace/model.js";
 
 /** Hand-built AST nodes and a realistic workspace, standing in for the YAML loader in runtime tests. */

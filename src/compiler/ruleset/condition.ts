@@ -1,5 +1,5 @@
 import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
-import type { Expr } from "../../dsl/ast.js";
+import type { Expr } from "../../dsl/index.js";
 import type { AttributeType } from "../../workspace/model.js";
 import type { CompareAs, Condition, Operand } from "../../runtime/ruleset.js";
 import { RULESET_CODES } from "./codes.js";

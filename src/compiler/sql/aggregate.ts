@@ -1,4 +1,4 @@
-import type { AggregateExpr } from "../../dsl/ast.js";
+import type { AggregateExpr } from "../../dsl/index.js";
 import { SQL_CODES } from "./codes.js";
 import { conditionSql } from "./condition.js";
 import type { SqlContext } from "./context.js";

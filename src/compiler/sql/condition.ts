@@ -1,4 +1,4 @@
-import type { Expr, StringLit } from "../../dsl/ast.js";
+import type { Expr, StringLit } from "../../dsl/index.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlContext } from "./context.js";
 import { propertySql } from "./event-property.js";

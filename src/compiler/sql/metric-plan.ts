@@ -1,4 +1,4 @@
-import type { AggregateExpr, Expr } from "../../dsl/ast.js";
+import type { AggregateExpr, Expr } from "../../dsl/index.js";
 import type { Experiment, Metric, MetricKind } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlContext } from "./context.js";

@@ -2,7 +2,7 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Expr } from "../ast.js";
 import { printExpr } from "../printer.js";
 import type { CheckContext } from "./context.js";
-import { isValidSemver } from "./literals.js";
+import { isSemver } from "../../runtime/semver.js";
 import { isOrderable, typeName, type ExprType } from "./types.js";
 
 /** How an operand appears in a message: literals as written, anything else as short source text in quotes. */
@@ -105,7 +105,7 @@ function versionPair(ctx: CheckContext, value: Expr, vt: ExprType, other: Expr, 
   const [, , rest, restType] = vt === "semver" ? [value, vt, other, ot] : [other, ot, value, vt];
   if (restType === "semver") return true;
   if (restType === "string" && rest.kind === "string") {
-    if (isValidSemver(rest.value)) return true;
+    if (isSemver(rest.value)) return true;
     ctx.report("invalidSemver", `${JSON.stringify(rest.value)} is not a valid semantic version such as "1.2.3"`, rest.span);
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import { AGGREGATES, type Expr } from "../ast.js";
 import { DSL_CODES } from "../codes.js";
 import type { CheckEnv } from "./env.js";
@@ -20,8 +20,7 @@ export class CheckContext {
   ) {}
 
   report(key: CodeKey, message: string, span: Span, suggestion?: string): void {
-    const info = DSL_CODES[key];
-    this.diagnostics.push({ code: info.code, severity: info.severity, message, span, ...(suggestion ? { suggestion } : {}) });
+    this.diagnostics.push(diagnostic(DSL_CODES[key], message, { span, suggestion }));
   }
 
   /** The static type of e; never reports, so rules can ask freely. */

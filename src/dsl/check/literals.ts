@@ -1,12 +1,7 @@
-/** Literal formats the language accepts inside semver("…") and date("…"). */
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-
-/** Semantic Versioning 2.0.0, strictly (three numeric parts, optional pre-release and build). */
-export function isValidSemver(s: string): boolean {
-  return SEMVER.test(s);
-}
+/**
+ * Literal formats the language accepts inside date("…"). Versions inside semver("…") follow
+ * src/runtime/semver.ts, the grammar the runtime and the plan checks use too.
+ */
 
 /** A real calendar date written YYYY-MM-DD. */
 export function isValidDate(s: string): boolean {

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Origin } from "../../workspace/model.js";
 import type { CallExpr, Expr } from "../ast.js";
 import { DSL_CODES } from "../codes.js";
@@ -69,16 +69,18 @@ export function findSegmentCycles(segments: Map<string, { when: Expr; origin: Or
     seen.add(key);
     const head = rotated[0]!;
     const info = DSL_CODES.segmentCycle;
-    diagnostics.push({
-      code: info.code,
-      severity: info.severity,
-      message:
+    diagnostics.push(
+      diagnostic(
+        info,
         path.length === 2
           ? `Segment "${path[0]}" refers to itself (${path.join(" → ")})`
           : `Segments refer to each other in a cycle: ${path.join(" → ")}`,
-      span: head.span,
-      related: rotated.slice(1).map((c, i) => ({ message: `"${path[i + 1]}" refers to "${target(c)}" here`, span: c.span })),
-    });
+        {
+          span: head.span,
+          related: rotated.slice(1).map((c, i) => ({ message: `"${path[i + 1]}" refers to "${target(c)}" here`, span: c.span })),
+        },
+      ),
+    );
   };
 
   for (const name of [...segments.keys()].sort()) {

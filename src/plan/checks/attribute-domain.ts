@@ -1,6 +1,6 @@
 import type { AttributeType } from "../../workspace/model.js";
 import type { Atom, Formula, Lit } from "./condition-nnf.js";
-import { compareSemver, parseSemver } from "./semver.js";
+import { compareSemver, parseSemver } from "../../runtime/semver.js";
 import { complement, discrete, ordered, point, type Interval, type ValueSet } from "./value-set.js";
 
 /**

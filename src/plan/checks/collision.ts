@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Expr } from "../../dsl/ast.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Expr } from "../../dsl/index.js";
 import type { Experiment, Flag } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./context.js";
@@ -42,17 +42,20 @@ function sharedFlags(ctx: CheckContext): Diagnostic[] {
         if (!mayHoldTogether([a.exp.targeting, a.when, b.exp.targeting, b.when], env)) continue;
         const span = locate(flag.origin, `rules.${b.index}.experiment`, `rules.${b.index}`);
         const other = locate(flag.origin, `rules.${a.index}.experiment`, `rules.${a.index}`);
-        out.push({
-          code: C.sharedFlag.code,
-          severity: C.sharedFlag.severity,
-          message: `running experiments "${a.exp.key}" and "${b.exp.key}" both drive flag "${flag.key}" and their targeting can match the same units; make the targeting disjoint, put both in one layer, or stop one`,
-          span,
-          related: [
-            ...(other ? [{ message: `"${a.exp.key}" drives the flag here`, span: other }] : []),
-            ...targetingNote(a.exp),
-            ...targetingNote(b.exp),
-          ],
-        });
+        out.push(
+          diagnostic(
+            C.sharedFlag,
+            `running experiments "${a.exp.key}" and "${b.exp.key}" both drive flag "${flag.key}" and their targeting can match the same units; make the targeting disjoint, put both in one layer, or stop one`,
+            {
+              span,
+              related: [
+                ...(other ? [{ message: `"${a.exp.key}" drives the flag here`, span: other }] : []),
+                ...targetingNote(a.exp),
+                ...targetingNote(b.exp),
+              ],
+            },
+          ),
+        );
       }
     }
   }
@@ -100,13 +103,13 @@ function slotOverlaps(ctx: CheckContext): Diagnostic[] {
         const width = overlapWidth(slots.get(a.key)!, slots.get(b.key)!);
         if (width === 0 || !mayHoldTogether([a.targeting, b.targeting], env)) continue;
         const other = locate(a.origin, "layer");
-        out.push({
-          code: C.slotOverlap.code,
-          severity: C.slotOverlap.severity,
-          message: `running experiments "${a.key}" and "${b.key}" share ${width / 100}% of layer "${layer}" and their targeting can match the same units; re-plan the layer so their slots are disjoint`,
-          span: locate(b.origin, "layer"),
-          related: other ? [{ message: `"${a.key}" is in the layer here`, span: other }] : [],
-        });
+        out.push(
+          diagnostic(
+            C.slotOverlap,
+            `running experiments "${a.key}" and "${b.key}" share ${width / 100}% of layer "${layer}" and their targeting can match the same units; re-plan the layer so their slots are disjoint`,
+            { span: locate(b.origin, "layer"), related: other ? [{ message: `"${a.key}" is in the layer here`, span: other }] : [] },
+          ),
+        );
       }
     }
   }
@@ -131,13 +134,16 @@ function sharedPages(ctx: CheckContext): Diagnostic[] {
       const b = pages[j]!;
       if (page(a) !== page(b) || exclusive(a, b) || !mayHoldTogether([a.targeting, b.targeting], env)) continue;
       const other = locate(a.origin, `variants.${a.control}.url`, "variants");
-      out.push({
-        code: C.sharedSurface.code,
-        severity: C.sharedSurface.severity,
-        message: `running experiments "${a.key}" and "${b.key}" both split page "${page(a)}" outside a layer and their targeting can match the same units; put them in one layer or make the targeting disjoint`,
-        span: locate(b.origin, `variants.${b.control}.url`, "variants"),
-        related: other ? [{ message: `"${a.key}" splits the same page`, span: other }] : [],
-      });
+      out.push(
+        diagnostic(
+          C.sharedSurface,
+          `running experiments "${a.key}" and "${b.key}" both split page "${page(a)}" outside a layer and their targeting can match the same units; put them in one layer or make the targeting disjoint`,
+          {
+            span: locate(b.origin, `variants.${b.control}.url`, "variants"),
+            related: other ? [{ message: `"${a.key}" splits the same page`, span: other }] : [],
+          },
+        ),
+      );
     }
   }
   return out;

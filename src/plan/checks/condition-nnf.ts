@@ -1,5 +1,4 @@
-import type { Expr } from "../../dsl/ast.js";
-import { printExpr } from "../../dsl/printer.js";
+import { printExpr, type Expr } from "../../dsl/index.js";
 
 /**
  * Conditions in negation normal form: and/or over literals, each an atom about one attribute (or an

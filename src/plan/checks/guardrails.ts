@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { checkCodes as C } from "./codes.js";
 import type { PlanCheck } from "./context.js";
 import { locateKey } from "./locate.js";
@@ -15,12 +15,11 @@ export const guardrailsCheck: PlanCheck = {
     const out: Diagnostic[] = [];
     for (const e of runningExperiments(ctx.desired)) {
       if (e.metrics.guardrails.length > 0) continue;
-      out.push({
-        code: d.code,
-        severity: d.severity,
-        message: `running experiment "${e.key}" names no guardrail metric; add one under metrics.guardrails${hint}`,
-        span: e.origin.values["metrics.guardrails"] ?? locateKey(e.origin, "metrics", "status"),
-      });
+      out.push(
+        diagnostic(d, `running experiment "${e.key}" names no guardrail metric; add one under metrics.guardrails${hint}`, {
+          span: e.origin.values["metrics.guardrails"] ?? locateKey(e.origin, "metrics", "status"),
+        }),
+      );
     }
     return out;
   },

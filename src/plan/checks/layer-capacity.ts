@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Experiment, ExperimentStatus, Workspace } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
 import type { PlanCheck, SlotRange } from "./context.js";
@@ -41,16 +41,17 @@ function slotHolders(ws: Workspace): Map<string, Experiment[]> {
 function overCapacity(ws: Workspace, layer: string, holders: Experiment[], totalBp: number): Diagnostic {
   const def = ws.layers.get(layer);
   const names = holders.map((e) => `"${e.key}" ${percent(e.traffic)}`).join(", ");
-  return {
-    code: C.layerOverCapacity.code,
-    severity: C.layerOverCapacity.severity,
-    message: `layer "${layer}" is over capacity: ${names} add up to ${totalBp / 100}%; lower their traffic or stop one so the total is at most 100%`,
-    span: def ? locateKey(def.origin, `layers.${layer}`) : locate(holders[0]!.origin, "layer"),
-    related: holders.flatMap((e) => {
-      const span = locate(e.origin, "traffic", "layer");
-      return span ? [{ message: `"${e.key}" takes ${percent(e.traffic)}`, span }] : [];
-    }),
-  };
+  return diagnostic(
+    C.layerOverCapacity,
+    `layer "${layer}" is over capacity: ${names} add up to ${totalBp / 100}%; lower their traffic or stop one so the total is at most 100%`,
+    {
+      span: def ? locateKey(def.origin, `layers.${layer}`) : locate(holders[0]!.origin, "layer"),
+      related: holders.flatMap((e) => {
+        const span = locate(e.origin, "traffic", "layer");
+        return span ? [{ message: `"${e.key}" takes ${percent(e.traffic)}`, span }] : [];
+      }),
+    },
+  );
 }
 
 function width(ranges: SlotRange[]): number {
@@ -67,12 +68,13 @@ function allocationMismatches(layer: string, holders: Experiment[], slots: Map<s
     if (bad) problem = `holds the invalid slot range [${bad[0]}, ${bad[1]})`;
     else if (width(ranges) !== wanted) problem = `holds ${width(ranges) / 100}% of the layer's slots but its traffic is ${wanted / 100}%`;
     if (!problem) continue;
-    out.push({
-      code: C.allocationMismatch.code,
-      severity: C.allocationMismatch.severity,
-      message: `experiment "${e.key}" in layer "${layer}" ${problem}; free space in the layer or lower its traffic, then plan again`,
-      span: locate(e.origin, "traffic", "layer"),
-    });
+    out.push(
+      diagnostic(
+        C.allocationMismatch,
+        `experiment "${e.key}" in layer "${layer}" ${problem}; free space in the layer or lower its traffic, then plan again`,
+        { span: locate(e.origin, "traffic", "layer") },
+      ),
+    );
   }
   return out;
 }

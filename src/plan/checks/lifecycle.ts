@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Experiment, ExperimentStatus } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
 import type { PlanCheck, PublishedExperiment } from "./context.js";
@@ -57,24 +57,15 @@ function transition(e: Experiment, published: PublishedExperiment | undefined): 
   const span = locate(e.origin, "status", "experiment");
   if (verdict === "no") {
     const was = from === "new" ? "a new experiment" : `published as ${from}`;
-    return [
-      {
-        code: C.transitionRefused.code,
-        severity: C.transitionRefused.severity,
-        message: `experiment "${e.key}" cannot go to ${e.status}: it is ${was}; ${ADVICE[from]}`,
-        span,
-      },
-    ];
+    return [diagnostic(C.transitionRefused, `experiment "${e.key}" cannot go to ${e.status}: it is ${was}; ${ADVICE[from]}`, { span })];
   }
   if (verdict === "phase" && published && e.phase <= published.phase) {
     return [
-      {
-        code: C.restartNeedsPhase.code,
-        severity: C.restartNeedsPhase.severity,
-        message: `experiment "${e.key}" was stopped in phase ${published.phase}; set phase: ${published.phase + 1} to run it again on fresh assignments`,
-        span: locate(e.origin, "phase", "status"),
-        related: span ? [{ message: "restarted here", span }] : [],
-      },
+      diagnostic(
+        C.restartNeedsPhase,
+        `experiment "${e.key}" was stopped in phase ${published.phase}; set phase: ${published.phase + 1} to run it again on fresh assignments`,
+        { span: locate(e.origin, "phase", "status"), related: span ? [{ message: "restarted here", span }] : [] },
+      ),
     ];
   }
   return [];
@@ -91,16 +82,15 @@ function schedule(e: Experiment, published: PublishedExperiment | undefined, now
     const message = starting
       ? `experiment "${e.key}" would start running but its schedule ended at ${e.schedule.end}; move schedule.end into the future`
       : `experiment "${e.key}" is running past the end of its schedule (${e.schedule.end}); set status: stopped`;
-    return [{ code: d.code, severity: d.severity, message, span: locate(e.origin, "schedule.end", "schedule", "status") }];
+    return [diagnostic(d, message, { span: locate(e.origin, "schedule.end", "schedule", "status") })];
   }
   if (published === undefined && start !== undefined && start < t) {
     return [
-      {
-        code: C.scheduleStartPast.code,
-        severity: C.scheduleStartPast.severity,
-        message: `new experiment "${e.key}" has a schedule starting in the past (${e.schedule.start}); it starts when applied, so set schedule.start to the launch time`,
-        span: locate(e.origin, "schedule.start", "schedule", "status"),
-      },
+      diagnostic(
+        C.scheduleStartPast,
+        `new experiment "${e.key}" has a schedule starting in the past (${e.schedule.start}); it starts when applied, so set schedule.start to the launch time`,
+        { span: locate(e.origin, "schedule.start", "schedule", "status") },
+      ),
     ];
   }
   return [];

@@ -1,4 +1,4 @@
-import type { Expr } from "../../dsl/ast.js";
+import type { Expr } from "../../dsl/index.js";
 import type { AttributeType } from "../../workspace/model.js";
 import { atomSet, resolveDomains, type Domain } from "./attribute-domain.js";
 import { toNnf, TRUE, type Formula } from "./condition-nnf.js";

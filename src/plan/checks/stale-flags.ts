@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Flag, FlagRule } from "../../workspace/model.js";
 import { checkCodes as C } from "./codes.js";
 import type { PlanCheck } from "./context.js";
@@ -25,12 +25,13 @@ export const staleFlagsCheck: PlanCheck = {
       if (changed !== undefined) {
         const days = Math.floor((ctx.now.getTime() - changed.getTime()) / DAY_MS);
         if (days >= STALE_AFTER_DAYS) {
-          out.push({
-            code: C.flagUnchanged.code,
-            severity: C.flagUnchanged.severity,
-            message: `flag "${flag.key}" has not changed for ${days} days (last commit ${changed.toISOString().slice(0, 10)}); if its decision is settled, remove it from code and delete the flag`,
-            span: locate(flag.origin, "flag"),
-          });
+          out.push(
+            diagnostic(
+              C.flagUnchanged,
+              `flag "${flag.key}" has not changed for ${days} days (last commit ${changed.toISOString().slice(0, 10)}); if its decision is settled, remove it from code and delete the flag`,
+              { span: locate(flag.origin, "flag") },
+            ),
+          );
         }
       }
     }
@@ -50,12 +51,11 @@ function finishedRollout(flag: Flag, now: Date): Diagnostic | undefined {
     const rule = flag.rules[i]!;
     const everyone = rule.when === undefined;
     if (rule.kind === "serve" && everyone) {
-      return {
-        code: C.flagFullyRolledOut.code,
-        severity: C.flagFullyRolledOut.severity,
-        message: `flag "${flag.key}" serves "${rule.serve}" to everyone through rule "${rule.name}"${i + 1 < flag.rules.length ? ", and the rules after it never run" : ""}; remove the flag from code and delete it`,
-        span: locate(flag.origin, `rules.${i}.serve`, `rules.${i}`),
-      };
+      return diagnostic(
+        C.flagFullyRolledOut,
+        `flag "${flag.key}" serves "${rule.serve}" to everyone through rule "${rule.name}"${i + 1 < flag.rules.length ? ", and the rules after it never run" : ""}; remove the flag from code and delete it`,
+        { span: locate(flag.origin, `rules.${i}.serve`, `rules.${i}`) },
+      );
     }
     if (rule.kind === "rollout" && rule.steps.length > 0 && currentPercent(rule, now) >= 100) {
       const last = rule.steps.length - 1;
@@ -63,12 +63,9 @@ function finishedRollout(flag: Flag, now: Date): Diagnostic | undefined {
       const message = everyone
         ? `flag "${flag.key}" has rolled "${rule.variant}" out to 100% since ${since} through rule "${rule.name}"; remove the flag from code and delete it`
         : `rollout rule "${rule.name}" of flag "${flag.key}" has reached 100% since ${since}; replace it with a serve rule, or remove the flag once every audience is rolled out`;
-      return {
-        code: C.flagFullyRolledOut.code,
-        severity: C.flagFullyRolledOut.severity,
-        message,
+      return diagnostic(C.flagFullyRolledOut, message, {
         span: locate(flag.origin, `rules.${i}.rollout.steps.${last}.percent`, `rules.${i}.rollout`, `rules.${i}`),
-      };
+      });
     }
   }
   return undefined;

@@ -12,9 +12,7 @@ export const stateCodes = defineCodes({
   auditChainBroken: { code: "EXP4910", severity: "error", title: "the audit log hash chain is broken" },
   auditAppendConflict: { code: "EXP4911", severity: "error", title: "the audit log moved while a record was appended" },
   targetConfig: { code: "EXP4920", severity: "error", title: "runtime.publish in exp.yaml is invalid" },
-  tokenMissing: { code: "EXP4921", severity: "error", title: "the publish token's environment variable is not set" },
   targetUnreachable: { code: "EXP4922", severity: "error", title: "the publish target refused or failed a request" },
-  noWorkspace: { code: "EXP4923", severity: "error", title: "no exp.yaml found" },
 });
 
 export type StateCode = (typeof stateCodes)[keyof typeof stateCodes]["code"];

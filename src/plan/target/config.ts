@@ -1,16 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import { isMap, isScalar, parseDocument, type Node as YamlNode } from "yaml";
 import { SourceFile } from "../../diagnostics/source.js";
 import type { Span } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { PublishTarget as PublishTargetConfig } from "../../workspace/model.js";
+import { WorkspaceCodes } from "../../workspace/codes.js";
+import { findWorkspaceRoot } from "../../workspace/root.js";
 import { PublishError } from "./errors.js";
 import { stateCodes } from "./codes.js";
 
 /**
- * Just enough of the workspace to find the publish target: the nearest exp.yaml upward and its
- * `runtime.publish`. Stands in for the workspace loader, which will hand over Settings instead.
+ * Just enough of the workspace to find the publish target: the workspace root (the one lookup of
+ * src/workspace/root.ts) and its `runtime.publish`. Stands in for the workspace loader, which will hand over Settings instead.
  */
 export interface PublishLocation {
   root: string;
@@ -21,23 +23,14 @@ export const DEFAULT_PUBLISH_PATH = ".exp/published";
 export const DEFAULT_PUBLISH: PublishTargetConfig = { type: "directory", path: DEFAULT_PUBLISH_PATH };
 const TARGET_TYPES = ["directory", "http"];
 
-export function findWorkspaceRoot(start: string): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, "exp.yaml"))) return dir;
-    const up = dirname(dir);
-    if (up === dir)
-      throw new PublishError(
-        stateCodes.noWorkspace,
-        `no exp.yaml found in "${start}" or any folder above it`,
-        "run the command inside a workspace, pass --dir, or create one with `exp init`",
-      );
-    dir = up;
-  }
-}
-
 export function readPublishLocation(start: string): PublishLocation {
   const root = findWorkspaceRoot(start);
+  if (root === undefined)
+    throw new PublishError(
+      WorkspaceCodes.noWorkspace,
+      `no exp.yaml found in "${start}" or any folder above it`,
+      "run the command inside a workspace, pass --dir, or create one with `exp init`",
+    );
   const text = readFileSync(join(root, "exp.yaml"), "utf8");
   return { root, config: parsePublishConfig(text) };
 }
@@ -82,20 +75,6 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
     typeNode ?? publish,
     typeof type === "string" ? didYouMean(type, TARGET_TYPES) : undefined,
   );
-}
-
-/** `env:NAME` reads the environment (so tokens stay out of git); anything else is the value itself. */
-export function resolveSecret(value: string, what: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (!value.startsWith("env:")) return value;
-  const name = value.slice(4);
-  const v = env[name];
-  if (v === undefined || v === "")
-    throw new PublishError(
-      stateCodes.tokenMissing,
-      `${what} reads the environment variable "${name}", which is not set`,
-      `export ${name}=<token> before running the command`,
-    );
-  return v;
 }
 
 export function displayPath(root: string, path: string): string {

@@ -2,7 +2,10 @@ import { join, resolve } from "node:path";
 import type { PublishTarget as PublishTargetConfig } from "../../workspace/model.js";
 import { DirectoryTarget } from "./directory.js";
 import { HttpTarget } from "./http.js";
-import { displayPath, resolveSecret } from "./config.js";
+import { resolveSecret } from "../../workspace/secret.js";
+import { WorkspaceCodes } from "../../workspace/codes.js";
+import { displayPath } from "./config.js";
+import { PublishError } from "./errors.js";
 import type { LockOwner, PublishTarget, RulesetVerifier } from "./target.js";
 
 export interface OpenTargetOptions {
@@ -25,7 +28,16 @@ export function openPublishTarget(config: PublishTargetConfig, root: string, opt
     });
   }
   const secret = config.token;
-  const token = secret === undefined ? undefined : () => resolveSecret(secret, "runtime.publish.token", options.env);
+  // Read when a request needs it, so opening the target and reading its local audit log need no token.
+  const token =
+    secret === undefined
+      ? undefined
+      : () => {
+          const r = resolveSecret(secret, "runtime.publish.token", options.env);
+          if (r.value !== undefined) return r.value;
+          const d = r.diagnostics[0]!;
+          throw new PublishError(WorkspaceCodes.envNotSet, d.message, d.suggestion);
+        };
   return new HttpTarget({
     url: config.url,
     token,

@@ -1,7 +1,6 @@
-import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import type { SourceFile } from "../../diagnostics/source.js";
-import type { Expr } from "../../dsl/ast.js";
-import { parseCondition, parseMetricExpr } from "../../dsl/index.js";
+import { parseCondition, parseMetricExpr, type Expr } from "../../dsl/index.js";
 import type { CodeInfo } from "../../diagnostics/codes.js";
 import type { Origin } from "../model.js";
 import { scalarOrigin } from "../scalar-offsets.js";
@@ -31,7 +30,7 @@ export class FileBuild {
   }
 
   report(info: CodeInfo, message: string, span: Span | undefined, suggestion?: string): void {
-    this.diagnostics.push({ code: info.code, severity: info.severity, message, span, ...(suggestion ? { suggestion } : {}) });
+    this.diagnostics.push(diagnostic(info, message, { span, suggestion }));
   }
 
   condition(path: string, text: string): Expr | undefined {

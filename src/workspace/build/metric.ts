@@ -1,10 +1,14 @@
+import { classifyMetric } from "../../dsl/index.js";
 import type { Metric, Settings } from "../model.js";
 import type { FileBuild } from "./context.js";
 import { parseDuration, parseShare } from "./values.js";
 
 type Raw = Record<string, any>;
 
-/** The metric's kind and aggregates are filled in by the metric-expression check, which knows the events. */
+/**
+ * The metric's kind and aggregates are derived here from the shape of its expression, before any
+ * check runs; the metric-expressions check then only reports (a metric with errors is left out of the model).
+ */
 export function buildMetric(b: FileBuild, raw: Raw, settings: Settings): Metric | undefined {
   const expr = b.metricExpr("expr", raw.expr);
   if (!expr) return undefined;
@@ -15,7 +19,7 @@ export function buildMetric(b: FileBuild, raw: Raw, settings: Settings): Metric 
     unit: raw.unit ?? settings.units[0]!,
     expr,
     exprText: raw.expr,
-    kind: "arithmetic",
+    ...classifyMetric(expr),
     window: raw.window ? parseDuration(raw.window) : settings.defaults.window,
     direction: raw.direction ?? "increase",
     format: raw.format ?? "number",

@@ -1,5 +1,5 @@
 import type { CodeInfo } from "../../diagnostics/codes.js";
-import type { Diagnostic, RelatedSpan, Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { CheckEnv } from "../../dsl/index.js";
 import type { Workspace } from "../model.js";
@@ -37,22 +37,6 @@ export interface Check {
   run(ctx: CheckContext): Diagnostic[];
 }
 
-export function diag(
-  info: CodeInfo,
-  message: string,
-  span: Span | undefined,
-  extra: { suggestion?: string; related?: RelatedSpan[] } = {},
-): Diagnostic {
-  return {
-    code: info.code,
-    severity: info.severity,
-    message,
-    span,
-    ...(extra.suggestion ? { suggestion: extra.suggestion } : {}),
-    ...(extra.related?.length ? { related: extra.related } : {}),
-  };
-}
-
 /** "unknown metric "x"" with a did-you-mean over the candidates; undefined when the name is known. */
 export function unknownName(
   info: CodeInfo,
@@ -64,5 +48,5 @@ export function unknownName(
 ): Diagnostic | undefined {
   const set = known instanceof Set ? (known as Set<string>) : new Set(known);
   if (set.has(name)) return undefined;
-  return diag(info, `unknown ${what} "${name}"; ${hint}`, span, { suggestion: didYouMean(name, set) });
+  return diagnostic(info, `unknown ${what} "${name}"; ${hint}`, { span, suggestion: didYouMean(name, set) });
 }

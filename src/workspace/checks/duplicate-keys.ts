@@ -1,6 +1,6 @@
 import { CheckCodes as C } from "./codes.js";
-import { diag, type Check } from "./context.js";
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { type Check } from "./context.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 
 /** Two files of one kind must not declare the same key (the second would silently shadow the first). */
 export const duplicateKeysCheck: Check = {
@@ -15,7 +15,8 @@ export const duplicateKeysCheck: Check = {
       if (!prev) first.set(id, f);
       else
         out.push(
-          diag(C.duplicateKey, `${f.kind} "${f.key}" is also declared in "${prev.path}"; keys must be unique`, f.keySpan, {
+          diagnostic(C.duplicateKey, `${f.kind} "${f.key}" is also declared in "${prev.path}"; keys must be unique`, {
+            span: f.keySpan,
             related: prev.keySpan ? [{ message: "first declared here", span: prev.keySpan }] : [],
           }),
         );

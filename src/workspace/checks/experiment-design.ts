@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 /** Weights are positive, the control is a variant, the layer exists and traffic is a real share. */
 export const experimentDesignCheck: Check = {
@@ -12,10 +12,10 @@ export const experimentDesignCheck: Check = {
       for (const v of e.variants) {
         if (!(v.weight > 0))
           out.push(
-            diag(
+            diagnostic(
               C.nonPositiveWeight,
               `variant "${v.key}" has weight ${v.weight}; weights must be positive (remove the variant instead of giving it 0)`,
-              o.values[`variants.${v.key}.weight`] ?? o.keys[`variants.${v.key}`],
+              { span: o.values[`variants.${v.key}.weight`] ?? o.keys[`variants.${v.key}`] },
             ),
           );
       }
@@ -35,7 +35,9 @@ export const experimentDesignCheck: Check = {
         if (d) out.push(d);
       }
       if (!(e.traffic > 0 && e.traffic <= 1))
-        out.push(diag(C.trafficRange, `traffic of experiment "${e.key}" must be above 0% and at most 100%`, o.values.traffic));
+        out.push(
+          diagnostic(C.trafficRange, `traffic of experiment "${e.key}" must be above 0% and at most 100%`, { span: o.values.traffic }),
+        );
     }
     return out;
   },

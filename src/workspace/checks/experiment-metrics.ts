@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 /** Every metric an experiment lists (and its bandit metric) exists; a metric is listed once. */
 export const experimentMetricsCheck: Check = {
@@ -19,7 +19,8 @@ export const experimentMetricsCheck: Check = {
           const prev = seen.get(m);
           if (prev !== undefined)
             out.push(
-              diag(C.duplicateMetric, `metric "${m}" is listed twice in experiment "${e.key}"; keep it in one tier`, span, {
+              diagnostic(C.duplicateMetric, `metric "${m}" is listed twice in experiment "${e.key}"; keep it in one tier`, {
+                span: span,
                 related: e.origin.values[prev] ? [{ message: "first listed here", span: e.origin.values[prev]! }] : [],
               }),
             );

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 /**
  * An experiment-backed rule names an existing experiment, maps only its variants, and every experiment
@@ -51,11 +51,11 @@ export const experimentRulesCheck: Check = {
         for (const v of expVariants) {
           if (v in r.map || flagVariants.includes(v)) continue;
           out.push(
-            diag(
+            diagnostic(
               C.unmappedVariant,
               `experiment variant "${v}" of "${e.key}" has no flag variant: add "${v}: <flag variant>" to the map of rule "${r.name}"`,
-              o.keys[`${p}.map`] ?? o.values[`${p}.experiment`],
               {
+                span: o.keys[`${p}.map`] ?? o.values[`${p}.experiment`],
                 related: e.origin.keys[`variants.${v}`]
                   ? [{ message: "variant declared here", span: e.origin.keys[`variants.${v}`]! }]
                   : [],

@@ -1,5 +1,6 @@
 import { CheckCodes as C } from "./codes.js";
-import { diag, type Check } from "./context.js";
+import { type Check } from "./context.js";
+import { diagnostic } from "../../diagnostics/diagnostic.js";
 
 /** Every file's key equals its file name, so references can be found by file. */
 export const fileKeysCheck: Check = {
@@ -8,11 +9,10 @@ export const fileKeysCheck: Check = {
     return ctx.declared
       .filter((f) => f.key !== undefined && f.key !== f.stem)
       .map((f) =>
-        diag(
+        diagnostic(
           C.keyMismatch,
           `${f.kind} key ${JSON.stringify(f.key)} differs from its file name ${JSON.stringify(`${f.stem}.yaml`)}; rename the file or the key so they match`,
-          f.keySpan,
-          { suggestion: `did you mean "${f.stem}"?` },
+          { span: f.keySpan, suggestion: `did you mean "${f.stem}"?` },
         ),
       );
   },

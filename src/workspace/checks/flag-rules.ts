@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 /** Served and rolled-out variants exist; rule names are unique; nothing follows a rule that always matches. */
 export const flagRulesCheck: Check = {
@@ -16,12 +16,10 @@ export const flagRulesCheck: Check = {
         const prev = names.get(r.name);
         if (prev !== undefined) {
           out.push(
-            diag(
-              C.duplicateRule,
-              `rule name "${r.name}" is used twice in flag "${f.key}"; rule names must be unique`,
-              o.values[`${p}.name`] ?? o.values[p],
-              { related: [{ message: "first used here", span: (o.values[`rules.${prev}.name`] ?? o.values[`rules.${prev}`])! }] },
-            ),
+            diagnostic(C.duplicateRule, `rule name "${r.name}" is used twice in flag "${f.key}"; rule names must be unique`, {
+              span: o.values[`${p}.name`] ?? o.values[p],
+              related: [{ message: "first used here", span: (o.values[`rules.${prev}.name`] ?? o.values[`rules.${prev}`])! }],
+            }),
           );
         } else names.set(r.name, i);
         const hint = `use one of the flag's variants: ${keys.map((k) => `"${k}"`).join(", ")}`;
@@ -34,10 +32,10 @@ export const flagRulesCheck: Check = {
         }
         if (r.kind === "serve" && r.when === undefined && i < f.rules.length - 1) {
           out.push(
-            diag(
+            diagnostic(
               C.unreachableRule,
               `rule "${r.name}" has no "when" and always serves, so the rules after it never match; add a condition or move it last`,
-              o.values[p],
+              { span: o.values[p] },
             ),
           );
         }

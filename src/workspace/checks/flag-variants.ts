@@ -1,7 +1,7 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { FlagType } from "../model.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 const FITS: Record<FlagType, (v: unknown) => boolean> = {
   boolean: (v) => typeof v === "boolean",
@@ -28,20 +28,19 @@ export const flagVariantsCheck: Check = {
       for (const v of f.variants) {
         if (!FITS[f.type](v.value))
           out.push(
-            diag(
+            diagnostic(
               C.variantValueType,
               `variant "${v.key}" of ${f.type} flag "${f.key}" has ${kindOf(v.value)} value; give it a ${f.type} value`,
-              o.values[`variants.${v.key}`] ?? o.values.variants,
+              { span: o.values[`variants.${v.key}`] ?? o.values.variants },
             ),
           );
       }
       if (!keys.includes(f.default))
         out.push(
-          diag(
+          diagnostic(
             C.defaultNotVariant,
             `default "${f.default}" of flag "${f.key}" is not one of its variants (${keys.map((k) => `"${k}"`).join(", ")})`,
-            o.values.default,
-            { suggestion: suggestion(f.default, keys) },
+            { span: o.values.default, suggestion: suggestion(f.default, keys) },
           ),
         );
       for (const variant of Object.keys(f.overrides)) {

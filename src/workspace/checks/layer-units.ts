@@ -1,7 +1,7 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Experiment } from "../model.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, type Check } from "./context.js";
+import { type Check } from "./context.js";
 
 /** Experiments in one layer split the same units, so they must randomise on the same unit. */
 export const layerUnitsCheck: Check = {
@@ -15,11 +15,11 @@ export const layerUnitsCheck: Check = {
       if (!f) first.set(e.layer, e);
       else if (f.unit !== e.unit) {
         out.push(
-          diag(
+          diagnostic(
             C.layerUnit,
             `experiment "${e.key}" uses unit "${e.unit}" but layer "${e.layer}" already holds "${f.key}" on unit "${f.unit}"; experiments in one layer must share a unit`,
-            e.origin.values.unit ?? e.origin.values.layer,
             {
+              span: e.origin.values.unit ?? e.origin.values.layer,
               related: [{ message: `"${f.key}" is in the same layer`, span: f.origin.values.unit ?? f.origin.values.layer! }],
             },
           ),

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, type Check } from "./context.js";
+import { type Check } from "./context.js";
 
 /** A metric on another unit than the experiment's (session metrics in a user experiment) is only sound as a ratio (delta method). */
 export const metricUnitsCheck: Check = {
@@ -15,11 +15,11 @@ export const metricUnitsCheck: Check = {
           const m = ws.metrics.get(key);
           if (!m || brokenFiles.has(m.origin.file) || !declared.has(m.unit) || m.unit === e.unit || m.kind === "ratio") return;
           out.push(
-            diag(
+            diagnostic(
               C.metricUnit,
               `metric "${key}" is per "${m.unit}" but experiment "${e.key}" randomises by "${e.unit}"; use a ratio metric (e.g. count(x) / count(session_start)) or a "${e.unit}" metric`,
-              e.origin.values[`metrics.${tier}.${i}`],
               {
+                span: e.origin.values[`metrics.${tier}.${i}`],
                 related: m.origin.values.unit ? [{ message: `unit of "${key}"`, span: m.origin.values.unit }] : [],
               },
             ),

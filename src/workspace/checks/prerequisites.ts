@@ -1,7 +1,7 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Flag } from "../model.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, unknownName, type Check } from "./context.js";
+import { unknownName, type Check } from "./context.js";
 
 /** Prerequisites name existing flags and variants, a bare prerequisite is a boolean flag, and no flag depends on itself. */
 export const prerequisitesCheck: Check = {
@@ -13,7 +13,7 @@ export const prerequisitesCheck: Check = {
         const p = `prerequisites.${i}`;
         const span = f.origin.values[`${p}.flag`] ?? f.origin.values[p];
         if (pre.flag === f.key)
-          return void out.push(diag(C.prerequisiteSelf, `flag "${f.key}" lists itself as a prerequisite; remove it`, span));
+          return void out.push(diagnostic(C.prerequisiteSelf, `flag "${f.key}" lists itself as a prerequisite; remove it`, { span: span }));
         const d = unknownName(C.unknownFlag, "flag", pre.flag, known.flags, span, "add flags/<name>.yaml or fix the name");
         if (d) return void out.push(d);
         const target = ws.flags.get(pre.flag);
@@ -30,10 +30,10 @@ export const prerequisitesCheck: Check = {
           if (v) out.push(v);
         } else if (target.type !== "boolean") {
           out.push(
-            diag(
+            diagnostic(
               C.prerequisiteNotBoolean,
               `prerequisite "${pre.flag}" is a ${target.type} flag, so it never evaluates to true; name the variant it must serve: {flag: ${pre.flag}, variant: <name>}`,
-              span,
+              { span: span },
             ),
           );
         }
@@ -64,11 +64,9 @@ function cycles(flags: Map<string, Flag>): Diagnostic[] {
         reported.add(id);
         const path = [...loop, pre.flag].join(" → ");
         out.push(
-          diag(
-            C.prerequisiteCycle,
-            `prerequisites form a cycle: ${path}; remove one of them`,
-            f.origin.values[`prerequisites.${i}.flag`] ?? f.origin.values[`prerequisites.${i}`],
-          ),
+          diagnostic(C.prerequisiteCycle, `prerequisites form a cycle: ${path}; remove one of them`, {
+            span: f.origin.values[`prerequisites.${i}.flag`] ?? f.origin.values[`prerequisites.${i}`],
+          }),
         );
       } else if (s === undefined) visit(pre.flag);
     });

@@ -18,7 +18,7 @@ import { scheduleCheck } from "./schedule.js";
 import { segmentCyclesCheck } from "./segment-cycles.js";
 import { unitsCheck } from "./units.js";
 
-/** Every cross-file check, in run order. metric-expressions comes first: it decides metric kinds that metric-units reads. */
+/** Every cross-file check, in run order. */
 export const specifiedChecks: readonly Check[] = [
   metricExpressionsCheck,
   conditionsCheck,

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
-import { diag, type Check } from "./context.js";
+import { type Check } from "./context.js";
 
 /** Rollout steps go forward in time and never shrink: a unit included at 10% must stay included at 50%. */
 export const rolloutStepsCheck: Check = {
@@ -16,18 +16,18 @@ export const rolloutStepsCheck: Check = {
           const p = `rules.${i}.rollout.steps.${k}`;
           if (Date.parse(b.at) <= Date.parse(a.at))
             out.push(
-              diag(
+              diagnostic(
                 C.rolloutOrder,
                 `rollout step ${k + 1} of rule "${r.name}" is at ${b.at.replace(".000Z", "Z")}, not after the previous step (${a.at.replace(".000Z", "Z")}); list steps in time order`,
-                f.origin.values[`${p}.at`],
+                { span: f.origin.values[`${p}.at`] },
               ),
             );
           if (b.percent < a.percent)
             out.push(
-              diag(
+              diagnostic(
                 C.rolloutDecrease,
                 `rollout step ${k + 1} of rule "${r.name}" lowers the percent from ${a.percent} to ${b.percent}; rollouts only grow (roll back with enabled: false)`,
-                f.origin.values[`${p}.percent`],
+                { span: f.origin.values[`${p}.percent`] },
               ),
             );
         }

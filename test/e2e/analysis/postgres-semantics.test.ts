@@ -1,5 +1,5 @@
 import { after, before, describe } from "node:test";
-import { PostgresWarehouse } from "../../../src/analysis/index.js";
+import { PostgresWarehouse } from "../../../src/analysis/postgres-warehouse.js";
 import { type PostgresCluster, startPostgres } from "../../helpers/postgres.js";
 import { semanticsTests } from "../../analysis/semantics-suite.js";
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadWorkspace } from "../../../src/workspace/load.js";
 import { runPlanChecks, lastChangedFromGit, type CheckContext, type SlotRange } from "../../../src/plan/checks/index.js";
 import type { ExperimentStatus } from "../../../src/workspace/model.js";
+import { assertTableSeverities } from "../../workspace/table-severity.js";
 
 /**
  * Diagnostics as data: each folder under test/fixtures/plan-checks/ is a workspace overlay on
@@ -88,6 +89,7 @@ async function runCase(name: string): Promise<{ actual: Expected[]; expected: Ex
       ...(spec.git ? { lastChanged: await lastChangedFromGit(dir, undefined, now) } : {}),
     };
     const diags = runPlanChecks(ctx);
+    assertTableSeverities([...loaded.diagnostics, ...diags], name);
     for (const d of diags) {
       assert.ok(d.span, `${d.code} has a span`);
       assert.ok(d.message.length > 0 && !d.message.includes("undefined"), `${d.code}: ${d.message}`);

@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { SourceFile } from "../../../src/diagnostics/source.js";
 import { parseCondition, wholeFileOrigin, type Expr } from "../../../src/dsl/index.js";
 import { mayHoldTogether, mayOverlap, maySatisfy, type SatisfiabilityEnv } from "../../../src/plan/checks/satisfiable.js";
-import { compareSemver, parseSemver } from "../../../src/plan/checks/semver.js";
 import type { AttributeType } from "../../../src/workspace/model.js";
 
 function parse(text: string): Expr {
@@ -123,28 +122,4 @@ test("undeclared attributes take their domain from the literals; mixed use is op
   assert.equal(mayOverlap(parse('tier == "gold"'), parse('tier != "gold"'), bare), false);
   assert.equal(mayOverlap(parse('tier == "5"'), parse("tier != 5"), bare), true);
   assert.equal(mayOverlap(parse('name < "m"'), parse('name >= "m"'), bare), true);
-});
-
-test("semver ordering follows semver.org, pre-releases included", () => {
-  const order = [
-    "1.0.0-alpha",
-    "1.0.0-alpha.1",
-    "1.0.0-alpha.beta",
-    "1.0.0-beta",
-    "1.0.0-beta.2",
-    "1.0.0-beta.11",
-    "1.0.0-rc.1",
-    "1.0.0",
-    "1.0.1",
-    "1.10.0",
-    "2.0.0",
-  ];
-  for (let i = 0; i < order.length; i++) {
-    for (let j = 0; j < order.length; j++) {
-      const c = compareSemver(parseSemver(order[i]!)!, parseSemver(order[j]!)!);
-      assert.equal(Math.sign(c), Math.sign(i - j), `${order[i]} vs ${order[j]}`);
-    }
-  }
-  assert.equal(compareSemver(parseSemver("1.0.0+build.5")!, parseSemver("1.0.0")!), 0);
-  assert.equal(parseSemver("2.0"), undefined);
 });

@@ -1,4 +1,4 @@
-import type { AggregateExpr, Expr } from "../../../dsl/ast.js";
+import type { AggregateExpr, Expr } from "../../../dsl/index.js";
 import { isZeroFilled } from "../aggregate.js";
 import type { SqlContext } from "../context.js";
 import { UNIT_ALIAS } from "../event-property.js";

@@ -3,7 +3,8 @@ import { AGGREGATES, type CallExpr } from "../../ast.js";
 import { show } from "../compare.js";
 import type { CheckContext } from "../context.js";
 import { FUNCTIONS } from "../functions.js";
-import { isValidDate, isValidSemver } from "../literals.js";
+import { isSemver } from "../../../runtime/semver.js";
+import { isValidDate } from "../literals.js";
 import type { ConditionRule } from "../rule.js";
 import { isStringLike, typeName } from "../types.js";
 
@@ -52,7 +53,7 @@ function checkLiteralArguments(e: CallExpr, ctx: CheckContext): void {
   if (first?.kind !== "string") return;
   switch (e.name) {
     case "semver":
-      if (!isValidSemver(first.value))
+      if (!isSemver(first.value))
         ctx.report("invalidSemver", `${JSON.stringify(first.value)} is not a valid semantic version such as "1.2.3"`, first.span);
       return;
     case "date":

@@ -8,7 +8,6 @@ import { applyPlan } from "../plan/apply.js";
 import { preparePlan } from "../plan/prepare.js";
 import { DirectoryTarget } from "../plan/target/directory.js";
 import { createEvaluator } from "../runtime/evaluator.js";
-import type { Ruleset } from "../runtime/ruleset.js";
 import { sha256Hex } from "../runtime/server/auth.js";
 import { startServer } from "../runtime/server/server.js";
 import { loadWorkspace } from "../workspace/load.js";
@@ -71,7 +70,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const applied = await applyPlan(ctx.target, { plan: ctx.plan, build: ctx.build, actor: "exp demo" });
   step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
 
-  const published = (await ctx.target.current())!.ruleset as unknown as Ruleset;
+  const published = (await ctx.target.current())!.ruleset;
   await serveStep(ws, step);
 
   const evaluator = createEvaluator(published);

@@ -1,6 +1,6 @@
-import { bucketerFor, pickIndex } from "./hash.js";
+import { bucketerFor, pickIndex } from "../ruleset/hash.js";
 import { compileCondition, type Attributes, type ConditionScope, type Test } from "./condition.js";
-import type { Ruleset, RulesetExperiment, RulesetFlag, RulesetRule } from "./ruleset.js";
+import type { Ruleset, RulesetExperiment, RulesetFlag, RulesetRule } from "../ruleset/types.js";
 import type { AssignmentReason, AssignmentResult, EvaluateAllResult, FlagReason, FlagResult } from "./result.js";
 
 /**

@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import { verifyAuditChain } from "../../src/plan/audit-verify.js";
 import { verifier } from "../../src/plan/prepare.js";
-import { canonicalJson, rulesetChecksum, rulesetContentChecksum } from "../../src/compiler/ruleset/checksum.js";
-import { verifyRuleset } from "../../src/compiler/ruleset/verify.js";
+import { canonicalJson } from "../../src/ruleset/canonical-json.js";
+import { rulesetChecksum, rulesetContentChecksum } from "../../src/ruleset/checksum.js";
+import { verifyRuleset } from "../../src/ruleset/verify.js";
 
 /**
  * test/fixtures/ruleset-contract/published is a publish folder written by the code before canonical

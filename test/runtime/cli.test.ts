@@ -63,7 +63,7 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
   test("export --format flagd and ruleset write files atomically", async () => {
     const dir = mkdtempSync(join(tmpdir(), "exp-export-"));
     assert.equal(exp(["export", "--format", "ruleset", "--desired", "--out", join(dir, "r.json")]).code, 0);
-    const { verifyRuleset } = await import("../../src/compiler/ruleset/verify.js");
+    const { verifyRuleset } = await import("../../src/ruleset/verify.js");
     const v = verifyRuleset(readFileSync(join(dir, "r.json"), "utf8"));
     assert.deepEqual(v.diagnostics, []);
     assert.equal(v.ruleset!.schemaVersion, 1);
@@ -142,7 +142,7 @@ describe("exp assign reads the published ruleset by default", () => {
     // Publish a ruleset in which new_search is killed; the workspace still has it enabled.
     loaded.workspace.flags.get("new_search")!.enabled = false;
     const { ruleset } = compileRuleset(loaded.workspace, { version: 1 });
-    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset as never, {
+    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset, {
       expectedVersion: undefined,
       expectedChecksum: undefined,
     });

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
-import { bucket } from "../../src/runtime/hash.js";
+import { bucket } from "../../src/ruleset/hash.js";
 import { and, attr, bin, call, experiment, isIn, matches, num, str, workspace, notIn, shopWorkspace } from "./fixture.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");

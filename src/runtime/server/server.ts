@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEvaluator, type Evaluator } from "../evaluator.js";
-import type { Ruleset } from "../ruleset.js";
-import type { PublishTarget, RulesetDocument } from "../../plan/target/target.js";
+import type { Ruleset } from "../../ruleset/types.js";
+import type { PublishTarget } from "../../plan/target/target.js";
 import { authorise, type ApiKey, type Scope } from "./auth.js";
 import { signExposure, verifyExposure } from "./exposure-token.js";
 import { context, HttpError, object, readJson, send, str } from "./http-io.js";
@@ -54,24 +54,27 @@ export interface RunningServer {
 export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0.1"): Promise<RunningServer> {
   const metrics = new ServerMetrics();
   let evaluator: Evaluator | undefined;
-  let current: RulesetDocument | undefined;
+  let current: Ruleset | undefined;
   const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, o.compactEveryMs);
   const { exposures, events } = ingest;
   const now = o.clock ?? Date.now;
   const live = new Map<string, Map<string, Set<string>>>();
 
-  const load = (doc: RulesetDocument): void => {
-    const v = o.verify(doc);
+  const verified = (candidate: unknown): Ruleset => {
+    const v = o.verify(candidate);
     if (!v.ok || !v.ruleset) throw new HttpError(400, `the ruleset does not verify: ${v.diagnostics.map((d) => d.message).join("; ")}`);
-    evaluator = createEvaluator(v.ruleset);
-    current = doc;
-    metrics.rulesetVersion = doc.version;
+    return v.ruleset;
+  };
+  const load = (ruleset: Ruleset): void => {
+    evaluator = createEvaluator(ruleset);
+    current = ruleset;
+    metrics.rulesetVersion = ruleset.version;
     metrics.reloads++;
   };
   const reload = async (): Promise<void> => {
     try {
       const cur = await o.store.current();
-      if (cur && cur.checksum !== current?.checksum) load(cur.ruleset);
+      if (cur && cur.checksum !== current?.checksum) load(verified(cur.ruleset));
     } catch {
       // Keep serving the last good ruleset; readiness still reflects that one is loaded.
     }
@@ -123,9 +126,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     },
     "PUT /v1/ruleset": async (req, res) => {
       need(req, "ruleset:write");
-      const doc = object(await readJson(req), "the ruleset") as unknown as RulesetDocument;
-      const v = o.verify(doc);
-      if (!v.ok) throw new HttpError(400, `the ruleset does not verify: ${v.diagnostics.map((d) => d.message).join("; ")}`);
+      const doc = verified(object(await readJson(req), "the ruleset"));
       const ifMatch = String(req.headers["if-match"] ?? "").replace(/^"(.*)"$/, "$1");
       const ifNone = req.headers["if-none-match"];
       if (ifNone === "*" && current) throw new HttpError(412, `a ruleset is already published (version ${current.version})`);

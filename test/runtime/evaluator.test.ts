@@ -186,6 +186,15 @@ describe("flag evaluation (SPEC §5)", () => {
     });
   });
 
+  test("a prerequisite cycle serves the default instead of overflowing the stack", () => {
+    const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+    // new_search already requires search_index_v2; validation would refuse the way back.
+    ruleset.flags.search_index_v2!.prerequisites = [{ flag: "new_search" }];
+    const cyclic = createEvaluator(ruleset);
+    assert.equal(cyclic.evaluate("new_search", "u1", { is_employee: true }, T0).reason, "prerequisite_failed");
+    assert.equal(cyclic.evaluateAll("u1", { is_employee: true }, T0).flags.new_search!.reason, "prerequisite_failed");
+  });
+
   test("overrides win over rules and prerequisites", () => {
     const r = ev.evaluate("new_search", "user_42", {}, T0);
     assert.deepEqual([r.value, r.reason], [true, "override"]);

@@ -11,4 +11,4 @@ export type {
   Attributes,
 } from "./runtime/index.js";
 export { compileRuleset } from "./compiler/ruleset/compile.js";
-export { verifyRuleset } from "./compiler/ruleset/verify.js";
+export { verifyRuleset } from "./ruleset/verify.js";

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
-import { verifyRuleset } from "../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import { sha256Hex } from "../../src/runtime/server/auth.js";
 import { startServer } from "../../src/runtime/server/server.js";
@@ -35,7 +35,7 @@ if (mode === "echo") {
   const loaded = await loadWorkspace(root);
   if (!loaded.workspace) throw new Error("the example workspace does not load");
   const store = new DirectoryTarget(join(dataDir, "published"));
-  await store.publish(compileRuleset(loaded.workspace).ruleset as never, { expectedVersion: undefined, expectedChecksum: undefined });
+  await store.publish(compileRuleset(loaded.workspace).ruleset, { expectedVersion: undefined, expectedChecksum: undefined });
   const srv = await startServer(
     {
       store,

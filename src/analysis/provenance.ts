@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CompiledQuery } from "../compiler/sql/index.js";
 import { definitionsCommit } from "../gitops/commit.js";
+import { canonicalJson } from "../ruleset/canonical-json.js";
 import { VERSION } from "../version.js";
 import type { Experiment, Metric, Settings } from "../workspace/model.js";
 
@@ -12,19 +13,6 @@ export interface Provenance {
   sqlSha256: string;
   engine: string;
   dataWindow: { start: string | null; end: string | null };
-}
-
-/**
- * JSON with keys sorted at every level, so the hash depends on content and not on the order in
- * which YAML keys were written. Undefined fields vanish, as in JSON.stringify.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 export function sha256(text: string): string {

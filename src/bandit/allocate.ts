@@ -1,6 +1,6 @@
 import { banditWeights, probabilityBestBeta, probabilityBestNormal, type BanditArm } from "../stats/bandit.js";
 import type { UnitStats } from "../analysis/stats-rows.js";
-import { weightsToBasisPoints } from "../runtime/hash.js";
+import { weightsToBasisPoints } from "../ruleset/hash.js";
 import type { Experiment, Metric } from "../workspace/model.js";
 
 export interface ArmAllocation {

@@ -10,7 +10,6 @@ import { writeReports } from "../app/write-reports.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { InternalError } from "../diagnostics/errors.js";
 import { createEvaluator } from "../runtime/evaluator.js";
-import type { Ruleset } from "../runtime/ruleset.js";
 import { sha256Hex } from "../runtime/server/auth.js";
 import type { Workspace } from "../workspace/model.js";
 import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
@@ -76,7 +75,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const applied = await publishPlan(ctx, { actor: "exp demo" });
   step("apply", `published v${applied.toVersion} (${applied.checksum.slice(0, 12)}) with audit record #${applied.record.seq}`);
 
-  const published = (await ctx.target.current())!.ruleset as unknown as Ruleset;
+  const published = (await ctx.target.current())!.ruleset;
   await serveStep(ws, step);
 
   const evaluator = createEvaluator(published);

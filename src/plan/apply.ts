@@ -1,5 +1,5 @@
-import { rulesetContentChecksum } from "../compiler/ruleset/checksum.js";
-import type { Ruleset } from "../runtime/ruleset.js";
+import { rulesetContentChecksum } from "../ruleset/checksum.js";
+import type { Ruleset } from "../ruleset/types.js";
 import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
 import type { AuditRecord } from "./audit.js";
 import { verifyAuditChain } from "./audit-verify.js";
@@ -56,14 +56,14 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
     const versions = await target.versions();
     const version = Math.max(0, ...versions) + 1;
     const ruleset = req.build(version);
-    if (rulesetContentChecksum(ruleset as unknown as Record<string, unknown>) !== req.plan.desiredChecksum) {
+    if (rulesetContentChecksum(ruleset) !== req.plan.desiredChecksum) {
       throw new PublishError(
         stateCodes.publishConflict,
         "the workspace changed since the plan was made; run exp plan again",
         "run `exp plan --out plan.json` and apply the new plan",
       );
     }
-    const published = await target.publish(ruleset as unknown as Parameters<PublishTarget["publish"]>[0], {
+    const published = await target.publish(ruleset, {
       expectedVersion: current?.version,
       expectedChecksum: current?.checksum,
     });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../ruleset/canonical-json.js";
 
 /**
  * One line of the audit log. `hash` is the SHA-256 of the canonical JSON of every other field, and
@@ -23,19 +24,6 @@ export type AuditAction = "apply" | "rollback";
 export type AuditEntry = Omit<AuditRecord, "seq" | "prevHash" | "hash">;
 
 export const GENESIS_HASH = "0".repeat(64);
-
-/** JSON with object keys sorted at every depth, so the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
-  const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
-    if (obj[key] === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(obj[key])}`);
-  }
-  return `{${parts.join(",")}}`;
-}
 
 export function hashAuditRecord(record: Omit<AuditRecord, "hash"> & { hash?: string }): string {
   const { hash: _ignored, ...rest } = record;

@@ -1,4 +1,4 @@
-import type { Ruleset } from "../runtime/ruleset.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { Action, Change, FieldDiff } from "./model.js";
 import { reassignment } from "./reassign.js";
 

@@ -1,8 +1,8 @@
 import { diagnostic, type Diagnostic, type DiagnosticJson } from "../diagnostics/diagnostic.js";
-import type { Ruleset } from "../runtime/ruleset.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { Workspace } from "../workspace/model.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
-import { rulesetContentChecksum } from "../compiler/ruleset/checksum.js";
+import { rulesetContentChecksum } from "../ruleset/checksum.js";
 import { PLAN_CODES } from "./codes.js";
 import { diffRulesets, summarise } from "./diff.js";
 import type { AuditRecord } from "./audit.js";
@@ -66,7 +66,7 @@ export function computePlan(input: PlanInput): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     basedOnVersion: published?.version ?? null,
     basedOnChecksum: published?.checksum ?? null,
-    desiredChecksum: rulesetContentChecksum(desired as unknown as Record<string, unknown>),
+    desiredChecksum: rulesetContentChecksum(desired),
     sourceCommit: desired.sourceCommit,
     changes,
     checks,

@@ -1,9 +1,9 @@
 import { compileRuleset } from "../compiler/ruleset/compile.js";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { verifyRuleset } from "../ruleset/verify.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { toDiagnosticJson } from "../diagnostics/json.js";
-import type { Ruleset } from "../runtime/ruleset.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { Workspace } from "../workspace/model.js";
 import { lastChangedFromGit } from "./checks/git-history.js";
 import { planChecks } from "./checks/registry.js";
@@ -43,7 +43,7 @@ export async function preparePlan(
   const now = o.now ?? new Date();
   const target = o.target ?? openTarget(ws);
   const current = await target.current();
-  const published = current?.ruleset as unknown as Ruleset | undefined;
+  const published = current?.ruleset;
   const nextVersion = Math.max(0, ...(await target.versions())) + 1;
   const compile = (version: number) =>
     compileRuleset(ws, { previous: published, version, sourceCommit: o.sourceCommit, createdAt: now.toISOString() });

@@ -1,4 +1,4 @@
-import type { Condition, Ruleset, RulesetExperiment } from "../runtime/ruleset.js";
+import type { Condition, Ruleset, RulesetExperiment } from "../ruleset/types.js";
 import type { Reassignment } from "./model.js";
 import { intersectWidth, type Range, variantRanges, width } from "./ranges.js";
 

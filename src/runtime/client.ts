@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
-import { RULESET_CODES } from "../compiler/ruleset/codes.js";
+import { CONTRACT_CODES } from "../ruleset/codes.js";
+import { verifyRuleset } from "../ruleset/verify.js";
 import { createEvaluator, type Evaluator } from "./evaluator.js";
 import type { Attributes } from "./condition.js";
-import type { Ruleset } from "./ruleset.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
 
 /**
@@ -46,7 +46,8 @@ export class RulesetLoadError extends ExpError {
   }
 }
 
-const FETCH_FAILED = RULESET_CODES.fetchFailed.code;
+/** A ruleset that could not be read or fetched (EXP5013). */
+const fetchFailed = (message: string): Diagnostic => diagnostic(CONTRACT_CODES.fetchFailed, message);
 
 function load(input: unknown): Evaluator {
   const v = verifyRuleset(input);
@@ -69,11 +70,9 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       text = readFileSync(options.file, "utf8");
     } catch (err) {
       throw new RulesetLoadError([
-        {
-          code: FETCH_FAILED,
-          severity: "error",
-          message: `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.`,
-        },
+        fetchFailed(
+          `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.`,
+        ),
       ]);
     }
     evaluator = load(text);
@@ -88,26 +87,19 @@ export async function createClient(options: ClientOptions): Promise<Client> {
         res = await fetch(endpoint, { headers });
       } catch (err) {
         throw new RulesetLoadError([
-          {
-            code: FETCH_FAILED,
-            severity: "error",
-            message: `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`,
-          },
+          fetchFailed(`Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`),
         ]);
       }
       if (res.status === 304) return undefined;
       const body = await res.text();
       if (res.status !== 200)
-        throw new RulesetLoadError([
-          { code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.` },
-        ]);
+        throw new RulesetLoadError([fetchFailed(`"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.`)]);
       const next = load(body);
       etag = res.headers.get("etag") ?? undefined;
       return next;
     };
     const first = await fetchOnce();
-    if (!first)
-      throw new RulesetLoadError([{ code: FETCH_FAILED, severity: "error", message: `"${endpoint}" answered 304 to the first request.` }]);
+    if (!first) throw new RulesetLoadError([fetchFailed(`"${endpoint}" answered 304 to the first request.`)]);
     evaluator = first;
     refresh = async () => {
       try {
@@ -118,7 +110,7 @@ export async function createClient(options: ClientOptions): Promise<Client> {
         options.onUpdate?.(next.ruleset);
         return true;
       } catch (err) {
-        lastError = err instanceof RulesetLoadError ? err.diagnostics : [{ code: FETCH_FAILED, severity: "error", message: String(err) }];
+        lastError = err instanceof RulesetLoadError ? err.diagnostics : [fetchFailed(String(err))];
         options.onError?.(lastError);
         return false;
       }

@@ -1,4 +1,4 @@
-import type { CompareAs, Condition, Operand } from "./ruleset.js";
+import type { CompareAs, Condition, Operand } from "../ruleset/types.js";
 import { compareSemver, parseSemver } from "./semver.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { allocateBandit } from "../../src/bandit/allocate.js";
-import { weightsToBasisPoints } from "../../src/runtime/hash.js";
+import { weightsToBasisPoints } from "../../src/ruleset/hash.js";
 import type { UnitStats } from "../../src/analysis/stats-rows.js";
 import type { Experiment, Metric } from "../../src/workspace/model.js";
 import { mulberry32 } from "../helpers/prng.js";

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { banditWeights, probabilityBestBeta } from "../../src/stats/bandit.js";
-import { weightsToBasisPoints } from "../../src/runtime/hash.js";
+import { weightsToBasisPoints } from "../../src/ruleset/hash.js";
 import { exampleRepo, exp } from "../helpers/workspace.js";
 import { mulberry32 } from "../helpers/prng.js";
 

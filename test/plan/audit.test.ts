@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canonicalJson } from "../../src/ruleset/canonical-json.js";
 import {
-  canonicalJson,
   chainAuditRecord,
   formatAuditLine,
   GENESIS_HASH,

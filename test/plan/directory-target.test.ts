@@ -126,7 +126,7 @@ describe("directory target", () => {
     const target = new DirectoryTarget(dir, { displayPath: ".exp/published" });
     await target.publish(makeRuleset(1), { expectedVersion: undefined, expectedChecksum: undefined });
     const file = join(dir, "ruleset.v1.json");
-    writeFileSync(file, readFileSync(file, "utf8").replace('"padding": ""', '"padding": "edited"'));
+    writeFileSync(file, readFileSync(file, "utf8").replace('"sourceCommit": "c0ffee0001"', '"sourceCommit": "edited"'));
     await assert.rejects(target.current(), rejects("EXP4904", /\.exp\/published\/ruleset\.v1\.json" changed after it was published/));
   });
 

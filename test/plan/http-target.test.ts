@@ -10,15 +10,15 @@ import { openPublishTarget, HTTP_STATE_DIR } from "../../src/plan/target/open.js
 import { PublishError } from "../../src/plan/target/errors.js";
 import { appendAuditEntry } from "../../src/plan/audit-append.js";
 import { rollback } from "../../src/plan/rollback.js";
-import type { RulesetDocument } from "../../src/plan/target/target.js";
+import type { Ruleset } from "../../src/ruleset/types.js";
 import { makeRuleset, verifyFixture } from "./ruleset-fixture.js";
 
 const TOKEN = "s3cret-token";
 
 /** A stand-in for `exp serve`'s ruleset endpoints, strict about what it accepts. */
 function rulesetServer(options: { history: boolean }) {
-  const stored = new Map<number, RulesetDocument>();
-  let current: RulesetDocument | undefined;
+  const stored = new Map<number, Ruleset>();
+  let current: Ruleset | undefined;
   const seen: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
   const server: Server = createServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, headers: req.headers });
@@ -41,7 +41,7 @@ function rulesetServer(options: { history: boolean }) {
       }
       if (req.method === "PUT" && req.url === "/v1/ruleset") {
         if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: "missing or wrong bearer key" });
-        let ruleset: RulesetDocument;
+        let ruleset: Ruleset;
         try {
           ruleset = JSON.parse(body);
         } catch {
@@ -164,7 +164,7 @@ describe("http target", () => {
 
   test("a tampered ruleset served by the server fails client-side verification", async () => {
     const tampering = createServer((_req, res) => {
-      const r = { ...makeRuleset(4), padding: "changed" };
+      const r = { ...makeRuleset(4), sourceCommit: "changed" };
       res.writeHead(200, { "content-type": "application/json", etag: `"${r.checksum}"` });
       res.end(JSON.stringify(r));
     });

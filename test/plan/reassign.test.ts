@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bucket } from "../../src/runtime/hash.js";
-import type { Ruleset, RulesetExperiment } from "../../src/runtime/ruleset.js";
+import { bucket } from "../../src/ruleset/hash.js";
+import type { Ruleset, RulesetExperiment } from "../../src/ruleset/types.js";
 import { diffRulesets } from "../../src/plan/diff.js";
 import { reassignment } from "../../src/plan/reassign.js";
 import { computePlan } from "../../src/plan/plan.js";

@@ -1,40 +1,54 @@
-import { createHash } from "node:crypto";
-import { canonicalJson } from "../../src/plan/audit.js";
-import type { RulesetDocument, RulesetVerifier } from "../../src/plan/target/target.js";
-import { rulesetChecksum } from "../../src/compiler/ruleset/checksum.js";
+import type { RulesetVerifier } from "../../src/plan/target/target.js";
+import { rulesetChecksum } from "../../src/ruleset/checksum.js";
+import type { Ruleset, RulesetFlag } from "../../src/ruleset/types.js";
 
 /**
- * A stand-in ruleset for state tests: the compiler's real shape does not matter here, only that the
- * checksum covers the content so a damaged or half-written file fails verification.
+ * A small ruleset for state tests. `salt` changes the content without changing the version;
+ * `padding` adds bulk so that a write takes long enough for a SIGKILL to land inside it.
  */
-export function makeRuleset(version: number, options: { sourceCommit?: string; padding?: number; salt?: string } = {}): RulesetDocument {
-  const body = {
+export function makeRuleset(version: number, options: { sourceCommit?: string; padding?: number; salt?: string } = {}): Ruleset {
+  const flag = (enabled: boolean, variants: Record<string, unknown>, defaultVariant: string): RulesetFlag => ({
+    type: typeof variants[defaultVariant] === "boolean" ? "boolean" : "string",
+    enabled,
+    variants,
+    default: defaultVariant,
+    prerequisites: [],
+    overrides: {},
+    rules: [],
+  });
+  const body: Omit<Ruleset, "checksum"> = {
     schemaVersion: 1,
+    hashVersion: 1,
     version,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString(),
     sourceCommit: options.sourceCommit ?? `c0ffee${String(version).padStart(4, "0")}`,
-    flags: { new_search: { enabled: version % 2 === 0, salt: options.salt ?? "s" } },
-    // Bulk so that a write takes long enough for a SIGKILL to land inside it.
-    padding: "x".repeat(options.padding ?? 0),
+    attributes: { country: "string" },
+    segments: {},
+    holdouts: {},
+    layers: {},
+    experiments: {},
+    flags: {
+      new_search: flag(version % 2 === 0, { on: true, off: false }, "off"),
+      banner: flag(true, { text: `${options.salt ?? "s"}${"x".repeat(options.padding ?? 0)}` }, "text"),
+    },
   };
-  return { ...body, checksum: fixtureChecksum(body) };
+  return { ...body, checksum: rulesetChecksum(body) };
 }
 
-export function fixtureChecksum(body: object): string {
-  const { checksum: _c, ...rest } = body as Record<string, unknown>;
-  return createHash("sha256").update(canonicalJson(rest)).digest("hex");
-}
-
+/**
+ * A stand-in for the real verifier (schema, checksum, references) that checks only what the state
+ * layer relies on, so a damaged or half-written file fails and the messages stay short.
+ */
 export const verifyFixture: RulesetVerifier = (ruleset) => {
-  const r = ruleset as Partial<RulesetDocument> | null;
+  const r = ruleset as Partial<Ruleset> | null;
   if (!r || typeof r !== "object" || typeof r.checksum !== "string") return { ok: false, message: "no checksum" };
   if (r.schemaVersion !== 1) return { ok: false, message: `unknown schemaVersion ${String(r.schemaVersion)}` };
-  return fixtureChecksum(r) === r.checksum ? { ok: true } : { ok: false, message: "checksum mismatch" };
+  return rulesetChecksum(r as Ruleset) === r.checksum ? { ok: true } : { ok: false, message: "checksum mismatch" };
 };
 
-/** The smallest ruleset the real compiler's verifier accepts, for command-line tests. */
-export function makeCompiledRuleset(version: number): RulesetDocument {
-  const body = {
+/** The smallest ruleset the real verifier accepts, for command-line tests. */
+export function makeCompiledRuleset(version: number): Ruleset {
+  const body: Omit<Ruleset, "checksum"> = {
     schemaVersion: 1,
     hashVersion: 1,
     version,

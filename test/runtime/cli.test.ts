@@ -65,7 +65,7 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     const to = exp(["export", "--to", "ruleset", "--desired", "--out", join(dir, "r.json")]);
     assert.equal(to.code, 0, to.stderr);
     assert.doesNotMatch(to.stderr, /deprecated/);
-    const { verifyRuleset } = await import("../../src/compiler/ruleset/verify.js");
+    const { verifyRuleset } = await import("../../src/ruleset/verify.js");
     const v = verifyRuleset(readFileSync(join(dir, "r.json"), "utf8"));
     assert.deepEqual(v.diagnostics, []);
     assert.equal(v.ruleset!.schemaVersion, 1);
@@ -153,7 +153,7 @@ describe("exp assign reads the published ruleset by default", () => {
     // Publish a ruleset in which new_search is killed; the workspace still has it enabled.
     loaded.workspace.flags.get("new_search")!.enabled = false;
     const { ruleset } = compileRuleset(loaded.workspace, { version: 1 });
-    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset as never, {
+    await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset, {
       expectedVersion: undefined,
       expectedChecksum: undefined,
     });

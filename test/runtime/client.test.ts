@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, RulesetLoadError } from "../../src/runtime/client.js";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
-import type { Ruleset } from "../../src/runtime/ruleset.js";
+import type { Ruleset } from "../../src/ruleset/types.js";
 import { flag, shopWorkspace, workspace } from "./fixture.js";
 import { waitUntil } from "../helpers/wait.js";
 

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
-import { bucket } from "../../src/runtime/hash.js";
+import { bucket } from "../../src/ruleset/hash.js";
 import { and, attr, bin, call, experiment, isIn, matches, num, str, workspace, notIn, shopWorkspace } from "./fixture.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
@@ -184,6 +184,15 @@ describe("flag evaluation (SPEC §5)", () => {
       reason: "prerequisite_failed",
       rule: null,
     });
+  });
+
+  test("a prerequisite cycle serves the default instead of overflowing the stack", () => {
+    const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+    // new_search already requires search_index_v2; validation would refuse the way back.
+    ruleset.flags.search_index_v2!.prerequisites = [{ flag: "new_search" }];
+    const cyclic = createEvaluator(ruleset);
+    assert.equal(cyclic.evaluate("new_search", "u1", { is_employee: true }, T0).reason, "prerequisite_failed");
+    assert.equal(cyclic.evaluateAll("u1", { is_employee: true }, T0).flags.new_search!.reason, "prerequisite_failed");
   });
 
   test("overrides win over rules and prerequisites", () => {

@@ -109,7 +109,7 @@ test("known upstream divergence: flagd-core JS hashes UTF-16 code units, so non-
   // HASHING.md (and flagd Go) hash UTF-8 bytes; @openfeature/flagd-core 4 uses imurmurhash over
   // charCodeAt values. ASCII keys are identical in both encodings, which is why the agreement
   // above samples ASCII unit ids. This pins the difference so an upstream fix is noticed.
-  const { murmur3 } = await import("../../src/runtime/hash.js");
+  const { murmur3 } = await import("../../src/ruleset/hash.js");
   const { default: MurmurHash3 } = await import("imurmurhash" as string);
   assert.equal(new MurmurHash3("user_42/abc").result() >>> 0, murmur3("user_42/abc"));
   assert.notEqual(new MurmurHash3("Jöhn").result() >>> 0, murmur3("Jöhn"));

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { bucket, murmur3, pickIndex, weightsToBasisPoints } from "../../src/runtime/hash.js";
+import { bucket, murmur3, pickIndex, weightsToBasisPoints } from "../../src/ruleset/hash.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../../shared/design/hash-vectors.json", import.meta.url), "utf8"));
 const flagd = JSON.parse(readFileSync(new URL("../../../shared/external-tests/flagd/fractional-vectors.json", import.meta.url), "utf8"));
@@ -63,7 +63,7 @@ test("non-ASCII and lone surrogates hash like TextEncoder bytes", () => {
 });
 
 test("the precomputed-seed bucketer equals bucket() for every vector and for long and non-ASCII seeds", async () => {
-  const { bucketerFor } = await import("../../src/runtime/hash.js");
+  const { bucketerFor } = await import("../../src/ruleset/hash.js");
   for (const v of vectors.buckets) assert.equal(bucketerFor(v.seed)(v.unit), v.bucket);
   for (const seed of ["", "a", "ab", "abc", "abcd", "variant:ünïcode:1", "x".repeat(300)]) {
     const f = bucketerFor(seed);

@@ -4,7 +4,7 @@ import { OpenFeature } from "@openfeature/server-sdk";
 import { ExpProvider } from "../../src/runtime/openfeature.js";
 import { createClient } from "../../src/runtime/client.js";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
-import { bucket } from "../../src/runtime/hash.js";
+import { bucket } from "../../src/ruleset/hash.js";
 import { flag, shopWorkspace } from "./fixture.js";
 
 const ws = shopWorkspace();

@@ -1,9 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
-import { verifyRuleset } from "../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../src/ruleset/verify.js";
 import { allocateSlots } from "../../src/compiler/ruleset/slots.js";
-import { rulesetChecksum } from "../../src/compiler/ruleset/checksum.js";
+import { rulesetChecksum } from "../../src/ruleset/checksum.js";
 import { experiment, matches, attr, shopWorkspace, workspace } from "./fixture.js";
 
 describe("ruleset compiler", () => {
@@ -53,7 +53,7 @@ describe("ruleset compiler", () => {
     const v = verifyRuleset(tampered);
     assert.equal(v.ok, false);
     assert.equal(v.diagnostics[0]!.code, "EXP5011");
-    assert.equal(rulesetChecksum({ ...tampered, checksum: "x" }), rulesetChecksum(tampered as never));
+    assert.equal(rulesetChecksum({ ...tampered, checksum: "x" }), rulesetChecksum(tampered));
   });
 
   test("schema errors and bad JSON are diagnostics", () => {
@@ -148,14 +148,14 @@ describe("ruleset compiler", () => {
 });
 
 test("verification cross-checks references the schema cannot see", async () => {
-  const { rulesetChecksum } = await import("../../src/compiler/ruleset/checksum.js");
+  const { rulesetChecksum } = await import("../../src/ruleset/checksum.js");
   const good = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
   const bad = structuredClone(good);
   bad.flags.new_search!.default = "of";
   bad.flags.new_search!.rules.push({ kind: "experiment", name: "x", experiment: "nope", map: {} });
   bad.experiments.onboarding!.variants[0]!.weight = 7000;
   bad.segments.broken = { op: "segment", name: "missing" };
-  bad.checksum = rulesetChecksum(bad as never);
+  bad.checksum = rulesetChecksum(bad);
   const v = verifyRuleset(bad);
   assert.equal(v.ok, false);
   assert.deepEqual(

@@ -150,7 +150,7 @@ test("bumping phase re-randomises: correlation with the previous assignment |r| 
 });
 
 test("buckets are uniform: Pearson χ² over 100 bins stays inside the central 1 − 2·10⁻⁶ of χ²(99)", async () => {
-  const { bucket } = await import("../../src/runtime/hash.js");
+  const { bucket } = await import("../../src/ruleset/hash.js");
   // Reference quantiles from SciPy: chi2.ppf(1e-6, 99) and chi2.ppf(1 - 1e-6, 99).
   const LOW = 45.83442398369618;
   const HIGH = 180.79201532577878;

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { AttributeType, Experiment, Flag, Workspace } from "../../workspace/model.js";
-import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../runtime/hash.js";
+import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../ruleset/hash.js";
 import {
   RULESET_SCHEMA_VERSION,
   type AttributeKind,
@@ -10,10 +10,10 @@ import {
   type RulesetFlag,
   type RulesetLayer,
   type RulesetRule,
-} from "../../runtime/ruleset.js";
+} from "../../ruleset/types.js";
 import { lowerCondition } from "./condition.js";
 import { allocateSlots } from "./slots.js";
-import { rulesetChecksum } from "./checksum.js";
+import { rulesetChecksum } from "../../ruleset/checksum.js";
 import { RULESET_CODES } from "./codes.js";
 
 export interface CompileOptions {
@@ -57,12 +57,13 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
     );
     for (const s of shortfalls) {
       const e = ws.experiments.get(s.experiment)!;
-      diagnostics.push({
-        code: RULESET_CODES.layerOverCapacity.code,
-        severity: "error",
-        span: e.origin.values["traffic"] ?? e.origin.values[""] ?? layer.origin.values[""],
-        message: `Layer "${key}" has no room for ${s.missing / 100}% more of experiment "${s.experiment}"; lower its traffic or stop another experiment in the layer.`,
-      });
+      diagnostics.push(
+        diagnostic(
+          RULESET_CODES.layerOverCapacity,
+          `Layer "${key}" has no room for ${s.missing / 100}% more of experiment "${s.experiment}"; lower its traffic or stop another experiment in the layer.`,
+          { span: e.origin.values["traffic"] ?? e.origin.values[""] ?? layer.origin.values[""] },
+        ),
+      );
     }
     layers[key] = { slots };
   }
@@ -91,7 +92,7 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
   } satisfies Ruleset;
   // Round-trip through JSON so the artefact holds plain JSON only (no undefined members).
   const ruleset = JSON.parse(JSON.stringify(body)) as Ruleset;
-  ruleset.checksum = rulesetChecksum(ruleset as unknown as Record<string, unknown>);
+  ruleset.checksum = rulesetChecksum(ruleset);
   return { ruleset, diagnostics };
 }
 

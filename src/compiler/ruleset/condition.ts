@@ -1,7 +1,7 @@
-import type { Diagnostic, Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import type { Expr } from "../../dsl/index.js";
 import type { AttributeType } from "../../workspace/model.js";
-import type { CompareAs, Condition, Operand } from "../../runtime/ruleset.js";
+import type { CompareAs, Condition, Operand } from "../../ruleset/types.js";
 import { RULESET_CODES } from "./codes.js";
 
 /**
@@ -11,12 +11,13 @@ import { RULESET_CODES } from "./codes.js";
  */
 export function lowerCondition(e: Expr, attributes: Record<string, AttributeType>, diags: Diagnostic[]): Condition {
   const fail = (span: Span, what: string): Condition => {
-    diags.push({
-      code: RULESET_CODES.unsupportedExpression.code,
-      severity: "error",
-      span,
-      message: `${what} cannot be used in a runtime condition; rewrite it with attributes, literals and condition functions.`,
-    });
+    diags.push(
+      diagnostic(
+        RULESET_CODES.unsupportedExpression,
+        `${what} cannot be used in a runtime condition; rewrite it with attributes, literals and condition functions.`,
+        { span },
+      ),
+    );
     return { op: "true" };
   };
   const cond = (x: Expr): Condition => lowerCondition(x, attributes, diags);
@@ -99,12 +100,9 @@ export function lowerCondition(e: Expr, attributes: Record<string, AttributeType
 
 export function lowerOperand(e: Expr, diags: Diagnostic[]): Operand {
   const fail = (what: string): Operand => {
-    diags.push({
-      code: RULESET_CODES.unsupportedExpression.code,
-      severity: "error",
-      span: e.span,
-      message: `${what} cannot be used as a value in a runtime condition.`,
-    });
+    diags.push(
+      diagnostic(RULESET_CODES.unsupportedExpression, `${what} cannot be used as a value in a runtime condition.`, { span: e.span }),
+    );
     return { op: "lit", value: null };
   };
   switch (e.kind) {

@@ -1,4 +1,4 @@
-import type { Condition, Operand, Ruleset } from "../../runtime/ruleset.js";
+import type { Condition, Operand, Ruleset } from "../../ruleset/types.js";
 
 /**
  * Ruleset conditions → flagd JSON Logic. Each translation must evaluate exactly as the runtime does,

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { BASIS_POINTS } from "../../runtime/hash.js";
-import type { Ruleset, RulesetFlag, RulesetRule } from "../../runtime/ruleset.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import { BASIS_POINTS } from "../../ruleset/hash.js";
+import type { Ruleset, RulesetFlag, RulesetRule } from "../../ruleset/types.js";
 import { RULESET_CODES } from "./codes.js";
 import { toLogic, type Logic, type LogicScope } from "./flagd-condition.js";
 
@@ -44,7 +44,7 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
   const report = (code: "exportUnsupported" | "exportApproximated", message: string): void => {
     if (reported.has(message)) return;
     reported.add(message);
-    diagnostics.push({ code: RULESET_CODES[code].code, severity: RULESET_CODES[code].severity, message });
+    diagnostics.push(diagnostic(RULESET_CODES[code], message));
   };
   let where = "";
 

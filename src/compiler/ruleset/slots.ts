@@ -1,4 +1,4 @@
-import { BASIS_POINTS } from "../../runtime/hash.js";
+import { BASIS_POINTS } from "../../ruleset/hash.js";
 
 /**
  * Layer slot allocation (HASHING.md): each experiment in a layer owns slot ranges [start, end) of the

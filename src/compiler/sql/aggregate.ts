@@ -1,3 +1,4 @@
+import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { AggregateExpr } from "../../dsl/index.js";
 import { SQL_CODES } from "./codes.js";
 import { conditionSql } from "./condition.js";
@@ -68,12 +69,13 @@ export function unitAggregateSql(ctx: SqlContext, c: CompiledAggregate, range: s
     case "count_distinct":
       return `COUNT(DISTINCT ${when(c.value!)})`;
     default:
-      ctx.diagnostics.push({
-        code: SQL_CODES.unsupportedMetric.code,
-        severity: "error",
-        message: `The quantile "${c.agg.fn}" cannot be combined with other aggregates; define it as a metric of its own.`,
-        span: c.agg.fnSpan,
-      });
+      ctx.diagnostics.push(
+        diagnostic(
+          SQL_CODES.unsupportedMetric,
+          `The quantile "${c.agg.fn}" cannot be combined with other aggregates; define it as a metric of its own.`,
+          { span: c.agg.fnSpan },
+        ),
+      );
       return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Experiment, Metric, Workspace } from "../../workspace/model.js";
 import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
@@ -66,16 +66,17 @@ function resolveDialect(opts: CompileSqlOptions, diagnostics: Diagnostic[]): Sql
   const name = opts.connection ?? wh.default;
   const conn = wh.connections[name];
   if (!conn) {
-    diagnostics.push({
-      code: SQL_CODES.unknownDialect.code,
-      severity: "error",
-      message: `There is no warehouse connection "${name}"; pick one of ${
-        Object.keys(wh.connections)
-          .map((c) => `"${c}"`)
-          .join(", ") || "(none configured)"
-      }.`,
-      suggestion: didYouMean(name, Object.keys(wh.connections)),
-    });
+    diagnostics.push(
+      diagnostic(
+        SQL_CODES.unknownDialect,
+        `There is no warehouse connection "${name}"; pick one of ${
+          Object.keys(wh.connections)
+            .map((c) => `"${c}"`)
+            .join(", ") || "(none configured)"
+        }.`,
+        { suggestion: didYouMean(name, Object.keys(wh.connections)) },
+      ),
+    );
     return undefined;
   }
   return isDialectName(conn.type) ? dialects[conn.type] : undefined;
@@ -94,14 +95,13 @@ function selectMetrics(opts: CompileSqlOptions, diagnostics: Diagnostic[]): Metr
     const metric = workspace.metrics.get(key);
     if (metric) out.push(metric);
     else
-      diagnostics.push({
-        code: SQL_CODES.unknownMetric.code,
-        severity: "error",
-        message: `There is no metric "${key}"; add metrics/${key}.yaml or fix the name.`,
-        // A name from the experiment file points there; one from --metric has no place in a file.
-        span: opts.metric === undefined ? experiment.origin.values[""] : undefined,
-        suggestion: didYouMean(key, workspace.metrics.keys()),
-      });
+      // A name from the experiment file points there; one from --metric has no place in a file.
+      diagnostics.push(
+        diagnostic(SQL_CODES.unknownMetric, `There is no metric "${key}"; add metrics/${key}.yaml or fix the name.`, {
+          span: opts.metric === undefined ? experiment.origin.values[""] : undefined,
+          suggestion: didYouMean(key, workspace.metrics.keys()),
+        }),
+      );
   }
   return out;
 }

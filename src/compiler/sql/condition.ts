@@ -1,3 +1,4 @@
+import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Expr, StringLit } from "../../dsl/index.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlContext } from "./context.js";
@@ -7,24 +8,24 @@ import { numberLiteral } from "./params.js";
 const COMPARISON: Record<string, string> = { "==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=" };
 
 function unsupported(ctx: SqlContext, expr: Expr, what: string): undefined {
-  ctx.diagnostics.push({
-    code: SQL_CODES.unsupportedInSql.code,
-    severity: "error",
-    message: `${what} cannot be used in an event filter; filter on event properties, days_since_exposure or hours_since_exposure.`,
-    span: expr.span,
-  });
+  ctx.diagnostics.push(
+    diagnostic(
+      SQL_CODES.unsupportedInSql,
+      `${what} cannot be used in an event filter; filter on event properties, days_since_exposure or hours_since_exposure.`,
+      { span: expr.span },
+    ),
+  );
   return undefined;
 }
 
 /** A user string as a bound parameter or an escaped literal; NUL cannot be stored by every warehouse, so it is refused. */
 export function stringSql(ctx: SqlContext, lit: StringLit): string | undefined {
   if (lit.value.includes("\u0000")) {
-    ctx.diagnostics.push({
-      code: SQL_CODES.nulInString.code,
-      severity: "error",
-      message: "This string contains a NUL character (\\u0000), which warehouses cannot compare; remove it.",
-      span: lit.span,
-    });
+    ctx.diagnostics.push(
+      diagnostic(SQL_CODES.nulInString, "This string contains a NUL character (\\u0000), which warehouses cannot compare; remove it.", {
+        span: lit.span,
+      }),
+    );
     return undefined;
   }
   return ctx.params.string(lit.value);

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
@@ -26,11 +26,12 @@ const UNQUOTABLE = /[\u0000-\u001f\u007f]/;
 function quoteName(dialect: SqlDialect, name: string, what: string, diagnostics: Diagnostic[], dotted: boolean): string {
   const parts = dotted ? name.split(".") : [name];
   if (name.length === 0 || parts.some((p) => p.length === 0 || UNQUOTABLE.test(p))) {
-    diagnostics.push({
-      code: SQL_CODES.invalidIdentifier.code,
-      severity: "error",
-      message: `The ${what} name "${name}" cannot be used in SQL; use letters, digits and underscores (with "." between schema and table).`,
-    });
+    diagnostics.push(
+      diagnostic(
+        SQL_CODES.invalidIdentifier,
+        `The ${what} name "${name}" cannot be used in SQL; use letters, digits and underscores (with "." between schema and table).`,
+      ),
+    );
     return dialect.quoteIdentifier("invalid");
   }
   return parts.map((p) => dialect.quoteIdentifier(p)).join(".");
@@ -54,11 +55,9 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
   if (!/([zZ]|[+-]\d{2}:?\d{2})$/.test(text)) text += "Z";
   const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(ms)) {
-    diagnostics.push({
-      code: SQL_CODES.invalidAsOf.code,
-      severity: "error",
-      message: `The as-of time "${asOf}" is not an ISO-8601 timestamp; write it like "2026-12-15T00:00:00Z".`,
-    });
+    diagnostics.push(
+      diagnostic(SQL_CODES.invalidAsOf, `The as-of time "${asOf}" is not an ISO-8601 timestamp; write it like "2026-12-15T00:00:00Z".`),
+    );
     return undefined;
   }
   return formatTimestamp(ms);

@@ -1,4 +1,4 @@
-import type { Span } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Span } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlContext } from "./context.js";
@@ -32,13 +32,16 @@ export function propertySql(ctx: SqlContext, event: string, name: string, span: 
   const type = props[name];
   if (type === undefined || !Object.prototype.hasOwnProperty.call(props, name)) {
     const suggestion = didYouMean(name, [...Object.keys(props), "value", ...Object.keys(EXPOSURE_CLOCKS)]);
-    ctx.diagnostics.push({
-      code: SQL_CODES.unknownProperty.code,
-      severity: "error",
-      message: `The event "${event}" has no property "${name}"; declare it under events.${event} in exp.yaml.`,
-      span,
-      suggestion,
-    });
+    ctx.diagnostics.push(
+      diagnostic(
+        SQL_CODES.unknownProperty,
+        `The event "${event}" has no property "${name}"; declare it under events.${event} in exp.yaml.`,
+        {
+          span,
+          suggestion,
+        },
+      ),
+    );
     return undefined;
   }
   const text = ctx.dialect.jsonText(eventColumn(ctx, "properties"), name);
@@ -49,12 +52,11 @@ export function propertySql(ctx: SqlContext, event: string, name: string, span: 
 /** The event must be declared, so that its name and property types are known. */
 export function checkEvent(ctx: SqlContext, event: string, span: Span | undefined): boolean {
   if (Object.prototype.hasOwnProperty.call(ctx.settings.events, event)) return true;
-  ctx.diagnostics.push({
-    code: SQL_CODES.unknownProperty.code,
-    severity: "error",
-    message: `The event "${event}" is not declared; add it under events in exp.yaml.`,
-    span,
-    suggestion: didYouMean(event, Object.keys(ctx.settings.events)),
-  });
+  ctx.diagnostics.push(
+    diagnostic(SQL_CODES.unknownProperty, `The event "${event}" is not declared; add it under events in exp.yaml.`, {
+      span,
+      suggestion: didYouMean(event, Object.keys(ctx.settings.events)),
+    }),
+  );
   return false;
 }

@@ -1,3 +1,4 @@
+import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { AggregateExpr, Expr } from "../../dsl/index.js";
 import type { Experiment, Metric, MetricKind } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
@@ -38,12 +39,13 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
   const prefix = `m${index}`;
   const windowSeconds = Math.round(metric.window.seconds);
   if (!(windowSeconds > 0)) {
-    ctx.diagnostics.push({
-      code: SQL_CODES.unsupportedMetric.code,
-      severity: "error",
-      message: `The metric "${metric.key}" has a window of ${metric.window.text}; use a positive duration such as 14d.`,
-      span: metric.origin.values["window"],
-    });
+    ctx.diagnostics.push(
+      diagnostic(
+        SQL_CODES.unsupportedMetric,
+        `The metric "${metric.key}" has a window of ${metric.window.text}; use a positive duration such as 14d.`,
+        { span: metric.origin.values["window"] },
+      ),
+    );
     return undefined;
   }
   if (metric.kind === "quantile") {
@@ -74,12 +76,13 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
 }
 
 function unsupportedShape(ctx: SqlContext, metric: Metric): undefined {
-  ctx.diagnostics.push({
-    code: SQL_CODES.unsupportedMetric.code,
-    severity: "error",
-    message: `The metric "${metric.key}" (${metric.kind}) has no aggregate the SQL compiler can read; check its expr.`,
-    span: metric.origin.values["expr"],
-  });
+  ctx.diagnostics.push(
+    diagnostic(
+      SQL_CODES.unsupportedMetric,
+      `The metric "${metric.key}" (${metric.kind}) has no aggregate the SQL compiler can read; check its expr.`,
+      { span: metric.origin.values["expr"] },
+    ),
+  );
   return undefined;
 }
 

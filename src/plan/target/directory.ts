@@ -2,21 +2,14 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, sweepTempFiles, writeFileAtomic } from "../../fsio/atomic.js";
+import type { Ruleset } from "../../ruleset/types.js";
 import { formatAuditLine, type AuditRecord } from "../audit.js";
 import { parseAuditRecords, readAuditLines } from "../audit-verify.js";
 import { acquireLock } from "../lock.js";
 import { checkExpectation } from "./expectation.js";
 import { PublishError } from "./errors.js";
 import { stateCodes } from "./codes.js";
-import type {
-  LockHandle,
-  LockOwner,
-  PublishExpectation,
-  PublishTarget,
-  PublishedRuleset,
-  RulesetDocument,
-  RulesetVerifier,
-} from "./target.js";
+import type { LockHandle, LockOwner, PublishExpectation, PublishTarget, PublishedRuleset, RulesetVerifier } from "./target.js";
 
 export interface DirectoryTargetOptions {
   /** Schema + checksum check run on every ruleset written and read. */
@@ -103,7 +96,7 @@ export class DirectoryTarget implements PublishTarget {
       .sort((a, b) => a - b);
   }
 
-  async publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset> {
+  async publish(ruleset: Ruleset, expect: PublishExpectation): Promise<PublishedRuleset> {
     this.verifyOrThrow(ruleset, "the ruleset to publish");
     const version = ruleset.version;
     if (!Number.isInteger(version) || version < 1)
@@ -169,9 +162,9 @@ export class DirectoryTarget implements PublishTarget {
     const name = fileName(version);
     const bytes = await readTextIfExists(join(this.dir, name));
     if (bytes === undefined) return undefined;
-    let ruleset: RulesetDocument;
+    let ruleset: Ruleset;
     try {
-      ruleset = JSON.parse(bytes) as RulesetDocument;
+      ruleset = JSON.parse(bytes) as Ruleset;
     } catch (err) {
       throw this.rejected(`"${this.shown(name)}" is not valid JSON (${(err as Error).message})`);
     }
@@ -185,7 +178,7 @@ export class DirectoryTarget implements PublishTarget {
   }
 
   private verifyOrThrow(ruleset: unknown, what: string): void {
-    const r = ruleset as Partial<RulesetDocument> | null;
+    const r = ruleset as Partial<Ruleset> | null;
     if (r === null || typeof r !== "object" || typeof r.checksum !== "string" || r.version === undefined)
       throw this.rejected(`${what} is not a ruleset (it needs at least version and checksum)`);
     const verdict = this.options.verify?.(ruleset);

@@ -1,16 +1,9 @@
+import type { Ruleset } from "../../ruleset/types.js";
 import type { AuditRecord } from "../audit.js";
 import { DirectoryTarget } from "./directory.js";
 import { PublishError } from "./errors.js";
 import { stateCodes } from "./codes.js";
-import type {
-  LockHandle,
-  LockOwner,
-  PublishExpectation,
-  PublishTarget,
-  PublishedRuleset,
-  RulesetDocument,
-  RulesetVerifier,
-} from "./target.js";
+import type { LockHandle, LockOwner, PublishExpectation, PublishTarget, PublishedRuleset, RulesetVerifier } from "./target.js";
 
 export interface HttpTargetOptions {
   /** Base URL of an `exp serve` instance, e.g. "https://flags.internal:8080". */
@@ -81,7 +74,7 @@ export class HttpTarget implements PublishTarget {
     return list.sort((a, b) => a - b);
   }
 
-  async publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset> {
+  async publish(ruleset: Ruleset, expect: PublishExpectation): Promise<PublishedRuleset> {
     const verdict = this.options.verify?.(ruleset);
     if (verdict && !verdict.ok)
       throw new PublishError(stateCodes.rulesetRejected, `the ruleset to publish failed verification: ${verdict.message}`);
@@ -154,8 +147,8 @@ export class HttpTarget implements PublishTarget {
     throw new PublishError(stateCodes.targetUnreachable, `${this.description} failed to ${what}: ${res.status} ${detail}`);
   }
 
-  private async readRuleset(res: Response, what: string): Promise<RulesetDocument> {
-    const ruleset = (await res.json().catch(() => undefined)) as RulesetDocument | undefined;
+  private async readRuleset(res: Response, what: string): Promise<Ruleset> {
+    const ruleset = (await res.json().catch(() => undefined)) as Ruleset | undefined;
     if (!ruleset || typeof ruleset !== "object" || !Number.isInteger(ruleset.version) || typeof ruleset.checksum !== "string")
       throw new PublishError(stateCodes.rulesetRejected, `${this.description} sent ${what} that is not a ruleset`);
     const verdict = this.options.verify?.(ruleset);

@@ -1,24 +1,18 @@
+import type { Ruleset } from "../../ruleset/types.js";
 import type { AuditRecord } from "../audit.js";
 
-/**
- * A ruleset as the state layer sees it: opaque JSON with at least these fields. The compiler owns
- * the rest of the shape and how `checksum` is computed.
- */
-export interface RulesetDocument {
-  schemaVersion: number | string;
-  version: number;
-  createdAt: string;
-  sourceCommit: string | null;
-  checksum: string;
-}
-
+/** A stored ruleset; `version` and `checksum` repeat the ruleset's own, which targets check on read. */
 export interface PublishedRuleset {
   version: number;
   checksum: string;
-  ruleset: RulesetDocument;
+  ruleset: Ruleset;
 }
 
-/** Schema and checksum check of a ruleset; supplied by the compiler (verifyRuleset). */
+/**
+ * Schema, checksum and reference check of a ruleset (src/ruleset/verify.ts, adapted by
+ * plan/prepare.ts). Passed in, so that a target stays free of the schema validator; a target given
+ * none trusts that what it reads has the ruleset's shape.
+ */
 export type RulesetVerifier = (ruleset: unknown) => { ok: true } | { ok: false; message: string };
 
 /** What a publish expects to replace: `expectedVersion` undefined means "nothing published yet". */
@@ -57,7 +51,7 @@ export interface PublishTarget {
   /** Every stored version, ascending. */
   versions(): Promise<number[]>;
   /** Stores `ruleset` as version `ruleset.version` and makes it current; refuses when current moved. */
-  publish(ruleset: RulesetDocument, expect: PublishExpectation): Promise<PublishedRuleset>;
+  publish(ruleset: Ruleset, expect: PublishExpectation): Promise<PublishedRuleset>;
   /** Re-points current to an already stored version (rollback); refuses when current moved. */
   activate(version: number, expect: PublishExpectation): Promise<PublishedRuleset>;
   lock(holder: string, options?: { timeoutMs?: number }): Promise<LockHandle>;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { verifyRuleset } from "../../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { verifyAuditChain } from "../../../src/plan/audit-verify.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { mulberry32 } from "../../helpers/prng.js";

@@ -4,18 +4,18 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { rulesetChecksum } from "../../../src/compiler/ruleset/checksum.js";
-import { verifyRuleset } from "../../../src/compiler/ruleset/verify.js";
+import { rulesetChecksum } from "../../../src/ruleset/checksum.js";
+import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { startServer } from "../../../src/runtime/server/server.js";
-import type { Ruleset } from "../../../src/runtime/ruleset.js";
+import type { Ruleset } from "../../../src/ruleset/types.js";
 import { smallRuleset } from "./fixture.js";
 
 /** The fixture's experiment, running in November 2026 only. */
 function novemberRuleset(): Ruleset {
-  const r = structuredClone(smallRuleset(1)) as Ruleset & { checksum: string };
+  const r = structuredClone(smallRuleset(1));
   r.experiments.checkout_redesign!.schedule = { start: "2026-11-01T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" };
-  r.checksum = rulesetChecksum(r as unknown as Record<string, unknown>);
+  r.checksum = rulesetChecksum(r);
   return r;
 }
 

@@ -1,9 +1,9 @@
-import { rulesetChecksum } from "../../../src/compiler/ruleset/checksum.js";
-import type { Ruleset } from "../../../src/runtime/ruleset.js";
+import { rulesetChecksum } from "../../../src/ruleset/checksum.js";
+import type { Ruleset } from "../../../src/ruleset/types.js";
 
 /** A small, valid, checksummed ruleset for server tests. */
 export function smallRuleset(version = 1, weights: [number, number] = [5000, 5000]): Ruleset {
-  const r: Omit<Ruleset, "checksum"> & { checksum: string } = {
+  const r: Ruleset = {
     schemaVersion: 1,
     hashVersion: 1,
     version,
@@ -48,6 +48,6 @@ export function smallRuleset(version = 1, weights: [number, number] = [5000, 500
       },
     },
   };
-  r.checksum = rulesetChecksum(r as unknown as Record<string, unknown>);
-  return r as Ruleset;
+  r.checksum = rulesetChecksum(r);
+  return r;
 }

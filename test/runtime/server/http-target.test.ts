@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { verifyRuleset } from "../../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { rollback } from "../../../src/plan/rollback.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { HttpTarget } from "../../../src/plan/target/http.js";

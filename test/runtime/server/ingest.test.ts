@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { verifyRuleset } from "../../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { verifyRuleset } from "../../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { sha256Hex } from "../../../src/runtime/server/auth.js";
 import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";

@@ -2,7 +2,7 @@
 // mid-compaction: compacts every 15 ms and prints "READY <url>".
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { verifyRuleset } from "../../../../src/compiler/ruleset/verify.js";
+import { verifyRuleset } from "../../../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../../../src/plan/target/directory.js";
 import { startServer } from "../../../../src/runtime/server/server.js";
 

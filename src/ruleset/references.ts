@@ -1,7 +1,7 @@
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { BASIS_POINTS } from "../../runtime/hash.js";
-import type { Condition, Ruleset } from "../../runtime/ruleset.js";
-import { RULESET_CODES } from "./codes.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { CONTRACT_CODES } from "./codes.js";
+import { BASIS_POINTS } from "./hash.js";
+import type { Condition, Ruleset } from "./types.js";
 
 /**
  * Cross-references the schema cannot express: every variant a flag can serve exists, experiments'
@@ -10,7 +10,7 @@ import { RULESET_CODES } from "./codes.js";
  */
 export function checkReferences(r: Ruleset): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const err = (message: string) => out.push({ code: RULESET_CODES.unknownReference.code, severity: "error", message });
+  const err = (message: string) => out.push(diagnostic(CONTRACT_CODES.unknownReference, message));
   const conditions: [string, Condition | undefined][] = Object.entries(r.segments).map(([k, c]) => [`segment "${k}"`, c]);
 
   for (const [key, e] of Object.entries(r.experiments)) {

@@ -1,0 +1,94 @@
+/**
+ * The ruleset: the compiled, plain-JSON runtime artefact (SPEC §5). Everything evaluation needs and
+ * nothing else. Shares are basis points (1% = 100); times are ISO-8601 strings; maps are keyed objects
+ * so that the canonical serialisation (sorted keys) is stable. schemas/ruleset.schema.json describes
+ * the same shape for other languages; verify.ts checks a ruleset against it.
+ */
+
+export const RULESET_SCHEMA_VERSION = 1;
+
+export type AttributeKind = "string" | "number" | "boolean" | "date" | "semver" | "enum";
+
+/** A value expression inside a condition. */
+export type Operand =
+  | { op: "attr"; name: string }
+  | { op: "lit"; value: string | number | boolean | null }
+  | { op: "list"; items: Operand[] }
+  | { op: "lower" | "len" | "neg"; arg: Operand }
+  | { op: "+" | "-" | "*" | "/"; args: [Operand, Operand] };
+
+/** How two operands compare: by JS value, semantic version, or instant in time. */
+export type CompareAs = "value" | "semver" | "date";
+
+export type Condition =
+  | { op: "true" }
+  | { op: "and" | "or"; args: Condition[] }
+  | { op: "not"; arg: Condition }
+  | { op: "==" | "!=" | "<" | "<=" | ">" | ">="; as: CompareAs; args: [Operand, Operand] }
+  | { op: "in"; as: CompareAs; arg: Operand; values: Operand[] }
+  | { op: "contains" | "starts_with" | "ends_with"; args: [Operand, Operand] }
+  | { op: "matches"; arg: Operand; pattern: string }
+  | { op: "between"; as: CompareAs; args: [Operand, Operand, Operand] }
+  | { op: "is_null"; arg: Operand }
+  /** A bare boolean-valued operand in condition position: true only when it is exactly `true`. */
+  | { op: "truthy"; arg: Operand }
+  | { op: "segment"; name: string }
+  | { op: "in_experiment"; experiment: string; variant?: string };
+
+export interface RulesetVariant {
+  key: string;
+  /** Basis points; the variants of one experiment sum to 10000. */
+  weight: number;
+  config?: unknown;
+}
+
+export interface RulesetExperiment {
+  status: "draft" | "running" | "paused" | "stopped" | "archived";
+  phase: number;
+  unit: string;
+  /** Inclusive start, exclusive end. */
+  schedule: { start?: string; end?: string };
+  holdout: boolean;
+  targeting?: Condition;
+  layer?: string;
+  /** Basis points of eligible units; for layered experiments the width of its slot ranges. */
+  traffic: number;
+  variants: RulesetVariant[];
+}
+
+export interface RulesetLayer {
+  /** experiment key → its slot ranges [start, end) in basis points, in allocation order. */
+  slots: Record<string, [number, number][]>;
+}
+
+export type RulesetRule =
+  | { kind: "serve"; name: string; when?: Condition; variant: string }
+  | { kind: "rollout"; name: string; when?: Condition; variant: string; holdout: boolean; steps: { at: string; traffic: number }[] }
+  | { kind: "experiment"; name: string; when?: Condition; experiment: string; map: Record<string, string> };
+
+export interface RulesetFlag {
+  type: "boolean" | "string" | "number" | "json";
+  enabled: boolean;
+  /** variant key → value, in declaration order. */
+  variants: Record<string, unknown>;
+  default: string;
+  prerequisites: { flag: string; variant?: string }[];
+  /** unit id → variant key. */
+  overrides: Record<string, string>;
+  rules: RulesetRule[];
+}
+
+export interface Ruleset {
+  schemaVersion: number;
+  hashVersion: number;
+  version: number;
+  createdAt: string;
+  sourceCommit: string | null;
+  checksum: string;
+  attributes: Record<string, AttributeKind>;
+  segments: Record<string, Condition>;
+  holdouts: Record<string, { traffic: number }>;
+  layers: Record<string, RulesetLayer>;
+  experiments: Record<string, RulesetExperiment>;
+  flags: Record<string, RulesetFlag>;
+}

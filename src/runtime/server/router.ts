@@ -1,0 +1,57 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { HttpError, send } from "./http-io.js";
+import type { ServerState } from "./state.js";
+
+export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Promise<void> | void;
+
+/** Handlers keyed by "METHOD /path", where the path is a regular expression matched whole. */
+export type Routes = Record<string, Handler>;
+
+/**
+ * The request listener over route groups, tried in order. An unknown path is 404 and a known path
+ * with another method 405 naming the allowed ones; a handler's HttpError becomes its status with a
+ * JSON error, anything else 500. Every request is counted by route and status.
+ */
+export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
+  const table = groups.flatMap((routes) =>
+    Object.entries(routes).map(([k, handler]) => {
+      const [method, path] = k.split(" ") as [string, string];
+      return { method, re: new RegExp(`^${path}$`), route: path, handler };
+    }),
+  );
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    // One pass over the routes: the first whose path and method match, else the methods the path allows.
+    let entry: (typeof table)[number] | undefined;
+    let params: RegExpMatchArray | null = null;
+    let route = "unmatched";
+    const allowed: string[] = [];
+    for (const t of table) {
+      const m = path.match(t.re);
+      if (!m) continue;
+      if (route === "unmatched") route = t.route;
+      if (t.method === req.method) {
+        entry = t;
+        params = m;
+        break;
+      }
+      allowed.push(t.method);
+    }
+    const done = (status: number) => state.metrics.count(route, status);
+    if (!entry) {
+      if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });
+      else send(res, 405, { error: `use ${allowed.join(" or ")} for ${path}` }, { allow: allowed.join(", ") });
+      return done(allowed.length === 0 ? 404 : 405);
+    }
+    const handler = entry.handler;
+    Promise.resolve()
+      .then(() => handler(state, req, res, params!))
+      .then(() => done(res.statusCode))
+      .catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (!res.headersSent) send(res, status, { error: err instanceof HttpError ? err.message : "internal error" });
+        else res.end();
+        done(status);
+      });
+  };
+}

@@ -1,0 +1,61 @@
+import { context, HttpError, object, readJson, send, str } from "../http-io.js";
+import { signExposure } from "../exposure-token.js";
+import type { Routes } from "../router.js";
+import { requireScope } from "../state.js";
+
+/**
+ * Evaluation: one experiment (with a signed exposure token when the unit is enrolled), one flag,
+ * or everything for a unit. All evaluate at the server's clock.
+ */
+export const evaluateRoutes: Routes = {
+  "POST /v1/assignments": async (s, req, res) => {
+    requireScope(s, req, "evaluate");
+    const b = object(await readJson(req));
+    const key = str(b, "experimentKey")!;
+    const user = str(b, "userId")!;
+    const ev = s.rulesets.ready();
+    if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
+    const r = ev.assign(key, user, context(b), s.now());
+    s.metrics.evaluations++;
+    const exposureToken =
+      r.inExperiment && r.variant !== null
+        ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret)
+        : null;
+    send(res, 200, {
+      experimentKey: key,
+      variant: r.variant,
+      config: r.config ?? null,
+      inExperiment: r.inExperiment,
+      reasons: r.reasons,
+      hashKey: r.hashKey,
+      bucket: r.bucket,
+      exposureToken,
+    });
+  },
+  "POST /v1/flags/evaluate": async (s, req, res) => {
+    requireScope(s, req, "evaluate");
+    const b = object(await readJson(req));
+    const key = str(b, "flagKey")!;
+    const user = str(b, "userId")!;
+    const ev = s.rulesets.ready();
+    if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
+    const r = ev.evaluate(key, user, context(b), s.now());
+    s.metrics.evaluations++;
+    send(res, 200, {
+      flagKey: key,
+      value: r.value,
+      variant: r.variant,
+      reason: r.reason,
+      rule: r.rule ?? null,
+      killSwitch: ev.ruleset.flags[key]!.enabled === false,
+    });
+  },
+  "POST /v1/evaluate": async (s, req, res) => {
+    requireScope(s, req, "evaluate");
+    const b = object(await readJson(req));
+    const user = str(b, "userId")!;
+    const r = s.rulesets.ready().evaluateAll(user, context(b), s.now());
+    s.metrics.evaluations++;
+    send(res, 200, r);
+  },
+};

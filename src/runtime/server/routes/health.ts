@@ -1,0 +1,17 @@
+import { send } from "../http-io.js";
+import type { Routes } from "../router.js";
+
+/** Liveness, readiness (a ruleset is loaded) and the Prometheus metrics; none needs a key. */
+export const healthRoutes: Routes = {
+  "GET /healthz": (_s, _q, res) => send(res, 200, { ok: true }),
+  "GET /readyz": (s, _q, res) => {
+    const current = s.rulesets.current;
+    send(res, current ? 200 : 503, { ready: Boolean(current), version: current?.version ?? null });
+  },
+  "GET /metrics": (s, _q, res) => {
+    s.metrics.fsyncs = s.ingest.fsyncs;
+    const text = s.metrics.render();
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    res.end(text);
+  },
+};

@@ -1,0 +1,37 @@
+import type { IncomingMessage } from "node:http";
+import type { PublishTarget } from "../../plan/target/target.js";
+import { authorise, type ApiKey, type Scope } from "./auth.js";
+import type { ExposureCounts } from "./exposure-counts.js";
+import { HttpError } from "./http-io.js";
+import type { IngestStore } from "./ingest-store.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { RulesetHolder } from "./ruleset-holder.js";
+
+/** Everything a route handler may touch; startServer builds one per server. */
+export interface ServerState {
+  /** The ruleset being served and its evaluator. */
+  readonly rulesets: RulesetHolder;
+  /** Where published rulesets live (the same target `exp apply` writes to). */
+  readonly store: PublishTarget;
+  /** The exposure and event sinks. */
+  readonly ingest: IngestStore;
+  readonly exposures: ExposureCounts;
+  readonly metrics: ServerMetrics;
+  /** The time evaluations and default timestamps use (ms since the epoch). */
+  readonly now: () => number;
+  /** HMAC secret for exposure tokens. */
+  readonly tokenSecret: Buffer;
+  /** Folder with analysis JSON per experiment (reports/<key>/*.json). */
+  readonly reportsDir: string | undefined;
+  readonly keys: readonly ApiKey[];
+  /** Local development only: every request is allowed. */
+  readonly noAuth: boolean;
+}
+
+/** 401 without a known bearer key, 403 when the key lacks `scope`. */
+export function requireScope(state: ServerState, req: IncomingMessage, scope: Scope): void {
+  if (state.noAuth) return;
+  const key = authorise(req.headers.authorization, state.keys);
+  if (!key) throw new HttpError(401, "missing or unknown bearer token");
+  if (!key.scopes.includes(scope)) throw new HttpError(403, `the key "${key.name}" lacks the "${scope}" scope`);
+}

@@ -1,5 +1,5 @@
 import type { CompareAs, Condition, Operand } from "../ruleset/types.js";
-import { compareSemver, parseSemver } from "./semver.js";
+import { compareSemver, parseSemver } from "../ruleset/semver.js";
 
 /**
  * Compiles a ruleset condition into a closure once, at load. A missing or wrongly typed attribute

@@ -7,7 +7,7 @@ import { createEvaluator } from "../../src/runtime/evaluator.js";
 import { shopWorkspace } from "./fixture.js";
 
 /** The browser-safe part of the ruleset contract (src/ruleset/README.md); checksum.ts and verify.ts are Node-only. */
-const BROWSER_SAFE_RULESET = ["types.ts", "hash.ts", "canonical-json.ts", "references.ts", "codes.ts"];
+const BROWSER_SAFE_RULESET = ["types.ts", "hash.ts", "semver.ts", "canonical-json.ts", "references.ts", "codes.ts"];
 
 /** Bundles `entry` for a browser and returns the files it pulled in and the code. */
 async function browserBundle(entry: string): Promise<{ inputs: string[]; code: string }> {

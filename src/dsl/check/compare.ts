@@ -2,7 +2,7 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Expr } from "../ast.js";
 import { printExpr } from "../printer.js";
 import type { CheckContext } from "./context.js";
-import { isSemver } from "../../runtime/semver.js";
+import { isSemver } from "../../ruleset/semver.js";
 import { isOrderable, typeName, type ExprType } from "./types.js";
 
 /** How an operand appears in a message: literals as written, anything else as short source text in quotes. */

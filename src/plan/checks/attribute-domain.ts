@@ -1,6 +1,6 @@
 import type { AttributeType } from "../../workspace/model.js";
 import type { Atom, Formula, Lit } from "./condition-nnf.js";
-import { compareSemver, parseSemver } from "../../runtime/semver.js";
+import { compareSemver, parseSemver } from "../../ruleset/semver.js";
 import { complement, discrete, ordered, point, type Interval, type ValueSet } from "./value-set.js";
 
 /**

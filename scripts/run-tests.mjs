@@ -32,7 +32,12 @@ if (files.length === 0) {
 // read by every time-dependent command) so that it gives the same answers on any day, and does not
 // start failing the day those schedules end.
 const env = { ...process.env, EXP_NOW: process.env.EXP_NOW || "2026-11-21T12:00:00Z" };
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files], {
+// The one time limit: it stops a hung command, not a slow one. Node's runner applies it to each test
+// and to each file as a whole (it kills the file's process, which also ends a spawnSync that never
+// returns), so it is set far above what the slowest file takes on a loaded two-core machine.
+const timeout = Number(process.env.EXP_TEST_TIMEOUT_MS || 30 * 60_000);
+const nodeArgs = ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", `--test-timeout=${timeout}`, ...files];
+const r = spawnSync(process.execPath, nodeArgs, {
   stdio: "inherit",
   env,
 });

@@ -11,4 +11,4 @@ async function openDuckDb(): Promise<Warehouse> {
   return { dialect: w.dialect, query: (sql, params) => w.query(sql, params), close: async () => instance.closeSync() };
 }
 
-describe("SPEC §7 semantics on DuckDB", () => semanticsTests(openDuckDb));
+describe("the analysis semantics (docs/analysis.md) on DuckDB", () => semanticsTests(openDuckDb));

@@ -80,7 +80,7 @@ export function referenceSuite(engine: "duckdb" | "postgres"): void {
           const got = JSON.parse(r.stdout) as Record<string, unknown>;
           const mismatches = compareToReference(got, ds.expected[i], `${name}[${run.correction}]`);
           assert.equal(mismatches.length, 0, describeMismatches(mismatches));
-          // The SPEC §7 document carries its provenance.
+          // The analysis document (docs/analysis.md) carries its provenance.
           const p = got["provenance"] as Record<string, unknown>;
           assert.match(String(p["sqlSha256"]), /^[0-9a-f]{64}$/);
           assert.match(String(p["definitionsSha256"]), /^[0-9a-f]{64}$/);

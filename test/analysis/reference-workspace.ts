@@ -64,7 +64,7 @@ export function readDataset(name: string): ReferenceDataset {
   return { name, ...ws, expected: JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) };
 }
 
-/** "properties.revenue" → "revenue"; "value" stays the value column (SPEC §1). */
+/** "properties.revenue" → "revenue"; "value" stays the value column (docs/workspace.md). */
 function path(a: Aggregate): string {
   if (!a.field) return a.event;
   return `${a.event}.${a.field.replace(/^properties\./, "")}`;
@@ -181,7 +181,7 @@ export function datasetWorkspace(ds: ReferenceDataset): string {
 const EXPOSURE_COLUMNS = ["unit_id", "experiment", "variant", "ts", "session_id", "attributes"] as const;
 const EVENT_COLUMNS = ["unit_id", "session_id", "event", "ts", "value", "properties", "event_id"] as const;
 
-/** Loads the dataset's CSVs into a new DuckDB file with the SPEC §1 column types, then closes it (analyze opens it read-only). */
+/** Loads the dataset's CSVs into a new DuckDB file with the column types of docs/workspace.md, then closes it (analyze opens it read-only). */
 export async function loadDuckDb(file: string, name: string): Promise<void> {
   const instance = await DuckDBInstance.create(file);
   const db = await instance.connect();

@@ -118,7 +118,7 @@ export function scenarioWorkspace() {
   return { workspace: makeWorkspace({ settings: makeSettings(), metrics, experiments: [experiment] }), experiment };
 }
 
-/** Creates the SPEC §1 tables and inserts the rows through bound parameters (one statement per table). */
+/** Creates the warehouse tables of docs/workspace.md and inserts the rows through bound parameters (one statement per table). */
 export async function loadScenario(w: Warehouse, exposures = EXPOSURES, events = EVENTS_ROWS): Promise<void> {
   const pg = w.dialect === "postgres";
   const [dbl, json] = pg ? ["DOUBLE PRECISION", "JSONB"] : ["DOUBLE", "JSON"];

@@ -1,4 +1,4 @@
-// SPEC §7 semantics checked on a real engine against the hand-worked sums of scenario.ts.
+// The analysis semantics (docs/analysis.md) checked on a real engine against the hand-worked sums of scenario.ts.
 // Each engine's test file calls this with a way to get an empty warehouse.
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -12,7 +12,7 @@ import {
   type ExprOrigin,
 } from "../../src/dsl/index.js";
 
-/** The exp.yaml declarations of SPEC §1, plus segments and experiments used by the checks. */
+/** The exp.yaml declarations of docs/workspace.md, plus segments and experiments used by the checks. */
 export const ATTRIBUTES: CheckEnv["attributes"] = {
   country: "string",
   platform: { enum: ["web", "ios", "android"] },

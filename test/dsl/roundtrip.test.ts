@@ -1,17 +1,31 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseCondition, parseMetricExpr, printExpr, stripSpans } from "../../src/dsl/index.js";
-import { originFor } from "./harness.js";
+import { readFileSync } from "node:fs";
+import { checkCondition, checkMetricExpr, parseCondition, parseMetricExpr, printExpr, stripSpans } from "../../src/dsl/index.js";
+import { makeEnv, originFor } from "./harness.js";
 import { randomExpr, rng } from "./random-expr.js";
 
-/** Quoted verbatim from SPEC §2 and §3 (the repository does not read the design documents at run time). */
-const SPEC_CONDITIONS = [
+/**
+ * The examples of the user documentation of the language: every line of its exp-condition and exp-metric
+ * blocks must parse and type-check (against the example declarations of test/dsl/harness.ts) without a
+ * diagnostic, and be in canonical form already.
+ */
+const LANGUAGE_DOC = readFileSync(new URL("../../docs/language.md", import.meta.url), "utf8");
+function docExamples(block: string): string[] {
+  const out: string[] = [];
+  for (const m of LANGUAGE_DOC.matchAll(new RegExp("^```" + block + "\\n([\\s\\S]*?)^```", "gm")))
+    out.push(...m[1]!.split("\n").filter((line) => line.trim() !== ""));
+  return out;
+}
+
+/** The expressions of the product contract's examples, which the documentation must keep showing. */
+const CONTRACT_CONDITIONS = [
   'country in ["US", "CA"] and platform != "ios"',
   'is_employee or country == "XX"',
   'segment("employees")',
   'country == "US"',
 ];
-const SPEC_METRICS = [
+const CONTRACT_METRICS = [
   "sum(purchase.revenue)",
   "any(purchase)",
   "count(page_view)",
@@ -57,19 +71,28 @@ const REALISTIC_METRICS: [string, string][] = [
   ["100 * (count(click) / count(impression))", "100 * (count(click) / count(impression))"],
 ];
 
-describe("SPEC §2 and §3 expressions", () => {
-  for (const src of SPEC_CONDITIONS) {
+describe("the examples of docs/language.md", () => {
+  const env = makeEnv();
+  const conditions = docExamples("exp-condition");
+  const metrics = docExamples("exp-metric");
+  test("show the contract's examples", () => {
+    for (const src of CONTRACT_CONDITIONS) assert.ok(conditions.includes(src), `docs/language.md shows ${src}`);
+    for (const src of CONTRACT_METRICS) assert.ok(metrics.includes(src), `docs/language.md shows ${src}`);
+  });
+  for (const src of conditions) {
     test(`condition ${src}`, () => {
       const r = parseCondition(src, originFor(src));
       assert.deepEqual(r.diagnostics, []);
-      assert.equal(printExpr(r.expr!), src);
+      assert.deepEqual(checkCondition(r.expr!, env), []);
+      assert.equal(printExpr(r.expr!), src, "the example is written in canonical form");
     });
   }
-  for (const src of SPEC_METRICS) {
+  for (const src of metrics) {
     test(`metric ${src}`, () => {
       const r = parseMetricExpr(src, originFor(src));
       assert.deepEqual(r.diagnostics, []);
-      assert.equal(printExpr(r.expr!), src);
+      assert.deepEqual(checkMetricExpr(r.expr!, env).diagnostics, []);
+      assert.equal(printExpr(r.expr!), src, "the example is written in canonical form");
     });
   }
 });

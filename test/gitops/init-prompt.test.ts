@@ -5,10 +5,8 @@ import { render } from "ink-testing-library";
 import { InitPrompt } from "../../src/ui/init-prompt.js";
 import type { InitAnswers } from "../../src/ui/init-prompt.js";
 import { checkProjectName } from "../../src/gitops/scaffold.js";
+import { unstyled, waitFor, waitForFrame, waitForInput } from "../helpers/ink.js";
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
-// Frames are compared unstyled: colour is the terminal's business, not the test's.
-const unstyled = (s: string | undefined) => (s ?? "").replace(/\u001b\[[0-9;]*m/g, "");
 const ENTER = "\r";
 const DOWN = "\u001b[B";
 const BACKSPACE = "\u007f";
@@ -29,19 +27,17 @@ function setup(defaults: InitAnswers = { project: "lab", warehouse: "duckdb" }) 
 describe("exp init prompt (ink)", () => {
   test("types a project name, picks postgres", async () => {
     const { app, result } = setup();
-    await tick();
+    await waitForInput(app);
     assert.equal(unstyled(app.lastFrame()), "Project name (lab):");
     app.stdin.write("shop");
-    await tick();
+    await waitForFrame(app, "Project name (lab): shop");
     app.stdin.write("x");
-    await tick();
+    await waitForFrame(app, "Project name (lab): shopx");
     app.stdin.write(BACKSPACE);
-    await tick();
-    assert.equal(unstyled(app.lastFrame()), "Project name (lab): shop");
+    await waitForFrame(app, "Project name (lab): shop");
     app.stdin.write(ENTER);
-    await tick();
-    assert.equal(
-      unstyled(app.lastFrame()),
+    await waitForFrame(
+      app,
       [
         "Project name (lab): shop",
         "Warehouse",
@@ -50,52 +46,47 @@ describe("exp init prompt (ink)", () => {
       ].join("\n"),
     );
     app.stdin.write(DOWN);
-    await tick();
-    assert.match(unstyled(app.lastFrame()), /^❯ postgres/m);
+    await waitForFrame(app, /^❯ postgres/m);
     app.stdin.write(ENTER);
-    await tick();
+    await waitFor(() => result.answers !== undefined, "the answers");
     assert.deepEqual(result.answers, { project: "shop", warehouse: "postgres" });
     app.unmount();
   });
 
   test("Enter keeps the defaults", async () => {
     const { app, result } = setup({ project: "my_lab", warehouse: "postgres" });
-    await tick();
+    await waitForInput(app);
     app.stdin.write(ENTER);
-    await tick();
-    assert.match(unstyled(app.lastFrame()), /^❯ postgres/m);
+    await waitForFrame(app, /^❯ postgres/m);
     app.stdin.write(ENTER);
-    await tick();
+    await waitFor(() => result.answers !== undefined, "the answers");
     assert.deepEqual(result.answers, { project: "my_lab", warehouse: "postgres" });
     app.unmount();
   });
 
   test("an invalid name is refused with a message until corrected", async () => {
     const { app, result } = setup();
-    await tick();
+    await waitForInput(app);
     app.stdin.write("Bad Name");
-    await tick();
+    await waitForFrame(app, "Project name (lab): Bad Name");
     app.stdin.write(ENTER);
-    await tick();
-    assert.match(unstyled(app.lastFrame()), /project name "Bad Name" must start with a lowercase letter/);
-    assert.doesNotMatch(unstyled(app.lastFrame()), /Warehouse/);
+    const refused = await waitForFrame(app, /project name "Bad Name" must start with a lowercase letter/);
+    assert.doesNotMatch(refused, /Warehouse/);
     for (let i = 0; i < "Bad Name".length; i++) app.stdin.write(BACKSPACE);
-    await tick();
+    await waitForFrame(app, /^Project name \(lab\):$/m);
     app.stdin.write("good");
-    await tick();
+    await waitForFrame(app, /^Project name \(lab\): good$/m);
     app.stdin.write(ENTER);
-    await tick();
-    assert.match(unstyled(app.lastFrame()), /Warehouse/);
+    await waitForFrame(app, /Warehouse/);
     assert.equal(result.answers, undefined);
     app.unmount();
   });
 
   test("Esc cancels", async () => {
     const { app, result } = setup();
-    await tick();
+    await waitForInput(app);
     app.stdin.write("\u001b");
-    await tick();
-    assert.equal(result.cancelled, true);
+    await waitFor(() => result.cancelled, "the cancellation");
     assert.equal(result.answers, undefined);
     app.unmount();
   });

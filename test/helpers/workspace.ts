@@ -28,14 +28,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (bin/exp → dist/) in `cwd`. */
+/**
+ * Runs the built CLI (bin/exp → dist/) in `cwd`. There is no time limit per run: a loaded machine
+ * makes a command slow, not wrong; a command that hangs is stopped by the test runner's timeout
+ * (scripts/run-tests.mjs).
+ */
 export function exp(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", EXP_ACTOR: "test-actor", ...env },
     input,
-    timeout: 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

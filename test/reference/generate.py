@@ -1,4 +1,4 @@
-"""Reference datasets and expected SPEC §7 analysis outputs for the stats engine.
+"""Reference datasets and expected analysis outputs (docs/analysis.md) for the stats engine.
 
 Run from the repository root:  /usr/bin/python3 test/reference/generate.py
 Needs numpy, pandas, scipy and statsmodels. Every dataset has a fixed seed, so the CSVs and

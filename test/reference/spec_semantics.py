@@ -1,4 +1,4 @@
-"""SPEC §7 analysis semantics applied to raw warehouse rows, with SciPy/statsmodels doing the tests.
+"""The analysis semantics of docs/analysis.md applied to raw warehouse rows, with SciPy/statsmodels doing the tests.
 
 Used by generate.py to compute the expected outputs of the reference datasets.
 """

@@ -14,7 +14,7 @@ function unitWhere(pred: (u: string) => boolean, from = 0): string {
   throw new Error("no unit found");
 }
 
-describe("experiment assignment (SPEC §5)", () => {
+describe("experiment assignment (docs/runtime.md)", () => {
   test("not running, and unknown experiment", () => {
     const ev = build(workspace({ experiments: [experiment("e", { status: "paused" })] }));
     assert.deepEqual(ev.assign("e", "u1", {}, T0).reasons, ["not_running"]);
@@ -162,7 +162,7 @@ describe("experiment assignment (SPEC §5)", () => {
   });
 });
 
-describe("flag evaluation (SPEC §5)", () => {
+describe("flag evaluation (docs/runtime.md)", () => {
   const ev = build(shopWorkspace());
 
   test("kill switch serves the default with reason disabled", () => {

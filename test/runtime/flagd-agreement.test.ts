@@ -106,7 +106,7 @@ test("non-whole-second rollout steps are reported as inexact", () => {
 });
 
 test("known upstream divergence: flagd-core JS hashes UTF-16 code units, so non-ASCII targeting keys disagree", async () => {
-  // HASHING.md (and flagd Go) hash UTF-8 bytes; @openfeature/flagd-core 4 uses imurmurhash over
+  // docs/hashing.md (and flagd Go) hash UTF-8 bytes; @openfeature/flagd-core 4 uses imurmurhash over
   // charCodeAt values. ASCII keys are identical in both encodings, which is why the agreement
   // above samples ASCII unit ids. This pins the difference so an upstream fix is noticed.
   const { murmur3 } = await import("../../src/ruleset/hash.js");

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { bucket, murmur3, pickIndex, weightsToBasisPoints } from "../../src/ruleset/hash.js";
+import { readVectors } from "../helpers/vectors.js";
 
-const vectors = JSON.parse(readFileSync(new URL("../../../shared/design/hash-vectors.json", import.meta.url), "utf8"));
-const flagd = JSON.parse(readFileSync(new URL("../../../shared/external-tests/flagd/fractional-vectors.json", import.meta.url), "utf8"));
+const vectors = readVectors("hashing/hash-vectors.json");
+const flagd = readVectors("flagd/fractional-vectors.json");
 
 test("murmur3 golden vectors (hash-vectors.json)", () => {
   assert.ok(vectors.murmur3.length >= 10);

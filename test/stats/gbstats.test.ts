@@ -1,6 +1,5 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { compareMeans, welchDf } from "../../src/stats/welch.js";
 import { summarizeMean, summarizeQuantile, summarizeRatio } from "../../src/stats/moments.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "../../src/stats/cuped.js";
@@ -10,9 +9,10 @@ import { normalEffectPosterior, normalRisk } from "../../src/stats/bayesian.js";
 import { srmCheck } from "../../src/stats/srm.js";
 import { studentQuantile, twoSidedP } from "../../src/stats/distributions.js";
 import type { ArmSummary, CupedStats, RatioCupedStats } from "../../src/stats/types.js";
+import { readVectors } from "../helpers/vectors.js";
 
 /*
- * GrowthBook gbstats vectors (../shared/external-tests/gbstats). Convention map:
+ * GrowthBook gbstats vectors (test/fixtures/vectors/gbstats). Convention map:
  * - GrowthBook's "absolute" test is our Welch comparison: expected → diff, ci → diff_ci, pValue → p_value,
  *   uplift.stddev → the SE of diff.
  * - GrowthBook's "relative" test reports (mean_t − mean_c)/mean_c, which is our rel_lift, and its
@@ -29,7 +29,7 @@ import type { ArmSummary, CupedStats, RatioCupedStats } from "../../src/stats/ty
  * - Bayesian: GrowthBook's Gaussian model on the relative lift is normalEffectPosterior.
  * Not mapped: one-sided tests and the CUPED proportion case (population variances).
  */
-const vectors = JSON.parse(readFileSync("../shared/external-tests/gbstats/gbstats-vectors.json", "utf8"));
+const vectors = readVectors("gbstats/gbstats-vectors.json");
 const byId = new Map<string, any>(vectors.cases.map((c: any) => [c.id, c]));
 
 function near(actual: number, expected: number, tol: number, what: string): void {
@@ -259,7 +259,7 @@ describe("gbstats relative-difference utility", () => {
       const r = compareMeans(b, a, 0.05);
       if (!c.relative) near(r.diff, c.expected, 1e-12, "diff");
       else if (c.mean_a > 0 && c.mean_a_unadjusted === undefined) near(r.relLift, c.expected, 1e-12, "rel");
-      // GrowthBook divides by |mean_c|; SPEC §7 defines mean_t/mean_c − 1, so a negative control mean flips the sign.
+      // GrowthBook divides by |mean_c|; docs/analysis.md defines mean_t/mean_c − 1, so a negative control mean flips the sign.
       else if (c.mean_a_unadjusted === undefined) near(r.relLift, -c.expected, 1e-12, "rel with negative control");
     }
   });

@@ -1,6 +1,5 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import {
   chiSquarePower,
   cohensH,
@@ -10,9 +9,10 @@ import {
   sampleSize,
   tTestPower,
 } from "../../src/stats/power.js";
+import { readVectors } from "../helpers/vectors.js";
 
-const statsmodels = JSON.parse(readFileSync("../shared/external-tests/statsmodels-power/power-vectors.json", "utf8"));
-const spotify = JSON.parse(readFileSync("../shared/external-tests/spotify-confidence/samplesize-vectors.json", "utf8"));
+const statsmodels = readVectors("statsmodels-power/power-vectors.json");
+const spotify = readVectors("spotify-confidence/samplesize-vectors.json");
 
 describe("statsmodels / R pwr power vectors (to 1e-6, as upstream asserts)", () => {
   for (const [i, c] of statsmodels.cases.entries()) {

@@ -1,5 +1,5 @@
 /**
- * A plain TypeScript reading of SPEC §7 semantics over the reference CSVs, producing the
+ * A plain TypeScript reading of the analysis semantics (docs/analysis.md) over the reference CSVs, producing the
  * per-variant sufficient statistics the SQL layer would produce. Deliberately simple loops.
  */
 import type { CsvRow } from "./csv.js";

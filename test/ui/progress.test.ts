@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
+import { waitUntil } from "../helpers/wait.js";
 // ink draws only final frames when CI is set; this file tests the interactive terminal, so it runs without it.
 delete process.env.CI;
 const { createProgress } = await import("../../src/ui/progress.js");
@@ -32,12 +33,10 @@ test("without a TTY, progress is plain lines with the elapsed time", () => {
 test("on a TTY, ink draws a spinner with the elapsed time, then a finished line", async () => {
   const c = capture(true);
   const p = createProgress(c.stream);
+  const plain = () => c.text().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
   p.start("analysing checkout_redesign");
-  await new Promise((r) => setTimeout(r, 250));
+  assert.ok(await waitUntil(() => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] analysing checkout_redesign \d+\.\ds/.test(plain())), `no spinner in:\n${plain()}`);
   p.done("done");
-  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await waitUntil(() => /✔ analysing checkout_redesign: done \(\d+\.\d s\)/.test(plain())), `no finished line in:\n${plain()}`);
   p.close();
-  const plain = c.text().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
-  assert.match(plain, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] analysing checkout_redesign \d+\.\ds/);
-  assert.match(plain, /✔ analysing checkout_redesign: done \(\d+\.\d s\)/);
 });

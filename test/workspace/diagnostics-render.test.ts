@@ -32,7 +32,7 @@ const global: Diagnostic = { code: "EXP1001", severity: "error", message: "no ex
 const note: Diagnostic = { code: "EXP4001", severity: "info", message: "power check skipped" };
 
 describe("diagnostic report and text rendering", () => {
-  test("JSON form: SPEC §6 fields, sorted by file/line/column/code, de-duplicated, info left out", () => {
+  test("JSON form: the fields of docs/cli.md, sorted by file/line/column/code, de-duplicated, info left out", () => {
     const r = toDiagnosticReport([multiLine, unknownMetric, unknownMetric, global, note]);
     assert.equal(r.ok, false);
     assert.deepEqual(

@@ -6,7 +6,7 @@ import { semanticsTests } from "../../analysis/semantics-suite.js";
 let cluster: PostgresCluster;
 let counter = 0;
 
-describe("SPEC §7 semantics on PostgreSQL", () => {
+describe("the analysis semantics (docs/analysis.md) on PostgreSQL", () => {
   before(async () => {
     cluster = await startPostgres();
   });

@@ -36,7 +36,7 @@ describe("exp analyze", () => {
     cliJson = JSON.parse(r.stdout);
   });
 
-  test("JSON keeps the SPEC §7 key order, with provenance after the header", async () => {
+  test("JSON keeps the key order of docs/analysis.md, with provenance after the header", async () => {
     const r = cliJson;
     assert.deepEqual(Object.keys(r).slice(0, 6), ["experiment", "phase", "method", "alpha", "correction", "provenance"]);
     assert.deepEqual(Object.keys(r).slice(6, 12), ["units", "multiple_exposures", "srm", "metrics", "guardrails", "decision"]);

@@ -38,32 +38,36 @@ const AREAS = {
   diagnostics: { may: [], npm: [], node: true },
   fsio: { may: [], npm: [], node: true },
   stats: { may: [], npm: ["jstat"], node: false },
-  // The dsl README also allows types from src/workspace/model.ts, but src/workspace imports src/dsl,
-  // so that allowance is a folder cycle (dsl ⇄ workspace); the imports are known violations below.
-  dsl: { may: [], npm: ["chevrotain"], node: false },
-  // Must not import the parser, workspace loading, CLI or UI code.
-  "dsl/check": { may: ["dsl/ast.ts", "dsl/codes.ts", "dsl/printer.ts"], npm: [], node: false },
+  // The shapes expressions are checked against live in src/dsl/declarations.ts: the language never
+  // imports the workspace, which builds its model with them.
+  dsl: { may: ["ruleset/semver.ts"], npm: ["chevrotain"], node: false },
+  // Must not import the parser, the workspace, CLI or UI code.
+  "dsl/check": { may: ["dsl/ast.ts", "dsl/codes.ts", "dsl/printer.ts", "dsl/declarations.ts", "ruleset/semver.ts"], npm: [], node: false },
   workspace: { may: ["dsl", "fsio"], npm: ["yaml", "ajv"], node: true },
-  "workspace/build": { may: ["workspace/model.ts", "workspace/codes.ts", "workspace/scalar-offsets.ts", "dsl"], npm: [], node: false },
+  "workspace/build": {
+    may: ["workspace/model.ts", "workspace/codes.ts", "workspace/scalar-offsets.ts", types("workspace/yaml-tree.ts"), "dsl"],
+    npm: [],
+    node: false,
+  },
   "workspace/checks": { may: ["workspace/model.ts", "dsl"], npm: [], node: false },
   // The ruleset contract (types, canonical JSON, checksum, verification, hashing).
   ruleset: { may: ["fsio"], npm: ["ajv", "ajv-formats"], node: true },
-  // The README also allows src/runtime (types, hashing), but src/runtime/server imports src/plan, which
-  // imports this folder: a folder cycle (plan → compiler → runtime → plan). Those types and the hashing
-  // move to src/ruleset; until then the imports are known violations below.
   "compiler/ruleset": {
-    may: ["ruleset", "workspace/model.ts", types("dsl/ast.ts")],
+    may: ["ruleset", "workspace/model.ts", types("dsl")],
     npm: ["ajv", "ajv-formats"],
     node: true,
   },
   "compiler/sql": { may: [types("dsl"), "workspace/model.ts"], npm: [], node: false },
-  plan: { may: ["ruleset", "compiler/ruleset", "workspace", "fsio"], npm: ["yaml", "simple-git"], node: true },
-  "plan/checks": { may: ["dsl", "workspace/model.ts"], npm: ["simple-git"], node: false },
+  plan: { may: ["ruleset", "compiler/ruleset", "workspace", "dsl", "stats", "fsio"], npm: ["yaml", "simple-git"], node: true },
+  "plan/checks": { may: ["dsl", "workspace/model.ts", "ruleset/semver.ts"], npm: ["simple-git"], node: false },
   "plan/target": {
     may: [
       "ruleset",
       "fsio",
-      types("workspace"),
+      types("workspace/model.ts"),
+      "workspace/root.ts",
+      "workspace/secret.ts",
+      "workspace/codes.ts",
       "plan/audit.ts",
       "plan/audit-verify.ts",
       "plan/audit-append.ts",
@@ -74,22 +78,21 @@ const AREAS = {
     node: true,
   },
   // The evaluation files (see EVALUATION below) are stricter: nothing from Node or npm.
-  // client.ts verifies rulesets with src/compiler/ruleset/verify.ts (to move to src/ruleset).
-  runtime: { may: ["ruleset", "compiler/ruleset"], npm: [types("@openfeature/server-sdk")], node: true },
+  runtime: { may: ["ruleset"], npm: [types("@openfeature/server-sdk")], node: true },
   "runtime/server": {
     may: ["ruleset", "runtime", "plan/target", "stats", "compiler/ruleset", "workspace", "fsio"],
     npm: ["@duckdb/node-api"],
     node: true,
   },
   analysis: {
-    may: ["ruleset", "compiler/sql", "stats", "workspace/model.ts", "gitops/commit.ts"],
+    may: ["ruleset", "compiler/sql", "stats", "workspace/model.ts", "workspace/secret.ts", "gitops/commit.ts"],
     npm: ["pg", "@duckdb/node-api"],
     node: true,
   },
-  bandit: { may: ["stats", types("analysis"), "workspace"], npm: null, node: true },
+  bandit: { may: ["stats", types("analysis"), "workspace", "ruleset/hash.ts"], npm: null, node: true },
   report: { may: [types("stats"), types("diagnostics/style.ts")], npm: ["vega", "vega-lite"], node: false },
-  // The workspace loader only through compute-plan.ts (a rule below).
-  gitops: { may: ["workspace"], npm: ["@octokit/rest", "simple-git"], node: true },
+  // Finds the workspace but never loads or plans it (the use case src/app/github-plan.ts does, and is passed in).
+  gitops: { may: ["workspace/root.ts", "plan", "fsio"], npm: ["@octokit/rest", "simple-git"], node: true },
   // "Types or pure functions from domain folders"; never src/cli.
   ui: { may: DOMAIN.filter((a) => a !== "ruleset"), npm: ["react", "ink"], node: true },
   // Use cases: every domain area; imported only by src/cli and src/demo.
@@ -99,7 +102,12 @@ const AREAS = {
 };
 
 /** src/runtime files bundled for browsers (src/runtime/README.md): they import nothing from Node or npm. */
-const EVALUATION = ["hash", "ruleset", "condition", "semver", "evaluator", "result"].map((f) => `src/runtime/${f}\\.ts$`);
+const EVALUATION = [
+  ...["condition", "evaluator", "evaluation-scope", "experiment", "flag", "flag-rule", "flag-results", "instant", "result"].map(
+    (f) => `src/runtime/${f}\\.ts$`,
+  ),
+  ...["types", "hash", "semver", "canonical-json", "references", "codes"].map((f) => `src/ruleset/${f}\\.ts$`),
+];
 
 /** The files at the top of src/: the package entry point may re-export the SDK; version.ts is a leaf. */
 const ROOT_FILES = { "src/index.ts": ["runtime", "ruleset", "compiler/ruleset"], "src/version.ts": [] };
@@ -185,13 +193,6 @@ const forbidden = [
     to: { dependencyTypes: ["core", ...NPM] },
   },
   {
-    name: "gitops:workspace-through-compute-plan",
-    comment: "src/gitops reaches the workspace loader only through compute-plan.ts (src/gitops/README.md)",
-    severity: "error",
-    from: { path: "^src/gitops/", pathNot: "^src/gitops/compute-plan\\.ts$" },
-    to: { path: "^src/workspace/" },
-  },
-  {
     name: "app:imported-by-cli-and-demo",
     comment: "src/app is the use-case layer under the commands: only src/cli and src/demo import it",
     severity: "error",
@@ -232,53 +233,7 @@ const forbidden = [
 // its import is gone; the boundaries test fails on an entry that no longer occurs. Each says why the
 // import is there and the way out.
 const known = (rule, from, to, comment) => ({ type: "dependency", rule: { name: rule, severity: "error" }, from, to, comment });
-const KNOWN_VIOLATIONS = [
-  // The ruleset types and the hashing live in src/runtime while the compiler writes rulesets: the
-  // compiler → runtime edge closes the folder cycle plan → compiler → runtime (server) → plan.
-  // Way out: the ruleset contract moves to src/ruleset, which compiler, plan and runtime all import.
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/compile.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/compile.ts", "src/runtime/hash.ts", "hashing → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/condition.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/flagd-condition.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/flagd.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/flagd.ts", "src/runtime/hash.ts", "hashing → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/references.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/references.ts", "src/runtime/hash.ts", "hashing → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/slots.ts", "src/runtime/hash.ts", "hashing → src/ruleset"),
-  known("compiler/ruleset:may-import", "src/compiler/ruleset/verify.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  // src/plan is not allowed src/runtime (its README), and with the server importing src/plan/target
-  // this is the plan ⇄ runtime folder cycle. Way out: the ruleset types from src/ruleset.
-  known("plan:may-import", "src/plan/apply.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("plan:may-import", "src/plan/diff.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("plan:may-import", "src/plan/plan.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("plan:may-import", "src/plan/prepare.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  known("plan:may-import", "src/plan/reassign.ts", "src/runtime/ruleset.ts", "ruleset types → src/ruleset"),
-  // The power check sizes experiments with the stats engine, which the plan README does not list.
-  // Way out: add src/stats to src/plan/README.md (stats imports nothing, so no cycle), or pass the
-  // power function in from the command as the ruleset verifier is.
-  known("plan:may-import", "src/plan/power-check.ts", "src/stats/power.ts", "add src/stats to the plan README or inject it"),
-  // The checks of the expression language read the workspace's declaration types, while src/workspace
-  // imports src/dsl: the dsl ⇄ workspace folder cycle (type-only). Way out: src/dsl declares the
-  // shapes its checks need (CheckEnv: attribute and event property types, segments) and
-  // src/workspace/model.ts uses or satisfies them.
-  known("dsl/check:may-import", "src/dsl/check/env.ts", "src/workspace/model.ts", "declare the shapes in src/dsl"),
-  known("dsl/check:may-import", "src/dsl/check/metric/classify.ts", "src/workspace/model.ts", "declare the shapes in src/dsl"),
-  known("dsl/check:may-import", "src/dsl/check/scope.ts", "src/workspace/model.ts", "declare the shapes in src/dsl"),
-  known("dsl/check:may-import", "src/dsl/check/segment-cycles.ts", "src/workspace/model.ts", "declare the shapes in src/dsl"),
-  known("dsl/check:may-import", "src/dsl/check/types.ts", "src/workspace/model.ts", "declare the shapes in src/dsl"),
-  // Builders may import ../model, ../codes and ../scalar-offsets only; the build context takes the
-  // YAML tree type. Way out: add yaml-tree.ts (types) to src/workspace/build/README.md.
-  known("workspace/build:may-import", "src/workspace/build/context.ts", "src/workspace/yaml-tree.ts", "list yaml-tree types in the README"),
-  // src/gitops may import the workspace loader (through compute-plan.ts) but not src/plan; computing
-  // the plan for `exp github` belongs to the use-case layer. Way out: src/app computes the plan and
-  // passes it (or its markdown) to post-plan.ts.
-  known("gitops:may-import", "src/gitops/compute-plan.ts", "src/plan/prepare.ts", "plan computed by src/app"),
-  known("gitops:may-import", "src/gitops/compute-plan.ts", "src/plan/render-markdown.ts", "plan computed by src/app"),
-  // A bandit's new weights are turned into basis points with the runtime's hashing helpers, which
-  // the bandit README does not list. Way out: take them from src/ruleset once they move there, and
-  // list src/bandit among its importers (and src/ruleset in the bandit README).
-  known("bandit:may-import", "src/bandit/allocate.ts", "src/runtime/hash.ts", "basis points from src/ruleset"),
-];
+const KNOWN_VIOLATIONS = [];
 
 module.exports = {
   forbidden,

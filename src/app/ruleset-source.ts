@@ -1,9 +1,9 @@
 import { compileRuleset } from "../compiler/ruleset/compile.js";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { verifyRuleset } from "../ruleset/verify.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { openPublishTarget } from "../plan/target/open.js";
-import type { Ruleset } from "../runtime/ruleset.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
 

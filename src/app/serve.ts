@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { verifyRuleset } from "../compiler/ruleset/verify.js";
+import { verifyRuleset } from "../ruleset/verify.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { verifier } from "../plan/prepare.js";
 import { DirectoryTarget } from "../plan/target/directory.js";

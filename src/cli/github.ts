@@ -7,8 +7,8 @@ type Which = "postPlanComment" | "postPlanCheck";
 
 /** The GitHub client is loaded only when a github command runs, keeping every other command's start-up light. */
 async function run(which: Which, opts: PostPlanOptions): Promise<number> {
-  const post = await import("../gitops/post-plan.js");
-  return post[which]({ ...opts, now: currentTime() });
+  const [post, { computePlanForGitHub }] = await Promise.all([import("../gitops/post-plan.js"), import("../app/github-plan.js")]);
+  return post[which]({ ...opts, now: currentTime(), computePlan: computePlanForGitHub });
 }
 
 function planOptions(cmd: Command): Command {

@@ -3,6 +3,7 @@
  * Everything other areas need from src/dsl is exported here.
  */
 export type * from "./ast.js";
+export type { AttributeType, MetricKind, Origin, PropertyType } from "./declarations.js";
 export { AGGREGATES } from "./ast.js";
 export type { ExprOrigin } from "./origin.js";
 export { parseCondition, parseMetricExpr, wholeFileOrigin, type ParseResult } from "./parse.js";

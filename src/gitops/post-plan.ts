@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { toAnnotations } from "./annotations.js";
 import { publishCheckRun } from "./check-run.js";
-import { computePlanForGitHub } from "./compute-plan.js";
 import { createGitHubClient } from "./github-client.js";
 import type { Env } from "./github-context.js";
 import { readGitHubContext, requireHeadSha, requirePullNumber } from "./github-context.js";
@@ -10,6 +9,7 @@ import type { PlanForGitHub } from "./plan-input.js";
 import { conclusionOf, exitCodeOf, readBodyFile, readPlanFile } from "./plan-input.js";
 import { planMarkdown } from "./plan-markdown.js";
 import { findWorkspaceRoot } from "../workspace/root.js";
+import { InternalError } from "../diagnostics/errors.js";
 import { workspacePrefix } from "./repo-path.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 
@@ -21,6 +21,8 @@ export interface PostPlanOptions {
   out?: string;
   /** The instant the plan is computed at (lifecycle and schedule checks); default the wall clock. */
   now?: Date;
+  /** Plans the workspace when neither --plan nor --body-file is given (the use case of src/app). */
+  computePlan?: (dir: string, now: Date) => Promise<PlanForGitHub>;
 }
 
 export interface PostPlanIo {
@@ -41,7 +43,8 @@ async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: P
   let plan: PlanForGitHub;
   if (opts.plan) plan = readPlanFile(opts.plan);
   else if (opts.bodyFile) plan = { diagnostics: [] };
-  else plan = await computePlanForGitHub(dir, opts.now ?? new Date());
+  else if (opts.computePlan) plan = await opts.computePlan(dir, opts.now ?? new Date());
+  else throw new InternalError("exp github needs --plan, --body-file or a planner");
   const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
   // An empty body file means the plan step failed before rendering; post what we know instead.
   const markdown = body.trim() !== "" ? body : planMarkdown(plan);

@@ -1,6 +1,6 @@
 import type { Span } from "../diagnostics/diagnostic.js";
 import { printExpr, type Expr, type ListExpr } from "../dsl/index.js";
-import type { CompareAs, Condition, Operand } from "../runtime/ruleset.js";
+import type { CompareAs, Condition, Operand } from "../ruleset/types.js";
 
 /**
  * A compiled ruleset condition written back in the expression language, canonically (src/dsl's

@@ -1,6 +1,6 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
 import type { Change, Plan } from "./model.js";
-import type { Condition } from "../runtime/ruleset.js";
+import type { Condition } from "../ruleset/types.js";
 import { conditionSource } from "./condition-source.js";
 import { isConditionField } from "./diff.js";
 import { causeSentence, reassignmentSentence } from "./view.js";

@@ -1,5 +1,5 @@
 import type { Change, FieldDiff } from "./model.js";
-import type { Condition } from "../runtime/ruleset.js";
+import type { Condition } from "../ruleset/types.js";
 import { conditionSource } from "./condition-source.js";
 import { isConditionField } from "./diff.js";
 import { basisPoints } from "./percent.js";

@@ -1,6 +1,7 @@
-import type { Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
-import type { AggregateExpr, Expr } from "../dsl/index.js";
+import type { AggregateExpr, AttributeType, Expr, MetricKind, Origin, PropertyType } from "../dsl/index.js";
+
+export type { AttributeType, MetricKind, Origin, PropertyType };
 
 /**
  * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,
@@ -9,17 +10,6 @@ import type { AggregateExpr, Expr } from "../dsl/index.js";
  */
 
 /** Where an object came from: its file, and spans of its fields by dotted path. */
-export interface Origin {
-  file: string;
-  /** Value spans by dotted path ("" = whole document, "variants.control.weight", "rules.1.when"). */
-  values: Record<string, Span>;
-  /** Key spans by the same dotted paths ("variants.control" → span of the `control:` key). */
-  keys: Record<string, Span>;
-}
-
-export type AttributeType = "string" | "number" | "boolean" | "date" | "semver" | { enum: string[] };
-export type PropertyType = "string" | "number" | "boolean" | "date";
-
 export interface Duration {
   seconds: number;
   /** Source spelling, e.g. "14d". */
@@ -92,9 +82,6 @@ export interface Holdout {
   description?: string;
   origin: Origin;
 }
-
-export type MetricKind =
-  "conversion" | "count" | "sum" | "mean" | "min" | "max" | "count_distinct" | "ratio" | "quantile" | "retention" | "arithmetic";
 
 export interface Metric {
   key: string;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
-import type { Ruleset } from "../../src/runtime/ruleset.js";
+import type { Ruleset } from "../../src/ruleset/types.js";
 import { spawn } from "node:child_process";
 import { BIN, exampleRepo, exp, git } from "../helpers/workspace.js";
 

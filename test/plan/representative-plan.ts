@@ -1,7 +1,7 @@
 import { SourceFile } from "../../src/diagnostics/source.js";
 import { diffRulesets, summarise } from "../../src/plan/diff.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../../src/plan/model.js";
-import type { Operand, RulesetRule } from "../../src/runtime/ruleset.js";
+import type { Operand, RulesetRule } from "../../src/ruleset/types.js";
 import { smallRuleset } from "../runtime/server/fixture.js";
 
 const attr = (name: string): Operand => ({ op: "attr", name });

@@ -4,7 +4,7 @@ import { SourceFile } from "../../src/diagnostics/source.js";
 import { checkCondition, DSL_CODES, parseCondition, wholeFileOrigin, type Expr } from "../../src/dsl/index.js";
 import { mayOverlap, type SatisfiabilityEnv } from "../../src/plan/checks/satisfiable.js";
 import { compileCondition } from "../../src/runtime/condition.js";
-import type { Condition } from "../../src/runtime/ruleset.js";
+import type { Condition } from "../../src/ruleset/types.js";
 import { makeEnv } from "../dsl/harness.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { AttributeType, MetricKind, Origin, PropertyType } from "../../workspace/model.js";
+import type { AttributeType, MetricKind, Origin, PropertyType } from "../declarations.js";
 import type { AggregateExpr, Expr } from "../ast.js";
 
 /** What the checks know about the workspace: declared attributes and events, segments and experiments. */

@@ -1,4 +1,4 @@
-import type { PropertyType } from "../../workspace/model.js";
+import type { PropertyType } from "../declarations.js";
 
 /**
  * What bare names mean. In targeting and segments they are unit attributes; inside an aggregate's

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Origin } from "../../workspace/model.js";
+import type { Origin } from "../declarations.js";
 import type { CallExpr, Expr } from "../ast.js";
 import { DSL_CODES } from "../codes.js";
 import { walk } from "./condition.js";

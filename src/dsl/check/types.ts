@@ -1,4 +1,4 @@
-import type { AttributeType, PropertyType } from "../../workspace/model.js";
+import type { AttributeType, PropertyType } from "../declarations.js";
 
 /** The static type of an expression. "unknown" follows an error already reported, so it is compatible with everything. */
 export type ExprType = "number" | "string" | "boolean" | "date" | "semver" | "duration" | "null" | "list" | "unknown" | { enum: string[] };

@@ -1,5 +1,5 @@
 import type { AggregateExpr, Expr } from "../../ast.js";
-import type { MetricKind } from "../../../workspace/model.js";
+import type { MetricKind } from "../../declarations.js";
 import { walk } from "../condition.js";
 
 export interface MetricShape {

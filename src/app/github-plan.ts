@@ -1,20 +1,19 @@
 import { toDiagnosticJson as toJson } from "../diagnostics/json.js";
-import { gitopsCodes } from "./codes.js";
-import { GitOpsError } from "./gitops-error.js";
-import type { PlanForGitHub } from "./plan-input.js";
+import { gitopsCodes } from "../gitops/codes.js";
+import { headCommit } from "../gitops/commit.js";
+import { GitOpsError } from "../gitops/gitops-error.js";
+import type { PlanForGitHub } from "../gitops/plan-input.js";
+import { preparePlan } from "../plan/prepare.js";
+import { renderPlanMarkdown } from "../plan/render-markdown.js";
+import { loadWorkspace } from "../workspace/load.js";
+import { findWorkspaceRoot } from "../workspace/root.js";
 
 /**
- * The single adapter between the GitHub commands and the planner, used when neither --plan nor
- * --body-file is given: validates, then plans the workspace exactly as `exp plan` does.
+ * The plan `exp github comment|check` post when neither --plan nor --body-file is given: validates,
+ * then plans the workspace exactly as `exp plan` does. Passed to src/gitops/post-plan.ts, which
+ * only posts.
  */
 export async function computePlanForGitHub(dir: string, now: Date): Promise<PlanForGitHub> {
-  const [{ loadWorkspace }, { findWorkspaceRoot }, { preparePlan }, { renderPlanMarkdown }, { headCommit }] = await Promise.all([
-    import("../workspace/load.js"),
-    import("../workspace/root.js"),
-    import("../plan/prepare.js"),
-    import("../plan/render-markdown.js"),
-    import("./commit.js"),
-  ]);
   const root = findWorkspaceRoot(dir);
   if (!root)
     throw new GitOpsError(

@@ -1,5 +1,5 @@
 /**
- * Analysis benchmark (SPEC §11): fetchSufficientStats for one experiment with a conversion, a sum
+ * Analysis benchmark (README.md#benchmarks): fetchSufficientStats for one experiment with a conversion, a sum
  * and a ratio metric, against the hand-written DuckDB query computing the same per-variant sums,
  * in the same run on the same file. Prints JSON lines.
  *   node --import tsx bench/analysis/index.ts [--scale 1] [--out DIR] [--rounds 3] [--keep]

@@ -1,6 +1,6 @@
 /**
  * In-process evaluation throughput: the exp evaluator vs the GrowthBook JS SDK and @openfeature/flagd-core
- * on equivalent work, in one process (SPEC §11). Prints JSON lines: one per (workload, implementation)
+ * on equivalent work, in one process (README.md#benchmarks). Prints JSON lines: one per (workload, implementation)
  * with the median ops/s over several rounds after warm-up, then one per workload with the ratios.
  *   node --import tsx bench/runtime/index.ts
  */

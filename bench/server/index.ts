@@ -1,5 +1,5 @@
 /**
- * The runtime server under HTTP load (SPEC §11), with autocannon in this process and each server
+ * The runtime server under HTTP load (README.md#benchmarks), with autocannon in this process and each server
  * in a child process of its own:
  *   - POST /v1/assignments requests/s vs a bare node:http JSON echo server in the same run (goal ≥ 70%),
  *     and p99 latency at half of the measured exp peak (goal < 5 ms);

@@ -18,7 +18,7 @@ export interface PowerReached {
   achieved_mde: Num;
 }
 
-/** The SPEC §7 `analyze --format json` document: the stats engine's result plus provenance (and power when declared). */
+/** The docs/analysis.md `analyze --format json` document: the stats engine's result plus provenance (and power when declared). */
 export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & {
   provenance: Provenance;
 } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
@@ -142,7 +142,7 @@ export function powerReached(experiment: Experiment, result: AnalysisResult, def
 }
 
 /**
- * `exp analyze` without its I/O: warehouse → sufficient statistics → stats engine → the SPEC §7
+ * `exp analyze` without its I/O: warehouse → sufficient statistics → stats engine → the docs/analysis.md
  * document with provenance. Data problems come back as diagnostics; only bugs throw. A
  * group-sequential look is placed at `asOf`, else at `now` (default the wall clock).
  */

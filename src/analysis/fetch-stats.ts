@@ -32,7 +32,7 @@ export interface ExperimentSufficientStats {
 
 /**
  * Runs the experiment's SQL on a warehouse and returns per-variant sufficient statistics
- * (SPEC §7). Non-quantile metrics share one query and one pass over the events.
+ * (docs/analysis.md). Non-quantile metrics share one query and one pass over the events.
  */
 export async function fetchSufficientStats(
   warehouse: Warehouse,

@@ -5,7 +5,7 @@ import { canonicalJson } from "../ruleset/canonical-json.js";
 import { VERSION } from "../version.js";
 import type { Experiment, Metric, Settings } from "../workspace/model.js";
 
-/** What makes an analysis reproducible (SPEC §7): the definitions, the SQL that ran, and where they came from. */
+/** What makes an analysis reproducible (docs/analysis.md): the definitions, the SQL that ran, and where they came from. */
 export interface Provenance {
   /** The last commit that changed the definitions, suffixed "-dirty" when they have uncommitted changes; null outside git. */
   sourceCommit: string | null;

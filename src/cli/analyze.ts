@@ -122,7 +122,7 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
 }
 
 export function renderAnalysis(r: AnalyzeJson, format: OutputFormat): string {
-  // Key order is the SPEC §7 order, as built by runAnalysis.
+  // Key order is the docs/analysis.md order, as built by runAnalysis.
   if (format === "json") return `${JSON.stringify(r, null, 2)}\n`;
   return format === "markdown" ? renderAnalysisMarkdown(r) : renderAnalysisText(r);
 }
@@ -166,7 +166,7 @@ export async function analyzeCommand(
   return { code: 0, stdout: rendered, stderr: show(run.diagnostics) };
 }
 
-/** `exp analyze <experiment>`: runs the analysis on the warehouse and prints the SPEC §7 result. */
+/** `exp analyze <experiment>`: runs the analysis on the warehouse and prints the docs/analysis.md result. */
 export function registerAnalyze(program: Command): void {
   withWorkspaceOptions(
     program

@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
   withWorkspaceOptions(
     program
       .command("serve")
-      .description("run the runtime HTTP server: evaluation, ruleset publishing, exposure and event ingestion (SPEC §9)")
+      .description("run the runtime HTTP server: evaluation, ruleset publishing, exposure and event ingestion (docs/http-api.md)")
       .option("--port <port>", "port to listen on", "8080")
       .option("--host <host>", "address to bind", "127.0.0.1")
       .option("--data-dir <dir>", "where ingested exposures and events are written", ".exp/server")

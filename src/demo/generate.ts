@@ -39,7 +39,7 @@ export interface DemoDataCounts {
 const DAY = 86_400_000;
 
 /**
- * Writes exposures.csv and events.csv (SPEC §1 warehouse shape) for a synthetic shop: each unit has a
+ * Writes exposures.csv and events.csv (docs/workspace.md warehouse shape) for a synthetic shop: each unit has a
  * latent activity level that drives both its pre-period and in-experiment behaviour (the signal CUPED
  * uses), is exposed at its first visit to every running experiment that enrols it, and behaves
  * according to the planted effects of the variants it sees, from its exposure on.

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 
 /**
- * Loads the demo CSVs into a fresh DuckDB file as the SPEC §1 `exposures` and `events` tables
+ * Loads the demo CSVs into a fresh DuckDB file as the docs/workspace.md `exposures` and `events` tables
  * (with the configured table names). The file is replaced whole: the demo data is disposable.
  */
 export async function loadDemoWarehouse(path: string, csvDir: string, tables: { exposures: string; events: string }): Promise<void> {

@@ -36,7 +36,7 @@ export interface Diagnostic {
   suggestion?: string;
 }
 
-/** The SPEC §6 JSON shape of one diagnostic. */
+/** The docs/cli.md JSON shape of one diagnostic. */
 export interface DiagnosticJson {
   code: string;
   severity: Severity;

@@ -1,6 +1,6 @@
 import type { Diagnostic, DiagnosticJson } from "./diagnostic.js";
 
-/** The SPEC §6 report: `{ok, diagnostics}`; every view of diagnostics is rendered from this form. */
+/** The docs/cli.md report: `{ok, diagnostics}`; every view of diagnostics is rendered from this form. */
 export interface DiagnosticReport {
   ok: boolean;
   diagnostics: DiagnosticJson[];

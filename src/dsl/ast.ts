@@ -1,7 +1,7 @@
 import type { Span } from "../diagnostics/diagnostic.js";
 
 /**
- * The typed AST of the expression language (SPEC §2). Every node carries its span in the
+ * The typed AST of the expression language (docs/language.md). Every node carries its span in the
  * workspace file it came from. Parentheses are not nodes: the printer re-inserts them by precedence,
  * so parse → print → parse yields the same tree (spans aside).
  */

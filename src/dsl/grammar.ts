@@ -2,7 +2,7 @@ import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type Tok
 import * as T from "./tokens.js";
 
 /**
- * The pure grammar of SPEC §2: it builds a CST only; build-ast.ts gives it meaning.
+ * The pure grammar of docs/language.md: it builds a CST only; build-ast.ts gives it meaning.
  * Two entry points: `condition` (targeting, segments, event filters) and `metric` (arithmetic over aggregates).
  */
 export class ExprGrammar extends CstParser {

@@ -1,5 +1,5 @@
 /**
- * The expression language (SPEC §2): parsing, printing and checking of conditions and metric expressions.
+ * The expression language (docs/language.md): parsing, printing and checking of conditions and metric expressions.
  * Everything other areas need from src/dsl is exported here.
  */
 export type * from "./ast.js";

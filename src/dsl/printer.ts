@@ -9,7 +9,7 @@ export function printExpr(expr: Expr): string {
   return print(expr, 0);
 }
 
-// Binding strength, loosest first; mirrors the grammar of SPEC §2.
+// Binding strength, loosest first; mirrors the grammar of docs/language.md.
 const OR = 1;
 const AND = 2;
 const NOT = 3;

@@ -4,7 +4,7 @@ import { gitopsCodes } from "./codes.js";
 import { GitOpsError } from "./gitops-error.js";
 
 /**
- * What the GitHub commands post: the plan's (or validation's) diagnostics in the SPEC §6 JSON form,
+ * What the GitHub commands post: the plan's (or validation's) diagnostics in the docs/cli.md JSON form,
  * its markdown rendering, and the exit code the producing command chose (1 error, 3 failed checks).
  */
 export interface PlanForGitHub {
@@ -86,7 +86,7 @@ export function conclusionOf(plan: PlanForGitHub): Conclusion {
   return "success";
 }
 
-/** The exit code `exp github check` ends with once the check is posted: SPEC §6 codes. */
+/** The exit code `exp github check` ends with once the check is posted: docs/cli.md codes. */
 export function exitCodeOf(plan: PlanForGitHub): number {
   if (plan.exitCode === 1 || plan.exitCode === 3) return plan.exitCode;
   return plan.diagnostics.some((d) => d.severity === "error") ? 1 : 0;

@@ -78,7 +78,7 @@ export async function postPlanComment(opts: PostPlanOptions, io: PostPlanIo = pr
 }
 
 /**
- * `exp github check`: prints the plan, then posts the "exp plan" check run. Returns the SPEC §6
+ * `exp github check`: prints the plan, then posts the "exp plan" check run. Returns the docs/cli.md
  * exit code of the plan (1 errors, 3 failed checks, else 0) so the job fails with the check.
  */
 export async function postPlanCheck(opts: PostPlanOptions, io: PostPlanIo = processIo()): Promise<number> {

@@ -16,7 +16,7 @@ export interface FieldDiff {
   after?: unknown;
 }
 
-/** Who an experiment change moves, as shares of the units enrolled now (HASHING.md "What changes whom"). */
+/** Who an experiment change moves, as shares of the units enrolled now (docs/hashing.md "What changes whom"). */
 export interface Reassignment {
   experiment: string;
   /** Share of currently enrolled units that would get another variant. Null when unknown. */

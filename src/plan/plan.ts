@@ -127,7 +127,7 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
         ),
       );
     }
-    // Units removed by shrunk ranges, another layer or another unit are re-randomised (SPEC §6 "plan"); a grown
+    // Units removed by shrunk ranges, another layer or another unit are re-randomised (docs/cli.md "plan"); a grown
     // holdout removes them too, but on purpose and from every experiment that honours holdouts alike.
     const removal = r.causes.find((x) => x.kind === "shrank" || x.kind === "layer" || x.kind === "unit");
     if ((r.leaveShare ?? 0) > 0 && removal) {

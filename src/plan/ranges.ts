@@ -14,7 +14,7 @@ export function intersectWidth(a: readonly Range[], b: readonly Range[]): number
   return w;
 }
 
-/** Cumulative variant ranges from basis-point weights, in declaration order (HASHING.md). */
+/** Cumulative variant ranges from basis-point weights, in declaration order (docs/hashing.md). */
 export function variantRanges(variants: readonly { key: string; weight: number }[]): Map<string, Range> {
   const out = new Map<string, Range>();
   let at = 0;

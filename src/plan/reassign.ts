@@ -5,7 +5,7 @@ import { intersectWidth, type Range, variantRanges, width } from "./ranges.js";
 const BP = 10000;
 
 /**
- * Who a change to a running experiment moves (HASHING.md "What changes whom"), computed exactly from
+ * Who a change to a running experiment moves (docs/hashing.md "What changes whom"), computed exactly from
  * bucket ranges: enrollment ranges (traffic or layer slots), variant ranges and holdouts. Shares are
  * relative to the units enrolled now. Targeting changes move an unknown share and say so.
  */

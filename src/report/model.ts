@@ -3,7 +3,7 @@ import type { AnalysisResult, ComparisonJson, GuardrailJson, MetricJson, Num, Pa
 export type { ComparisonJson, GuardrailJson, MetricJson, Num, Pair };
 
 /**
- * What makes an analysis reproducible, as `exp analyze` attaches it (SPEC §7). Restated here rather
+ * What makes an analysis reproducible, as `exp analyze` attaches it (docs/analysis.md). Restated here rather
  * than imported because the report may depend on the stats engine's types only; the command passes
  * the analysis document in without a cast, so the compiler keeps the two shapes in step.
  */
@@ -22,7 +22,7 @@ export interface ReportPower {
 }
 
 /**
- * The SPEC §7 analysis document: the stats engine's result plus provenance and power. Numbers the
+ * The docs/analysis.md analysis document: the stats engine's result plus provenance and power. Numbers the
  * engine could not compute (an empty arm, zero variance…) are null, with the reason in `code`.
  */
 export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower };

@@ -6,7 +6,7 @@ import { armShares, datesText, guardrailLines, powerLine, srmLine } from "./summ
 import type { Verdict } from "./verdict.js";
 
 /**
- * The terminal view of a report (SPEC §8: the same data renders as text): the header, the per-tier
+ * The terminal view of a report (docs/reports.md: the same data renders as text): the header, the per-tier
  * tables, guardrails, power and the decision, from the same rows and sentences as the markdown.
  * Colour comes only through the painter's tokens, so a plain painter gives plain text.
  */

@@ -1,5 +1,5 @@
 /**
- * Deterministic bucketing (HASHING.md, hash version 1): MurmurHash3 x86 32-bit, seed 0, over the
+ * Deterministic bucketing (docs/hashing.md, hash version 1): MurmurHash3 x86 32-bit, seed 0, over the
  * UTF-8 bytes of `seed + "/" + unit`, scaled to basis points with exact integer arithmetic.
  * Imports nothing from Node so that it runs unchanged in a browser.
  */

@@ -1,5 +1,5 @@
 /**
- * The ruleset: the compiled, plain-JSON runtime artefact (SPEC §5). Everything evaluation needs and
+ * The ruleset: the compiled, plain-JSON runtime artefact (docs/runtime.md). Everything evaluation needs and
  * nothing else. Shares are basis points (1% = 100); times are ISO-8601 strings; maps are keyed objects
  * so that the canonical serialisation (sorted keys) is stable. schemas/ruleset.schema.json describes
  * the same shape for other languages; verify.ts checks a ruleset against it.

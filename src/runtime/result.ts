@@ -1,4 +1,4 @@
-/** What evaluation returns (SPEC §5 and the §9 wire shapes). Reasons are stable snake_case codes. */
+/** What evaluation returns (docs/runtime.md and the §9 wire shapes). Reasons are stable snake_case codes. */
 
 export type AssignmentReason =
   | "experiment_not_found"

@@ -20,7 +20,7 @@ export interface MetricDesign {
   readonly cuped?: boolean;
   /**
    * Conversions only: "z" replaces Welch's t by the pooled two-proportion z-test (p-value) with a
-   * Wald interval. Default "welch" (SPEC §7 item 5). Ignored when CUPED applies.
+   * Wald interval. Default "welch" (docs/analysis.md item 5). Ignored when CUPED applies.
    */
   readonly test?: "welch" | "z";
 }
@@ -59,7 +59,7 @@ export interface AnalysisInput {
   };
 }
 
-/** The SPEC §7 `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
+/** The docs/analysis.md `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
 export type Num = number | null;
 export type Pair = [Num, Num];
 

@@ -3,7 +3,7 @@ import { compareMeans, failedComparison, relativeInterval } from "./welch.js";
 import type { ArmSummary, Comparison, CupedStats } from "./types.js";
 
 /**
- * θ = cov(Y, X) / var(X) over the units of all variants together (SPEC §7 item 4).
+ * θ = cov(Y, X) / var(X) over the units of all variants together (docs/analysis.md item 4).
  * Returns 0 when the covariate has no variance, which leaves Y unadjusted.
  */
 export function pooledTheta(arms: readonly CupedStats[]): number {

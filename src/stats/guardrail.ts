@@ -3,7 +3,7 @@ import { num, type GuardrailJson, type GuardrailVariantJson, type MetricDesign }
 import type { MetricComparison } from "./metric-analysis.js";
 
 /**
- * Guardrail verdicts per treatment, uncorrected (SPEC §7 item 7).
+ * Guardrail verdicts per treatment, uncorrected (docs/analysis.md item 7).
  * With `max_regression` m: one-sided non-inferiority at α on the relative lift —
  *   passed      the (1 − α) bound on the harmful side is within m;
  *   breached    the (1 − α) bound on the good side is already past m (a regression beyond the margin);

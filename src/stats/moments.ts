@@ -37,7 +37,7 @@ export function summarizeCupedOutcome(s: CupedStats): ArmResult {
 
 /**
  * A ratio Σnum/Σden with the delta-method variance of that ratio, scaled by n so that
- * variance / n is the squared standard error (SPEC §7).
+ * variance / n is the squared standard error (docs/analysis.md).
  */
 export function summarizeRatio(s: RatioStats): ArmResult {
   if (s.n <= 0) return { code: "EMPTY_ARM", n: s.n, mean: NaN, variance: NaN };

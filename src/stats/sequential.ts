@@ -3,7 +3,7 @@ import type { Interval } from "./types.js";
 /**
  * Always-valid inference: the asymptotic confidence sequence of Waudby-Smith et al.
  * (arXiv 2103.06476), in the two-sided form GrowthBook uses. `tuningN` is the sample size at
- * which the sequence is tightest (SPEC §7: tuning_n, default 5000).
+ * which the sequence is tightest (docs/analysis.md: tuning_n, default 5000).
  */
 export interface SequentialResult {
   readonly ci: Interval;

@@ -8,7 +8,7 @@ export interface SrmResult {
 }
 
 /**
- * Pearson χ² goodness of fit of unit counts against the design weights (SPEC §7 item 6).
+ * Pearson χ² goodness of fit of unit counts against the design weights (docs/analysis.md item 6).
  * Arms with zero weight are left out of the degrees of freedom; a zero-weight arm that received
  * units is a mismatch by construction (p = 0). No units at all is not evidence of a mismatch.
  */

@@ -3,7 +3,7 @@
  * shapes of the stats engine. All plain readonly data.
  */
 
-/** Conversion, count, sum and mean metrics: per-unit values (zero-filled where SPEC §7 says so). */
+/** Conversion, count, sum and mean metrics: per-unit values (zero-filled where docs/analysis.md says so). */
 export interface MeanStats {
   readonly kind: "mean";
   readonly n: number;

@@ -17,7 +17,7 @@ export function welchDf(t: ArmSummary, c: ArmSummary): number {
 
 /**
  * Delta-method variance of mean_t / mean_c − 1, arms independent.
- * The relative lift is always a normal interval (SPEC §7 item 5).
+ * The relative lift is always a normal interval (docs/analysis.md item 5).
  */
 export function relativeVariance(t: ArmSummary, c: ArmSummary): number {
   return t.variance / t.n / (c.mean * c.mean) + ((c.variance / c.n) * t.mean * t.mean) / c.mean ** 4;

@@ -50,7 +50,7 @@ export interface Settings {
     default: string;
     connections: Record<string, WarehouseConnection>;
     tables: { exposures: string; events: string };
-    /** Column remapping; defaults are the SPEC §1 names. */
+    /** Column remapping; defaults are the docs/workspace.md names. */
     columns: {
       exposures: { unit_id: string; experiment: string; variant: string; ts: string; session_id: string; attributes: string };
       events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };

@@ -3,7 +3,7 @@ import { WorkspaceCodes } from "./codes.js";
 
 /**
  * A setting of exp.yaml that holds a secret (a warehouse URL, a publish token) is either the value
- * itself or `env:NAME`, read from the environment so that the secret stays out of git (SPEC §1).
+ * itself or `env:NAME`, read from the environment so that the secret stays out of git (docs/workspace.md).
  * `setting` is the setting's path in exp.yaml, e.g. "runtime.publish.token". A variable that is not
  * set (or is empty) is a diagnostic that names both and says to export it.
  */

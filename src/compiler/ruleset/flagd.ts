@@ -6,7 +6,7 @@ import { toLogic, type Logic, type LogicScope } from "./flagd-condition.js";
 
 /**
  * Ruleset → OpenFeature flagd flag definitions (https://flagd.dev/schema/v0/flags.json) that evaluate
- * identically (HASHING.md "flagd export"). Every bucketing decision is a `fractional` over
+ * identically (docs/hashing.md "flagd export"). Every bucketing decision is a `fractional` over
  * "<seed>/" + targetingKey with integer basis-point weights; time (schedules, rollout steps) reads
  * `$flagd.timestamp`, which is whole seconds; experiments and prerequisites are inlined as nested ifs.
  * Experiments are not flags in flagd: only their effect through experiment-backed flag rules is exported.

@@ -1,7 +1,7 @@
 import { BASIS_POINTS } from "../../ruleset/hash.js";
 
 /**
- * Layer slot allocation (HASHING.md): each experiment in a layer owns slot ranges [start, end) of the
+ * Layer slot allocation (docs/hashing.md): each experiment in a layer owns slot ranges [start, end) of the
  * layer's [0, 10000) space whose total width is its traffic. Allocations are kept across compilations
  * so that units never move because a neighbour changed: kept experiments keep their ranges (a shrunk
  * one gives back from its last ranges), grown ones then take extra free space first-fit, and new ones

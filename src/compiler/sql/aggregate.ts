@@ -5,7 +5,7 @@ import { conditionSql } from "./condition.js";
 import type { SqlContext } from "./context.js";
 import { checkEvent, eventColumn, propertySql } from "./event-property.js";
 
-/** Aggregates whose value for a unit with no matching events is 0 (SPEC §7.2); the others have no value. */
+/** Aggregates whose value for a unit with no matching events is 0 (docs/analysis.md (semantics, rule 2)); the others have no value. */
 const ZERO_FILLED = new Set(["count", "sum", "any", "count_distinct"]);
 
 export function isZeroFilled(agg: AggregateExpr): boolean {

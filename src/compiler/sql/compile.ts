@@ -172,7 +172,7 @@ function columnsOf(plan: PlannedMetric): MetricColumns {
 }
 
 /**
- * Compiles an experiment's analysis to SQL (SPEC §7): the exposure summary, one query per metric,
+ * Compiles an experiment's analysis to SQL (docs/analysis.md): the exposure summary, one query per metric,
  * and a batch query for the non-quantile metrics. Pure: no warehouse is touched.
  */
 export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimentSql {

@@ -11,7 +11,7 @@ export interface SqlContext {
   readonly settings: Settings;
   /** Quoted (possibly schema-qualified) table names. */
   readonly tables: { readonly exposures: string; readonly events: string };
-  /** Quoted column names, by their SPEC §1 role. */
+  /** Quoted column names, by their docs/workspace.md role. */
   readonly exposureColumns: Settings["warehouse"]["columns"]["exposures"];
   readonly eventColumns: Settings["warehouse"]["columns"]["events"];
   /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, when the analysis looks at a past point in time. */

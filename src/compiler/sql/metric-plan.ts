@@ -9,7 +9,7 @@ import { numberLiteral } from "./params.js";
 export type MetricShape = "mean" | "ratio" | "cuped" | "ratio_cuped" | "quantile";
 
 /**
- * SPEC §7.4: CUPED applies to conversion, count, sum and mean metrics (retention is a conversion);
+ * docs/analysis.md (semantics, rule 4): CUPED applies to conversion, count, sum and mean metrics (retention is a conversion);
  * ratio metrics get their own covariate shape (ratio_cuped).
  */
 const CUPED_KINDS = new Set<MetricKind>(["conversion", "retention", "count", "sum", "mean"]);
@@ -87,7 +87,7 @@ function unsupportedShape(ctx: SqlContext, metric: Metric): undefined {
 }
 
 /**
- * A unit's metric value from its aggregate columns (already zero-filled where SPEC §7.2 says so).
+ * A unit's metric value from its aggregate columns (already zero-filled where docs/analysis.md (semantics, rule 2) says so).
  * Division by a zero aggregate yields NULL, which leaves that unit out of n, like a mean without events.
  */
 export function unitValueSql(plan: PlannedMetric, column: (j: number) => string): string {

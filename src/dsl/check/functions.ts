@@ -1,6 +1,6 @@
 import type { ExprType } from "./types.js";
 
-/** Condition functions and their signatures (SPEC §2). */
+/** Condition functions and their signatures (docs/language.md). */
 export interface FunctionSignature {
   params: { name: string; type: "string"; literal?: boolean }[];
   /** How many trailing params may be left out. */

@@ -7,7 +7,7 @@ import { percent } from "./targeting.js";
 
 /**
  * Statuses that hold layer slots. A paused experiment keeps its slots so that resuming it moves
- * nobody; a stopped one frees them (HASHING.md); a draft has not been given any yet.
+ * nobody; a stopped one frees them (docs/hashing.md); a draft has not been given any yet.
  */
 export const SLOT_HOLDING: readonly ExperimentStatus[] = ["running", "paused"];
 

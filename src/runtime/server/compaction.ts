@@ -7,7 +7,7 @@ import type { Settings } from "../../workspace/model.js";
 import type { RecordKind } from "./sink.js";
 import { highestPart, partName, partNumber, segmentName, segmentNumber } from "./segment-files.js";
 
-/** The warehouse table mapping of exp.yaml (SPEC §1) that the Parquet files follow. */
+/** The warehouse table mapping of exp.yaml (docs/workspace.md) that the Parquet files follow. */
 export type ParquetLayout = Pick<Settings["warehouse"], "tables" | "columns">;
 
 export const DEFAULT_LAYOUT: ParquetLayout = DEFAULT_WAREHOUSE_LAYOUT;

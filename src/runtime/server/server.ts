@@ -30,7 +30,7 @@ export interface ServerOptions {
   reportsDir?: string;
   /** How often to look for a ruleset published out of band (ms). */
   reloadIntervalMs?: number;
-  /** The warehouse table mapping the Parquet parts follow (exp.yaml `warehouse`); SPEC §1 names by default. */
+  /** The warehouse table mapping the Parquet parts follow (exp.yaml `warehouse`); docs/workspace.md names by default. */
   layout?: ParquetLayout;
   /** Compact closed segments into Parquet this often (ms); off when absent. */
   compactEveryMs?: number;
@@ -49,7 +49,7 @@ export interface RunningServer {
 }
 
 /**
- * The runtime HTTP server (SPEC §9): the server state, its route groups (routes/) behind one router,
+ * The runtime HTTP server (docs/http-api.md): the server state, its route groups (routes/) behind one router,
  * and a timer that picks up rulesets published out of band. Bad input gets 400 with a JSON error,
  * never 500.
  */

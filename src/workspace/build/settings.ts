@@ -4,7 +4,7 @@ import { parseDuration } from "./values.js";
 
 type Raw = Record<string, any>;
 
-/** SPEC §1 defaults, used for anything exp.yaml leaves out. */
+/** docs/workspace.md defaults, used for anything exp.yaml leaves out. */
 export const DEFAULT_ANALYSIS: AnalysisDefaults = {
   alpha: 0.05,
   power: 0.8,
@@ -17,7 +17,7 @@ export const DEFAULT_ANALYSIS: AnalysisDefaults = {
   require_guardrails: false,
 };
 
-/** SPEC §1 warehouse tables and columns, for whatever exp.yaml does not remap. */
+/** docs/workspace.md warehouse tables and columns, for whatever exp.yaml does not remap. */
 export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "columns"> = {
   tables: { exposures: "exposures", events: "events" },
   columns: {

@@ -4,7 +4,7 @@ import type { PlannedMetric } from "../metric-plan.js";
 import { rangePredicates, type ScanRange } from "./scan-range.js";
 
 /**
- * SPEC §7.4: the CUPED covariate is the same metric over [first_exposure − lookback,
+ * docs/analysis.md (semantics, rule 4): the CUPED covariate is the same metric over [first_exposure − lookback,
  * first_exposure). Its columns ride in the same events scan as the in-window values, so a CUPED
  * metric costs no second pass over the events. `days_since_exposure` keeps its meaning (it is
  * negative before exposure), so a retention covariate is usually all zero.

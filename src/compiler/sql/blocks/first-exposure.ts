@@ -11,7 +11,7 @@ export function exposureFilter(ctx: SqlContext, experiment: string): string {
 }
 
 /**
- * SPEC §7.1: one row per unit exposed to exactly one variant, with its first exposure time.
+ * docs/analysis.md (semantics, rule 1): one row per unit exposed to exactly one variant, with its first exposure time.
  * MIN = MAX on the variant is the single-variant test without the cost of COUNT(DISTINCT).
  */
 export function firstExposureCte(ctx: SqlContext, experiment: string): string {

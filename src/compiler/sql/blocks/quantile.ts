@@ -8,7 +8,7 @@ import { eventScan } from "./unit-values.js";
 const Z = 1.959964;
 
 /**
- * Quantile metrics are event-level (SPEC §7.8 exception): every matching event of an exposed unit
+ * Quantile metrics are event-level (docs/analysis.md (semantics, rule 8) exception): every matching event of an exposed unit
  * in its window. Everything is picked from ROW_NUMBER order statistics rather than engine
  * percentile functions, because Trino and BigQuery only offer approximate ones:
  *   value = linear interpolation at 1-based position 1 + (n−1)·q (PERCENTILE_CONT, numpy's default),

@@ -67,7 +67,7 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
   }
 }
 
-/** SPEC §7.8: per variant, only sums; the stats engine derives means and variances from them. */
+/** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
 export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
   const columns = plans.flatMap((plan) => {
     const names = STAT_COLUMNS[plan.shape];

@@ -6,7 +6,7 @@ import { type PlannedMetric, unitValueSql } from "../metric-plan.js";
 
 const U = "u";
 
-/** An aggregate column as DOUBLE (so sums of squares cannot overflow integers), zero-filled when SPEC §7.2 says so. */
+/** An aggregate column as DOUBLE (so sums of squares cannot overflow integers), zero-filled when docs/analysis.md (semantics, rule 2) says so. */
 function column(ctx: SqlContext, agg: AggregateExpr, name: string): string {
   const ref = `${U}.${name}`;
   return ctx.dialect.cast(isZeroFilled(agg) ? `COALESCE(${ref}, 0)` : ref, "double");
@@ -37,7 +37,7 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
   return [`${y} AS ${p}_y`, `${xOrZero} AS ${p}_x`];
 }
 
-/** Every exposed unit (SPEC §7.2: all are in the denominator), joined to its aggregates. */
+/** Every exposed unit (docs/analysis.md (semantics, rule 2): all are in the denominator), joined to its aggregates. */
 export function unitMetricsCte(ctx: SqlContext, plans: readonly PlannedMetric[]): string {
   const columns = plans.flatMap((plan) => metricColumns(ctx, plan));
   return [

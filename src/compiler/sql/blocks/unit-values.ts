@@ -24,7 +24,7 @@ export function eventScan(ctx: SqlContext, events: string[], scan: ScanRange, ex
 }
 
 /**
- * SPEC §7.2: per unit, each aggregate over its events in [first_exposure, first_exposure + window).
+ * docs/analysis.md (semantics, rule 2): per unit, each aggregate over its events in [first_exposure, first_exposure + window).
  * Units without any scanned event are absent here; unit_metrics zero-fills them.
  */
 export function unitValuesCte(

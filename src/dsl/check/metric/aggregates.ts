@@ -4,7 +4,7 @@ import { checkInScope } from "../condition.js";
 import type { CheckContext } from "../context.js";
 import type { MetricRule } from "./rule.js";
 
-/** The event column every event has; `purchase.value` refers to it (SPEC §1), always a number. */
+/** The event column every event has; `purchase.value` refers to it (docs/workspace.md), always a number. */
 const VALUE_COLUMN = "value";
 
 /**

@@ -17,7 +17,7 @@ export async function computePlanForGitHub(dir: string, now: Date): Promise<Plan
   const root = findWorkspaceRoot(dir);
   if (!root)
     throw new GitOpsError(
-      gitopsCodes.noPlanSource.code,
+      gitopsCodes.noPlanSource,
       `no exp.yaml found in "${dir}" or above; pass --dir, --plan <plan.json> or --body-file <plan.md>`,
     );
   const loaded = await loadWorkspace(root);

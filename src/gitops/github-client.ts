@@ -23,7 +23,7 @@ export async function apiStep<T>(doing: string, step: () => Promise<T>): Promise
   try {
     return await step();
   } catch (err) {
-    throw new GitOpsError(gitopsCodes.apiFailed.code, describeApiFailure(err, doing), hintFor(statusOf(err)));
+    throw new GitOpsError(gitopsCodes.apiFailed, describeApiFailure(err, doing), hintFor(statusOf(err)));
   }
 }
 

@@ -19,7 +19,7 @@ export type Env = Record<string, string | undefined>;
 function required(env: Env, name: string, why: string): string {
   const v = env[name];
   if (v === undefined || v.trim() === "") {
-    throw new GitOpsError(gitopsCodes.missingEnv.code, `environment variable ${name} is not set; it is needed ${why}`);
+    throw new GitOpsError(gitopsCodes.missingEnv, `environment variable ${name} is not set; it is needed ${why}`);
   }
   return v.trim();
 }
@@ -35,13 +35,13 @@ function readEvent(path: string): PullRequestEvent {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new GitOpsError(gitopsCodes.badEvent.code, `cannot read the event file "${path}" named by GITHUB_EVENT_PATH`);
+    throw new GitOpsError(gitopsCodes.badEvent, `cannot read the event file "${path}" named by GITHUB_EVENT_PATH`);
   }
   try {
     const parsed = JSON.parse(text) as unknown;
     return parsed !== null && typeof parsed === "object" ? (parsed as PullRequestEvent) : {};
   } catch {
-    throw new GitOpsError(gitopsCodes.badEvent.code, `the event file "${path}" named by GITHUB_EVENT_PATH is not valid JSON`);
+    throw new GitOpsError(gitopsCodes.badEvent, `the event file "${path}" named by GITHUB_EVENT_PATH is not valid JSON`);
   }
 }
 
@@ -51,7 +51,7 @@ export function readGitHubContext(env: Env): GitHubContext {
   const repository = required(env, "GITHUB_REPOSITORY", 'to know which repository to post to ("owner/repo")');
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
   if (!m) {
-    throw new GitOpsError(gitopsCodes.missingEnv.code, `GITHUB_REPOSITORY is "${repository}"; expected "owner/repo"`);
+    throw new GitOpsError(gitopsCodes.missingEnv, `GITHUB_REPOSITORY is "${repository}"; expected "owner/repo"`);
   }
   // GitHub Actions always sets GITHUB_API_URL; outside Actions the public API is the sensible default.
   const apiUrl = (env.GITHUB_API_URL?.trim() || "https://api.github.com").replace(/\/+$/, "");
@@ -72,7 +72,7 @@ export function requirePullNumber(ctx: GitHubContext, env: Env): number {
   if (ctx.pullNumber !== undefined) return ctx.pullNumber;
   if (!env.GITHUB_EVENT_PATH?.trim()) required(env, "GITHUB_EVENT_PATH", "to find the pull request number");
   throw new GitOpsError(
-    gitopsCodes.badEvent.code,
+    gitopsCodes.badEvent,
     `the event file "${env.GITHUB_EVENT_PATH}" has no pull_request.number; run "exp github comment" on pull_request events`,
   );
 }

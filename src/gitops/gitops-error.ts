@@ -1,4 +1,6 @@
+import { diagnostic } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
+import type { CodeInfo } from "../diagnostics/codes.js";
 
 /**
  * A failure the user can act on (missing variable, unreadable file, API refusal). The command line
@@ -6,12 +8,12 @@ import { ExpError } from "../diagnostics/errors.js";
  */
 export class GitOpsError extends ExpError {
   constructor(
-    /** A code from codes.ts; every GitOps failure is an error. */
-    code: string,
+    /** An entry of codes.ts; every GitOps failure is an error. */
+    info: CodeInfo,
     message: string,
     readonly hint?: string,
   ) {
-    super({ code, severity: "error", message, ...(hint ? { suggestion: hint } : {}) });
+    super(diagnostic(info, message, { suggestion: hint }));
     this.name = "GitOpsError";
   }
 }

@@ -29,15 +29,15 @@ export function parsePlanJson(text: string, file: string): PlanForGitHub {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new GitOpsError(gitopsCodes.badPlanFile.code, `"${file}" is not valid JSON (${(e as Error).message})`);
+    throw new GitOpsError(gitopsCodes.badPlanFile, `"${file}" is not valid JSON (${(e as Error).message})`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new GitOpsError(gitopsCodes.badPlanFile.code, `"${file}" must hold a JSON object with a "diagnostics" array`);
+    throw new GitOpsError(gitopsCodes.badPlanFile, `"${file}" must hold a JSON object with a "diagnostics" array`);
   }
   const o = parsed as Record<string, unknown>;
   const top = o.diagnostics ?? [];
   if (!Array.isArray(top)) {
-    throw new GitOpsError(gitopsCodes.badPlanFile.code, `"diagnostics" in "${file}" must be an array`);
+    throw new GitOpsError(gitopsCodes.badPlanFile, `"diagnostics" in "${file}" must be an array`);
   }
   // A saved plan (`exp plan --out`) keeps its diagnostics per check.
   const fromChecks = Array.isArray(o.checks)
@@ -47,7 +47,7 @@ export function parsePlanJson(text: string, file: string): PlanForGitHub {
   const bad = diags.findIndex((d) => !isDiagnostic(d));
   if (bad >= 0) {
     throw new GitOpsError(
-      gitopsCodes.badPlanFile.code,
+      gitopsCodes.badPlanFile,
       `diagnostics[${bad}] in "${file}" needs "code", "severity" (error|warning|info) and "message"`,
     );
   }
@@ -64,7 +64,7 @@ export function readPlanFile(path: string): PlanForGitHub {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new GitOpsError(gitopsCodes.badPlanFile.code, `cannot read the plan file "${path}"`);
+    throw new GitOpsError(gitopsCodes.badPlanFile, `cannot read the plan file "${path}"`);
   }
   return parsePlanJson(text, path);
 }
@@ -73,7 +73,7 @@ export function readBodyFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch {
-    throw new GitOpsError(gitopsCodes.badBodyFile.code, `cannot read the markdown file "${path}"`);
+    throw new GitOpsError(gitopsCodes.badBodyFile, `cannot read the markdown file "${path}"`);
   }
 }
 

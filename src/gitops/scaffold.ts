@@ -130,11 +130,11 @@ function isEmptyDir(dir: string): boolean {
 export async function writeScaffold(dir: string, files: readonly ScaffoldFile[], force: boolean): Promise<ScaffoldResult> {
   const target = resolve(dir);
   if (existsSync(target) && !statSync(target).isDirectory()) {
-    throw new GitOpsError(gitopsCodes.initNotEmpty.code, `"${dir}" exists and is not a folder; choose another path`);
+    throw new GitOpsError(gitopsCodes.initNotEmpty, `"${dir}" exists and is not a folder; choose another path`);
   }
   if (!force && !isEmptyDir(target)) {
     throw new GitOpsError(
-      gitopsCodes.initNotEmpty.code,
+      gitopsCodes.initNotEmpty,
       `"${dir}" is not empty; run "exp init" in an empty folder, or pass --force to add only the missing files`,
     );
   }

@@ -33,7 +33,6 @@ async function expAsync(
       cwd,
       env: { ...process.env, NO_COLOR: "1", ...env },
       maxBuffer: 64 << 20,
-      timeout: 120_000,
     });
     return { status: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {

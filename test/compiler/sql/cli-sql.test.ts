@@ -76,7 +76,6 @@ describe("exp sql", () => {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1" },
-      timeout: 60_000,
     });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /error\[EXP6001\]: There is no experiment "nope_experiment"/);

@@ -41,7 +41,7 @@ test(`the Python SDK and the TypeScript runtime agree on every experiment and fl
     stdio: [openSync(unitsFile, "r"), "pipe", "pipe"],
   });
   let stderr = "";
-  python.stderr.on("data", (chunk) => (stderr += chunk));
+  python.stderr!.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => python.on("close", resolve));
 
   const ts = createEvaluator(ruleset);
@@ -49,7 +49,7 @@ test(`the Python SDK and the TypeScript runtime agree on every experiment and fl
   const disagreements: string[] = [];
   let disagreeing = 0;
   let i = 0;
-  for await (const line of createInterface({ input: python.stdout, crlfDelay: Infinity })) {
+  for await (const line of createInterface({ input: python.stdout!, crlfDelay: Infinity })) {
     const u = population[i]!;
     const ours = canonicalJson(ts.evaluateAll(u.unit, u.attributes, u.at));
     const theirs = canonicalJson(JSON.parse(line));

@@ -203,6 +203,7 @@ class _Fetcher:
                 body = res.read()
                 etag = res.headers.get("etag")
         except urllib.error.HTTPError as err:
+            err.close()
             if err.code == 304:
                 return None
             raise RulesetLoadError(

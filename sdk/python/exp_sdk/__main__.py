@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from .canonical import LONE_SURROGATE
 from .client import Client
 from .errors import RulesetLoadError
 
@@ -19,14 +20,21 @@ def _evaluate_all(ruleset_path: str) -> int:
     except RulesetLoadError as err:
         print(err, file=sys.stderr)
         return 1
+    sys.stdin.reconfigure(encoding="utf-8")
+    sys.stdout.reconfigure(encoding="utf-8")
     out = sys.stdout
-    dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+    # Written as JavaScript's JSON.stringify writes the same value (non-ASCII kept, lone
+    # surrogates escaped), so a reader can compare lines as text.
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
         result = evaluator.evaluate_all(request["unit"], request.get("attributes") or {}, request.get("at"))
-        out.write(dumps(result.to_json()))
+        text = dumps(result.to_json())
+        if not text.isascii():
+            text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+        out.write(text)
         out.write("\n")
     out.flush()
     return 0

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from .jsvalues import UNDEFINED
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SAFE_INT = 2**53
 
 
@@ -59,8 +59,8 @@ def _shortest(x: float) -> tuple[str, int]:
 def js_string(s: str) -> str:
     """``JSON.stringify`` of a string: non-ASCII kept, lone surrogates escaped."""
     text = json.dumps(s, ensure_ascii=False)
-    if not s.isascii() and _LONE_SURROGATE.search(text):
-        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    if not s.isascii() and LONE_SURROGATE.search(text):
+        text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     return text
 
 

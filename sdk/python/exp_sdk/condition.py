@@ -268,7 +268,14 @@ def _compile_comparison(op: str, as_: str, left: Mapping[str, Any], right: Mappi
 def _fast_comparison(op: str, name: str, lit: Any) -> Test | None:
     kind = js.typeof(lit)
     if op == "==":
+        # Specialised by the literal's type: this is the most common test in real targeting.
+        if kind == "string":
+            return lambda _u, a, _t: isinstance(v := a.get(name), str) and v == lit
+        if kind == "number":
+            return lambda _u, a, _t: js.is_number(v := a.get(name)) and v == lit
         return lambda _u, a, _t: js.strict_equals(a.get(name, UNDEFINED), lit)
+    if op == "!=" and kind == "string":
+        return lambda _u, a, _t: isinstance(v := a.get(name), str) and v != lit
     if op == "!=":
 
         def differs(_u: str, a: Attributes, _t: float) -> bool:
@@ -292,6 +299,9 @@ def _compile_in(as_: str, arg: Mapping[str, Any], values: list[Mapping[str, Any]
         keys = {js.value_key(v.get("value", UNDEFINED)) for v in values}
         if arg["op"] == "attr":
             name = arg["name"]
+            if all(isinstance(v.get("value"), str) for v in values):
+                strings = frozenset(v["value"] for v in values)
+                return lambda _u, a, _t: isinstance(s := a.get(name), str) and s in strings
             return lambda _u, a, _t: js.value_key(a.get(name, UNDEFINED)) in keys
         x = compile_operand(arg)
 

@@ -195,6 +195,17 @@ export const CONDITION_CASES: ConditionCase[] = [
   { name: "is_null", when: { op: "is_null", arg: s }, attributes: strings("", "x") },
   { name: "not_is_null", when: { op: "not", arg: { op: "is_null", arg: s } }, attributes: strings("x") },
   {
+    name: "prototype_member_is_null",
+    when: { op: "is_null", arg: attr("constructor") },
+    attributes: [{}, { constructor: null }, { constructor: "x" }],
+  },
+  {
+    name: "prototype_member_itself",
+    when: cmp("==", attr("toString"), attr("toString")),
+    attributes: [{}, { toString: 1 }, { toString: null }],
+  },
+  { name: "prototype_member_compared", when: cmp("!=", attr("valueOf"), lit("x")), attributes: [{}, { valueOf: "y" }, { valueOf: "x" }] },
+  {
     name: "truthy",
     when: { op: "truthy", arg: attr("b") },
     attributes: [{ b: true }, { b: false }, { b: 1 }, { b: "true" }, { b: [true] }, {}],

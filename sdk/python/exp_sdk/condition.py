@@ -122,8 +122,6 @@ def compile_operand(o: Mapping[str, Any]) -> Value:
     op = o["op"]
     if op == "attr":
         name = o["name"]
-        if name in _PROTOTYPE_MEMBERS:
-            return lambda a: a.get(name, _INHERITED)
         return lambda a: a.get(name, UNDEFINED)
     if op == "lit":
         v = o.get("value", UNDEFINED)
@@ -174,15 +172,6 @@ def _arithmetic(op: str, x: Value, y: Value) -> Value:
         return v if math.isfinite(v) else UNDEFINED
 
     return value
-
-
-# In JavaScript an attributes object inherits these from Object.prototype: reading a missing one
-# gives a function (or the prototype), which is neither undefined nor equal to any value.
-_PROTOTYPE_MEMBERS = frozenset(
-    "constructor __proto__ hasOwnProperty isPrototypeOf propertyIsEnumerable toLocaleString toString valueOf "
-    "__defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__".split()
-)
-_INHERITED = object()
 
 
 def _is_null(v: Any) -> bool:

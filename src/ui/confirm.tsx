@@ -1,6 +1,6 @@
 import { Box, Text, render, useApp, useInput } from "ink";
 import { createInterface } from "node:readline/promises";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { renderOne, type SourceLookup } from "../diagnostics/render.js";
 import { painterFor } from "../diagnostics/style.js";
 import type { Plan } from "../plan/model.js";
@@ -35,10 +35,16 @@ export function Confirm({ summary, question, plan, details, onAnswer }: ConfirmP
   };
   const submit = (answer: string) => {
     answered.current = true;
+    // The last frame shows the answer as given, also when it arrived in one chunk with the Enter key.
+    setValue(answer);
     setDone(true);
     onAnswer(answer);
-    exit();
   };
+  // Exit only after the answered frame is drawn: exiting in the handler unmounts before React
+  // commits it, leaving the empty prompt (or the cursor) on the screen.
+  useEffect(() => {
+    if (done) exit();
+  }, [done, exit]);
   useInput(
     (input, key) => {
       if (answered.current) return;

@@ -58,6 +58,7 @@ test("anything but yes is an answer too (the caller refuses it)", async () => {
     ui.stdin.write("\r");
     assert.ok(await waitUntil(() => answer() !== undefined), "Enter submits");
     assert.equal(answer(), "no");
+    await shows(ui, /Enter a value: no$/m);
   } finally {
     ui.unmount();
   }
@@ -70,6 +71,8 @@ test("an answer typed ahead together with Enter in one chunk is accepted", async
     ui.stdin.write("yes\r");
     assert.ok(await waitUntil(() => answer() !== undefined), "the chunk submits");
     assert.equal(answer(), "yes");
+    // The screen left behind shows what was answered, without the cursor.
+    await shows(ui, /Enter a value: yes$/m);
   } finally {
     ui.unmount();
   }

@@ -59,7 +59,7 @@ const AREAS = {
   },
   "compiler/sql": { may: [types("dsl"), "workspace/model.ts"], npm: [], node: false },
   plan: { may: ["ruleset", "compiler/ruleset", "workspace", "dsl", "stats", "fsio"], npm: ["yaml", "simple-git"], node: true },
-  "plan/checks": { may: ["dsl", "workspace/model.ts", "ruleset/semver.ts"], npm: ["simple-git"], node: false },
+  "plan/checks": { may: ["dsl", "workspace/model.ts", "ruleset/semver.ts", "ruleset/types.ts"], npm: ["simple-git"], node: false },
   "plan/target": {
     may: [
       "ruleset",

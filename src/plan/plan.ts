@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type DiagnosticJson } from "../diagnostics/diagnostic.js";
-import type { Ruleset } from "../ruleset/types.js";
+import type { Ruleset, RulesetRegistration } from "../ruleset/types.js";
 import type { Workspace } from "../workspace/model.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
 import { rulesetContentChecksum } from "../ruleset/checksum.js";
@@ -38,6 +38,7 @@ export function computePlan(input: PlanInput): Plan {
     desired: workspace,
     published: published ? publishedView(published) : undefined,
     allocations: allocations(desired),
+    registrations: registrations(desired),
     now: input.now,
     lastChanged: input.lastChanged,
   };
@@ -147,9 +148,20 @@ function reassignmentDiagnostics(changes: Change[], ws: Workspace): Diagnostic[]
 
 function publishedView(r: Ruleset): NonNullable<CheckContext["published"]> {
   return {
-    experiments: new Map(Object.entries(r.experiments).map(([k, e]) => [k, { status: e.status, phase: e.phase, schedule: e.schedule }])),
+    experiments: new Map(
+      Object.entries(r.experiments).map(([k, e]) => [
+        k,
+        { status: e.status, phase: e.phase, schedule: e.schedule, registration: e.registration },
+      ]),
+    ),
     flags: new Map(Object.entries(r.flags).map(([k, f]) => [k, { enabled: f.enabled }])),
   };
+}
+
+function registrations(r: Ruleset): Map<string, RulesetRegistration> {
+  const out = new Map<string, RulesetRegistration>();
+  for (const [k, e] of Object.entries(r.experiments)) if (e.registration) out.set(k, e.registration);
+  return out;
 }
 
 function allocations(r: Ruleset): Map<string, Map<string, SlotRange[]>> {

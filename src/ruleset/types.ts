@@ -54,6 +54,24 @@ export interface RulesetExperiment {
   /** Basis points of eligible units; for layered experiments the width of its slot ranges. */
   traffic: number;
   variants: RulesetVariant[];
+  /** The registered analysis design; read by `exp plan`, ignored by the runtime. */
+  registration?: RulesetRegistration;
+}
+
+/**
+ * What an experiment promised to analyse, published with it so that a later plan can tell when it
+ * changes while the experiment runs. The hypothesis travels as a digest: its text stays in git.
+ */
+export interface RulesetRegistration {
+  /** "sha256:" and the first 16 hex digits of the SHA-256 of the hypothesis text; absent without one. */
+  hypothesis?: string;
+  primary: string[];
+  /** guardrail metric → its max_regression margin, or null when the metric declares none. */
+  guardrails: Record<string, number | null>;
+  method: string;
+  alpha: number;
+  /** How many amendments the experiment file declares. */
+  amendments: number;
 }
 
 export interface RulesetLayer {

@@ -152,6 +152,11 @@ export interface Experiment {
     spending?: "obrien_fleming" | "pocock";
     prior_variance?: number;
   };
+  /**
+   * Declared changes to the registered design (primary metrics, hypothesis, method, alpha, guardrail
+   * margins) while the experiment runs, oldest first; each one allows one such change at `exp plan`.
+   */
+  amendments?: { reason: string; date?: string }[];
   /** Design for the power check: relative mde, new eligible units per day, and the primary metric baseline (mean; stddev for non-conversions). */
   power: { mde?: number; daily_units?: number; power?: number; baseline?: number; stddev?: number };
   origin: Origin;

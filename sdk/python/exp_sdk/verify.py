@@ -148,7 +148,7 @@ class _Schema:
 
     def experiment(self, e: Any, path: str) -> None:
         fields = ("status", "phase", "unit", "schedule", "holdout", "traffic", "variants")
-        if not self.obj(e, path, fields, (*fields, "targeting", "layer")):
+        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "registration")):
             return
         self.one_of(e["status"], f"{path}/status", _STATUSES)
         self.int_in(e["phase"], f"{path}/phase", 0)
@@ -163,6 +163,10 @@ class _Schema:
             self.condition(e["targeting"], f"{path}/targeting")
         if "layer" in e:
             self.string(e["layer"], f"{path}/layer", 1)
+        if "registration" in e:
+            # Read by `exp plan`, never by a runtime: only its shape is checked.
+            self.obj(e["registration"], f"{path}/registration", ("primary", "guardrails", "method", "alpha", "amendments"),
+                     ("hypothesis", "primary", "guardrails", "method", "alpha", "amendments"))
         if isinstance(e["variants"], list) and not e["variants"]:
             self.fail(f"{path}/variants", "must have at least 1 item")
         self.each(e["variants"], f"{path}/variants", self.variant)

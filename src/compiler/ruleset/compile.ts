@@ -12,6 +12,7 @@ import {
   type RulesetRule,
 } from "../../ruleset/types.js";
 import { lowerCondition } from "./condition.js";
+import { registrationOf } from "./registration.js";
 import { allocateSlots } from "./slots.js";
 import { rulesetChecksum } from "../../ruleset/checksum.js";
 import { RULESET_CODES } from "./codes.js";
@@ -46,7 +47,7 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
   for (const [key, h] of sorted(ws.holdouts)) holdouts[key] = { traffic: toBasisPoints(h.traffic) };
 
   const experiments: Record<string, RulesetExperiment> = {};
-  for (const [key, e] of sorted(ws.experiments)) experiments[key] = compileExperiment(e, when);
+  for (const [key, e] of sorted(ws.experiments)) experiments[key] = compileExperiment(e, when, ws);
 
   const layers: Record<string, RulesetLayer> = {};
   for (const [key, layer] of sorted(ws.layers)) {
@@ -96,7 +97,7 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
   return { ruleset, diagnostics };
 }
 
-function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => Condition | undefined): RulesetExperiment {
+function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => Condition | undefined, ws: Workspace): RulesetExperiment {
   const bp = weightsToBasisPoints(e.variants.map((v) => v.weight));
   return {
     status: e.status,
@@ -108,6 +109,7 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     layer: e.layer,
     traffic: toBasisPoints(e.traffic),
     variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config })),
+    registration: registrationOf(e, ws.metrics),
   };
 }
 

@@ -29,6 +29,12 @@ export const checkCodes = defineCodes({
     severity: "error",
     title: "a running experiment names no guardrail metric, which the workspace requires",
   },
+  designLocked: {
+    code: "EXP4161",
+    severity: "error",
+    title: "a started experiment changes its registered design without a phase bump or an amendment",
+  },
+  designAmended: { code: "EXP4162", severity: "info", title: "a started experiment amends its registered design" },
   flagFullyRolledOut: { code: "EXP4141", severity: "info", title: "a flag serves one variant to everyone" },
   flagUnchanged: { code: "EXP4142", severity: "info", title: "a flag has not changed for 90 days" },
 });

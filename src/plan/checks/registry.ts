@@ -4,6 +4,7 @@ import type { CheckContext, PlanCheck } from "./context.js";
 import { guardrailsCheck } from "./guardrails.js";
 import { layerCapacityCheck } from "./layer-capacity.js";
 import { lifecycleCheck } from "./lifecycle.js";
+import { preregistrationCheck } from "./preregistration.js";
 import { staleFlagsCheck } from "./stale-flags.js";
 
 /** The checks `exp plan` runs, in report order. A new check is one file and one line here. */
@@ -12,6 +13,7 @@ export const planChecks: readonly PlanCheck[] = [
   layerCapacityCheck,
   // power: the achievable-MDE check comes from the statistics code and is added here (codes EXP415x).
   lifecycleCheck,
+  preregistrationCheck,
   guardrailsCheck,
   staleFlagsCheck,
 ];

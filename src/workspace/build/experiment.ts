@@ -54,6 +54,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       : {}),
     ...(type === "interleaving" ? { rankers: raw.rankers, interleaving_method: raw.method ?? "team_draft" } : {}),
     holdout: raw.holdout ?? true,
+    amendments: (raw.amendments ?? []).map((m: Raw) => ({ reason: m.reason, ...(m.date !== undefined ? { date: String(m.date) } : {}) })),
     metrics: { primary: raw.metrics.primary, secondary: raw.metrics.secondary ?? [], guardrails: raw.metrics.guardrails ?? [] },
     analysis: {
       method: a.method ?? d.method,

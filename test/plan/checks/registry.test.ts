@@ -8,7 +8,7 @@ import { loadWorkspace } from "../../../src/workspace/load.js";
 
 test("the registry lists each check once, and every code is registered in EXP41xx", () => {
   const names = planChecks.map((c) => c.name);
-  assert.deepEqual(names, ["collision", "layer capacity", "lifecycle", "guardrails", "stale flags"]);
+  assert.deepEqual(names, ["collision", "layer capacity", "lifecycle", "preregistration", "guardrails", "stale flags"]);
   const codes = Object.values(checkCodes).map((c) => c.code);
   assert.equal(new Set(codes).size, codes.length);
   for (const c of codes) assert.match(c, /^EXP41\d\d$/);

@@ -59,7 +59,9 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   }
   const settingsFile = parsed[0]!;
   if (!settingsFile.raw || !settingsFile.tree || !settingsFile.file) return { diagnostics };
-  const settings = buildSettings(new FileBuild(settingsFile.file, settingsFile.tree), settingsFile.raw);
+  const settingsBuild = new FileBuild(settingsFile.file, settingsFile.tree);
+  const settings = buildSettings(settingsBuild, settingsFile.raw);
+  diagnostics.push(...settingsBuild.diagnostics);
 
   const ws: Workspace = {
     root: abs,
@@ -80,7 +82,9 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
       const layerNames = p.rawish && typeof p.rawish.layers === "object" && p.rawish.layers ? Object.keys(p.rawish.layers) : [];
       for (const l of layerNames) known.layers.add(l);
       if (!p.raw || !p.tree || !p.file) continue;
-      const { layers, holdouts } = buildLayers(new FileBuild(p.file, p.tree), p.raw);
+      const layersBuild = new FileBuild(p.file, p.tree);
+      const { layers, holdouts } = buildLayers(layersBuild, p.raw);
+      diagnostics.push(...layersBuild.diagnostics);
       for (const l of layers) ws.layers.set(l.key, l);
       for (const h of holdouts) ws.holdouts.set(h.key, h);
       continue;

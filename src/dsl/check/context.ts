@@ -3,7 +3,7 @@ import { AGGREGATES, type Expr } from "../ast.js";
 import { DSL_CODES } from "../codes.js";
 import type { CheckEnv } from "./env.js";
 import { FUNCTIONS } from "./functions.js";
-import { own } from "../own.js";
+import { own } from "./own.js";
 import { eventPropertyType, type NameScope } from "./scope.js";
 import { fromDeclared, type ExprType } from "./types.js";
 

@@ -1,5 +1,5 @@
 import type { PropertyType } from "../declarations.js";
-import { own } from "../own.js";
+import { own } from "./own.js";
 
 /**
  * What bare names mean. In targeting and segments they are unit attributes; inside an aggregate's

@@ -1,6 +1,6 @@
 import { didYouMean } from "../../../diagnostics/suggest.js";
 import type { AggregateExpr, Expr } from "../../ast.js";
-import { own } from "../../own.js";
+import { own } from "../own.js";
 import { checkInScope } from "../condition.js";
 import type { CheckContext } from "../context.js";
 import type { MetricRule } from "./rule.js";

@@ -3,7 +3,7 @@ import { AGGREGATES, type CallExpr } from "../../ast.js";
 import { show } from "../compare.js";
 import type { CheckContext } from "../context.js";
 import { FUNCTIONS } from "../functions.js";
-import { own } from "../../own.js";
+import { own } from "../own.js";
 import { isSemver } from "../../../ruleset/semver.js";
 import { isValidDate } from "../literals.js";
 import type { ConditionRule } from "../rule.js";

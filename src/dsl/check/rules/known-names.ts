@@ -1,6 +1,6 @@
 import { didYouMean } from "../../../diagnostics/suggest.js";
 import type { ConditionRule } from "../rule.js";
-import { own } from "../../own.js";
+import { own } from "../own.js";
 import { eventNames, eventPropertyType } from "../scope.js";
 
 /** Every bare name is a declared attribute (targeting) or a property of the filtered event (`where`). */

@@ -15,19 +15,21 @@ export class PostgresWarehouse implements Warehouse {
   private constructor(private readonly client: pg.Client) {}
 
   static async open(url: string): Promise<PostgresWarehouse> {
-    const client = new pg.Client({
-      connectionString: url,
-      types: {
-        getTypeParser: ((oid: number, format?: "text" | "binary") =>
-          oid === TIMESTAMP_OID
-            ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
-            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-      },
-    });
+    let client: pg.Client;
     try {
+      // Inside the try: a URL that does not parse throws here, and the error carries the URL (with its password) as `input`.
+      client = new pg.Client({
+        connectionString: url,
+        types: {
+          getTypeParser: ((oid: number, format?: "text" | "binary") =>
+            oid === TIMESTAMP_OID
+              ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
+              : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        },
+      });
       await client.connect();
     } catch (err) {
-      // The message of a failed connect never echoes the password; the URL is not repeated here for the same reason.
+      // The URL is not repeated here, and the message goes through the diagnostic factory, which masks any URL credentials in it.
       throw new WarehouseError(
         diagnostic(ANALYSIS_CODES.connectFailed, `Cannot connect to PostgreSQL: ${(err as Error).message}; check the connection URL.`),
       );

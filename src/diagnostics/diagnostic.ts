@@ -2,6 +2,7 @@
  * A diagnostic is a value: checks return them, commands accumulate and render them.
  * Exceptions are for bugs only.
  */
+import { redactCredentials } from "./redact.js";
 
 /** A 1-based position range in a source file, plus 0-based offsets into its text. */
 export interface Span {
@@ -66,10 +67,11 @@ export interface DiagnosticDetails {
  * can never be reported at two severities.
  */
 export function diagnostic(info: { code: string; severity: Severity }, message: string, details: DiagnosticDetails = {}): Diagnostic {
-  const d: Diagnostic = { code: info.code, severity: info.severity, message };
+  // Every message can end up in a pull request comment: a URL in it never carries its credentials.
+  const d: Diagnostic = { code: info.code, severity: info.severity, message: redactCredentials(message) };
   if (details.span) d.span = details.span;
-  if (details.related?.length) d.related = details.related;
-  if (details.suggestion) d.suggestion = details.suggestion;
+  if (details.related?.length) d.related = details.related.map((r) => ({ ...r, message: redactCredentials(r.message) }));
+  if (details.suggestion) d.suggestion = redactCredentials(details.suggestion);
   return d;
 }
 

@@ -11,9 +11,11 @@ export class ExpError extends Error {
   readonly exitCode: number;
 
   constructor(d: Diagnostic, options: { exitCode?: number; cause?: unknown } = {}) {
-    super(d.message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Domain errors may build their diagnostic by hand: it goes through the factory so that its text is redacted too.
+    const safe = diagnostic(d, d.message, d);
+    super(safe.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ExpError";
-    this.diagnostic = d;
+    this.diagnostic = safe;
     this.exitCode = options.exitCode ?? 1;
   }
 

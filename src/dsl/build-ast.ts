@@ -1,6 +1,7 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
-import { AGGREGATES, type AggregateFn, type BinaryExpr, type Expr, type ListExpr, type StringLit } from "./ast.js";
+import { AGGREGATES, type AggregateFn, type BinaryExpr, type Expr, type ListExpr, type LogicalOp, type StringLit } from "./ast.js";
+import { chainOf, foldChain, isChain } from "./chain.js";
 import { DSL_CODES } from "./codes.js";
 import { joinSpans, type SpanMapper } from "./origin.js";
 
@@ -59,6 +60,7 @@ export class AstBuilder {
   private foldBinary(node: CstNode): Expr {
     const operands = nodes(node, "operands").map((n) => this.build(n));
     const ops = tokens(node, "ops");
+    if (node.name === "orExpr" || node.name === "andExpr") return this.chain(node.name === "orExpr" ? "or" : "and", operands, ops);
     let left = operands[0]!;
     for (let i = 0; i < ops.length; i++) {
       const right = operands[i + 1]!;
@@ -73,6 +75,21 @@ export class AstBuilder {
       };
     }
     return left;
+  }
+
+  /** An and/or chain as a balanced tree (chain.ts); a parenthesized chain of the same operator joins it, as associativity allows. */
+  private chain(op: LogicalOp, operands: Expr[], ops: IToken[]): Expr {
+    if (operands.length === 1) return operands[0]!;
+    const flat: Expr[] = [];
+    const opSpans: Span[] = [];
+    operands.forEach((operand, i) => {
+      if (i > 0) opSpans.push(this.tokenSpan(ops[i - 1]!));
+      if (!isChain(operand, op)) return flat.push(operand);
+      const inner = chainOf(operand);
+      flat.push(...inner.operands);
+      opSpans.push(...inner.opSpans);
+    });
+    return foldChain(op, flat, opSpans, (a, b) => this.join(a, b));
   }
 
   private not(node: CstNode): Expr {

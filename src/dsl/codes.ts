@@ -15,6 +15,7 @@ export const DSL_CODES = defineCodes({
   misplacedWhere: { code: "EXP2005", severity: "error", title: '"where" outside an aggregate' },
   singleQuotedString: { code: "EXP2007", severity: "error", title: "String in single quotes" },
   emptyExpression: { code: "EXP2006", severity: "error", title: "Empty expression" },
+  tooDeep: { code: "EXP2008", severity: "error", title: "Expression nested too deeply (docs/language.md, Limits)" },
 
   unknownAttribute: { code: "EXP2101", severity: "error", title: "Unknown attribute" },
   dottedAttribute: { code: "EXP2102", severity: "error", title: "Dotted path in a condition" },

@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { DSL_CODES } from "./codes.js";
+import { firstTooDeep, firstTooTall, MAX_EXPR_HEIGHT, MAX_EXPR_NESTING } from "./depth.js";
 import { exprGrammar } from "./grammar.js";
 import { SpanMapper, type ExprOrigin } from "./origin.js";
 import { exprLexer, SingleQuotedString, StringTok, UnterminatedString } from "./tokens.js";
@@ -36,6 +37,14 @@ function parse(text: string, origin: ExprOrigin, entry: "condition" | "metric"):
     return { diagnostics };
   }
 
+  // The parser recurses once per level: past the limit it is not run at all.
+  const deep = firstTooDeep(lexed.tokens);
+  if (deep) {
+    const message = `This expression nests more than ${MAX_EXPR_NESTING} levels deep (parentheses, brackets, calls, "not" and unary minus); simplify it, for example by naming a part as a segment`;
+    diagnostics.push(diagnostic(DSL_CODES.tooDeep, message, { span: spans.span(deep.startOffset, deep.endOffset! + 1) }));
+    return { diagnostics: inSourceOrder(diagnostics) };
+  }
+
   exprGrammar.input = lexed.tokens;
   const cst = entry === "condition" ? exprGrammar.condition() : exprGrammar.metric();
   if (exprGrammar.errors.length > 0) diagnostics.push(...syntaxDiagnostics(exprGrammar.errors, lexed.tokens, lexed.noiseFrom, text, spans));
@@ -43,7 +52,14 @@ function parse(text: string, origin: ExprOrigin, entry: "condition" | "metric"):
 
   const builder = new AstBuilder(spans);
   const expr = builder.build(cst);
-  return builder.diagnostics.length > 0 ? { diagnostics: builder.diagnostics } : { expr, diagnostics: [] };
+  if (builder.diagnostics.length > 0) return { diagnostics: builder.diagnostics };
+  // Every later stage walks the tree recursively; a tree past the limit never leaves the parser.
+  const tall = firstTooTall(expr);
+  if (tall) {
+    const message = `This expression is more than ${MAX_EXPR_HEIGHT} levels deep (a long chain of arithmetic operators?); simplify it or split it`;
+    return { diagnostics: [diagnostic(DSL_CODES.tooDeep, message, { span: tall.kind === "binary" ? tall.opSpan : tall.span })] };
+  }
+  return { expr, diagnostics: [] };
 }
 
 interface Lexed {

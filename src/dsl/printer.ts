@@ -1,9 +1,11 @@
 import type { Expr } from "./ast.js";
+import { chainOf, isChain } from "./chain.js";
 
 /**
  * Canonical printing: single spaces around binary operators, minimal parentheses by precedence,
  * strings re-escaped as JSON, numbers, percents and durations in their source spelling.
- * Parsing the output gives back the same tree (spans aside).
+ * Parsing the output gives back the same tree (spans aside) for a tree the parser built; a chain of
+ * `and`/`or` of another shape comes back balanced (chain.ts), with the same meaning.
  */
 export function printExpr(expr: Expr): string {
   return print(expr, 0);
@@ -81,6 +83,11 @@ function printBare(e: Expr): string {
       return e.operand.kind === "unary" && e.operand.op === "-" ? `- ${print(e.operand, UNARY)}` : `-${print(e.operand, UNARY)}`;
     case "binary": {
       const p = precedence(e);
+      // A chain prints flat whatever its shape: and/or are associative, and the parser balances it again.
+      if (isChain(e))
+        return chainOf(e)
+          .operands.map((o) => print(o, p + 1))
+          .join(` ${e.op} `);
       // Comparisons do not chain, so both sides must bind tighter; the others are left-associative.
       const leftMin = p === COMPARISON ? ADDITIVE : p;
       return `${print(e.left, leftMin)} ${e.op} ${print(e.right, p === COMPARISON ? ADDITIVE : p + 1)}`;

@@ -50,9 +50,12 @@ export function checkReferences(r: Ruleset): Diagnostic[] {
   return out;
 }
 
+/** Every node of a condition in pre-order, with an explicit stack: a 10,000-term "or" is one node with 10,000 arguments. */
 function walk(c: Condition | undefined, visit: (c: Condition) => void): void {
-  if (!c) return;
-  visit(c);
-  if (c.op === "and" || c.op === "or") for (const a of c.args) walk(a, visit);
-  else if (c.op === "not") walk(c.arg, visit);
+  const stack: Condition[] = c ? [c] : [];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    visit(n);
+    if (n.op === "and" || n.op === "or") for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]!);
+    else if (n.op === "not") stack.push(n.arg);
+  }
 }

@@ -13,6 +13,13 @@ export const WorkspaceCodes = defineCodes({
   notMapping: { code: "EXP1009", severity: "error", title: "The file's top level is not a mapping" },
   ymlExtension: { code: "EXP1010", severity: "warning", title: "A .yml file is ignored; workspace files end in .yaml" },
   multipleDocuments: { code: "EXP1011", severity: "error", title: "A file holds more than one YAML document" },
+  linkOutside: {
+    code: "EXP1012",
+    severity: "error",
+    title: "A workspace file or folder is a symbolic link that leaves the workspace or does not lead to workspace YAML",
+  },
+  notRegularFile: { code: "EXP1013", severity: "error", title: "A workspace file is a pipe, a device or another non-regular file" },
+  reservedKey: { code: "EXP1014", severity: "error", title: 'A mapping key is "__proto__", which workspace files do not allow' },
   unknownKey: { code: "EXP1020", severity: "error", title: "Unknown key" },
   wrongType: { code: "EXP1021", severity: "error", title: "A value has the wrong type" },
   missingKey: { code: "EXP1022", severity: "error", title: "A required key is missing" },

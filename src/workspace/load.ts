@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import type { BooleanLit, CheckEnv } from "../dsl/index.js";
@@ -14,7 +13,9 @@ import { buildSettings } from "./build/settings.js";
 import type { DeclaredFile, KnownNames } from "./checks/context.js";
 import { runChecks } from "./checks/registry.js";
 import { WorkspaceCodes as C } from "./codes.js";
+import { entryExists, resolveInside, workspaceRoot, type WorkspaceRoot } from "./containment.js";
 import { parseYamlFile, type ParsedFile } from "./parse-file.js";
+import { fileDiag } from "./read.js";
 import type { Origin, Workspace } from "./model.js";
 
 export interface LoadResult {
@@ -32,19 +33,21 @@ const FOLDERS = [
 
 /** Loads, schema-checks, type-checks and cross-checks the workspace at `root` (the folder holding exp.yaml). */
 export async function loadWorkspace(root: string): Promise<LoadResult> {
-  const abs = resolve(root);
-  if (!existsSync(join(abs, "exp.yaml"))) {
+  const where = workspaceRoot(root);
+  const abs = where.abs;
+  // A link named exp.yaml counts as present even when broken or refused: reading it reports why.
+  if (!entryExists(join(abs, "exp.yaml"))) {
     return {
       diagnostics: [diagnostic(C.noWorkspace, `no exp.yaml in "${abs}"; run "exp init" there or pass --dir <workspace>`)],
     };
   }
   const diagnostics: Diagnostic[] = [];
-  const jobs: Promise<ParsedFile>[] = [parseYamlFile(abs, "exp.yaml", "exp")];
-  if (existsSync(join(abs, "layers.yaml"))) jobs.push(parseYamlFile(abs, "layers.yaml", "layers"));
+  const jobs: Promise<ParsedFile>[] = [parseYamlFile(where, "exp.yaml", "exp")];
+  if (entryExists(join(abs, "layers.yaml"))) jobs.push(parseYamlFile(where, "layers.yaml", "layers"));
   for (const [folder, kind] of FOLDERS) {
-    for (const name of await listFolder(abs, folder)) {
+    for (const name of listFolder(where, folder, diagnostics)) {
       const rel = `${folder}/${name}`;
-      if (name.endsWith(".yaml")) jobs.push(parseYamlFile(abs, rel, kind));
+      if (name.endsWith(".yaml")) jobs.push(parseYamlFile(where, rel, kind));
       else if (/\.ya?ml$/i.test(name)) diagnostics.push(ymlWarning(rel));
     }
   }
@@ -56,7 +59,9 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   }
   const settingsFile = parsed[0]!;
   if (!settingsFile.raw || !settingsFile.tree || !settingsFile.file) return { diagnostics };
-  const settings = buildSettings(new FileBuild(settingsFile.file, settingsFile.tree), settingsFile.raw);
+  const settingsBuild = new FileBuild(settingsFile.file, settingsFile.tree);
+  const settings = buildSettings(settingsBuild, settingsFile.raw);
+  diagnostics.push(...settingsBuild.diagnostics);
 
   const ws: Workspace = {
     root: abs,
@@ -77,7 +82,9 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
       const layerNames = p.rawish && typeof p.rawish.layers === "object" && p.rawish.layers ? Object.keys(p.rawish.layers) : [];
       for (const l of layerNames) known.layers.add(l);
       if (!p.raw || !p.tree || !p.file) continue;
-      const { layers, holdouts } = buildLayers(new FileBuild(p.file, p.tree), p.raw);
+      const layersBuild = new FileBuild(p.file, p.tree);
+      const { layers, holdouts } = buildLayers(layersBuild, p.raw);
+      diagnostics.push(...layersBuild.diagnostics);
       for (const l of layers) ws.layers.set(l.key, l);
       for (const h of holdouts) ws.holdouts.set(h.key, h);
       continue;
@@ -114,11 +121,21 @@ function add<T extends { key: string }>(map: Map<string, T>, v: T | undefined): 
   if (v && !map.has(v.key)) map.set(v.key, v);
 }
 
-async function listFolder(root: string, folder: string): Promise<string[]> {
+/**
+ * The names in one model folder that may be workspace files: everything but sub-folders. Links, pipes and
+ * devices are listed so that reading them reports the rule they break instead of skipping them silently.
+ * A folder that is itself a link is listed only when the containment rule allows it.
+ */
+function listFolder(root: WorkspaceRoot, folder: string, diagnostics: Diagnostic[]): string[] {
+  if (!entryExists(join(root.abs, folder))) return [];
+  const where = resolveInside(root, folder, "folder");
+  if (!where.ok) {
+    if (where.code !== C.unreadable) diagnostics.push(fileDiag(where.code, where.message, `${folder}/`));
+    return [];
+  }
   try {
-    const entries = readdirSync(join(root, folder), { withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile())
+    return readdirSync(where.path, { withFileTypes: true })
+      .filter((e) => !e.isDirectory())
       .map((e) => e.name)
       .sort();
   } catch {

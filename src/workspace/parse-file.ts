@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import { WorkspaceCodes as C } from "./codes.js";
+import type { WorkspaceRoot } from "./containment.js";
 import { readSourceFile } from "./read.js";
 import { checkSchema, type FileKind } from "./schema.js";
 import { parseYamlTree, type YamlTree } from "./yaml-tree.js";
@@ -21,8 +21,8 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-export async function parseYamlFile(root: string, rel: string, kind: FileKind): Promise<ParsedFile> {
-  const read = await readSourceFile(join(root, rel), rel);
+export async function parseYamlFile(root: WorkspaceRoot, rel: string, kind: FileKind): Promise<ParsedFile> {
+  const read = await readSourceFile(root, rel);
   if (!read.file || read.diagnostics.length)
     return { path: rel, kind, ...(read.file ? { file: read.file } : {}), diagnostics: read.diagnostics };
   const id = `${kind}\u0000${rel}\u0000${read.file.text}`;

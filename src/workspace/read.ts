@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CodeInfo } from "../diagnostics/codes.js";
 import { SourceFile } from "../diagnostics/source.js";
 import { WorkspaceCodes as C } from "./codes.js";
+import { resolveInside, type WorkspaceRoot } from "./containment.js";
 
-/** Files above this size are refused before reading, so a stray 10 MB file costs a stat, not a parse. */
+/** Files above this size are refused: before reading when their size says so, and while reading when they keep growing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface ReadResult {
@@ -13,48 +14,74 @@ export interface ReadResult {
   diagnostics: Diagnostic[];
 }
 
-/** Reads one workspace file (synchronously: hundreds of small files read faster without the thread pool) as strict UTF-8 within the size limit. `rel` is the workspace-relative path. */
-export async function readSourceFile(abs: string, rel: string): Promise<ReadResult> {
-  let size: number;
+// O_NOFOLLOW: a file swapped for a link after it was checked is not followed. O_NONBLOCK: opening a FIFO
+// does not wait for a writer. Neither exists on Windows, where the checks before opening stand alone.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads one workspace file (synchronously: hundreds of small files read faster without the thread pool)
+ * as strict UTF-8 within the size limit. `rel` is the workspace-relative path. Only a regular file that is
+ * inside the workspace, or a link that resolves to a workspace YAML file, is read at all (docs/workspace.md
+ * "Files"); anything else is a diagnostic that carries no byte of it.
+ */
+export async function readSourceFile(root: WorkspaceRoot, rel: string): Promise<ReadResult> {
+  const where = resolveInside(root, rel);
+  if (!where.ok) return { diagnostics: [fileDiag(where.code, where.message, rel)] };
+  let fd: number;
   try {
-    size = statSync(abs).size;
+    fd = openSync(where.path, OPEN_FLAGS);
   } catch (err) {
-    return {
-      diagnostics: [
-        fileDiag(
-          C.unreadable,
-          `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it exists and is readable`,
-          rel,
-        ),
-      ],
-    };
+    return { diagnostics: [unreadable(rel, err)] };
   }
-  if (size > MAX_FILE_BYTES) {
-    return {
-      diagnostics: [
-        fileDiag(
-          C.tooLarge,
-          `"${rel}" is ${(size / 1048576).toFixed(1)} MB, over the 1 MB limit for workspace files; split it or remove it`,
-          rel,
-        ),
-      ],
-    };
-  }
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(abs);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { diagnostics: [fileDiag(C.notRegularFile, notRegularMessage(rel, st), rel)] };
+    if (st.size > MAX_FILE_BYTES) return { diagnostics: [fileDiag(C.tooLarge, tooLargeMessage(rel, st.size), rel)] };
+    const bytes = readCapped(fd);
+    if (!bytes) return { diagnostics: [fileDiag(C.tooLarge, tooLargeMessage(rel), rel)] };
+    return decodeSource(bytes, rel);
   } catch (err) {
-    return {
-      diagnostics: [
-        fileDiag(
-          C.unreadable,
-          `cannot read "${rel}": ${(err as NodeJS.ErrnoException).code ?? "unknown error"}; check that it is a readable file`,
-          rel,
-        ),
-      ],
-    };
+    return { diagnostics: [unreadable(rel, err)] };
+  } finally {
+    closeSync(fd);
   }
-  return decodeSource(bytes, rel);
+}
+
+/** The bytes behind `fd`, or undefined as soon as more than `max` arrive (a file that grows while it is read, a device). */
+export function readCapped(fd: number, max: number = MAX_FILE_BYTES): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return Buffer.concat(chunks, total);
+    total += n;
+    if (total > max) return undefined;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+}
+
+function tooLargeMessage(rel: string, size?: number): string {
+  const what = size === undefined ? "is larger than 1 MB" : `is ${(size / 1048576).toFixed(1)} MB, over the 1 MB limit for workspace files`;
+  return `"${rel}" ${what}; split it or remove it`;
+}
+
+function notRegularMessage(rel: string, st: Stats): string {
+  const kind = st.isFIFO()
+    ? "a named pipe"
+    : st.isCharacterDevice() || st.isBlockDevice()
+      ? "a device"
+      : st.isSocket()
+        ? "a socket"
+        : st.isDirectory()
+          ? "a folder"
+          : "not a regular file";
+  return `"${rel}" is ${kind}, not a regular file, and is not read; replace it with a YAML file`;
+}
+
+function unreadable(rel: string, err: unknown): Diagnostic {
+  const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
+  return fileDiag(C.unreadable, `cannot read "${rel}": ${code}; check that it is a readable file`, rel);
 }
 
 /** Decodes bytes as strict UTF-8; on failure reports the first bad byte and keeps a lossy text for the snippet. */
@@ -111,7 +138,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-function fileDiag(info: CodeInfo, message: string, rel: string): Diagnostic {
-  // No text to point into: line 1, column 1 of the file.
+/** A diagnostic about a whole file, with no text to point into: line 1, column 1. */
+export function fileDiag(info: CodeInfo, message: string, rel: string): Diagnostic {
   return diagnostic(info, message, { span: { file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 } });
 }

@@ -83,10 +83,15 @@ function convert(w: Walker, node: Node, path: string, depth = 0): unknown {
     if (saved) w.origin.values[path] = saved;
     return v;
   }
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    if (typeof node.value === "number") checkNumber(w, node.value, path, span);
+    return node.value;
+  }
   if (isSeq(node)) return node.items.map((item, i) => convert(w, item as Node, join(path, String(i)), depth + 1));
   if (isMap(node)) {
-    const out: Record<string, unknown> = {};
+    // No prototype: a key such as "constructor" or "toString" is only ever the user's own key, for every
+    // later lookup by name, and "__proto__" (refused below) can never reach a prototype.
+    const out: Record<string, unknown> = Object.create(null);
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
@@ -102,6 +107,12 @@ function convert(w: Walker, node: Node, path: string, depth = 0): unknown {
       }
       const p = join(path, key);
       const ks = nodeSpan(w.file, keyNode);
+      if (key === "__proto__") {
+        w.diagnostics.push(
+          diagnostic(C.reservedKey, `the key "__proto__"${where(path)} is not allowed in workspace files; rename it`, { span: ks }),
+        );
+        continue;
+      }
       if (ks) w.origin.keys[p] = ks;
       // Duplicates are found here rather than by the parser (its check is quadratic per mapping); the first occurrence wins.
       if (Object.prototype.hasOwnProperty.call(out, key)) {
@@ -119,6 +130,35 @@ function convert(w: Walker, node: Node, path: string, depth = 0): unknown {
     return out;
   }
   return null;
+}
+
+/**
+ * Numbers must mean what they say downstream: JSON has no infinity or NaN (they would publish as null), and
+ * a whole number past 2^53 is silently rounded (a unit id, a phase, an epoch would change). Every numeric
+ * field of every file is covered here, once, at the value's span.
+ */
+function checkNumber(w: Walker, value: number, path: string, span: Span | undefined): void {
+  // A number scalar's source is digits, signs, dots and letters such as ".inf": safe to show as written.
+  const written = span ? w.file.text.slice(span.offset, Math.min(span.endOffset, span.offset + 40)) : String(value);
+  const field = path === "" ? "the file" : `"${path}"`;
+  if (Number.isNaN(value))
+    w.diagnostics.push(diagnostic(C.outOfRange, `${field} is ${written}, which is not a number; write a finite number`, { span }));
+  else if (!Number.isFinite(value))
+    w.diagnostics.push(
+      diagnostic(C.outOfRange, `${field} is ${written}, which is infinite (or too large to represent); write a finite number`, { span }),
+    );
+  else if (Number.isInteger(value) && !Number.isSafeInteger(value))
+    w.diagnostics.push(
+      diagnostic(
+        C.outOfRange,
+        `${field} is ${written}, beyond 2^53 (9007199254740991), where whole numbers are no longer exact; write a smaller number, or quote it if it is an id`,
+        { span },
+      ),
+    );
+}
+
+function where(path: string): string {
+  return path === "" ? "" : ` in "${path}"`;
 }
 
 function join(path: string, seg: string): string {

@@ -1,5 +1,6 @@
 import type { Span } from "../../src/diagnostics/diagnostic.js";
-import { AGGREGATES, type Expr, type ListExpr, type StringLit } from "../../src/dsl/index.js";
+import { AGGREGATES, type BinaryExpr, type Expr, type ListExpr, type StringLit } from "../../src/dsl/index.js";
+import { chainOf, foldChain, isChain } from "../../src/dsl/chain.js";
 import { mulberry32 } from "../helpers/prng.js";
 
 /** A small deterministic PRNG (mulberry32), so a failing corpus can be replayed from its seed. */
@@ -66,14 +67,11 @@ export function randomExpr(next: () => number, depth = 4): Expr {
       return { kind: "unary", op: pick(["-", "not"] as const), operand: randomExpr(next, d), span: NO_SPAN };
     case 4:
     case 5:
-      return {
-        kind: "binary",
-        op: pick(["+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "contains", "starts_with", "ends_with", "and", "or"] as const),
-        opSpan: NO_SPAN,
-        left: randomExpr(next, d),
-        right: randomExpr(next, d),
-        span: NO_SPAN,
-      };
+      return binary(
+        pick(["+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "contains", "starts_with", "ends_with", "and", "or"] as const),
+        randomExpr(next, d),
+        randomExpr(next, d),
+      );
     case 6:
       return { kind: "in", negated: next() < 0.5, value: randomExpr(next, d), list: list(d), span: NO_SPAN };
     case 7:
@@ -97,13 +95,14 @@ export function randomExpr(next: () => number, depth = 4): Expr {
       };
     }
     default:
-      return {
-        kind: "binary",
-        op: pick(["and", "or"] as const),
-        opSpan: NO_SPAN,
-        left: randomExpr(next, d),
-        right: randomExpr(next, d),
-        span: NO_SPAN,
-      };
+      return binary(pick(["and", "or"] as const), randomExpr(next, d), randomExpr(next, d));
   }
+}
+
+/** A binary node; a chain of `and`/`or` in the shape the parser gives it (balanced), so that print → parse gives back this tree. */
+function binary(op: BinaryExpr["op"], left: Expr, right: Expr): Expr {
+  const e: BinaryExpr = { kind: "binary", op, opSpan: NO_SPAN, left, right, span: NO_SPAN };
+  if (!isChain(e)) return e;
+  const chain = chainOf(e);
+  return foldChain(e.op, chain.operands, chain.opSpans, () => NO_SPAN);
 }

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -10,6 +11,10 @@ export interface CaseMeta {
   delete?: string[];
   /** A file made at run time: raw bytes (hex) or a size in bytes of filler. */
   generate?: { path: string; bytes_hex?: string; size?: number };
+  /** Symbolic links to make: link path → target, as written into the link (absolute, or relative to the link's folder). */
+  symlinks?: Record<string, string>;
+  /** Named pipes to make (mkfifo). */
+  fifos?: string[];
 }
 
 export interface ExpectedDiagnostic {
@@ -40,8 +45,15 @@ export function materializeCase(name: string): string {
   if (meta.generate) {
     const g = meta.generate;
     const bytes = g.bytes_hex !== undefined ? Buffer.from(g.bytes_hex, "hex") : Buffer.alloc(g.size ?? 0, "# filler line of a huge file\n");
+    mkdirSync(dirname(join(dir, g.path)), { recursive: true });
     writeFileSync(join(dir, g.path), bytes);
   }
+  for (const [link, target] of Object.entries(meta.symlinks ?? {})) {
+    rmSync(join(dir, link), { force: true });
+    mkdirSync(dirname(join(dir, link)), { recursive: true });
+    symlinkSync(target, join(dir, link));
+  }
+  for (const fifo of meta.fifos ?? []) execFileSync("mkfifo", [join(dir, fifo)]);
   return dir;
 }
 

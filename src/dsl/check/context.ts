@@ -3,6 +3,7 @@ import { AGGREGATES, type Expr } from "../ast.js";
 import { DSL_CODES } from "../codes.js";
 import type { CheckEnv } from "./env.js";
 import { FUNCTIONS } from "./functions.js";
+import { own } from "./own.js";
 import { eventPropertyType, type NameScope } from "./scope.js";
 import { fromDeclared, type ExprType } from "./types.js";
 
@@ -52,7 +53,7 @@ export class CheckContext {
         return this.pathType(e);
       case "call": {
         if (AGGREGATE_SET.has(e.name)) return "number";
-        return FUNCTIONS[e.name]?.returns ?? "unknown";
+        return own(FUNCTIONS, e.name)?.returns ?? "unknown";
       }
       case "aggregate":
         return "number";
@@ -72,7 +73,7 @@ export class CheckContext {
     if (e.segments.length !== 1) return "unknown";
     const name = e.segments[0]!.name;
     if (this.scope.kind === "unit") {
-      const t = this.env.attributes[name];
+      const t = own(this.env.attributes, name);
       return t === undefined ? "unknown" : fromDeclared(t);
     }
     const t = eventPropertyType(this.scope, name);

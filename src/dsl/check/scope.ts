@@ -1,4 +1,5 @@
 import type { PropertyType } from "../declarations.js";
+import { own } from "./own.js";
 
 /**
  * What bare names mean. In targeting and segments they are unit attributes; inside an aggregate's
@@ -18,5 +19,5 @@ export function eventNames(scope: Extract<NameScope, { kind: "event" }>): string
 }
 
 export function eventPropertyType(scope: Extract<NameScope, { kind: "event" }>, name: string): PropertyType | undefined {
-  return scope.properties[name] ?? EVENT_BUILTINS[name];
+  return own(scope.properties, name) ?? own(EVENT_BUILTINS, name);
 }

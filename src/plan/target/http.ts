@@ -1,3 +1,4 @@
+import { redactCredentials } from "../../diagnostics/redact.js";
 import type { Ruleset } from "../../ruleset/types.js";
 import type { AuditRecord } from "../audit.js";
 import { DirectoryTarget } from "./directory.js";
@@ -33,7 +34,8 @@ export class HttpTarget implements PublishTarget {
   readonly description: string;
   private readonly local: DirectoryTarget;
   constructor(private readonly options: HttpTargetOptions) {
-    this.description = `http ${options.url}`;
+    // The description is in every message and in the plan: never with the URL's credentials.
+    this.description = `http ${redactCredentials(options.url)}`;
     this.local = new DirectoryTarget(options.stateDir, { onStaleLockBroken: options.onStaleLockBroken });
   }
 

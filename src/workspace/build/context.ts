@@ -5,7 +5,8 @@ import type { CodeInfo } from "../../diagnostics/codes.js";
 import type { Origin } from "../model.js";
 import { scalarOrigin } from "../scalar-offsets.js";
 import type { YamlTree } from "../yaml-tree.js";
-import { normalizeTimestamp } from "./values.js";
+import type { Duration } from "../model.js";
+import { normalizeTimestamp, parseDuration, parseShare } from "./values.js";
 import { WorkspaceCodes as C } from "../codes.js";
 
 /** One schema-valid file being turned into its model object; collects the file's diagnostics. */
@@ -52,6 +53,22 @@ export class FileBuild {
       this.report(C.tooDeep, `the expression at "${path}" is nested too deeply; simplify it`, this.span(path));
       return undefined;
     }
+  }
+
+  /** A share ("5%" or 0.05); a percent too long to be a finite number is reported at its value. */
+  share(path: string, v: unknown): number {
+    const share = parseShare(v);
+    if (!Number.isFinite(share))
+      this.report(C.outOfRange, `"${path}" is too large to be a share; write a percent up to 100%`, this.span(path));
+    return share;
+  }
+
+  /** A duration ("14d"); one too long to count exactly in seconds is reported at its value. */
+  duration(path: string, text: string): Duration {
+    const d = parseDuration(text);
+    if (!Number.isSafeInteger(d.seconds))
+      this.report(C.outOfRange, `"${path}" is too long to count in seconds; write a shorter duration`, this.span(path));
+    return d;
   }
 
   timestamp(path: string, text: string): string {

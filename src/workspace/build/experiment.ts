@@ -1,7 +1,6 @@
 import type { Experiment, Settings, Variant } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
-import { parseShare } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -35,7 +34,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
     phase: raw.phase ?? 1,
     unit: raw.unit ?? settings.units[0]!,
     ...(raw.layer !== undefined ? { layer: raw.layer } : {}),
-    traffic: raw.traffic !== undefined ? parseShare(raw.traffic) : 1,
+    traffic: raw.traffic !== undefined ? b.share("traffic", raw.traffic) : 1,
     ...(targeting ? { targeting, targetingText: raw.targeting } : {}),
     exposure: raw.exposure ?? "on_assignment",
     schedule,
@@ -47,7 +46,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
           bandit: {
             algorithm: raw.bandit.algorithm ?? "thompson",
             metric: raw.bandit.metric,
-            min_share: raw.bandit.min_share !== undefined ? parseShare(raw.bandit.min_share) : 0.01,
+            min_share: raw.bandit.min_share !== undefined ? b.share("bandit.min_share", raw.bandit.min_share) : 0.01,
             epoch: raw.bandit.epoch ?? 1,
           },
         }
@@ -64,7 +63,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       ...pick(a, ["tuning_n", "looks", "spending", "prior_variance"]),
     },
     power: {
-      ...(p.mde !== undefined ? { mde: parseShare(p.mde) } : {}),
+      ...(p.mde !== undefined ? { mde: b.share("power.mde", p.mde) } : {}),
       ...(p.daily_units !== undefined ? { daily_units: p.daily_units } : {}),
       power: p.power ?? d.power,
       ...pick(p, ["baseline", "stddev"]),

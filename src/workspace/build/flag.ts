@@ -1,6 +1,7 @@
 import type { Flag, FlagPrerequisite, FlagRule } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
+import { dict } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -15,7 +16,7 @@ export function buildFlag(b: FileBuild, raw: Raw): Flag | undefined {
   const prerequisites: FlagPrerequisite[] = (raw.prerequisites ?? []).map((p: string | Raw) =>
     typeof p === "string" ? { flag: p } : { flag: p.flag, ...(p.variant !== undefined ? { variant: p.variant } : {}) },
   );
-  const overrides: Record<string, string[]> = {};
+  const overrides = dict<string[]>();
   for (const [variant, ids] of Object.entries((raw.overrides ?? {}) as Record<string, unknown[]>))
     overrides[variant] = (ids ?? []).map(String);
   const rules: FlagRule[] = [];
@@ -61,5 +62,5 @@ function buildRule(b: FileBuild, r: Raw, i: number): FlagRule | undefined {
     }));
     return { kind: "rollout", name, ...cond, variant: r.rollout.variant, steps, holdout: r.rollout.holdout ?? r.holdout ?? true };
   }
-  return { kind: "experiment", name, ...cond, experiment: r.experiment, map: r.map ?? {} };
+  return { kind: "experiment", name, ...cond, experiment: r.experiment, map: r.map ?? dict() };
 }

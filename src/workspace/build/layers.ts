@@ -1,6 +1,5 @@
 import type { Holdout, Layer, Origin } from "../model.js";
 import type { FileBuild } from "./context.js";
-import { parseShare } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -14,7 +13,7 @@ export function buildLayers(b: FileBuild, raw: Raw): { layers: Layer[]; holdouts
   }));
   const holdouts = Object.entries((raw.holdouts ?? {}) as Record<string, Raw>).map(([key, h]) => ({
     key,
-    traffic: parseShare(h.traffic),
+    traffic: b.share(`holdouts.${key}.traffic`, h.traffic),
     ...(h.description !== undefined ? { description: h.description } : {}),
     origin,
   }));

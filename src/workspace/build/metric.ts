@@ -1,7 +1,6 @@
 import { classifyMetric } from "../../dsl/index.js";
 import type { Metric, Settings } from "../model.js";
 import type { FileBuild } from "./context.js";
-import { parseDuration, parseShare } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -20,11 +19,11 @@ export function buildMetric(b: FileBuild, raw: Raw, settings: Settings): Metric 
     expr,
     exprText: raw.expr,
     ...classifyMetric(expr),
-    window: raw.window ? parseDuration(raw.window) : settings.defaults.window,
+    window: raw.window ? b.duration("window", raw.window) : settings.defaults.window,
     direction: raw.direction ?? "increase",
     format: raw.format ?? "number",
     cuped: raw.cuped ?? settings.defaults.cuped,
-    ...(raw.guardrail ? { guardrail: { max_regression: parseShare(raw.guardrail.max_regression) } } : {}),
+    ...(raw.guardrail ? { guardrail: { max_regression: b.share("guardrail.max_regression", raw.guardrail.max_regression) } } : {}),
     origin: b.origin,
   };
 }

@@ -1,6 +1,6 @@
 import type { AnalysisDefaults, AttributeType, PropertyType, PublishTarget, Settings, WarehouseConnection } from "../model.js";
 import type { FileBuild } from "./context.js";
-import { parseDuration } from "./values.js";
+import { dict } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -45,13 +45,14 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
   const d: Raw = raw.defaults ?? {};
   const wh: Raw = raw.warehouse ?? {};
   const cols: Raw = wh.columns ?? {};
-  const connections: Record<string, WarehouseConnection> = wh.connections ?? { local: { type: "duckdb", path: ".exp/warehouse.duckdb" } };
+  const connections: Record<string, WarehouseConnection> =
+    wh.connections ?? dict({ local: { type: "duckdb", path: ".exp/warehouse.duckdb" } });
   return {
     version: 1,
     project: raw.project,
     units: raw.units,
-    attributes: (raw.attributes ?? {}) as Record<string, AttributeType>,
-    events: (raw.events ?? {}) as Record<string, Record<string, PropertyType>>,
+    attributes: (raw.attributes ?? dict()) as Record<string, AttributeType>,
+    events: (raw.events ?? dict()) as Record<string, Record<string, PropertyType>>,
     warehouse: {
       default: wh.default ?? Object.keys(connections)[0] ?? "local",
       connections,
@@ -72,8 +73,8 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
       method: d.method ?? DEFAULT_ANALYSIS.method,
       correction: d.correction ?? DEFAULT_ANALYSIS.correction,
       cuped: d.cuped ?? DEFAULT_ANALYSIS.cuped,
-      cuped_lookback: d.cuped_lookback ? parseDuration(d.cuped_lookback) : DEFAULT_ANALYSIS.cuped_lookback,
-      window: d.window ? parseDuration(d.window) : DEFAULT_ANALYSIS.window,
+      cuped_lookback: d.cuped_lookback ? b.duration("defaults.cuped_lookback", d.cuped_lookback) : DEFAULT_ANALYSIS.cuped_lookback,
+      window: d.window ? b.duration("defaults.window", d.window) : DEFAULT_ANALYSIS.window,
       require_guardrails: d.require_guardrails ?? DEFAULT_ANALYSIS.require_guardrails,
     },
     privacy: { hash_unit_ids: raw.privacy?.hash_unit_ids ?? false },

@@ -1,5 +1,13 @@
 import type { Duration } from "../model.js";
 
+/**
+ * A map keyed by user names, without a prototype: looking up "constructor" or "toString" in it finds
+ * only what the user wrote. The loader's own maps are made this way, like the YAML mappings they extend.
+ */
+export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 /** "50%" → 0.5; a bare number is already a fraction. Shape is guaranteed by the schema. */
 export function parseShare(v: unknown): number {
   if (typeof v === "number") return v;

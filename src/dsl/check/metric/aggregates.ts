@@ -1,5 +1,6 @@
 import { didYouMean } from "../../../diagnostics/suggest.js";
 import type { AggregateExpr, Expr } from "../../ast.js";
+import { own } from "../own.js";
 import { checkInScope } from "../condition.js";
 import type { CheckContext } from "../context.js";
 import type { MetricRule } from "./rule.js";
@@ -37,7 +38,7 @@ export function forEachAggregate(e: Expr, visit: (a: AggregateExpr) => void): vo
 }
 
 function checkAggregate(a: AggregateExpr, ctx: CheckContext): void {
-  const properties = ctx.env.events[a.event];
+  const properties = own(ctx.env.events, a.event);
   if (!properties) {
     ctx.report(
       "unknownEvent",
@@ -48,7 +49,7 @@ function checkAggregate(a: AggregateExpr, ctx: CheckContext): void {
     return;
   }
   if (a.property !== undefined && a.propertySpan) {
-    const type = a.property === VALUE_COLUMN ? "number" : properties[a.property];
+    const type = a.property === VALUE_COLUMN ? "number" : own(properties, a.property);
     if (type === undefined) {
       ctx.report(
         "unknownProperty",

@@ -3,6 +3,7 @@ import { AGGREGATES, type CallExpr } from "../../ast.js";
 import { show } from "../compare.js";
 import type { CheckContext } from "../context.js";
 import { FUNCTIONS } from "../functions.js";
+import { own } from "../own.js";
 import { isSemver } from "../../../ruleset/semver.js";
 import { isValidDate } from "../literals.js";
 import type { ConditionRule } from "../rule.js";
@@ -15,7 +16,7 @@ export const FunctionCallsRule: ConditionRule = {
   name: "function-calls",
   visit(e, ctx) {
     if (e.kind !== "call" || AGGREGATE_SET.has(e.name)) return;
-    const sig = FUNCTIONS[e.name];
+    const sig = own(FUNCTIONS, e.name);
     if (!sig) {
       ctx.report(
         "unknownFunction",

@@ -1,5 +1,6 @@
 import { didYouMean } from "../../../diagnostics/suggest.js";
 import type { ConditionRule } from "../rule.js";
+import { own } from "../own.js";
 import { eventNames, eventPropertyType } from "../scope.js";
 
 /** Every bare name is a declared attribute (targeting) or a property of the filtered event (`where`). */
@@ -19,7 +20,7 @@ export const KnownNamesRule: ConditionRule = {
         );
         return;
       }
-      if (ctx.env.attributes[first.name] === undefined) {
+      if (own(ctx.env.attributes, first.name) === undefined) {
         ctx.report(
           "unknownAttribute",
           `Unknown attribute "${first.name}"; declare it under "attributes" in exp.yaml`,

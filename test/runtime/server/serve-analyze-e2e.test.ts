@@ -12,10 +12,10 @@ import { waitUntil } from "../../helpers/wait.js";
 
 const SEED = 20261121;
 
-function startServe(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+function startServe(dir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, "serve", "--no-auth", "--port", "0", ...extra], {
     cwd: dir,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -70,10 +70,12 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
   });
 
   test("posted exposures and events come back from exp analyze with the same units and sums", async () => {
-    server = await startServe(dir, ["--compact-every", "0.3"]);
+    // The server's clock starts at `base`: an exposure is stamped when it is posted (a client may not
+    // date it before its token was issued), and the events follow it in the hours after.
+    const base = Date.parse("2026-11-10T00:00:00Z");
+    server = await startServe(dir, ["--compact-every", "0.3"], { EXP_NOW: new Date(base).toISOString() });
     const { url } = server;
     const rand = mulberry32(SEED);
-    const base = Date.parse("2026-11-10T00:00:00Z");
     const units: Record<string, number> = {};
     const revenue: Record<string, number> = {};
     const buyers: Record<string, number> = {};
@@ -88,7 +90,7 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
       const exposedAt = base + i * 60_000;
       if (a.inExperiment) {
         const v = String(a.variant);
-        const first = await post(url, "/v1/exposures", { exposureToken: a.exposureToken, ts: new Date(exposedAt).toISOString() });
+        const first = await post(url, "/v1/exposures", { exposureToken: a.exposureToken });
         assert.equal(first.accepted, 1);
         // The same exposure sent again is ignored.
         assert.equal((await post(url, "/v1/exposures", { exposureToken: a.exposureToken })).duplicate, true);

@@ -44,7 +44,7 @@ export function redactSecrets(text: string): string {
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, "$1***@")
     .replace(/\b(bearer|basic)\s+[^\s"',;]+/gi, "$1 ***")
     .replace(
-      /\b((?:access_?|api_?|exposure_?)?(?:token|key|secret|password|passwd|signature|sig))(["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi,
+      /\b((?:access_?|api_?|exposure_?)?(?:token|key|secret|password|passwd|signature|sig))(["']?\s*[=:]\s*["']?)[^\s"'&,;)}\]]+/gi,
       "$1$2***",
     );
 }

@@ -5,8 +5,9 @@ import type { Condition } from "../../../src/ruleset/types.js";
 import { RulesetVerifier } from "../../../src/runtime/server/ruleset-verifier.js";
 import { smallRuleset } from "./fixture.js";
 
+// The budget leaves room for a loaded machine; the slow ruleset takes tens of seconds to verify.
 test("the verifier thread answers each ruleset; one over the time budget is refused and the next gets a fresh worker", async () => {
-  const verifier = new RulesetVerifier(300);
+  const verifier = new RulesetVerifier(2_000);
   try {
     const good = smallRuleset(1);
     assert.deepEqual(await verifier.check(JSON.stringify(good)), { ok: true });
@@ -21,7 +22,7 @@ test("the verifier thread answers each ruleset; one over the time budget is refu
     slow.experiments.checkout_redesign!.targeting = c;
     slow.checksum = rulesetChecksum(slow);
     const [late, next] = await Promise.all([verifier.check(JSON.stringify(slow)), verifier.check(JSON.stringify(good))]);
-    assert.deepEqual(late, { ok: false, status: 400, message: "the ruleset took longer than 300 ms to verify; simplify its conditions" });
+    assert.deepEqual(late, { ok: false, status: 400, message: "the ruleset took longer than 2000 ms to verify; simplify its conditions" });
     assert.deepEqual(next, { ok: true });
   } finally {
     await verifier.close();

@@ -70,6 +70,12 @@ describe("ingestion refuses at the door what compaction cannot convert", () => {
     assert.equal((await post('{"eventId": "s-3", "userId": "\\ud83d\\ude00", "eventName": "purchase"}')).status, 202);
   });
 
+  test('an empty eventId gets 400: a stored record needs a non-empty id, and "" would deduplicate unrelated events', async () => {
+    const r = await post('{"eventId": "", "userId": "u1", "eventName": "purchase"}');
+    assert.equal(r.status, 400, r.text);
+    assert.match(String(r.json?.error), /"eventId" must not be empty/);
+  });
+
   test("null, lists and other odd bodies, an inherited key and a version past 2^53 get 4xx, never 500", async () => {
     for (const body of ["null", "[]", '"x"', "7", '{"events": null}', '{"events": {}}', '{"events": [null]}', '{"events": []}'])
       assert.equal((await post(body)).status, 400, body);

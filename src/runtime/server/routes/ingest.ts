@@ -58,7 +58,8 @@ function eventList(body: unknown): unknown[] {
 
 function eventRecord(e: unknown, what: string, now: number): EventRecord {
   const o = object(e, what);
-  check(what, "eventId", textProblem(o.eventId, false));
+  // An eventId may be left out (the server makes one); an empty one would make unrelated events duplicates of each other.
+  check(what, "eventId", o.eventId === "" ? "must not be empty; leave it out to have one made" : textProblem(o.eventId, false));
   check(what, "userId", textProblem(o.userId, true));
   check(what, "sessionId", textProblem(o.sessionId, false));
   check(what, "eventName", textProblem(o.eventName, true));

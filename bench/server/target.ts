@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
-import { verifyRuleset } from "../../src/ruleset/verify.js";
+import { serverPublisher } from "../../src/app/server-publish.js";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import { sha256Hex } from "../../src/runtime/server/auth.js";
 import { startServer } from "../../src/runtime/server/server.js";
@@ -39,10 +39,10 @@ if (mode === "echo") {
   const srv = await startServer(
     {
       store,
+      publisher: serverPublisher(store),
       dataDir: join(dataDir, "server"),
       keys: [{ name: "bench", sha256: sha256Hex(BENCH_KEY), scopes: ["evaluate", "ingest", "reports:read"] }],
       tokenSecret: Buffer.from("bench-secret-bench-secret-bench!"),
-      verify: verifyRuleset,
       layout: loaded.workspace.settings.warehouse,
     },
     0,

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { verifyRuleset } from "../ruleset/verify.js";
 import { ExpError } from "../diagnostics/errors.js";
-import { verifier } from "../plan/prepare.js";
 import { DirectoryTarget } from "../plan/target/directory.js";
 import type { ApiKey } from "../runtime/server/auth.js";
-import { startServer, type RunningServer } from "../runtime/server/server.js";
+import { PRIVATE_DIR, PRIVATE_FILE } from "../runtime/server/segment-files.js";
+import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
+import { serverPublisher } from "./server-publish.js";
 
 export interface ServeRequest {
   port: number;
@@ -20,6 +20,8 @@ export interface ServeRequest {
   /** The exposure-token secret; by default EXP_TOKEN_SECRET, else the one kept in the data dir. */
   tokenSecret?: Buffer;
   compactEveryMs?: number;
+  /** Ids per kind answered "duplicate" (docs/server-compaction.md). */
+  dedupWindow?: number;
   clock?: () => number;
   env?: NodeJS.ProcessEnv;
 }
@@ -33,15 +35,27 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
   const publish = ws.settings.runtime.publish;
   const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(o.dataDir, "published");
   const secret = o.tokenSecret ?? tokenSecret(o.dataDir, o.env ?? process.env);
+  if (secret.length < MIN_TOKEN_SECRET_BYTES)
+    throw ExpError.of(
+      APP_CODES.badTokenSecret,
+      `the exposure-token secret is ${secret.length} bytes long; it needs at least ${MIN_TOKEN_SECRET_BYTES}`,
+      {
+        suggestion: "pass a secret of at least 16 random bytes",
+      },
+    );
+  // The server verifies every ruleset itself, on a worker thread within a time budget; the store
+  // then only reads and writes, so that no verification runs on the server's event loop.
+  const store = new DirectoryTarget(storeDir);
   try {
     const server = await startServer(
       {
-        store: new DirectoryTarget(storeDir, { verify: verifier }),
+        store,
+        publisher: serverPublisher(store),
         dataDir: o.dataDir,
         keys: o.keys,
         noAuth: o.noAuth,
         tokenSecret: secret,
-        verify: verifyRuleset,
+        dedupWindow: o.dedupWindow,
         reportsDir: join(ws.root, "reports"),
         layout: ws.settings.warehouse,
         compactEveryMs: o.compactEveryMs,
@@ -69,20 +83,19 @@ function listenError(err: unknown, host: string, port: number): ExpError | undef
   return undefined;
 }
 
-const MIN_SECRET_BYTES = 16;
-
 /**
- * The exposure-token secret: EXP_TOKEN_SECRET, else one generated once and kept (0600) in the data
- * dir as hex. A secret too short to sign with, or a kept file that cannot be read or is not hex, is
- * the user's to fix: starting with an empty key would accept forged tokens.
+ * The exposure-token secret: EXP_TOKEN_SECRET, else one generated once and kept (0600, in a 0700
+ * data dir) as hex. A secret too short to sign with (an empty EXP_TOKEN_SECRET included), or a kept
+ * file that cannot be read or is not hex, is the user's to fix: starting with an empty key would
+ * accept forged tokens.
  */
 export function tokenSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.EXP_TOKEN_SECRET;
-  if (fromEnv) {
-    if (Buffer.byteLength(fromEnv) < MIN_SECRET_BYTES)
+  if (fromEnv !== undefined) {
+    if (Buffer.byteLength(fromEnv) < MIN_TOKEN_SECRET_BYTES)
       throw ExpError.of(
         APP_CODES.badTokenSecret,
-        `EXP_TOKEN_SECRET is ${Buffer.byteLength(fromEnv)} bytes long; it needs at least ${MIN_SECRET_BYTES}`,
+        `EXP_TOKEN_SECRET is ${Buffer.byteLength(fromEnv)} bytes long; it needs at least ${MIN_TOKEN_SECRET_BYTES}`,
         {
           suggestion: "set it to a long random string, e.g. $(openssl rand -hex 32)",
         },
@@ -92,9 +105,9 @@ export function tokenSecret(dataDir: string, env: NodeJS.ProcessEnv = process.en
   const file = join(dataDir, "token-secret");
   let text: string;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
     try {
-      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+      writeFileSync(file, randomBytes(32).toString("hex"), { mode: PRIVATE_FILE, flag: "wx" });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
@@ -109,9 +122,13 @@ export function tokenSecret(dataDir: string, env: NodeJS.ProcessEnv = process.en
       },
     );
   }
-  if (!/^(?:[0-9a-fA-F]{2})+$/.test(text) || text.length < MIN_SECRET_BYTES * 2)
-    throw ExpError.of(APP_CODES.badTokenSecret, `the exposure-token secret "${file}" must hold at least ${MIN_SECRET_BYTES} bytes as hex`, {
-      suggestion: "delete it to have a new one generated, or set EXP_TOKEN_SECRET",
-    });
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(text) || text.length < MIN_TOKEN_SECRET_BYTES * 2)
+    throw ExpError.of(
+      APP_CODES.badTokenSecret,
+      `the exposure-token secret "${file}" must hold at least ${MIN_TOKEN_SECRET_BYTES} bytes as hex`,
+      {
+        suggestion: "delete it to have a new one generated, or set EXP_TOKEN_SECRET",
+      },
+    );
   return Buffer.from(text, "hex");
 }

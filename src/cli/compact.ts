@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { compactSegments, parquetDir } from "../runtime/server/compaction.js";
+import { quarantineDir } from "../runtime/server/parquet-layout.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { APP_CODES } from "../app/codes.js";
 import { action } from "./run.js";
@@ -31,10 +32,19 @@ export function registerCompact(program: Command): void {
       );
       if (format === "json") process.stdout.write(`${JSON.stringify({ dataDir, ...r })}\n`);
       else
-        process.stdout.write(
-          `compacted ${r.exposures.segments} exposure segment(s) (${r.exposures.records} records) into ${parquetDir(dataDir, layout, "exposures")}\n` +
-            `compacted ${r.events.segments} event segment(s) (${r.events.records} records) into ${parquetDir(dataDir, layout, "events")}\n`,
-        );
+        for (const [kind, what] of [
+          ["exposures", "exposure"],
+          ["events", "event"],
+        ] as const) {
+          const k = r[kind];
+          const extra = [
+            k.duplicates ? `${k.duplicates} duplicate(s) of ids already in Parquet left out` : "",
+            k.quarantined ? `${k.quarantined} line(s) quarantined in ${quarantineDir(dataDir, kind)}` : "",
+          ].filter(Boolean);
+          process.stdout.write(
+            `compacted ${k.segments} ${what} segment(s) (${k.records} records) into ${parquetDir(dataDir, layout, kind)}${extra.length ? `; ${extra.join("; ")}` : ""}\n`,
+          );
+        }
       return 0;
     }),
   );

@@ -17,6 +17,7 @@ interface ServeOptions {
   keys?: string;
   auth: boolean;
   compactEvery?: string;
+  dedupWindow?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -35,6 +36,11 @@ export function registerServe(program: Command): void {
         "--compact-every <seconds>",
         "every so often, close the current segments and compact closed ones into Parquet under <data-dir>/parquet/",
       )
+      .option(
+        "--dedup-window <ids>",
+        "how many recent ids per kind are answered as duplicates (older duplicates are removed at compaction)",
+        "1000000",
+      )
       .option("--no-auth", "accept requests without a bearer token (local development only)"),
   ).action(
     action(async (opts: ServeOptions) => {
@@ -44,6 +50,9 @@ export function registerServe(program: Command): void {
       const compactEvery = opts.compactEvery === undefined ? undefined : Number(opts.compactEvery);
       if (compactEvery !== undefined && !(compactEvery > 0))
         throw badOption(`--compact-every must be a positive number of seconds, not "${opts.compactEvery}"`);
+      const dedupWindow = Number(opts.dedupWindow);
+      if (!Number.isSafeInteger(dedupWindow) || dedupWindow < 1)
+        throw badOption(`--dedup-window must be a positive whole number of ids, not "${opts.dedupWindow}"`);
       const keys = opts.keys ? readKeys(resolve(process.cwd(), opts.keys)) : [];
       if (opts.auth && keys.length === 0)
         throw ExpError.of(CLI_CODES.badKeys, "no API keys are configured", {
@@ -59,6 +68,7 @@ export function registerServe(program: Command): void {
         keys,
         noAuth: !opts.auth,
         compactEveryMs: compactEvery === undefined ? undefined : compactEvery * 1000,
+        dedupWindow,
         clock: offset === 0 ? undefined : () => Date.now() + offset,
       });
       process.stdout.write(

@@ -5,11 +5,12 @@ import { basename, dirname, join } from "node:path";
 /**
  * Replaces `path` with `content` so that a crash at any instant leaves either the old file or the
  * new one. The temp file lives in the same folder because rename is only atomic within a filesystem.
+ * `mode` is the new file's permissions (0644 unless private data asks for 0600).
  */
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await fs.open(tmp, "wx", 0o644);
+  const handle = await fs.open(tmp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(content);
     await handle.sync();
@@ -39,6 +40,16 @@ export async function syncDir(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== "EISDIR" && (err as NodeJS.ErrnoException).code !== "EINVAL") throw err;
   } finally {
     await handle?.close();
+  }
+}
+
+/** Makes a file's bytes durable (one written by another library, such as DuckDB). */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await fs.open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

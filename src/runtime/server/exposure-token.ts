@@ -17,17 +17,28 @@ export function signExposure(claim: ExposureClaim, secret: Buffer): string {
   return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
 }
 
+/** A token as the server writes it: unpadded base64url body, a dot, and the 43-character base64url HMAC. */
+const CANONICAL = /^([A-Za-z0-9_-]{1,4000})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * The claim of a token signed with `secret`, or undefined. Only the exact encoding the server
+ * issued is accepted: base64 decoding is lenient (padding, `+/`, stray characters, the unused low
+ * bits of the last character), and each re-encoding of one token would otherwise count as a new
+ * exposure. The signature is compared as text with the one computed, in constant time.
+ */
 export function verifyExposure(token: unknown, secret: Buffer): ExposureClaim | undefined {
-  if (typeof token !== "string" || token.length > 4096) return undefined;
-  const dot = token.indexOf(".");
-  if (dot <= 0) return undefined;
-  const body = token.slice(0, dot);
-  const sig = Buffer.from(token.slice(dot + 1), "base64url");
-  const want = createHmac("sha256", secret).update(body).digest();
-  if (sig.length !== want.length || !timingSafeEqual(sig, want)) return undefined;
+  if (typeof token !== "string") return undefined;
+  const m = CANONICAL.exec(token);
+  if (!m) return undefined;
+  const [, body, sig] = m as unknown as [string, string, string];
+  const want = createHmac("sha256", secret).update(body).digest("base64url");
+  if (!timingSafeEqual(Buffer.from(sig), Buffer.from(want))) return undefined;
+  const bytes = Buffer.from(body, "base64url");
+  if (bytes.toString("base64url") !== body) return undefined;
   try {
-    const c = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as ExposureClaim;
-    return typeof c.e === "string" && typeof c.v === "string" && typeof c.u === "string" ? c : undefined;
+    const c = JSON.parse(bytes.toString("utf8")) as ExposureClaim;
+    const ok = typeof c === "object" && c !== null && typeof c.e === "string" && typeof c.v === "string" && typeof c.u === "string";
+    return ok && Number.isInteger(c.p) && Number.isFinite(c.t) ? c : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { defineCodes } from "../../diagnostics/codes.js";
 import { ExpError } from "../../diagnostics/errors.js";
+import { nestsDeeperThan } from "./json-depth.js";
 
 export const HTTP_CODES = defineCodes({
   requestRefused: {
@@ -23,35 +24,57 @@ export class HttpError extends ExpError {
 
 const MAX_BODY = 8 * 1024 * 1024;
 
-export function readJson(req: IncomingMessage): Promise<unknown> {
+/** How deep a request body may nest: far beyond any real request, far below what a recursive walk survives. */
+export const MAX_BODY_DEPTH = 64;
+
+/** The body as UTF-8 text (invalid bytes become U+FFFD); 413 past 8 MB, 400 when the client stops sending. */
+export function readText(req: IncomingMessage): Promise<string> {
   // Plain stream events rather than `for await`: the async iterator costs a promise per chunk, a
   // visible share of a small request's time.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let settled = false;
+    const fail = (err: HttpError) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
     req.on("data", (chunk: Buffer) => {
-      if (failed) return;
+      if (settled) return;
       size += chunk.length;
-      if (size > MAX_BODY) {
-        failed = true;
-        reject(new HttpError(413, `the body is larger than ${MAX_BODY} bytes`));
-        return;
-      }
+      if (size > MAX_BODY) return fail(new HttpError(413, `the body is larger than ${MAX_BODY} bytes`));
       chunks.push(chunk);
     });
-    req.on("error", reject);
+    // A client that goes away mid-body is not a server failure.
+    req.on("error", () => fail(new HttpError(400, "the request body was cut short")));
+    req.on("close", () => fail(new HttpError(400, "the request body was cut short")));
     req.on("end", () => {
-      if (failed) return;
-      const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
-      if (text.trim() === "") return reject(new HttpError(400, "the body is empty; send a JSON object"));
-      try {
-        resolve(JSON.parse(text));
-      } catch (err) {
-        reject(new HttpError(400, `the body is not valid JSON (${(err as Error).message})`));
-      }
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
     });
   });
+}
+
+/** 400 when a body is empty or nests deeper than `maxDepth`: checked before anything parses it. */
+export function checkBodyShape(text: string, maxDepth: number): void {
+  if (text.trim() === "") throw new HttpError(400, "the body is empty; send a JSON object");
+  if (nestsDeeperThan(text, maxDepth)) throw new HttpError(400, `the body nests deeper than ${maxDepth} levels`);
+}
+
+/** Parses a body; 400 when it is empty, nests deeper than `maxDepth`, or is not JSON. */
+export function parseJson(text: string, maxDepth = MAX_BODY_DEPTH): unknown {
+  checkBodyShape(text, maxDepth);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `the body is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export async function readJson(req: IncomingMessage, maxDepth = MAX_BODY_DEPTH): Promise<unknown> {
+  return parseJson(await readText(req), maxDepth);
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -8,7 +8,10 @@ export class ServerMetrics {
   reloads = 0;
   compactedSegments = 0;
   compactionFailures = 0;
+  quarantined = 0;
   fsyncs = 0;
+  /** Ids held for deduplication (bounded by the window). */
+  dedupIds = 0;
 
   count(route: string, status: number): void {
     const k = `${route}|${status}`;
@@ -29,6 +32,9 @@ export class ServerMetrics {
     lines.push("# TYPE exp_ingest_fsyncs_total counter", `exp_ingest_fsyncs_total ${this.fsyncs}`);
     lines.push("# TYPE exp_compacted_segments_total counter", `exp_compacted_segments_total ${this.compactedSegments}`);
     lines.push("# TYPE exp_compaction_failures_total counter", `exp_compaction_failures_total ${this.compactionFailures}`);
+    lines.push("# TYPE exp_quarantined_lines_total counter", `exp_quarantined_lines_total ${this.quarantined}`);
+    lines.push("# TYPE exp_dedup_ids gauge", `exp_dedup_ids ${this.dedupIds}`);
+    lines.push("# TYPE process_resident_memory_bytes gauge", `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return `${lines.join("\n")}\n`;
   }
 }

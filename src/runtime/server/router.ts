@@ -10,7 +10,8 @@ export type Routes = Record<string, Handler>;
 /**
  * The request listener over route groups, tried in order. An unknown path is 404 and a known path
  * with another method 405 naming the allowed ones; a handler's HttpError becomes its status with a
- * JSON error, anything else 500. Every request is counted by route and status.
+ * JSON error, anything else 500. Every request is counted by route and status, and every 5xx
+ * answer is one line of the server log, with the error (redacted, server-log.ts).
  */
 export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
   const table = groups.flatMap((routes) =>
@@ -37,7 +38,11 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       }
       allowed.push(t.method);
     }
-    const done = (status: number) => state.metrics.count(route, status);
+    const done = (status: number, error?: unknown) => {
+      state.metrics.count(route, status);
+      if (status >= 500)
+        state.log.error(`${req.method} ${path} answered ${status}`, { status, method: req.method, route, ...(error ? { error } : {}) });
+    };
     if (!entry) {
       if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });
       else send(res, 405, { error: `use ${allowed.join(" or ")} for ${path}` }, { allow: allowed.join(", ") });
@@ -49,9 +54,9 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       .then(() => done(res.statusCode))
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
+        done(status, err);
         if (!res.headersSent) send(res, status, { error: err instanceof HttpError ? err.message : "internal error" });
         else res.end();
-        done(status);
       });
   };
 }

@@ -1,3 +1,7 @@
+/** The data dir holds collected data and the token secret: only the server's user may read it. */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
 /**
  * File names of the data dir. A segment `events-000042.ndjson` becomes the Parquet part
  * `part-000042.parquet`: the shared number is what makes compaction idempotent (a part either

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { InternalError } from "../../diagnostics/errors.js";
 import type { PublishTarget } from "../../plan/target/target.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
@@ -7,25 +8,39 @@ import { ExposureCounts } from "./exposure-counts.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
 import { createRouter } from "./router.js";
-import { RulesetHolder, type RulesetCheck } from "./ruleset-holder.js";
+import { RulesetHolder } from "./ruleset-holder.js";
+import type { RulesetPublisher } from "./ruleset-publisher.js";
+import { RulesetVerifier } from "./ruleset-verifier.js";
 import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { reportRoutes } from "./routes/reports.js";
 import { rulesetRoutes } from "./routes/ruleset.js";
+import { serverLog, type ServerLog } from "./server-log.js";
+import { DEFAULT_DEDUP_WINDOW } from "./sink.js";
 import type { ServerState } from "./state.js";
+
+/** The shortest exposure-token secret accepted: a shorter (or empty) HMAC key lets tokens be forged. */
+export const MIN_TOKEN_SECRET_BYTES = 16;
 
 export interface ServerOptions {
   /** Where published rulesets live (the same target `exp apply` writes to). */
   store: PublishTarget;
+  /** What PUT /v1/ruleset does to the store: locked, compare-and-swap, audited (src/app/server-publish.ts). */
+  publisher: RulesetPublisher;
   /** Ingested exposures and events go to append-only segments here. */
   dataDir: string;
   /** API keys (SHA-256 hashes with scopes); empty with `noAuth` for local development only. */
   keys: ApiKey[];
   noAuth?: boolean;
-  /** HMAC secret for exposure tokens. */
+  /** HMAC secret for exposure tokens, at least MIN_TOKEN_SECRET_BYTES long. */
   tokenSecret: Buffer;
-  verify: RulesetCheck;
+  /** How long one ruleset verification may take on the verifier thread (ms). */
+  verifyBudgetMs?: number;
+  /** Ids per kind answered "duplicate" (docs/server-compaction.md); older duplicates are removed at compaction. */
+  dedupWindow?: number;
+  /** The structured log (one JSON line per entry); stderr by default. */
+  log?: ServerLog;
   /** Folder with analysis JSON per experiment (reports/<key>/*.json), for GET /v1/reports/{key}. */
   reportsDir?: string;
   /** How often to look for a ruleset published out of band (ms). */
@@ -51,14 +66,24 @@ export interface RunningServer {
 /**
  * The runtime HTTP server (docs/http-api.md): the server state, its route groups (routes/) behind one router,
  * and a timer that picks up rulesets published out of band. Bad input gets 400 with a JSON error,
- * never 500.
+ * never 500; a 5xx is a server failure, and is logged.
  */
 export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0.1"): Promise<RunningServer> {
+  if (o.tokenSecret.length < MIN_TOKEN_SECRET_BYTES)
+    throw new InternalError(`the exposure-token secret is ${o.tokenSecret.length} bytes; it needs at least ${MIN_TOKEN_SECRET_BYTES}`);
   const metrics = new ServerMetrics();
-  const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, o.compactEveryMs);
+  const log = o.log ?? serverLog();
+  const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, {
+    compactEveryMs: o.compactEveryMs,
+    dedupWindow: o.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
+    log,
+  });
+  const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const state: ServerState = {
-    rulesets: new RulesetHolder(o.verify, metrics),
+    rulesets: new RulesetHolder(verifier, metrics, log),
     store: o.store,
+    publisher: o.publisher,
+    log,
     ingest,
     exposures: new ExposureCounts(),
     metrics,
@@ -88,7 +113,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       new Promise<void>((resolve, reject) => {
         clearInterval(timer);
         server.close(() => {
-          ingest.close().then(resolve, reject);
+          Promise.all([ingest.close(), verifier.close()]).then(() => resolve(), reject);
         });
         server.closeAllConnections();
       }),

@@ -1,9 +1,13 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { highestPart, segmentName, segmentNumber } from "./segment-files.js";
+import { DedupIndex } from "./dedup-index.js";
+import { highestPart, PRIVATE_DIR, PRIVATE_FILE, segmentName, segmentNumber } from "./segment-files.js";
 
 export type RecordKind = "exposures" | "events";
+
+/** Ids answered "duplicate" by default: the last million per kind (docs/server-compaction.md). */
+export const DEFAULT_DEDUP_WINDOW = 1_000_000;
 
 interface Pending {
   text: string;
@@ -18,13 +22,13 @@ interface Pending {
  * the next single fsync. No batch is acknowledged before its bytes are durable, and the event loop
  * never blocks on the disk (async fs on the libuv pool).
  *
- * Duplicates (by id) are dropped, including across restarts and compaction: the caller passes the
- * ids already in Parquet, and ids of segments not yet compacted are read back at open.
+ * A record whose id is among the recently accepted ones (the dedup index, a bounded window that
+ * survives restarts) is dropped as a duplicate; an older duplicate is removed at compaction.
  */
 export class SegmentSink {
   /** How many fsyncs were issued and how many batches they acknowledged (group commit shows as batches > fsyncs). */
   readonly stats = { fsyncs: 0, batches: 0 };
-  private readonly seen: Set<string>;
+  private readonly seen: DedupIndex;
   private queue: Pending[] = [];
   private flushing = false;
   private rollWaiters: ((closed: number | undefined) => void)[] = [];
@@ -37,40 +41,32 @@ export class SegmentSink {
     private readonly maxSegmentBytes: number,
     private file: FileHandle,
     private segment: number,
-    seen: Set<string>,
+    seen: DedupIndex,
   ) {
     this.seen = seen;
   }
 
   /**
-   * Opens a fresh segment after every existing one. `knownIds` are ids compacted away already;
-   * `firstSegment` is the lowest number a new segment may take (parts already in Parquet count,
-   * so a number is never reused after its segment was compacted and removed).
+   * Opens a fresh segment after every existing one. `dedup` holds the ids recently accepted
+   * (recent-ids.ts reads them back on start); `firstSegment` is the lowest number a new segment may
+   * take (parts already in Parquet count, so a number is never reused after its segment was
+   * compacted and removed).
    */
   static async open(
     dir: string,
     kind: RecordKind,
-    o: { knownIds?: Set<string>; firstSegment?: number; maxSegmentBytes?: number } = {},
+    o: { dedup?: DedupIndex; firstSegment?: number; maxSegmentBytes?: number } = {},
   ): Promise<SegmentSink> {
-    mkdirSync(dir, { recursive: true });
-    const seen = o.knownIds ?? new Set<string>();
-    const existing = readdirSync(dir)
-      .filter((f) => segmentNumber(kind, f) !== undefined)
-      .sort();
-    for (const f of existing) {
-      for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
-        if (!line) continue;
-        try {
-          const id = (JSON.parse(line) as { id?: string }).id;
-          if (id) seen.add(id);
-        } catch {
-          // A torn last line from a crash: the record was never acknowledged, so it is not counted.
-        }
-      }
-    }
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+    const existing = readdirSync(dir).filter((f) => segmentNumber(kind, f) !== undefined);
     const next = Math.max(highestPart(existing, kind) + 1, o.firstSegment ?? 1);
-    const file = await open(join(dir, segmentName(kind, next)), "a");
-    return new SegmentSink(dir, kind, o.maxSegmentBytes ?? 64 * 1024 * 1024, file, next, seen);
+    const file = await open(join(dir, segmentName(kind, next)), "a", PRIVATE_FILE);
+    return new SegmentSink(dir, kind, o.maxSegmentBytes ?? 64 * 1024 * 1024, file, next, o.dedup ?? new DedupIndex(DEFAULT_DEDUP_WINDOW));
+  }
+
+  /** How many ids the dedup index holds (bounded by its window). */
+  get dedupSize(): number {
+    return this.seen.size;
   }
 
   /** The number of the segment being written; every lower-numbered segment is closed. */
@@ -88,8 +84,7 @@ export class SegmentSink {
     const lines: string[] = [];
     for (const r of records) {
       // Reserving the id now makes a concurrent duplicate in a later batch count as a duplicate.
-      if (this.seen.has(r.id)) continue;
-      this.seen.add(r.id);
+      if (!this.seen.add(r.id)) continue;
       lines.push(JSON.stringify(r));
     }
     return new Promise<number>((resolve, reject) => {
@@ -154,7 +149,7 @@ export class SegmentSink {
     await this.file.close();
     this.segment++;
     this.bytes = 0;
-    this.file = await open(join(this.dir, segmentName(this.kind, this.segment)), "a");
+    this.file = await open(join(this.dir, segmentName(this.kind, this.segment)), "a", PRIVATE_FILE);
     return closed;
   }
 

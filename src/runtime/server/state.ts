@@ -6,6 +6,8 @@ import { HttpError } from "./http-io.js";
 import type { IngestStore } from "./ingest-store.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { RulesetHolder } from "./ruleset-holder.js";
+import type { RulesetPublisher } from "./ruleset-publisher.js";
+import type { ServerLog } from "./server-log.js";
 
 /** Everything a route handler may touch; startServer builds one per server. */
 export interface ServerState {
@@ -13,6 +15,9 @@ export interface ServerState {
   readonly rulesets: RulesetHolder;
   /** Where published rulesets live (the same target `exp apply` writes to). */
   readonly store: PublishTarget;
+  /** PUT /v1/ruleset: publishes into the store under its lock, one at a time, with an audit record. */
+  readonly publisher: RulesetPublisher;
+  readonly log: ServerLog;
   /** The exposure and event sinks. */
   readonly ingest: IngestStore;
   readonly exposures: ExposureCounts;
@@ -28,10 +33,11 @@ export interface ServerState {
   readonly noAuth: boolean;
 }
 
-/** 401 without a known bearer key, 403 when the key lacks `scope`. */
-export function requireScope(state: ServerState, req: IncomingMessage, scope: Scope): void {
-  if (state.noAuth) return;
+/** 401 without a known bearer key, 403 when the key lacks `scope`; the key, or undefined without auth. */
+export function requireScope(state: ServerState, req: IncomingMessage, scope: Scope): ApiKey | undefined {
+  if (state.noAuth) return undefined;
   const key = authorise(req.headers.authorization, state.keys);
   if (!key) throw new HttpError(401, "missing or unknown bearer token");
   if (!key.scopes.includes(scope)) throw new HttpError(403, `the key "${key.name}" lacks the "${scope}" scope`);
+  return key;
 }

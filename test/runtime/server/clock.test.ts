@@ -5,11 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { rulesetChecksum } from "../../../src/ruleset/checksum.js";
-import { verifyRuleset } from "../../../src/ruleset/verify.js";
-import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { startServer } from "../../../src/runtime/server/server.js";
 import type { Ruleset } from "../../../src/ruleset/types.js";
-import { smallRuleset } from "./fixture.js";
+import { smallRuleset, storeOptions } from "./fixture.js";
 
 /** The fixture's experiment, running in November 2026 only. */
 function novemberRuleset(): Ruleset {
@@ -21,10 +19,10 @@ function novemberRuleset(): Ruleset {
 
 async function assignAt(clock: number): Promise<{ inExperiment: boolean; reasons: string[]; eventTs: string }> {
   const dir = mkdtempSync(join(tmpdir(), "exp-serve-clock-"));
-  const store = new DirectoryTarget(join(dir, "published"));
+  const { store, publisher } = storeOptions(join(dir, "published"));
   await store.publish(novemberRuleset(), { expectedVersion: undefined, expectedChecksum: undefined });
   const srv = await startServer(
-    { store, dataDir: join(dir, "data"), keys: [], noAuth: true, tokenSecret: randomBytes(32), verify: verifyRuleset, clock: () => clock },
+    { store, publisher, dataDir: join(dir, "data"), keys: [], noAuth: true, tokenSecret: randomBytes(32), clock: () => clock },
     0,
   );
   try {

@@ -1,10 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { compactedIds, compactSegments, DEFAULT_LAYOUT, parquetDir, type ParquetLayout } from "../../../src/runtime/server/compaction.js";
+import { compactSegments, DEFAULT_LAYOUT, parquetDir, type ParquetLayout } from "../../../src/runtime/server/compaction.js";
+import { loadRecentIds } from "../../../src/runtime/server/recent-ids.js";
 
 async function rows(glob: string, order = "event_id"): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(":memory:");
@@ -52,7 +53,16 @@ describe("compaction into Parquet", () => {
   test("closed segments become parts with the warehouse columns; the newest segment stays; ids are read back", async () => {
     const dir = dataDir();
     const r = await compactSegments(dir);
-    assert.deepEqual(r, { exposures: { segments: 0, records: 0 }, events: { segments: 2, records: 3 } });
+    assert.deepEqual(r, {
+      exposures: { segments: 0, records: 0, duplicates: 0, quarantined: 0 },
+      events: { segments: 2, records: 3, duplicates: 0, quarantined: 1 },
+    });
+    // The torn line is kept aside, byte for byte, rather than dropped with its segment.
+    assert.equal(readFileSync(join(dir, "quarantine", "events", "events-000002.ndjson"), "utf8"), '{"id":"e4","unit_id":"u\n');
+    assert.match(
+      readFileSync(join(dir, "quarantine", "events", "events-000002.reasons.ndjson"), "utf8"),
+      /"line":2,"reason":"a torn last line/,
+    );
     assert.deepEqual(readdirSync(join(dir, "events")), ["events-000003.ndjson"]);
     assert.deepEqual(readdirSync(parquetDir(dir, DEFAULT_LAYOUT, "events")).sort(), ["part-000001.parquet", "part-000002.parquet"]);
     const got = await rows(join(parquetDir(dir, DEFAULT_LAYOUT, "events"), "*.parquet"));
@@ -66,8 +76,11 @@ describe("compaction into Parquet", () => {
       ],
     );
     assert.equal((got[0]!.ts as Date).toISOString(), "2026-11-20T10:00:00.000Z");
-    const ids = await compactedIds(dir, DEFAULT_LAYOUT, "events");
-    assert.deepEqual([[...ids.ids].sort(), ids.highest], [["e1", "e2", "e3"], 2]);
+    const recent = await loadRecentIds(dir, DEFAULT_LAYOUT, "events", 100);
+    assert.deepEqual(
+      [["e1", "e2", "e3", "e5"].filter((id) => recent.dedup.has(id)), recent.dedup.size, recent.highest],
+      [["e1", "e2", "e3", "e5"], 4, 3],
+    );
   });
 
   test("remapped columns and a schema-qualified table name are followed", async () => {
@@ -86,7 +99,8 @@ describe("compaction into Parquet", () => {
         ["u2", "one_page", "checkout_redesign", 1, "x2"],
       ],
     );
-    assert.deepEqual((await compactedIds(dir, layout, "exposures")).ids, new Set(["x1", "x2"]));
+    const recent = await loadRecentIds(dir, layout, "exposures", 100);
+    assert.deepEqual([recent.dedup.has("x1"), recent.dedup.has("x2"), recent.dedup.size], [true, true, 2]);
   });
 
   test("a crash after the rename but before the segment was removed is finished without duplicating", async () => {

@@ -1,3 +1,5 @@
+import { serverPublisher } from "../../../src/app/server-publish.js";
+import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { rulesetChecksum } from "../../../src/ruleset/checksum.js";
 import type { Ruleset } from "../../../src/ruleset/types.js";
 
@@ -50,4 +52,10 @@ export function smallRuleset(version = 1, weights: [number, number] = [5000, 500
   };
   r.checksum = rulesetChecksum(r);
   return r;
+}
+
+/** A directory publish target for a test server, with the publisher `exp serve` puts rulesets through. */
+export function storeOptions(dir: string): { store: DirectoryTarget; publisher: ReturnType<typeof serverPublisher> } {
+  const store = new DirectoryTarget(dir);
+  return { store, publisher: serverPublisher(store) };
 }

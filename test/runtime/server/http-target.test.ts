@@ -4,14 +4,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { rollback } from "../../../src/plan/rollback.js";
-import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { HttpTarget } from "../../../src/plan/target/http.js";
 import { verifier } from "../../../src/plan/prepare.js";
 import { sha256Hex } from "../../../src/runtime/server/auth.js";
 import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
-import { smallRuleset } from "./fixture.js";
+import { smallRuleset, storeOptions } from "./fixture.js";
 
 let srv: RunningServer;
 let dir: string;
@@ -19,14 +17,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "exp-http-target-"));
   srv = await startServer(
     {
-      store: new DirectoryTarget(join(dir, "server-published")),
+      ...storeOptions(join(dir, "server-published")),
       dataDir: join(dir, "data"),
       keys: [
         { name: "ci", sha256: sha256Hex("publish-key"), scopes: ["evaluate", "ruleset:write"] },
         { name: "reader", sha256: sha256Hex("read-key"), scopes: ["evaluate"] },
       ],
       tokenSecret: randomBytes(32),
-      verify: verifyRuleset,
     },
     0,
   );

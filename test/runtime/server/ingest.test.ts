@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { verifyRuleset } from "../../../src/ruleset/verify.js";
-import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
+import { storeOptions } from "./fixture.js";
 
 function ndjsonIds(dir: string): string[] {
   return readdirSync(dir).flatMap((f) =>
@@ -39,12 +38,11 @@ describe("event ingestion over HTTP: group commit and compaction under load", ()
     dir = mkdtempSync(join(tmpdir(), "exp-ingest-"));
     srv = await startServer(
       {
-        store: new DirectoryTarget(join(dir, "published")),
+        ...storeOptions(join(dir, "published")),
         dataDir: join(dir, "data"),
         keys: [],
         noAuth: true,
         tokenSecret: randomBytes(32),
-        verify: verifyRuleset,
       },
       0,
     );

@@ -3,41 +3,14 @@
 // through a DuckDB `files:` connection. Expected counts and sums are computed here from what was posted.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, exampleRepo, exp } from "../../helpers/workspace.js";
+import { exampleRepo, exp } from "../../helpers/workspace.js";
+import { startServe, stopServe, type Served } from "./serve-process.js";
 import { mulberry32 } from "../../helpers/prng.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 const SEED = 20261121;
-
-function startServe(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--no-auth", "--port", "0", ...extra], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr!.on("data", (d) => (err += d));
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once("exit", (code) => reject(new Error(`exp serve exited with ${code}: ${err}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
 
 async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -53,7 +26,7 @@ function allCompacted(dataDir: string): boolean {
 
 describe("exp serve → Parquet compaction → exp analyze", () => {
   let dir: string;
-  let server: { child: ChildProcess; url: string } | undefined;
+  let server: Served | undefined;
   before(() => {
     dir = exampleRepo("exp-serve-e2e-");
     const yaml = readFileSync(join(dir, "exp.yaml"), "utf8");
@@ -65,15 +38,17 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
     assert.equal(applied.status, 0, applied.stderr);
   });
   after(async () => {
-    if (server) await stop(server.child);
+    if (server) await stopServe(server.child);
     rmSync(dir, { recursive: true, force: true });
   });
 
   test("posted exposures and events come back from exp analyze with the same units and sums", async () => {
-    server = await startServe(dir, ["--compact-every", "0.3"]);
+    // The server's clock starts at `base`: an exposure is stamped when it is posted (a client may not
+    // date it before its token was issued), and the events follow it in the hours after.
+    const base = Date.parse("2026-11-10T00:00:00Z");
+    server = await startServe(dir, ["--no-auth", "--compact-every", "0.3"], { EXP_NOW: new Date(base).toISOString() });
     const { url } = server;
     const rand = mulberry32(SEED);
-    const base = Date.parse("2026-11-10T00:00:00Z");
     const units: Record<string, number> = {};
     const revenue: Record<string, number> = {};
     const buyers: Record<string, number> = {};
@@ -88,7 +63,7 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
       const exposedAt = base + i * 60_000;
       if (a.inExperiment) {
         const v = String(a.variant);
-        const first = await post(url, "/v1/exposures", { exposureToken: a.exposureToken, ts: new Date(exposedAt).toISOString() });
+        const first = await post(url, "/v1/exposures", { exposureToken: a.exposureToken });
         assert.equal(first.accepted, 1);
         // The same exposure sent again is ignored.
         assert.equal((await post(url, "/v1/exposures", { exposureToken: a.exposureToken })).duplicate, true);
@@ -148,13 +123,13 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
     }
 
     // After a restart the ids already in Parquet still deduplicate, and new segments get fresh numbers.
-    await stop(server.child);
-    server = await startServe(dir);
+    await stopServe(server.child);
+    server = await startServe(dir, ["--no-auth"]);
     const replay = await post(server.url, "/v1/events", { events: events.slice(50, 100) });
     assert.deepEqual([replay.accepted, replay.duplicates], [0, 50]);
     const late = await post(server.url, "/v1/events", { events: [{ eventId: "late-1", userId: "user_1", eventName: "page_view" }] });
     assert.equal(late.accepted, 1);
-    await stop(server.child);
+    await stopServe(server.child);
     server = undefined;
 
     // The one-shot command compacts what the stopped server left, including its last segment.

@@ -4,11 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { verifyRuleset } from "../../../src/ruleset/verify.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
 import { sha256Hex } from "../../../src/runtime/server/auth.js";
 import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
-import { smallRuleset } from "./fixture.js";
+import { smallRuleset, storeOptions } from "./fixture.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 const KEYS = { admin: "k-admin-123", client: "k-client-456", ingest: "k-ingest-789" };
@@ -36,7 +35,7 @@ describe("exp serve over loopback", () => {
     dir = mkdtempSync(join(tmpdir(), "exp-serve-"));
     srv = await startServer(
       {
-        store: new DirectoryTarget(join(dir, "published")),
+        ...storeOptions(join(dir, "published")),
         dataDir: join(dir, "data"),
         keys: [
           { name: "admin", sha256: sha256Hex(KEYS.admin), scopes: ["evaluate", "ingest", "reports:read", "ruleset:write"] },
@@ -44,7 +43,6 @@ describe("exp serve over loopback", () => {
           { name: "ingest", sha256: sha256Hex(KEYS.ingest), scopes: ["ingest"] },
         ],
         tokenSecret: randomBytes(32),
-        verify: verifyRuleset,
         reloadIntervalMs: 50,
       },
       0,

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_LAYOUT } from "../../../src/runtime/server/compaction.js";
+import { loadRecentIds } from "../../../src/runtime/server/recent-ids.js";
 import { SegmentSink } from "../../../src/runtime/server/sink.js";
 
 const lines = (dir: string) =>
@@ -31,11 +33,15 @@ describe("segment sink with group commit", () => {
   });
 
   test("a reopened sink knows the ids already written and numbers its segment after them", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exp-sink-"));
+    const dataDir = mkdtempSync(join(tmpdir(), "exp-sink-"));
+    const dir = join(dataDir, "exposures");
     const first = await SegmentSink.open(dir, "exposures");
     assert.equal(await first.append([{ id: "a" }, { id: "b" }]), 2);
     await first.close();
-    const second = await SegmentSink.open(dir, "exposures", { knownIds: new Set(["c"]), firstSegment: 5 });
+    // The server reads the recent ids back from the data dir; "c" stands for one already in Parquet.
+    const recent = await loadRecentIds(dataDir, DEFAULT_LAYOUT, "exposures", 100);
+    recent.dedup.add("c");
+    const second = await SegmentSink.open(dir, "exposures", { dedup: recent.dedup, firstSegment: 5 });
     assert.equal(second.currentSegment, 5);
     assert.equal(await second.append([{ id: "a" }, { id: "c" }, { id: "d" }]), 1);
     await second.close();

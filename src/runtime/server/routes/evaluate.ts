@@ -1,5 +1,6 @@
 import { context, HttpError, object, readJson, send, str } from "../http-io.js";
 import { signExposure } from "../exposure-token.js";
+import { textProblem } from "../records.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 
@@ -12,7 +13,7 @@ export const evaluateRoutes: Routes = {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
     const key = str(b, "experimentKey")!;
-    const user = str(b, "userId")!;
+    const user = unitId(b);
     const ev = s.rulesets.ready();
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
     const r = ev.assign(key, user, context(b), s.now());
@@ -36,7 +37,7 @@ export const evaluateRoutes: Routes = {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
     const key = str(b, "flagKey")!;
-    const user = str(b, "userId")!;
+    const user = unitId(b);
     const ev = s.rulesets.ready();
     if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
     const r = ev.evaluate(key, user, context(b), s.now());
@@ -53,9 +54,16 @@ export const evaluateRoutes: Routes = {
   "POST /v1/evaluate": async (s, req, res) => {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
-    const user = str(b, "userId")!;
+    const user = unitId(b);
     const r = s.rulesets.ready().evaluateAll(user, context(b), s.now());
     s.metrics.evaluations++;
     send(res, 200, r);
   },
 };
+
+/** The unit id: the exposure a token confirms must be storable, so it follows the ingestion rules (records.ts). */
+function unitId(b: Record<string, unknown>): string {
+  const problem = textProblem(b.userId, true);
+  if (problem) throw new HttpError(400, `"userId" ${problem}`);
+  return b.userId as string;
+}

@@ -1,24 +1,33 @@
 import { createHash, randomUUID } from "node:crypto";
-import { HttpError, object, readJson, send, str } from "../http-io.js";
-import { verifyExposure } from "../exposure-token.js";
+import { HttpError, object, readJson, send } from "../http-io.js";
+import { verifyExposure, type ExposureClaim } from "../exposure-token.js";
+import { parseIsoTime } from "../iso-time.js";
+import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 
+/** Events in one request, at most: a batch is parsed and checked on the event loop before its fsync. */
+export const MAX_BATCH = 10_000;
+
+/** How far ahead of the server's clock an exposure's `ts` may be (client clock skew); it is then taken as now. */
+export const EXPOSURE_SKEW_MS = 60_000;
+
 /**
  * Ingestion: exposures (only with a valid exposure token, deduplicated by it) and events (singly or
- * in a batch, deduplicated by eventId). A 202 is sent only after the records are fsynced.
+ * in a batch, deduplicated by eventId). Every field is checked at the door against the rules
+ * compaction relies on (records.ts), so that what gets 202 can always become a Parquet row; a 202
+ * is sent only after the records are fsynced.
  */
 export const ingestRoutes: Routes = {
   "POST /v1/exposures": async (s, req, res) => {
     requireScope(s, req, "ingest");
     const b = object(await readJson(req));
     const claim = verifyExposure(b.exposureToken, s.tokenSecret);
-    if (!claim) throw new HttpError(400, "the exposure token is missing, forged or altered");
-    const ts = b.ts === undefined ? new Date(s.now()).toISOString() : isoTime(b.ts, "ts");
-    const id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
-    const accepted = await s.ingest.exposures.append([
-      { id, unit_id: claim.u, experiment: claim.e, phase: claim.p, variant: claim.v, ts, metadata: b.metadata ?? null } as { id: string },
-    ]);
+    if (!claim) throw new HttpError(400, "the exposure token is missing, forged, altered or not in its canonical encoding");
+    const record = exposureRecord(claim, b, s.now());
+    // The token is canonical, so its hash names the exposure: the same token twice is one exposure.
+    record.id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
+    const accepted = await s.ingest.exposures.append([record]);
     if (accepted) {
       s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.u);
@@ -27,34 +36,83 @@ export const ingestRoutes: Routes = {
   },
   "POST /v1/events": async (s, req, res) => {
     requireScope(s, req, "ingest");
-    const b = await readJson(req);
-    const list = Array.isArray((b as { events?: unknown }).events) ? (b as { events: unknown[] }).events : [b];
-    if (list.length === 0) throw new HttpError(400, `"events" is empty`);
-    const records = list.map((e, i) => {
-      const event = object(e, `event ${i}`);
-      const value = event.value;
-      if (value !== undefined && value !== null && typeof value !== "number")
-        throw new HttpError(400, `event ${i}: "value" must be a number`);
-      const props = event.properties ?? null;
-      if (props !== null && (typeof props !== "object" || Array.isArray(props)))
-        throw new HttpError(400, `event ${i}: "properties" must be an object`);
-      return {
-        id: str(event, "eventId", false) ?? randomUUID(),
-        unit_id: str(event, "userId")!,
-        session_id: str(event, "sessionId", false) ?? null,
-        event: str(event, "eventName")!,
-        ts: event.ts === undefined ? new Date(s.now()).toISOString() : isoTime(event.ts, `event ${i} ts`),
-        value: value ?? null,
-        properties: props,
-      };
-    });
+    const list = eventList(await readJson(req));
+    const now = s.now();
+    const records = list.map((e, i) => eventRecord(e, `event ${i}`, now));
     const accepted = await s.ingest.events.append(records);
     s.metrics.events += accepted;
     send(res, 202, { accepted, duplicates: records.length - accepted });
   },
 };
 
-function isoTime(v: unknown, what: string): string {
-  if (typeof v !== "string" || Number.isNaN(Date.parse(v))) throw new HttpError(400, `"${what}" must be an ISO-8601 time`);
-  return new Date(v).toISOString();
+/** The events of a body: `{events: [...]}` or one event object. */
+function eventList(body: unknown): unknown[] {
+  const b = object(body, 'the body (one event, or {"events": [...]})');
+  if (!Object.hasOwn(b, "events")) return [b];
+  if (!Array.isArray(b.events)) throw new HttpError(400, `"events" must be a list of event objects`);
+  if (b.events.length === 0) throw new HttpError(400, `"events" is empty`);
+  if (b.events.length > MAX_BATCH)
+    throw new HttpError(400, `"events" holds ${b.events.length} events; send at most ${MAX_BATCH} per request`);
+  return b.events;
+}
+
+function eventRecord(e: unknown, what: string, now: number): EventRecord {
+  const o = object(e, what);
+  // An eventId may be left out (the server makes one); an empty one would make unrelated events duplicates of each other.
+  check(what, "eventId", o.eventId === "" ? "must not be empty; leave it out to have one made" : textProblem(o.eventId, false));
+  check(what, "userId", textProblem(o.userId, true));
+  check(what, "sessionId", textProblem(o.sessionId, false));
+  check(what, "eventName", textProblem(o.eventName, true));
+  check(what, "value", valueProblem(o.value));
+  check(what, "properties", objectProblem(o.properties));
+  return {
+    id: (o.eventId as string | undefined) ?? randomUUID(),
+    unit_id: o.userId as string,
+    session_id: (o.sessionId as string | undefined) ?? null,
+    event: o.eventName as string,
+    ts: new Date(o.ts === undefined || o.ts === null ? now : time(o.ts, `${what}: "ts"`)).toISOString(),
+    value: (o.value as number | undefined) ?? null,
+    properties: (o.properties as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+/**
+ * The exposure a verified token confirms. Its time is the client's `ts` (when the variant was
+ * shown), bounded so that a client cannot move a unit's first exposure: not before the token was
+ * issued, and not after the server's clock (a little ahead is client clock skew, taken as now).
+ */
+function exposureRecord(claim: ExposureClaim, b: Record<string, unknown>, now: number): ExposureRecord {
+  const what = "the exposure token";
+  check(what, "unit", textProblem(claim.u, true));
+  check(what, "experiment", textProblem(claim.e, true));
+  check(what, "variant", textProblem(claim.v, true));
+  check(what, "phase", phaseProblem(claim.p));
+  check("the exposure", "metadata", objectProblem(b.metadata));
+  let at = now;
+  if (b.ts !== undefined && b.ts !== null) {
+    at = time(b.ts, `"ts"`);
+    if (at < claim.t) throw new HttpError(400, `"ts" is before the exposure token was issued (${new Date(claim.t).toISOString()})`);
+    if (at > now + EXPOSURE_SKEW_MS) throw new HttpError(400, `"ts" is later than the server's clock (${new Date(now).toISOString()})`);
+    at = Math.min(at, now);
+  }
+  return {
+    id: "",
+    unit_id: claim.u,
+    experiment: claim.e,
+    phase: claim.p,
+    variant: claim.v,
+    ts: new Date(at).toISOString(),
+    metadata: (b.metadata as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+function check(what: string, field: string, problem: string | undefined): void {
+  if (problem) throw new HttpError(400, `${what}: "${field}" ${problem}`);
+}
+
+function time(v: unknown, what: string): number {
+  if (typeof v !== "string") throw new HttpError(400, `${what} must be an ISO-8601 date-time string`);
+  const t = parseIsoTime(v);
+  if ("problem" in t) throw new HttpError(400, `${what} ${t.problem}`);
+  return t.ms;
 }

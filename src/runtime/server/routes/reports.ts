@@ -10,7 +10,9 @@ export const reportRoutes: Routes = {
   "GET /v1/experiments/([a-z][a-z0-9_]*)/summary": (s, req, res, m) => {
     requireScope(s, req, "reports:read");
     const key = m[1]!;
-    const e = s.rulesets.ready().ruleset.experiments[key];
+    const experiments = s.rulesets.ready().ruleset.experiments;
+    // Own keys only: "constructor" is not an experiment.
+    const e = Object.hasOwn(experiments, key) ? experiments[key] : undefined;
     if (!e) throw new HttpError(404, `unknown experiment "${key}"`);
     const counts = Object.fromEntries(e.variants.map((v) => [v.key, s.exposures.count(key, v.key)]));
     const srm = srmCheck(

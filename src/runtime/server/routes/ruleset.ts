@@ -1,11 +1,17 @@
-import { HttpError, object, readJson, send } from "../http-io.js";
+import { checkBodyShape, HttpError, readText, send } from "../http-io.js";
+import { publishStatus } from "../ruleset-publisher.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
+
+/** How deep a ruleset may nest: conditions nest, but a few dozen levels is already far beyond a real one. */
+export const MAX_RULESET_DEPTH = 256;
 
 /**
  * The ruleset as a resource: GET with an ETag (the checksum) and If-None-Match, the stored versions,
  * and PUT with compare-and-swap (If-Match on the checksum or version, If-None-Match: * for the first).
- * A PUT of a version already stored re-activates it (a rollback).
+ * A PUT of a version already stored re-activates it (a rollback). A PUT is checked for depth before
+ * it is parsed, verified on a worker thread within a time budget, then published by the store's
+ * publisher (under the target's lock, with an audit record) and served; PUTs run one at a time.
  */
 export const rulesetRoutes: Routes = {
   "GET /v1/ruleset": (s, req, res) => {
@@ -26,24 +32,34 @@ export const rulesetRoutes: Routes = {
   },
   "GET /v1/ruleset/versions/(\\d+)": async (s, req, res, m) => {
     requireScope(s, req, "evaluate");
-    const got = await s.store.get(Number(m[1]));
+    const version = Number(m[1]);
+    // A number past 2^53 would round to a neighbour: it names no stored version.
+    const got = Number.isSafeInteger(version) && version >= 1 ? await s.store.get(version) : undefined;
     if (!got) throw new HttpError(404, `version ${m[1]} is not stored`);
     send(res, 200, got.ruleset, { etag: `"${got.checksum}"` });
   },
   "PUT /v1/ruleset": async (s, req, res) => {
-    requireScope(s, req, "ruleset:write");
-    const ruleset = s.rulesets.verified(object(await readJson(req), "the ruleset"));
-    const current = s.rulesets.current;
-    const ifMatch = String(req.headers["if-match"] ?? "").replace(/^"(.*)"$/, "$1");
-    const ifNone = req.headers["if-none-match"];
-    if (ifNone === "*" && current) throw new HttpError(412, `a ruleset is already published (version ${current.version})`);
-    if (ifMatch && current && ifMatch !== current.checksum && ifMatch !== String(current.version))
-      throw new HttpError(412, `the published ruleset moved: version ${current.version} is current`);
-    const expect = { expectedVersion: current?.version, expectedChecksum: current?.checksum };
-    const stored = (await s.store.versions()).includes(ruleset.version);
-    if (stored) await s.store.activate(ruleset.version, expect);
-    else await s.store.publish(ruleset, expect);
-    s.rulesets.install(ruleset);
-    send(res, 200, { version: ruleset.version, checksum: ruleset.checksum });
+    const key = requireScope(s, req, "ruleset:write");
+    const text = await readText(req);
+    checkBodyShape(text, MAX_RULESET_DEPTH);
+    const ruleset = await s.rulesets.verified(text);
+    const ifMatch = header(req.headers["if-match"])?.replace(/^(?:W\/)?"(.*)"$/, "$1");
+    const ifNoneMatch = header(req.headers["if-none-match"]);
+    const actor = key ? `exp serve key "${key.name}"` : "exp serve (no auth)";
+    const outcome = await s.rulesets.exclusive(async () => {
+      try {
+        const done = await s.publisher({ ruleset, ifMatch, ifNoneMatch, actor });
+        s.rulesets.install(done.current.ruleset);
+        return done;
+      } catch (err) {
+        const status = publishStatus(err);
+        throw status === undefined ? err : new HttpError(status, (err as Error).message);
+      }
+    });
+    send(res, 200, { version: outcome.current.version, checksum: outcome.current.checksum });
   },
 };
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(", ") : v;
+}

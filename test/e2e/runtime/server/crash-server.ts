@@ -2,19 +2,20 @@
 // mid-compaction: compacts every 15 ms and prints "READY <url>".
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { verifyRuleset } from "../../../../src/ruleset/verify.js";
+import { serverPublisher } from "../../../../src/app/server-publish.js";
 import { DirectoryTarget } from "../../../../src/plan/target/directory.js";
 import { startServer } from "../../../../src/runtime/server/server.js";
 
 const dataDir = process.argv[2]!;
+const store = new DirectoryTarget(join(dataDir, "published"));
 const srv = await startServer(
   {
-    store: new DirectoryTarget(join(dataDir, "published")),
+    store,
+    publisher: serverPublisher(store),
     dataDir,
     keys: [],
     noAuth: true,
     tokenSecret: randomBytes(32),
-    verify: verifyRuleset,
     compactEveryMs: 15,
   },
   0,

@@ -106,7 +106,7 @@ const EVALUATION = [
   ...["condition", "evaluator", "evaluation-scope", "experiment", "flag", "flag-rule", "flag-results", "instant", "result"].map(
     (f) => `src/runtime/${f}\\.ts$`,
   ),
-  ...["types", "hash", "semver", "canonical-json", "references", "codes"].map((f) => `src/ruleset/${f}\\.ts$`),
+  ...["types", "hash", "semver", "canonical-json", "references", "codes", "own"].map((f) => `src/ruleset/${f}\\.ts$`),
 ];
 
 /** The files at the top of src/: the package entry point may re-export the SDK; version.ts is a leaf. */

@@ -1,5 +1,6 @@
 import type { Ruleset } from "../ruleset/types.js";
 import type { Action, Change, FieldDiff } from "./model.js";
+import { own } from "../ruleset/own.js";
 import { reassignment } from "./reassign.js";
 
 type Kind = Change["kind"];
@@ -38,8 +39,8 @@ export function diffRulesets(published: Ruleset | undefined, desired: Ruleset): 
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     const whole = (path: string) => isConditionField(kind, path);
     for (const key of keys) {
-      const b = before[key];
-      const a = after[key];
+      const b = own(before, key);
+      const a = own(after, key);
       let action: Action;
       let fieldDiffs: FieldDiff[];
       if (b === undefined) {

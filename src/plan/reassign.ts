@@ -1,4 +1,5 @@
 import type { Condition, Ruleset, RulesetExperiment } from "../ruleset/types.js";
+import { own } from "../ruleset/own.js";
 import type { Reassignment } from "./model.js";
 import { intersectWidth, type Range, variantRanges, width } from "./ranges.js";
 
@@ -10,8 +11,8 @@ const BP = 10000;
  * relative to the units enrolled now. Targeting changes move an unknown share and say so.
  */
 export function reassignment(key: string, before: Ruleset, after: Ruleset): Reassignment | undefined {
-  const a = before.experiments[key];
-  const b = after.experiments[key];
+  const a = own(before.experiments, key);
+  const b = own(after.experiments, key);
   if (!a || !b || a.status !== "running") return undefined;
   const r: Reassignment = {
     experiment: key,
@@ -125,7 +126,7 @@ function holdoutRetention(before: Ruleset, after: Ruleset, honouredBefore: boole
 function targetingChanged(a: RulesetExperiment, b: RulesetExperiment, before: Ruleset, after: Ruleset): boolean {
   if (JSON.stringify(a.targeting ?? null) !== JSON.stringify(b.targeting ?? null)) return true;
   for (const s of segmentRefs(b.targeting, after)) {
-    if (JSON.stringify(before.segments[s] ?? null) !== JSON.stringify(after.segments[s] ?? null)) return true;
+    if (JSON.stringify(own(before.segments, s) ?? null) !== JSON.stringify(own(after.segments, s) ?? null)) return true;
   }
   return false;
 }
@@ -139,7 +140,7 @@ export function segmentRefs(c: Condition | undefined, rs: Ruleset, seen = new Se
     const o = n as Record<string, unknown>;
     if (o.op === "segment" && typeof o.name === "string" && !seen.has(o.name)) {
       seen.add(o.name);
-      visit(rs.segments[o.name]);
+      visit(own(rs.segments, o.name));
     }
     for (const v of Object.values(o)) visit(v);
   };

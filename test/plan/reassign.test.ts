@@ -221,3 +221,31 @@ test("units leaving because ranges shrank are an error without a phase bump; a g
     ["EXP4001"],
   );
 });
+
+test("objects named like Object.prototype members are created, updated and compared as any other", () => {
+  const seg = {
+    op: "==",
+    as: "value",
+    args: [
+      { op: "attr", name: "country" },
+      { op: "lit", value: "US" },
+    ],
+  } as const;
+  const before = ruleset({ toString: exp() });
+  const after = ruleset(
+    { toString: exp({ targeting: { op: "segment", name: "constructor" } }), constructor: exp() },
+    { segments: { constructor: seg } },
+  );
+  const changes = diffRulesets(before, after);
+  assert.deepEqual(
+    changes.map((c) => [c.address, c.action]),
+    [
+      ["segment.constructor", "create"],
+      ["experiment.constructor", "create"],
+      ["experiment.toString", "update"],
+    ],
+  );
+  // A first plan creates everything, whatever the names.
+  assert.ok(diffRulesets(undefined, after).every((c) => c.action === "create"));
+  assert.equal(reassignment("constructor", before, after), undefined);
+});

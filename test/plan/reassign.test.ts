@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bucket } from "../../src/ruleset/hash.js";
-import type { Ruleset, RulesetExperiment } from "../../src/ruleset/types.js";
+import type { Condition, Ruleset, RulesetExperiment } from "../../src/ruleset/types.js";
 import { diffRulesets } from "../../src/plan/diff.js";
 import { reassignment } from "../../src/plan/reassign.js";
 import { computePlan } from "../../src/plan/plan.js";
@@ -223,14 +223,14 @@ test("units leaving because ranges shrank are an error without a phase bump; a g
 });
 
 test("objects named like Object.prototype members are created, updated and compared as any other", () => {
-  const seg = {
+  const seg: Condition = {
     op: "==",
     as: "value",
     args: [
       { op: "attr", name: "country" },
       { op: "lit", value: "US" },
     ],
-  } as const;
+  };
   const before = ruleset({ toString: exp() });
   const after = ruleset(
     { toString: exp({ targeting: { op: "segment", name: "constructor" } }), constructor: exp() },

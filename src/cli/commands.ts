@@ -20,6 +20,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["compact", async () => (await import("./compact.js")).registerCompact],
   ["sql", async () => (await import("./sql.js")).registerSql],
   ["analyze", async () => (await import("./analyze.js")).registerAnalyze],
+  ["guardrails", async () => (await import("./guardrails.js")).registerGuardrails],
   ["power", async () => (await import("./power.js")).registerPower],
   ["report", async () => (await import("./report.js")).registerReport],
   ["bandit", async () => (await import("./bandit.js")).registerBandit],

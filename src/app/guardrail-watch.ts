@@ -1,0 +1,55 @@
+import type { AnalyzeJson } from "../analysis/analyze.js";
+import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
+import type { Experiment, Workspace } from "../workspace/model.js";
+import { analyzeExperiments, type AnalyzeRequest } from "./analyze.js";
+
+/**
+ * What a guardrail watch found for one running experiment, and the one action it calls for:
+ * - `stop`: a guardrail is breached (its non-inferiority test shows a regression beyond the margin)
+ *   for some treatment; stop this experiment, and only this one;
+ * - `alert`: the sample ratio does not match the weights (the data cannot be trusted; a person
+ *   looks, nothing is stopped by a machine);
+ * - `none`: nothing to act on. An inconclusive guardrail (not yet shown to be within its margin) is
+ *   listed but never acted on: a young experiment is inconclusive by nature.
+ */
+export interface GuardrailFinding {
+  experiment: string;
+  phase: number;
+  action: "stop" | "alert" | "none";
+  breaches: { metric: string; variants: string[]; max_regression: number | null }[];
+  inconclusive: { metric: string; variants: string[] }[];
+  srm: { ok: boolean; p_value: number | null; threshold: number };
+  /** The experiment's file, relative to the workspace: what a stop changes (`status: stopped`). */
+  file: string;
+}
+
+/** The running experiments, or the named ones (each must exist; the caller checks). */
+export function watchedExperiments(ws: Workspace, keys: readonly string[]): Experiment[] {
+  if (keys.length > 0) return keys.map((k) => ws.experiments.get(k)).filter((e): e is Experiment => e !== undefined);
+  return [...ws.experiments.values()].filter((e) => e.status === "running").sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Analyses each experiment and says what, if anything, to do about it. */
+export async function watchGuardrails(
+  ws: Workspace,
+  experiments: Experiment[],
+  o: AnalyzeRequest = {},
+): Promise<Result<GuardrailFinding[]> & { hint?: string }> {
+  const run = await analyzeExperiments(ws, experiments, o);
+  if (!run.value) return { diagnostics: run.diagnostics, hint: run.hint };
+  const diagnostics: Diagnostic[] = [...run.diagnostics];
+  const findings = experiments.map((e) => finding(e, run.value![e.key]!, ws.settings.defaults.srm_threshold));
+  return { value: findings, diagnostics };
+}
+
+export function finding(e: Experiment, a: AnalyzeJson, srmThreshold: number): GuardrailFinding {
+  const by = (status: string) =>
+    a.guardrails
+      .map((g) => ({ g, variants: g.variants.filter((v) => v.status === status).map((v) => v.variant) }))
+      .filter((x) => x.variants.length > 0);
+  const breaches = by("breached").map(({ g, variants }) => ({ metric: g.metric, variants, max_regression: g.max_regression }));
+  const inconclusive = by("inconclusive").map(({ g, variants }) => ({ metric: g.metric, variants }));
+  const srm = { ok: a.srm.ok, p_value: a.srm.p_value, threshold: srmThreshold };
+  const action = breaches.length > 0 ? "stop" : srm.ok ? "none" : "alert";
+  return { experiment: e.key, phase: a.phase, action, breaches, inconclusive, srm, file: e.origin.file };
+}

@@ -2,6 +2,7 @@
 // client would, read its structured log from stderr, and restart or stop it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { sha256Hex } from "../../../src/runtime/server/auth.js";
 import { BIN } from "../../helpers/workspace.js";
@@ -67,24 +68,43 @@ export interface Answer {
   text: string;
 }
 
-/** One request; `body` is sent as is when it is a string, else as JSON. */
-export async function call(
+/**
+ * One request; `body` is sent as is when it is a string, else as JSON. Each goes on a connection of
+ * its own: a pooled one may have sat idle past the server's keep-alive timeout while a test ran a
+ * blocking `exp` command, and a request sent on it as the server closes it would fail.
+ */
+export function call(
   url: string,
   method: string,
   path: string,
   o: { body?: unknown; key?: string; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...o.headers },
-    body: o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body),
+  const body = o.body === undefined ? undefined : Buffer.from(typeof o.body === "string" ? o.body : JSON.stringify(o.body));
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
+    ...(body ? { "content-length": String(body.length) } : {}),
+    ...o.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: Record<string, unknown> | undefined;
+        try {
+          json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+        } catch {
+          json = undefined;
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+        resolve({ status: res.statusCode!, headers: h, json, text });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
   });
-  const text = await res.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
 }

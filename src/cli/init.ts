@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -62,7 +63,7 @@ async function runInit(dirArg: string | undefined, opts: InitOptions): Promise<n
   const files = planScaffold(options, posixRelative(place.repoRoot, place.packageDir));
   const install = findInstallSpec(packageRoot());
   const spec = specFor(place.packageDir, install);
-  if (place.packageListsExp === undefined) files.push(packageManifest(options, spec));
+  if (place.packageListsExp === undefined) files.push(packageManifest(options, spec, ownOverrides()));
   const result = await writeScaffold(dir, files, Boolean(opts.force), { repository: place.repoRoot, package: place.packageDir });
   for (const f of result.written) process.stdout.write(`+ ${f}\n`);
   const warn = (message: string) => process.stderr.write(`warning: ${message} [${gitopsCodes.initSkipped.code}]\n`);
@@ -101,4 +102,10 @@ export function registerInit(program: Command): void {
     .option("-y, --yes", "ask nothing; use flags and defaults")
     .option("--force", "write into a non-empty folder, adding only files that do not exist")
     .action(action((dir: string | undefined, opts: InitOptions) => runInit(dir, opts)));
+}
+
+/** The `overrides` of exp's own package.json. */
+function ownOverrides(): Record<string, unknown> | undefined {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { overrides?: Record<string, unknown> };
+  return manifest.overrides;
 }

@@ -102,7 +102,7 @@ function quoteIfNeeded(path: string): string {
 }
 
 /** The package.json `exp init` writes where none exists: exp as a dev dependency and the everyday commands. */
-export function packageManifest(opts: ScaffoldOptions, spec: string): ScaffoldFile {
+export function packageManifest(opts: ScaffoldOptions, spec: string, overrides?: Record<string, unknown>): ScaffoldFile {
   const dirFlag = (opts.expDir ?? ".") === "." ? "" : ` --dir ${quoteIfNeeded(opts.expDir!)}`;
   const manifest = {
     name: opts.project.replace(/_/g, "-"),
@@ -115,6 +115,9 @@ export function packageManifest(opts: ScaffoldOptions, spec: string): ScaffoldFi
       apply: `exp apply${dirFlag}`,
     },
     devDependencies: { [PACKAGE_NAME]: spec },
+    // npm applies only the installing project's overrides; exp's own pins (e.g. a dependency kept
+    // below a Node version newer than exp supports) are repeated here so an install stays clean.
+    ...(overrides && Object.keys(overrides).length > 0 ? { overrides } : {}),
   };
   return { path: "package.json", content: `${JSON.stringify(manifest, null, 2)}\n`, base: "package" };
 }

@@ -220,6 +220,8 @@ describe("exp init in a user's repository (CLI, built)", () => {
     assert.deepEqual(manifest.devDependencies, { "exp-toolchain": `file:${repoRoot.replace(/\/$/, "")}` });
     assert.equal(manifest.scripts.plan, "exp plan");
     assert.equal(manifest.private, true);
+    const own = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    assert.deepEqual(manifest.overrides, own.overrides, "exp's own pins apply to the user's install too");
     assert.match(
       r.stdout,
       /^Next: cd fresh-pkg && npm install, commit package-lock\.json \(the workflows run npm ci\), then npx exp validate$/m,

@@ -168,9 +168,18 @@ export interface ScaffoldResult {
 /** What an `npm install` of exp leaves in a folder: not a reason to ask for --force. */
 const INSTALL_LEFTOVERS = new Set([".git", "package.json", "package-lock.json", "npm-shrinkwrap.json", "node_modules", ".npmrc"]);
 
+/** A package tarball (`npm pack`), or a folder of them such as vendor/: what exp was installed from. */
+function isTarballStore(dir: string, name: string): boolean {
+  if (name.endsWith(".tgz")) return true;
+  const path = join(dir, name);
+  if (!statSync(path).isDirectory()) return false;
+  const inside = readdirSync(path);
+  return inside.length > 0 && inside.every((n) => n.endsWith(".tgz"));
+}
+
 function isEmptyDir(dir: string): boolean {
   if (!existsSync(dir)) return true;
-  return readdirSync(dir).filter((n) => !INSTALL_LEFTOVERS.has(n)).length === 0;
+  return readdirSync(dir).filter((n) => !INSTALL_LEFTOVERS.has(n) && !isTarballStore(dir, n)).length === 0;
 }
 
 /** The folders a scaffold file's path is relative to; all the workspace folder unless given. */

@@ -198,12 +198,14 @@ describe("where exp comes from (install spec)", () => {
 });
 
 describe("exp init in a user's repository (CLI, built)", () => {
-  test("a folder with only package.json and node_modules needs no --force and keeps package.json", async () => {
+  test("a folder with only package.json, node_modules and the tarball needs no --force and keeps package.json", async () => {
     const dir = join(tmp, "installed");
     mkdirSync(join(dir, "node_modules", "exp-toolchain"), { recursive: true });
     const manifest = JSON.stringify({ name: "installed", devDependencies: { "exp-toolchain": "file:../exp.tgz" } });
     writeFileSync(join(dir, "package.json"), manifest);
     writeFileSync(join(dir, "package-lock.json"), "{}");
+    mkdirSync(join(dir, "vendor"));
+    writeFileSync(join(dir, "vendor", "exp-toolchain-0.1.0.tgz"), "");
     const r = await execa(process.execPath, [bin, "init", "--yes"], { cwd: dir, reject: false, env: { ...process.env, CI: "true" } });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(readFileSync(join(dir, "package.json"), "utf8"), manifest);

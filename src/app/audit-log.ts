@@ -1,7 +1,9 @@
 import type { AuditRecord } from "../plan/audit.js";
-import { readAuditLines, verifyAuditChain, type AuditVerdict } from "../plan/audit-verify.js";
+import { verifyPublishedState } from "../plan/audit-check.js";
+import { readAuditLines, type AuditVerdict } from "../plan/audit-verify.js";
 import { readPublishLocation } from "../plan/target/config.js";
 import { openPublishTarget } from "../plan/target/open.js";
+import { verifier } from "../plan/prepare.js";
 
 /** The audit records of the publish target of the workspace at or above `start`. */
 export async function readAuditLog(start: string): Promise<{ target: string; records: AuditRecord[] }> {
@@ -12,21 +14,24 @@ export async function readAuditLog(start: string): Promise<{ target: string; rec
 
 export interface AuditCheck {
   target: string;
-  verdict: AuditVerdict;
+  /** `anchored`: the log's head was checked against the one the target records outside the log. */
+  verdict: AuditVerdict & { anchored: boolean };
   /** Set when the chain is valid: the current version and the last one an audit record names. */
   currentVersion?: number;
   lastRecordedVersion?: number;
 }
 
 /**
- * Verifies the hash chain. A valid chain can still be one publish behind `current` (a publisher
- * killed between the two writes, or a change made outside exp); the versions let the caller say so.
+ * Verifies the hash chain, that it reaches the head the target anchored outside the log, and that
+ * every stored version is the ruleset its audit records hashed. A valid log can still be one
+ * publish behind `current` (a publisher killed between the two writes, or a change made outside
+ * exp); the versions let the caller say so.
  */
 export async function verifyAuditLog(start: string): Promise<AuditCheck> {
   const { root, config } = readPublishLocation(start);
-  const target = openPublishTarget(config, root);
+  const target = openPublishTarget(config, root, { verify: verifier });
+  const verdict = await verifyPublishedState(target);
   const text = await target.auditText();
-  const verdict = verifyAuditChain(text);
   if (!verdict.ok) return { target: target.description, verdict };
   const current = await target.current().catch(() => undefined);
   return { target: target.description, verdict, currentVersion: current?.version, lastRecordedVersion: records(text).at(-1)?.toVersion };

@@ -1,3 +1,4 @@
+import { definitionsDirty } from "../gitops/commit.js";
 import { applyPlan, type ApplyOutcome } from "../plan/apply.js";
 import { resolveActor } from "../plan/audit-actor.js";
 import type { Plan } from "../plan/model.js";
@@ -21,7 +22,12 @@ export async function lockPublishTarget(
   return { actor, held };
 }
 
-/** Publishes a plan (the prepared one, or a saved one made against the same state) with its audit record. */
-export function publishPlan(prepared: PreparedPlan, o: { plan?: Plan; actor: string; held?: LockHandle }): Promise<ApplyOutcome> {
-  return applyPlan(prepared.target, { plan: o.plan ?? prepared.plan, build: prepared.build, actor: o.actor, held: o.held });
+/**
+ * Publishes a plan (the prepared one, or a saved one made against the same state) with its audit
+ * record. Uncommitted changes to the definitions are recorded as such (`dirty: true` and the content
+ * checksum), since the source commit then does not hold what was published.
+ */
+export async function publishPlan(prepared: PreparedPlan, o: { plan?: Plan; actor: string; held?: LockHandle }): Promise<ApplyOutcome> {
+  const dirty = await definitionsDirty(prepared.root);
+  return applyPlan(prepared.target, { plan: o.plan ?? prepared.plan, build: prepared.build, actor: o.actor, held: o.held, dirty });
 }

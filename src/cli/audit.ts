@@ -44,21 +44,33 @@ export function registerAudit(program: Command): void {
  * A valid chain can still be one publish behind `current` (a publisher killed between the two
  * writes, or a change made outside exp): say so, without failing, since the next apply records it.
  */
-function printVerdict(verdict: AuditVerdict, where: string, format: string, currentVersion?: number, lastRecorded?: number): number {
+function printVerdict(
+  verdict: AuditVerdict & { anchored?: boolean },
+  where: string,
+  format: string,
+  currentVersion?: number,
+  lastRecorded?: number,
+): number {
   const lagging = verdict.ok && currentVersion !== undefined && lastRecorded !== currentVersion;
   if (format === "json")
     process.stdout.write(
       `${JSON.stringify({ ...verdict, currentVersion: currentVersion ?? null, lastRecordedVersion: lastRecorded ?? null })}\n`,
     );
   else if (verdict.ok) {
-    process.stdout.write(`audit log of ${where}: ${verdict.count} record(s), chain verified (head ${verdict.head.slice(0, 12)})\n`);
+    process.stdout.write(
+      `audit log of ${where}: ${verdict.count} record(s), chain verified (head ${verdict.head.slice(0, 12)}${verdict.anchored ? ", anchored by the current pointer" : ""})\n`,
+    );
+    if (verdict.unanchored)
+      process.stdout.write(
+        `note: the last record (seq ${verdict.count}) is not anchored yet: an append stopped before moving the anchor; the next apply or rollback anchors it\n`,
+      );
     if (lagging)
       process.stdout.write(
         `note: version ${currentVersion} is current but the last record names ${lastRecorded ?? "no version"}; the next apply or rollback records the difference\n`,
       );
   } else
     process.stdout.write(
-      `audit log of ${where}: chain broken at line ${verdict.line}${verdict.seq !== undefined ? ` (seq ${verdict.seq})` : ""}: ${verdict.message}\n`,
+      `audit log of ${where}: ${verdict.reason === "version" ? "a stored version fails verification" : "chain broken"} at line ${verdict.line}${verdict.seq !== undefined ? ` (seq ${verdict.seq})` : ""}: ${verdict.message}\n`,
     );
   return verdict.ok ? 0 : 1;
 }

@@ -1,9 +1,22 @@
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { gitopsCodes } from "../gitops/codes.js";
 import type { WarehouseKind } from "../gitops/scaffold.js";
-import { WAREHOUSE_KINDS, checkProjectName, displayPath, planScaffold, projectNameFrom, writeScaffold } from "../gitops/scaffold.js";
+import {
+  PACKAGE_NAME,
+  WAREHOUSE_KINDS,
+  checkProjectName,
+  displayPath,
+  packageManifest,
+  planScaffold,
+  projectNameFrom,
+  writeScaffold,
+} from "../gitops/scaffold.js";
+import { placeScaffold, posixRelative } from "../gitops/scaffold-place.js";
+import { findInstallSpec, specFor, unreachableFromCheckout } from "../gitops/install-spec.js";
+import { packageRoot } from "../fsio/package-assets.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { action } from "./run.js";
 
@@ -40,17 +53,43 @@ async function runInit(dirArg: string | undefined, opts: InitOptions): Promise<n
   const bad = checkProjectName(project);
   if (bad) throw ExpError.of(gitopsCodes.initBadOption, bad, { suggestion: "pass --project NAME" });
 
-  const result = await writeScaffold(dir, planScaffold({ project, warehouse }), Boolean(opts.force));
-  const where = displayPath(dir);
+  const place = placeScaffold(dir);
+  const options = {
+    project,
+    warehouse,
+    expDir: posixRelative(place.packageDir, place.workspaceDir),
+    packagePath: posixRelative(place.workspaceDir, place.packageDir),
+  };
+  const files = planScaffold(options, posixRelative(place.repoRoot, place.packageDir));
+  const install = findInstallSpec(packageRoot());
+  const spec = specFor(place.packageDir, install);
+  if (place.packageListsExp === undefined) files.push(packageManifest(options, spec, ownOverrides()));
+  const result = await writeScaffold(dir, files, Boolean(opts.force), { repository: place.repoRoot, package: place.packageDir });
   for (const f of result.written) process.stdout.write(`+ ${f}\n`);
-  for (const f of result.skipped) {
-    process.stderr.write(`warning: kept the existing file "${f}" unchanged [${gitopsCodes.initSkipped.code}]\n`);
-  }
+  const warn = (message: string) => process.stderr.write(`warning: ${message} [${gitopsCodes.initSkipped.code}]\n`);
+  for (const f of result.skipped) warn(`kept the existing file "${f}" unchanged`);
+  if (place.packageListsExp === false)
+    warn(
+      `"${displayPath(join(place.packageDir, "package.json"))}" does not list ${PACKAGE_NAME}; add it with "npm install --save-dev ${spec}" so that npx exp and the workflows use it`,
+    );
+  if (place.packageListsExp !== true && unreachableFromCheckout(install, place.repoRoot))
+    warn(
+      `the workflows run "npm ci" on a clean checkout, which cannot reach "${spec}"; copy the tarball into the repository (e.g. vendor/) and install it from there, or install ${PACKAGE_NAME} from a git URL (docs/install.md)`,
+    );
   process.stdout.write(
-    `\nCreated workspace "${project}" in ${where} (${result.written.length} file(s) written, ${result.skipped.length} kept).\n` +
-      `Next: npm install --save-dev exp-toolchain, then exp validate --dir ${where}\n`,
+    `\nCreated workspace "${project}" in ${displayPath(dir)} (${result.written.length} file(s) written, ${result.skipped.length} kept).\n`,
   );
+  process.stdout.write(`Next: ${nextSteps(place, place.packageListsExp === undefined)}\n`);
   return 0;
+}
+
+function nextSteps(place: ReturnType<typeof placeScaffold>, wrotePackage: boolean): string {
+  const inPackage = displayPath(place.packageDir);
+  const cd = inPackage === "." ? "" : `cd ${inPackage} && `;
+  const dir = posixRelative(place.packageDir, place.workspaceDir);
+  const validate = `npx exp validate${dir === "." ? "" : ` --dir ${dir}`}`;
+  if (wrotePackage) return `${cd}npm install, commit package-lock.json (the workflows run npm ci), then ${validate}`;
+  return `${cd}${validate}`;
 }
 
 /** Registers `exp init [dir]`. */
@@ -63,4 +102,10 @@ export function registerInit(program: Command): void {
     .option("-y, --yes", "ask nothing; use flags and defaults")
     .option("--force", "write into a non-empty folder, adding only files that do not exist")
     .action(action((dir: string | undefined, opts: InitOptions) => runInit(dir, opts)));
+}
+
+/** The `overrides` of exp's own package.json. */
+function ownOverrides(): Record<string, unknown> | undefined {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { overrides?: Record<string, unknown> };
+  return manifest.overrides;
 }

@@ -35,9 +35,20 @@ export async function definitionsCommit(root: string): Promise<string | null> {
     const git = simpleGit({ baseDir: root });
     const commit = (await git.raw(["log", "-1", "--format=%H", "--", ...DEFINITION_PATHS])).trim();
     if (!commit) return null;
-    const status = await git.status(["--", ...DEFINITION_PATHS]);
-    return status.isClean() ? commit : `${commit}-dirty`;
+    return (await definitionsDirty(root)) ? `${commit}-dirty` : commit;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether the definitions below `root` differ from HEAD: changed, staged or untracked files, so that
+ * HEAD does not hold what would be published from them. False outside git.
+ */
+export async function definitionsDirty(root: string): Promise<boolean> {
+  try {
+    return !(await simpleGit({ baseDir: root }).status(["--", ...DEFINITION_PATHS])).isClean();
+  } catch {
+    return false;
   }
 }

@@ -12,7 +12,12 @@ export interface GitHubContext {
   pullNumber?: number;
   /** The commit to attach a check run to: the PR head, else GITHUB_SHA. */
   headSha?: string;
+  /** How long one API request may take (EXP_GITHUB_TIMEOUT_MS). */
+  timeoutMs: number;
 }
+
+/** Long enough for a slow GitHub, short enough that a hung connection does not hold a CI job for hours. */
+export const DEFAULT_GITHUB_TIMEOUT_MS = 30_000;
 
 export type Env = Record<string, string | undefined>;
 
@@ -45,7 +50,20 @@ function readEvent(path: string): PullRequestEvent {
   }
 }
 
-/** Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_EVENT_PATH and GITHUB_SHA. */
+function timeoutFrom(env: Env): number {
+  const raw = env.EXP_GITHUB_TIMEOUT_MS?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_GITHUB_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(ms) || ms < 1)
+    throw new GitOpsError(
+      gitopsCodes.badEnv,
+      `EXP_GITHUB_TIMEOUT_MS is "${raw}"; it must be a whole number of milliseconds`,
+      `unset it for the default of ${DEFAULT_GITHUB_TIMEOUT_MS} ms`,
+    );
+  return ms;
+}
+
+/** Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_SHA and EXP_GITHUB_TIMEOUT_MS. */
 export function readGitHubContext(env: Env): GitHubContext {
   const token = required(env, "GITHUB_TOKEN", "to authenticate with the GitHub API");
   const repository = required(env, "GITHUB_REPOSITORY", 'to know which repository to post to ("owner/repo")');
@@ -55,7 +73,7 @@ export function readGitHubContext(env: Env): GitHubContext {
   }
   // GitHub Actions always sets GITHUB_API_URL; outside Actions the public API is the sensible default.
   const apiUrl = (env.GITHUB_API_URL?.trim() || "https://api.github.com").replace(/\/+$/, "");
-  const ctx: GitHubContext = { token, owner: m[1]!, repo: m[2]!, apiUrl };
+  const ctx: GitHubContext = { token, owner: m[1]!, repo: m[2]!, apiUrl, timeoutMs: timeoutFrom(env) };
   const eventPath = env.GITHUB_EVENT_PATH?.trim();
   if (eventPath) {
     const event = readEvent(eventPath);

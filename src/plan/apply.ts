@@ -1,8 +1,8 @@
 import { rulesetContentChecksum } from "../ruleset/checksum.js";
 import type { Ruleset } from "../ruleset/types.js";
 import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
-import type { AuditRecord } from "./audit.js";
-import { verifyAuditChain } from "./audit-verify.js";
+import { rulesetSha256, type AuditRecord } from "./audit.js";
+import { assertAuditIntact } from "./audit-check.js";
 import type { Plan } from "./model.js";
 import { stateCodes } from "./target/codes.js";
 import { PublishError } from "./target/errors.js";
@@ -17,6 +17,11 @@ export interface ApplyRequest {
   lockTimeoutMs?: number;
   /** A lock the caller already holds (taken before planning, so plan and publish see one state). */
   held?: LockHandle;
+  /**
+   * Whether the workspace definitions differ from the ruleset's `sourceCommit` (uncommitted
+   * changes): the audit record then says so, next to the content checksum of what was published.
+   */
+  dirty?: boolean;
 }
 
 export interface ApplyOutcome {
@@ -35,13 +40,7 @@ export interface ApplyOutcome {
 export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promise<ApplyOutcome> {
   const handle = req.held ?? (await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs }));
   try {
-    const chain = verifyAuditChain(await target.auditText());
-    if (!chain.ok)
-      throw new PublishError(
-        stateCodes.auditChainBroken,
-        `the audit log is broken, refusing to apply: ${chain.message}`,
-        "run `exp audit verify` and restore the log from a backup",
-      );
+    await assertAuditIntact(target, "apply");
     await reconcileAudit(target, req.actor, req.now);
     const current = await target.current();
     if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
@@ -76,6 +75,9 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
       toVersion: version,
       action: "apply",
       summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
+      dirty: req.dirty ?? false,
+      contentChecksum: rulesetContentChecksum(ruleset),
+      rulesetSha256: rulesetSha256(published.ruleset),
     });
     return {
       fromVersion: current?.version ?? null,

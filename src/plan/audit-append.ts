@@ -1,27 +1,33 @@
-import { chainAuditRecord, type AuditEntry, type AuditRecord } from "./audit.js";
-import { verifyAuditChain } from "./audit-verify.js";
+import { chainAuditRecord, rulesetSha256, type AuditEntry, type AuditRecord } from "./audit.js";
+import { assertAuditIntact } from "./audit-check.js";
 import type { PublishTarget } from "./target/target.js";
 import { PublishError } from "./target/errors.js";
-import { stateCodes } from "./target/codes.js";
 
 /**
  * Chains `entry` onto the target's log and appends it. The caller holds the target lock, so the log
- * cannot move between reading the head and appending. A broken chain is refused rather than
- * extended, because a new valid link would hide where the tampering happened.
+ * cannot move between reading the head and appending. A broken chain (or one that no longer reaches
+ * the head the target anchored) is refused rather than extended, because a new valid link would hide
+ * where the tampering happened. An entry without `rulesetSha256` gets the hash of the stored version
+ * it names, so the version can be checked against the log later.
  */
 export async function appendAuditEntry(target: PublishTarget, entry: AuditEntry): Promise<AuditRecord> {
-  const text = await target.auditText();
-  const verdict = verifyAuditChain(text);
-  if (!verdict.ok)
-    throw new PublishError(
-      stateCodes.auditChainBroken,
-      `the audit log is broken, refusing to append: ${verdict.message}`,
-      "run `exp audit verify` and restore the log from a backup",
-    );
+  await assertAuditIntact(target, "append");
   const records = await target.audit();
-  const record = chainAuditRecord(records[records.length - 1], entry);
+  const full = entry.rulesetSha256 === undefined ? { ...entry, rulesetSha256: await storedHash(target, entry.toVersion) } : entry;
+  const record = chainAuditRecord(records[records.length - 1], full);
   await target.appendAudit(record);
   return record;
+}
+
+async function storedHash(target: PublishTarget, version: number): Promise<string | undefined> {
+  try {
+    const stored = await target.get(version);
+    return stored ? rulesetSha256(stored.ruleset) : undefined;
+  } catch (err) {
+    // A version that cannot be read is recorded without a hash; verification reports the version itself.
+    if (err instanceof PublishError) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -43,5 +49,6 @@ export async function reconcileAudit(target: PublishTarget, actor: string, now: 
     toVersion: current.version,
     action: "apply",
     summary: `recorded late: version ${current.version} was made current by a publish that stopped before writing its audit record`,
+    rulesetSha256: rulesetSha256(current.ruleset),
   });
 }

@@ -1,5 +1,14 @@
 import { GENESIS_HASH, hashAuditRecord, type AuditRecord } from "./audit.js";
 
+/**
+ * The head of the audit chain as recorded outside the log (by a file-layout target, in its `current`
+ * pointer): seq 0 and 64 zeros before the first record.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
 /** One physical line of the audit log, parsed or not. */
 export interface AuditLine {
   /** 1-based line number in the file. */
@@ -10,10 +19,17 @@ export interface AuditLine {
   problem?: string;
 }
 
-export type AuditBreakReason = "unparsable" | "truncated" | "shape" | "hash" | "prevHash" | "seq";
+/** `anchor`: the log does not end where the anchor says; `version`: a stored version differs from what its record hashed. */
+export type AuditBreakReason = "unparsable" | "truncated" | "shape" | "hash" | "prevHash" | "seq" | "anchor" | "version";
 
 export type AuditVerdict =
-  | { ok: true; count: number; head: string }
+  | {
+      ok: true;
+      count: number;
+      head: string;
+      /** With an anchor: records after the anchored head (1 after an append cut short before the anchor moved). */
+      unanchored?: number;
+    }
   | { ok: false; count: number; line: number; seq?: number; reason: AuditBreakReason; message: string };
 
 /** Splits the log into lines; a last line without "\n" is a write cut short. */
@@ -44,9 +60,11 @@ export function parseAuditRecords(text: string): AuditRecord[] {
 
 /**
  * Walks the chain and reports the first broken record. Checks a record's own hash before its links,
- * so an edited line is named itself rather than by the line after it.
+ * so an edited line is named itself rather than by the line after it. With an `anchor`, the log must
+ * also reach the anchored head and hold it unchanged: a chain alone cannot tell that records were
+ * removed from its end, or that the whole log was deleted.
  */
-export function verifyAuditChain(input: string | readonly AuditLine[] | readonly AuditRecord[]): AuditVerdict {
+export function verifyAuditChain(input: string | readonly AuditLine[] | readonly AuditRecord[], anchor?: AuditAnchor): AuditVerdict {
   const lines: readonly AuditLine[] =
     typeof input === "string"
       ? readAuditLines(input)
@@ -80,7 +98,32 @@ export function verifyAuditChain(input: string | readonly AuditLine[] | readonly
     expectedSeq++;
     count++;
   }
-  return { ok: true, count, head: prevHash };
+  if (!anchor) return { ok: true, count, head: prevHash };
+  const records = lines.map((l) => l.record!);
+  const fail = (line: number, seq: number, message: string): AuditVerdict => ({ ok: false, count, line, seq, reason: "anchor", message });
+  if (anchor.seq > count)
+    return fail(
+      lines.length + 1,
+      anchor.seq,
+      count === 0
+        ? `the log is empty, but the current pointer records that it held ${anchor.seq} record(s): the log was deleted or emptied`
+        : `the log ends at seq ${count}, but the current pointer records seq ${anchor.seq} as its head: ${anchor.seq - count} record(s) were removed from the end`,
+    );
+  const anchored = anchor.seq === 0 ? undefined : records[anchor.seq - 1]!;
+  if ((anchored?.hash ?? GENESIS_HASH) !== anchor.hash)
+    return fail(
+      anchor.seq === 0 ? 1 : lines[anchor.seq - 1]!.line,
+      anchor.seq,
+      `record seq ${anchor.seq} is not the head the current pointer records (its hash differs): the log was rewritten`,
+    );
+  // An append writes the log, then moves the anchor; a crash in between leaves one record unanchored.
+  if (count - anchor.seq > 1)
+    return fail(
+      lines[anchor.seq + 1]!.line,
+      anchor.seq + 2,
+      `the log holds ${count - anchor.seq} records after seq ${anchor.seq}, the head the current pointer records; only the last append can be unanchored`,
+    );
+  return { ok: true, count, head: prevHash, unanchored: count - anchor.seq };
 }
 
 function recordShapeProblem(v: unknown): string | undefined {
@@ -99,5 +142,11 @@ function recordShapeProblem(v: unknown): string | undefined {
     ["hash", (x) => typeof x === "string"],
   ];
   for (const [key, ok] of need) if (!ok(r[key])) return `field "${key}" is missing or has the wrong type`;
+  const optional: [string, (x: unknown) => boolean][] = [
+    ["dirty", (x) => typeof x === "boolean"],
+    ["contentChecksum", (x) => typeof x === "string"],
+    ["rulesetSha256", (x) => typeof x === "string"],
+  ];
+  for (const [key, ok] of optional) if (r[key] !== undefined && !ok(r[key])) return `field "${key}" has the wrong type`;
   return undefined;
 }

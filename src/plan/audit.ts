@@ -4,6 +4,8 @@ import { canonicalJson } from "../ruleset/canonical-json.js";
 /**
  * One line of the audit log. `hash` is the SHA-256 of the canonical JSON of every other field, and
  * `prevHash` is the previous record's hash, so editing, deleting or reordering a line breaks the chain.
+ * The chain's head is also anchored outside the log (the `current` pointer of a file-layout target),
+ * so removing records from the end is caught too (audit-verify.ts).
  */
 export interface AuditRecord {
   seq: number;
@@ -14,6 +16,15 @@ export interface AuditRecord {
   toVersion: number;
   action: AuditAction;
   summary: string;
+  /**
+   * Apply records: true when the workspace definitions had uncommitted changes, so `sourceCommit`
+   * does not hold what was published; `contentChecksum` then identifies it.
+   */
+  dirty?: boolean;
+  /** Apply records: the content checksum of the published ruleset (`desiredChecksum` of `exp plan --format json`). */
+  contentChecksum?: string;
+  /** SHA-256 of the canonical JSON of the whole ruleset made current; a stored version is checked against it. */
+  rulesetSha256?: string;
   prevHash: string;
   hash: string;
 }
@@ -30,35 +41,43 @@ export function hashAuditRecord(record: Omit<AuditRecord, "hash"> & { hash?: str
   return createHash("sha256").update(canonicalJson(rest)).digest("hex");
 }
 
+/** The hash an audit record keeps of the ruleset it made current. */
+export function rulesetSha256(ruleset: unknown): string {
+  return createHash("sha256").update(canonicalJson(ruleset)).digest("hex");
+}
+
 /** The record that follows `previous` (or starts the log). */
 export function chainAuditRecord(previous: AuditRecord | undefined, entry: AuditEntry): AuditRecord {
-  const unsigned = {
+  const unsigned = ordered({
+    ...entry,
     seq: previous ? previous.seq + 1 : 1,
-    ts: entry.ts,
-    actor: entry.actor,
-    sourceCommit: entry.sourceCommit,
-    fromVersion: entry.fromVersion,
-    toVersion: entry.toVersion,
-    action: entry.action,
-    summary: entry.summary,
     prevHash: previous ? previous.hash : GENESIS_HASH,
-  };
+  });
   return { ...unsigned, hash: hashAuditRecord(unsigned) };
 }
 
 /** One JSON line with a fixed key order, so the file reads the same way the record is documented. */
 export function formatAuditLine(record: AuditRecord): string {
-  const ordered: AuditRecord = {
-    seq: record.seq,
-    ts: record.ts,
-    actor: record.actor,
-    sourceCommit: record.sourceCommit,
-    fromVersion: record.fromVersion,
-    toVersion: record.toVersion,
-    action: record.action,
-    summary: record.summary,
-    prevHash: record.prevHash,
-    hash: record.hash,
+  return `${JSON.stringify({ ...ordered(record), hash: record.hash })}\n`;
+}
+
+/** The documented key order; the optional fields appear only when set (older records lack them). */
+function ordered(r: Omit<AuditRecord, "hash">): Omit<AuditRecord, "hash"> {
+  const out: Omit<AuditRecord, "hash"> = {
+    seq: r.seq,
+    ts: r.ts,
+    actor: r.actor,
+    sourceCommit: r.sourceCommit,
+    fromVersion: r.fromVersion,
+    toVersion: r.toVersion,
+    action: r.action,
+    summary: r.summary,
+    prevHash: r.prevHash,
   };
-  return `${JSON.stringify(ordered)}\n`;
+  if (r.dirty !== undefined) out.dirty = r.dirty;
+  if (r.contentChecksum !== undefined) out.contentChecksum = r.contentChecksum;
+  if (r.rulesetSha256 !== undefined) out.rulesetSha256 = r.rulesetSha256;
+  // prevHash last among the signed fields, as documented.
+  const { prevHash, ...rest } = out;
+  return { ...rest, prevHash };
 }

@@ -14,6 +14,8 @@ import { openPublishTarget } from "./target/open.js";
 import type { LockOwner, PublishTarget } from "./target/target.js";
 
 export interface PreparedPlan {
+  /** The workspace root the plan was made from. */
+  root: string;
   target: PublishTarget;
   published?: Ruleset;
   plan: Plan;
@@ -70,5 +72,5 @@ export async function preparePlan(
     if (hasErrors(r.diagnostics)) throw new Error("the workspace compiled once and not again");
     return r.ruleset;
   };
-  return { prepared: { target, published, plan, build }, diagnostics: first.diagnostics };
+  return { prepared: { root: ws.root, target, published, plan, build }, diagnostics: first.diagnostics };
 }

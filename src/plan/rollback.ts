@@ -1,6 +1,6 @@
-import type { AuditRecord } from "./audit.js";
+import { rulesetSha256, type AuditRecord } from "./audit.js";
 import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
-import { verifyAuditChain } from "./audit-verify.js";
+import { assertAuditIntact, recordContradicting, tamperedVersionMessage } from "./audit-check.js";
 import type { LockOwner, PublishTarget, PublishedRuleset } from "./target/target.js";
 import { PublishError } from "./target/errors.js";
 import { stateCodes } from "./target/codes.js";
@@ -28,13 +28,7 @@ export interface RollbackOutcome {
 export async function rollback(target: PublishTarget, request: RollbackRequest): Promise<RollbackOutcome> {
   const handle = await target.lock(request.actor, { timeoutMs: request.lockTimeoutMs });
   try {
-    const chain = verifyAuditChain(await target.auditText());
-    if (!chain.ok)
-      throw new PublishError(
-        stateCodes.auditChainBroken,
-        `the audit log is broken, refusing to roll back: ${chain.message}`,
-        "run `exp audit verify` and restore the log from a backup",
-      );
+    await assertAuditIntact(target, "roll back");
     await reconcileAudit(target, request.actor, request.now);
     const current = await target.current();
     if (!current)
@@ -43,7 +37,8 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
         `nothing is published in ${target.description}, so there is nothing to roll back`,
       );
     const stored = await target.versions();
-    const served = new Set((await target.audit()).map((r) => r.toVersion));
+    const records = await target.audit();
+    const served = new Set(records.map((r) => r.toVersion));
     const toVersion = request.to ?? previousVersion(stored, current.version, served);
     if (toVersion === undefined)
       throw new PublishError(
@@ -62,6 +57,7 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
         `version ${toVersion} is not stored in ${target.description}`,
         `stored versions: ${stored.join(", ") || "none"}${nearest(stored, toVersion)}`,
       );
+    await checkRestorable(target, toVersion, records);
     const activated: PublishedRuleset = await target.activate(toVersion, {
       expectedVersion: current.version,
       expectedChecksum: current.checksum,
@@ -74,6 +70,7 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
       toVersion,
       action: "rollback",
       summary: `rolled back from version ${current.version} to version ${toVersion}`,
+      rulesetSha256: rulesetSha256(activated.ruleset),
     });
     return {
       from: { version: current.version, checksum: current.checksum },
@@ -84,6 +81,23 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
   } finally {
     await handle.release();
   }
+}
+
+/**
+ * A rollback serves a version again without review, so it must be exactly what was once served: read
+ * through the target (schema and checksum) and with the ruleset hash the audit records that made it
+ * current hold, so a version file edited with a recomputed checksum is refused.
+ */
+async function checkRestorable(target: PublishTarget, version: number, records: AuditRecord[]): Promise<void> {
+  const stored = await target.get(version);
+  if (!stored) return;
+  const contradicting = recordContradicting(stored, records);
+  if (contradicting)
+    throw new PublishError(
+      stateCodes.rulesetRejected,
+      tamperedVersionMessage(stored, contradicting, target.description),
+      "restore the file from a backup or from git history, or roll back to another version with --to",
+    );
 }
 
 /**

@@ -17,8 +17,8 @@ export interface InitPromptProps {
 }
 
 const warehouseHelp: Record<WarehouseKind, string> = {
-  duckdb: "a local file, nothing to run (good for a start)",
-  postgres: "reads EXP_PG_URL from the environment",
+  duckdb: "a local file: fine on your machine, not on a CI runner",
+  postgres: "reads EXP_PG_URL (a repository secret in CI)",
 };
 
 /**

@@ -23,7 +23,8 @@ export type WarehouseConnection =
   | { type: "snowflake"; account?: string; database?: string; schema?: string }
   | { type: "trino"; url?: string; catalog?: string; schema?: string };
 
-export type PublishTarget = { type: "directory"; path: string } | { type: "http"; url: string; token?: string };
+export type PublishTarget =
+  { type: "directory"; path: string } | { type: "git"; branch?: string; remote?: string } | { type: "http"; url: string; token?: string };
 
 export type AnalysisMethod = "fixed" | "sequential" | "group_sequential" | "bayesian";
 export type Correction = "none" | "bh" | "holm" | "bonferroni";

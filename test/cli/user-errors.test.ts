@@ -138,7 +138,7 @@ test("a publish error prints the same from exp apply, exp rollback and exp audit
     assertUserError(
       r,
       "EXP4920",
-      /"runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http"\n {2}--> exp\.yaml:32:19\n {3}= help: did you mean "http"\?\n$/,
+      /"runtime\.publish\.type" in exp\.yaml is "htp"; use "directory", "git" or "http"\n {2}--> exp\.yaml:32:19\n {3}= help: did you mean "http"\?\n$/,
     );
   assert.equal(runs[1]!.stderr, runs[0]!.stderr);
   assert.equal(runs[2]!.stderr, runs[0]!.stderr);

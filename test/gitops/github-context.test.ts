@@ -31,9 +31,18 @@ describe("reading the Actions environment", () => {
       owner: "acme",
       repo: "shop",
       apiUrl: "http://127.0.0.1:9",
+      timeoutMs: 30_000,
       pullNumber: 5,
       headSha: "a".repeat(40),
     });
+  });
+  test("EXP_GITHUB_TIMEOUT_MS sets the per-request limit; a value that is not whole milliseconds is named", () => {
+    assert.equal(readGitHubContext({ ...base, EXP_GITHUB_TIMEOUT_MS: "2500" }).timeoutMs, 2500);
+    for (const bad of ["0", "-5", "1.5", "soon"])
+      assert.throws(
+        () => readGitHubContext({ ...base, EXP_GITHUB_TIMEOUT_MS: bad }),
+        new RegExp(`^GitOpsError: EXP_GITHUB_TIMEOUT_MS is "${bad.replace(".", "\\.")}"; it must be a whole number of milliseconds`),
+      );
   });
   test("issue_comment on a PR gives the number; default API URL", () => {
     const ctx = readGitHubContext({ ...base, GITHUB_EVENT_PATH: event("ic.json", { issue: { number: 9, pull_request: {} } }) });

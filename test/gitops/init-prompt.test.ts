@@ -41,8 +41,8 @@ describe("exp init prompt (ink)", () => {
       [
         "Project name (lab): shop",
         "Warehouse",
-        "❯ duckdb a local file, nothing to run (good for a start)",
-        "  postgres reads EXP_PG_URL from the environment",
+        "❯ duckdb a local file: fine on your machine, not on a CI runner",
+        "  postgres reads EXP_PG_URL (a repository secret in CI)",
       ].join("\n"),
     );
     app.stdin.write(DOWN);

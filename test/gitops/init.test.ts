@@ -8,6 +8,7 @@ import { execa } from "execa";
 import { parse } from "yaml";
 import { checkProjectName, planScaffold, projectNameFrom, schemaLine, writeScaffold } from "../../src/gitops/scaffold.js";
 import { GitOpsError } from "../../src/gitops/gitops-error.js";
+import { findInstallSpec, specFor, unreachableFromCheckout } from "../../src/gitops/install-spec.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -164,5 +165,132 @@ describe("exp init (CLI, built)", () => {
     assert.match(r.stderr, /error\[EXP7511\]: --warehouse "postgre" is not supported; use duckdb or postgres/);
     assert.match(r.stderr, /did you mean "postgres"\?/);
     assert.equal(existsSync(join(tmp, "w")), false);
+  });
+});
+
+describe("where exp comes from (install spec)", () => {
+  test("the project's package.json names it; a relative file spec becomes absolute, then relative to the new package.json", () => {
+    const project = join(tmp, "spec-project");
+    const installed = join(project, "node_modules", "exp-toolchain");
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ devDependencies: { "exp-toolchain": "file:vendor/exp-toolchain-0.1.0.tgz" } }),
+    );
+    const found = findInstallSpec(installed);
+    assert.equal(found.spec, `file:${join(project, "vendor", "exp-toolchain-0.1.0.tgz")}`);
+    assert.equal(found.declaredIn, join(project, "package.json"));
+    assert.equal(specFor(project, found), "file:vendor/exp-toolchain-0.1.0.tgz");
+    assert.equal(specFor(join(tmp, "elsewhere"), found), found.spec, "outside the folder it stays absolute");
+    assert.equal(unreachableFromCheckout(found, project), false);
+    assert.equal(unreachableFromCheckout(found, join(tmp, "elsewhere")), true);
+  });
+  test("git and URL specs are kept as they are; a checkout is its own spec", () => {
+    const project = join(tmp, "spec-git");
+    const installed = join(project, "node_modules", "exp-toolchain");
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(join(project, "package.json"), JSON.stringify({ dependencies: { "exp-toolchain": "github:acme/exp#v0.1.0" } }));
+    const found = findInstallSpec(installed);
+    assert.equal(specFor(join(tmp, "x"), found), "github:acme/exp#v0.1.0");
+    assert.equal(unreachableFromCheckout(found, join(tmp, "x")), false);
+    assert.deepEqual(findInstallSpec(repoRoot.replace(/\/$/, "")), { spec: `file:${repoRoot.replace(/\/$/, "")}` });
+  });
+});
+
+describe("exp init in a user's repository (CLI, built)", () => {
+  test("a folder with only package.json, node_modules and the tarball needs no --force and keeps package.json", async () => {
+    const dir = join(tmp, "installed");
+    mkdirSync(join(dir, "node_modules", "exp-toolchain"), { recursive: true });
+    const manifest = JSON.stringify({ name: "installed", devDependencies: { "exp-toolchain": "file:../exp.tgz" } });
+    writeFileSync(join(dir, "package.json"), manifest);
+    writeFileSync(join(dir, "package-lock.json"), "{}");
+    mkdirSync(join(dir, "vendor"));
+    writeFileSync(join(dir, "vendor", "exp-toolchain-0.1.0.tgz"), "");
+    const r = await execa(process.execPath, [bin, "init", "--yes"], { cwd: dir, reject: false, env: { ...process.env, CI: "true" } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, "package.json"), "utf8"), manifest);
+    assert.doesNotMatch(r.stderr, /package\.json/);
+    assert.match(r.stdout, /^Next: npx exp validate$/m);
+    assert.ok(existsSync(join(dir, ".github", "workflows", "plan-on-pr.yml")));
+  });
+
+  test("no package.json: one is written with exp as a dev dependency from where it was installed, and scripts", async () => {
+    const r = await exp(["init", "fresh-pkg", "--yes"]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const manifest = JSON.parse(readFileSync(join(tmp, "fresh-pkg", "package.json"), "utf8"));
+    // Run from this checkout, the checkout is the spec (an install would name its tarball or git URL).
+    assert.deepEqual(manifest.devDependencies, { "exp-toolchain": `file:${repoRoot.replace(/\/$/, "")}` });
+    assert.equal(manifest.scripts.plan, "exp plan");
+    assert.equal(manifest.private, true);
+    const own = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    assert.deepEqual(manifest.overrides, own.overrides, "exp's own pins apply to the user's install too");
+    assert.match(
+      r.stdout,
+      /^Next: cd fresh-pkg && npm install, commit package-lock\.json \(the workflows run npm ci\), then npx exp validate$/m,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /install --save-dev exp-toolchain\b/);
+    assert.match(r.stderr, /cannot reach "file:.*"; copy the tarball into the repository/);
+  });
+
+  test("a fresh workspace publishes to a git branch and passes exp fmt --check", async () => {
+    const r = await exp(["init", "fmt-clean", "--yes"]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(parse(readFileSync(join(tmp, "fmt-clean", "exp.yaml"), "utf8")).runtime.publish, {
+      type: "git",
+      branch: "exp-published",
+    });
+    const f = await exp(["fmt", "--check", "--dir", "fmt-clean"]);
+    assert.equal(f.exitCode, 0, f.stdout + f.stderr);
+    const pg = await exp(["init", "fmt-clean-pg", "--yes", "--warehouse", "postgres"]);
+    assert.equal(pg.exitCode, 0, pg.stderr);
+    const g = await exp(["fmt", "--check", "--dir", "fmt-clean-pg"]);
+    assert.equal(g.exitCode, 0, g.stdout + g.stderr);
+  });
+
+  test("exp init sub/dir in a repository: workflows at the repository root, pointed at the workspace", async () => {
+    const repo = join(tmp, "repo");
+    mkdirSync(repo);
+    await execa("git", ["init", "-q", repo]);
+    writeFileSync(join(repo, "README.md"), "mine\n");
+    const r = await execa(process.execPath, [bin, "init", "analytics/exp", "--yes"], {
+      cwd: repo,
+      reject: false,
+      env: { ...process.env, CI: "true" },
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(existsSync(join(repo, "analytics", "exp", ".github")), false, "no workflows where GitHub does not read them");
+    for (const name of ["plan-on-pr.yml", "apply-on-merge.yml", "guardrail-watch.yml"]) {
+      const doc = parse(readFileSync(join(repo, ".github", "workflows", name), "utf8"));
+      assert.equal(doc.env.EXP_DIR, "analytics/exp", name);
+      assert.equal(doc.defaults.run["working-directory"], ".", name);
+    }
+    const manifest = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    assert.equal(manifest.scripts.validate, "exp validate --dir analytics/exp");
+    assert.match(
+      readFileSync(join(repo, "analytics", "exp", "exp.yaml"), "utf8").split("\n")[0]!,
+      /\$schema=\.\.\/\.\.\/node_modules\/exp-toolchain\/schemas\/exp\.schema\.json$/,
+    );
+    assert.match(r.stdout, /^\+ \.github\/workflows\/plan-on-pr\.yml$/m);
+    assert.match(r.stdout, /^Next: npm install, .* then npx exp validate --dir analytics\/exp$/m);
+    const v = await execa(process.execPath, [bin, "validate", "--dir", "analytics/exp"], { cwd: repo, reject: false });
+    assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+  });
+
+  test("a package.json in the workspace's sub-folder is where the workflows run", async () => {
+    const repo = join(tmp, "repo-pkg");
+    mkdirSync(join(repo, "tools"), { recursive: true });
+    await execa("git", ["init", "-q", repo]);
+    writeFileSync(join(repo, "tools", "package.json"), JSON.stringify({ devDependencies: { "exp-toolchain": "^0.1.0" } }));
+    const r = await execa(process.execPath, [bin, "init", "tools/exp", "--yes"], {
+      cwd: repo,
+      reject: false,
+      env: { ...process.env, CI: "true" },
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const doc = parse(readFileSync(join(repo, ".github", "workflows", "plan-on-pr.yml"), "utf8"));
+    assert.equal(doc.env.EXP_DIR, "exp");
+    assert.equal(doc.defaults.run["working-directory"], "tools");
+    assert.equal(doc.jobs.plan.steps[1].with["cache-dependency-path"], "tools/package-lock.json");
+    assert.equal(existsSync(join(repo, "package.json")), false);
   });
 });

@@ -100,6 +100,32 @@ describe("what the workflows do", () => {
     assert.match(r, /status: stopped/);
     assert.match(r, /gh pr create/);
   });
+  test("every workflow installs what init set up (npm ci from the lock file) where package.json is", () => {
+    for (const t of templates) {
+      const doc = load(`templates/github/${t}`);
+      assert.deepEqual(doc.defaults, { run: { "working-directory": "." } }, t);
+      assert.equal((doc.env as Record<string, string>).EXP_DIR, ".", t);
+      const node = steps(doc).find((s) => s.uses?.startsWith("actions/setup-node"));
+      assert.equal((node as { with?: Record<string, unknown> }).with?.["cache-dependency-path"], "package-lock.json", t);
+      assert.match(runs(doc), /^npm ci$/m, t);
+    }
+  });
+  test("tokens: plan reads with a read key, apply writes with the admin key and contents: write, PRs are opened with the bot token", () => {
+    const stepEnv = (doc: Record<string, unknown>, name: string) =>
+      (steps(doc).find((s) => s.name === name) as { env?: Record<string, string> } | undefined)?.env ?? {};
+    const plan = load("templates/github/plan-on-pr.yml");
+    assert.equal(stepEnv(plan, "Plan").EXP_ADMIN_TOKEN, "${{ secrets.EXP_READ_TOKEN }}");
+    assert.doesNotMatch(JSON.stringify(plan), /secrets\.EXP_ADMIN_TOKEN/, "a pull request's code never gets the write key");
+    const apply = load("templates/github/apply-on-merge.yml");
+    assert.deepEqual(apply.permissions, { contents: "write" }, "the git target pushes its branch");
+    assert.equal(stepEnv(apply, "Apply").EXP_ADMIN_TOKEN, "${{ secrets.EXP_ADMIN_TOKEN }}");
+    for (const t of ["bandit-update.yml", "guardrail-watch.yml"]) {
+      const doc = load(`templates/github/${t}`);
+      const opening = steps(doc).find((s) => s.run?.includes("gh pr create")) as { env: Record<string, string>; run: string };
+      assert.equal(opening.env.GH_TOKEN, "${{ secrets.EXP_BOT_TOKEN || secrets.GITHUB_TOKEN }}", t);
+      assert.match(opening.run, /::warning::EXP_BOT_TOKEN is not set/, t);
+    }
+  });
   test("this repository's CI runs .ci/run on ubuntu", () => {
     const doc = load(".github/workflows/ci.yml");
     assert.match(runs(doc), /bash \.ci\/run/);

@@ -133,6 +133,32 @@ describe("audit chain", () => {
   });
 });
 
+describe("audit chain against its anchor", () => {
+  const records = chain(4);
+  const at = (seq: number) => ({ seq, hash: seq === 0 ? GENESIS_HASH : records[seq - 1]!.hash });
+
+  test("a log that ends at the anchored head verifies; one record past it is an append cut short", () => {
+    assert.deepEqual(verifyAuditChain(text(records), at(4)), { ok: true, count: 4, head: records[3]!.hash, unanchored: 0 });
+    assert.deepEqual(verifyAuditChain(text(records), at(3)), { ok: true, count: 4, head: records[3]!.hash, unanchored: 1 });
+    assert.deepEqual(verifyAuditChain("", at(0)), { ok: true, count: 0, head: GENESIS_HASH, unanchored: 0 });
+  });
+
+  test("a deleted log, removed last records, a rewritten head and injected records are each caught", () => {
+    const reasonOf = (v: ReturnType<typeof verifyAuditChain>) => (v.ok ? "ok" : `${v.reason} seq ${v.seq}: ${v.message}`);
+    assert.match(
+      reasonOf(verifyAuditChain("", at(4))),
+      /^anchor seq 4: the log is empty, but the current pointer records that it held 4 record/,
+    );
+    assert.match(
+      reasonOf(verifyAuditChain(text(records.slice(0, 2)), at(4))),
+      /^anchor seq 4: the log ends at seq 2, .* 2 record\(s\) were removed/,
+    );
+    const forged = chainAuditRecord(records[2], { ...entry(4), summary: "rewritten" });
+    assert.match(reasonOf(verifyAuditChain(text([...records.slice(0, 3), forged]), at(4))), /^anchor seq 4: .*the log was rewritten/);
+    assert.match(reasonOf(verifyAuditChain(text(records), at(2))), /^anchor seq 4: the log holds 2 records after seq 2/);
+  });
+});
+
 describe("audit append on the directory target", () => {
   test("appends chain, refuse an out-of-sequence record, and refuse to extend a broken log", async () => {
     const work = mkdtempSync(join(tmpdir(), "exp-audit-"));
@@ -147,6 +173,8 @@ describe("audit append on the directory target", () => {
         (e: unknown) => e instanceof PublishError && e.code === "EXP4911",
       );
       const { writeFileSync, readFileSync } = await import("node:fs");
+      // Without a published version there is no pointer to anchor the log in.
+      assert.equal(await target.auditAnchor(), undefined);
       const path = join(work, "audit.log.jsonl");
       writeFileSync(path, readFileSync(path, "utf8").replace('"bob"', '"eve"'));
       await assert.rejects(

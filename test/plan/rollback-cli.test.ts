@@ -267,7 +267,7 @@ describe("exp audit / exp rollback (command line)", () => {
       assert.equal(cfg.code, 1);
       assert.match(
         cfg.stderr,
-        /^error\[EXP4920\]: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory" or "http"\n --> exp\.yaml:2:20\n  = help: did you mean "http"\?\n$/,
+        /^error\[EXP4920\]: "runtime\.publish\.type" in exp\.yaml is "htp"; use "directory", "git" or "http"\n --> exp\.yaml:2:20\n  = help: did you mean "http"\?\n$/,
       );
     } finally {
       rmSync(empty, { recursive: true, force: true });

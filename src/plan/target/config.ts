@@ -21,7 +21,9 @@ export interface PublishLocation {
 
 export const DEFAULT_PUBLISH_PATH = ".exp/published";
 export const DEFAULT_PUBLISH: PublishTargetConfig = { type: "directory", path: DEFAULT_PUBLISH_PATH };
-const TARGET_TYPES = ["directory", "http"];
+const TARGET_TYPES = ["directory", "git", "http"];
+/** A branch name git accepts, and no path tricks ("..", a leading "-" or "/"). */
+const BRANCH_RE = /^(?!-|\/)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![/.])$/;
 
 export function readPublishLocation(start: string): PublishLocation {
   const root = findWorkspaceRoot(start);
@@ -58,6 +60,13 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
     return n.value;
   };
   if (type === "directory") return { type: "directory", path: str("path") ?? DEFAULT_PUBLISH_PATH };
+  if (type === "git") {
+    const branch = str("branch");
+    if (branch !== undefined && (!BRANCH_RE.test(branch) || branch.endsWith(".lock")))
+      throw fail(`"runtime.publish.branch" in ${file} is not a usable branch name: "${branch}"`, publish.get("branch", true));
+    const remote = str("remote");
+    return { type: "git", ...(branch !== undefined ? { branch } : {}), ...(remote !== undefined ? { remote } : {}) };
+  }
   if (type === "http") {
     const url = str("url");
     if (!url) throw fail(`"runtime.publish" in ${file} has type "http" but no "url"`, publish);
@@ -71,7 +80,7 @@ export function parsePublishConfig(text: string, file = "exp.yaml"): PublishTarg
   }
   const shown = typeof type === "string" ? `"${type}"` : "missing";
   throw fail(
-    `"runtime.publish.type" in ${file} is ${shown}; use "directory" or "http"`,
+    `"runtime.publish.type" in ${file} is ${shown}; use "directory", "git" or "http"`,
     typeNode ?? publish,
     typeof type === "string" ? didYouMean(type, TARGET_TYPES) : undefined,
   );

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import type { PublishTarget as PublishTargetConfig } from "../../workspace/model.js";
 import { DirectoryTarget } from "./directory.js";
+import { DEFAULT_GIT_BRANCH, DEFAULT_GIT_REMOTE, GitTarget } from "./git.js";
 import { HttpTarget } from "./http.js";
 import { resolveSecret } from "../../workspace/secret.js";
 import { WorkspaceCodes } from "../../workspace/codes.js";
@@ -27,6 +28,15 @@ export function openPublishTarget(config: PublishTargetConfig, root: string, opt
       onStaleLockBroken: options.onStaleLockBroken,
     });
   }
+  if (config.type === "git")
+    return new GitTarget({
+      root,
+      branch: config.branch ?? DEFAULT_GIT_BRANCH,
+      remote: config.remote ?? DEFAULT_GIT_REMOTE,
+      verify: options.verify,
+      onStaleLockBroken: options.onStaleLockBroken,
+      env: options.env,
+    });
   const secret = config.token;
   // Read when a request needs it, so opening the target and reading its local audit log need no token.
   const token =

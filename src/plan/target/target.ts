@@ -1,5 +1,6 @@
 import type { Ruleset } from "../../ruleset/types.js";
 import type { AuditRecord } from "../audit.js";
+import type { AuditAnchor } from "../audit-verify.js";
 
 /** A stored ruleset; `version` and `checksum` repeat the ruleset's own, which targets check on read. */
 export interface PublishedRuleset {
@@ -55,9 +56,18 @@ export interface PublishTarget {
   /** Re-points current to an already stored version (rollback); refuses when current moved. */
   activate(version: number, expect: PublishExpectation): Promise<PublishedRuleset>;
   lock(holder: string, options?: { timeoutMs?: number }): Promise<LockHandle>;
-  /** Appends a complete, already chained record; refuses when its seq does not follow the last one. */
+  /**
+   * Appends a complete, already chained record; refuses when its seq does not follow the last one.
+   * A target that keeps an audit anchor moves it to this record.
+   */
   appendAudit(record: AuditRecord): Promise<void>;
   /** The raw audit log text (JSON lines), "" when empty; parse and verify it with audit-verify.ts. */
   auditText(): Promise<string>;
   audit(): Promise<AuditRecord[]>;
+  /**
+   * The head of the audit log as recorded outside the log (the directory and git targets keep it in
+   * `current`), so that deleting or truncating the log is detected. Optional: a target without one
+   * (http) is verified by its hash chain alone. Undefined when nothing is anchored yet.
+   */
+  auditAnchor?(): Promise<AuditAnchor | undefined>;
 }

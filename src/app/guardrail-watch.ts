@@ -10,17 +10,20 @@ import { analyzeExperiments, type AnalyzeRequest } from "./analyze.js";
  * - `alert`: the sample ratio does not match the weights (the data cannot be trusted; a person
  *   looks, nothing is stopped by a machine);
  * - `none`: nothing to act on. An inconclusive guardrail (not yet shown to be within its margin) is
- *   listed but never acted on: a young experiment is inconclusive by nature.
+ *   listed but never acted on: a young experiment is inconclusive by nature;
+ * - `error`: its analysis failed (`error` says why); the others are still watched.
  */
 export interface GuardrailFinding {
   experiment: string;
   phase: number;
-  action: "stop" | "alert" | "none";
+  action: "stop" | "alert" | "none" | "error";
   breaches: { metric: string; variants: string[]; max_regression: number | null }[];
   inconclusive: { metric: string; variants: string[] }[];
   srm: { ok: boolean; p_value: number | null; threshold: number };
   /** The experiment's file, relative to the workspace: what a stop changes (`status: stopped`). */
   file: string;
+  /** Why the analysis failed (action `error`). */
+  error?: string;
 }
 
 /** The running experiments, or the named ones (each must exist; the caller checks). */
@@ -29,17 +32,40 @@ export function watchedExperiments(ws: Workspace, keys: readonly string[]): Expe
   return [...ws.experiments.values()].filter((e) => e.status === "running").sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Analyses each experiment and says what, if anything, to do about it. */
+/**
+ * Analyses each experiment on its own and says what, if anything, to do about it: one that cannot be
+ * analysed is reported as `error` and does not hide a breach in another.
+ */
 export async function watchGuardrails(
   ws: Workspace,
   experiments: Experiment[],
   o: AnalyzeRequest = {},
-): Promise<Result<GuardrailFinding[]> & { hint?: string }> {
-  const run = await analyzeExperiments(ws, experiments, o);
-  if (!run.value) return { diagnostics: run.diagnostics, hint: run.hint };
-  const diagnostics: Diagnostic[] = [...run.diagnostics];
-  const findings = experiments.map((e) => finding(e, run.value![e.key]!, ws.settings.defaults.srm_threshold));
+): Promise<Result<GuardrailFinding[]>> {
+  const diagnostics: Diagnostic[] = [];
+  const findings: GuardrailFinding[] = [];
+  for (const e of experiments) {
+    const run = await analyzeExperiments(ws, [e], o);
+    diagnostics.push(...run.diagnostics);
+    const analysis = run.value?.[e.key];
+    if (analysis) findings.push(finding(e, analysis, ws.settings.defaults.srm_threshold));
+    else findings.push(failed(e, run.diagnostics, run.hint));
+  }
   return { value: findings, diagnostics };
+}
+
+function failed(e: Experiment, diagnostics: Diagnostic[], hint: string | undefined): GuardrailFinding {
+  const first = diagnostics.find((d) => d.severity === "error");
+  const error = [first ? `${first.code}: ${first.message}` : "the analysis returned no result", hint].filter(Boolean).join("; ");
+  return {
+    experiment: e.key,
+    phase: e.phase,
+    action: "error",
+    breaches: [],
+    inconclusive: [],
+    srm: { ok: true, p_value: null, threshold: 0 },
+    file: e.origin.file,
+    error,
+  };
 }
 
 export function finding(e: Experiment, a: AnalyzeJson, srmThreshold: number): GuardrailFinding {

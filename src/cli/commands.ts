@@ -13,6 +13,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["plan", async () => (await import("./plan.js")).registerPlan],
   ["apply", async () => (await import("./apply.js")).registerApply],
   ["rollback", async () => (await import("./rollback.js")).registerRollback],
+  ["stop", async () => (await import("./stop.js")).registerStop],
   ["audit", async () => (await import("./audit.js")).registerAudit],
   ["assign", async () => (await import("./assign.js")).registerAssign],
   ["export", async () => (await import("./export.js")).registerExport],

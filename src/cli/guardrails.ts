@@ -31,6 +31,8 @@ function renderText(findings: GuardrailFinding[]): string {
     if (f.action === "stop") {
       const what = f.breaches.map((b) => `"${b.metric}" for ${b.variants.join(", ")} (${pct(b.max_regression)})`).join("; ");
       lines.push(`✖ ${head}: STOP: guardrail breached: ${what}; stop this experiment (status: stopped in ${f.file})`);
+    } else if (f.action === "error") {
+      lines.push(`✖ ${head}: the analysis failed: ${f.error}`);
     } else if (f.action === "alert") {
       lines.push(`! ${head}: ALERT: sample ratio mismatch, p ${p(f.srm.p_value)} < ${f.srm.threshold}; check the assignment and logging`);
     } else {
@@ -40,7 +42,7 @@ function renderText(findings: GuardrailFinding[]): string {
     for (const i of f.inconclusive)
       lines.push(`  · "${i.metric}" is inconclusive for ${i.variants.join(", ")}: not yet shown within its margin; nothing to act on`);
   }
-  const act = findings.filter((f) => f.action !== "none").length;
+  const act = findings.filter((f) => f.action === "stop" || f.action === "alert").length;
   lines.push("", `${findings.length} experiment(s) watched, ${act} to act on.`);
   return `${lines.join("\n")}\n`;
 }
@@ -69,14 +71,12 @@ export function registerGuardrails(program: Command): void {
       const experiments = watchedExperiments(ws, keys);
       const run = await watchGuardrails(ws, experiments, { connection: opts.connection, asOf: opts.asOf, now: currentTime() });
       process.stderr.write(diagnosticsText(run.diagnostics, ws.files, process.stderr));
-      if (!run.value) {
-        if (run.hint) process.stderr.write(`${run.hint}\n`);
-        return 1;
-      }
-      const text = format === "json" ? `${JSON.stringify(run.value, null, 2)}\n` : renderText(run.value);
+      const findings = run.value ?? [];
+      const text = format === "json" ? `${JSON.stringify(findings, null, 2)}\n` : renderText(findings);
       if (opts.out) await writeOutputFile(opts.out, text);
       else process.stdout.write(text);
-      return 0;
+      // Every finding is written first, so a breach elsewhere is still acted on.
+      return findings.some((f) => f.action === "error") ? 1 : 0;
     }),
   );
 }

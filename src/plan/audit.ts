@@ -29,7 +29,8 @@ export interface AuditRecord {
   hash: string;
 }
 
-export type AuditAction = "apply" | "rollback";
+/** apply: a reviewed plan; rollback: an earlier version again; stop: one experiment stopped at once (break glass). */
+export type AuditAction = "apply" | "rollback" | "stop";
 
 /** What a caller supplies; seq, prevHash and hash follow from the log. */
 export type AuditEntry = Omit<AuditRecord, "seq" | "prevHash" | "hash">;

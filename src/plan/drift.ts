@@ -15,6 +15,13 @@ export function detectDrift(
   const reconcile = `run \`exp apply\` to publish what git says, or change git to match v${currentVersion} (for a rollback: revert the commit that caused it).`;
   if (!head || head.toVersion !== currentVersion)
     return { version: currentVersion, cause: "published outside exp: no audit record names this version", reconcile };
+  if (head.action === "stop")
+    return {
+      version: currentVersion,
+      cause: `exp stop by ${head.actor} at ${head.ts}: ${head.summary}`,
+      reconcile:
+        "merge the change that sets the experiment's status: stopped in git (the guardrail workflow opens it), then exp plan is clean again.",
+    };
   if (head.action === "rollback")
     return { version: currentVersion, cause: `exp rollback by ${head.actor} at ${head.ts}, from v${head.fromVersion}`, reconcile };
   return undefined;

@@ -92,13 +92,17 @@ describe("what the workflows do", () => {
     assert.ok(r.indexOf("exp bandit update") < r.indexOf("gh pr create"));
     assert.deepEqual(doc.permissions, { contents: "write", "pull-requests": "write" });
   });
-  test("guardrail-watch analyses and answers a breach by rollback or a stopping PR", () => {
+  test("guardrail-watch acts only on a breach, only on the experiment that breached: exp stop at once or a stopping PR; SRM is an alert", () => {
     const doc = load("templates/github/guardrail-watch.yml");
     const r = runs(doc);
-    assert.match(r, /exp analyze/);
-    assert.match(r, /exp rollback/);
+    assert.match(r, /exp guardrails .*--format json/);
+    assert.match(r, /f\.action === "stop"/, "acts on the breach action, not on passed === false");
+    assert.doesNotMatch(r, /passed === false|exp rollback/, "no blanket rollback, inconclusive is not a breach");
+    assert.match(r, /::warning title=Sample ratio mismatch::/);
+    assert.match(r, /exp stop "\$key"/);
     assert.match(r, /status: stopped/);
     assert.match(r, /gh pr create/);
+    assert.ok(r.indexOf("exp stop") < r.indexOf("gh pr create"), "the pull request follows the stop");
   });
   test("every workflow installs what init set up (npm ci from the lock file) where package.json is", () => {
     for (const t of templates) {

@@ -9,6 +9,7 @@ export const stateCodes = defineCodes({
   versionNotNewer: { code: "EXP4905", severity: "error", title: "a published version number was reused" },
   unknownVersion: { code: "EXP4906", severity: "error", title: "no such published ruleset version" },
   nothingToRollBack: { code: "EXP4907", severity: "error", title: "there is no earlier version to roll back to" },
+  nothingToStop: { code: "EXP4908", severity: "error", title: "the experiment to stop is not running in the published version" },
   auditChainBroken: { code: "EXP4910", severity: "error", title: "the audit log hash chain is broken" },
   auditAppendConflict: { code: "EXP4911", severity: "error", title: "the audit log moved while a record was appended" },
   targetConfig: { code: "EXP4920", severity: "error", title: "runtime.publish in exp.yaml is invalid" },

@@ -1,0 +1,43 @@
+import type { Command } from "commander";
+import { stopExperiment } from "../app/stop.js";
+import { action } from "./run.js";
+import { badOption, parseFormat } from "./shared.js";
+
+interface StopOptions {
+  dir?: string;
+  reason?: string;
+  format?: string;
+  lockTimeout?: string;
+}
+
+/** `exp stop <experiment> --reason R`: break glass, stop one experiment in the published ruleset now. */
+export function registerStop(program: Command): void {
+  program
+    .command("stop")
+    .description(
+      "stop one experiment in the published ruleset at once, nothing else changed (break glass; `exp plan` reports drift until git says stopped too)",
+    )
+    .argument("<experiment>", "experiment key")
+    .requiredOption("--reason <text>", "why, for the audit log (e.g. the breached guardrail)")
+    .option("--dir <workspace>", "workspace folder (default: the nearest folder upward with exp.yaml)")
+    .option("--format <format>", "text | json", "text")
+    .option("--lock-timeout <ms>", "how long to wait for another publisher's lock", "10000")
+    .action(
+      action(async (experiment: string, opts: StopOptions) => {
+        const format = parseFormat(opts.format);
+        const reason = (opts.reason ?? "").trim();
+        if (reason === "") throw badOption("--reason needs a few words saying why the experiment is stopped");
+        const lockTimeoutMs = Number(opts.lockTimeout ?? "10000");
+        if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1)
+          throw badOption(`--lock-timeout needs a positive whole number, not "${opts.lockTimeout}"`);
+        const view = await stopExperiment(opts.dir ?? process.cwd(), { experiment, reason, lockTimeoutMs });
+        if (format === "json") process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+        else
+          process.stdout.write(
+            `stopped "${experiment}" in ${view.target}: version ${view.fromVersion} → ${view.toVersion} (audit seq ${view.audit.seq}).\n` +
+              `Set status: stopped in its experiment file and merge it; until then exp plan reports drift.\n`,
+          );
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,80 @@
+import { rulesetChecksum } from "../ruleset/checksum.js";
+import { own } from "../ruleset/own.js";
+import type { Ruleset } from "../ruleset/types.js";
+import { rulesetSha256, type AuditRecord } from "./audit.js";
+import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
+import { assertAuditIntact } from "./audit-check.js";
+import { stateCodes } from "./target/codes.js";
+import { PublishError } from "./target/errors.js";
+import type { LockOwner, PublishTarget } from "./target/target.js";
+
+export interface StopRequest {
+  experiment: string;
+  /** Why, in the audit record (e.g. the breached guardrail). */
+  reason: string;
+  actor: string;
+  now?: Date;
+  lockTimeoutMs?: number;
+}
+
+export interface StopOutcome {
+  fromVersion: number;
+  toVersion: number;
+  checksum: string;
+  record: AuditRecord;
+  brokeStaleLock?: LockOwner;
+}
+
+/**
+ * Break glass: publishes the ruleset that is current now with one experiment stopped, and nothing
+ * else changed, under the lock and with its own audit record. Units stop enrolling at once and flags
+ * served from the experiment fall back to their next rule. Git still says `running`, so `exp plan`
+ * reports drift (and refuses to restart it without a phase bump) until the same change is merged.
+ */
+export async function stopPublishedExperiment(target: PublishTarget, request: StopRequest): Promise<StopOutcome> {
+  const handle = await target.lock(request.actor, { timeoutMs: request.lockTimeoutMs });
+  try {
+    await assertAuditIntact(target, "stop an experiment");
+    await reconcileAudit(target, request.actor, request.now);
+    const current = await target.current();
+    if (!current)
+      throw new PublishError(stateCodes.nothingToStop, `nothing is published in ${target.description}, so nothing can be stopped`);
+    const published = own(current.ruleset.experiments, request.experiment);
+    if (!published) {
+      const keys = Object.keys(current.ruleset.experiments).sort();
+      throw new PublishError(
+        stateCodes.nothingToStop,
+        `experiment "${request.experiment}" is not in the published version ${current.version}`,
+        `published experiments: ${keys.join(", ") || "none"}`,
+      );
+    }
+    if (published.status !== "running" && published.status !== "paused")
+      throw new PublishError(
+        stateCodes.nothingToStop,
+        `experiment "${request.experiment}" is ${published.status} in the published version ${current.version}; only a running or paused experiment can be stopped`,
+      );
+    const version = Math.max(0, ...(await target.versions())) + 1;
+    const now = request.now ?? new Date();
+    const ruleset: Ruleset = structuredClone(current.ruleset);
+    ruleset.version = version;
+    ruleset.createdAt = now.toISOString();
+    ruleset.experiments[request.experiment]!.status = "stopped";
+    // As the compiler does for a stopped experiment: its layer slots are released.
+    for (const layer of Object.values(ruleset.layers)) delete layer.slots[request.experiment];
+    ruleset.checksum = rulesetChecksum(ruleset);
+    const stored = await target.publish(ruleset, { expectedVersion: current.version, expectedChecksum: current.checksum });
+    const record = await appendAuditEntry(target, {
+      ts: now.toISOString(),
+      actor: request.actor,
+      sourceCommit: current.ruleset.sourceCommit ?? null,
+      fromVersion: current.version,
+      toVersion: version,
+      action: "stop",
+      summary: `stopped experiment "${request.experiment}": ${request.reason}`,
+      rulesetSha256: rulesetSha256(stored.ruleset),
+    });
+    return { fromVersion: current.version, toVersion: version, checksum: stored.checksum, record, brokeStaleLock: handle.brokeStale };
+  } finally {
+    await handle.release();
+  }
+}

@@ -77,6 +77,7 @@ export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promi
       summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
       dirty: req.dirty ?? false,
       contentChecksum: rulesetContentChecksum(ruleset),
+      ...(req.plan.amendments?.length ? { amendments: req.plan.amendments } : {}),
       rulesetSha256: rulesetSha256(published.ruleset),
     });
     return {

@@ -146,6 +146,14 @@ function recordShapeProblem(v: unknown): string | undefined {
     ["dirty", (x) => typeof x === "boolean"],
     ["contentChecksum", (x) => typeof x === "string"],
     ["rulesetSha256", (x) => typeof x === "string"],
+    [
+      "amendments",
+      (x) =>
+        Array.isArray(x) &&
+        x.every(
+          (a) => typeof a?.experiment === "string" && Array.isArray(a.reasons) && a.reasons.every((r: unknown) => typeof r === "string"),
+        ),
+    ],
   ];
   for (const [key, ok] of optional) if (r[key] !== undefined && !ok(r[key])) return `field "${key}" has the wrong type`;
   return undefined;

@@ -23,6 +23,8 @@ export interface AuditRecord {
   dirty?: boolean;
   /** Apply records: the content checksum of the published ruleset (`desiredChecksum` of `exp plan --format json`). */
   contentChecksum?: string;
+  /** Apply records: amendments to started experiments' registered designs that this publish carries. */
+  amendments?: { experiment: string; reasons: string[] }[];
   /** SHA-256 of the canonical JSON of the whole ruleset made current; a stored version is checked against it. */
   rulesetSha256?: string;
   prevHash: string;
@@ -77,6 +79,7 @@ function ordered(r: Omit<AuditRecord, "hash">): Omit<AuditRecord, "hash"> {
   };
   if (r.dirty !== undefined) out.dirty = r.dirty;
   if (r.contentChecksum !== undefined) out.contentChecksum = r.contentChecksum;
+  if (r.amendments !== undefined) out.amendments = r.amendments;
   if (r.rulesetSha256 !== undefined) out.rulesetSha256 = r.rulesetSha256;
   // prevHash last among the signed fields, as documented.
   const { prevHash, ...rest } = out;

@@ -81,6 +81,12 @@ export interface Drift {
   reconcile: string;
 }
 
+/** The amendments an experiment file declares beyond those already published, with their reasons. */
+export interface PlanAmendment {
+  experiment: string;
+  reasons: string[];
+}
+
 export interface Plan {
   formatVersion: number;
   /** The published version and checksum this plan was computed against (null when nothing is published). */
@@ -92,6 +98,8 @@ export interface Plan {
   changes: Change[];
   checks: CheckResult[];
   drift?: Drift;
+  /** Amendments to the registered design of started experiments that this plan publishes (audited by apply). */
+  amendments?: PlanAmendment[];
   summary: { create: number; update: number; delete: number; replace: number };
   /** 0 no changes, 1 errors, 2 changes, 3 failed checks. */
   exitCode: number;

@@ -7,7 +7,7 @@ import { PLAN_CODES } from "./codes.js";
 import { diffRulesets, summarise } from "./diff.js";
 import type { AuditRecord } from "./audit.js";
 import { detectDrift } from "./drift.js";
-import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Plan } from "./model.js";
+import { PLAN_FORMAT_VERSION, type Change, type CheckResult, type Plan, type PlanAmendment } from "./model.js";
 import { share } from "./percent.js";
 
 export interface PlanInput {
@@ -63,6 +63,7 @@ export function computePlan(input: PlanInput): Plan {
   const reassignmentErrors = checks[0]!.diagnostics.some((d) => d.severity === "error");
   const failed = checks.some((c) => c.status === "failed");
   const exitCode = reassignmentErrors ? 1 : failed ? 3 : changes.length ? 2 : 0;
+  const amendments = newAmendments(workspace, published);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     basedOnVersion: published?.version ?? null,
@@ -72,6 +73,7 @@ export function computePlan(input: PlanInput): Plan {
     changes,
     checks,
     ...(drift ? { drift } : {}),
+    ...(amendments.length ? { amendments } : {}),
     summary: summarise(changes),
     exitCode,
   };
@@ -156,6 +158,17 @@ function publishedView(r: Ruleset): NonNullable<CheckContext["published"]> {
     ),
     flags: new Map(Object.entries(r.flags).map(([k, f]) => [k, { enabled: f.enabled }])),
   };
+}
+
+/** Amendments declared since the published registration of each experiment (none for a first registration). */
+function newAmendments(ws: Workspace, published: Ruleset | undefined): PlanAmendment[] {
+  const out: PlanAmendment[] = [];
+  for (const e of [...ws.experiments.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+    const before = published && Object.hasOwn(published.experiments, e.key) ? published.experiments[e.key]!.registration : undefined;
+    const added = before ? (e.amendments ?? []).slice(before.amendments) : [];
+    if (added.length) out.push({ experiment: e.key, reasons: added.map((a) => a.reason) });
+  }
+  return out;
 }
 
 function registrations(r: Ruleset): Map<string, RulesetRegistration> {

@@ -91,7 +91,16 @@ describe("pre-registration: a running experiment's registered design is locked",
       plan.stdout + plan.stderr,
       /amends its registered primary metrics while running: "revenue is what the business case rests on"/,
     );
+    assert.deepEqual((JSON.parse(exp(dir, ["plan", "--format", "json"]).stdout) as { amendments?: unknown }).amendments, [
+      { experiment: "checkout_redesign", reasons: ["revenue is what the business case rests on"] },
+    ]);
     assert.equal(exp(dir, ["apply", "--auto-approve"]).status, 0);
+    // The audit record of that publish carries the amendment and its reason.
+    const records = readFileSync(join(dir, ".exp/published/audit.log.jsonl"), "utf8").trim().split("\n");
+    const last = JSON.parse(records.at(-1)!) as { action: string; amendments?: unknown };
+    assert.equal(last.action, "apply");
+    assert.deepEqual(last.amendments, [{ experiment: "checkout_redesign", reasons: ["revenue is what the business case rests on"] }]);
+    assert.equal(exp(dir, ["audit", "verify"]).status, 0);
     // The amendment is spent: changing the design again needs another one.
     edit(dir, EXPERIMENT, "primary: [revenue_per_user]", "primary: [purchase_conversion]");
     const again = exp(dir, ["plan"]);

@@ -12,7 +12,7 @@ export type ParquetLayout = Pick<Settings["warehouse"], "tables" | "columns">;
 
 export const DEFAULT_LAYOUT: ParquetLayout = DEFAULT_WAREHOUSE_LAYOUT;
 
-/** Exposures have no id column in the mapping; theirs is kept under this extra name (as is the phase). */
+/** Exposures have no id column in the mapping; theirs is kept under this extra name. */
 const EXPOSURE_ID = "exposure_id";
 
 export interface CompactionReport {
@@ -125,7 +125,7 @@ function selectSql(kind: RecordKind, layout: ParquetLayout, segment: string): st
   }
   const c = layout.columns.exposures;
   const read = `read_json(${lit(segment)}, format='newline_delimited', ignore_errors=true, columns={id: 'VARCHAR', unit_id: 'VARCHAR', experiment: 'VARCHAR', phase: 'INTEGER', variant: 'VARCHAR', ts: 'VARCHAR', metadata: 'JSON'})`;
-  return `SELECT unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, CAST(ts AS TIMESTAMP) AS ${ident(c.ts)}, CAST(NULL AS VARCHAR) AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase, id AS ${EXPOSURE_ID} FROM ${read} WHERE id IS NOT NULL`;
+  return `SELECT unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, CAST(ts AS TIMESTAMP) AS ${ident(c.ts)}, CAST(NULL AS VARCHAR) AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase AS ${ident(c.phase ?? "phase")}, id AS ${EXPOSURE_ID} FROM ${read} WHERE id IS NOT NULL`;
 }
 
 async function openDuckDb(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {

@@ -21,6 +21,11 @@ const scale = <T extends Record<string, string>>(colours: T) => ({ domain: Objec
  * a guardrail with a margin has it drawn as a red tick on its harmful side.
  */
 export async function forestPlot(analysis: ReportAnalysis): Promise<string> {
+  return renderSvg(forestSpec(analysis));
+}
+
+/** The forest plot's Vega-Lite spec: its rows carry each comparison's tier, outcome and guardrail margin. */
+export function forestSpec(analysis: ReportAnalysis): Record<string, unknown> {
   const all = analysis.metrics.flatMap((m) => m.comparisons.map((c) => ({ m, c, label: `${m.metric} · ${c.variant}` })));
   const rows = all.flatMap(({ m, c, label }) => {
     const [lo, hi] = c.rel_ci;
@@ -47,7 +52,7 @@ export async function forestPlot(analysis: ReportAnalysis): Promise<string> {
     ...(left.length ? [`not drawn (no relative lift, see the tables): ${left.join(", ")}`] : []),
   ];
   const y = { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 320 } } as const;
-  return renderSvg({
+  return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: `Relative lift by metric (${level}% CI)`, subtitle, subtitleColor: "#8c959f" },
     width: 480,
@@ -79,5 +84,5 @@ export async function forestPlot(analysis: ReportAnalysis): Promise<string> {
         },
       },
     ],
-  });
+  };
 }

@@ -48,7 +48,7 @@ const CORRECTIONS: readonly Correction[] = ["bh", "holm", "bonferroni", "none"];
 /**
  * `exp power --baseline P --mde M …`: no workspace needed. A baseline between 0 and 1 without --variance
  * is a conversion rate. Several arms or metrics share α as the analysis' correction would: `bh`, the
- * analysis default (exp.yaml defaults.correction when left out), unless --correction says otherwise.
+ * analysis' built-in default (no workspace is read), unless --correction says otherwise.
  */
 export function powerFromFlags(
   opts: PowerOptions,

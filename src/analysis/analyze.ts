@@ -3,10 +3,13 @@ import type { AnalysisInput, AnalysisResult, MetricDesign, Num } from "../stats/
 import { analyzeStats } from "../stats/experiment.js";
 import { minimumDetectableEffect } from "../stats/power.js";
 import type { MetricKind as StatsMetricKind, SufficientStats, Tier } from "../stats/types.js";
-import type { Experiment, Metric, MetricKind, Workspace } from "../workspace/model.js";
+import { DEFAULT_DECISION, type Experiment, type Metric, type MetricKind, type Workspace } from "../workspace/model.js";
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
 import { ANALYSIS_CODES } from "./codes.js";
+import { noExposuresDiagnostic } from "./no-exposures.js";
+import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow } from "./phase.js";
+import { familyMetrics, plannedUnits } from "./planned-sample.js";
 import { buildProvenance, type Provenance } from "./provenance.js";
 import type { Warehouse } from "./warehouse.js";
 
@@ -18,10 +21,25 @@ export interface PowerReached {
   achieved_mde: Num;
 }
 
+/**
+ * When the analysed phase started and how that is known: `phase_column` (the exposures carry their
+ * phase; `at` is the phase's first exposure), `publish_history` (the first publication of the phase;
+ * exposures before it are left out) or `first_exposure` (neither: every exposure is read).
+ */
+export interface PhaseStartJson {
+  at: string | null;
+  basis: PhaseBasis;
+  /** The first published ruleset version with this phase (publish_history only). */
+  version?: number;
+}
+
 /** The docs/analysis.md `analyze --format json` document: the stats engine's result plus provenance (and power when declared). */
-export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & {
-  provenance: Provenance;
-} & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
+export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase_start: PhaseStartJson } & Pick<
+    AnalysisResult,
+    "method" | "alpha" | "correction"
+  > & {
+    provenance: Provenance;
+  } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
 
 export interface AnalysisRun {
   /** Absent when the data could not be read (the diagnostics say why). */
@@ -77,6 +95,7 @@ export function toAnalysisInput(
   experiment: Experiment,
   fetched: ExperimentSufficientStats,
   look?: LookPlan,
+  decision?: AnalysisInput["decision"],
 ): AnalysisInput {
   const designs = metricDesigns(workspace, experiment);
   const stats: Record<string, Record<string, SufficientStats>> = {};
@@ -107,12 +126,39 @@ export function toAnalysisInput(
           },
         }
       : {}),
+    ...(decision ? { decision } : {}),
+  };
+}
+
+/**
+ * The decision framework's design for this analysis (docs/analysis.md#decision): the experiment's rules
+ * (exp.yaml defaults.decision overridden by its own `decision:`), the analysis time, when the phase
+ * started, the schedule end and the sample the power design plans.
+ */
+export function decisionDesign(
+  workspace: Workspace,
+  experiment: Experiment,
+  asOf: Date,
+  start: string | undefined,
+): NonNullable<AnalysisInput["decision"]> {
+  const rules = experiment.decision ?? workspace.settings.defaults.decision ?? DEFAULT_DECISION;
+  const planned = plannedUnits(workspace, experiment);
+  return {
+    minDurationDays: rules.min_duration.seconds / 86400,
+    minUnitsPerVariant: rules.min_units_per_variant,
+    ship: rules.ship,
+    guardrails: rules.guardrails,
+    asOf: asOf.toISOString(),
+    ...(start ? { start } : {}),
+    ...(experiment.schedule.end ? { end: experiment.schedule.end } : {}),
+    ...(planned !== undefined ? { plannedUnits: planned } : {}),
   };
 }
 
 /**
  * The relative MDE the experiment can detect with the units it has, from the primary metric's
- * observed control mean and variance, at the design's α and power, each treatment against control.
+ * observed control mean and variance, at the design's α and power, each treatment against control,
+ * with α shared as the analysis' correction shares it over the primary and secondary metrics.
  */
 export function powerReached(experiment: Experiment, result: AnalysisResult, defaultPower: number): PowerReached | undefined {
   const mde = experiment.power.mde;
@@ -135,40 +181,73 @@ export function powerReached(experiment: Experiment, result: AnalysisResult, def
       alpha: experiment.analysis.alpha,
       power: experiment.power.power ?? defaultPower,
       units: [control.n, ...treatments],
+      correction: experiment.analysis.correction,
+      metrics: familyMetrics(experiment),
     });
     achieved = Number.isFinite(abs) ? abs / Math.abs(control.mean) : null;
   }
   return { mde, achieved_mde: achieved };
 }
 
+export interface RunAnalysisOptions {
+  warehouse: Warehouse;
+  asOf?: string;
+  now?: Date;
+  /** The connection's name, for messages. */
+  connection?: string;
+  /** When a phase started, from the publish history; used when the exposures carry no phase. */
+  phaseStart?: PhaseStartLookup;
+}
+
+function phaseStartJson(phase: PhaseWindow, fetched: ExperimentSufficientStats): PhaseStartJson {
+  if (phase.basis === "publish_history") return { at: phase.start ?? null, basis: phase.basis, version: phase.version };
+  return { at: fetched.dataWindow.start ?? null, basis: phase.basis };
+}
+
 /**
  * `exp analyze` without its I/O: warehouse → sufficient statistics → stats engine → the docs/analysis.md
- * document with provenance. Data problems come back as diagnostics; only bugs throw. A
- * group-sequential look is placed at `asOf`, else at `now` (default the wall clock).
+ * document with provenance. Data problems come back as diagnostics; only bugs throw. The analysis
+ * reads the exposures of the experiment's current phase (phase.ts); one that matches no exposure is
+ * an error that says why. A group-sequential look and the decision's horizon are placed at `asOf`,
+ * else at `now` (default the wall clock).
  */
-export async function runAnalysis(
-  workspace: Workspace,
-  experiment: Experiment,
-  opts: { warehouse: Warehouse; asOf?: string; now?: Date },
-): Promise<AnalysisRun> {
+export async function runAnalysis(workspace: Workspace, experiment: Experiment, opts: RunAnalysisOptions): Promise<AnalysisRun> {
   const designs = metricDesigns(workspace, experiment);
+  const phase = await phaseWindow(opts.warehouse, workspace, experiment, opts.phaseStart);
   const fetched = await fetchSufficientStats(opts.warehouse, workspace, experiment, {
     asOf: opts.asOf,
     metrics: designs.map((d) => d.metric.key),
+    phase: phase.filter,
   });
-  if (hasErrors(fetched.diagnostics)) return { diagnostics: fetched.diagnostics };
-  const diagnostics = [...fetched.diagnostics];
+  if (hasErrors(fetched.diagnostics)) return { diagnostics: [...phase.diagnostics, ...fetched.diagnostics] };
+  const diagnostics = [...phase.diagnostics, ...fetched.diagnostics];
+  const exposed =
+    Object.values(fetched.units).reduce((a, b) => a + b, 0) +
+    fetched.multipleExposures +
+    Object.values(fetched.unknownVariants).reduce((a, b) => a + b, 0);
+  if (exposed === 0) {
+    const why = await noExposuresDiagnostic(opts.warehouse, workspace, experiment, {
+      list: fetched.experimentList,
+      connection: opts.connection,
+      asOf: opts.asOf,
+      phase,
+    });
+    return { diagnostics: [...diagnostics, why] };
+  }
+  const at = opts.asOf !== undefined ? new Date(opts.asOf) : (opts.now ?? new Date());
   let look: LookPlan | undefined;
   if (experiment.analysis.method === "group_sequential") {
-    const at = opts.asOf !== undefined ? new Date(opts.asOf) : (opts.now ?? new Date());
     const units = Object.values(fetched.units).reduce((a, b) => a + b, 0);
     const placed = groupSequentialLook(workspace, experiment, units, at);
     look = placed.plan;
     diagnostics.push(...placed.diagnostics);
   }
-  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look));
+  const phaseStart = phaseStartJson(phase, fetched);
+  const decision = decisionDesign(workspace, experiment, at, phaseStart.at ?? undefined);
+  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look, decision));
   const notes = [
     ...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)),
+    ...phase.diagnostics.map((d) => d.message),
     ...(stats.notes ?? []),
   ];
   if (notes.length) stats.notes = notes;
@@ -180,8 +259,17 @@ export async function runAnalysis(
     queries: fetched.queries,
     dataWindow: fetched.dataWindow,
   });
-  const { experiment: key, phase, method, alpha, correction, ...rest } = stats;
-  const result: AnalyzeJson = { experiment: key, phase, method, alpha, correction, provenance, ...rest };
+  const { experiment: key, phase: phaseNumber, method, alpha, correction, ...rest } = stats;
+  const result: AnalyzeJson = {
+    experiment: key,
+    phase: phaseNumber,
+    phase_start: phaseStart,
+    method,
+    alpha,
+    correction,
+    provenance,
+    ...rest,
+  };
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
   return { result, diagnostics };

@@ -9,4 +9,7 @@ export const ANALYSIS_CODES = defineCodes({
   unknownVariant: { code: "EXP6106", severity: "warning", title: "Exposures to a variant the experiment does not declare" },
   connectFailed: { code: "EXP6107", severity: "error", title: "Cannot open the warehouse" },
   noLookPlan: { code: "EXP6108", severity: "warning", title: "Group-sequential analysis cannot place its look" },
+  noExposures: { code: "EXP6109", severity: "error", title: "No exposures to analyse" },
+  phaseFromHistory: { code: "EXP6110", severity: "info", title: "Phase start taken from the publish history" },
+  phaseUnknown: { code: "EXP6111", severity: "warning", title: "Exposures of the analysed phase cannot be told apart" },
 });

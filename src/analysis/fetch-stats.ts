@@ -1,4 +1,4 @@
-import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape } from "../compiler/sql/index.js";
+import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape, type PhaseFilter } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { CupedStats, RatioCupedStats } from "../stats/types.js";
@@ -27,6 +27,8 @@ export interface ExperimentSufficientStats {
   readonly metrics: MetricSufficientStats[];
   /** The SQL that ran, in order (for provenance hashes). */
   readonly queries: CompiledQuery[];
+  /** The experiments in the exposures table with their first exposure, to explain an empty result (not run here). */
+  readonly experimentList?: CompiledQuery;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -38,7 +40,7 @@ export async function fetchSufficientStats(
   warehouse: Warehouse,
   workspace: Workspace,
   experiment: Experiment,
-  opts: { asOf?: string; metrics?: readonly string[] } = {},
+  opts: { asOf?: string; metrics?: readonly string[]; phase?: PhaseFilter } = {},
 ): Promise<ExperimentSufficientStats> {
   try {
     return await fetchOrThrow(warehouse, workspace, experiment, opts);
@@ -61,9 +63,16 @@ async function fetchOrThrow(
   warehouse: Warehouse,
   workspace: Workspace,
   experiment: Experiment,
-  opts: { asOf?: string; metrics?: readonly string[] },
+  opts: { asOf?: string; metrics?: readonly string[]; phase?: PhaseFilter },
 ): Promise<ExperimentSufficientStats> {
-  const compiled = compileExperimentSql({ workspace, experiment, metric: opts.metrics, dialect: warehouse.dialect, asOf: opts.asOf });
+  const compiled = compileExperimentSql({
+    workspace,
+    experiment,
+    metric: opts.metrics,
+    dialect: warehouse.dialect,
+    asOf: opts.asOf,
+    phase: opts.phase,
+  });
   const diagnostics = [...compiled.diagnostics];
   const declared = experiment.variants.map((v) => v.key);
   const empty: ExperimentSufficientStats = {
@@ -120,7 +129,16 @@ async function fetchOrThrow(
   for (const q of compiled.metrics.filter((m) => m.shape === "quantile")) collect(q, await run(q));
   // Keep the experiment's metric order whatever query each metric came from.
   const metrics = compiled.metrics.map((m) => byMetric.get(m.metric)).filter((m): m is MetricSufficientStats => m !== undefined);
-  return { units, multipleExposures, unknownVariants, dataWindow: { start, end }, metrics, queries, diagnostics };
+  return {
+    units,
+    multipleExposures,
+    unknownVariants,
+    dataWindow: { start, end },
+    metrics,
+    queries,
+    experimentList: compiled.experiments,
+    diagnostics,
+  };
 }
 
 /** Units per variant, multiple exposures and the data window, from summary or batch rows. */

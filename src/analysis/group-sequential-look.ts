@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { sampleSize } from "../stats/power.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
+import { plannedUnits } from "./planned-sample.js";
 
 /**
  * Which look of a group-sequential design an analysis is, and where it sits on the spending
@@ -25,27 +25,6 @@ export interface LookResult {
   readonly plan?: LookPlan;
   /** Why there is no plan (the analysis then reports fixed-horizon inference). */
   readonly diagnostics: Diagnostic[];
-}
-
-/** Units the power design needs over all arms (two-sided z at the experiment's α), when it declares enough to size one. */
-export function plannedUnits(workspace: Workspace, experiment: Experiment): number | undefined {
-  const { mde, baseline } = experiment.power;
-  if (mde === undefined || baseline === undefined || baseline === 0 || !(mde > 0)) return undefined;
-  const metric = workspace.metrics.get(experiment.metrics.primary[0] ?? "");
-  const conversion = metric?.kind === "conversion" || metric?.kind === "retention";
-  const sd = conversion ? Math.sqrt(baseline * (1 - baseline)) : experiment.power.stddev;
-  if (sd === undefined || !(sd > 0)) return undefined;
-  const control = experiment.variants.find((v) => v.key === experiment.control) ?? experiment.variants[0];
-  if (!control) return undefined;
-  const shares = [control, ...experiment.variants.filter((v) => v !== control)].map((v) => v.weight);
-  const size = sampleSize({
-    mde: mde * Math.abs(baseline),
-    variance: sd * sd,
-    alpha: experiment.analysis.alpha,
-    power: experiment.power.power ?? workspace.settings.defaults.power,
-    shares,
-  });
-  return size.perArm.reduce((a, b) => a + b, 0);
 }
 
 const day = (iso: string) => iso.slice(0, 10);

@@ -88,7 +88,21 @@ export function readStats(
     case "quantile": {
       const opt = (name: string) => toOptionalNumber(row?.[`${cols.prefix}_${name}`]);
       return {
-        stats: { kind: "quantile", n: get("n"), quantile: cols.quantile!, value: opt("value"), lower: opt("lower"), upper: opt("upper") },
+        stats: {
+          kind: "quantile",
+          n: get("n"),
+          quantile: cols.quantile!,
+          value: opt("value"),
+          lower: opt("lower"),
+          upper: opt("upper"),
+          clusters: {
+            units: get("units"),
+            sumBelow: get("sum_below"),
+            sumBelow2: get("sum_below2"),
+            sumEvents2: get("sum_events2"),
+            sumBelowEvents: get("sum_below_events"),
+          },
+        },
       };
     }
     default:

@@ -4,6 +4,7 @@ import { openWarehouse } from "../analysis/connect.js";
 import type { Warehouse } from "../analysis/warehouse.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
+import { publishHistory } from "./phase-history.js";
 
 export interface AnalyzeRequest {
   connection?: string;
@@ -23,14 +24,20 @@ export async function analyzeExperiments(ws: Workspace, experiments: Experiment[
   return withWarehouse(ws, o, async (warehouse) => {
     const analyses: Record<string, AnalyzeJson> = {};
     const diagnostics: Diagnostic[] = [];
+    const phaseStart = publishHistory(ws, o.env);
     for (const e of experiments) {
-      const run = await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now });
+      const run = await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now, connection: connectionName(ws, o), phaseStart });
       diagnostics.push(...run.diagnostics);
       if (!run.result) return { diagnostics, hint: tablesHint(run.diagnostics, ws) };
       analyses[e.key] = run.result;
     }
     return { value: analyses, diagnostics, hint: tablesHint(diagnostics, ws) };
   });
+}
+
+/** The connection an analysis runs on: the one named, else exp.yaml's default. */
+export function connectionName(ws: Workspace, o: { connection?: string }): string {
+  return o.connection ?? ws.settings.warehouse.default;
 }
 
 /** Runs `use` on the named (or default) warehouse connection and closes it after; its failure to open comes back as diagnostics. */

@@ -1,17 +1,25 @@
 import { fetchSufficientStats } from "../analysis/fetch-stats.js";
+import { armShares, designSizing, familyMetrics } from "../analysis/planned-sample.js";
 import { type Diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { designPower } from "../plan/power-check.js";
-import { summarizeMean, summarizeQuantile, summarizeRatio } from "../stats/moments.js";
-import { minimumDetectableEffect, sampleSize } from "../stats/power.js";
-import type { CupedStats } from "../stats/types.js";
+import { designSampleSize } from "../stats/design-sample-size.js";
+import { summarizeMean, summarizeRatio } from "../stats/moments.js";
+import { minimumDetectableEffect, type SizingCorrection } from "../stats/power.js";
+import { summarizeQuantile } from "../stats/quantile.js";
+import type { Correction, CupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { withWarehouse } from "./analyze.js";
 import { APP_CODES } from "./codes.js";
 
 const DAY = 86_400;
 
-/** A design to size: relative MDE against a baseline mean with a per-unit variance, over arms with these shares (control first). */
+/**
+ * A design to size: relative MDE against a baseline mean with a per-unit variance, over arms with these
+ * shares (control first). A conversion is sized with each arm's variance under the alternative. With
+ * several arms or metrics α is shared as the analysis' `correction` shares it (default "bh", the
+ * analysis default) over the comparisons × `metrics` (primary and secondary; default 1).
+ */
 export interface PowerDesign {
   baseline: number;
   variance: number;
@@ -19,6 +27,9 @@ export interface PowerDesign {
   alpha: number;
   power: number;
   shares: number[];
+  conversion?: boolean;
+  correction?: Correction;
+  metrics?: number;
   /** Units enrolled per day over all arms. */
   dailyUnits?: number;
   /** Units over all arms, for the MDE they can detect. */
@@ -36,6 +47,9 @@ export interface PowerReport {
   alpha: number;
   power: number;
   arms: number;
+  /** How α was shared over several arms and metrics: the analysis' correction the sizing assumed. */
+  correction: { method: Correction; sized_as: SizingCorrection["sizedAs"]; comparisons: number; metrics: number; family: number };
+  alpha_per_comparison: number;
   sample_size: { per_arm: number[]; total: number };
   daily_units: number | null;
   duration_days: number | null;
@@ -50,16 +64,14 @@ export function sizeDesign(
   extra: { experiment?: string; metric?: string } = {},
 ): PowerReport {
   const abs = d.mde * Math.abs(d.baseline);
-  const size = sampleSize({ mde: abs, variance: d.variance, alpha: d.alpha, power: d.power, shares: d.shares });
+  const family = { correction: d.correction ?? "bh", metrics: d.metrics ?? 1 };
+  const size = designSampleSize({ ...d, ...family, conversion: d.conversion === true });
   const total = size.perArm.reduce((a, b) => a + b, 0);
   let atUnits: PowerReport["mde_at_units"] = null;
   if (d.units !== undefined) {
     const sum = d.shares.reduce((a, b) => a + b, 0);
     const perArm = d.shares.map((s) => (d.units! * s) / sum);
-    const mde = perArm.every((n) => n >= 2)
-      ? minimumDetectableEffect({ variance: d.variance, alpha: d.alpha, power: d.power, units: perArm }) / Math.abs(d.baseline)
-      : null;
-    atUnits = { units: d.units, mde };
+    atUnits = { units: d.units, mde: relativeMde(d, perArm, family) };
   }
   return {
     source,
@@ -71,6 +83,14 @@ export function sizeDesign(
     alpha: d.alpha,
     power: d.power,
     arms: d.shares.length,
+    correction: {
+      method: size.correction.method,
+      sized_as: size.correction.sizedAs,
+      comparisons: size.correction.comparisons,
+      metrics: size.correction.metrics,
+      family: size.correction.family,
+    },
+    alpha_per_comparison: size.alphaPerComparison,
     sample_size: { per_arm: size.perArm.slice(), total },
     daily_units: d.dailyUnits ?? null,
     duration_days: d.dailyUnits ? Math.ceil(total / d.dailyUnits) : null,
@@ -78,49 +98,41 @@ export function sizeDesign(
   };
 }
 
-function shares(e: Experiment): number[] {
-  const control = e.variants.find((v) => v.key === e.control) ?? e.variants[0]!;
-  return [control, ...e.variants.filter((v) => v !== control)].map((v) => v.weight);
+/** The relative MDE `units` per arm can detect at the design's α, power and correction; null below two units in an arm. */
+function relativeMde(d: PowerDesign, units: number[], family: { correction: Correction; metrics: number }): number | null {
+  if (!units.every((n) => n >= 2)) return null;
+  const abs = minimumDetectableEffect({ variance: d.variance, alpha: d.alpha, power: d.power, units, ...family });
+  return Number.isFinite(abs) ? abs / Math.abs(d.baseline) : null;
 }
 
 /** `exp power <experiment>`: the declared design (power.mde, daily_units, baseline, stddev), and the MDE reachable by the schedule end. */
 export function powerFromDesign(ws: Workspace, e: Experiment, now: Date): PowerReport {
-  const { mde, baseline, daily_units: daily } = e.power;
   const metric = ws.metrics.get(e.metrics.primary[0] ?? "");
-  if (mde === undefined)
+  const { sizing, missing } = designSizing(ws, e);
+  if (missing === "mde")
     throw ExpError.of(APP_CODES.designIncomplete, `experiment "${e.key}" declares no power.mde`, {
       suggestion: "add power: { mde: 3% } to its file, or use exp power --baseline ... --mde ...",
     });
-  if (baseline === undefined || baseline === 0) {
+  if (missing === "baseline") {
     throw ExpError.of(APP_CODES.designIncomplete, `experiment "${e.key}" declares no power.baseline`, {
       suggestion: `add power.baseline (the primary metric's mean), or run exp power ${e.key} --from-warehouse`,
     });
   }
-  const conversion = metric?.kind === "conversion" || metric?.kind === "retention";
-  const sd = conversion ? Math.sqrt(baseline * (1 - baseline)) : e.power.stddev;
-  if (sd === undefined)
+  if (!sizing)
     throw ExpError.of(
       APP_CODES.designIncomplete,
       `experiment "${e.key}" needs power.stddev for its primary metric "${metric?.key ?? "?"}", which is not a conversion`,
     );
+  const daily = e.power.daily_units;
+  const design: PowerDesign = { ...sizing, shares: [...sizing.shares], dailyUnits: daily === undefined ? undefined : daily * e.traffic };
+  const report = sizeDesign(design, "design", { experiment: e.key, metric: metric?.key });
+  // The units the schedule reaches come from the plan's power check; the MDE they give is sized here
+  // with the analysis' correction, as the analysis will test.
   const reached = designPower(e, ws, now);
-  const report = sizeDesign(
-    {
-      baseline,
-      variance: sd * sd,
-      mde,
-      alpha: e.analysis.alpha,
-      power: e.power.power ?? ws.settings.defaults.power,
-      shares: shares(e),
-      dailyUnits: daily === undefined ? undefined : daily * e.traffic,
-    },
-    "design",
-    { experiment: e.key, metric: metric?.key },
-  );
   if (reached)
     report.mde_at_units = {
       units: Math.round(reached.units.reduce((a, b) => a + b, 0)),
-      mde: Number.isFinite(reached.achievableMde) ? reached.achievableMde : null,
+      mde: relativeMde(design, reached.units, { correction: e.analysis.correction, metrics: familyMetrics(e) }),
     };
   return report;
 }
@@ -196,7 +208,9 @@ export async function powerFromWarehouse(
         mde,
         alpha: e.analysis.alpha,
         power: e.power.power ?? ws.settings.defaults.power,
-        shares: shares(e),
+        shares: armShares(e),
+        correction: e.analysis.correction,
+        metrics: familyMetrics(e),
         dailyUnits: days ? units / days : undefined,
         units,
       },

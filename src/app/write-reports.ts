@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
-import type { Warehouse } from "../analysis/warehouse.js";
 import { diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -14,7 +13,8 @@ import { buildReport } from "../report/build.js";
 import { asOfPoints } from "../report/daily.js";
 import type { DailyPoint, ReportInput } from "../report/model.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
-import { withWarehouse } from "./analyze.js";
+import { connectionName, withWarehouse } from "./analyze.js";
+import { publishHistory } from "./phase-history.js";
 import { APP_CODES } from "./codes.js";
 
 /** Progress of the long steps, told to whoever shows it (a spinner, plain lines, nothing). */
@@ -58,17 +58,20 @@ export interface ReportsWritten {
 export async function writeReports(ws: Workspace, experiments: Experiment[], o: ReportRequest): Promise<Result<ReportsWritten>> {
   const template = await readFile(packageAsset("templates", "report", "report.md"), "utf8");
   const asOf = new Date(o.asOf).toISOString();
+  const connection = connectionName(ws, o);
+  const phaseStart = publishHistory(ws, o.env);
   const opened = await withWarehouse(ws, o, async (warehouse): Promise<Result<WrittenReport[]>> => {
     const written: WrittenReport[] = [];
+    const analyse = (e: Experiment, at: string) => runAnalysis(ws, e, { warehouse, asOf: at, connection, phaseStart });
     for (const [i, e] of experiments.entries()) {
       o.progress?.start(`[${i + 1}/${experiments.length}] analysing ${e.key} as of ${asOf.slice(0, 10)}`);
-      const run = await runAnalysis(ws, e, { warehouse, asOf });
+      const run = await analyse(e, asOf);
       if (!run.result) {
         o.progress?.fail("the analysis failed");
         return { diagnostics: [...run.diagnostics, failure(APP_CODES.analysisFailed, `cannot analyse "${e.key}"`, run.diagnostics)] };
       }
-      const daily = await dailyPoints(ws, e, warehouse, run.result, asOf, o.points);
-      const input = reportInput(ws, e, run.result, daily, asOf.slice(0, 10));
+      const daily = await dailyPoints(e, (at) => analyse(e, at), run.result, asOf, o.points);
+      const input = reportInput(ws, e, run.result, daily, { asOf, connection });
       const report = await buildReport(input, template);
       const files = [
         ...report.files,
@@ -159,9 +162,8 @@ function steadyNumbers(_key: string, value: unknown): unknown {
 }
 
 async function dailyPoints(
-  ws: Workspace,
   e: Experiment,
-  warehouse: Warehouse,
+  analyse: (at: string) => Promise<{ result?: AnalyzeJson }>,
   final: AnalyzeJson,
   asOf: string,
   max: number,
@@ -169,7 +171,7 @@ async function dailyPoints(
   const primary = e.metrics.primary[0];
   const out: DailyPoint[] = [];
   for (const at of asOfPoints(final.provenance.dataWindow?.start ?? undefined, asOf, max)) {
-    const r = at === asOf ? final : (await runAnalysis(ws, e, { warehouse, asOf: at })).result;
+    const r = at === asOf ? final : (await analyse(at)).result;
     if (!r) continue;
     const m = r.metrics.find((x) => x.metric === primary);
     const lift: DailyPoint["lift"] = {};
@@ -179,7 +181,13 @@ async function dailyPoints(
   return out;
 }
 
-function reportInput(ws: Workspace, e: Experiment, analysis: AnalyzeJson, daily: DailyPoint[], date: string): ReportInput {
+function reportInput(
+  ws: Workspace,
+  e: Experiment,
+  analysis: AnalyzeJson,
+  daily: DailyPoint[],
+  at: { asOf: string; connection: string },
+): ReportInput {
   const metrics: ReportInput["metrics"] = {};
   for (const key of [...e.metrics.primary, ...e.metrics.secondary, ...e.metrics.guardrails]) {
     const m = ws.metrics.get(key);
@@ -197,7 +205,9 @@ function reportInput(ws: Workspace, e: Experiment, analysis: AnalyzeJson, daily:
       weights: Object.fromEntries(e.variants.map((v) => [v.key, v.weight])),
     },
     metrics,
-    date,
+    date: at.asOf.slice(0, 10),
+    asOf: at.asOf,
+    connection: at.connection,
     daily,
   };
 }

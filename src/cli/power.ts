@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { powerFromDesign, powerFromWarehouse, sizeDesign, type PowerReport } from "../app/power.js";
 import { SQL_CODES } from "../compiler/sql/codes.js";
 import { ExpError } from "../diagnostics/errors.js";
+import type { Correction } from "../stats/types.js";
+import { DEFAULT_ANALYSIS } from "../workspace/build/settings.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { currentTime } from "./clock.js";
 import { action } from "./run.js";
@@ -31,6 +33,8 @@ export interface PowerOptions {
   dailyUnits?: string;
   variance?: string;
   units?: string;
+  correction?: string;
+  metrics?: string;
   fromWarehouse?: boolean;
   lookback?: string;
   connection?: string;
@@ -39,8 +43,17 @@ export interface PowerOptions {
   format?: string;
 }
 
-/** `exp power --baseline P --mde M …`: no workspace needed. A baseline between 0 and 1 without --variance is a conversion rate. */
-export function powerFromFlags(opts: PowerOptions, defaults = { alpha: 0.05, power: 0.8 }): PowerReport {
+const CORRECTIONS: readonly Correction[] = ["bh", "holm", "bonferroni", "none"];
+
+/**
+ * `exp power --baseline P --mde M …`: no workspace needed. A baseline between 0 and 1 without --variance
+ * is a conversion rate. Several arms or metrics share α as the analysis' correction would: `bh`, the
+ * analysis' built-in default (no workspace is read), unless --correction says otherwise.
+ */
+export function powerFromFlags(
+  opts: PowerOptions,
+  defaults: { alpha: number; power: number; correction: Correction } = DEFAULT_ANALYSIS,
+): PowerReport {
   const baseline = parseShareFlag("baseline", opts.baseline);
   const mde = positive("mde", parseShareFlag("mde", opts.mde));
   if (baseline === undefined || mde === undefined)
@@ -50,7 +63,12 @@ export function powerFromFlags(opts: PowerOptions, defaults = { alpha: 0.05, pow
   const power = positive("power", parseShareFlag("power", opts.power), { below1: true }) ?? defaults.power;
   const arms = positive("arms", opts.arms === undefined ? undefined : Number(opts.arms), { integer: true }) ?? 2;
   if (arms < 2) throw badOption(`--arms must be at least 2, got ${arms}`);
+  const correction = (opts.correction ?? defaults.correction) as Correction;
+  if (!CORRECTIONS.includes(correction))
+    throw badOption(`--correction must be one of ${CORRECTIONS.join(", ")}, not "${opts.correction}"`, "e.g. --correction holm");
+  const metrics = positive("metrics", opts.metrics === undefined ? undefined : Number(opts.metrics), { integer: true }) ?? 1;
   let variance = positive("variance", opts.variance === undefined ? undefined : Number(opts.variance));
+  const conversion = variance === undefined;
   if (variance === undefined) {
     if (!(baseline > 0 && baseline < 1)) throw badOption(`--baseline ${baseline} is not a rate between 0 and 1, so --variance is needed`);
     variance = baseline * (1 - baseline);
@@ -63,11 +81,25 @@ export function powerFromFlags(opts: PowerOptions, defaults = { alpha: 0.05, pow
       alpha,
       power,
       shares: Array.from({ length: arms }, () => 1),
+      conversion,
+      correction,
+      metrics,
       dailyUnits: positive("daily-units", opts.dailyUnits === undefined ? undefined : Number(opts.dailyUnits)),
       units: positive("units", opts.units === undefined ? undefined : Number(opts.units)),
     },
     "flags",
   );
+}
+
+/** Which correction the sizing assumed for several arms and metrics, and the α each comparison got. */
+export function correctionText(r: PowerReport): string {
+  const c = r.correction;
+  const family = `${c.comparisons} comparison${c.comparisons === 1 ? "" : "s"} × ${c.metrics} metric${c.metrics === 1 ? "" : "s"}`;
+  const alpha = Number(r.alpha_per_comparison.toPrecision(4));
+  if (c.sized_as === "none") return `correction: none over ${family}: each comparison at alpha ${alpha}`;
+  if (c.family === 1) return `correction: ${c.method} (the analysis' correction), one test: alpha ${alpha}`;
+  const bound = c.method === "bonferroni" ? "" : `, a conservative bound for ${c.method}`;
+  return `correction: ${c.method} (the analysis' correction) over ${family}, sized as Bonferroni${bound}: alpha ${r.alpha} / ${c.family} = ${alpha} per comparison`;
 }
 
 export function renderPower(r: PowerReport, format: OutputFormat): string {
@@ -76,6 +108,7 @@ export function renderPower(r: PowerReport, format: OutputFormat): string {
   const lines = [
     `${r.experiment ? `${r.experiment}${r.metric ? ` (${r.metric})` : ""}, ` : ""}from ${r.source}: baseline ${Number(r.baseline.toPrecision(6))}, variance ${Number(r.variance.toPrecision(6))}`,
     `to detect ${pct(r.mde)} relative (${Number(r.mde_absolute.toPrecision(4))} absolute) at alpha ${r.alpha}, power ${r.power}, ${r.arms} arms:`,
+    `  ${correctionText(r)}`,
     `  sample size per arm: ${r.sample_size.per_arm.join(", ")}`,
     `  total: ${r.sample_size.total}`,
   ];
@@ -103,6 +136,8 @@ export function registerPower(program: Command): void {
       .option("--daily-units <n>", "units enrolled per day, for the duration")
       .option("--variance <v>", "per-unit variance of the metric (default p(1-p) for a rate)")
       .option("--units <n>", "total units, for the MDE they can detect")
+      .option("--correction <method>", "multiple-testing correction the analysis will use: bh (default), holm, bonferroni, none")
+      .option("--metrics <m>", "metrics tested together (primary and secondary), for the correction (default 1)")
       .option("--from-warehouse", "estimate the baseline and daily units from the warehouse")
       .option("--lookback <duration>", "pre-exposure look-back for --from-warehouse (default: the metric's window)")
       .option("--connection <name>", "warehouse connection for --from-warehouse")

@@ -27,6 +27,8 @@ export interface DemoDataOptions {
   srm?: { experiment: string; variant: string; dropShare: number };
   /** Running experiments whose exposures are logged, with their variant keys. */
   experiments: Record<string, string[]>;
+  /** The published phase of each experiment, written with every exposure as exp serve writes it (default 1). */
+  phases?: Record<string, number>;
   assign(experiment: string, unit: string, attributes: Record<string, unknown>, atMs: number): string | null;
 }
 
@@ -47,7 +49,7 @@ const DAY = 86_400_000;
 export function generateDemoData(settings: Settings, dir: string, o: DemoDataOptions): DemoDataCounts {
   mkdirSync(dir, { recursive: true });
   const rng = new Random(o.seed);
-  const exposures = new CsvWriter(join(dir, "exposures.csv"), "unit_id,experiment,variant,ts,session_id,attributes");
+  const exposures = new CsvWriter(join(dir, "exposures.csv"), "unit_id,experiment,variant,ts,session_id,attributes,phase");
   const events = new CsvWriter(join(dir, "events.csv"), "unit_id,session_id,event,ts,value,properties,event_id");
   const t0 = o.start.getTime();
   const eventNames = Object.keys(settings.events);
@@ -66,19 +68,20 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
     const multipliers = new Map<string, number>();
     const attrs = JSON.stringify(attributes);
     for (const [exp, variants] of Object.entries(o.experiments)) {
+      const phase = o.phases?.[exp] ?? 1;
       const variant = o.assign(exp, unit, attributes, firstVisit);
       if (variant === null) continue;
       const dropped = o.srm && o.srm.experiment === exp && o.srm.variant === variant && rng.next() < o.srm.dropShare;
       if (!dropped) {
-        exposures.row([unit, exp, variant, iso(firstVisit), `s${i}_0`, attrs]);
+        exposures.row([unit, exp, variant, iso(firstVisit), `s${i}_0`, attrs, phase]);
         exposureRows++;
         if (rng.next() < 0.3) {
-          exposures.row([unit, exp, variant, iso(firstVisit + rng.int(1, 5) * DAY), `s${i}_1`, attrs]);
+          exposures.row([unit, exp, variant, iso(firstVisit + rng.int(1, 5) * DAY), `s${i}_1`, attrs, phase]);
           exposureRows++;
         }
         // A few units reach a second variant (a client bug): the analysis must exclude them.
         if (rng.next() < 0.002 && variants.length > 1) {
-          exposures.row([unit, exp, variants.find((v) => v !== variant)!, iso(firstVisit + rng.int(1, 3) * DAY), `s${i}_2`, attrs]);
+          exposures.row([unit, exp, variants.find((v) => v !== variant)!, iso(firstVisit + rng.int(1, 3) * DAY), `s${i}_2`, attrs, phase]);
           exposureRows++;
         }
       }

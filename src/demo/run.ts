@@ -80,9 +80,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
 
   const evaluator = createEvaluator(published);
   const experiments: Record<string, string[]> = {};
+  const phases: Record<string, number> = {};
   for (const e of ws.experiments.values()) {
-    if (e.status === "running" && e.unit === ws.settings.units[0] && e.type !== "interleaving" && e.type !== "bandit")
+    if (e.status === "running" && e.unit === ws.settings.units[0] && e.type !== "interleaving" && e.type !== "bandit") {
       experiments[e.key] = e.variants.map((v) => v.key);
+      phases[e.key] = published.experiments[e.key]?.phase ?? e.phase;
+    }
   }
   const csvDir = join(o.dir, ".exp", "demo-data");
   const counts = generateDemoData(ws.settings, csvDir, {
@@ -94,6 +97,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     effects: DEMO_EFFECTS,
     srm: DEMO_SRM,
     experiments,
+    phases,
     assign: (exp, unit, attrs, at) => {
       const r = evaluator.assign(exp, unit, attrs, at);
       return r.inExperiment ? r.variant : null;

@@ -16,7 +16,8 @@ export async function loadDemoWarehouse(path: string, csvDir: string, tables: { 
     const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
     const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
     await c.run(`CREATE TABLE ${id(tables.exposures)} AS SELECT * FROM read_csv(${q(`${csvDir}/exposures.csv`)}, header = true, columns = {
-      'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'ts': 'TIMESTAMP', 'session_id': 'VARCHAR', 'attributes': 'JSON'})`);
+      'unit_id': 'VARCHAR', 'experiment': 'VARCHAR', 'variant': 'VARCHAR', 'ts': 'TIMESTAMP', 'session_id': 'VARCHAR', 'attributes': 'JSON',
+      'phase': 'INTEGER'})`);
     await c.run(`CREATE TABLE ${id(tables.events)} AS SELECT * FROM read_csv(${q(`${csvDir}/events.csv`)}, header = true, columns = {
       'unit_id': 'VARCHAR', 'session_id': 'VARCHAR', 'event': 'VARCHAR', 'ts': 'TIMESTAMP', 'value': 'DOUBLE', 'properties': 'JSON', 'event_id': 'VARCHAR'})`);
     await c.run("CHECKPOINT");

@@ -46,6 +46,12 @@ export function fmtP(p: Num | undefined): string {
   return p.toFixed(4);
 }
 
+/** "p = 0.0043", or "p < 0.0001" for the tiny ones: never "p = 0.0000", never "p = <0.0001". */
+export function fmtPEquals(p: Num | undefined, name = "p"): string {
+  if (!known(p)) return `${name} ${MISSING}`;
+  return p < 0.0001 ? `${name} < 0.0001` : `${name} = ${p.toFixed(4)}`;
+}
+
 export function fmtMetricValue(x: Num | undefined, display: MetricDisplay | undefined): string {
   if (!known(x)) return MISSING;
   switch (display?.format) {

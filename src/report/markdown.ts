@@ -1,6 +1,16 @@
 import { fmtInt } from "./format.js";
 import type { ReportInput } from "./model.js";
-import { armShares, datesText, guardrailLines, powerLine, provenanceText, srmLine } from "./summary.js";
+import {
+  armShares,
+  datesText,
+  guardrailLines,
+  horizonLine,
+  minimumsLine,
+  phaseText,
+  powerLine,
+  provenanceText,
+  srmLine,
+} from "./summary.js";
 import { cupedNotes, metricTables } from "./tables.js";
 import { fillTemplate } from "./template.js";
 
@@ -20,6 +30,7 @@ const RECOMMENDATION_TEXT: Record<string, string> = {
 
 const GUARD_MARK: Record<string, string> = { passed: "✅", breached: "🚨", inconclusive: "⚠️", failed: "⚠️", none: "" };
 const POWER_MARK: Record<string, string> = { powered: "✅ ", underpowered: "⏳ ", unknown: "", none: "" };
+const GATE_MARK: Record<string, string> = { reached: "✅ ", met: "✅ ", not_reached: "⏳ ", not_met: "⏳ ", not_required: "" };
 
 /** The markdown body of a report: deterministic for the same input (no clocks, no locale). */
 export function renderReportMarkdown(input: ReportInput, template: string, charts: ChartNames): string {
@@ -50,14 +61,19 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
 function header(input: ReportInput): string {
   const { analysis, experiment } = input;
   const srm = srmLine(analysis);
+  const horizon = horizonLine(analysis);
+  const minimums = minimumsLine(analysis);
   const lines = [
     `| | |`,
     `|---|---|`,
-    `| experiment | \`${experiment.key}\` (phase ${analysis.phase}) |`,
+    `| experiment | \`${experiment.key}\` |`,
+    `| phase | ${phaseText(analysis)} |`,
     `| hypothesis | ${experiment.hypothesis ?? "—"} |`,
     `| owner | ${experiment.owner ?? "—"} |`,
     `| dates | ${datesText(input)} |`,
     `| method | ${analysis.method}, α = ${analysis.alpha} |`,
+    `| horizon | ${GATE_MARK[horizon.status]}${horizon.text} |`,
+    `| minimums | ${GATE_MARK[minimums.status]}${minimums.text} |`,
     "",
     "| variant | units | share | expected share |",
     "|---|---:|---:|---:|",

@@ -15,6 +15,13 @@ export interface ReportProvenance {
   dataWindow: { start: string | null; end: string | null };
 }
 
+/** When the analysed phase started and how that is known (docs/analysis.md#phases), as `exp analyze` attaches it. */
+export interface ReportPhaseStart {
+  at: string | null;
+  basis: "phase_column" | "publish_history" | "first_exposure";
+  version?: number;
+}
+
 /** Power reached so far against the declared relative MDE; `achieved_mde` is null when unknown. */
 export interface ReportPower {
   mde: number;
@@ -25,7 +32,7 @@ export interface ReportPower {
  * The docs/analysis.md analysis document: the stats engine's result plus provenance and power. Numbers the
  * engine could not compute (an empty arm, zero variance…) are null, with the reason in `code`.
  */
-export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower };
+export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower; phase_start?: ReportPhaseStart };
 
 /** One re-analysis at an --as-of point, for the over-time charts. */
 export interface DailyPoint {
@@ -55,7 +62,11 @@ export interface ReportInput {
   analysis: ReportAnalysis;
   experiment: ReportExperiment;
   metrics: Record<string, MetricDisplay>;
-  /** Report date, YYYY-MM-DD; the only date in the body, so same-day regeneration is byte-identical. */
+  /** Report date, YYYY-MM-DD. */
   date: string;
+  /** The instant the data was analysed at (ISO-8601), which the reproduce command repeats. */
+  asOf: string;
+  /** The warehouse connection the analysis ran on, which the reproduce command names. */
+  connection: string;
   daily: DailyPoint[];
 }

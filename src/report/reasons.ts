@@ -28,6 +28,10 @@ export function missingReason(metric: MetricJson, c: ComparisonJson, control: st
       return "the control mean is 0, so there is no relative lift";
     case "ZERO_DENOMINATOR":
       return "the ratio's denominator sums to 0 in an arm, so the ratio cannot be computed";
+    case "TOO_FEW_EVENTS": {
+      const counts = pair.map((v) => `"${v}" ${metric.variants[v]?.n ?? 0}`).join(", ");
+      return `not enough data: too few events beyond the quantile to bound its confidence interval (events: ${counts}), so no interval is shown rather than a truncated one`;
+    }
     case "INVALID_INPUT":
       return "the sufficient statistics are invalid; check the metric's SQL";
   }

@@ -1,4 +1,4 @@
-import { fmtFixed, fmtInt, fmtP, fmtPercent, MISSING } from "./format.js";
+import { fmtFixed, fmtInt, fmtPEquals, fmtPercent, MISSING } from "./format.js";
 import type { GuardrailJson, ReportAnalysis, ReportInput } from "./model.js";
 import { missingReason } from "./reasons.js";
 
@@ -33,14 +33,78 @@ export function armShares(input: Pick<ReportInput, "analysis" | "experiment">): 
   }));
 }
 
+/** "p = 0.7600 ≥ 0.001: no mismatch (χ² = 0.09)": the p-value against the threshold it is judged by. */
 export function srmLine(analysis: ReportAnalysis): Line<"ok" | "mismatch"> {
-  const stats = `χ² = ${fmtFixed(analysis.srm.chi2, 2)}, p = ${fmtP(analysis.srm.p_value)}`;
-  return analysis.srm.ok
-    ? { status: "ok", text: `no mismatch (${stats})` }
+  const { srm } = analysis;
+  const p = fmtPEquals(srm.p_value);
+  const chi2 = `χ² = ${fmtFixed(srm.chi2, 2)}`;
+  return srm.ok
+    ? { status: "ok", text: `${p} ≥ ${srm.threshold}: no mismatch (${chi2})` }
     : {
         status: "mismatch",
-        text: `mismatch (${stats}): the assignment or logging is broken; do not trust the results until it is explained`,
+        text: `${p}, below ${srm.threshold}: mismatch (${chi2}); the assignment or logging is broken, do not trust the results until it is explained`,
       };
+}
+
+const timeText = (iso: string) =>
+  iso
+    .replace(/:00\.000Z$|\.000Z$/, "Z")
+    .replace("T", " ")
+    .replace(/Z$/, " UTC");
+
+/** The analysed phase and when it started, saying how that is known (docs/analysis.md#phases). */
+export function phaseText(analysis: ReportAnalysis): string {
+  const s = analysis.phase_start;
+  const phase = `phase ${analysis.phase}`;
+  if (!s || s.at === null) return phase;
+  switch (s.basis) {
+    case "publish_history":
+      return `${phase}, since ${timeText(s.at)} (first published in ruleset version ${s.version ?? "?"}; earlier exposures left out)`;
+    case "phase_column":
+      return `${phase}, first exposure ${timeText(s.at)} (exposures carry their phase)`;
+    default:
+      return `${phase}, first exposure ${timeText(s.at)} (no phase column or publish history: every exposure is read)`;
+  }
+}
+
+/** Where a fixed-horizon test stands against its horizon, or why the method needs none. */
+export function horizonLine(analysis: ReportAnalysis): Line<"reached" | "not_reached" | "not_required"> {
+  const h = analysis.decision.horizon;
+  switch (h.basis) {
+    case "not_required":
+      return { status: "not_required", text: `none needed: ${analysis.method} results may decide at any look` };
+    case "undeclared":
+      return {
+        status: "not_reached",
+        text: "fixed-horizon test without a horizon (declare schedule.end or a power design): no ship or stop",
+      };
+    case "planned_units": {
+      const share = h.planned_units ? Math.floor((100 * (h.units ?? 0)) / h.planned_units) : 0;
+      const where = `${fmtInt(h.units ?? 0)} of ${fmtInt(h.planned_units ?? 0)} planned units (${share}%)`;
+      return h.reached
+        ? { status: "reached", text: `${where}: reached` }
+        : { status: "not_reached", text: `${where}: not reached, so no ship or stop yet` };
+    }
+    case "end_date": {
+      const days =
+        h.elapsed_days !== null && h.elapsed_days !== undefined && h.total_days !== null && h.total_days !== undefined
+          ? ` (${fmtFixed(Math.max(0, Math.min(h.elapsed_days, h.total_days)), 0)} of ${fmtFixed(h.total_days, 0)} days)`
+          : "";
+      const where = `end date ${h.end?.slice(0, 10) ?? MISSING}${days}`;
+      return h.reached
+        ? { status: "reached", text: `${where}: reached` }
+        : { status: "not_reached", text: `${where}: not reached, so no ship or stop yet` };
+    }
+  }
+}
+
+/** The decision framework's minimum duration and sample, and how far the analysis is. */
+export function minimumsLine(analysis: ReportAnalysis): Line<"met" | "not_met"> {
+  const m = analysis.decision.minimums;
+  const elapsed = m.elapsed_days === null ? MISSING : fmtFixed(m.elapsed_days, 1);
+  const units = m.smallest_variant === null ? MISSING : `${fmtInt(m.smallest_units)} in "${m.smallest_variant}"`;
+  const text = `${elapsed} of ${m.duration_days} days; fewest units ${units} of ${fmtInt(m.units_per_variant)} per variant`;
+  return m.met ? { status: "met", text: `${text}: met` } : { status: "not_met", text: `${text}: not met, so no ship or stop yet` };
 }
 
 export function datesText(input: Pick<ReportInput, "experiment">): string {
@@ -88,7 +152,15 @@ export function powerLine(analysis: ReportAnalysis): Line<"powered" | "underpowe
     : { status: "underpowered", text: `${reached} — not yet powered for the declared MDE.` };
 }
 
-export function provenanceText(input: Pick<ReportInput, "analysis" | "experiment" | "date">): string {
+/**
+ * The command that reproduces the report's numbers exactly: the same experiment, connection and as-of
+ * instant (to the millisecond), as the JSON document stored beside the report.
+ */
+export function reproduceCommand(input: Pick<ReportInput, "experiment" | "asOf" | "connection">): string {
+  return `exp analyze ${input.experiment.key} --connection ${input.connection} --as-of ${new Date(input.asOf).toISOString()} --format json`;
+}
+
+export function provenanceText(input: Pick<ReportInput, "analysis" | "experiment" | "date" | "asOf" | "connection">): string {
   const p = input.analysis.provenance;
   const parts = [
     `source commit \`${(p.sourceCommit ?? "unknown").slice(0, 12)}\``,
@@ -97,5 +169,5 @@ export function provenanceText(input: Pick<ReportInput, "analysis" | "experiment
     `engine ${p.engine}`,
     `data window ${p.dataWindow.start ?? "?"} → ${p.dataWindow.end ?? "?"}`,
   ];
-  return `Reproduce with \`exp analyze ${input.experiment.key} --as-of ${p.dataWindow.end ?? input.date}\`. Provenance: ${parts.join(" · ")}.`;
+  return `Reproduce with \`${reproduceCommand(input)}\` (the numbers of ${input.date}.json). Provenance: ${parts.join(" · ")}.`;
 }

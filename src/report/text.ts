@@ -2,7 +2,7 @@ import type { Painter, StyleToken } from "../diagnostics/style.js";
 import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
-import { armShares, datesText, guardrailLines, powerLine, srmLine } from "./summary.js";
+import { armShares, datesText, guardrailLines, horizonLine, minimumsLine, phaseText, powerLine, srmLine } from "./summary.js";
 import type { Verdict } from "./verdict.js";
 
 /**
@@ -90,11 +90,13 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   const title = experiment.name ? `${experiment.name} (${experiment.key})` : experiment.key;
   out.push(`${paint("emphasis", title)} ${paint("muted", `— report of ${input.date}`)}`);
   const facts: [string, string][] = [
-    ["phase", String(analysis.phase)],
+    ["phase", phaseText(analysis)],
     ["hypothesis", experiment.hypothesis ?? MISSING],
     ["owner", experiment.owner ?? MISSING],
     ["dates", datesText(input)],
     ["method", `${analysis.method}, α = ${analysis.alpha}`],
+    ["horizon", horizonLine(analysis).text],
+    ["minimums", minimumsLine(analysis).text],
   ];
   out.push(
     ...grid(

@@ -57,6 +57,31 @@ export interface AnalysisInput {
     readonly spending?: Spending;
     readonly informationFraction?: number;
   };
+  /**
+   * What the decision needs besides the results (docs/analysis.md#decision). Without it the engine
+   * cannot tell whether the minimums or a fixed horizon are met, so it recommends neither ship nor stop.
+   */
+  readonly decision?: DecisionDesign;
+}
+
+/** The decision framework's rules and the design facts it weighs: dates, the analysis time, the planned sample. */
+export interface DecisionDesign {
+  /** No ship or stop before the phase has run this many days. */
+  readonly minDurationDays: number;
+  /** No ship or stop before every variant with a positive weight has this many units. */
+  readonly minUnitsPerVariant: number;
+  /** any_primary: some primary metric improves significantly and none gets worse; all_primaries: every one improves. */
+  readonly ship: "any_primary" | "all_primaries";
+  /** must_pass: a treatment ships only when every guardrail passed for it; no_breach: only a breach blocks. */
+  readonly guardrails: "must_pass" | "no_breach";
+  /** The instant the analysis looks at (ISO-8601). */
+  readonly asOf: string;
+  /** When the analysed phase started (its first publication, else its first exposure); unknown without exposures. */
+  readonly start?: string;
+  /** The schedule end: a fixed-horizon test's horizon when no planned sample is declared. */
+  readonly end?: string;
+  /** Units over all arms that the power design plans: a fixed-horizon test's horizon when declared. */
+  readonly plannedUnits?: number;
 }
 
 /** The docs/analysis.md `analyze --format json` shape, without `provenance`. Non-finite numbers are null. */
@@ -114,6 +139,41 @@ export interface GuardrailJson {
 
 export type Recommendation = "ship" | "keep_running" | "stop" | "rollback" | "investigate";
 
+/**
+ * When a fixed-horizon test's results become evidence: the planned sample (`planned_units`), else the
+ * schedule end (`end_date`); `undeclared` when the experiment gives neither; `not_required` for the
+ * methods that may decide at any look (sequential, group-sequential, Bayesian).
+ */
+export interface HorizonJson {
+  basis: "planned_units" | "end_date" | "undeclared" | "not_required";
+  reached: boolean;
+  units?: number;
+  planned_units?: number;
+  end?: string;
+  elapsed_days?: Num;
+  total_days?: Num;
+}
+
+/** The minimum duration and sample of the decision framework, and how far the analysis is. */
+export interface MinimumsJson {
+  duration_days: number;
+  /** Days from the phase start to the analysis time; null when the start is unknown. */
+  elapsed_days: Num;
+  units_per_variant: number;
+  /** The variant with the fewest units (positive weights only), and its units. */
+  smallest_variant: string | null;
+  smallest_units: number;
+  met: boolean;
+}
+
+export interface DecisionJson {
+  recommendation: Recommendation;
+  /** Sentences naming the metric, the variant and the numbers behind the recommendation. */
+  reasons: string[];
+  horizon: HorizonJson;
+  minimums: MinimumsJson;
+}
+
 export interface AnalysisResult {
   experiment: string;
   phase: number;
@@ -122,10 +182,11 @@ export interface AnalysisResult {
   correction: Correction;
   units: Record<string, number>;
   multiple_exposures: number;
-  srm: { chi2: Num; p_value: Num; ok: boolean };
+  /** ok when p_value is at or above threshold (the experiment's srm_threshold). */
+  srm: { chi2: Num; p_value: Num; threshold: number; ok: boolean };
   metrics: MetricJson[];
   guardrails: GuardrailJson[];
-  decision: { recommendation: Recommendation; reasons: string[] };
+  decision: DecisionJson;
   /** Method group_sequential: the boundary on |z| at this look and its nominal two-sided level. */
   group_sequential?: {
     look: number;

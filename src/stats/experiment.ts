@@ -58,7 +58,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     input.variants.map((v) => v.weight),
     input.srmThreshold,
   );
-  const srm = { chi2: num(srmRaw.chi2), p_value: num(srmRaw.pValue), ok: srmRaw.ok };
+  const srm = { chi2: num(srmRaw.chi2), p_value: num(srmRaw.pValue), threshold: input.srmThreshold, ok: srmRaw.ok };
 
   // Stable sort keeps declaration order within a tier.
   const ordered: MetricDesign[] = [...input.metrics].sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);
@@ -123,7 +123,16 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   const guardrails = ordered.flatMap((m, i) =>
     m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i]!.comparisons, input.alpha)] : [],
   );
-  const decision = decide(srm, metrics, guardrails, input.srmThreshold);
+  const decision = decide({
+    method,
+    srm,
+    metrics,
+    guardrails,
+    units,
+    weights: new Map(input.variants.map((v) => [v.key, v.weight])),
+    control,
+    design: input.decision,
+  });
   const result: AnalysisResult = {
     experiment: input.experiment,
     phase: input.phase,

@@ -1,6 +1,7 @@
 import { betaBinomialComparison, normalEffectPosterior, type BayesianResult, type NormalPrior } from "./bayesian.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "./cuped.js";
-import { summarizeCupedOutcome, summarizeMean, summarizeQuantile, summarizeRatio, type ArmResult } from "./moments.js";
+import { summarizeCupedOutcome, summarizeMean, summarizeRatio, type ArmResult } from "./moments.js";
+import { summarizeQuantile } from "./quantile.js";
 import { compareRatioCuped, fitRatioCuped, ratioCovariateUsable, ratioOutcome, type RatioCupedFit } from "./ratio-cuped.js";
 import { confidenceSequence } from "./sequential.js";
 import { twoProportionZTest } from "./proportions.js";
@@ -107,11 +108,12 @@ export function analyzeMetric(
         unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
       };
     } else {
-      comparison = compareMeans(arms[variant]!, arms[ctx.control]!, ctx.alpha, degreesOfFreedom(treatmentStats));
-      // One arm without variance still allows a comparison (the other carries the SE); other arm problems do not.
-      for (const a of [arms[variant]!, arms[ctx.control]!]) {
-        if (a.code !== "OK" && a.code !== "ZERO_VARIANCE" && comparison.code === "OK") comparison = failedComparison(a.code);
-      }
+      // One arm without variance still allows a comparison (the other carries the SE); other arm problems
+      // do not, and their code says why (an arm without a variance would otherwise read as zero variance).
+      const problem = [arms[variant]!, arms[ctx.control]!].find((a) => a.code !== "OK" && a.code !== "ZERO_VARIANCE");
+      comparison = problem
+        ? failedComparison(problem.code)
+        : compareMeans(arms[variant]!, arms[ctx.control]!, ctx.alpha, degreesOfFreedom(treatmentStats));
       if (
         design.test === "z" &&
         design.kind === "conversion" &&

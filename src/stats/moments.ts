@@ -1,4 +1,4 @@
-import type { ArmSummary, CupedStats, MeanStats, QuantileStats, RatioStats, StatsCode } from "./types.js";
+import type { ArmSummary, CupedStats, MeanStats, RatioStats, StatsCode } from "./types.js";
 
 /** Sample variance (n − 1) from a sum and a sum of squares; NaN below two units. */
 export function sampleVariance(n: number, sum: number, sumSq: number): number {
@@ -16,7 +16,8 @@ export interface ArmResult extends ArmSummary {
   readonly code: StatsCode;
 }
 
-function checked(n: number, mean: number, variance: number): ArmResult {
+/** An arm's mean and per-unit variance with the code of what is wrong with them, if anything. */
+export function armResult(n: number, mean: number, variance: number): ArmResult {
   if (n <= 0) return { code: "EMPTY_ARM", n, mean: NaN, variance: NaN };
   if (n < 2) return { code: "TOO_FEW_UNITS", n, mean, variance: NaN };
   // Round-off can make a true zero variance slightly negative.
@@ -27,7 +28,7 @@ function checked(n: number, mean: number, variance: number): ArmResult {
 }
 
 export function summarizeMean(s: MeanStats): ArmResult {
-  return checked(s.n, s.n > 0 ? s.sum / s.n : NaN, sampleVariance(s.n, s.sum, s.sumSq));
+  return armResult(s.n, s.n > 0 ? s.sum / s.n : NaN, sampleVariance(s.n, s.sum, s.sumSq));
 }
 
 /** Y alone, ignoring the covariate (the unadjusted view of a CUPED metric). */
@@ -50,15 +51,5 @@ export function summarizeRatio(s: RatioStats): ArmResult {
   const varDen = sampleVariance(s.n, s.sumDen, s.sumDen2);
   const cov = sampleCovariance(s.n, s.sumNum, s.sumDen, s.sumNumDen);
   const variance = varNum / (muDen * muDen) + (varDen * muNum * muNum) / muDen ** 4 - (2 * cov * muNum) / muDen ** 3;
-  return checked(s.n, mean, variance);
-}
-
-/** 1.959964 is the normal quantile the SQL layer used to pick the order statistics. */
-export const QUANTILE_Z = 1.959964;
-
-/** A sample quantile with the SE implied by its order-statistic interval, scaled like the others. */
-export function summarizeQuantile(s: QuantileStats): ArmResult {
-  if (s.n <= 0) return { code: "EMPTY_ARM", n: s.n, mean: NaN, variance: NaN };
-  const se = (s.upper - s.lower) / (2 * QUANTILE_Z);
-  return checked(s.n, s.value, se * se * s.n);
+  return armResult(s.n, mean, variance);
 }

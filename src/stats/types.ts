@@ -51,8 +51,30 @@ export interface RatioCupedStats extends Omit<RatioStats, "kind"> {
 }
 
 /**
+ * A unit's events around a quantile estimate, summed over the units of an arm (docs/analysis.md):
+ * per unit, `events` is its number of events and `below` how many of them are at or below the
+ * arm's sample quantile. These give the variance of the share of events below the quantile under
+ * clustering by unit, which is what makes a quantile's standard error honest when a unit has
+ * several events (page loads, say) that resemble each other.
+ */
+export interface QuantileClusters {
+  /** Units with at least one event. */
+  readonly units: number;
+  /** Σ below. */
+  readonly sumBelow: number;
+  /** Σ below². */
+  readonly sumBelow2: number;
+  /** Σ events² (Σ events is the quantile's `n`). */
+  readonly sumEvents2: number;
+  /** Σ below · events. */
+  readonly sumBelowEvents: number;
+}
+
+/**
  * Quantile metrics over events: `value` is the sample quantile, `lower`/`upper` the order
- * statistics at ranks n·q ∓ 1.959964·sqrt(n·q·(1−q)).
+ * statistics at ranks n·q ∓ 1.959964·sqrt(n·q·(1−q)) (clamped to [1, n] by the SQL). `clusters`
+ * carries the per-unit sums that adjust the standard error for several events per unit; without
+ * it the events are taken as independent (one event per unit).
  */
 export interface QuantileStats {
   readonly kind: "quantile";
@@ -61,13 +83,22 @@ export interface QuantileStats {
   readonly value: number;
   readonly lower: number;
   readonly upper: number;
+  readonly clusters?: QuantileClusters;
 }
 
 export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedStats | QuantileStats;
 
 /** Why a number could not be computed; data problems never throw. */
 export type StatsCode =
-  "OK" | "EMPTY_ARM" | "TOO_FEW_UNITS" | "ZERO_VARIANCE" | "NEGATIVE_VARIANCE" | "ZERO_CONTROL_MEAN" | "ZERO_DENOMINATOR" | "INVALID_INPUT";
+  | "OK"
+  | "EMPTY_ARM"
+  | "TOO_FEW_UNITS"
+  | "TOO_FEW_EVENTS"
+  | "ZERO_VARIANCE"
+  | "NEGATIVE_VARIANCE"
+  | "ZERO_CONTROL_MEAN"
+  | "ZERO_DENOMINATOR"
+  | "INVALID_INPUT";
 
 /** Mean and variance of one arm's estimate; `variance` is per unit, so variance / n is the squared SE. */
 export interface ArmSummary {

@@ -29,6 +29,27 @@ export type PublishTarget =
 export type AnalysisMethod = "fixed" | "sequential" | "group_sequential" | "bayesian";
 export type Correction = "none" | "bh" | "holm" | "bonferroni";
 
+/**
+ * The decision framework (docs/analysis.md#decision): before `min_duration` has passed since the phase
+ * started and before every variant has `min_units_per_variant` units, an analysis recommends neither
+ * ship nor stop. `ship`: any_primary (some primary metric improves significantly, none gets worse) or
+ * all_primaries; `guardrails`: must_pass (ship only when every guardrail passed) or no_breach.
+ */
+export interface DecisionRules {
+  min_duration: Duration;
+  min_units_per_variant: number;
+  ship: "any_primary" | "all_primaries";
+  guardrails: "must_pass" | "no_breach";
+}
+
+/** docs/workspace.md defaults of `decision:`; the loader fills them in, and hand-made models fall back to them. */
+export const DEFAULT_DECISION: DecisionRules = {
+  min_duration: { seconds: 7 * 86400, text: "7d" },
+  min_units_per_variant: 1000,
+  ship: "any_primary",
+  guardrails: "must_pass",
+};
+
 export interface AnalysisDefaults {
   alpha: number;
   power: number;
@@ -39,6 +60,8 @@ export interface AnalysisDefaults {
   cuped_lookback: Duration;
   window: Duration;
   require_guardrails: boolean;
+  /** The loader always sets it; absent (a hand-made model) means the built-in defaults. */
+  decision?: DecisionRules;
 }
 
 export interface Settings {
@@ -53,7 +76,16 @@ export interface Settings {
     tables: { exposures: string; events: string };
     /** Column remapping; defaults are the docs/workspace.md names. */
     columns: {
-      exposures: { unit_id: string; experiment: string; variant: string; ts: string; session_id: string; attributes: string };
+      /** The `phase` column is optional in the table: the analysis checks whether it exists before using it. */
+      exposures: {
+        unit_id: string;
+        experiment: string;
+        variant: string;
+        ts: string;
+        session_id: string;
+        attributes: string;
+        phase?: string;
+      };
       events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };
     };
   };
@@ -160,6 +192,8 @@ export interface Experiment {
   amendments?: { reason: string; date?: string }[];
   /** Design for the power check: relative mde, new eligible units per day, and the primary metric baseline (mean; stddev for non-conversions). */
   power: { mde?: number; daily_units?: number; power?: number; baseline?: number; stddev?: number };
+  /** The decision framework, exp.yaml defaults.decision overridden field by field; the loader always sets it. */
+  decision?: DecisionRules;
   origin: Origin;
 }
 

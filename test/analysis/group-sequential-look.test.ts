@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { groupSequentialLook, plannedUnits } from "../../src/analysis/group-sequential-look.js";
+import { groupSequentialLook } from "../../src/analysis/group-sequential-look.js";
+import { plannedUnits } from "../../src/analysis/planned-sample.js";
 import { ANALYSIS_CODES } from "../../src/analysis/codes.js";
 import type { Experiment } from "../../src/workspace/model.js";
 import { makeExperiment, makeMetric, makeWorkspace } from "../compiler/sql/fixture-workspace.js";
@@ -41,13 +42,15 @@ describe("group-sequential look placement", () => {
 
   test("sample basis: units so far over the sample size the power design asks for", () => {
     const { workspace, experiment } = setup({ power: { mde: 0.1, baseline: 0.1, power: 0.8 } });
-    // Two arms, p = 0.1, absolute MDE 0.01: n = (z₀.₉₇₅ + z₀.₈)²·0.09·(2 + 2)/0.01² = 28,255.6… → 28,256 in total.
-    assert.equal(plannedUnits(workspace, experiment), 28256);
-    const r = groupSequentialLook(workspace, experiment, 7064, at(12));
+    // Two arms, a conversion from p₁ = 0.1 to p₂ = 0.11, sized as `exp power` sizes it (each arm's variance under
+    // the alternative): statsmodels NormalIndPower().solve_power(effect_size=0.01/sqrt((0.09 + 0.0979)/2),
+    // alpha=0.05, power=0.8) = 14,748.009 per arm → 14,749, 29,498 in total.
+    assert.equal(plannedUnits(workspace, experiment), 29498);
+    const r = groupSequentialLook(workspace, experiment, 14749, at(12));
     assert.equal(r.plan?.look, 1);
     assert.equal(r.plan?.basis, "sample");
-    assert.ok(Math.abs(r.plan!.informationFraction - 0.25) < 1e-12);
-    assert.match(r.plan!.note, /7064 units of the 28256/);
+    assert.ok(Math.abs(r.plan!.informationFraction - 0.5) < 1e-12);
+    assert.match(r.plan!.note, /14749 units of the 29498/);
     // More units than planned cap the fraction at 1; the final look is 1 whatever the units.
     assert.equal(groupSequentialLook(workspace, experiment, 40000, at(12)).plan?.informationFraction, 1);
     assert.equal(groupSequentialLook(workspace, experiment, 10, at(30)).plan?.informationFraction, 1);

@@ -74,7 +74,7 @@ export function referenceSuite(engine: "duckdb" | "postgres"): void {
         }
         for (const [i, run] of ds.runs.entries()) {
           writeRunWorkspace(dir, ds, run);
-          const r = await expAsync(dir, ["analyze", ds.experiment, "--format", "json", ...args], env);
+          const r = await expAsync(dir, ["analyze", ds.experiment, "--format", "json", "--as-of", ds.design.as_of, ...args], env);
           assert.equal(r.status, 0, `${name} run ${i} (${run.correction}) exited ${r.status}: ${r.stderr}`);
           const got = JSON.parse(r.stdout) as Record<string, unknown>;
           const mismatches = compareToReference(got, ds.expected[i], `${name}[${run.correction}]`);

@@ -44,6 +44,8 @@ export interface ReferenceDataset {
   name: string;
   experiment: string;
   phase: number;
+  /** The decision design of test/reference/generate.py: analysed after the schedule ended, the minimums met. */
+  design: { schedule: { start: string; end: string }; as_of: string; min_duration_days: number; min_units_per_variant: number };
   control: string;
   variants: { key: string; weight: number }[];
   metrics: ReferenceMetric[];
@@ -144,9 +146,11 @@ unit: user
 variants:
 ${ds.variants.map((v) => `  ${v.key}: { weight: ${v.weight} }`).join("\n")}
 control: ${ds.control}
+schedule: { start: ${ds.design.schedule.start}, end: ${ds.design.schedule.end} }
 metrics:
 ${metrics.join("\n")}
 analysis: { method: ${run.method}, alpha: ${run.alpha}, correction: ${run.correction}, cuped: true }
+decision: { min_duration: ${ds.design.min_duration_days}d, min_units_per_variant: ${ds.design.min_units_per_variant} }
 `;
 }
 

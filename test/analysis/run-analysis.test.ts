@@ -51,17 +51,20 @@ describe("runAnalysis", () => {
     assert.match(run.diagnostics[0]!.message, /exposures/);
   });
 
-  test("empty tables give a result with result codes, not a throw", async () => {
+  test("empty tables are an error that says so, not a result of 0 units", async () => {
     await loadScenario(DuckDbWarehouse.fromConnection(connection), [], []);
-    const { workspace, experiment } = design();
-    const run = await runAnalysis(workspace, experiment, { warehouse: DuckDbWarehouse.fromConnection(connection) });
-    assert.ok(run.result, JSON.stringify(run.diagnostics));
-    assert.deepEqual(run.result.units, { control: 0, treatment: 0 });
-    assert.ok(run.result.metrics.every((m) => m.comparisons.every((c) => c.code !== "OK")));
-    assert.equal(run.result.decision.recommendation, "keep_running");
-    assert.deepEqual(run.result.provenance.dataWindow, { start: null, end: null });
-    await connection.run("DROP TABLE exposures");
-    await connection.run("DROP TABLE events");
+    try {
+      const { workspace, experiment } = design();
+      const run = await runAnalysis(workspace, experiment, { warehouse: DuckDbWarehouse.fromConnection(connection), connection: "local" });
+      // Today's main gave "0 units, no mismatch (p = 1.0000), keep running" here.
+      assert.equal(run.result, undefined);
+      const error = run.diagnostics.find((d) => d.severity === "error")!;
+      assert.equal(error.code, "EXP6109");
+      assert.equal(error.message, 'There are no exposures for "exp1" in connection "local": the table "exposures" is empty.');
+    } finally {
+      await connection.run("DROP TABLE exposures");
+      await connection.run("DROP TABLE events");
+    }
   });
 
   test("metrics come by tier in declaration order, with their kinds, directions, margins and CUPED", async () => {

@@ -160,9 +160,27 @@ export function semanticsTests(open: () => Promise<Warehouse>): void {
     // value: linear interpolation at position 1 + (n−1)·q; bounds: ranks ceil(n·q ∓ 1.959964·√(n·q·(1−q))) clamped to [1, n].
     // control [100, 200, 300]: position 2 → 200; ranks ceil(1.5 ∓ 1.697) = 0 → 1 and 4 → 3.
     // treatment [10, 50, 70, 90]: position 2.5 → 50 + 0.5·(70 − 50) = 60; ranks ceil(2 ∓ 1.96) = 1 and 4.
+    // Per unit, its events and those at or below the arm's value: control u1 {300} → (1, 0), u2 {100, 200} → (2, 2);
+    // treatment u3 {50} → (1, 1), u4 {70, 90, 10} → (3, 1). Summed: units, Σbelow, Σbelow², Σevents², Σbelow·events.
     assert.deepEqual(metric("p50_latency").variants, {
-      control: { kind: "quantile", n: 3, quantile: 0.5, value: 200, lower: 100, upper: 300 },
-      treatment: { kind: "quantile", n: 4, quantile: 0.5, value: 60, lower: 10, upper: 90 },
+      control: {
+        kind: "quantile",
+        n: 3,
+        quantile: 0.5,
+        value: 200,
+        lower: 100,
+        upper: 300,
+        clusters: { units: 2, sumBelow: 2, sumBelow2: 4, sumEvents2: 5, sumBelowEvents: 4 },
+      },
+      treatment: {
+        kind: "quantile",
+        n: 4,
+        quantile: 0.5,
+        value: 60,
+        lower: 10,
+        upper: 90,
+        clusters: { units: 2, sumBelow: 2, sumBelow2: 2, sumEvents2: 10, sumBelowEvents: 4 },
+      },
     });
   });
 

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { powerFromDesign, powerFromWarehouse } from "../../src/app/power.js";
 import { powerFromFlags } from "../../src/cli/power.js";
 import { ExpError } from "../../src/diagnostics/errors.js";
+import { conversionSampleSize } from "../../src/stats/conversion-sample-size.js";
 import { minimumDetectableEffect, sampleSize } from "../../src/stats/power.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 import { exp } from "../helpers/workspace.js";
@@ -14,16 +15,18 @@ import { readCsv } from "../stats/csv.js";
 import { exposedUnits, sufficientStats } from "../stats/reference-aggregation.js";
 import { duckDbWorkspace, removeWorkspaces, REFERENCE } from "../analysis/reference-workspace.js";
 
-// statsmodels: NormalIndPower().solve_power(effect_size=0.01/0.3, alpha=0.05, power=0.8, ratio=1)
-// = 14127.9489 per arm, i.e. 14128 units; by hand (1.959964 + 0.841621)² · 0.09 · 2 / 0.01² = 14127.98.
-const STATSMODELS_PER_ARM = 14127.948916801524;
+// A conversion is sized with each arm's variance under the alternative (10% and 11%), as the analysis'
+// Welch test sees them: statsmodels NormalIndPower().solve_power(effect_size=0.01/sqrt((0.09+0.0979)/2),
+// alpha=0.05, power=0.8, ratio=1) = 14748.04 per arm, i.e. 14749 units; by hand
+// (1.959964 + 0.841621)² · (0.09 + 0.0979) / 0.01² = 14748.07.
+const STATSMODELS_PER_ARM = 14748.04;
 // SciPy: brentq on Φ(d/se − z) + Φ(−d/se − z) = 0.8 with se = 0.3·sqrt(2/10000), z = Φ⁻¹(0.975), xtol 1e-15,
 // divided by the baseline 0.1 (statsmodels' NormalIndPower.solve_power gives 0.118868 but only to ~1e-5;
 // its power() at this value is 0.8000000000000009).
 const SCIPY_MDE_20000 = 0.11886104877876165;
 
 describe("exp power from flags", () => {
-  test("a 10% conversion and a 10% relative MDE need 14128 units per arm (statsmodels, by hand)", () => {
+  test("a 10% conversion and a 10% relative MDE need 14749 units per arm (statsmodels, by hand)", () => {
     const r = exp(process.cwd(), ["power", "--baseline", "10%", "--mde", "10%", "--format", "json"]);
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -33,20 +36,47 @@ describe("exp power from flags", () => {
     assert.ok(Math.abs(j.mde_absolute - 0.01) < 1e-15);
   });
 
-  test("agrees with sampleSize and minimumDetectableEffect of src/stats for three arms", () => {
+  test("agrees with conversionSampleSize and minimumDetectableEffect of src/stats for three arms, with the analysis' correction", () => {
     const r = powerFromFlags({ baseline: "0.2", mde: "5%", arms: "3", alpha: "0.01", power: "0.9", units: "30000", dailyUnits: "1200" });
-    const size = sampleSize({ mde: 0.01, variance: 0.16, alpha: 0.01, power: 0.9, shares: [1, 1, 1] });
+    // Two comparisons against control share α as bh does by default (sized as Bonferroni).
+    const design = { alpha: 0.01, power: 0.9, shares: [1, 1, 1], correction: "bh" as const, metrics: 1 };
+    const size = conversionSampleSize({ ...design, baseline: 0.2, relativeMde: 0.05 });
     assert.deepEqual(r.sample_size.per_arm, size.perArm);
+    assert.equal(r.correction.method, "bh");
+    assert.equal(r.correction.family, 2);
+    assert.equal(r.alpha_per_comparison, 0.005);
     assert.equal(r.duration_days, Math.ceil(size.perArm.reduce((a, b) => a + b, 0) / 1200));
-    const mde = minimumDetectableEffect({ variance: 0.16, alpha: 0.01, power: 0.9, units: [10000, 10000, 10000] }) / 0.2;
+    const mde = minimumDetectableEffect({ ...design, variance: 0.16, units: [10000, 10000, 10000] }) / 0.2;
     assert.equal(r.mde_at_units?.mde, mde);
+    // Without a correction each comparison keeps the whole α.
+    const none = powerFromFlags({ baseline: "0.2", mde: "5%", arms: "3", alpha: "0.01", power: "0.9", correction: "none" });
+    assert.deepEqual(
+      none.sample_size.per_arm,
+      conversionSampleSize({ ...design, correction: "none", baseline: 0.2, relativeMde: 0.05 }).perArm,
+    );
+    assert.ok(none.sample_size.total < r.sample_size.total);
+  });
+
+  test("the text names the correction the sizing assumed, and --metrics widens the family", () => {
+    const one = exp(process.cwd(), ["power", "--baseline", "10%", "--mde", "10%"]);
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /^ {2}correction: bh \(the analysis' correction\), one test: alpha 0\.05$/m);
+    const r = exp(process.cwd(), ["power", "--baseline", "10%", "--mde", "10%", "--arms", "3", "--metrics", "2", "--correction", "holm"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^ {2}correction: holm \(the analysis' correction\) over 2 comparisons × 2 metrics, sized as Bonferroni, a conservative bound for holm: alpha 0\.05 \/ 4 = 0\.0125 per comparison$/m,
+    );
+    const bad = exp(process.cwd(), ["power", "--baseline", "10%", "--mde", "10%", "--correction", "sidak"]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--correction must be one of bh, holm, bonferroni, none, not "sidak"/);
   });
 
   test("the MDE for given units matches SciPy, and text shows duration", () => {
     const r = exp(process.cwd(), ["power", "--baseline", "0.1", "--mde", "0.1", "--units", "20000", "--daily-units", "1000"]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /sample size per arm: 14128, 14128/);
-    assert.match(r.stdout, /duration: 29 days at 1000 units\/day/);
+    assert.match(r.stdout, /sample size per arm: 14749, 14749/);
+    assert.match(r.stdout, /duration: 30 days at 1000 units\/day/);
     const j = powerFromFlags({ baseline: "0.1", mde: "0.1", units: "20000" });
     assert.ok(Math.abs(j.mde_at_units!.mde! - SCIPY_MDE_20000) <= 1e-9 * SCIPY_MDE_20000, String(j.mde_at_units!.mde));
   });
@@ -54,7 +84,10 @@ describe("exp power from flags", () => {
   test("a non-rate baseline needs --variance", () => {
     assert.throws(() => powerFromFlags({ baseline: "25", mde: "5%" }), /--variance is needed/);
     const r = powerFromFlags({ baseline: "25", mde: "5%", variance: "900" });
-    assert.deepEqual(r.sample_size.per_arm, sampleSize({ mde: 1.25, variance: 900, alpha: 0.05, power: 0.8, shares: [1, 1] }).perArm);
+    assert.deepEqual(
+      r.sample_size.per_arm,
+      sampleSize({ mde: 1.25, variance: 900, alpha: 0.05, power: 0.8, shares: [1, 1], correction: "bh", metrics: 1 }).perArm,
+    );
   });
 
   test("mistakes are clean errors with exit 1", () => {
@@ -89,7 +122,9 @@ describe("exp power for an experiment", () => {
     ({ dir } = await duckDbWorkspace("cuped"));
   });
   const withDesign = async (power: string) => {
-    writeFileSync(file(), readFileSync(file(), "utf8").replace(/\npower:.*\n/, "\n") + `${power}\n`);
+    // The reference workspace declares a schedule; a design that brings its own replaces it.
+    const keep = readFileSync(file(), "utf8").replace(/\npower:.*\n/, "\n");
+    writeFileSync(file(), (power.includes("schedule:") ? keep.replace(/\nschedule:.*\n/, "\n") : keep) + `${power}\n`);
     const loaded = await loadWorkspace(dir);
     assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics));
     return loaded.workspace;
@@ -100,11 +135,14 @@ describe("exp power for an experiment", () => {
       "power: { mde: 10%, daily_units: 500, baseline: 25, stddev: 30 }\nschedule: { start: 2026-12-01T00:00:00Z, end: 2026-12-29T00:00:00Z }",
     );
     const r = powerFromDesign(ws, ws.experiments.get("ref_cuped")!, new Date("2026-12-01T00:00:00Z"));
-    const size = sampleSize({ mde: 2.5, variance: 900, alpha: 0.05, power: 0.8, shares: [50, 50] });
+    // ref_cuped tests spend (primary) and purchase_conversion (secondary): bh over 2 metrics.
+    const family = { correction: "bh" as const, metrics: 2 };
+    const size = sampleSize({ mde: 2.5, variance: 900, alpha: 0.05, power: 0.8, shares: [50, 50], ...family });
+    assert.equal(r.alpha_per_comparison, 0.025);
     assert.deepEqual(r.sample_size.per_arm, size.perArm);
     assert.equal(r.duration_days, Math.ceil((size.perArm[0]! + size.perArm[1]!) / 500));
     assert.equal(r.mde_at_units?.units, 500 * 28);
-    const mde = minimumDetectableEffect({ variance: 900, alpha: 0.05, power: 0.8, units: [7000, 7000] }) / 25;
+    const mde = minimumDetectableEffect({ variance: 900, alpha: 0.05, power: 0.8, units: [7000, 7000], ...family }) / 25;
     assert.ok(Math.abs(r.mde_at_units!.mde! - mde) <= 1e-12 * mde);
     const cli = exp(dir, ["power", "ref_cuped", "--format", "json"]);
     assert.equal(cli.status, 0, cli.stderr);
@@ -161,7 +199,7 @@ describe("exp power for an experiment", () => {
     assert.equal(report.mde_at_units?.units, units.size);
     assert.deepEqual(
       report.sample_size.per_arm,
-      sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50] }).perArm,
+      sampleSize({ mde: 0.1 * mean, variance, alpha: 0.05, power: 0.8, shares: [50, 50], correction: "bh", metrics: 2 }).perArm,
     );
     assert.ok(report.daily_units! > 0);
     const cli = exp(dir, ["power", "ref_cuped", "--from-warehouse", "--lookback", "7d", "--format", "json"]);

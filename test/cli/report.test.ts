@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { duckDbWorkspace, removeWorkspaces } from "../analysis/reference-workspace.js";
 import { exp, git } from "../helpers/workspace.js";
@@ -67,7 +67,7 @@ test("exp report --format text prints the header, the per-tier tables and the de
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /\x1b\[/, "no colour codes with NO_COLOR and no TTY");
   assert.match(r.stdout, new RegExp(`^${ds.experiment} — report of 2027-01-01$`, "m"));
-  assert.match(r.stdout, /^ {2}sample ratio: (no mismatch|mismatch) \(χ² = \d+\.\d{2}, p = /m);
+  assert.match(r.stdout, /^ {2}sample ratio: p (=|<) 0\.\d{4}(, below| ≥) 0\.001: (no mismatch|mismatch) \(χ² = \d+\.\d{2}\)/m);
   assert.match(r.stdout, /^Primary metrics\n {2}metric +variant +control +variant mean +lift +CI +p \(adj\.\) +verdict$/m);
   assert.match(r.stdout, /^Decision: (ship|keep running|stop|rollback|investigate)$/m);
   assert.match(r.stdout, new RegExp(`^wrote reports/${ds.experiment}/2027-01-01\\.md and 4 more files$`, "m"));
@@ -79,4 +79,27 @@ test("exp report --format text prints the header, the per-tier tables and the de
     parsed.reports.map((x) => [x.experiment, x.markdown, x.files.length]),
     [[ds.experiment, `reports/${ds.experiment}/2027-01-01.md`, 5]],
   );
+});
+
+test("the footer's reproduce command gives the report's JSON: the same as-of instant and connection", async () => {
+  const { dir, ds } = await duckDbWorkspace("cuped");
+  // A second connection to the same data, so that leaving --connection out would show.
+  const yaml = readFileSync(join(dir, "exp.yaml"), "utf8");
+  writeFileSync(join(dir, "exp.yaml"), yaml.replace(/^( {4}local: .*)$/m, "$1\n    snapshot: { type: duckdb, path: warehouse.duckdb }"));
+  git(dir, "commit", "-qam", "a second connection");
+  // An as-of in the middle of the data: the last exposure before it is not the as-of.
+  const asOf = "2026-12-10T12:00:00Z";
+  const r = exp(dir, ["report", ds.experiment, "--as-of", asOf, "--connection", "snapshot", "--points", "2"]);
+  assert.equal(r.status, 0, r.stderr);
+  const md = readFileSync(join(dir, "reports", ds.experiment, "2026-12-10.md"), "utf8");
+  const command = /Reproduce with `exp ([^`]+)`/.exec(md)?.[1];
+  assert.equal(command, `analyze ${ds.experiment} --connection snapshot --as-of 2026-12-10T12:00:00.000Z --format json`);
+  const again = exp(dir, command!.split(" "));
+  assert.equal(again.status, 0, again.stderr);
+  // The stored JSON keeps 10 significant digits (parallel sums differ in the last bits); so does the comparison.
+  const steady = (_k: string, v: unknown) =>
+    typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v;
+  const stored = JSON.parse(readFileSync(join(dir, "reports", ds.experiment, "2026-12-10.json"), "utf8"));
+  assert.deepEqual(JSON.parse(JSON.stringify(JSON.parse(again.stdout), steady)), stored);
+  assert.notEqual(stored.provenance.dataWindow.end, new Date(asOf).toISOString(), "the data ends before the as-of");
 });

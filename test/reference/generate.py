@@ -100,10 +100,16 @@ class Builder:
 DEFAULT_ANALYSIS = dict(method="fixed", alpha=0.05, correction="bh", srm_threshold=0.001, window_days=14, cuped_lookback_days=14)
 
 
+# Every dataset is analysed after its schedule ended and with the decision minimums met, so that its
+# recommendation rests on the evidence alone (the gates have tests of their own).
+DESIGN = dict(schedule=dict(start="2026-12-01T00:00:00Z", end="2026-12-15T00:00:00Z"), as_of="2027-01-01T00:00:00Z",
+              min_duration_days=7, min_units_per_variant=500)
+
+
 def workspace(experiment, variants, metrics, weights=None, control="control"):
     weights = weights or [50] * len(variants)
     return dict(experiment=experiment, phase=1, control=control,
-                variants=[dict(key=v, weight=w) for v, w in zip(variants, weights)], metrics=metrics)
+                variants=[dict(key=v, weight=w) for v, w in zip(variants, weights)], metrics=metrics, design=DESIGN)
 
 
 CONVERSION = dict(metric="purchase_conversion", tier="primary", kind="conversion", event="purchase", cuped=False)

@@ -78,15 +78,26 @@ def quantile_events(ev, units, spec, window):
     return sel
 
 
-def quantile_summary(values, q):
-    """Sample quantile (linear interpolation, as percentile_cont) and the order statistics at
-    1-based ranks ceil(n·q ∓ z·sqrt(n·q·(1−q))), clamped to [1, n]."""
-    x = np.sort(np.asarray(values, dtype=float))
+def quantile_summary(events, q):
+    """Sample quantile (linear interpolation, as percentile_cont) with its standard error clustered by
+    unit: the order statistics at 1-based ranks ceil(n·q ∓ z·sqrt(n·q·(1−q))) give the SE if the events
+    were independent, and the design effect of clustering on the share of events at or below the
+    sample quantile (a ratio over units, by the delta method) scales its variance."""
+    events = events[~events["v"].isna()]
+    x = np.sort(events["v"].to_numpy(dtype=float))
     n = len(x)
     h = QZ * math.sqrt(n * q * (1 - q))
-    lo = min(max(math.ceil(n * q - h), 1), n)
-    hi = min(max(math.ceil(n * q + h), 1), n)
-    return dict(n=n, value=float(np.quantile(x, q)), lower=float(x[lo - 1]), upper=float(x[hi - 1]))
+    lo, hi = math.ceil(n * q - h), math.ceil(n * q + h)
+    if lo < 1 or hi > n:
+        raise ValueError(f"{n} events are too few for the interval of the {q} quantile; enlarge the dataset")
+    value = float(np.quantile(x, q))
+    se_iid = (x[hi - 1] - x[lo - 1]) / (2 * QZ)
+    per_unit = events.assign(b=(events["v"] <= value).astype(float)).groupby("unit_id").agg(
+        events=("v", "size"), below=("b", "sum"))
+    share = per_unit["below"].sum() / n
+    linear = (per_unit["below"] - share * per_unit["events"]) / per_unit["events"].mean()
+    design_effect = (linear.var(ddof=1) / len(per_unit)) / (share * (1 - share) / n)
+    return dict(n=n, value=value, se2=float(se_iid**2 * design_effect))
 
 
 def welch(yt, yc, alpha):
@@ -192,8 +203,8 @@ def analyze(d, ws, analysis):
         cuped_wanted = m.get("cuped", True) and kind != "quantile"
         if kind == "quantile":
             sel = quantile_events(ev, units, m, window)
-            qs = {v: quantile_summary(sel[sel["variant"] == v]["v"], m["quantile"]) for v in variants}
-            se2 = {v: ((qs[v]["upper"] - qs[v]["lower"]) / (2 * QZ)) ** 2 for v in variants}
+            qs = {v: quantile_summary(sel[sel["variant"] == v], m["quantile"]) for v in variants}
+            se2 = {v: qs[v]["se2"] for v in variants}
             for v in variants:
                 vs[v] = dict(n=qs[v]["n"], mean=qs[v]["value"], variance=se2[v] * qs[v]["n"])
             for v in variants:
@@ -309,7 +320,7 @@ def analyze(d, ws, analysis):
                                breached=any(g["status"] == "breached" for g in gv), direction=om["direction"],
                                max_regression=m.get("max_regression"), variants=gv))
 
-    recommendation = decide(srm, out_metrics, guardrails)
+    recommendation = decide(srm, out_metrics, guardrails, ws["design"], counts, float(units["first"].min()))
     for om in out_metrics:
         del om["_design"]
         for c in om["comparisons"]:
@@ -319,11 +330,21 @@ def analyze(d, ws, analysis):
                 decision=dict(recommendation=recommendation))
 
 
-def decide(srm, metrics, guardrails):
+def decide(srm, metrics, guardrails, design, units, first_exposure):
+    """The decision framework (docs/analysis.md#decision) for a fixed-horizon analysis: the gates (minimum
+    duration since the first exposure, minimum units per variant, the schedule end as the horizon), then
+    the evidence. A treatment ships only when every guardrail passed for it."""
     if not srm["ok"]:
         return "investigate"
     if any(g["breached"] for g in guardrails):
         return "rollback"
+    as_of = parse_iso(design["as_of"])
+    if as_of - first_exposure < design["min_duration_days"] * DAY:
+        return "keep_running"
+    if min(units.values()) < design["min_units_per_variant"]:
+        return "keep_running"
+    if as_of < parse_iso(design["schedule"]["end"]):
+        return "keep_running"
     wins, losses = set(), set()
     for m in metrics:
         if m["tier"] != "primary":
@@ -332,8 +353,17 @@ def decide(srm, metrics, guardrails):
             if c["significant"]:
                 good = c["diff"] > 0 if m["direction"] == "increase" else c["diff"] < 0
                 (wins if good else losses).add(c["variant"])
-    if wins - losses:
+    winners = wins - losses
+    cleared = [v for v in winners
+               if all(any(x["variant"] == v and x["status"] == "passed" for x in g["variants"]) for g in guardrails)]
+    if cleared:
         return "ship"
+    if winners:
+        return "keep_running"
     if losses:
         return "stop"
     return "keep_running"
+
+
+def parse_iso(text):
+    return int(pd.Timestamp(text).timestamp())

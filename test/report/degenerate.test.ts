@@ -59,6 +59,8 @@ function degenerateInput(): ReportInput {
     experiment: { key: "onboarding", schedule: {}, control: "control", weights: { control: 1, treatment: 1, empty: 1 } },
     metrics: { activation: { format: "percent", direction: "increase" } },
     date: "2026-12-01",
+    asOf: "2026-12-01T00:00:00.000Z",
+    connection: "local",
     daily: [
       {
         asOf: "2026-11-29T00:00:00Z",
@@ -125,6 +127,6 @@ test("the terminal view of the same analysis shows — and the reasons, and the 
   assert.doesNotMatch(text, /\x1b\[/, "a plain painter gives no colour codes");
   assert.match(text, /^ {2}activation +empty +12\.00% +— +— +— +— +no result$/m);
   assert.match(text, /^ {2}! logged_in · treatment: every unit has the same value in both arms/m);
-  assert.match(text, /sample ratio: mismatch/);
+  assert.match(text, /sample ratio: p < 0\.0001, below 0\.001: mismatch/);
   assert.match(text, /^Decision: investigate$/m);
 });

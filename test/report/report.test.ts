@@ -14,7 +14,12 @@ test("a report has the header, a table per tier, the decision, power, notes and 
   assert.match(md, /^# One-page checkout — report of 2026-12-09$/m);
   assert.match(md, /\| hypothesis \| The one-page checkout raises purchase conversion by at least 3%\. \|/);
   assert.match(md, /\| control \| 20,011 \| 50\.1% \| 50\.0% \|/);
-  assert.match(md, /Sample ratio:\*\* ✅ no mismatch \(χ² = 0\.09, p = 0\.7600\)/);
+  // The SRM line states the threshold the p-value is judged by.
+  assert.match(md, /Sample ratio:\*\* ✅ p = 0\.7600 ≥ 0\.001: no mismatch \(χ² = 0\.09\)/);
+  // The header names the phase and its start, the horizon and the minimums.
+  assert.match(md, /\| phase \| phase 1, first exposure 2026-12-01 00:00 UTC \(exposures carry their phase\) \|/);
+  assert.match(md, /\| horizon \| ✅ 39,961 of 36,000 planned units \(111%\): reached \|/);
+  assert.match(md, /\| minimums \| ✅ 8\.0 of 7 days; fewest units 19,950 in "one_page" of 1,000 per variant: met \|/);
   for (const h of [
     "### Primary metrics",
     "### Secondary metrics",
@@ -52,9 +57,11 @@ test("verdicts follow the metric's direction and guardrail status", async () => 
 
 test("an SRM mismatch is called out in the header", async () => {
   const input = sampleReportInput();
-  input.analysis.srm = { chi2: 25.3, p_value: 0.0000005, ok: false };
+  input.analysis.srm = { chi2: 25.3, p_value: 0.0000005, threshold: 0.001, ok: false };
   const md = (await buildReport(input, template)).files[0]!.content;
-  assert.match(md, /Sample ratio:\*\* 🚨 mismatch \(χ² = 25\.30, p = <0\.0001\)/);
+  // A tiny p-value reads "p < 0.0001", never "p = 0.0000" or "p = <0.0001".
+  assert.match(md, /Sample ratio:\*\* 🚨 p < 0\.0001, below 0\.001: mismatch \(χ² = 25\.30\)/);
+  assert.doesNotMatch(md, /p = 0\.0000|p = </);
 });
 
 test("regenerating with the same input is byte-identical (markdown and charts)", async () => {

@@ -17,6 +17,8 @@ export function sampleReportInput(): ReportInput {
   });
   return {
     date: "2026-12-09",
+    asOf: "2026-12-09T00:00:00.000Z",
+    connection: "local",
     experiment: {
       key: "checkout_redesign",
       name: "One-page checkout",
@@ -35,6 +37,7 @@ export function sampleReportInput(): ReportInput {
     analysis: {
       experiment: "checkout_redesign",
       phase: 1,
+      phase_start: { at: "2026-12-01T00:00:00.000Z", basis: "phase_column" },
       method: "fixed",
       alpha: 0.05,
       correction: "bh",
@@ -47,7 +50,7 @@ export function sampleReportInput(): ReportInput {
       },
       units: { control: 20011, one_page: 19950 },
       multiple_exposures: 80,
-      srm: { chi2: 0.09, p_value: 0.76, ok: true },
+      srm: { chi2: 0.09, p_value: 0.76, threshold: 0.001, ok: true },
       metrics: [
         {
           metric: "purchase_conversion",
@@ -124,6 +127,15 @@ export function sampleReportInput(): ReportInput {
       decision: {
         recommendation: "ship",
         reasons: ["purchase_conversion improved by +6.00% (p = 0.008 adjusted).", "No guardrail was breached."],
+        horizon: { basis: "planned_units", reached: true, units: 39961, planned_units: 36000 },
+        minimums: {
+          duration_days: 7,
+          elapsed_days: 8,
+          units_per_variant: 1000,
+          smallest_variant: "one_page",
+          smallest_units: 19950,
+          met: true,
+        },
       },
       power: { mde: 0.03, achieved_mde: 0.025 },
     },

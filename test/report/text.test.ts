@@ -11,7 +11,9 @@ test("the terminal view has the header, one aligned table per tier, guardrails, 
   assert.match(text, /^One-page checkout \(checkout_redesign\) — report of 2026-12-09$/m);
   assert.match(text, /^ {2}hypothesis {2}The one-page checkout raises purchase conversion by at least 3%\.$/m);
   assert.match(text, /^ {2}control {3}20,011 {2}50\.1% {5}50\.0%$/m);
-  assert.match(text, /^ {2}sample ratio: no mismatch \(χ² = 0\.09, p = 0\.7600\)$/m);
+  assert.match(text, /^ {2}sample ratio: p = 0\.7600 ≥ 0\.001: no mismatch \(χ² = 0\.09\)$/m);
+  assert.match(text, /^ {2}phase {7}phase 1, first exposure 2026-12-01 00:00 UTC \(exposures carry their phase\)$/m);
+  assert.match(text, /^ {2}horizon {5}39,961 of 36,000 planned units \(111%\): reached$/m);
   const primary = text
     .split("\n")
     .slice(text.split("\n").indexOf("Primary metrics") + 1)

@@ -11,7 +11,8 @@ function written(): WrittenReport[] {
     "reports/checkout_redesign/2026-12-09-lift.svg",
     "reports/checkout_redesign/2026-12-09.json",
   ];
-  return [{ experiment: "checkout_redesign", markdownPath: files[0]!, files, analysis: input.analysis, input, markdown: "# report\n" }];
+  const analysis = { ...input.analysis, phase_start: input.analysis.phase_start! };
+  return [{ experiment: "checkout_redesign", markdownPath: files[0]!, files, analysis, input, markdown: "# report\n" }];
 }
 
 test("exp report prints by --format: paths when piped by default, the text view, markdown, or JSON", () => {

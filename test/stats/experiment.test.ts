@@ -16,6 +16,20 @@ function conv(n: number, s: number): MeanStats {
   return { kind: "mean", n, sum: s, sumSq: s };
 }
 
+/**
+ * A design whose gates are open (the schedule ended, a month of data, the minimums met), so that these
+ * tests exercise the evidence rules; the gates have their own tests in decision.test.ts.
+ */
+export const OPEN: NonNullable<AnalysisInput["decision"]> = {
+  minDurationDays: 7,
+  minUnitsPerVariant: 1000,
+  ship: "any_primary",
+  guardrails: "must_pass",
+  asOf: "2027-01-01T00:00:00Z",
+  start: "2026-12-01T00:00:00Z",
+  end: "2026-12-29T00:00:00Z",
+};
+
 function input(
   metrics: MetricDesign[],
   stats: Record<string, Record<string, SufficientStats>>,
@@ -40,6 +54,7 @@ function input(
     units,
     multipleExposures: 3,
     stats,
+    decision: OPEN,
     ...over,
   };
 }
@@ -106,17 +121,24 @@ describe("analyzeStats decision", () => {
     assert.equal(r.metrics[0]!.comparisons[0]!.significant, false);
   });
 
-  test("an inconclusive guardrail does not block shipping but is named", () => {
+  test("an inconclusive guardrail keeps the experiment running; decision.guardrails: no_breach ships and names it", () => {
     const g: MetricDesign = { ...latency, maxRegression: 0.001 };
-    const r = analyzeStats(
-      input([primary, g], {
-        purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
-        page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 300, 50) },
-      }),
-    );
+    const stats = {
+      purchase_conversion: { control: conv(10000, 500), treatment: conv(10000, 620) },
+      page_load: { control: mean(10000, 300, 50), treatment: mean(10000, 300, 50) },
+    };
+    const r = analyzeStats(input([primary, g], stats));
     assert.equal(r.guardrails[0]!.variants[0]!.status, "inconclusive");
-    assert.equal(r.decision.recommendation, "ship");
-    assert.ok(r.decision.reasons.some((s) => s.includes('Guardrail "page_load" is not yet shown')));
+    // Today's main said "ship" here: a guardrail not yet shown to be within its margin must not ship.
+    assert.equal(r.decision.recommendation, "keep_running");
+    assert.match(r.decision.reasons[0]!, /"purchase_conversion" improved significantly for "treatment"/);
+    assert.match(
+      r.decision.reasons[1]!,
+      /Shipping "treatment" waits for its guardrails: guardrail "page_load" is inconclusive for "treatment"/,
+    );
+    const relaxed = analyzeStats(input([primary, g], stats, { decision: { ...OPEN, guardrails: "no_breach" } }));
+    assert.equal(relaxed.decision.recommendation, "ship");
+    assert.ok(relaxed.decision.reasons.some((s) => /guardrail "page_load" is inconclusive/.test(s)));
   });
 });
 

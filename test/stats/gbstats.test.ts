@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compareMeans, welchDf } from "../../src/stats/welch.js";
-import { summarizeMean, summarizeQuantile, summarizeRatio } from "../../src/stats/moments.js";
+import { summarizeMean, summarizeRatio } from "../../src/stats/moments.js";
+import { summarizeQuantile } from "../../src/stats/quantile.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "../../src/stats/cuped.js";
 import { adjustRatioArm, compareRatioCuped, fitRatioCuped } from "../../src/stats/ratio-cuped.js";
 import { confidenceSequence } from "../../src/stats/sequential.js";

@@ -3,10 +3,10 @@
  * per-variant sufficient statistics the SQL layer would produce. Deliberately simple loops.
  */
 import type { CsvRow } from "./csv.js";
-import type { CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
+import type { CupedStats, MeanStats, RatioCupedStats, RatioStats, SufficientStats } from "../../src/stats/types.js";
+import { quantileSufficientStats, type UnitEvent } from "./quantile-stats.js";
 
 const DAY = 86400;
-const QZ = 1.959964;
 
 export interface SimpleMetric {
   kind: "conversion" | "count" | "sum" | "mean";
@@ -90,17 +90,6 @@ function unitValues(events: CsvRow[], units: Map<string, Unit>, m: SimpleMetric,
   return out;
 }
 
-function quantileStats(values: number[], q: number): QuantileStats {
-  const x = [...values].sort((a, b) => a - b);
-  const n = x.length;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const value = lo + 1 < n ? x[lo]! + (pos - lo) * (x[lo + 1]! - x[lo]!) : x[lo]!;
-  const h = QZ * Math.sqrt(n * q * (1 - q));
-  const rank = (r: number) => Math.min(Math.max(Math.ceil(r), 1), n);
-  return { kind: "quantile", n, quantile: q, value, lower: x[rank(n * q - h) - 1]!, upper: x[rank(n * q + h) - 1]! };
-}
-
 export function sufficientStats(
   events: CsvRow[],
   units: Map<string, Unit>,
@@ -111,16 +100,16 @@ export function sufficientStats(
 ): Record<string, SufficientStats> {
   const out: Record<string, SufficientStats> = {};
   if (m.kind === "quantile") {
-    const byVariant = new Map<string, number[]>(variants.map((v) => [v, []]));
+    const byVariant = new Map<string, UnitEvent[]>(variants.map((v) => [v, []]));
     for (const r of events) {
       if (r.event !== m.event) continue;
       const u = units.get(r.unit_id);
       if (!u) continue;
       const t = seconds(r.ts);
       if (t < u.first || t >= u.first + windowDays * DAY) continue;
-      byVariant.get(u.variant)!.push(fieldValue(r, m.field));
+      byVariant.get(u.variant)!.push({ unit: r.unit_id, value: fieldValue(r, m.field) });
     }
-    for (const v of variants) out[v] = quantileStats(byVariant.get(v)!, m.quantile!);
+    for (const v of variants) out[v] = quantileSufficientStats(byVariant.get(v)!, m.quantile!);
     return out;
   }
   if (m.kind === "ratio") {

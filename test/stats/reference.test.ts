@@ -41,6 +41,13 @@ interface Workspace {
   control: string;
   variants: { key: string; weight: number }[];
   metrics: ReferenceMetric[];
+  /** The decision design every dataset is analysed with (generate.py: its gates are open). */
+  design: {
+    schedule: { start: string; end: string };
+    as_of: string;
+    min_duration_days: number;
+    min_units_per_variant: number;
+  };
   runs: {
     method: "fixed";
     alpha: number;
@@ -96,6 +103,15 @@ describe("reference datasets (SciPy/statsmodels expected values)", () => {
           units: counts,
           multipleExposures: multiple,
           stats,
+          decision: {
+            minDurationDays: ws.design.min_duration_days,
+            minUnitsPerVariant: ws.design.min_units_per_variant,
+            ship: "any_primary",
+            guardrails: "must_pass",
+            asOf: ws.design.as_of,
+            start: new Date(Math.min(...[...units.values()].map((u) => u.first)) * 1000).toISOString(),
+            end: ws.design.schedule.end,
+          },
         };
         const result = analyzeStats(input);
         close(result, expected[i], `${name}[${run.correction}]`, 1e-9);

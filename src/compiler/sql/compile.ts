@@ -3,13 +3,14 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Experiment, Metric, Workspace } from "../../workspace/model.js";
 import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
 import { exposureSummarySql, exposureTotalsCte } from "./blocks/exposure-summary.js";
+import { experimentListSql } from "./blocks/experiment-list.js";
 import { exposureUnitsCte, firstExposureCte, firstExposureFromUnitsCte } from "./blocks/first-exposure.js";
 import { quantileQueryBody } from "./blocks/quantile.js";
 import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
 import { unitMetricsCte } from "./blocks/unit-metrics.js";
 import { unitValuesCte } from "./blocks/unit-values.js";
 import { SQL_CODES } from "./codes.js";
-import { createContext, forQuery, parseAsOf, type SqlContext } from "./context.js";
+import { createContext, forQuery, parseAsOf, type PhaseFilter, type SqlContext } from "./context.js";
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
@@ -23,6 +24,11 @@ export interface CompileSqlOptions {
   dialect?: DialectName | SqlDialect;
   /** ISO-8601; only exposures and events strictly before it count. */
   asOf?: string;
+  /**
+   * Only the analysed phase's exposures: `{column: N}` where the exposures table has the phase column,
+   * `{since: ISO-8601}` from the phase's start otherwise. Default: every exposure of the experiment.
+   */
+  phase?: PhaseFilter;
   connection?: string;
   /** Inline every value as an escaped literal (for display) even where the driver binds parameters. */
   inlineParams?: boolean;
@@ -48,6 +54,8 @@ export interface CompiledMetricQuery extends CompiledQuery, MetricColumns {}
 export interface CompiledExperimentSql {
   readonly dialect: DialectName;
   readonly exposures: CompiledQuery;
+  /** The experiments in the exposures table with their first exposure (what an analysis without exposures reports). */
+  readonly experiments: CompiledQuery;
   /** One self-contained query per metric (what `exp sql --metric` prints). */
   readonly metrics: CompiledMetricQuery[];
   /**
@@ -179,12 +187,14 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   const diagnostics: Diagnostic[] = [];
   const dialect = resolveDialect(opts, diagnostics);
   const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf, diagnostics);
+  const since = opts.phase && "since" in opts.phase ? parseAsOf(opts.phase.since, diagnostics) : undefined;
   const metrics = selectMetrics(opts, diagnostics);
   const empty = { sql: "", params: [] };
-  if (!dialect || (opts.asOf !== undefined && asOf === undefined))
-    return { dialect: dialect?.name ?? "duckdb", exposures: empty, metrics: [], diagnostics };
+  if (!dialect || (opts.asOf !== undefined && asOf === undefined) || (opts.phase && "since" in opts.phase && since === undefined))
+    return { dialect: dialect?.name ?? "duckdb", exposures: empty, experiments: empty, metrics: [], diagnostics };
   const inline = opts.inlineParams === true;
-  const base = createContext(dialect, opts.workspace.settings, { inline, asOf });
+  const phase = since !== undefined ? { since } : opts.phase;
+  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase });
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);
@@ -193,6 +203,8 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
 
   const exposureCtx = scoped();
   const exposures = { sql: exposureSummarySql(exposureCtx, opts.experiment.key), params: exposureCtx.params.values };
+  const listCtx = scoped();
+  const experiments = { sql: experimentListSql(listCtx), params: listCtx.params.values };
 
   const perMetric: CompiledMetricQuery[] = [];
   const unitLevel: Metric[] = [];
@@ -210,5 +222,5 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, true);
     if (q) batch = { sql: q.sql, params: q.params, columns: q.plans.map(columnsOf) };
   }
-  return { dialect: dialect.name, exposures, metrics: perMetric, batch, diagnostics };
+  return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, diagnostics };
 }

@@ -4,6 +4,12 @@ import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
 import { QueryParams } from "./params.js";
 
+/**
+ * Which exposures belong to the analysed phase of an experiment (docs/analysis.md): those whose phase
+ * column equals it, when the table has one, or else those from the moment the phase started on.
+ */
+export type PhaseFilter = { readonly column: number } | { readonly since: string };
+
 /** Everything a query block needs: the dialect, the parameter sink, and quoted warehouse names. */
 export interface SqlContext {
   readonly dialect: SqlDialect;
@@ -16,6 +22,8 @@ export interface SqlContext {
   readonly eventColumns: Settings["warehouse"]["columns"]["events"];
   /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, when the analysis looks at a past point in time. */
   readonly asOf?: string;
+  /** The analysed phase's exposures ('since' in the asOf format). */
+  readonly phase?: PhaseFilter;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -63,7 +71,11 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
   return formatTimestamp(ms);
 }
 
-export function createContext(dialect: SqlDialect, settings: Settings, opts: { inline: boolean; asOf?: string }): SqlContext {
+export function createContext(
+  dialect: SqlDialect,
+  settings: Settings,
+  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter },
+): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
   return {
@@ -77,6 +89,7 @@ export function createContext(dialect: SqlDialect, settings: Settings, opts: { i
     exposureColumns: quoteColumns(dialect, columns.exposures, "exposures", diagnostics),
     eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
     asOf: opts.asOf,
+    ...(opts.phase ? { phase: opts.phase } : {}),
     diagnostics,
   };
 }

@@ -171,7 +171,7 @@ function columns(job: SegmentJob): string {
     return `unit_id AS ${ident(c.unit_id)}, session_id AS ${ident(c.session_id)}, event AS ${ident(c.event)}, ts AS ${ident(c.ts)}, value AS ${ident(c.value)}, properties AS ${ident(c.properties)}, id AS ${ident(c.event_id)}`;
   }
   const c = job.layout.columns.exposures;
-  return `unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, ts AS ${ident(c.ts)}, CAST(NULL AS VARCHAR) AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase, id AS ${EXPOSURE_ID}`;
+  return `unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, ts AS ${ident(c.ts)}, CAST(NULL AS VARCHAR) AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase AS ${ident(c.phase ?? "phase")}, id AS ${EXPOSURE_ID}`;
 }
 
 function countNewlines(bytes: Buffer): number {

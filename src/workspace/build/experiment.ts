@@ -1,6 +1,7 @@
-import type { Experiment, Settings, Variant } from "../model.js";
+import { DEFAULT_DECISION, type Experiment, type Settings, type Variant } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
+import { buildDecisionRules } from "./settings.js";
 
 type Raw = Record<string, any>;
 
@@ -68,6 +69,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       power: p.power ?? d.power,
       ...pick(p, ["baseline", "stddev"]),
     },
+    decision: buildDecisionRules(b, "decision", raw.decision, d.decision ?? DEFAULT_DECISION),
     origin: b.origin,
   };
   return b.failed ? undefined : exp;

@@ -1,11 +1,20 @@
-import type { AnalysisDefaults, AttributeType, PropertyType, PublishTarget, Settings, WarehouseConnection } from "../model.js";
+import {
+  DEFAULT_DECISION,
+  type AnalysisDefaults,
+  type AttributeType,
+  type DecisionRules,
+  type PropertyType,
+  type PublishTarget,
+  type Settings,
+  type WarehouseConnection,
+} from "../model.js";
 import type { FileBuild } from "./context.js";
 import { dict } from "./values.js";
 
 type Raw = Record<string, any>;
 
 /** docs/workspace.md defaults, used for anything exp.yaml leaves out. */
-export const DEFAULT_ANALYSIS: AnalysisDefaults = {
+export const DEFAULT_ANALYSIS: AnalysisDefaults & { decision: DecisionRules } = {
   alpha: 0.05,
   power: 0.8,
   srm_threshold: 0.001,
@@ -15,7 +24,19 @@ export const DEFAULT_ANALYSIS: AnalysisDefaults = {
   cuped_lookback: { seconds: 14 * 86400, text: "14d" },
   window: { seconds: 14 * 86400, text: "14d" },
   require_guardrails: false,
+  decision: DEFAULT_DECISION,
 };
+
+/** Decision rules from the `decision:` block at `path`, each field falling back to `base`. */
+export function buildDecisionRules(b: FileBuild, path: string, raw: Record<string, any> | undefined, base: DecisionRules): DecisionRules {
+  const d: Record<string, any> = raw ?? {};
+  return {
+    min_duration: d.min_duration !== undefined ? b.duration(`${path}.min_duration`, d.min_duration) : base.min_duration,
+    min_units_per_variant: d.min_units_per_variant ?? base.min_units_per_variant,
+    ship: d.ship ?? base.ship,
+    guardrails: d.guardrails ?? base.guardrails,
+  };
+}
 
 /** docs/workspace.md warehouse tables and columns, for whatever exp.yaml does not remap. */
 export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "columns"> = {
@@ -28,6 +49,7 @@ export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "c
       ts: "ts",
       session_id: "session_id",
       attributes: "attributes",
+      phase: "phase",
     },
     events: {
       unit_id: "unit_id",
@@ -76,6 +98,7 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
       cuped_lookback: d.cuped_lookback ? b.duration("defaults.cuped_lookback", d.cuped_lookback) : DEFAULT_ANALYSIS.cuped_lookback,
       window: d.window ? b.duration("defaults.window", d.window) : DEFAULT_ANALYSIS.window,
       require_guardrails: d.require_guardrails ?? DEFAULT_ANALYSIS.require_guardrails,
+      decision: buildDecisionRules(b, "defaults.decision", d.decision, DEFAULT_ANALYSIS.decision),
     },
     privacy: { hash_unit_ids: raw.privacy?.hash_unit_ids ?? false },
     origin: b.origin,

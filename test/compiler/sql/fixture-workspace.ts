@@ -38,6 +38,7 @@ export function makeSettings(overrides: Partial<Settings["warehouse"]> & { cuped
           ts: "ts",
           session_id: "session_id",
           attributes: "attributes",
+          phase: "phase",
         },
         events: {
           unit_id: "unit_id",

@@ -55,7 +55,9 @@ describe("generated SQL snapshots", () => {
     for (const block of ["first_exposure", "unit_values", "cuped_pre_period", "unit_metrics", "sufficient_stats"])
       assert.match(compiled.batch!.sql, new RegExp(`-- exp:${block}\\n`));
     const quantile = compiled.metrics.find((m) => m.shape === "quantile")!;
-    for (const block of ["first_exposure", "quantile_events", "quantile"]) assert.match(quantile.sql, new RegExp(`-- exp:${block}\\n`));
+    for (const block of ["first_exposure", "quantile_events", "quantile", "quantile_clusters"])
+      assert.match(quantile.sql, new RegExp(`-- exp:${block}\\n`));
+    assert.match(compiled.experiments.sql, /-- exp:experiment_list\n/);
     assert.match(compiled.exposures.sql, /-- exp:exposure_summary exp1\n/);
   });
 });

@@ -2,7 +2,7 @@
 // error paths a user meets (unknown experiment, missing warehouse file or tables, bad --as-of).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -38,8 +38,8 @@ describe("exp analyze", () => {
 
   test("JSON keeps the key order of docs/analysis.md, with provenance after the header", async () => {
     const r = cliJson;
-    assert.deepEqual(Object.keys(r).slice(0, 6), ["experiment", "phase", "method", "alpha", "correction", "provenance"]);
-    assert.deepEqual(Object.keys(r).slice(6, 12), ["units", "multiple_exposures", "srm", "metrics", "guardrails", "decision"]);
+    assert.deepEqual(Object.keys(r).slice(0, 7), ["experiment", "phase", "phase_start", "method", "alpha", "correction", "provenance"]);
+    assert.deepEqual(Object.keys(r).slice(7, 13), ["units", "multiple_exposures", "srm", "metrics", "guardrails", "decision"]);
     assert.deepEqual(Object.keys(r.provenance), ["sourceCommit", "definitionsSha256", "sqlSha256", "engine", "dataWindow"]);
   });
 
@@ -163,7 +163,8 @@ describe("exp analyze", () => {
           "-c",
           // solve_power's own tolerance is ~1e-5, so solve the same two-sided z power equation tightly.
           `import math\nfrom scipy.optimize import brentq\nfrom statsmodels.stats.power import NormalIndPower\n` +
-            `f=lambda d: NormalIndPower().power(effect_size=d, nobs1=${c.n}, ratio=${t.n / c.n}, alpha=0.05)-0.8\n` +
+            // bh over the primary and the secondary metric: α / 2 per comparison, as the analysis corrects.
+            `f=lambda d: NormalIndPower().power(effect_size=d, nobs1=${c.n}, ratio=${t.n / c.n}, alpha=0.025)-0.8\n` +
             `d=brentq(f, 1e-6, 10, xtol=1e-15)\nprint(repr(d*math.sqrt(${c.variance})/${c.mean}))`,
         ],
         { encoding: "utf8" },
@@ -184,6 +185,34 @@ describe("exp analyze", () => {
     assert.match(r.stderr, /did you mean "ref_cuped"\?/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     assert.equal(r.stdout, "");
+  });
+
+  test("no exposures is an error that says what is wrong, never 0 units and keep running", () => {
+    const early = exp(dir, ["analyze", ds.experiment, "--as-of", "2020-01-01T00:00:00Z"]);
+    assert.equal(early.status, 1);
+    assert.match(
+      early.stderr,
+      new RegExp(
+        `There are no exposures for "${ds.experiment}" in connection "local" before 2020-01-01T00:00:00\\.000Z; its first exposure is at 2026-`,
+      ),
+    );
+    assert.doesNotMatch(early.stdout + early.stderr, /keep running|0 units/);
+    // A workspace key the exposures table does not know: the table's experiments and a did-you-mean.
+    const file = join(dir, "experiments", `${ds.experiment}.yaml`);
+    const renamed = join(dir, "experiments", "ref_cupid.yaml");
+    writeFileSync(renamed, readFileSync(file, "utf8").replace(`experiment: ${ds.experiment}`, "experiment: ref_cupid"));
+    try {
+      const typo = exp(dir, ["analyze", "ref_cupid"]);
+      assert.equal(typo.status, 1);
+      assert.match(
+        typo.stderr,
+        /There are no exposures for "ref_cupid" in connection "local"; the table "exposures" has experiments: .*ref_cuped/,
+      );
+      assert.match(typo.stderr, /did you mean "ref_cuped"\?/);
+      assert.equal(typo.stdout, "");
+    } finally {
+      rmSync(renamed);
+    }
   });
 
   test("a bad --as-of is a clean error", async () => {

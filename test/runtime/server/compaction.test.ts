@@ -87,13 +87,16 @@ describe("compaction into Parquet", () => {
     const dir = dataDir();
     const layout: ParquetLayout = {
       tables: { exposures: "analytics.assignments", events: "analytics.actions" },
-      columns: { ...DEFAULT_LAYOUT.columns, exposures: { ...DEFAULT_LAYOUT.columns.exposures, unit_id: "user_id", variant: "arm" } },
+      columns: {
+        ...DEFAULT_LAYOUT.columns,
+        exposures: { ...DEFAULT_LAYOUT.columns.exposures, unit_id: "user_id", variant: "arm", phase: "rollout_phase" },
+      },
     };
     const r = await compactSegments(dir, layout, { exposures: 99, events: 99 });
     assert.deepEqual([r.exposures.records, r.events.records], [2, 4]);
     const got = await rows(join(dir, "parquet", "assignments", "*.parquet"), "exposure_id");
     assert.deepEqual(
-      got.map((g) => [g.user_id, g.arm, g.experiment, g.phase, g.exposure_id]),
+      got.map((g) => [g.user_id, g.arm, g.experiment, g.rollout_phase, g.exposure_id]),
       [
         ["u1", "control", "checkout_redesign", 1, "x1"],
         ["u2", "one_page", "checkout_redesign", 1, "x2"],

@@ -1,12 +1,16 @@
 import type { SqlContext } from "../context.js";
+import { numberLiteral } from "../params.js";
 
 const X = "x";
 
-/** Exposure rows of the experiment, cut at the as-of time. */
+/** Exposure rows of the experiment, cut at the as-of time, and of the analysed phase when asked. */
 export function exposureFilter(ctx: SqlContext, experiment: string): string {
   const c = ctx.exposureColumns;
   const parts = [`${X}.${c.experiment} = ${ctx.params.string(experiment)}`];
   if (ctx.asOf !== undefined) parts.push(`${X}.${c.ts} < ${ctx.dialect.timestampFrom(ctx.params.string(ctx.asOf))}`);
+  const phase = ctx.phase;
+  if (phase && "column" in phase && c.phase !== undefined) parts.push(`${X}.${c.phase} = ${numberLiteral(phase.column)}`);
+  if (phase && "since" in phase) parts.push(`${X}.${c.ts} >= ${ctx.dialect.timestampFrom(ctx.params.string(phase.since))}`);
   return parts.join(" AND ");
 }
 

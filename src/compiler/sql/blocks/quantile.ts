@@ -13,6 +13,9 @@ const Z = 1.959964;
  * percentile functions, because Trino and BigQuery only offer approximate ones:
  *   value = linear interpolation at 1-based position 1 + (n−1)·q (PERCENTILE_CONT, numpy's default),
  *   lower = x(ceil(n·q − z·√(n·q·(1−q)))), upper = x(ceil(n·q + z·√(n·q·(1−q)))), ranks clamped to [1, n].
+ * A second pass counts, per unit, its events and those at or below the arm's `value`, and sums them
+ * (units, Σbelow, Σbelow², Σevents², Σbelow·events): what the stats engine needs for the standard
+ * error under clustering by unit. Only sums leave the warehouse.
  */
 export function quantileQueryBody(ctx: SqlContext, plan: PlannedMetric, agg: CompiledAggregate): string[] {
   const q = numberLiteral(plan.metric.quantile!);
@@ -21,10 +24,11 @@ export function quantileQueryBody(ctx: SqlContext, plan: PlannedMetric, agg: Com
   const position = `(1 + (n - 1) * ${q})`;
   const at = (rank: string) => `MAX(CASE WHEN r = ${rank} THEN v END)`;
   const clamp = (rank: string) => `LEAST(n, GREATEST(1, ${rank}))`;
+  const double = (expr: string) => ctx.dialect.cast(expr, "double");
   return [
     "-- exp:quantile_events",
     "quantile_events AS (",
-    `  SELECT f.variant, ${agg.value!} AS v`,
+    `  SELECT f.variant, f.unit_id, ${agg.value!} AS v`,
     ...eventScan(ctx, [agg.agg.event], { from: 0, to: plan.windowSeconds }, agg.where === undefined ? [] : [agg.where]),
     "),",
     "-- exp:quantile",
@@ -42,13 +46,38 @@ export function quantileQueryBody(ctx: SqlContext, plan: PlannedMetric, agg: Com
     `    ${at(clamp(`CEIL(n * ${q} + ${spread})`))} AS upper_v`,
     "  FROM ranked",
     "  GROUP BY variant",
+    "),",
+    "quantile_values AS (",
+    "  SELECT variant, n, below + frac * (above - below) AS value, lower_v, upper_v",
+    "  FROM quantile_points",
+    "),",
+    "-- exp:quantile_clusters",
+    "unit_events AS (",
+    "  SELECT e.variant, e.unit_id, COUNT(*) AS events, SUM(CASE WHEN e.v <= q.value THEN 1 ELSE 0 END) AS at_or_below",
+    "  FROM quantile_events AS e",
+    "  JOIN quantile_values AS q ON q.variant = e.variant",
+    "  WHERE e.v IS NOT NULL",
+    "  GROUP BY e.variant, e.unit_id",
+    "),",
+    "quantile_clusters AS (",
+    `  SELECT variant, COUNT(*) AS units, SUM(${double("at_or_below")}) AS sum_below,`,
+    `    SUM(${double("at_or_below")} * at_or_below) AS sum_below2, SUM(${double("events")} * events) AS sum_events2,`,
+    `    SUM(${double("at_or_below")} * events) AS sum_below_events`,
+    "  FROM unit_events",
+    "  GROUP BY variant",
     ")",
-    "SELECT variant,",
-    `  ${ctx.dialect.cast("n", "double")} AS ${p}_n,`,
-    `  ${ctx.dialect.cast("below + frac * (above - below)", "double")} AS ${p}_value,`,
-    `  lower_v AS ${p}_lower,`,
-    `  upper_v AS ${p}_upper`,
-    "FROM quantile_points",
-    "ORDER BY variant",
+    "SELECT q.variant,",
+    `  ${double("q.n")} AS ${p}_n,`,
+    `  ${double("q.value")} AS ${p}_value,`,
+    `  q.lower_v AS ${p}_lower,`,
+    `  q.upper_v AS ${p}_upper,`,
+    `  ${double("c.units")} AS ${p}_units,`,
+    `  c.sum_below AS ${p}_sum_below,`,
+    `  c.sum_below2 AS ${p}_sum_below2,`,
+    `  c.sum_events2 AS ${p}_sum_events2,`,
+    `  c.sum_below_events AS ${p}_sum_below_events`,
+    "FROM quantile_values AS q",
+    "JOIN quantile_clusters AS c ON c.variant = q.variant",
+    "ORDER BY q.variant",
   ];
 }

@@ -24,7 +24,7 @@ export const STAT_COLUMNS = {
     "sum_den_pnum",
     "sum_den_pden",
   ],
-  quantile: ["n", "value", "lower", "upper"],
+  quantile: ["n", "value", "lower", "upper", "units", "sum_below", "sum_below2", "sum_events2", "sum_below_events"],
 } as const;
 
 function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {

@@ -264,7 +264,7 @@ first_exposure AS (
 ),
 -- exp:quantile_events
 quantile_events AS (
-  SELECT f.variant, SAFE_CAST(JSON_VALUE(e.`properties`, '$.latency_ms') AS FLOAT64) AS v
+  SELECT f.variant, f.unit_id, SAFE_CAST(JSON_VALUE(e.`properties`, '$.latency_ms') AS FLOAT64) AS v
   FROM first_exposure AS f
   JOIN `events` AS e ON e.`unit_id` = f.unit_id
   WHERE e.`event` = 'page_load'
@@ -287,14 +287,39 @@ quantile_points AS (
     MAX(CASE WHEN r = LEAST(n, GREATEST(1, CEIL(n * 0.5 + 1.959964 * SQRT(n * 0.5 * (1 - 0.5))))) THEN v END) AS upper_v
   FROM ranked
   GROUP BY variant
+),
+quantile_values AS (
+  SELECT variant, n, below + frac * (above - below) AS value, lower_v, upper_v
+  FROM quantile_points
+),
+-- exp:quantile_clusters
+unit_events AS (
+  SELECT e.variant, e.unit_id, COUNT(*) AS events, SUM(CASE WHEN e.v <= q.value THEN 1 ELSE 0 END) AS at_or_below
+  FROM quantile_events AS e
+  JOIN quantile_values AS q ON q.variant = e.variant
+  WHERE e.v IS NOT NULL
+  GROUP BY e.variant, e.unit_id
+),
+quantile_clusters AS (
+  SELECT variant, COUNT(*) AS units, SUM(CAST(at_or_below AS FLOAT64)) AS sum_below,
+    SUM(CAST(at_or_below AS FLOAT64) * at_or_below) AS sum_below2, SUM(CAST(events AS FLOAT64) * events) AS sum_events2,
+    SUM(CAST(at_or_below AS FLOAT64) * events) AS sum_below_events
+  FROM unit_events
+  GROUP BY variant
 )
-SELECT variant,
-  CAST(n AS FLOAT64) AS m0_n,
-  CAST(below + frac * (above - below) AS FLOAT64) AS m0_value,
-  lower_v AS m0_lower,
-  upper_v AS m0_upper
-FROM quantile_points
-ORDER BY variant;
+SELECT q.variant,
+  CAST(q.n AS FLOAT64) AS m0_n,
+  CAST(q.value AS FLOAT64) AS m0_value,
+  q.lower_v AS m0_lower,
+  q.upper_v AS m0_upper,
+  CAST(c.units AS FLOAT64) AS m0_units,
+  c.sum_below AS m0_sum_below,
+  c.sum_below2 AS m0_sum_below2,
+  c.sum_events2 AS m0_sum_events2,
+  c.sum_below_events AS m0_sum_below_events
+FROM quantile_values AS q
+JOIN quantile_clusters AS c ON c.variant = q.variant
+ORDER BY q.variant;
 -- params: []
 
 -- exp:metrics exp1: revenue_cuped (cuped)

@@ -1,0 +1,25 @@
+import type { Warehouse } from "./warehouse.js";
+import { WarehouseError } from "./warehouse.js";
+
+/**
+ * The column names of a warehouse table, from information_schema (DuckDB and PostgreSQL both have it,
+ * and DuckDB lists the views of a `files:` connection there too). A schema-qualified name
+ * ("analytics.exposures") looks in that schema. Undefined when the table is not there or the
+ * catalogue cannot be read: the analysis query then reports the problem in its own words.
+ */
+export async function tableColumns(warehouse: Warehouse, table: string): Promise<Set<string> | undefined> {
+  const parts = table.split(".");
+  const name = parts.at(-1)!;
+  const schema = parts.length > 1 ? parts.at(-2) : undefined;
+  const sql = [
+    "SELECT column_name FROM information_schema.columns",
+    `WHERE CAST(table_name AS VARCHAR) = $1${schema === undefined ? "" : " AND CAST(table_schema AS VARCHAR) = $2"}`,
+  ].join("\n");
+  try {
+    const rows = await warehouse.query(sql, schema === undefined ? [name] : [name, schema]);
+    return rows.length === 0 ? undefined : new Set(rows.map((r) => String(r["column_name"])));
+  } catch (err) {
+    if (err instanceof WarehouseError) return undefined;
+    throw err;
+  }
+}

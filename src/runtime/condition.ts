@@ -133,6 +133,9 @@ export function compileOperand(o: Operand): Value {
   switch (o.op) {
     case "attr": {
       const name = o.name;
+      // Attributes are the caller's own keys: a missing "constructor" or "toString" is missing, not
+      // the function every object inherits (the other runtimes have no such inheritance).
+      if (name in Object.prototype) return (a) => (Object.hasOwn(a, name) ? a[name] : undefined);
       return (a) => a[name];
     }
     case "lit": {

@@ -1,0 +1,38 @@
+"""Where exposure logging, ``track`` and the ruleset stream plug in.
+
+The Node SDK has none of these yet; when it gains them, the Python SDK implements the same
+batching, retry and stream rules behind these interfaces (docs/python.md, "What comes next").
+Until then a client can be given sinks of its own, and ``Client.install`` is what a push source
+(the SSE stream of ``exp serve``) calls with each ruleset it receives.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Protocol
+
+from .results import Assignment
+
+
+class ExposureSink(Protocol):
+    """Receives every assignment that enrolled a unit, as ``Client.assign`` returns it."""
+
+    def exposure(self, assignment: Assignment, attributes: Mapping[str, Any]) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class EventSink(Protocol):
+    """Receives the events passed to ``Client.track``."""
+
+    def track(self, unit: str, event: str, properties: Mapping[str, Any], at: float) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class RulesetSource(Protocol):
+    """Delivers rulesets to a client by calling ``client.install(text)``; started by the client,
+    stopped by ``Client.close``. The HTTP poller is one; an SSE stream would be another."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...

@@ -1,0 +1,165 @@
+import type { CodeInfo } from "../diagnostics/codes.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { canonicalJson } from "../ruleset/canonical-json.js";
+import { CONTRACT_CODES } from "../ruleset/codes.js";
+import { checkReferences } from "../ruleset/references.js";
+import type { Ruleset } from "../ruleset/types.js";
+import type { Attributes } from "./condition.js";
+import { createEvaluator, type Evaluator } from "./evaluator.js";
+import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
+
+/**
+ * The browser's client (docs/runtime.md#in-the-browser): fetches `GET /v1/ruleset` with `fetch`,
+ * polls with If-None-Match, and keeps the last good ruleset when a fetch fails or a ruleset does not
+ * verify. Nothing from Node: the checksum is computed with WebCrypto, and in place of the JSON
+ * Schema (ajv is too heavy to ship to a page) the shape a ruleset must have to evaluate is checked,
+ * then the checksum, then the references.
+ */
+export interface BrowserClientOptions {
+  /** The exp server (…/v1/ruleset is appended unless present). */
+  url: string;
+  /** Default 30 s; 0 turns polling off (refresh() still fetches). */
+  pollIntervalMs?: number;
+  headers?: Record<string, string>;
+  /** Clock for evaluation, ms since the epoch. */
+  now?: () => number;
+  onError?: (diagnostics: Diagnostic[]) => void;
+  onUpdate?: (ruleset: Ruleset) => void;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface BrowserClient {
+  assign(experiment: string, unit: string, attributes?: Attributes): AssignmentResult;
+  evaluate(flag: string, unit: string, attributes?: Attributes): FlagResult;
+  evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
+  readonly ruleset: Ruleset;
+  readonly lastError: Diagnostic[] | undefined;
+  refresh(): Promise<boolean>;
+  close(): void;
+}
+
+/** A ruleset that could not be had or did not verify; carries the diagnostics. */
+export class RulesetRejected extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
+    this.name = "RulesetRejected";
+  }
+}
+
+const fail = (code: CodeInfo, message: string) => new RulesetRejected([diagnostic(code, message)]);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Parses and verifies a ruleset's text: its shape, its checksum (WebCrypto), its references. */
+export async function verifyRulesetInBrowser(text: string): Promise<Ruleset> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw fail(CONTRACT_CODES.notJson, `The ruleset is not valid JSON (${(err as Error).message}); republish it with "exp apply".`);
+  }
+  const shapeOk =
+    isObject(json) &&
+    json.schemaVersion === 1 &&
+    json.hashVersion === 1 &&
+    typeof json.checksum === "string" &&
+    ["attributes", "segments", "holdouts", "layers", "experiments", "flags"].every((k) => isObject(json[k]));
+  if (!shapeOk)
+    throw fail(
+      CONTRACT_CODES.schemaInvalid,
+      `The document is not an exp ruleset of schema and hash version 1; recompile it with "exp export --to ruleset".`,
+    );
+  const r = json as unknown as Ruleset;
+  const { checksum, createdAt: _t, ...rest } = r;
+  const expected = await sha256Hex(canonicalJson(rest));
+  if (expected !== checksum)
+    throw fail(
+      CONTRACT_CODES.checksumMismatch,
+      `Ruleset version ${r.version} has checksum "${checksum}" but its content hashes to "${expected}"; it was altered after compilation.`,
+    );
+  const references = checkReferences(r);
+  if (references.length > 0) throw new RulesetRejected(references);
+  return r;
+}
+
+/** Resolves once the first ruleset is fetched and verified; rejects with RulesetRejected otherwise. */
+export async function createBrowserClient(options: BrowserClientOptions): Promise<BrowserClient> {
+  const now = options.now ?? Date.now;
+  const get = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const endpoint = /\/v1\/ruleset\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, "")}/v1/ruleset`;
+  let etag: string | undefined;
+  let lastError: Diagnostic[] | undefined;
+
+  const fetchOnce = async (): Promise<Evaluator | undefined> => {
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    if (etag) headers["if-none-match"] = etag;
+    let res: Response;
+    try {
+      res = await get(endpoint, { headers });
+    } catch (err) {
+      throw fail(
+        CONTRACT_CODES.fetchFailed,
+        `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`,
+      );
+    }
+    if (res.status === 304) return undefined;
+    const body = await res.text();
+    if (res.status !== 200)
+      throw fail(CONTRACT_CODES.fetchFailed, `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.`);
+    const next = createEvaluator(await verifyRulesetInBrowser(body));
+    etag = res.headers.get("etag") ?? undefined;
+    return next;
+  };
+
+  const first = await fetchOnce();
+  if (!first) throw fail(CONTRACT_CODES.fetchFailed, `"${endpoint}" answered 304 to the first request.`);
+  let evaluator = first;
+
+  const refresh = async (): Promise<boolean> => {
+    try {
+      const next = await fetchOnce();
+      lastError = undefined;
+      if (!next || next.ruleset.checksum === evaluator.ruleset.checksum) return false;
+      evaluator = next;
+      options.onUpdate?.(next.ruleset);
+      return true;
+    } catch (err) {
+      lastError = err instanceof RulesetRejected ? err.diagnostics : [diagnostic(CONTRACT_CODES.fetchFailed, String(err))];
+      options.onError?.(lastError);
+      return false;
+    }
+  };
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const every = options.pollIntervalMs ?? 30_000;
+  if (every > 0) {
+    let busy = false;
+    timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void refresh().finally(() => (busy = false));
+    }, every);
+  }
+
+  return {
+    assign: (experiment, unit, attributes) => evaluator.assign(experiment, unit, attributes, now()),
+    evaluate: (flag, unit, attributes) => evaluator.evaluate(flag, unit, attributes, now()),
+    evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
+    get ruleset() {
+      return evaluator.ruleset;
+    },
+    get lastError() {
+      return lastError;
+    },
+    refresh,
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -83,6 +83,7 @@ export class SendQueue<T> {
     if (this.items.length === 0 && !this.sending) return Promise.resolve();
     this.urgent = true;
     const done = new Promise<void>((resolve) => this.waiters.push(resolve));
+    (this.timer as { ref?: () => void } | undefined)?.ref?.();
     if (!this.backingOff) this.kick();
     return done;
   }
@@ -101,7 +102,8 @@ export class SendQueue<T> {
       this.backingOff = false;
       void this.run();
     }, ms);
-    (this.timer as { unref?: () => void }).unref?.();
+    // A waiting sink never keeps a process alive on its own, but one that someone awaits must.
+    if (this.waiters.length === 0) (this.timer as { unref?: () => void }).unref?.();
   }
 
   private disarm(): void {

@@ -37,8 +37,13 @@ export type ClientOptions = (
 export interface Client {
   /** Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when the variant is shown. */
   assign(experiment: string, unit: string, attributes?: Attributes): Assignment;
-  /** A flag served by a rule of kind `experiment` over an on_assignment experiment logs that exposure. */
-  evaluate(flag: string, unit: string, attributes?: Attributes): FlagResult;
+  /**
+   * A flag served by a rule of kind `experiment` over an on_assignment experiment logs that
+   * exposure, unless `logExposure` is false (the OpenFeature provider logs from its hook instead).
+   */
+  evaluate(flag: string, unit: string, attributes?: Attributes, options?: { logExposure?: boolean }): FlagResult;
+  /** Logs the exposure a flag result implies when an experiment rule of an on_assignment experiment served it. */
+  logFlagExposure(result: FlagResult, unit: string, attributes?: Attributes): void;
   evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
   /** The ruleset in use. */
   readonly ruleset: Ruleset;
@@ -165,12 +170,15 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       const l = loggerFor(ev);
       return l ? l.assigned(r, at) : withoutExposure(r);
     },
-    evaluate(flag, unit, attributes) {
+    evaluate(flag, unit, attributes, o) {
       const at = now();
       const ev = evaluator;
       const r = ev.evaluate(flag, unit, attributes, at);
-      if (sink && r.reason === "experiment") loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
+      if (sink && r.reason === "experiment" && o?.logExposure !== false) loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
       return r;
+    },
+    logFlagExposure(r, unit, attributes) {
+      if (sink && r.reason === "experiment") loggerFor(evaluator)!.flagServed(r.flag, r, unit, attributes, now());
     },
     evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
     get ruleset() {

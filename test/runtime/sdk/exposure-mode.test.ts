@@ -62,4 +62,25 @@ describe("the exposure mode in the ruleset", () => {
     assert.equal(second![0], false);
     assert.match(second![1].join(" "), /exposure/);
   });
+
+  test("the Python client hands on_assignment exposures to its sink at assign, and on_view ones only when exposed() confirms them", () => {
+    const script = [
+      "import sys",
+      "from exp_sdk import Client",
+      "class Sink:",
+      "    def __init__(self): self.seen = []",
+      "    def exposure(self, a, attrs): self.seen.append(a.experiment)",
+      "    def flush(self): pass",
+      "sink = Sink()",
+      "c = Client.from_ruleset(sys.stdin.read(), exposures=sink)",
+      "c.assign('pricing', 'u1')",
+      "b = c.assign('banner', 'u1')",
+      "print(','.join(sink.seen))",
+      "c.exposed(b)",
+      "print(','.join(sink.seen))",
+    ].join("\n");
+    const run = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(compiled()), env: PYTHON_ENV, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split("\n"), ["pricing", "pricing,banner"]);
+  });
 });

@@ -141,6 +141,29 @@ describe("the HTTP sink", () => {
     assert.deepEqual(errors, ["refused record 1 of a batch: variant mismatch"]);
   });
 
+  test("its timers never hold a process open on their own, but one a flush waits on does", async () => {
+    const handles: { refs: number; unrefs: number; fn: () => void }[] = [];
+    const timers = {
+      setTimeout: (fn: () => void) => {
+        const h = { refs: 0, unrefs: 0, fn, ref: () => void h.refs++, unref: () => void h.unrefs++ };
+        handles.push(h);
+        return h;
+      },
+      clearTimeout: () => {},
+    };
+    const t = transport((n) => (n === 1 ? { status: 503 } : { status: 202 }));
+    const sink = createHttpSink({ url: "http://x", fetch: t.fetchFn, timers, batchSize: 10 });
+    sink.track(event(1));
+    assert.deepEqual([handles.length, handles[0]!.unrefs, handles[0]!.refs], [1, 1, 0]);
+    const flushing = sink.flush();
+    await settle();
+    // The retry after the 503 is awaited: its timer is not unref'd.
+    assert.deepEqual([handles.length, handles[1]!.unrefs], [2, 0]);
+    handles[1]!.fn();
+    await flushing;
+    assert.equal(sink.stats().events.acknowledged, 1);
+  });
+
   test("backoff: full jitter under a doubling cap, Retry-After as seconds or a date", () => {
     const o = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.999 };
     assert.deepEqual(

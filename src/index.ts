@@ -1,7 +1,15 @@
 /** The package entry: the in-process SDK and its OpenFeature provider. */
-export { createClient, RulesetLoadError, ExpProvider, createEvaluator, bucket } from "./runtime/index.js";
+export { createClient, createHttpSink, RulesetLoadError, ExpProvider, createEvaluator, bucket } from "./runtime/index.js";
 export type {
+  Assignment,
   Client,
+  EventTracker,
+  Exposure,
+  ExposureSink,
+  HttpSink,
+  HttpSinkOptions,
+  TrackInput,
+  TrackedEvent,
   ClientOptions,
   Evaluator,
   Ruleset,

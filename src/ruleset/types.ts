@@ -54,6 +54,11 @@ export interface RulesetExperiment {
   /** Basis points of eligible units; for layered experiments the width of its slot ranges. */
   traffic: number;
   variants: RulesetVariant[];
+  /**
+   * When a unit counts as exposed: at assignment (the SDK and the server log it then), or when the
+   * client confirms the variant was shown. Absent in rulesets compiled before the field: on_assignment.
+   */
+  exposure?: "on_assignment" | "on_view";
   /** The registered analysis design; read by `exp plan`, ignored by the runtime. */
   registration?: RulesetRegistration;
 }

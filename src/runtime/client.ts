@@ -6,7 +6,11 @@ import { verifyRuleset } from "../ruleset/verify.js";
 import { createEvaluator, type Evaluator } from "./evaluator.js";
 import type { Attributes } from "./condition.js";
 import type { Ruleset } from "../ruleset/types.js";
-import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
+import type { EvaluateAllResult, FlagResult } from "./result.js";
+import { ExposureDedup } from "./sdk/exposure-dedup.js";
+import { ExposureLogger, withoutExposure, type Assignment } from "./sdk/exposure-logger.js";
+import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
+import type { EventTracker, ExposureSink } from "./sdk/wire.js";
 
 /**
  * The in-process SDK: evaluates from a ruleset given directly, read from a file, or polled from
@@ -22,11 +26,24 @@ export type ClientOptions = (
   onError?: (diagnostics: Diagnostic[]) => void;
   /** Called after a new ruleset version is installed. */
   onUpdate?: (ruleset: Ruleset) => void;
+  /** Where exposures go (e.g. `createHttpSink`); without one nothing is logged and evaluation does no extra work. */
+  exposureSink?: ExposureSink;
+  /** Where `track` sends outcome events (the HTTP sink is one). */
+  tracker?: EventTracker;
+  /** Exposures remembered to log each unit × experiment × phase once (least recently seen forgotten first); 10,000. */
+  exposureDedupSize?: number;
 };
 
 export interface Client {
-  assign(experiment: string, unit: string, attributes?: Attributes): AssignmentResult;
-  evaluate(flag: string, unit: string, attributes?: Attributes): FlagResult;
+  /** Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when the variant is shown. */
+  assign(experiment: string, unit: string, attributes?: Attributes): Assignment;
+  /**
+   * A flag served by a rule of kind `experiment` over an on_assignment experiment logs that
+   * exposure, unless `logExposure` is false (the OpenFeature provider logs from its hook instead).
+   */
+  evaluate(flag: string, unit: string, attributes?: Attributes, options?: { logExposure?: boolean }): FlagResult;
+  /** Logs the exposure a flag result implies when an experiment rule of an on_assignment experiment served it. */
+  logFlagExposure(result: FlagResult, unit: string, attributes?: Attributes): void;
   evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
   /** The ruleset in use. */
   readonly ruleset: Ruleset;
@@ -34,7 +51,12 @@ export interface Client {
   readonly lastError: Diagnostic[] | undefined;
   /** Fetches now (url form); resolves true when a new ruleset was installed. */
   refresh(): Promise<boolean>;
-  close(): void;
+  /** Sends an outcome event to the tracker; returns its eventId. Throws without a tracker. */
+  track(event: TrackInput): string;
+  /** Resolves when the sinks have delivered (or given up on) everything queued. */
+  flush(): Promise<void>;
+  /** Stops polling, then flushes and closes the sinks. */
+  close(): Promise<void>;
 }
 
 /** A user-fixable load problem; carries the diagnostics (the first one is the error's own). */
@@ -128,9 +150,36 @@ export async function createClient(options: ClientOptions): Promise<Client> {
     }
   }
 
+  const sink = options.exposureSink;
+  const tracker = options.tracker;
+  const dedup = sink ? new ExposureDedup(options.exposureDedupSize ?? 10_000) : undefined;
+  // One logger per ruleset: it precomputes each experiment's mode and each flag's experiment rules.
+  let logger: ExposureLogger | undefined;
+  const loggerFor = (ev: Evaluator): ExposureLogger | undefined => {
+    if (!sink) return undefined;
+    if (!logger || logger.evaluator !== ev) logger = new ExposureLogger(ev, sink, dedup!, now);
+    return logger;
+  };
+  const sinks = [...new Set([sink, tracker])].filter((x) => x !== undefined);
+
   return {
-    assign: (experiment, unit, attributes) => evaluator.assign(experiment, unit, attributes, now()),
-    evaluate: (flag, unit, attributes) => evaluator.evaluate(flag, unit, attributes, now()),
+    assign(experiment, unit, attributes) {
+      const at = now();
+      const ev = evaluator;
+      const r = ev.assign(experiment, unit, attributes, at);
+      const l = loggerFor(ev);
+      return l ? l.assigned(r, at) : withoutExposure(r);
+    },
+    evaluate(flag, unit, attributes, o) {
+      const at = now();
+      const ev = evaluator;
+      const r = ev.evaluate(flag, unit, attributes, at);
+      if (sink && r.reason === "experiment" && o?.logExposure !== false) loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
+      return r;
+    },
+    logFlagExposure(r, unit, attributes) {
+      if (sink && r.reason === "experiment") loggerFor(evaluator)!.flagServed(r.flag, r, unit, attributes, now());
+    },
     evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
     get ruleset() {
       return evaluator.ruleset;
@@ -139,9 +188,20 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       return lastError;
     },
     refresh: () => refresh(),
-    close() {
+    track(event) {
+      if (!tracker) throw new TypeError(`track() needs a tracker: pass "tracker" (e.g. createHttpSink(...)) to createClient.`);
+      const e = trackedEvent(event, now());
+      tracker.track(e);
+      return e.eventId;
+    },
+    async flush() {
+      await Promise.all(sinks.map((x) => x.flush?.()));
+    },
+    async close() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      await Promise.all(sinks.map((x) => x.flush?.()));
+      await Promise.all(sinks.map((x) => x.close?.()));
     },
   };
 }

@@ -1,6 +1,11 @@
 /** The runtime entry ("<package>/runtime"): SDK, OpenFeature provider, evaluator and hashing. */
 export { createClient, RulesetLoadError, type Client, type ClientOptions } from "./client.js";
 export { ExpProvider } from "./openfeature.js";
+export { createHttpSink, type HttpSink, type HttpSinkOptions, type SinkKind } from "./sdk/http-sink.js";
+export type { QueueStats } from "./sdk/send-queue.js";
+export type { Assignment } from "./sdk/exposure-logger.js";
+export type { TrackInput } from "./sdk/tracked-event.js";
+export type { EventTracker, Exposure, ExposureSink, TrackedEvent } from "./sdk/wire.js";
 export { createEvaluator, type Evaluator } from "./evaluator.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";
 export type { Attributes } from "./condition.js";

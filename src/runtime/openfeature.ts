@@ -1,11 +1,25 @@
-import type { EvaluationContext, JsonValue, Provider, ResolutionDetails, ErrorCode, ResolutionReason } from "@openfeature/server-sdk";
+import type {
+  EvaluationContext,
+  EvaluationDetails,
+  FlagValue,
+  Hook,
+  HookContext,
+  JsonValue,
+  Provider,
+  ResolutionDetails,
+  ErrorCode,
+  ResolutionReason,
+  TrackingEventDetails,
+} from "@openfeature/server-sdk";
 import { createClient, RulesetLoadError, type Client, type ClientOptions } from "./client.js";
 import type { FlagReason, FlagResult } from "./result.js";
 
 /**
  * An OpenFeature server provider backed by the exp SDK. Only types come from @openfeature/server-sdk,
  * so the package does not depend on it at run time; errors are returned as `errorCode` details,
- * which the OpenFeature SDK turns into its error results.
+ * which the OpenFeature SDK turns into its error results. Resolution logs nothing: the provider's
+ * `after` hook logs the exposure of a flag an on_assignment experiment served, so an evaluation
+ * that failed is never an exposure. `track` sends OpenFeature tracking events through the client's tracker.
  */
 
 const REASONS: Record<FlagReason, ResolutionReason> = {
@@ -28,6 +42,25 @@ export class ExpProvider implements Provider {
   readonly metadata = { name: "exp" } as const;
   readonly runsOn = "server" as const;
   private client: Client | undefined;
+  /** Logs, after a successful evaluation, the exposure of a flag served from an experiment. */
+  readonly hooks: Hook[] = [
+    {
+      after: (hook: Readonly<HookContext>, details: EvaluationDetails<FlagValue>) => {
+        const m = details.flagMetadata;
+        if (!this.client || m.expReason !== "experiment" || typeof m.rule !== "string") return;
+        const { targetingKey, ...attributes } = hook.context;
+        if (targetingKey === undefined) return;
+        const result: FlagResult = {
+          flag: details.flagKey,
+          value: details.value,
+          variant: details.variant ?? null,
+          reason: "experiment",
+          rule: m.rule,
+        };
+        this.client.logFlagExposure(result, targetingKey, attributes);
+      },
+    },
+  ];
 
   /** Give a ready client, or the options to create one when OpenFeature initialises the provider. */
   constructor(private readonly source: Client | ClientOptions) {
@@ -45,7 +78,22 @@ export class ExpProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
-    this.client?.close();
+    await this.client?.close();
+  }
+
+  /** OpenFeature's tracking API: the event goes to the client's tracker, for the unit in `targetingKey`. */
+  track(trackingEventName: string, context: EvaluationContext, details: TrackingEventDetails): void {
+    if (!this.client) throw new Error("The exp ruleset is not loaded yet; track after the provider is ready.");
+    if (typeof context.targetingKey !== "string" || context.targetingKey === "")
+      throw new Error(`Tracking event "${trackingEventName}" needs a targetingKey (the unit id) in the evaluation context.`);
+    const { value, ...properties } = details;
+    this.client.track({
+      userId: context.targetingKey,
+      eventName: trackingEventName,
+      value,
+      // Dates become ISO strings, as they would on the wire.
+      properties: Object.keys(properties).length > 0 ? (JSON.parse(JSON.stringify(properties)) as Record<string, unknown>) : undefined,
+    });
   }
 
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
@@ -81,7 +129,7 @@ export class ExpProvider implements Provider {
     if (targetingKey === undefined && (flag.rules.length > 0 || Object.keys(flag.overrides).length > 0) && flag.enabled) {
       return fail("TARGETING_KEY_MISSING", `Flag "${flagKey}" needs a targetingKey (the unit id) in the evaluation context.`);
     }
-    const r: FlagResult = client.evaluate(flagKey, targetingKey ?? "", attributes);
+    const r: FlagResult = client.evaluate(flagKey, targetingKey ?? "", attributes, { logExposure: false });
     const isStatic = flag.enabled && flag.rules.length === 0 && flag.prerequisites.length === 0 && Object.keys(flag.overrides).length === 0;
     return {
       value: r.value as T,

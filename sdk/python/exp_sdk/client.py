@@ -159,10 +159,20 @@ class Client:
         return None if self._now is None else self._now()
 
     def assign(self, experiment: str, unit: str, attributes: Mapping[str, Any] | None = None) -> Assignment:
+        """Hands an enrolled unit's assignment to the ``exposures`` sink when its experiment is
+        ``exposure: on_assignment`` (the default); for ``on_view`` call ``exposed`` when the variant is shown."""
         result = self._evaluator.assign(experiment, unit, attributes, self._at())
         if self._exposures is not None and result.in_experiment:
-            self._exposures.exposure(result, attributes or {})
+            e = self._evaluator.ruleset["experiments"].get(experiment, {})
+            if e.get("exposure", "on_assignment") == "on_assignment":
+                self._exposures.exposure(result, attributes or {})
         return result
+
+    def exposed(self, assignment: Assignment, attributes: Mapping[str, Any] | None = None) -> None:
+        """Confirms an ``on_view`` exposure: hands the assignment to the ``exposures`` sink (no dedup
+        yet: the sink that arrives with the Node SDK's rules deduplicates)."""
+        if self._exposures is not None and assignment.in_experiment:
+            self._exposures.exposure(assignment, attributes or {})
 
     def evaluate(self, flag: str, unit: str, attributes: Mapping[str, Any] | None = None) -> FlagResult:
         return self._evaluator.evaluate(flag, unit, attributes, self._at())

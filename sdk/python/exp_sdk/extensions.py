@@ -1,9 +1,13 @@
 """Where exposure logging, ``track`` and the ruleset stream plug in.
 
-The Node SDK has none of these yet; when it gains them, the Python SDK implements the same
-batching, retry and stream rules behind these interfaces (docs/python.md, "What comes next").
-Until then a client can be given sinks of its own, and ``Client.install`` is what a push source
-(the SSE stream of ``exp serve``) calls with each ruleset it receives.
+The Node SDK logs exposures (once per unit x experiment x phase, on_assignment at ``assign``,
+on_view at ``exposed()``) and sends them and tracked events through its HTTP sink, with the
+batching, retry and id rules of docs/runtime.md ("Exposures and events") and docs/http-api.md
+("From an SDK"). What remains here: an HTTP sink implementing those rules behind these
+interfaces, the bounded dedup, and exposures from flags served by experiment rules. Until then a
+client can be given sinks of its own (``Client.assign`` already skips on_view experiments, which
+``Client.exposed`` confirms), and ``Client.install`` is what a push source (the SSE stream of
+``exp serve``) calls with each ruleset it receives.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from .hashing import BASIS_POINTS
 from .jsregex import NotPortable, translate
 
 _CHECKSUM = re.compile("[0-9a-f]{64}")
+_EXPOSURES = ("on_assignment", "on_view")
 _STATUSES = ("draft", "running", "paused", "stopped", "archived")
 _KINDS = ("string", "number", "boolean", "date", "semver", "enum")
 _FLAG_TYPES = ("boolean", "string", "number", "json")
@@ -148,7 +149,7 @@ class _Schema:
 
     def experiment(self, e: Any, path: str) -> None:
         fields = ("status", "phase", "unit", "schedule", "holdout", "traffic", "variants")
-        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "registration")):
+        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "exposure", "registration")):
             return
         self.one_of(e["status"], f"{path}/status", _STATUSES)
         self.int_in(e["phase"], f"{path}/phase", 0)
@@ -163,6 +164,8 @@ class _Schema:
             self.condition(e["targeting"], f"{path}/targeting")
         if "layer" in e:
             self.string(e["layer"], f"{path}/layer", 1)
+        if "exposure" in e:
+            self.one_of(e["exposure"], f"{path}/exposure", _EXPOSURES)
         if "registration" in e:
             # Read by `exp plan`, never by a runtime: only its shape is checked.
             self.obj(e["registration"], f"{path}/registration", ("primary", "guardrails", "method", "alpha", "amendments"),

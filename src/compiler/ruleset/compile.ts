@@ -105,6 +105,8 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     unit: e.unit,
     schedule: { start: e.schedule.start, end: e.schedule.end },
     holdout: e.holdout,
+    // Absent means on_assignment: rulesets of unchanged workspaces keep their checksums.
+    exposure: e.exposure === "on_view" ? "on_view" : undefined,
     targeting: when(e.targeting),
     layer: e.layer,
     traffic: toBasisPoints(e.traffic),

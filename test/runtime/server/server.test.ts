@@ -125,7 +125,15 @@ describe("exp serve over loopback", () => {
   });
 
   test("exposures: signed tokens are accepted once; forged or altered ones get 400; summary counts them", async () => {
-    const a = await call("POST", "/v1/assignments", { experimentKey: "checkout_redesign", userId: "u_77", context: { country: "US" } });
+    // trigger: false assigns without logging, so the exposure counted here is the token's.
+    const a = await call("POST", "/v1/assignments", {
+      experimentKey: "checkout_redesign",
+      userId: "u_77",
+      context: { country: "US" },
+      trigger: false,
+    });
+    assert.equal(a.json?.exposureLogged, false);
+    const before = (await call("GET", "/v1/experiments/checkout_redesign/summary")).json?.exposures as Record<string, number>;
     const token = String(a.json?.exposureToken);
     assert.equal((await call("POST", "/v1/exposures", { exposureToken: token }, KEYS.ingest)).status, 202);
     const dup = await call("POST", "/v1/exposures", { exposureToken: token }, KEYS.ingest);
@@ -138,7 +146,7 @@ describe("exp serve over loopback", () => {
     assert.equal((await call("POST", "/v1/exposures", { exposureToken: "forged.token" }, KEYS.ingest)).status, 400);
     const s = await call("GET", "/v1/experiments/checkout_redesign/summary");
     const counts = s.json?.exposures as Record<string, number>;
-    assert.equal(counts.control! + counts.one_page!, 1);
+    assert.equal(counts.control! + counts.one_page! - (before.control! + before.one_page!), 1);
   });
 
   test("events: batches are durable on 202 and deduplicated by eventId", async () => {

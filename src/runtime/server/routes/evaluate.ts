@@ -1,12 +1,14 @@
 import { context, HttpError, object, readJson, send, str } from "../http-io.js";
 import { signExposure } from "../exposure-token.js";
+import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
 import { textProblem } from "../records.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 
 /**
- * Evaluation: one experiment (with a signed exposure token when the unit is enrolled), one flag,
- * or everything for a unit. All evaluate at the server's clock.
+ * Evaluation: one experiment (with a signed exposure token when the unit is enrolled, and the
+ * exposure logged for on_assignment experiments unless `trigger` is false), one flag, or
+ * everything for a unit. All evaluate at the server's clock.
  */
 export const evaluateRoutes: Routes = {
   "POST /v1/assignments": async (s, req, res) => {
@@ -14,10 +16,12 @@ export const evaluateRoutes: Routes = {
     const b = object(await readJson(req));
     const key = str(b, "experimentKey")!;
     const user = unitId(b);
+    const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
     const r = ev.assign(key, user, context(b), s.now());
     s.metrics.evaluations++;
+    const exposureLogged = await logAssignmentExposure(s, r, trigger);
     const exposureToken =
       r.inExperiment && r.variant !== null
         ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret)
@@ -31,6 +35,7 @@ export const evaluateRoutes: Routes = {
       hashKey: r.hashKey,
       bucket: r.bucket,
       exposureToken,
+      exposureLogged,
     });
   },
   "POST /v1/flags/evaluate": async (s, req, res) => {

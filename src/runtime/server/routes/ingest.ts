@@ -5,6 +5,7 @@ import { parseIsoTime } from "../iso-time.js";
 import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
+import { ingestSdkExposures, isSdkExposureBody } from "./sdk-exposures.js";
 
 /** Events in one request, at most: a batch is parsed and checked on the event loop before its fsync. */
 export const MAX_BATCH = 10_000;
@@ -13,15 +14,17 @@ export const MAX_BATCH = 10_000;
 export const EXPOSURE_SKEW_MS = 60_000;
 
 /**
- * Ingestion: exposures (only with a valid exposure token, deduplicated by it) and events (singly or
- * in a batch, deduplicated by eventId). Every field is checked at the door against the rules
+ * Ingestion: exposures (with a valid exposure token, deduplicated by it, or as an SDK logged them:
+ * sdk-exposures.ts) and events (singly or in a batch, deduplicated by eventId). Every field is checked at the door against the rules
  * compaction relies on (records.ts), so that what gets 202 can always become a Parquet row; a 202
  * is sent only after the records are fsynced.
  */
 export const ingestRoutes: Routes = {
   "POST /v1/exposures": async (s, req, res) => {
     requireScope(s, req, "ingest");
-    const b = object(await readJson(req));
+    const body = await readJson(req);
+    if (isSdkExposureBody(body)) return ingestSdkExposures(s, body, res);
+    const b = object(body);
     const claim = verifyExposure(b.exposureToken, s.tokenSecret);
     if (!claim) throw new HttpError(400, "the exposure token is missing, forged, altered or not in its canonical encoding");
     const record = exposureRecord(claim, b, s.now());
@@ -48,12 +51,16 @@ export const ingestRoutes: Routes = {
 /** The events of a body: `{events: [...]}` or one event object. */
 function eventList(body: unknown): unknown[] {
   const b = object(body, 'the body (one event, or {"events": [...]})');
-  if (!Object.hasOwn(b, "events")) return [b];
-  if (!Array.isArray(b.events)) throw new HttpError(400, `"events" must be a list of event objects`);
-  if (b.events.length === 0) throw new HttpError(400, `"events" is empty`);
-  if (b.events.length > MAX_BATCH)
-    throw new HttpError(400, `"events" holds ${b.events.length} events; send at most ${MAX_BATCH} per request`);
-  return b.events;
+  return Object.hasOwn(b, "events") ? batchOf(b, "events", "event") : [b];
+}
+
+/** The list under `field` (`events`, `exposures`): non-empty and at most MAX_BATCH long. */
+export function batchOf(b: Record<string, unknown>, field: string, noun: string): unknown[] {
+  const list = b[field];
+  if (!Array.isArray(list)) throw new HttpError(400, `"${field}" must be a list of ${noun} objects`);
+  if (list.length === 0) throw new HttpError(400, `"${field}" is empty`);
+  if (list.length > MAX_BATCH) throw new HttpError(400, `"${field}" holds ${list.length} ${noun}s; send at most ${MAX_BATCH} per request`);
+  return list;
 }
 
 function eventRecord(e: unknown, what: string, now: number): EventRecord {
@@ -106,11 +113,11 @@ function exposureRecord(claim: ExposureClaim, b: Record<string, unknown>, now: n
   };
 }
 
-function check(what: string, field: string, problem: string | undefined): void {
+export function check(what: string, field: string, problem: string | undefined): void {
   if (problem) throw new HttpError(400, `${what}: "${field}" ${problem}`);
 }
 
-function time(v: unknown, what: string): number {
+export function time(v: unknown, what: string): number {
   if (typeof v !== "string") throw new HttpError(400, `${what} must be an ISO-8601 date-time string`);
   const t = parseIsoTime(v);
   if ("problem" in t) throw new HttpError(400, `${what} ${t.problem}`);

@@ -1,0 +1,98 @@
+import type { Attributes } from "../condition.js";
+import type { Evaluator } from "../evaluator.js";
+import type { AssignmentResult, FlagResult } from "../result.js";
+import type { ExposureDedup } from "./exposure-dedup.js";
+import { exposureId } from "./exposure-id.js";
+import { exposureMode, type ExposureMode } from "./exposure-mode.js";
+import type { ExposureSink } from "./wire.js";
+
+/** An assignment as the client returns it: the result, and `exposed()` to confirm an on_view exposure. */
+export interface Assignment extends AssignmentResult {
+  /**
+   * Logs the exposure now (on_view experiments: call it when the unit actually sees the variant).
+   * Idempotent, and a no-op for a unit not enrolled, for on_assignment experiments (already logged
+   * by `assign`) and without an exposure sink.
+   */
+  exposed(): void;
+}
+
+const NOTHING = (): void => {};
+
+/** Marks a result as needing no confirmation; the result object is the evaluator's own, fresh per call. */
+export function withoutExposure(r: AssignmentResult): Assignment {
+  (r as Assignment).exposed = NOTHING;
+  return r as Assignment;
+}
+
+/**
+ * Logs exposures for one ruleset: on_assignment experiments when `assign` enrols a unit or a flag
+ * rule of kind `experiment` serves from the experiment, on_view ones when the app calls
+ * `exposed()`. Each unit × experiment × phase goes to the sink once (while the dedup remembers it).
+ * The hot path only looks up a precomputed mode, checks the dedup and enqueues.
+ */
+export class ExposureLogger {
+  private readonly experiments = new Map<string, { phase: number; mode: ExposureMode }>();
+  /** flag → rule name → experiment, for the rules of kind `experiment` over an on_assignment experiment. */
+  private readonly flagRules = new Map<string, Map<string, string>>();
+
+  constructor(
+    readonly evaluator: Evaluator,
+    private readonly sink: ExposureSink,
+    private readonly dedup: ExposureDedup,
+    private readonly now: () => number,
+  ) {
+    for (const [key, e] of Object.entries(evaluator.ruleset.experiments))
+      this.experiments.set(key, { phase: e.phase, mode: exposureMode(e) });
+    for (const [flag, f] of Object.entries(evaluator.ruleset.flags)) {
+      const rules = new Map<string, string>();
+      for (const r of f.rules)
+        if (r.kind === "experiment" && this.experiments.get(r.experiment)?.mode === "on_assignment") rules.set(r.name, r.experiment);
+      if (rules.size > 0) this.flagRules.set(flag, rules);
+    }
+  }
+
+  assigned(r: AssignmentResult, at: number): Assignment {
+    const e = this.experiments.get(r.experiment);
+    if (!e || !r.inExperiment || r.variant === null) return withoutExposure(r);
+    if (e.mode === "on_assignment") {
+      this.log(r.experiment, e.phase, r.hashKey, r.variant, at);
+      return withoutExposure(r);
+    }
+    let done = false;
+    const { experiment, hashKey, variant } = r;
+    (r as Assignment).exposed = () => {
+      if (done) return;
+      done = true;
+      // Stamped when the unit sees it, which is the point of on_view.
+      this.log(experiment, e.phase, hashKey, variant, this.now());
+    };
+    return r as Assignment;
+  }
+
+  flagServed(flag: string, r: FlagResult, unit: string, attrs: Attributes | undefined, at: number): void {
+    if (r.reason !== "experiment" || r.rule === null) return;
+    const experiment = this.flagRules.get(flag)?.get(r.rule);
+    if (experiment === undefined) return;
+    const { phase } = this.experiments.get(experiment)!;
+    // The dedup is checked first so that a repeat costs no second assignment.
+    if (!this.dedup.firstTime(experiment, phase, unit)) return;
+    const a = this.evaluator.assign(experiment, unit, attrs, at);
+    if (a.variant !== null) this.send(experiment, phase, unit, a.variant, at);
+  }
+
+  private log(experiment: string, phase: number, unit: string, variant: string, at: number): void {
+    if (this.dedup.firstTime(experiment, phase, unit)) this.send(experiment, phase, unit, variant, at);
+  }
+
+  private send(experiment: string, phase: number, unit: string, variant: string, at: number): void {
+    this.sink.exposure({
+      exposureId: exposureId(experiment, phase, unit),
+      experimentKey: experiment,
+      userId: unit,
+      variant,
+      phase,
+      rulesetVersion: this.evaluator.ruleset.version,
+      ts: new Date(at).toISOString(),
+    });
+  }
+}

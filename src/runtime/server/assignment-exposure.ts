@@ -1,0 +1,37 @@
+import type { AssignmentResult } from "../result.js";
+import { exposureId } from "../sdk/exposure-id.js";
+import { exposureMode } from "../sdk/exposure-mode.js";
+import { HttpError } from "./http-io.js";
+import type { ExposureRecord } from "./records.js";
+import type { ServerState } from "./state.js";
+
+/** `trigger` of `POST /v1/assignments`: absent or true lets the call log the exposure; false assigns only. */
+export function triggerOf(b: Record<string, unknown>): boolean {
+  if (b.trigger === undefined || b.trigger === null) return true;
+  if (typeof b.trigger !== "boolean") throw new HttpError(400, `"trigger" must be true or false`);
+  return b.trigger;
+}
+
+/**
+ * Logs the exposure of an assignment the server made, as the SDK would: for an enrolled unit of an
+ * on_assignment experiment, unless the caller said `trigger: false`. It has the id the SDK would
+ * give it (unit × experiment × phase), so the same exposure from both is stored once. Resolves
+ * after the fsync; true when the exposure is stored (now or before).
+ */
+export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, trigger: boolean): Promise<boolean> {
+  const e = s.rulesets.ready().ruleset.experiments[r.experiment];
+  if (!trigger || !e || exposureMode(e) !== "on_assignment" || !r.inExperiment || r.variant === null) return false;
+  const record: ExposureRecord = {
+    id: exposureId(r.experiment, e.phase, r.hashKey),
+    unit_id: r.hashKey,
+    experiment: r.experiment,
+    phase: e.phase,
+    variant: r.variant,
+    ts: new Date(s.now()).toISOString(),
+    metadata: null,
+  };
+  const accepted = await s.ingest.exposures.append([record]);
+  s.metrics.exposures += accepted;
+  s.exposures.add(r.experiment, r.variant, r.hashKey);
+  return true;
+}

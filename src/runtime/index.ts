@@ -2,6 +2,7 @@
 export { createClient, RulesetLoadError, type Client, type ClientOptions } from "./client.js";
 export { ExpProvider } from "./openfeature.js";
 export { createEvaluator, type Evaluator } from "./evaluator.js";
+export { redirectUrl } from "./redirect.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";
 export type { Attributes } from "./condition.js";
 export type { Ruleset } from "../ruleset/types.js";

@@ -3,21 +3,10 @@ import assert from "node:assert/strict";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
 import { verifyRuleset } from "../../src/ruleset/verify.js";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
-import { experiment, shopWorkspace, workspace } from "./fixture.js";
+import { shopWorkspace } from "./fixture.js";
+import { splitUrlRuleset } from "./split-url-fixture.js";
 
 const AT = Date.parse("2026-12-10T00:00:00Z");
-
-/** A running split-URL experiment beside an A/B one, compiled. */
-export function splitUrlRuleset() {
-  const landing = experiment("landing", {
-    type: "split_url",
-    variants: [
-      { key: "control", weight: 1, url: "https://shop.example.com/" },
-      { key: "gifts", weight: 1, url: "https://shop.example.com/gifts?src=split" },
-    ],
-  });
-  return compileRuleset(workspace({ experiments: [landing, experiment("plain")] }), { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
-}
 
 describe("split-URL experiments in the ruleset and the runtime", () => {
   test("the compiler keeps each split-URL variant's url and adds none to other designs", () => {

@@ -40,6 +40,8 @@ export interface RulesetVariant {
   /** Basis points; the variants of one experiment sum to 10000. */
   weight: number;
   config?: unknown;
+  /** Where a split-URL experiment sends units in this variant; absent for every other design. */
+  url?: string;
 }
 
 export interface RulesetExperiment {

@@ -4,6 +4,7 @@
  * holds it to a size budget). Server code uses "<package>/runtime" instead.
  */
 export { createEvaluator, type Evaluator } from "./evaluator.js";
+export { redirectUrl } from "./redirect.js";
 export {
   createBrowserClient,
   verifyRulesetInBrowser,

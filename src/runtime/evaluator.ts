@@ -45,7 +45,8 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
     ruleset,
     assign(experiment, unit, attrs = NO_ATTRIBUTES, at = Date.now()) {
       const a = assigners.get(experiment);
-      if (!a) return { experiment, variant: null, config: null, inExperiment: false, reasons: NOT_FOUND, bucket: null, hashKey: unit };
+      if (!a)
+        return { experiment, variant: null, config: null, url: null, inExperiment: false, reasons: NOT_FOUND, bucket: null, hashKey: unit };
       return a(unit, attrs, at);
     },
     evaluate(flag, unit, attrs = NO_ATTRIBUTES, at = Date.now()) {

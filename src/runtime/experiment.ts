@@ -55,6 +55,7 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
     experiment: key,
     variant: null,
     config: null,
+    url: null,
     inExperiment: false,
     reasons,
     bucket: b,
@@ -78,7 +79,7 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   const traffic = e.traffic;
   const variantBucket = bucketerFor(`variant:${key}:${e.phase}`);
   const weights = e.variants.map((v) => v.weight);
-  const picked = e.variants.map((v, i) => ({ key: v.key, config: v.config ?? null, reasons: variant[i]! }));
+  const picked = e.variants.map((v, i) => ({ key: v.key, config: v.config ?? null, url: v.url ?? null, reasons: variant[i]! }));
 
   return (unit, attrs, at) => {
     if (at < start) return miss(unit, beforeSchedule);
@@ -103,6 +104,15 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
     const i = pickIndex(weights, vb);
     if (i < 0) return miss(unit, noVariant, vb);
     const v = picked[i]!;
-    return { experiment: key, variant: v.key, config: v.config, inExperiment: true, reasons: v.reasons, bucket: vb, hashKey: unit };
+    return {
+      experiment: key,
+      variant: v.key,
+      config: v.config,
+      url: v.url,
+      inExperiment: true,
+      reasons: v.reasons,
+      bucket: vb,
+      hashKey: unit,
+    };
   };
 }

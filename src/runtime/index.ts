@@ -7,6 +7,7 @@ export type { Assignment } from "./sdk/exposure-logger.js";
 export type { TrackInput } from "./sdk/tracked-event.js";
 export type { EventTracker, Exposure, ExposureSink, TrackedEvent } from "./sdk/wire.js";
 export { createEvaluator, type Evaluator } from "./evaluator.js";
+export { redirectUrl } from "./redirect.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";
 export type { Attributes } from "./condition.js";
 export type { Ruleset } from "../ruleset/types.js";

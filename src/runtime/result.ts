@@ -22,6 +22,8 @@ export interface AssignmentResult {
   experiment: string;
   variant: string | null;
   config: unknown;
+  /** The variant's page in a split-URL experiment; null when not enrolled or the variant has none. */
+  url: string | null;
   inExperiment: boolean;
   /** Every decision taken, in order; shared and frozen: do not mutate. */
   reasons: readonly AssignmentReason[];

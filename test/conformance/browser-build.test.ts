@@ -95,6 +95,20 @@ test("the bundled browser entry reproduces every conformance case in a context w
   (cases.cases as Case[]).forEach((c, i) => assert.deepEqual(JSON.parse(results[i]!), c.expected, c.id));
 });
 
+test("the bundled browser entry's redirect helper reproduces every redirect case with the browser's URL classes", async () => {
+  const code = await bundle("../../src/runtime/browser.ts", true);
+  const sandbox: Record<string, unknown> = { casesJson: JSON.stringify(cases.redirects), URL, URLSearchParams };
+  runInNewContext(
+    `${code}
+    var results = JSON.stringify(JSON.parse(casesJson).map(function (r) { return expBrowser.redirectUrl(r, r.currentUrl); }));`,
+    sandbox,
+  );
+  assert.deepEqual(
+    JSON.parse(sandbox.results as string),
+    cases.redirects.map((r: { expected: string | null }) => r.expected),
+  );
+});
+
 /** A fake exp server for the fetch client: ETag and If-None-Match, a settable body and status. */
 function fakeServer(first: Ruleset) {
   const state = { body: JSON.stringify(first), status: 200, requests: [] as Record<string, string>[] };

@@ -7,6 +7,7 @@ import { bucket, murmur3, pickIndex, weightsToBasisPoints } from "../../src/rule
 import { compareSemver, parseSemver } from "../../src/ruleset/semver.js";
 import { verifyRuleset } from "../../src/ruleset/verify.js";
 import { createEvaluator } from "../../src/runtime/evaluator.js";
+import { redirectUrl } from "../../src/runtime/redirect.js";
 import { CASES_FILE, formatCases, generateCases, type Case } from "./generate.js";
 
 const committed = readFileSync(CASES_FILE, "utf8");
@@ -40,12 +41,20 @@ test("the cases cover every call and the tricky ground the README lists", () => 
     "ladder/evaluate/killed",
     "ladder/evaluateAll",
     "shop/",
+    "split_url/assign/landing",
+    "split_url/evaluateAll",
   ])
     assert.ok(
       ids.some((id) => id.startsWith(prefix)),
       prefix,
     );
   assert.ok(cases.cases.length > 2000);
+  assert.ok(
+    cases.cases.some((c: Case) => typeof (c.expected as { url?: unknown }).url === "string"),
+    "an assignment with a url",
+  );
+  assert.ok(cases.redirects.some((r: { expected: unknown }) => r.expected === null));
+  assert.ok(cases.redirects.some((r: { expected: unknown }) => typeof r.expected === "string"));
   assert.ok(
     cases.cases.some((c: Case) => /[^\x00-\x7f]/.test(c.unit)),
     "non-ASCII unit ids",
@@ -66,6 +75,10 @@ test("the TypeScript runtime reproduces the hashing, semver and canonical JSON v
     assert.equal(canonicalJson(v.value), v.canonical);
     assert.equal(createHash("sha256").update(v.canonical, "utf8").digest("hex"), v.sha256);
   }
+});
+
+test("the TypeScript redirect helper reproduces every redirect case", () => {
+  for (const r of cases.redirects) assert.equal(redirectUrl(r, r.currentUrl), r.expected, r.name);
 });
 
 test("the TypeScript runtime verifies every case ruleset and reproduces every case", () => {

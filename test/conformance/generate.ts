@@ -19,6 +19,8 @@ import { createHash } from "node:crypto";
 import { CONDITION_CASES } from "./conditions.js";
 import { ladderRuleset, STEPS, T_END, T_START } from "./ladder.js";
 import { conditionFlag, ruleset } from "./ruleset-builder.js";
+import { redirectUrl } from "../../src/runtime/redirect.js";
+import { REDIRECT_CASES, splitUrlRuleset } from "./split-url.js";
 
 export const CASES_FILE = fileURLToPath(new URL("../fixtures/conformance/cases.json", import.meta.url));
 
@@ -208,6 +210,24 @@ function shopCases(rs: Ruleset): Case[] {
   return cases;
 }
 
+/** Split-URL assignments (enrolled in either variant, outside the traffic, paused, no url) and whole units. */
+function splitUrlCases(rs: Ruleset): Case[] {
+  const ev = createEvaluator(rs);
+  const cases: Case[] = [];
+  const units = [...FIXED_UNITS, ...Array.from({ length: 12 }, (_, i) => `visitor_${i}`)];
+  for (const key of Object.keys(rs.experiments))
+    for (const unit of units)
+      cases.push(evaluateCase(ev, "split_url", `split_url/assign/${key}/${cases.length}`, "assign", key, unit, {}, T0));
+  for (const unit of units.slice(0, 4))
+    cases.push(evaluateCase(ev, "split_url", `split_url/evaluateAll/${cases.length}`, "evaluateAll", undefined, unit, {}, T0));
+  return cases;
+}
+
+/** Where the redirect helper sends each visitor (null: stay). */
+function redirects() {
+  return REDIRECT_CASES.map((c) => ({ ...c, expected: redirectUrl(c, c.currentUrl) }));
+}
+
 function evaluateCase(
   ev: Evaluator,
   rulesetName: string,
@@ -240,6 +260,7 @@ function evaluateCase(
 export function generateCases() {
   const conditions = conditionCases();
   const ladder = ladderRuleset();
+  const splitUrl = splitUrlRuleset();
   const shop = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
   return {
     description: "exp conformance cases: every runtime must reproduce every value here (README.md beside this file).",
@@ -248,8 +269,9 @@ export function generateCases() {
     hashing: hashing(),
     semver: semver(),
     canonicalJson: canonical(),
-    rulesets: { conditions: conditions.ruleset, ladder, shop },
-    cases: [...conditions.cases, ...ladderCases(ladder), ...shopCases(shop)],
+    rulesets: { conditions: conditions.ruleset, ladder, shop, split_url: splitUrl },
+    cases: [...conditions.cases, ...ladderCases(ladder), ...shopCases(shop), ...splitUrlCases(splitUrl)],
+    redirects: redirects(),
   };
 }
 

@@ -128,8 +128,13 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
           Date.now = realNow;
         }
         compared++;
-        if (ours.unit === rows[i]!.unit && ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value))
-          agreed++;
+        // A split-URL experiment is exported as an object flag of its own key: its value carries the url.
+        const same =
+          "experiment" in ours
+            ? (ours.variant ?? doc.flags[key].defaultVariant) === theirs.variant &&
+              ours.url === (theirs.value as unknown as { url: unknown }).url
+            : ours.variant === theirs.variant && JSON.stringify(ours.value) === JSON.stringify(theirs.value);
+        if (ours.unit === rows[i]!.unit && same) agreed++;
         variants.add(ours.variant);
       }
       console.log(JSON.stringify({ flag: key, units: UNITS, cliMs: realNow() - started, variants: [...variants] }));

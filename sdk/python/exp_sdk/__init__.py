@@ -8,6 +8,7 @@ from .evaluator import Evaluator, create_evaluator
 from .extensions import EventSink, ExposureSink, RulesetSource
 from .hashing import HASH_VERSION, bucket, murmur3, weights_to_basis_points
 from .jsvalues import UNDEFINED
+from .redirect import redirect_url
 from .results import Assignment, EvaluateAllResult, FlagResult
 from .verify import verify_ruleset
 
@@ -30,6 +31,7 @@ __all__ = [
     "canonical_json",
     "create_evaluator",
     "murmur3",
+    "redirect_url",
     "ruleset_checksum",
     "verify_ruleset",
     "weights_to_basis_points",

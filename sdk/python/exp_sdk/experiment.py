@@ -55,7 +55,7 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
     traffic = e["traffic"]
     variant_bucket = bucketer_for(f"variant:{key}:{e['phase']}")
     weights = [v["weight"] for v in e["variants"]]
-    picked = [(v["key"], v.get("config"), (*in_traffic, f"variant:{v['key']}")) for v in e["variants"]]
+    picked = [(v["key"], v.get("config"), (*in_traffic, f"variant:{v['key']}"), v.get("url")) for v in e["variants"]]
 
     def assign(unit: str, attrs: Attributes, at: float) -> Assignment:
         if at < start:
@@ -78,7 +78,7 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
         i = pick_index(weights, vb)
         if i < 0:
             return miss(unit, no_variant, vb)
-        variant, config, reasons = picked[i]
-        return Assignment(key, variant, config, True, reasons, vb, unit)
+        variant, config, reasons, url = picked[i]
+        return Assignment(key, variant, config, True, reasons, vb, unit, url)
 
     return assign

@@ -19,12 +19,15 @@ class Assignment:
     reasons: tuple[str, ...]
     bucket: int | None
     hash_key: str
+    url: str | None = None
+    """The variant's page in a split-URL experiment; None when not enrolled or the variant has none."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "experiment": self.experiment,
             "variant": self.variant,
             "config": self.config,
+            "url": self.url,
             "inExperiment": self.in_experiment,
             "reasons": list(self.reasons),
             "bucket": self.bucket,

@@ -175,9 +175,11 @@ class _Schema:
         self.each(e["variants"], f"{path}/variants", self.variant)
 
     def variant(self, v: Any, path: str) -> None:
-        if self.obj(v, path, ("key", "weight"), ("key", "weight", "config")):
+        if self.obj(v, path, ("key", "weight"), ("key", "weight", "config", "url")):
             self.string(v["key"], f"{path}/key", 1)
             self.int_in(v["weight"], f"{path}/weight", 0, BASIS_POINTS)
+            if "url" in v:
+                self.string(v["url"], f"{path}/url", 1)
 
     def flag(self, f: Any, path: str) -> None:
         fields = ("type", "enabled", "variants", "default", "prerequisites", "overrides", "rules")

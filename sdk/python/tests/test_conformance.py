@@ -6,7 +6,7 @@ import unittest
 
 from _paths import FIXTURES
 
-from exp_sdk import create_evaluator, murmur3, verify_ruleset, weights_to_basis_points
+from exp_sdk import Assignment, create_evaluator, murmur3, redirect_url, verify_ruleset, weights_to_basis_points
 from exp_sdk.canonical import canonical_json, sha256_hex
 from exp_sdk.hashing import bucket, bucketer_for, pick_index
 from exp_sdk.semver import compare_semver, parse_semver
@@ -69,6 +69,22 @@ class EvaluationConformance(unittest.TestCase):
                 failures.append(f"{case['id']}: unit {unit!r}, attributes {attrs}\n  expected {case['expected']}\n  got      {got}")
         self.assertGreater(len(CASES["cases"]), 2000)
         self.assertEqual(failures, [], f"{len(failures)} of {len(CASES['cases'])} cases differ:\n" + "\n".join(failures[:20]))
+
+
+class RedirectConformance(unittest.TestCase):
+    def test_every_redirect(self):
+        self.assertGreater(len(CASES["redirects"]), 20)
+        for c in CASES["redirects"]:
+            assignment = Assignment("e", None, None, c["inExperiment"], (), None, "u", c["url"])
+            self.assertEqual(redirect_url(assignment, c["currentUrl"]), c["expected"], c["name"])
+
+    def test_a_split_url_assignment_redirects_from_the_evaluator(self):
+        ev = create_evaluator(CASES["rulesets"]["split_url"])
+        enrolled = [a for a in (ev.assign("landing", f"visitor_{i}", {}, 0) for i in range(40)) if a.in_experiment]
+        self.assertTrue(enrolled)
+        for a in enrolled:
+            self.assertIsNotNone(a.url)
+            self.assertTrue(redirect_url(a, "https://shop.example.com/start?utm_source=ads").endswith("utm_source=ads"))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ export const RULESET_CODES = defineCodes({
   layerOverCapacity: { code: "EXP5002", severity: "error", title: "Layer slot ranges exceed 100%" },
   exportUnsupported: { code: "EXP5020", severity: "error", title: "Construct has no flagd equivalent" },
   exportApproximated: { code: "EXP5021", severity: "warning", title: "flagd export is exact only at whole-second times" },
+  exportSkipped: { code: "EXP5022", severity: "warning", title: "Split-URL experiment left out of the flagd export" },
   unknownKey: { code: "EXP5030", severity: "error", title: "No experiment or flag with this key" },
   badAttribute: { code: "EXP5031", severity: "error", title: "Attribute value does not match its declared type" },
 });

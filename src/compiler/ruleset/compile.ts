@@ -110,7 +110,8 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     targeting: when(e.targeting),
     layer: e.layer,
     traffic: toBasisPoints(e.traffic),
-    variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config })),
+    // url stays absent unless the variant has one, so rulesets of other designs keep their checksums.
+    variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config, url: v.url })),
     registration: registrationOf(e, ws.metrics),
   };
 }

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { BASIS_POINTS } from "../../ruleset/hash.js";
-import type { Ruleset, RulesetFlag, RulesetRule } from "../../ruleset/types.js";
+import type { Ruleset, RulesetExperiment, RulesetFlag, RulesetRule } from "../../ruleset/types.js";
 import { RULESET_CODES } from "./codes.js";
 import { toLogic, type Logic, type LogicScope } from "./flagd-condition.js";
 
@@ -9,7 +9,9 @@ import { toLogic, type Logic, type LogicScope } from "./flagd-condition.js";
  * identically (docs/hashing.md "flagd export"). Every bucketing decision is a `fractional` over
  * "<seed>/" + targetingKey with integer basis-point weights; time (schedules, rollout steps) reads
  * `$flagd.timestamp`, which is whole seconds; experiments and prerequisites are inlined as nested ifs.
- * Experiments are not flags in flagd: only their effect through experiment-backed flag rules is exported.
+ * Experiments are not flags in flagd: their effect through experiment-backed flag rules is exported, and
+ * an experiment whose variants carry a url (split-URL) also becomes an object flag of its own key whose
+ * values are the variants' urls and configs (docs/runtime.md#flagd).
  */
 export interface FlagdDocument {
   $schema: string;
@@ -38,10 +40,35 @@ function inRanges(seed: string, ranges: [number, number][]): Logic {
   return { "===": [fractional(seed, buckets), "in"] };
 }
 
+/**
+ * A split-URL experiment as a flagd object flag: each variant's value is its config's members with
+ * `url` (a config that is not an object sits under `config`); units the experiment does not enrol
+ * get the extra variant "not_enrolled" (underscores appended if a variant has that key), `{url: null}`.
+ */
+function splitUrlFlag(e: RulesetExperiment, eligible: Logic, pick: Logic): FlagdDocument["flags"][string] {
+  let none = "not_enrolled";
+  while (e.variants.some((v) => v.key === none)) none += "_";
+  const variants: Record<string, unknown> = {};
+  for (const v of e.variants) {
+    const url = v.url ?? null;
+    const c = v.config;
+    variants[v.key] =
+      c !== null && typeof c === "object" && !Array.isArray(c)
+        ? { ...c, url }
+        : c === undefined || c === null
+          ? { url }
+          : { url, config: c };
+  }
+  variants[none] = { url: null };
+  const flag: FlagdDocument["flags"][string] = { state: "ENABLED", variants, defaultVariant: none };
+  if (eligible !== false) flag.targeting = eligible === true ? pick : { if: [eligible, pick, none] };
+  return flag;
+}
+
 export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
-  const report = (code: "exportUnsupported" | "exportApproximated", message: string): void => {
+  const report = (code: "exportUnsupported" | "exportApproximated" | "exportSkipped", message: string): void => {
     if (reported.has(message)) return;
     reported.add(message);
     diagnostics.push(diagnostic(RULESET_CODES[code], message));
@@ -65,10 +92,17 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
     return tests.length === 1 ? tests[0] : { or: tests };
   };
 
+  /** While a split-URL flag is built, what flagd cannot express is collected here instead of refusing the export. */
+  let collected: string[] | null = null;
   const scope: LogicScope = {
     ruleset,
     unsupported: (what) =>
-      report("exportUnsupported", `${where}: ${what} cannot be expressed in flagd; change the rule or keep this flag on the exp runtime.`),
+      collected
+        ? collected.push(what)
+        : report(
+            "exportUnsupported",
+            `${where}: ${what} cannot be expressed in flagd; change the rule or keep this flag on the exp runtime.`,
+          ),
     assignment: (experiment) => {
       const e = eligibility(experiment);
       return e === false ? null : { if: [e, variantPick(experiment, (v) => v), null] };
@@ -192,6 +226,34 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
     const targeting = flagLogic(key);
     flags[key] = { state: "ENABLED", variants: f.variants, defaultVariant: f.default };
     if (targeting !== f.default) flags[key]!.targeting = targeting;
+  }
+
+  // Split-URL experiments were not exported before: one flagd cannot express, or whose key a flag
+  // already has, is left out with a warning rather than refusing an export that used to succeed.
+  for (const key of Object.keys(ruleset.experiments).sort()) {
+    const e = ruleset.experiments[key]!;
+    if (!e.variants.some((v) => v.url !== undefined)) continue;
+    where = `experiment "${key}"`;
+    if (flags[key]) {
+      report("exportSkipped", `${where}: a flag has the same key, so its variant urls are not exported to flagd; rename one of them.`);
+      continue;
+    }
+    collected = [];
+    const eligible = eligibility(key);
+    const missed: string[] = collected;
+    collected = null;
+    if (missed.length > 0) {
+      report(
+        "exportSkipped",
+        `${where}: ${missed[0]} cannot be expressed in flagd, so its variant urls are not exported; keep split-URL delivery on the exp runtime.`,
+      );
+      continue;
+    }
+    flags[key] = splitUrlFlag(
+      e,
+      eligible,
+      variantPick(key, (v) => v),
+    );
   }
   return { document: { $schema: "https://flagd.dev/schema/v0/flags.json", flags }, diagnostics };
 }

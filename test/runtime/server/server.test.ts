@@ -99,6 +99,7 @@ describe("exp serve over loopback", () => {
     assert.equal(a.json?.inExperiment, true);
     assert.ok(["control", "one_page"].includes(String(a.json?.variant)));
     assert.equal(typeof a.json?.exposureToken, "string");
+    assert.equal(a.json?.url, null, "url is in every assignment response, null for a variant without one");
     const out = await call(
       "POST",
       "/v1/assignments",

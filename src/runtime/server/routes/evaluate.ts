@@ -30,6 +30,7 @@ export const evaluateRoutes: Routes = {
       experimentKey: key,
       variant: r.variant,
       config: r.config ?? null,
+      url: r.url,
       inExperiment: r.inExperiment,
       reasons: r.reasons,
       hashKey: r.hashKey,

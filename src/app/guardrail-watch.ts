@@ -1,4 +1,5 @@
 import type { AnalyzeJson } from "../analysis/analyze.js";
+import { ANALYSIS_CODES } from "../analysis/codes.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { analyzeExperiments, type AnalyzeRequest } from "./analyze.js";
@@ -24,6 +25,8 @@ export interface GuardrailFinding {
   file: string;
   /** Why the analysis failed (action `error`). */
   error?: string;
+  /** Why there was nothing to analyse (action `none`), e.g. no exposures yet. */
+  note?: string;
 }
 
 /** The running experiments, or the named ones (each must exist; the caller checks). */
@@ -45,12 +48,35 @@ export async function watchGuardrails(
   const findings: GuardrailFinding[] = [];
   for (const e of experiments) {
     const run = await analyzeExperiments(ws, [e], o);
-    diagnostics.push(...run.diagnostics);
     const analysis = run.value?.[e.key];
-    if (analysis) findings.push(finding(e, analysis, ws.settings.defaults.srm_threshold));
-    else findings.push(failed(e, run.diagnostics, run.hint));
+    if (!analysis && onlyNoExposures(run.diagnostics)) {
+      findings.push(nothingYet(e, ws.settings.defaults.srm_threshold));
+      continue;
+    }
+    diagnostics.push(...run.diagnostics);
+    findings.push(analysis ? finding(e, analysis, ws.settings.defaults.srm_threshold) : failed(e, run.diagnostics, run.hint));
   }
   return { value: findings, diagnostics };
+}
+
+/** A running experiment that no unit has reached yet has nothing to watch: not a failure of the watch. */
+function onlyNoExposures(diagnostics: Diagnostic[]): boolean {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  return errors.length > 0 && errors.every((d) => d.code === ANALYSIS_CODES.noExposures.code);
+}
+
+function nothingYet(e: Experiment, srmThreshold: number): GuardrailFinding {
+  const srm = { ok: true, p_value: null, threshold: srmThreshold };
+  return {
+    experiment: e.key,
+    phase: e.phase,
+    action: "none",
+    breaches: [],
+    inconclusive: [],
+    srm,
+    file: e.origin.file,
+    note: "no exposures yet",
+  };
 }
 
 function failed(e: Experiment, diagnostics: Diagnostic[], hint: string | undefined): GuardrailFinding {

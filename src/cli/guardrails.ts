@@ -35,6 +35,8 @@ function renderText(findings: GuardrailFinding[]): string {
       lines.push(`✖ ${head}: the analysis failed: ${f.error}`);
     } else if (f.action === "alert") {
       lines.push(`! ${head}: ALERT: sample ratio mismatch, p ${p(f.srm.p_value)} < ${f.srm.threshold}; check the assignment and logging`);
+    } else if (f.note) {
+      lines.push(`· ${head}: ${f.note}; nothing to watch`);
     } else {
       lines.push(`✔ ${head}: no guardrail breached; sample ratio p ${p(f.srm.p_value)} ≥ ${f.srm.threshold}`);
     }

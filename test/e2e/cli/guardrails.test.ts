@@ -34,6 +34,16 @@ test("exp guardrails acts only on a breach, only for the experiment that breache
   assert.deepEqual(stopped, ["search_ranker_v2"], "nothing else is stopped");
   // Inconclusive guardrails are listed, never acted on.
   for (const f of findings) if (f.breaches.length === 0) assert.notEqual(f.action, "stop");
+  // A running experiment no unit has reached yet (the demo plants no data for the bandit) has nothing
+  // to watch: not an error that would fail the workflow.
+  assert.deepEqual(
+    findings.filter((f) => f.note !== undefined).map((f) => [f.experiment, f.action, f.note]),
+    [
+      ["homepage_banner_bandit", "none", "no exposures yet"],
+      ["recs_interleaving", "none", "no exposures yet"],
+    ],
+  );
+  assert.doesNotMatch(json.stderr, /EXP6109/);
 
   const text = exp(out, ["guardrails", "search_ranker_v2", "--as-of", asOf], { EXP_NOW: asOf });
   assert.equal(text.status, 0, text.stderr);

@@ -18,9 +18,9 @@ export function triggerOf(b: Record<string, unknown>): boolean {
  * give it (unit × experiment × phase), so the same exposure from both is stored once. Resolves
  * after the fsync; true when the exposure is stored (now or before).
  */
-export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, trigger: boolean): Promise<boolean> {
+export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, trigger: boolean): Promise<string | null> {
   const e = s.rulesets.ready().ruleset.experiments[r.experiment];
-  if (!trigger || !e || exposureMode(e) !== "on_assignment" || !r.inExperiment || r.variant === null) return false;
+  if (!trigger || !e || exposureMode(e) !== "on_assignment" || !r.inExperiment || r.variant === null) return null;
   const record: ExposureRecord = {
     id: exposureId(r.experiment, e.phase, r.hashKey),
     unit_id: r.hashKey,
@@ -33,5 +33,5 @@ export async function logAssignmentExposure(s: ServerState, r: AssignmentResult,
   const accepted = await s.ingest.exposures.append([record]);
   s.metrics.exposures += accepted;
   s.exposures.add(r.experiment, r.variant, r.hashKey);
-  return true;
+  return record.id;
 }

@@ -73,6 +73,7 @@ describe("exposures logged by an SDK and by the server", () => {
   test("POST /v1/assignments logs on_assignment exposures with the SDK's id, not on_view ones, and not with trigger: false", async () => {
     const a = await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: "srv_1", context: { country: "US" } });
     assert.equal(a.json.exposureLogged, true);
+    assert.match(String(a.json.exposureId), /^[0-9a-f]{32}$/, "the answer names the exposure it logged");
     assert.equal(
       (await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: "srv_1", context: { country: "US" } })).json
         .exposureLogged,

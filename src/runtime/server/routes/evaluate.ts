@@ -21,7 +21,7 @@ export const evaluateRoutes: Routes = {
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
     const r = ev.assign(key, user, context(b), s.now());
     s.metrics.evaluations++;
-    const exposureLogged = await logAssignmentExposure(s, r, trigger);
+    const loggedId = await logAssignmentExposure(s, r, trigger);
     const exposureToken =
       r.inExperiment && r.variant !== null
         ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret)
@@ -36,7 +36,8 @@ export const evaluateRoutes: Routes = {
       hashKey: r.hashKey,
       bucket: r.bucket,
       exposureToken,
-      exposureLogged,
+      exposureLogged: loggedId !== null,
+      exposureId: loggedId,
     });
   },
   "POST /v1/flags/evaluate": async (s, req, res) => {

@@ -154,6 +154,9 @@ test(`${REQUESTS} fuzzed requests to every endpoint: no 5xx, no crash, bounded m
       if (a.status >= 500) failures.push(`#${i} ${r.method} ${r.path}: ${a.status} ${a.body.slice(0, 200)}`);
       if (a.status === 202) acknowledge(r, stored);
       if (a.status === 200 && r.path.startsWith("/v1/assignments")) {
+        // An on_assignment exposure the server logged itself is acknowledged with the answer.
+        const logged = (JSON.parse(a.body) as { exposureId?: string | null }).exposureId;
+        if (logged) stored.exposures.add(logged);
         const t = (JSON.parse(a.body) as { exposureToken?: string }).exposureToken;
         if (t) world.tokens[world.tokens.length < 200 ? world.tokens.length : i % 200] = t;
       }

@@ -26,7 +26,11 @@ export class RulesetVerifier {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly budgetMs: number = VERIFY_BUDGET_MS) {}
+  /** `workerEntry`: the worker module (default verify-worker); tests pass one whose speed they control. */
+  constructor(
+    private readonly budgetMs: number = VERIFY_BUDGET_MS,
+    private readonly workerEntry?: URL,
+  ) {}
 
   check(text: string): Promise<Verdict> {
     if (this.closed) return Promise.resolve({ ok: false, message: "the server is shutting down", status: 500 });
@@ -68,8 +72,8 @@ export class RulesetVerifier {
     // From dist/ (the installed command) the worker is plain JavaScript. From the TypeScript source
     // (tests and benchmarks run under tsx), Node 20 does not pass `--import tsx` on to a worker, so
     // the worker registers the same loader before it imports its entry.
-    const fromSource = here.endsWith(".ts");
-    const entry = new URL(fromSource ? "./verify-worker.ts" : "./verify-worker.js", here);
+    const entry = this.workerEntry ?? new URL(here.endsWith(".ts") ? "./verify-worker.ts" : "./verify-worker.js", here);
+    const fromSource = entry.pathname.endsWith(".ts");
     const worker = fromSource
       ? new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, {
           eval: true,

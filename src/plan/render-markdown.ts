@@ -1,10 +1,8 @@
 import type { DiagnosticJson } from "../diagnostics/diagnostic.js";
 import type { Change, Plan } from "./model.js";
-import type { Condition } from "../ruleset/types.js";
-import { conditionSource } from "./condition-source.js";
-import { isConditionField } from "./diff.js";
 import { causeSentence, reassignmentSentence } from "./view.js";
-import { SYMBOL, VERB, showValue } from "./render-value.js";
+import { fieldView } from "./view-values.js";
+import { SYMBOL, VERB } from "./render-value.js";
 
 /** The pull-request view of a plan: a summary, one collapsible block per object, then the checks. */
 export function renderPlanMarkdown(plan: Plan): string {
@@ -49,12 +47,14 @@ export function renderPlanMarkdown(plan: Plan): string {
 
 function renderChange(c: Change): string[] {
   const lines = ["<details>", `<summary><code>${SYMBOL[c.action]} ${c.address}</code> ${VERB[c.action]}</summary>`, "", "```diff"];
+  // The same field views as the terminal plan (src/plan/view-values.ts): values in full, traffic and
+  // weights in percent, conditions as expressions, lists as line diffs.
   for (const d of c.fieldDiffs) {
-    const path = d.path || "value";
-    // A condition is shown as its expression, whole; other values as compact JSON.
-    const show = (v: unknown) => (isConditionField(c.kind, d.path) ? conditionSource(v as Condition) : showValue(v, 120));
-    if (d.before !== undefined && c.action !== "create") lines.push(`- ${path}: ${show(d.before)}`);
-    if (d.after !== undefined && c.action !== "delete") lines.push(`+ ${path}: ${show(d.after)}`);
+    const f = fieldView(c, d);
+    const v = f.value;
+    if (v.layout === "inline") lines.push(`${f.sign === "~" ? " " : f.sign} ${f.label}: ${v.text}`);
+    else if (v.layout === "change") lines.push(`- ${f.label}: ${v.before}`, `+ ${f.label}: ${v.after}`);
+    else lines.push(`  ${f.label}:`, ...v.lines.map((l) => `${l.sign === "~" ? " " : l.sign}     ${l.text}`));
   }
   lines.push("```");
   if (c.reassignment)

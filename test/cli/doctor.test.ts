@@ -70,6 +70,45 @@ describe("exp doctor", () => {
     assert.equal(report.tables.find((t) => t.role === "identities")!.status, "not used yet");
   });
 
+  test("exp analyze on the same tables names the column and points at exp doctor, without the engine's dump", () => {
+    const dir = csvWorkspace(exposures, events);
+    mkdirSync(join(dir, "experiments"));
+    writeFileSync(
+      join(dir, "experiments", "checkout_redesign.yaml"),
+      [
+        "experiment: checkout_redesign",
+        "status: running",
+        "schedule: {start: 2024-12-01T00:00:00Z}",
+        "variants: {control: {weight: 50}, treatment: {weight: 50}}",
+        "control: control",
+        "metrics: {primary: [purchase_conversion]}",
+        "",
+      ].join("\n"),
+    );
+    const unit = exp(dir, ["analyze", "checkout_redesign"]);
+    assert.equal(unit.status, 1, unit.stdout + unit.stderr);
+    assert.match(
+      unit.stderr,
+      /error\[EXP6121\]: The warehouse has no column "unit_id" \(read as "exposures\.unit_id" and "events\.unit_id"\)/,
+    );
+    assert.match(unit.stderr, /exp doctor/);
+    const p = join(dir, "exp.yaml");
+    writeFileSync(
+      p,
+      readFileSync(p, "utf8").replace(
+        "  tables: {exposures: exposures, events: events}\n",
+        (m) => `${m}  columns:\n    exposures: { unit_id: user_id }\n    events: { unit_id: user_id, event: event_nme }\n`,
+      ),
+    );
+    const epoch = exp(dir, ["analyze", "checkout_redesign"]);
+    assert.equal(epoch.status, 1, epoch.stdout + epoch.stderr);
+    assert.match(
+      epoch.stderr,
+      /error\[EXP6123\]: A time column holds numbers or text instead of timestamps \("exposures\.ts" or "events\.ts"\)/,
+    );
+    assert.doesNotMatch(unit.stderr + epoch.stderr, /Binder Error|Candidate functions/);
+  });
+
   test("the text view is a checklist, and the diagnostics with their fixes go to stderr", () => {
     const dir = csvWorkspace(exposures, events);
     const r = exp(dir, ["doctor"]);

@@ -18,6 +18,7 @@ export const EXPECTED_COLUMNS: Record<TableRole, readonly ExpectedColumn[]> = {
     { name: "ts", kind: "time", required: true },
     { name: "session_id", kind: "text", required: false },
     { name: "attributes", kind: "json", required: false },
+    { name: "phase", kind: "integer", required: false },
   ],
   events: [
     { name: "unit_id", kind: "text", required: true },

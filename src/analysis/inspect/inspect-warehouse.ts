@@ -108,7 +108,7 @@ async function inspectTable(
       if (!c.required && guess === undefined) continue;
       const code = c.required ? INSPECT_CODES.columnMissing : INSPECT_CODES.optionalColumnMissing;
       const what = column === c.name ? `"${column}"` : `"${column}" for ${c.name}`;
-      const why = c.required ? "" : ` (only metrics that read ${c.name} need it)`;
+      const why = c.required ? "" : ` (optional, read only by the metrics or phases that use ${c.name})`;
       diagnostics.push(
         diagnostic(code, `The ${role} table "${table}" has no column ${what}${why}; map the column that holds it.`, {
           suggestion: guess

@@ -149,6 +149,18 @@ describe("exp doctor", () => {
     ]);
   });
 
+  test("an optional column that a metric reads is required, naming the metric", () => {
+    const dir = csvWorkspace(exposures, events);
+    writeFileSync(join(dir, "metrics", "revenue_per_user.yaml"), "metric: revenue_per_user\nexpr: sum(purchase.revenue)\n");
+    const r = exp(dir, ["doctor", "--format", "json"]);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as DoctorJson;
+    const properties = report.diagnostics.find((d) => d.code === "EXP6121" && d.message.includes('"properties"'));
+    assert.ok(properties, JSON.stringify(report.diagnostics));
+    assert.match(properties.message, /The events table "events" has no column "properties" \(read by "revenue_per_user"\)/);
+    assert.equal(properties.severity, "error");
+  });
+
   test("a table that is not there is named, with did-you-mean over the tables that are", async () => {
     const dir = csvWorkspace(exposures, events);
     const p = join(dir, "exp.yaml");

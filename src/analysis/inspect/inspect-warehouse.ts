@@ -44,6 +44,8 @@ export interface InspectOptions {
   files: boolean;
   /** Event name → the metrics whose expressions use it. */
   usedEvents: ReadonlyMap<string, readonly string[]>;
+  /** Optional events column (`value`, `properties`, `event_id`) → the metrics that read it, which make it required. */
+  usedColumns?: ReadonlyMap<string, readonly string[]>;
 }
 
 const count = (v: unknown) => Number(v ?? 0);
@@ -95,7 +97,9 @@ async function inspectTable(
   const actual = [...types.keys()];
   const claimed = new Set(expected.map((c) => mapping[c.name] ?? c.name).filter((c) => types.has(c)));
   const columns: ColumnReport[] = [];
-  for (const c of expected) {
+  for (const spec of expected) {
+    const readBy = role === "events" ? opts.usedColumns?.get(spec.name) : undefined;
+    const c = readBy?.length ? { ...spec, required: true } : spec;
     const column = mapping[c.name] ?? c.name;
     const type = types.get(column);
     columns.push({ name: c.name, column, required: c.required, found: type !== undefined, ...(type ? { type } : {}) });
@@ -108,7 +112,11 @@ async function inspectTable(
       if (!c.required && guess === undefined) continue;
       const code = c.required ? INSPECT_CODES.columnMissing : INSPECT_CODES.optionalColumnMissing;
       const what = column === c.name ? `"${column}"` : `"${column}" for ${c.name}`;
-      const why = c.required ? "" : ` (optional, read only by the metrics or phases that use ${c.name})`;
+      const why = readBy?.length
+        ? ` (read by ${readBy.map((m) => `"${m}"`).join(", ")})`
+        : c.required
+          ? ""
+          : ` (optional, read only by the metrics or phases that use ${c.name})`;
       diagnostics.push(
         diagnostic(code, `The ${role} table "${table}" has no column ${what}${why}; map the column that holds it.`, {
           suggestion: guess

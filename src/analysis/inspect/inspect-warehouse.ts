@@ -157,7 +157,7 @@ async function inspectTable(
           `The ${role} column "${table}.${ts.column}" holds ${what}, not timestamps; exp reads ts as a TIMESTAMP, so convert it.`,
           {
             suggestion: opts.files
-              ? `re-export the file with a timestamp, e.g. duckdb -c "COPY (SELECT * REPLACE (${convert} AS ${ts.column}) FROM '<file>.csv') TO '<file>_ts.csv'"`
+              ? `re-export the file with a timestamp where files: reads it instead, e.g. duckdb -c "COPY (SELECT * REPLACE (${convert} AS ${ts.column}) FROM 'raw/${table}.csv') TO 'data/${table}.csv' (HEADER)"`
               : `put a view in front and use it: CREATE VIEW ${role}_ts AS SELECT * REPLACE (${convert} AS ${ts.column}) FROM ${table}; then warehouse: { tables: { ${role}: ${role}_ts } }`,
           },
         ),

@@ -5,6 +5,7 @@ import type { CupedStats, RatioCupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { readStats, toIsoTimestamp, toNumber, type UnitStats } from "./stats-rows.js";
+import { explainQueryFailure } from "./inspect/engine-error.js";
 import { type Warehouse, WarehouseError } from "./warehouse.js";
 
 export interface MetricSufficientStats {
@@ -54,7 +55,7 @@ export async function fetchSufficientStats(
       dataWindow: {},
       metrics: [],
       queries: [],
-      diagnostics: [err.diagnostic],
+      diagnostics: [explainQueryFailure(err.diagnostic, workspace.settings)],
     };
   }
 }

@@ -8,16 +8,23 @@ import { WarehouseError } from "./warehouse.js";
  * catalogue cannot be read: the analysis query then reports the problem in its own words.
  */
 export async function tableColumns(warehouse: Warehouse, table: string): Promise<Set<string> | undefined> {
+  const types = await tableColumnTypes(warehouse, table);
+  return types === undefined ? undefined : new Set(types.keys());
+}
+
+/** Like `tableColumns`, with each column's type as the catalogue spells it ("BIGINT", "timestamp with time zone"). */
+export async function tableColumnTypes(warehouse: Warehouse, table: string): Promise<Map<string, string> | undefined> {
   const parts = table.split(".");
   const name = parts.at(-1)!;
   const schema = parts.length > 1 ? parts.at(-2) : undefined;
   const sql = [
-    "SELECT column_name FROM information_schema.columns",
+    "SELECT column_name, data_type FROM information_schema.columns",
     `WHERE CAST(table_name AS VARCHAR) = $1${schema === undefined ? "" : " AND CAST(table_schema AS VARCHAR) = $2"}`,
+    "ORDER BY ordinal_position",
   ].join("\n");
   try {
     const rows = await warehouse.query(sql, schema === undefined ? [name] : [name, schema]);
-    return rows.length === 0 ? undefined : new Set(rows.map((r) => String(r["column_name"])));
+    return rows.length === 0 ? undefined : new Map(rows.map((r) => [String(r["column_name"]), String(r["data_type"])]));
   } catch (err) {
     if (err instanceof WarehouseError) return undefined;
     throw err;

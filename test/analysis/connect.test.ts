@@ -116,9 +116,9 @@ describe("opening warehouses from exp.yaml connections", () => {
       const result = await fetchSufficientStats(opened.warehouse!, workspaceWith({}, dir), experiment);
       assert.deepEqual(
         result.diagnostics.map((d) => d.code),
-        ["EXP6104"],
+        ["EXP6120"],
       );
-      assert.match(result.diagnostics[0]!.message, /exposures/);
+      assert.match(result.diagnostics[0]!.message, /no table "exposures"/);
     } finally {
       await opened.warehouse!.close();
     }

@@ -46,9 +46,9 @@ describe("runAnalysis", () => {
     assert.equal(run.result, undefined);
     assert.deepEqual(
       run.diagnostics.map((d) => d.code),
-      ["EXP6104"],
+      ["EXP6120"],
     );
-    assert.match(run.diagnostics[0]!.message, /exposures/);
+    assert.match(run.diagnostics[0]!.message, /no table "exposures"/);
   });
 
   test("empty tables are an error that says so, not a result of 0 units", async () => {

@@ -49,7 +49,11 @@ describe("the SDK against exp serve, through a crash, into exp analyze", () => {
     const applied = exp(dir, ["apply", "--auto-approve"]);
     assert.equal(applied.status, 0, applied.stderr);
   });
+  // The SDK's timers are unref'd so that an app can exit; while the server is down nothing else
+  // may hold the test's event loop open, so the test holds it itself until it is done.
+  const keepAlive = setInterval(() => {}, 1_000);
   after(async () => {
+    clearInterval(keepAlive);
     if (server) await stopServe(server.child);
     rmSync(dir, { recursive: true, force: true });
   });

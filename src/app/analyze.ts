@@ -1,4 +1,4 @@
-import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { runAnalysis, type AnalysisRun, type AnalyzeJson } from "../analysis/analyze.js";
 import { ANALYSIS_CODES } from "../analysis/codes.js";
 import { openWarehouse } from "../analysis/connect.js";
 import type { Warehouse } from "../analysis/warehouse.js";
@@ -24,15 +24,45 @@ export async function analyzeExperiments(ws: Workspace, experiments: Experiment[
   return withWarehouse(ws, o, async (warehouse) => {
     const analyses: Record<string, AnalyzeJson> = {};
     const diagnostics: Diagnostic[] = [];
-    const phaseStart = publishHistory(ws, o.env);
-    for (const e of experiments) {
-      const run = await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now, connection: connectionName(ws, o), phaseStart });
+    for await (const [e, run] of analysesOn(warehouse, ws, experiments, o)) {
       diagnostics.push(...run.diagnostics);
       if (!run.result) return { diagnostics, hint: tablesHint(run.diagnostics, ws) };
       analyses[e.key] = run.result;
     }
     return { value: analyses, diagnostics, hint: tablesHint(diagnostics, ws) };
   });
+}
+
+/** One experiment's analysis, with a hint when it failed for want of the warehouse's tables. */
+export type ExperimentAnalysis = AnalysisRun & { hint?: string };
+
+/**
+ * Opens the warehouse once and analyses every experiment on it, each on its own: a failed one does
+ * not stop the others (what a guardrail watch needs). No value when the warehouse cannot be opened.
+ */
+export async function analyzeEach(
+  ws: Workspace,
+  experiments: Experiment[],
+  o: AnalyzeRequest = {},
+): Promise<Result<Map<string, ExperimentAnalysis>> & { hint?: string }> {
+  return withWarehouse(ws, o, async (warehouse) => {
+    const runs = new Map<string, ExperimentAnalysis>();
+    for await (const [e, run] of analysesOn(warehouse, ws, experiments, o))
+      runs.set(e.key, run.result ? run : { ...run, hint: tablesHint(run.diagnostics, ws) });
+    return { value: runs, diagnostics: [] };
+  });
+}
+
+/** The analyses of the experiments, one at a time, on an open warehouse and one read of the publish history. */
+async function* analysesOn(
+  warehouse: Warehouse,
+  ws: Workspace,
+  experiments: Experiment[],
+  o: AnalyzeRequest,
+): AsyncGenerator<[Experiment, AnalysisRun]> {
+  const phaseStart = publishHistory(ws, o.env);
+  for (const e of experiments)
+    yield [e, await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now, connection: connectionName(ws, o), phaseStart })];
 }
 
 /** The connection an analysis runs on: the one named, else exp.yaml's default. */

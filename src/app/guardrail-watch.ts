@@ -2,7 +2,7 @@ import type { AnalyzeJson } from "../analysis/analyze.js";
 import { ANALYSIS_CODES } from "../analysis/codes.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
-import { analyzeExperiments, type AnalyzeRequest } from "./analyze.js";
+import { analyzeEach, type AnalyzeRequest } from "./analyze.js";
 
 /**
  * What a guardrail watch found for one running experiment, and the one action it calls for:
@@ -36,25 +36,31 @@ export function watchedExperiments(ws: Workspace, keys: readonly string[]): Expe
 }
 
 /**
- * Analyses each experiment on its own and says what, if anything, to do about it: one that cannot be
- * analysed is reported as `error` and does not hide a breach in another.
+ * Analyses each experiment on its own (on one open warehouse) and says what, if anything, to do
+ * about it: one that cannot be analysed is reported as `error` and does not hide a breach in another.
+ * With nothing to watch the warehouse is not opened; when it cannot be opened, every experiment is
+ * an `error` finding.
  */
 export async function watchGuardrails(
   ws: Workspace,
   experiments: Experiment[],
   o: AnalyzeRequest = {},
 ): Promise<Result<GuardrailFinding[]>> {
+  if (experiments.length === 0) return { value: [], diagnostics: [] };
+  const analysed = await analyzeEach(ws, experiments, o);
+  if (!analysed.value)
+    return { value: experiments.map((e) => failed(e, analysed.diagnostics, analysed.hint)), diagnostics: analysed.diagnostics };
   const diagnostics: Diagnostic[] = [];
   const findings: GuardrailFinding[] = [];
+  const threshold = ws.settings.defaults.srm_threshold;
   for (const e of experiments) {
-    const run = await analyzeExperiments(ws, [e], o);
-    const analysis = run.value?.[e.key];
-    if (!analysis && onlyNoExposures(run.diagnostics)) {
-      findings.push(nothingYet(e, ws.settings.defaults.srm_threshold));
+    const run = analysed.value.get(e.key)!;
+    if (!run.result && onlyNoExposures(run.diagnostics)) {
+      findings.push(nothingYet(e, threshold));
       continue;
     }
     diagnostics.push(...run.diagnostics);
-    findings.push(analysis ? finding(e, analysis, ws.settings.defaults.srm_threshold) : failed(e, run.diagnostics, run.hint));
+    findings.push(run.result ? finding(e, run.result, threshold) : failed(e, run.diagnostics, run.hint));
   }
   return { value: findings, diagnostics };
 }

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { rollbackPublished } from "../app/rollback.js";
-import type { LockOwner } from "../plan/target/target.js";
 import { action } from "./run.js";
-import { badOption, parseFormat } from "./shared.js";
+import { noteStaleLock, parseFormat, parsePositive } from "./shared.js";
 
 interface RollbackOptions {
   dir?: string;
@@ -25,7 +24,7 @@ export function registerRollback(program: Command): void {
         const format = parseFormat(opts.format);
         const to = opts.to === undefined ? undefined : parsePositive(opts.to, "--to");
         const lockTimeoutMs = parsePositive(opts.lockTimeout ?? "10000", "--lock-timeout");
-        const view = await rollbackPublished(opts.dir ?? process.cwd(), { to, lockTimeoutMs, onStaleLockBroken: noteStale });
+        const view = await rollbackPublished(opts.dir ?? process.cwd(), { to, lockTimeoutMs, onStaleLockBroken: noteStaleLock });
         if (format === "json") process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
         else {
           const tick = format === "markdown" ? "`" : "";
@@ -37,17 +36,4 @@ export function registerRollback(program: Command): void {
         return 0;
       }),
     );
-}
-
-function noteStale(owner: LockOwner): void {
-  process.stderr.write(
-    `note: removed a stale lock of ${owner.holder} (pid ${owner.pid} on host ${owner.host}, since ${owner.since}); that process is no longer running\n`,
-  );
-}
-
-function parsePositive(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
-    throw badOption(`${flag} needs a positive whole number, not "${text}"`);
-  return n;
 }

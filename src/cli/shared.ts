@@ -1,3 +1,4 @@
+import type { LockOwner } from "../plan/target/target.js";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../fsio/atomic.js";
@@ -44,6 +45,21 @@ export function parseFormat<F extends string = OutputFormat>(
 /** A bad option or argument value: the one-line error every command uses for it. */
 export function badOption(message: string, suggestion?: string): ExpError {
   return ExpError.of(CLI_CODES.badOption, message, { suggestion });
+}
+
+/** A positive whole-number option (`--to`, `--lock-timeout`) or a clean error naming the flag. */
+export function parsePositive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw badOption(`${flag} needs a positive whole number, not "${text}"`);
+  return n;
+}
+
+/** Tells the user that a publisher's lock of a process no longer running was removed. */
+export function noteStaleLock(owner: LockOwner): void {
+  process.stderr.write(
+    `note: removed a stale lock of ${owner.holder} (pid ${owner.pid} on host ${owner.host}, since ${owner.since}); that process is no longer running\n`,
+  );
 }
 
 /** `--as-of` and `--at`: an ISO-8601 time or a clean error. */

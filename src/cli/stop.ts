@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { stopExperiment } from "../app/stop.js";
 import { action } from "./run.js";
-import { badOption, parseFormat } from "./shared.js";
+import { badOption, noteStaleLock, parseFormat, parsePositive } from "./shared.js";
 
 interface StopOptions {
   dir?: string;
@@ -27,10 +27,13 @@ export function registerStop(program: Command): void {
         const format = parseFormat(opts.format);
         const reason = (opts.reason ?? "").trim();
         if (reason === "") throw badOption("--reason needs a few words saying why the experiment is stopped");
-        const lockTimeoutMs = Number(opts.lockTimeout ?? "10000");
-        if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1)
-          throw badOption(`--lock-timeout needs a positive whole number, not "${opts.lockTimeout}"`);
-        const view = await stopExperiment(opts.dir ?? process.cwd(), { experiment, reason, lockTimeoutMs });
+        const lockTimeoutMs = parsePositive(opts.lockTimeout ?? "10000", "--lock-timeout");
+        const view = await stopExperiment(opts.dir ?? process.cwd(), {
+          experiment,
+          reason,
+          lockTimeoutMs,
+          onStaleLockBroken: noteStaleLock,
+        });
         if (format === "json") process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
         else
           process.stdout.write(

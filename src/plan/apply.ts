@@ -1,8 +1,8 @@
 import { rulesetContentChecksum } from "../ruleset/checksum.js";
 import type { Ruleset } from "../ruleset/types.js";
-import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
+import { appendAuditEntry } from "./audit-append.js";
 import { rulesetSha256, type AuditRecord } from "./audit.js";
-import { assertAuditIntact } from "./audit-check.js";
+import { underPublishLock } from "./publish-lock.js";
 import type { Plan } from "./model.js";
 import { stateCodes } from "./target/codes.js";
 import { PublishError } from "./target/errors.js";
@@ -38,56 +38,55 @@ export interface ApplyOutcome {
  * appends the hash-chained audit record.
  */
 export async function applyPlan(target: PublishTarget, req: ApplyRequest): Promise<ApplyOutcome> {
-  const handle = req.held ?? (await target.lock(req.actor, { timeoutMs: req.lockTimeoutMs }));
-  try {
-    await assertAuditIntact(target, "apply");
-    await reconcileAudit(target, req.actor, req.now);
-    const current = await target.current();
-    if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
-      const now = current ? `v${current.version} is published now` : "nothing is published now";
-      const was = req.plan.basedOnVersion === null ? "nothing published" : `v${req.plan.basedOnVersion}`;
-      throw new PublishError(
-        stateCodes.publishConflict,
-        `the plan is stale; run exp plan again (it was made against ${was}, but ${now})`,
-        "run `exp plan --out plan.json` and apply the new plan",
-      );
-    }
-    const versions = await target.versions();
-    const version = Math.max(0, ...versions) + 1;
-    const ruleset = req.build(version);
-    if (rulesetContentChecksum(ruleset) !== req.plan.desiredChecksum) {
-      throw new PublishError(
-        stateCodes.publishConflict,
-        "the workspace changed since the plan was made; run exp plan again",
-        "run `exp plan --out plan.json` and apply the new plan",
-      );
-    }
-    const published = await target.publish(ruleset, {
-      expectedVersion: current?.version,
-      expectedChecksum: current?.checksum,
-    });
-    const s = req.plan.summary;
-    const record = await appendAuditEntry(target, {
-      ts: (req.now ?? new Date()).toISOString(),
-      actor: req.actor,
-      sourceCommit: ruleset.sourceCommit ?? null,
-      fromVersion: current?.version ?? null,
-      toVersion: version,
-      action: "apply",
-      summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
-      dirty: req.dirty ?? false,
-      contentChecksum: rulesetContentChecksum(ruleset),
-      ...(req.plan.amendments?.length ? { amendments: req.plan.amendments } : {}),
-      rulesetSha256: rulesetSha256(published.ruleset),
-    });
-    return {
-      fromVersion: current?.version ?? null,
-      toVersion: version,
-      checksum: published.checksum,
-      record,
-      brokeStaleLock: handle.brokeStale,
-    };
-  } finally {
-    if (!req.held) await handle.release();
-  }
+  return underPublishLock(
+    target,
+    { actor: req.actor, doing: "apply", now: req.now, timeoutMs: req.lockTimeoutMs, held: req.held },
+    async (handle) => {
+      const current = await target.current();
+      if ((current?.version ?? null) !== req.plan.basedOnVersion || (current?.checksum ?? null) !== req.plan.basedOnChecksum) {
+        const now = current ? `v${current.version} is published now` : "nothing is published now";
+        const was = req.plan.basedOnVersion === null ? "nothing published" : `v${req.plan.basedOnVersion}`;
+        throw new PublishError(
+          stateCodes.publishConflict,
+          `the plan is stale; run exp plan again (it was made against ${was}, but ${now})`,
+          "run `exp plan --out plan.json` and apply the new plan",
+        );
+      }
+      const versions = await target.versions();
+      const version = Math.max(0, ...versions) + 1;
+      const ruleset = req.build(version);
+      if (rulesetContentChecksum(ruleset) !== req.plan.desiredChecksum) {
+        throw new PublishError(
+          stateCodes.publishConflict,
+          "the workspace changed since the plan was made; run exp plan again",
+          "run `exp plan --out plan.json` and apply the new plan",
+        );
+      }
+      const published = await target.publish(ruleset, {
+        expectedVersion: current?.version,
+        expectedChecksum: current?.checksum,
+      });
+      const s = req.plan.summary;
+      const record = await appendAuditEntry(target, {
+        ts: (req.now ?? new Date()).toISOString(),
+        actor: req.actor,
+        sourceCommit: ruleset.sourceCommit ?? null,
+        fromVersion: current?.version ?? null,
+        toVersion: version,
+        action: "apply",
+        summary: `${s.create} created, ${s.update} updated, ${s.delete} deleted${s.replace ? `, ${s.replace} replaced` : ""}`,
+        dirty: req.dirty ?? false,
+        contentChecksum: rulesetContentChecksum(ruleset),
+        ...(req.plan.amendments?.length ? { amendments: req.plan.amendments } : {}),
+        rulesetSha256: rulesetSha256(published.ruleset),
+      });
+      return {
+        fromVersion: current?.version ?? null,
+        toVersion: version,
+        checksum: published.checksum,
+        record,
+        brokeStaleLock: handle.brokeStale,
+      };
+    },
+  );
 }

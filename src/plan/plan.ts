@@ -3,6 +3,8 @@ import type { Ruleset, RulesetRegistration } from "../ruleset/types.js";
 import type { Workspace } from "../workspace/model.js";
 import type { CheckContext, PlanCheck, SlotRange } from "./checks/context.js";
 import { rulesetContentChecksum } from "../ruleset/checksum.js";
+import { own } from "../ruleset/own.js";
+import { amendmentsSince } from "./checks/preregistration.js";
 import { PLAN_CODES } from "./codes.js";
 import { diffRulesets, summarise } from "./diff.js";
 import type { AuditRecord } from "./audit.js";
@@ -164,8 +166,8 @@ function publishedView(r: Ruleset): NonNullable<CheckContext["published"]> {
 function newAmendments(ws: Workspace, published: Ruleset | undefined): PlanAmendment[] {
   const out: PlanAmendment[] = [];
   for (const e of [...ws.experiments.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-    const before = published && Object.hasOwn(published.experiments, e.key) ? published.experiments[e.key]!.registration : undefined;
-    const added = before ? (e.amendments ?? []).slice(before.amendments) : [];
+    const before = published ? own(published.experiments, e.key)?.registration : undefined;
+    const added = before ? amendmentsSince(e, before) : [];
     if (added.length) out.push({ experiment: e.key, reasons: added.map((a) => a.reason) });
   }
   return out;

@@ -1,6 +1,7 @@
 import { rulesetSha256, type AuditRecord } from "./audit.js";
-import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
-import { assertAuditIntact, recordContradicting, tamperedVersionMessage } from "./audit-check.js";
+import { appendAuditEntry } from "./audit-append.js";
+import { underPublishLock } from "./publish-lock.js";
+import { recordContradicting, tamperedVersionMessage } from "./audit-check.js";
 import type { LockOwner, PublishTarget, PublishedRuleset } from "./target/target.js";
 import { PublishError } from "./target/errors.js";
 import { stateCodes } from "./target/codes.js";
@@ -26,10 +27,8 @@ export interface RollbackOutcome {
  * the next `exp plan` sees that the published version differs from git (drift) until git matches.
  */
 export async function rollback(target: PublishTarget, request: RollbackRequest): Promise<RollbackOutcome> {
-  const handle = await target.lock(request.actor, { timeoutMs: request.lockTimeoutMs });
-  try {
-    await assertAuditIntact(target, "roll back");
-    await reconcileAudit(target, request.actor, request.now);
+  const o = { actor: request.actor, doing: "roll back", now: request.now, timeoutMs: request.lockTimeoutMs };
+  return underPublishLock(target, o, async (handle) => {
     const current = await target.current();
     if (!current)
       throw new PublishError(
@@ -78,9 +77,7 @@ export async function rollback(target: PublishTarget, request: RollbackRequest):
       record,
       brokeStaleLock: handle.brokeStale,
     };
-  } finally {
-    await handle.release();
-  }
+  });
 }
 
 /**

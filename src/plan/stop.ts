@@ -2,8 +2,8 @@ import { rulesetChecksum } from "../ruleset/checksum.js";
 import { own } from "../ruleset/own.js";
 import type { Ruleset } from "../ruleset/types.js";
 import { rulesetSha256, type AuditRecord } from "./audit.js";
-import { appendAuditEntry, reconcileAudit } from "./audit-append.js";
-import { assertAuditIntact } from "./audit-check.js";
+import { appendAuditEntry } from "./audit-append.js";
+import { underPublishLock } from "./publish-lock.js";
 import { stateCodes } from "./target/codes.js";
 import { PublishError } from "./target/errors.js";
 import type { LockOwner, PublishTarget } from "./target/target.js";
@@ -32,10 +32,8 @@ export interface StopOutcome {
  * reports drift (and refuses to restart it without a phase bump) until the same change is merged.
  */
 export async function stopPublishedExperiment(target: PublishTarget, request: StopRequest): Promise<StopOutcome> {
-  const handle = await target.lock(request.actor, { timeoutMs: request.lockTimeoutMs });
-  try {
-    await assertAuditIntact(target, "stop an experiment");
-    await reconcileAudit(target, request.actor, request.now);
+  const o = { actor: request.actor, doing: "stop an experiment", now: request.now, timeoutMs: request.lockTimeoutMs };
+  return underPublishLock(target, o, async (handle) => {
     const current = await target.current();
     if (!current)
       throw new PublishError(stateCodes.nothingToStop, `nothing is published in ${target.description}, so nothing can be stopped`);
@@ -74,7 +72,5 @@ export async function stopPublishedExperiment(target: PublishTarget, request: St
       rulesetSha256: rulesetSha256(stored.ruleset),
     });
     return { fromVersion: current.version, toVersion: version, checksum: stored.checksum, record, brokeStaleLock: handle.brokeStale };
-  } finally {
-    await handle.release();
-  }
+  });
 }

@@ -36,7 +36,7 @@ export const preregistrationCheck: PlanCheck = {
       if (changed.length === 0) continue;
       const names = changed.map((c) => c.what);
       const what = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
-      const added = (e.amendments ?? []).slice(before.amendments);
+      const added = amendmentsSince(e, before);
       if (after.amendments > before.amendments && added.length > 0) {
         const reasons = added.map((a) => `"${a.reason}"`).join("; ");
         out.push(
@@ -61,4 +61,9 @@ function locked(e: Experiment, status: string, phase: number, what: string, path
       suggestion: `set phase: ${phase + 1} to start over on fresh assignments, or declare the change under "amendments:" with a reason`,
     },
   );
+}
+
+/** The amendments an experiment file declares beyond those its published registration counted. */
+export function amendmentsSince(e: Experiment, published: RulesetRegistration): NonNullable<Experiment["amendments"]> {
+  return (e.amendments ?? []).slice(published.amendments);
 }

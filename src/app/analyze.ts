@@ -1,5 +1,6 @@
 import { runAnalysis, type AnalysisRun, type AnalyzeJson } from "../analysis/analyze.js";
 import { ANALYSIS_CODES } from "../analysis/codes.js";
+import { INSPECT_CODES } from "../analysis/inspect/codes.js";
 import { openWarehouse } from "../analysis/connect.js";
 import type { Warehouse } from "../analysis/warehouse.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
@@ -92,9 +93,12 @@ export async function withWarehouse<R extends { diagnostics: Diagnostic[]; hint?
 }
 
 function tablesHint(diagnostics: Diagnostic[], ws: Workspace): string | undefined {
-  const text = diagnostics.map((d) => d.message).join(" ");
+  // A missing table is EXP6120 once the engine's error is translated; other wordings by their text.
+  const missing =
+    diagnostics.some((d) => d.code === INSPECT_CODES.tableMissing.code) ||
+    /does not exist|no such table|Table with name/i.test(diagnostics.map((d) => d.message).join(" "));
   const t = ws.settings.warehouse.tables;
-  if (/does not exist|no such table|Table with name/i.test(text)) {
+  if (missing) {
     return `the warehouse needs the tables "${t.exposures}" and "${t.events}": run "exp demo" for a synthetic warehouse, or check warehouse.connections and warehouse.tables in exp.yaml`;
   }
   return undefined;

@@ -11,6 +11,7 @@ import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { InternalError } from "../diagnostics/errors.js";
 import { createEvaluator } from "../runtime/evaluator.js";
 import { sha256Hex } from "../runtime/server/auth.js";
+import { pEquals } from "../stats/decision.js";
 import type { Workspace } from "../workspace/model.js";
 import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
 import { generateDemoData } from "./generate.js";
@@ -199,7 +200,7 @@ function summaryLine(key: string, a: AnalyzeJson): string {
   const c = primary?.comparisons[0];
   const lift =
     c && c.rel_lift !== null
-      ? `${primary!.metric} ${(c.rel_lift * 100).toFixed(2)}% (p=${c.p_value_adjusted?.toFixed(4) ?? "?"})`
+      ? `${primary!.metric} ${(c.rel_lift * 100).toFixed(2)}% (${pEquals(c.p_value_adjusted)})`
       : "no primary result";
   const srm = a.srm.ok ? "SRM ok" : `SRM p=${a.srm.p_value?.toExponential(1)}`;
   const breached = a.guardrails.filter((g) => g.breached).map((g) => g.metric);

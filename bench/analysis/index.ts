@@ -122,8 +122,8 @@ emit({
 if (size.events === 10_000_000 || scale <= 0.1) {
   const t = performance.now();
   const opened = await openWarehouse(workspace);
-  const stats = await fetchSufficientStats(opened.warehouse!, workspace, experiment);
-  await opened.warehouse!.close();
+  const stats = await fetchSufficientStats(opened.value!, workspace, experiment);
+  await opened.value!.close();
   emit({ step: "end_to_end", events: size.events, seconds: (performance.now() - t) / 1000, goal: 10, metrics: stats.metrics.length });
 }
 if (!values.keep) rmSync(file, { force: true });

@@ -22,8 +22,8 @@ const OPS = Number(process.env.BENCH_OPS ?? 200_000);
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 const loaded = await loadWorkspace(REPO);
-if (!loaded.workspace) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
-const ruleset = compileRuleset(loaded.workspace, { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
+if (!loaded.value) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
+const ruleset = compileRuleset(loaded.value, { createdAt: "2026-12-01T00:00:00.000Z" }).value;
 const at = Date.parse("2026-12-10T00:00:00Z");
 const units = randomPopulation(mulberry32(42), 4096, ruleset, {}).map((u) => ({ ...u, at }));
 const MASK = units.length - 1;

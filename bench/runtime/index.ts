@@ -64,7 +64,7 @@ function report(workload: string, results: Record<string, number>): void {
 }
 
 function flagdFor(ws: ReturnType<typeof workspace>) {
-  const ruleset = compileRuleset(ws).ruleset;
+  const ruleset = compileRuleset(ws).value;
   const core = new FlagdCore();
   core.setConfigurations(JSON.stringify(exportFlagd(ruleset).document));
   return { ruleset, core };

@@ -33,9 +33,9 @@ if (mode === "echo") {
 } else {
   const root = new URL("../../", import.meta.url).pathname;
   const loaded = await loadWorkspace(root);
-  if (!loaded.workspace) throw new Error("the example workspace does not load");
+  if (!loaded.value) throw new Error("the example workspace does not load");
   const store = new DirectoryTarget(join(dataDir, "published"));
-  await store.publish(compileRuleset(loaded.workspace).ruleset, { expectedVersion: undefined, expectedChecksum: undefined });
+  await store.publish(compileRuleset(loaded.value).value, { expectedVersion: undefined, expectedChecksum: undefined });
   const srv = await startServer(
     {
       store,
@@ -43,7 +43,7 @@ if (mode === "echo") {
       dataDir: join(dataDir, "server"),
       keys: [{ name: "bench", sha256: sha256Hex(BENCH_KEY), scopes: ["evaluate", "ingest", "reports:read"] }],
       tokenSecret: Buffer.from("bench-secret-bench-secret-bench!"),
-      layout: loaded.workspace.settings.warehouse,
+      layout: loaded.value.settings.warehouse,
     },
     0,
   );

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Workspace } from "../workspace/model.js";
 import { resolveSecret } from "../workspace/secret.js";
@@ -12,7 +12,7 @@ import { type Warehouse, WarehouseError } from "./warehouse.js";
 export async function openWarehouse(
   workspace: Workspace,
   opts: { connection?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ warehouse?: Warehouse; diagnostics: Diagnostic[] }> {
+): Promise<Result<Warehouse>> {
   const wh = workspace.settings.warehouse;
   const name = opts.connection ?? wh.default;
   const conn = wh.connections[name];
@@ -33,13 +33,13 @@ export async function openWarehouse(
     if (conn.type === "duckdb") {
       if (conn.files && conn.files.length > 0) {
         return {
-          warehouse: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]),
+          value: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]),
           diagnostics: [],
         };
       }
       const path = conn.path ?? ":memory:";
       return {
-        warehouse: await DuckDbWarehouse.open(path === ":memory:" || isAbsolute(path) ? path : resolve(workspace.root, path)),
+        value: await DuckDbWarehouse.open(path === ":memory:" || isAbsolute(path) ? path : resolve(workspace.root, path)),
         diagnostics: [],
       };
     }
@@ -47,7 +47,7 @@ export async function openWarehouse(
       const setting = `warehouse.connections.${name}.url`;
       const url = resolveSecret(conn.url, setting, opts.env, workspace.settings.origin.values[setting] ?? span);
       if (url.value === undefined) return { diagnostics: url.diagnostics };
-      return { warehouse: await PostgresWarehouse.open(url.value), diagnostics: [] };
+      return { value: await PostgresWarehouse.open(url.value), diagnostics: [] };
     }
   } catch (err) {
     if (err instanceof WarehouseError) return { diagnostics: [{ ...err.diagnostic, span: err.diagnostic.span ?? span }] };

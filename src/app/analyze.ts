@@ -78,7 +78,7 @@ export async function withWarehouse<R extends { diagnostics: Diagnostic[]; hint?
   use: (warehouse: Warehouse) => Promise<R>,
 ): Promise<R | { diagnostics: Diagnostic[]; hint?: string }> {
   const opened = await openWarehouse(ws, { connection: o.connection, env: o.env });
-  if (!opened.warehouse) {
+  if (!opened.value) {
     const isMissingFile = opened.diagnostics.some((d) => d.code === ANALYSIS_CODES.connectFailed.code && /does not exist/.test(d.message));
     const hint = isMissingFile
       ? 'run "exp demo" to generate a synthetic warehouse, or point warehouse.connections in exp.yaml at your data'
@@ -86,9 +86,9 @@ export async function withWarehouse<R extends { diagnostics: Diagnostic[]; hint?
     return { diagnostics: opened.diagnostics, hint };
   }
   try {
-    return await use(opened.warehouse);
+    return await use(opened.value);
   } finally {
-    await opened.warehouse.close();
+    await opened.value.close();
   }
 }
 

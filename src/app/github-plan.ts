@@ -22,10 +22,10 @@ export async function computePlanForGitHub(dir: string, now: Date): Promise<Plan
     );
   const loaded = await loadWorkspace(root);
   const diagnostics = loaded.diagnostics.map(toJson);
-  if (!loaded.workspace || diagnostics.some((d) => d.severity === "error")) return { diagnostics, exitCode: 1 };
-  const r = await preparePlan(loaded.workspace, { now, sourceCommit: await headCommit(root) });
-  if (!r.prepared) return { diagnostics: [...diagnostics, ...r.diagnostics.map(toJson)], exitCode: 1 };
-  const plan = r.prepared.plan;
+  if (!loaded.value || diagnostics.some((d) => d.severity === "error")) return { diagnostics, exitCode: 1 };
+  const r = await preparePlan(loaded.value, { now, sourceCommit: await headCommit(root) });
+  if (!r.value) return { diagnostics: [...diagnostics, ...r.diagnostics.map(toJson)], exitCode: 1 };
+  const plan = r.value.plan;
   return {
     diagnostics: [...diagnostics, ...plan.checks.flatMap((c) => c.diagnostics)],
     markdown: renderPlanMarkdown(plan),

@@ -15,7 +15,7 @@ export async function planWorkspace(
   o: { now: Date; onStaleLockBroken?: (o: LockOwner) => void },
 ): Promise<Result<PreparedPlan>> {
   const r = await preparePlan(ws, { now: o.now, sourceCommit: await headCommit(ws.root), target: openTarget(ws, o.onStaleLockBroken) });
-  if (r.prepared) return { value: r.prepared, diagnostics: r.diagnostics };
+  if (r.value) return r;
   return {
     diagnostics: [
       ...r.diagnostics,

@@ -33,13 +33,13 @@ export async function rulesetFor(ws: Workspace, desired: boolean): Promise<Rules
     }
     if (current) {
       const v = verifyRuleset(current.ruleset);
-      if (!v.ok)
+      if (!v.value)
         throw ExpError.of(APP_CODES.publishedRulesetInvalid, `the published ruleset does not verify: ${v.diagnostics[0]!.message}`, {
           suggestion: "republish with `exp apply`, or pass --desired",
         });
-      return { ruleset: v.ruleset!, source: "published", diagnostics: [], notes };
+      return { ruleset: v.value, source: "published", diagnostics: [], notes };
     } else if (!unreadable) notes.push("note: nothing is published yet; evaluating the desired ruleset compiled from the workspace");
   }
-  const { ruleset, diagnostics } = compileRuleset(ws);
+  const { value: ruleset, diagnostics } = compileRuleset(ws);
   return { ruleset, source: "desired", diagnostics, notes };
 }

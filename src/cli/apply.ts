@@ -7,7 +7,7 @@ import type { LockHandle } from "../plan/target/target.js";
 import { confirmOnTerminal } from "../ui/confirm.js";
 import type { Workspace } from "../workspace/model.js";
 import { CLI_CODES } from "./codes.js";
-import { preparePlan } from "./plan-pipeline.js";
+import { preparePlanOrExit } from "./plan-pipeline.js";
 import { printPlan, readPlanFile } from "./plan-io.js";
 import { action } from "./run.js";
 import { badOption, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
@@ -50,7 +50,7 @@ async function applyLocked(
   actor: string,
   held: LockHandle,
 ): Promise<number> {
-  const ctx = await preparePlan(ws);
+  const ctx = await preparePlanOrExit(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
   const json = opts.format === "json";
   // When a person is asked, the confirmation screen itself shows the plan, right above the question.

@@ -32,8 +32,8 @@ export async function runFmt(opts: { dir?: string; cwd?: string; check: boolean;
   const broken = new Set(result.diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => d.span!.file));
   const changed: string[] = [];
   const skipped: string[] = [];
-  if (result.workspace && result.root) {
-    for (const [path, file] of [...result.workspace.files].sort(([a], [b]) => a.localeCompare(b))) {
+  if (result.value && result.root) {
+    for (const [path, file] of [...result.value.files].sort(([a], [b]) => a.localeCompare(b))) {
       const kind = kindOf(path);
       if (!kind) continue;
       if (broken.has(path)) {
@@ -46,17 +46,17 @@ export async function runFmt(opts: { dir?: string; cwd?: string; check: boolean;
       if (!opts.check) await writeFileAtomic(join(result.root, path), formatted.text);
     }
   }
-  const failed = !result.workspace || skipped.length > 0 || (opts.check && changed.length > 0);
+  const failed = !result.value || skipped.length > 0 || (opts.check && changed.length > 0);
   let stdout: string;
   if (opts.format === "json")
     stdout = `${JSON.stringify({ ok: !failed, check: opts.check, changed, skipped, diagnostics: report.diagnostics })}\n`;
   else {
     const lines: string[] = [];
-    if (!report.ok) lines.push(formatDiagnostics(report, opts.format, result.workspace?.files, opts.paint ?? plain).trimEnd());
+    if (!report.ok) lines.push(formatDiagnostics(report, opts.format, result.value?.files, opts.paint ?? plain).trimEnd());
     const verb = opts.check ? "would reformat" : "reformatted";
     for (const p of changed) lines.push(`${verb} ${p}`);
     for (const p of skipped) lines.push(`skipped ${p} (fix its errors first)`);
-    if (result.workspace)
+    if (result.value)
       lines.push(
         changed.length
           ? `${changed.length} file${changed.length === 1 ? "" : "s"} ${opts.check ? "would be reformatted" : "reformatted"}`

@@ -5,7 +5,7 @@ import { currentTime } from "./clock.js";
 import { valueOrFail } from "./shared.js";
 
 /** The plan of the workspace for a command: compile errors are printed and end the command (exit 1). */
-export async function preparePlan(ws: Workspace, now = currentTime()): Promise<PreparedPlan> {
+export async function preparePlanOrExit(ws: Workspace, now = currentTime()): Promise<PreparedPlan> {
   const r = await planWorkspace(ws, {
     now,
     onStaleLockBroken: (o) =>

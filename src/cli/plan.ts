@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { preparePlan } from "./plan-pipeline.js";
+import { preparePlanOrExit } from "./plan-pipeline.js";
 import { printPlan } from "./plan-io.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions, writeOutputFile } from "./shared.js";
@@ -17,7 +17,7 @@ export function registerPlan(program: Command): void {
     action(async (opts: { dir?: string; format?: string; out?: string }) => {
       const format = parseFormat(opts.format);
       const ws = await loadWorkspaceOrExit(opts);
-      const { plan } = await preparePlan(ws);
+      const { plan } = await preparePlanOrExit(ws);
       if (opts.out) await writeOutputFile(resolve(process.cwd(), opts.out), `${JSON.stringify(plan, null, 2)}\n`);
       await printPlan(plan, format, ws);
       return plan.exitCode;

@@ -114,8 +114,8 @@ export async function loadWorkspaceOrExit(
 ): Promise<Workspace> {
   const result = await loadWorkspaceFrom({ dir: opts.dir });
   const report = toDiagnosticReport(result.diagnostics);
-  if (report.diagnostics.length) io.stderr.write(formatDiagnostics(report, "text", result.workspace?.files, painterFor(io.stderr)));
-  if (!report.ok || !result.workspace) {
+  if (report.diagnostics.length) io.stderr.write(formatDiagnostics(report, "text", result.value?.files, painterFor(io.stderr)));
+  if (!report.ok || !result.value) {
     const n = report.diagnostics.filter((d) => d.severity === "error").length;
     throw ExpError.of(
       CLI_CODES.workspaceInvalid,
@@ -125,7 +125,7 @@ export async function loadWorkspaceOrExit(
       },
     );
   }
-  return result.workspace;
+  return result.value;
 }
 
 /** One line a diagnostic on stderr, for commands whose stdout is a document (`exp assign`, `exp export`). */

@@ -14,9 +14,9 @@ export interface ValidateRun {
 export async function runValidate(opts: { dir?: string; cwd?: string; format: OutputFormat; paint?: Painter }): Promise<ValidateRun> {
   const result = await loadWorkspaceFrom(opts);
   const report = toDiagnosticReport(result.diagnostics);
-  let stdout = formatDiagnostics(report, opts.format, result.workspace?.files, opts.paint ?? plain);
-  if (opts.format === "text" && report.ok && result.workspace) {
-    const w = result.workspace;
+  let stdout = formatDiagnostics(report, opts.format, result.value?.files, opts.paint ?? plain);
+  if (opts.format === "text" && report.ok && result.value) {
+    const w = result.value;
     const counts = `${w.experiments.size} experiments, ${w.metrics.size} metrics, ${w.flags.size} flags, ${w.segments.size} segments`;
     stdout += `${stdout ? "\n" : ""}workspace "${w.settings.project}" is valid (${counts})\n`;
   }

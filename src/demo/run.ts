@@ -58,7 +58,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
 
   const loaded = await loadWorkspaceFrom({ dir: o.dir });
   const ws = shipped(
-    { value: hasErrors(loaded.diagnostics) ? undefined : loaded.workspace, diagnostics: loaded.diagnostics },
+    { value: hasErrors(loaded.diagnostics) ? undefined : loaded.value, diagnostics: loaded.diagnostics },
     "the example workspace does not validate",
   );
   step(

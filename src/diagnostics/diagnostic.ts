@@ -83,3 +83,6 @@ export interface Result<T> {
   value?: T;
   diagnostics: Diagnostic[];
 }
+
+/** A stage that always produces its value; its diagnostics (warnings, or errors that make the value unusable) sit beside it. */
+export type Produced<T> = Result<T> & { value: T };

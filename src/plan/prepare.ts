@@ -1,6 +1,6 @@
 import { compileRuleset } from "../compiler/ruleset/compile.js";
 import { verifyRuleset } from "../ruleset/verify.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Result } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { toDiagnosticJson } from "../diagnostics/json.js";
 import type { Ruleset } from "../ruleset/types.js";
@@ -26,7 +26,7 @@ export interface PreparedPlan {
 /** The verifier the publish targets use: schema, checksum and references. */
 export function verifier(json: unknown): { ok: true } | { ok: false; message: string } {
   const v = verifyRuleset(json);
-  return v.ok ? { ok: true } : { ok: false, message: v.diagnostics.map((d) => d.message).join("; ") };
+  return v.value ? { ok: true } : { ok: false, message: v.diagnostics.map((d) => d.message).join("; ") };
 }
 
 export function openTarget(ws: Workspace, onStaleLockBroken?: (o: LockOwner) => void): PublishTarget {
@@ -41,7 +41,7 @@ export function openTarget(ws: Workspace, onStaleLockBroken?: (o: LockOwner) => 
 export async function preparePlan(
   ws: Workspace,
   o: { now?: Date; sourceCommit: string | null; target?: PublishTarget },
-): Promise<{ prepared?: PreparedPlan; diagnostics: Diagnostic[] }> {
+): Promise<Result<PreparedPlan>> {
   const now = o.now ?? new Date();
   const target = o.target ?? openTarget(ws);
   const current = await target.current();
@@ -51,7 +51,7 @@ export async function preparePlan(
     compileRuleset(ws, { previous: published, version, sourceCommit: o.sourceCommit, createdAt: now.toISOString() });
   const first = compile(nextVersion);
   if (hasErrors(first.diagnostics)) return { diagnostics: first.diagnostics };
-  const desired = first.ruleset;
+  const desired = first.value;
   const audit = current ? await target.audit() : [];
   const lastChanged = await lastChangedFromGit(ws.root, [...ws.files.keys()], now).catch(() => undefined);
   const plan = computePlan({
@@ -70,7 +70,7 @@ export async function preparePlan(
     if (version === nextVersion) return desired;
     const r = compile(version);
     if (hasErrors(r.diagnostics)) throw new Error("the workspace compiled once and not again");
-    return r.ruleset;
+    return r.value;
   };
-  return { prepared: { root: ws.root, target, published, plan, build }, diagnostics: first.diagnostics };
+  return { value: { root: ws.root, target, published, plan, build }, diagnostics: first.diagnostics };
 }

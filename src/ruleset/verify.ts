@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { packageAsset } from "../fsio/package-assets.js";
 import { rulesetChecksum } from "./checksum.js";
 import { CONTRACT_CODES } from "./codes.js";
@@ -29,19 +29,19 @@ function validate(): ValidateFunction {
  * cross-checks its references (variants, layers, experiments, flags, segments).
  * Used on every load by the SDK and the server, and by plan/apply before publishing.
  */
-export function verifyRuleset(input: unknown): { ok: boolean; ruleset?: Ruleset; diagnostics: Diagnostic[] } {
+export function verifyRuleset(input: unknown): Result<Ruleset> {
   let json = input;
   if (typeof input === "string") {
     try {
       json = JSON.parse(input);
     } catch (err) {
       const message = `The ruleset is not valid JSON (${(err as Error).message}); republish it with "exp apply".`;
-      return { ok: false, diagnostics: [diagnostic(CONTRACT_CODES.notJson, message)] };
+      return { diagnostics: [diagnostic(CONTRACT_CODES.notJson, message)] };
     }
   }
   // Untrusted input (a PUT to `exp serve`): the schema, the checksum and the references all recurse, so depth comes first.
   const deep = tooDeep(json);
-  if (deep) return { ok: false, diagnostics: [diagnostic(CONTRACT_CODES.schemaInvalid, deep)] };
+  if (deep) return { diagnostics: [diagnostic(CONTRACT_CODES.schemaInvalid, deep)] };
   const v = validate();
   if (!v(json)) {
     const diagnostics = (v.errors ?? [])
@@ -52,17 +52,17 @@ export function verifyRuleset(input: unknown): { ok: boolean; ruleset?: Ruleset;
           `Ruleset field "${e.instancePath || "/"}" ${e.message ?? "is invalid"}; recompile it with "exp export --format ruleset".`,
         ),
       );
-    return { ok: false, diagnostics };
+    return { diagnostics };
   }
   const r = json as Ruleset;
   const expected = rulesetChecksum(r);
   if (expected !== r.checksum) {
     const message = `Ruleset version ${r.version} has checksum "${r.checksum}" but its content hashes to "${expected}"; it was altered after compilation.`;
-    return { ok: false, diagnostics: [diagnostic(CONTRACT_CODES.checksumMismatch, message)] };
+    return { diagnostics: [diagnostic(CONTRACT_CODES.checksumMismatch, message)] };
   }
   const references = checkReferences(r);
-  if (references.length > 0) return { ok: false, diagnostics: references };
-  return { ok: true, ruleset: r, diagnostics: [] };
+  if (references.length > 0) return { diagnostics: references };
+  return { value: r, diagnostics: [] };
 }
 
 /**

@@ -73,8 +73,8 @@ const fetchFailed = (message: string): Diagnostic => diagnostic(CONTRACT_CODES.f
 
 function load(input: unknown): Evaluator {
   const v = verifyRuleset(input);
-  if (!v.ok) throw new RulesetLoadError(v.diagnostics);
-  return createEvaluator(v.ruleset!);
+  if (!v.value) throw new RulesetLoadError(v.diagnostics);
+  return createEvaluator(v.value);
 }
 
 /** Resolves once the first ruleset is loaded and verified; rejects with RulesetLoadError otherwise. */

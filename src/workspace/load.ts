@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import type { BooleanLit, CheckEnv } from "../dsl/index.js";
 import { FileBuild } from "./build/context.js";
@@ -18,11 +18,8 @@ import { parseYamlFile, type ParsedFile } from "./parse-file.js";
 import { fileDiag } from "./read.js";
 import type { Origin, Workspace } from "./model.js";
 
-export interface LoadResult {
-  /** Present whenever exp.yaml loaded; files with errors are left out of it. */
-  workspace?: Workspace;
-  diagnostics: Diagnostic[];
-}
+/** The workspace is present whenever exp.yaml loaded; files with errors are left out of it. */
+export type LoadResult = Result<Workspace>;
 
 const FOLDERS = [
   ["metrics", "metric"],
@@ -114,7 +111,7 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   const brokenFiles = new Set(diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => d.span!.file));
   diagnostics.push(...runChecks({ workspace: ws, env: checkEnv(ws, known, brokenExperimentVariants), known, declared, brokenFiles }));
   dropFilesWithErrors(ws, diagnostics);
-  return { workspace: ws, diagnostics };
+  return { value: ws, diagnostics };
 }
 
 function add<T extends { key: string }>(map: Map<string, T>, v: T | undefined): void {

@@ -43,7 +43,7 @@ describe("opening warehouses from exp.yaml connections", () => {
     const ws = workspaceWith({ main: { type: "duckdb", files: ["data/*.parquet", "data/events/*.csv"] } }, dir);
     const opened = await openWarehouse(ws);
     assert.deepEqual(opened.diagnostics, []);
-    const w = opened.warehouse!;
+    const w = opened.value!;
     try {
       const result = await fetchSufficientStats(w, ws, experiment);
       assert.deepEqual(result.diagnostics, []);
@@ -61,7 +61,7 @@ describe("opening warehouses from exp.yaml connections", () => {
   test("a table without files is a diagnostic", async () => {
     const ws = workspaceWith({ main: { type: "duckdb", files: ["data/*.parquet"] } }, dir);
     const opened = await openWarehouse(ws);
-    assert.equal(opened.warehouse, undefined);
+    assert.equal(opened.value, undefined);
     assert.deepEqual(
       opened.diagnostics.map((d) => d.code),
       ["EXP6103"],
@@ -76,7 +76,7 @@ describe("opening warehouses from exp.yaml connections", () => {
     instance.closeSync();
     const ws = workspaceWith({ main: { type: "duckdb", path: "wh.duckdb" } }, dir);
     const opened = await openWarehouse(ws);
-    const w = opened.warehouse as Warehouse;
+    const w = opened.value as Warehouse;
     try {
       assert.equal((await fetchSufficientStats(w, ws, experiment)).units["control"], 3);
       await assert.rejects(w.query("CREATE TABLE t (x INT)"), /read-only/i);
@@ -93,7 +93,7 @@ describe("opening warehouses from exp.yaml connections", () => {
   test("postgres env: URL without the variable set is a clear diagnostic", async () => {
     const ws = workspaceWith({ main: { type: "postgres", url: "env:EXP_TEST_PG_URL_UNSET" } }, dir);
     const opened = await openWarehouse(ws, { env: {} });
-    assert.equal(opened.warehouse, undefined);
+    assert.equal(opened.value, undefined);
     assert.equal(opened.diagnostics[0]!.code, "EXP1040");
     assert.match(
       opened.diagnostics[0]!.message,
@@ -113,14 +113,14 @@ describe("opening warehouses from exp.yaml connections", () => {
   test("a failing query comes back as a diagnostic, not an exception", async () => {
     const opened = await openWarehouse(workspaceWith({ main: { type: "duckdb", path: ":memory:" } }, dir));
     try {
-      const result = await fetchSufficientStats(opened.warehouse!, workspaceWith({}, dir), experiment);
+      const result = await fetchSufficientStats(opened.value!, workspaceWith({}, dir), experiment);
       assert.deepEqual(
         result.diagnostics.map((d) => d.code),
         ["EXP6120"],
       );
       assert.match(result.diagnostics[0]!.message, /no table "exposures"/);
     } finally {
-      await opened.warehouse!.close();
+      await opened.value!.close();
     }
   });
 

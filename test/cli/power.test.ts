@@ -126,8 +126,8 @@ describe("exp power for an experiment", () => {
     const keep = readFileSync(file(), "utf8").replace(/\npower:.*\n/, "\n");
     writeFileSync(file(), (power.includes("schedule:") ? keep.replace(/\nschedule:.*\n/, "\n") : keep) + `${power}\n`);
     const loaded = await loadWorkspace(dir);
-    assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics));
-    return loaded.workspace;
+    assert.ok(loaded.value, JSON.stringify(loaded.diagnostics));
+    return loaded.value;
   };
 
   test("from the declared design: baseline, stddev, daily units and the MDE reachable by the end date", async () => {

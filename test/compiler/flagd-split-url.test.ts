@@ -23,7 +23,7 @@ const landing = (over: Partial<Experiment> = {}): Experiment =>
 
 describe("flagd export of split-URL experiments", () => {
   test("a split-URL experiment is an object flag whose values carry each variant's url and config", () => {
-    const { ruleset } = compileRuleset(workspace({ experiments: [landing(), experiment("plain")], holdouts: { h: 0.05 } }));
+    const { value: ruleset } = compileRuleset(workspace({ experiments: [landing(), experiment("plain")], holdouts: { h: 0.05 } }));
     const { document, diagnostics } = exportFlagd(ruleset);
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(Object.keys(document.flags), ["landing"], "experiments without urls stay out of the export");
@@ -38,7 +38,7 @@ describe("flagd export of split-URL experiments", () => {
   });
 
   test("flagd gives every unit the same variant and url as the runtime (traffic, targeting, holdout, schedule)", () => {
-    const { ruleset } = compileRuleset(workspace({ experiments: [landing()], holdouts: { h: 0.05 } }));
+    const { value: ruleset } = compileRuleset(workspace({ experiments: [landing()], holdouts: { h: 0.05 } }));
     const { document } = exportFlagd(ruleset);
     const core = new FlagdCore();
     core.setConfigurations(JSON.stringify(document));
@@ -61,7 +61,7 @@ describe("flagd export of split-URL experiments", () => {
   });
 
   test("a split-URL experiment that is not running is exported with every unit not enrolled", () => {
-    const { document } = exportFlagd(compileRuleset(workspace({ experiments: [landing({ status: "paused" })] })).ruleset);
+    const { document } = exportFlagd(compileRuleset(workspace({ experiments: [landing({ status: "paused" })] })).value);
     assert.equal(document.flags.landing!.targeting, undefined);
     assert.equal(document.flags.landing!.defaultVariant, "not_enrolled");
   });
@@ -73,14 +73,14 @@ describe("flagd export of split-URL experiments", () => {
         { key: "b", weight: 1, url: "https://shop.example.com/b" },
       ],
     });
-    const { document } = exportFlagd(compileRuleset(workspace({ experiments: [e] })).ruleset);
+    const { document } = exportFlagd(compileRuleset(workspace({ experiments: [e] })).value);
     assert.equal(document.flags.landing!.defaultVariant, "not_enrolled_");
     assert.deepEqual(document.flags.landing!.variants.not_enrolled, { url: "https://shop.example.com/a" });
   });
 
   test("what used to export still does: an inexpressible or clashing split-URL experiment is left out with a warning", () => {
     const regex = landing({ targeting: matches(attr("email"), "@corp$") });
-    const { document, diagnostics } = exportFlagd(compileRuleset(workspace({ experiments: [regex], flags: [flag("other")] })).ruleset);
+    const { document, diagnostics } = exportFlagd(compileRuleset(workspace({ experiments: [regex], flags: [flag("other")] })).value);
     assert.deepEqual(Object.keys(document.flags), ["other"]);
     assert.deepEqual(
       diagnostics.map((d) => [d.code, d.severity]),
@@ -88,7 +88,7 @@ describe("flagd export of split-URL experiments", () => {
     );
     assert.match(diagnostics[0]!.message, /experiment "landing": "matches"/);
 
-    const clash = exportFlagd(compileRuleset(workspace({ experiments: [landing()], flags: [flag("landing")] })).ruleset);
+    const clash = exportFlagd(compileRuleset(workspace({ experiments: [landing()], flags: [flag("landing")] })).value);
     assert.equal(clash.document.flags.landing!.defaultVariant, "off");
     assert.deepEqual(
       clash.diagnostics.map((d) => [d.code, d.severity]),
@@ -97,7 +97,7 @@ describe("flagd export of split-URL experiments", () => {
   });
 
   test("a workspace without split-URL experiments exports exactly its flags, as before", () => {
-    const { ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" });
+    const { value: ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" });
     assert.deepEqual(Object.keys(exportFlagd(ruleset).document.flags), Object.keys(ruleset.flags).sort());
   });
 });

@@ -24,9 +24,9 @@ describe("a 10,000-term or in a workspace", () => {
     try {
       const loaded = await loadWorkspace(dir);
       assert.deepEqual(loaded.diagnostics, []);
-      const ws = loaded.workspace!;
+      const ws = loaded.value!;
 
-      const { ruleset, diagnostics } = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00.000Z", sourceCommit: "abc123" });
+      const { value: ruleset, diagnostics } = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00.000Z", sourceCommit: "abc123" });
       assert.deepEqual(diagnostics, []);
       const staff = ruleset.segments["staff"]!;
       assert.equal(staff.op, "or");

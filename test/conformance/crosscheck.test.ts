@@ -21,10 +21,10 @@ test(`the Python SDK and the TypeScript runtime agree on every experiment and fl
   t.diagnostic(`seed ${SEED} (replay with EXP_CROSSCHECK_SEED=${SEED})`);
   console.log(`cross-check seed ${SEED} (replay with EXP_CROSSCHECK_SEED=${SEED})`);
   const loaded = await loadWorkspace(REPO);
-  assert.ok(loaded.workspace, loaded.diagnostics.map((d) => d.message).join("\n"));
-  const ruleset = compileRuleset(loaded.workspace, { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
+  assert.ok(loaded.value, loaded.diagnostics.map((d) => d.message).join("\n"));
+  const ruleset = compileRuleset(loaded.value, { createdAt: "2026-12-01T00:00:00.000Z" }).value;
   const enums = Object.fromEntries(
-    Object.entries(loaded.workspace.settings.attributes).flatMap(([k, v]) => (typeof v === "object" && "enum" in v ? [[k, v.enum]] : [])),
+    Object.entries(loaded.value.settings.attributes).flatMap(([k, v]) => (typeof v === "object" && "enum" in v ? [[k, v.enum]] : [])),
   );
   const population = randomPopulation(mulberry32(SEED), UNITS, ruleset, enums);
   const dir = mkdtempSync(join(tmpdir(), "exp-crosscheck-"));

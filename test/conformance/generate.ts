@@ -261,7 +261,7 @@ export function generateCases() {
   const conditions = conditionCases();
   const ladder = ladderRuleset();
   const splitUrl = splitUrlRuleset();
-  const shop = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
+  const shop = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z" }).value;
   return {
     description: "exp conformance cases: every runtime must reproduce every value here (README.md beside this file).",
     generator: "test/conformance/generate.ts",

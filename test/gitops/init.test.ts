@@ -84,7 +84,7 @@ describe("writing the scaffold", () => {
       const r = await writeScaffold(dir, files, false);
       assert.equal(r.written.length, files.length);
       assert.deepEqual(r.skipped, []);
-      const { diagnostics, workspace } = await loadWorkspace(dir);
+      const { diagnostics, value: workspace } = await loadWorkspace(dir);
       assert.deepEqual(
         diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line} ${d.message}`),
         [],

@@ -12,7 +12,7 @@ import { shopWorkspace } from "../runtime/fixture.js";
  * 1,000-term "or" took seconds. Nesting past the limits is now refused before the schema, the checksum
  * or the references look at it, and the schema stops at its first error, which keeps it linear.
  */
-const base = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z", sourceCommit: "abc123" }).ruleset;
+const base = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z", sourceCommit: "abc123" }).value;
 const SEGMENT = Object.keys(base.segments)[0]!;
 
 function withSegment(condition: unknown, sign = true): Ruleset {
@@ -37,7 +37,7 @@ describe("ruleset depth limits", () => {
   for (const depth of [MAX_CONDITION_DEPTH, 500]) {
     test(`${depth + 1} nested conditions are EXP5010 naming the condition`, () => {
       const v = verifyRuleset(withSegment(nots(depth)));
-      assert.equal(v.ok, false);
+      assert.equal(v.value, undefined);
       assert.deepEqual(
         v.diagnostics.map((d) => [d.code, d.message]),
         [
@@ -87,6 +87,6 @@ describe("ruleset depth limits", () => {
     }));
     const v = verifyRuleset(withSegment({ op: "or", args }));
     assert.deepEqual(v.diagnostics, []);
-    assert.equal(v.ok, true);
+    assert.ok(v.value);
   });
 });

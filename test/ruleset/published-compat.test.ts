@@ -26,7 +26,7 @@ describe("rulesets and audit logs written before the ruleset contract moved", ()
       const ruleset = JSON.parse(readFileSync(`${dir}ruleset.v${version}.json`, "utf8"));
       const verdict = verifyRuleset(ruleset);
       assert.deepEqual(verdict.diagnostics, [], `v${version}`);
-      assert.equal(verdict.ok, true);
+      assert.ok(verdict.value);
       assert.equal(ruleset.checksum, want.checksum);
       assert.equal(rulesetChecksum(ruleset), want.checksum);
       assert.equal(rulesetContentChecksum(ruleset), want.contentChecksum);

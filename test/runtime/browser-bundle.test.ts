@@ -38,7 +38,7 @@ test("the evaluator bundles for the browser with no node: imports and evaluates 
     !inputs.some((f) => /src\/ruleset\/(checksum|verify)\.ts$/.test(f)),
     `the evaluator pulls in Node-only ruleset code: ${inputs.join(", ")}`,
   );
-  const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+  const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
   // A context with only ECMAScript globals: no require, process, Buffer or TextEncoder.
   const sandbox: Record<string, unknown> = { rulesetJson: JSON.stringify(ruleset) };
   runInNewContext(

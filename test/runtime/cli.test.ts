@@ -68,7 +68,7 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     const { verifyRuleset } = await import("../../src/ruleset/verify.js");
     const v = verifyRuleset(readFileSync(join(dir, "r.json"), "utf8"));
     assert.deepEqual(v.diagnostics, []);
-    assert.equal(v.ruleset!.schemaVersion, 1);
+    assert.equal(v.value?.schemaVersion, 1);
     const bad = exp(["export", "--to", "flagdd", "--desired"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^error\[EXP9001\]: unknown export target "flagdd"\n  = help: did you mean "flagd"\?\n$/);
@@ -154,10 +154,10 @@ describe("exp assign reads the published ruleset by default", () => {
     for (const f of ["exp.yaml", "layers.yaml", "experiments", "flags", "metrics", "segments"])
       cpSync(join(ROOT, f), join(dir, f), { recursive: true });
     const loaded = await loadWorkspace(dir);
-    assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics.slice(0, 3)));
+    assert.ok(loaded.value, JSON.stringify(loaded.diagnostics.slice(0, 3)));
     // Publish a ruleset in which new_search is killed; the workspace still has it enabled.
-    loaded.workspace.flags.get("new_search")!.enabled = false;
-    const { ruleset } = compileRuleset(loaded.workspace, { version: 1 });
+    loaded.value.flags.get("new_search")!.enabled = false;
+    const { value: ruleset } = compileRuleset(loaded.value, { version: 1 });
     await new DirectoryTarget(join(dir, ".exp/published")).publish(ruleset, {
       expectedVersion: undefined,
       expectedChecksum: undefined,

@@ -11,10 +11,10 @@ import { flag, shopWorkspace, workspace } from "./fixture.js";
 import { waitUntil } from "../helpers/wait.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
-const v1 = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z", version: 1 }).ruleset;
+const v1 = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z", version: 1 }).value;
 const killed = shopWorkspace();
 killed.flags.get("max_results")!.enabled = false;
-const v2 = compileRuleset(killed, { createdAt: "2026-12-02T00:00:00Z", version: 2 }).ruleset;
+const v2 = compileRuleset(killed, { createdAt: "2026-12-02T00:00:00Z", version: 2 }).value;
 
 /** A tiny ruleset server on 127.0.0.1 whose current answer the test controls. */
 async function serve() {
@@ -124,7 +124,7 @@ describe("SDK createClient", () => {
   });
 
   test("a minimal workspace round-trips", async () => {
-    const r = compileRuleset(workspace({ flags: [flag("f")] })).ruleset;
+    const r = compileRuleset(workspace({ flags: [flag("f")] })).value;
     const c = await createClient({ ruleset: r });
     assert.deepEqual(c.evaluate("f", "u"), { flag: "f", value: false, variant: "off", reason: "default", rule: null });
   });

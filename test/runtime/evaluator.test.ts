@@ -6,7 +6,7 @@ import { bucket } from "../../src/ruleset/hash.js";
 import { and, attr, bin, call, experiment, isIn, matches, num, str, workspace, notIn, shopWorkspace } from "./fixture.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
-const build = (ws: ReturnType<typeof workspace>) => createEvaluator(compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).ruleset);
+const build = (ws: ReturnType<typeof workspace>) => createEvaluator(compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).value);
 
 /** A unit id whose bucket for `seed` satisfies `pred`, searched deterministically. */
 function unitWhere(pred: (u: string) => boolean, from = 0): string {
@@ -187,7 +187,7 @@ describe("flag evaluation (docs/runtime.md)", () => {
   });
 
   test("a prerequisite cycle serves the default instead of overflowing the stack", () => {
-    const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+    const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
     // new_search already requires search_index_v2; validation would refuse the way back.
     ruleset.flags.search_index_v2!.prerequisites = [{ flag: "new_search" }];
     const cyclic = createEvaluator(ruleset);

@@ -24,7 +24,7 @@ function resolve(core: FlagdCore, type: string, key: string, ctx: Record<string,
 }
 
 test(`flagd export agrees with @openfeature/flagd-core on ${UNITS} random units for every flag`, () => {
-  const { ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" });
+  const { value: ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" });
   const { document, diagnostics } = exportFlagd(ruleset);
   assert.deepEqual(diagnostics, []);
   const core = new FlagdCore();
@@ -83,7 +83,7 @@ test("constructs flagd cannot express are export diagnostics naming the flag and
       }),
     ],
   });
-  const { diagnostics } = exportFlagd(compileRuleset(ws).ruleset);
+  const { diagnostics } = exportFlagd(compileRuleset(ws).value);
   assert.equal(diagnostics.length, 2);
   assert.ok(diagnostics.every((d) => d.code === "EXP5020"));
   assert.match(diagnostics[0]!.message, /flag "f" rule "regex": "matches"/);
@@ -98,7 +98,7 @@ test("non-whole-second rollout steps are reported as inexact", () => {
       }),
     ],
   });
-  const { diagnostics } = exportFlagd(compileRuleset(ws).ruleset);
+  const { diagnostics } = exportFlagd(compileRuleset(ws).value);
   assert.deepEqual(
     diagnostics.map((d) => [d.code, d.severity]),
     [["EXP5021", "warning"]],

@@ -8,7 +8,7 @@ import { exposureId } from "../../src/runtime/sdk/exposure-id.js";
 import type { Exposure, TrackedEvent } from "../../src/runtime/sdk/wire.js";
 import { shopWorkspace } from "./fixture.js";
 
-const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 
 test("the after hook logs the exposure of a flag an experiment served, once; other evaluations and errors log nothing", async () => {

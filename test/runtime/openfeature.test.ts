@@ -9,7 +9,7 @@ import { flag, shopWorkspace } from "./fixture.js";
 
 const ws = shopWorkspace();
 ws.flags.set("static_on", flag("static_on", { default: "on" }));
-const ruleset = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+const ruleset = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).value;
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 
 test("resolution through the OpenFeature API: values, variants, reasons and error codes", async () => {

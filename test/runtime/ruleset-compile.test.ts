@@ -8,11 +8,14 @@ import { experiment, matches, attr, shopWorkspace, workspace } from "./fixture.j
 
 describe("ruleset compiler", () => {
   test("the shop workspace compiles to a schema-valid, checksummed ruleset with basis points", () => {
-    const { ruleset, diagnostics } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z", sourceCommit: "abc123" });
+    const { value: ruleset, diagnostics } = compileRuleset(shopWorkspace(), {
+      createdAt: "2026-12-01T00:00:00.000Z",
+      sourceCommit: "abc123",
+    });
     assert.deepEqual(diagnostics, []);
     const v = verifyRuleset(ruleset);
     assert.deepEqual(v.diagnostics, []);
-    assert.equal(v.ok, true);
+    assert.ok(v.value);
     assert.equal(ruleset.version, 1);
     assert.deepEqual(
       ruleset.experiments.search_ranker_v2!.variants.map((x) => x.weight),
@@ -44,21 +47,21 @@ describe("ruleset compiler", () => {
   });
 
   test("checksum ignores createdAt, covers everything else; tampering is caught", () => {
-    const a = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
-    const b = compileRuleset(shopWorkspace(), { createdAt: "2027-01-01T00:00:00Z" }).ruleset;
+    const a = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
+    const b = compileRuleset(shopWorkspace(), { createdAt: "2027-01-01T00:00:00Z" }).value;
     assert.equal(a.checksum, b.checksum);
     assert.match(a.checksum, /^[0-9a-f]{64}$/);
     const tampered = structuredClone(a);
     tampered.experiments.checkout_redesign!.traffic = 9000;
     const v = verifyRuleset(tampered);
-    assert.equal(v.ok, false);
+    assert.equal(v.value, undefined);
     assert.equal(v.diagnostics[0]!.code, "EXP5011");
     assert.equal(rulesetChecksum({ ...tampered, checksum: "x" }), rulesetChecksum(tampered));
   });
 
   test("schema errors and bad JSON are diagnostics", () => {
     const bad = verifyRuleset({ schemaVersion: 1 });
-    assert.equal(bad.ok, false);
+    assert.equal(bad.value, undefined);
     assert.equal(bad.diagnostics[0]!.code, "EXP5010");
     assert.equal(verifyRuleset("{not json").diagnostics[0]!.code, "EXP5012");
   });
@@ -68,11 +71,11 @@ describe("ruleset compiler", () => {
       layers: ["l"],
       experiments: [experiment("b", { layer: "l", traffic: 0.2 }), experiment("c", { layer: "l", traffic: 0.3 })],
     });
-    const v1 = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+    const v1 = compileRuleset(ws, { createdAt: "2026-12-01T00:00:00Z" }).value;
     assert.deepEqual(v1.layers.l!.slots, { b: [[0, 2000]], c: [[2000, 5000]] });
     // "a" sorts first but is new: it takes free space after the kept ranges instead of moving b and c.
     ws.experiments.set("a", experiment("a", { layer: "l", traffic: 0.1 }));
-    const v2 = compileRuleset(ws, { previous: v1, createdAt: "2026-12-02T00:00:00Z" }).ruleset;
+    const v2 = compileRuleset(ws, { previous: v1, createdAt: "2026-12-02T00:00:00Z" }).value;
     assert.equal(v2.version, 2);
     assert.deepEqual(v2.layers.l!.slots, { a: [[5000, 6000]], b: [[0, 2000]], c: [[2000, 5000]] });
   });
@@ -130,7 +133,7 @@ describe("ruleset compiler", () => {
       layers: ["l"],
       experiments: [experiment("a", { layer: "l", traffic: 0.7 }), experiment("b", { layer: "l", traffic: 0.5 })],
     });
-    const { ruleset, diagnostics } = compileRuleset(ws);
+    const { value: ruleset, diagnostics } = compileRuleset(ws);
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.code, "EXP5002");
     assert.match(diagnostics[0]!.message, /"b"/);
@@ -139,7 +142,7 @@ describe("ruleset compiler", () => {
 
   test("conditions keep matches for the runtime", () => {
     const ws = workspace({ experiments: [experiment("m", { targeting: matches(attr("email"), "@corp$") })] });
-    assert.deepEqual(compileRuleset(ws).ruleset.experiments.m!.targeting, {
+    assert.deepEqual(compileRuleset(ws).value.experiments.m!.targeting, {
       op: "matches",
       arg: { op: "attr", name: "email" },
       pattern: "@corp$",
@@ -149,7 +152,7 @@ describe("ruleset compiler", () => {
 
 test("verification cross-checks references the schema cannot see", async () => {
   const { rulesetChecksum } = await import("../../src/ruleset/checksum.js");
-  const good = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+  const good = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
   const bad = structuredClone(good);
   bad.flags.new_search!.default = "of";
   bad.flags.new_search!.rules.push({ kind: "experiment", name: "x", experiment: "nope", map: {} });
@@ -157,7 +160,7 @@ test("verification cross-checks references the schema cannot see", async () => {
   bad.segments.broken = { op: "segment", name: "missing" };
   bad.checksum = rulesetChecksum(bad);
   const v = verifyRuleset(bad);
-  assert.equal(v.ok, false);
+  assert.equal(v.value, undefined);
   assert.deepEqual(
     v.diagnostics.map((d) => d.code),
     ["EXP5003", "EXP5003", "EXP5003", "EXP5003"],

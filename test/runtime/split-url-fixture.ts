@@ -10,5 +10,5 @@ export function splitUrlRuleset() {
       { key: "gifts", weight: 1, url: "https://shop.example.com/gifts?src=split" },
     ],
   });
-  return compileRuleset(workspace({ experiments: [landing, experiment("plain")] }), { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
+  return compileRuleset(workspace({ experiments: [landing, experiment("plain")] }), { createdAt: "2026-12-01T00:00:00.000Z" }).value;
 }

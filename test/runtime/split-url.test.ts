@@ -11,7 +11,7 @@ const AT = Date.parse("2026-12-10T00:00:00Z");
 describe("split-URL experiments in the ruleset and the runtime", () => {
   test("the compiler keeps each split-URL variant's url and adds none to other designs", () => {
     const rs = splitUrlRuleset();
-    assert.equal(verifyRuleset(rs).ok, true);
+    assert.ok(verifyRuleset(rs).value);
     assert.deepEqual(
       rs.experiments.landing!.variants.map((v) => v.url),
       ["https://shop.example.com/", "https://shop.example.com/gifts?src=split"],
@@ -20,7 +20,7 @@ describe("split-URL experiments in the ruleset and the runtime", () => {
   });
 
   test("rulesets without split-URL experiments keep their checksum: no url member appears", () => {
-    const { ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z" });
+    const { value: ruleset } = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00.000Z" });
     assert.ok(!JSON.stringify(ruleset).includes('"url"'));
   });
 

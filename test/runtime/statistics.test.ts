@@ -18,7 +18,7 @@ const units = Array.from({ length: N }, (_, i) =>
 test("variant shares are within 4 standard errors of the weights", () => {
   const weights = [50, 30, 15, 5];
   const ws = workspace({ experiments: [experiment("e", { variants: weights.map((w, i) => ({ key: `v${i}`, weight: w })) })] });
-  const ev = createEvaluator(compileRuleset(ws).ruleset);
+  const ev = createEvaluator(compileRuleset(ws).value);
   const counts = new Map<string, number>();
   for (const u of units) {
     const v = ev.assign("e", u, {}, T0).variant!;
@@ -52,7 +52,7 @@ test("traffic share is within 4 standard errors, and a rollout 10% → 50% keeps
       }),
     ],
   });
-  const ev = createEvaluator(compileRuleset(ws).ruleset);
+  const ev = createEvaluator(compileRuleset(ws).value);
   let enrolled = 0;
   let at10 = 0;
   let at50 = 0;
@@ -82,7 +82,7 @@ test("mutually exclusive experiments in one layer never share a unit, and fill t
       experiment("c", { layer: "l", traffic: 0.25 }),
     ],
   });
-  const ev = createEvaluator(compileRuleset(ws).ruleset);
+  const ev = createEvaluator(compileRuleset(ws).value);
   const n = { a: 0, b: 0, c: 0 };
   for (const u of units) {
     const inIt = (["a", "b", "c"] as const).filter((k) => ev.assign(k, u, {}, T0).inExperiment);
@@ -107,7 +107,7 @@ test("holdout units are never enrolled, and the holdout holds its share", () => 
       }),
     ],
   });
-  const ev = createEvaluator(compileRuleset(ws).ruleset);
+  const ev = createEvaluator(compileRuleset(ws).value);
   let held = 0;
   for (const u of units) {
     const r = ev.assign("e", u, {}, T0);
@@ -122,8 +122,8 @@ test("holdout units are never enrolled, and the holdout holds its share", () => 
 });
 
 test("bumping phase re-randomises: correlation with the previous assignment |r| < 0.01", () => {
-  const one = createEvaluator(compileRuleset(workspace({ experiments: [experiment("e", { phase: 1 })] })).ruleset);
-  const two = createEvaluator(compileRuleset(workspace({ experiments: [experiment("e", { phase: 2 })] })).ruleset);
+  const one = createEvaluator(compileRuleset(workspace({ experiments: [experiment("e", { phase: 1 })] })).value);
+  const two = createEvaluator(compileRuleset(workspace({ experiments: [experiment("e", { phase: 2 })] })).value);
   const x = new Float64Array(N);
   const y = new Float64Array(N);
   let same = 0;

@@ -102,8 +102,8 @@ describe("files outside the workspace are never read", () => {
         r.diagnostics.some((d) => d.code === "EXP1012" && d.span?.file === "metrics/"),
         JSON.stringify(r.diagnostics),
       );
-      assert.equal(r.workspace?.metrics.has("stolen"), false);
-      assert.ok(![...(r.workspace?.files.values() ?? [])].some((f) => f.text.includes(SECRET)));
+      assert.equal(r.value?.metrics.has("stolen"), false);
+      assert.ok(![...(r.value?.files.values() ?? [])].some((f) => f.text.includes(SECRET)));
     } finally {
       done();
     }
@@ -115,7 +115,7 @@ describe("files outside the workspace are never read", () => {
       symlinkSync("../library/revenue_copy.yaml", join(dir, "metrics", "revenue_copy.yaml"));
       const r = await loadWorkspace(dir);
       assert.deepEqual(r.diagnostics, []);
-      assert.equal(r.workspace?.metrics.get("revenue_copy")?.exprText, "sum(purchase.revenue)");
+      assert.equal(r.value?.metrics.get("revenue_copy")?.exprText, "sum(purchase.revenue)");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { REPO } from "./fuzz-support.js";
 import { workspaceFromTree } from "./fixture-tree.js";
 
 describe("loading the example workspace into the typed model", async () => {
-  const { workspace: ws, diagnostics } = await loadWorkspace(REPO);
+  const { value: ws, diagnostics } = await loadWorkspace(REPO);
 
   test("no diagnostics and every file kind present", () => {
     assert.deepEqual(diagnostics, []);
@@ -152,9 +152,9 @@ describe("files, roots and values", () => {
     const dir = workspaceFromTree({ "metrics/revenue.yaml": "metric: revenue\nexpr: sum(purchase.revenue)\ncolour: red\n" });
     try {
       const r = await loadWorkspace(dir);
-      assert.ok(r.workspace);
-      assert.deepEqual([...r.workspace.metrics.keys()].sort(), ["conversion", "pages_per_session"]);
-      assert.ok(r.workspace.experiments.has("checkout"));
+      assert.ok(r.value);
+      assert.deepEqual([...r.value.metrics.keys()].sort(), ["conversion", "pages_per_session"]);
+      assert.ok(r.value.experiments.has("checkout"));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

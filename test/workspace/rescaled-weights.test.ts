@@ -9,7 +9,7 @@ test("unequal weights that do not sum to 100 are a warning that shows the shares
   const dir = materializeCase("ref_rescaled_weights");
   try {
     const r = await loadWorkspace(dir);
-    assert.ok(r.workspace, "a warning does not stop the load");
+    assert.ok(r.value, "a warning does not stop the load");
     assert.deepEqual(
       r.diagnostics.map((d) => [d.code, d.severity, d.message]),
       [

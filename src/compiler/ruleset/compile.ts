@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import { diagnostic, type Diagnostic, type Produced } from "../../diagnostics/diagnostic.js";
 import type { AttributeType, Experiment, Flag, Workspace } from "../../workspace/model.js";
 import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../ruleset/hash.js";
 import {
@@ -35,7 +35,7 @@ function attributeKind(t: AttributeType): AttributeKind {
 }
 
 /** Workspace (+ the published ruleset) → the runtime ruleset JSON. Pure: no I/O, no clock unless createdAt is omitted. */
-export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { ruleset: Ruleset; diagnostics: Diagnostic[] } {
+export function compileRuleset(ws: Workspace, options: CompileOptions = {}): Produced<Ruleset> {
   const diagnostics: Diagnostic[] = [];
   const attrs = ws.settings.attributes;
   const when = (e: Experiment["targeting"]): Condition | undefined => (e ? lowerCondition(e, attrs, diagnostics) : undefined);
@@ -94,7 +94,7 @@ export function compileRuleset(ws: Workspace, options: CompileOptions = {}): { r
   // Round-trip through JSON so the artefact holds plain JSON only (no undefined members).
   const ruleset = JSON.parse(JSON.stringify(body)) as Ruleset;
   ruleset.checksum = rulesetChecksum(ruleset);
-  return { ruleset, diagnostics };
+  return { value: ruleset, diagnostics };
 }
 
 function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => Condition | undefined, ws: Workspace): RulesetExperiment {

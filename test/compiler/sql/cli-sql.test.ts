@@ -16,8 +16,8 @@ const run = (key: string, opts: SqlOptions = {}) => renderSqlCommand(workspace, 
 describe("exp sql", () => {
   before(async () => {
     const loaded = await loadWorkspace(ROOT);
-    assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics));
-    workspace = loaded.workspace;
+    assert.ok(loaded.value, JSON.stringify(loaded.diagnostics));
+    workspace = loaded.value;
   });
 
   test("prints one metric's SQL with values inlined", () => {

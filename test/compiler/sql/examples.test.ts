@@ -14,8 +14,8 @@ let workspace: Workspace;
 describe("the example workspace compiles", () => {
   before(async () => {
     const loaded = await loadWorkspace(ROOT);
-    assert.ok(loaded.workspace);
-    workspace = loaded.workspace;
+    assert.ok(loaded.value);
+    workspace = loaded.value;
   });
 
   for (const dialect of DIALECT_NAMES) {

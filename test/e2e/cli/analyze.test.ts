@@ -20,10 +20,10 @@ let cliJson: any;
 /** The same command in-process (the workspace is reloaded, so file edits count): fast for the many provenance cases. */
 async function inProcess(opts: AnalyzeOptions = {}) {
   const loaded = await loadWorkspace(dir);
-  assert.ok(loaded.workspace, JSON.stringify(loaded.diagnostics));
-  const r = await analyzeCommand(loaded.workspace, ds.experiment, { format: "json", ...opts });
+  assert.ok(loaded.value, JSON.stringify(loaded.diagnostics));
+  const r = await analyzeCommand(loaded.value, ds.experiment, { format: "json", ...opts });
   assert.equal(r.code, 0, r.stderr);
-  return { json: JSON.parse(r.stdout), text: (await analyzeCommand(loaded.workspace, ds.experiment, { ...opts, format: "text" })).stdout };
+  return { json: JSON.parse(r.stdout), text: (await analyzeCommand(loaded.value, ds.experiment, { ...opts, format: "text" })).stdout };
 }
 const json = async (opts: AnalyzeOptions = {}) => (await inProcess(opts)).json;
 
@@ -121,7 +121,7 @@ describe("exp analyze", () => {
 
   test("markdown renders a table for a PR comment", async () => {
     const loaded = await loadWorkspace(dir);
-    const r = await analyzeCommand(loaded.workspace!, ds.experiment, { format: "markdown" });
+    const r = await analyzeCommand(loaded.value!, ds.experiment, { format: "markdown" });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^### ref_cuped/);
     assert.match(r.stdout, /\| primary \| spend \| treatment \|/);
@@ -218,14 +218,14 @@ describe("exp analyze", () => {
   test("a bad --as-of is a clean error", async () => {
     const loaded = await loadWorkspace(dir);
     await assert.rejects(
-      analyzeCommand(loaded.workspace!, ds.experiment, { asOf: "yesterday" }),
+      analyzeCommand(loaded.value!, ds.experiment, { asOf: "yesterday" }),
       (err: Error) => err.name === "ExpError" && /--as-of "yesterday" is not an ISO-8601 time/.test(err.message),
     );
   });
 
   test("an unknown connection names the known ones", async () => {
     const loaded = await loadWorkspace(dir);
-    const r = await analyzeCommand(loaded.workspace!, ds.experiment, { connection: "lcoal" });
+    const r = await analyzeCommand(loaded.value!, ds.experiment, { connection: "lcoal" });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no warehouse connection "lcoal"/);
     assert.match(r.stderr, /did you mean "local"\?/);

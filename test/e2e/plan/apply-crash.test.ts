@@ -59,7 +59,7 @@ test(`${ROUNDS} real \`exp apply\` processes killed with SIGKILL at random momen
 
     const current = await target.current();
     assert.ok(current, `round ${round}: current loads`);
-    assert.ok(verifyRuleset(current.ruleset).ok, `round ${round}: current verifies`);
+    assert.ok(verifyRuleset(current.ruleset).value, `round ${round}: current verifies`);
     const chain = verifyAuditChain(await target.auditText());
     assert.ok(chain.ok, `round ${round}: the audit chain verifies (${chain.ok ? "" : chain.message})`);
   }

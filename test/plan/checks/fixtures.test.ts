@@ -73,7 +73,7 @@ async function runCase(name: string): Promise<{ actual: Expected[]; expected: Ex
     const loaded = await loadWorkspace(dir);
     const loadErrors = loaded.diagnostics.filter((d) => d.severity === "error");
     assert.deepEqual(loadErrors, [], `fixture ${name} must load cleanly`);
-    const ws = loaded.workspace!;
+    const ws = loaded.value!;
     const published: CheckContext["published"] = { experiments: new Map(), flags: new Map() };
     for (const e of ws.experiments.values()) {
       const p = spec.published ? spec.published[e.key] : { status: e.status, phase: e.phase };

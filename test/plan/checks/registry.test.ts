@@ -61,7 +61,7 @@ test("lifecycle: every cell of the transition table, with and without a phase bu
 
 test("the example workspace runs through every check with well-formed diagnostics", async () => {
   const root = fileURLToPath(new URL("../../../", import.meta.url));
-  const { workspace } = await loadWorkspace(root);
+  const { value: workspace } = await loadWorkspace(root);
   assert.ok(workspace);
   const published: CheckContext["published"] = { experiments: new Map(), flags: new Map() };
   for (const e of workspace.experiments.values())

@@ -30,7 +30,7 @@ const ruleset = compileRuleset(
     flags: [experimentFlag("pricing_flag", "pricing"), experimentFlag("banner_flag", "banner")],
   }),
   { createdAt: "2026-12-01T00:00:00Z", version: 4 },
-).ruleset;
+).value;
 
 async function client(o: { dedup?: number; clock?: { t: number } } = {}) {
   const exposures: Exposure[] = [];

@@ -7,7 +7,7 @@ import { createEvaluator } from "../../../src/runtime/evaluator.js";
 import { exposureProblem } from "../../../src/runtime/server/exposure-check.js";
 import { shopWorkspace } from "../fixture.js";
 
-const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).ruleset;
+const ruleset = compileRuleset(shopWorkspace(), { createdAt: "2026-12-01T00:00:00Z" }).value;
 const ev = createEvaluator(ruleset);
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 // Attributes every targeting of the shop workspace accepts, so that only buckets decide.

@@ -14,7 +14,7 @@ function compiled() {
   const ws = workspace({
     experiments: [experiment("banner", { exposure: "on_view" }), experiment("pricing", { exposure: "on_assignment" })],
   });
-  return compileRuleset(ws, { createdAt: "2026-12-01T00:00:00.000Z" }).ruleset;
+  return compileRuleset(ws, { createdAt: "2026-12-01T00:00:00.000Z" }).value;
 }
 
 describe("the exposure mode in the ruleset", () => {
@@ -32,7 +32,7 @@ describe("the exposure mode in the ruleset", () => {
     (r.experiments.banner as { exposure: string }).exposure = "on_click";
     r.checksum = rulesetChecksum(r);
     const v = verifyRuleset(r);
-    assert.equal(v.ok, false);
+    assert.equal(v.value, undefined);
     assert.match(JSON.stringify(v.diagnostics), /exposure/);
   });
 

@@ -10,6 +10,8 @@ parentPort!.postMessage("ready");
 parentPort!.on("message", (req: VerifyRequest) => {
   if (req.text === "stall") for (;;);
   const v = verifyRuleset(req.text);
-  const answer: VerifyAnswer = v.ok ? { id: req.id, ok: true } : { id: req.id, ok: false, messages: v.diagnostics.map((d) => d.message) };
+  const answer: VerifyAnswer = v.value
+    ? { id: req.id, ok: true }
+    : { id: req.id, ok: false, messages: v.diagnostics.map((d) => d.message) };
   parentPort!.postMessage(answer);
 });

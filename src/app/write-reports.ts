@@ -200,6 +200,7 @@ function reportInput(
       name: e.name,
       owner: e.owner,
       hypothesis: e.hypothesis,
+      ...(e.amendments?.length ? { amendments: e.amendments } : {}),
       schedule: e.schedule,
       control: e.control,
       weights: Object.fromEntries(e.variants.map((v) => [v.key, v.weight])),

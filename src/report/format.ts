@@ -75,3 +75,8 @@ export function fmtInt(n: number): string {
 function trimZeros(s: string): string {
   return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
+
+/** Free text inside a markdown table cell: a pipe would end the cell and a newline the row. */
+export function tableCell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}

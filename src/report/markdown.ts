@@ -1,6 +1,7 @@
-import { fmtInt } from "./format.js";
+import { fmtInt, tableCell } from "./format.js";
 import type { ReportInput } from "./model.js";
 import {
+  amendmentsText,
   armShares,
   datesText,
   guardrailLines,
@@ -63,12 +64,14 @@ function header(input: ReportInput): string {
   const srm = srmLine(analysis);
   const horizon = horizonLine(analysis);
   const minimums = minimumsLine(analysis);
+  const amendments = amendmentsText(input);
   const lines = [
     `| | |`,
     `|---|---|`,
     `| experiment | \`${experiment.key}\` |`,
     `| phase | ${phaseText(analysis)} |`,
-    `| hypothesis | ${experiment.hypothesis ?? "—"} |`,
+    `| hypothesis | ${experiment.hypothesis ? tableCell(experiment.hypothesis) : "—"} |`,
+    ...(amendments ? [`| amendments | ${tableCell(amendments)} |`] : []),
     `| owner | ${experiment.owner ?? "—"} |`,
     `| dates | ${datesText(input)} |`,
     `| method | ${analysis.method}, α = ${analysis.alpha} |`,

@@ -53,6 +53,8 @@ export interface ReportExperiment {
   name?: string;
   owner?: string;
   hypothesis?: string;
+  /** Declared changes to the registered design while running (docs/file-formats.md#amendments), shown in every report. */
+  amendments?: { reason: string; date?: string }[];
   schedule: { start?: string; end?: string };
   control: string;
   weights: Record<string, number>;

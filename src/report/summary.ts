@@ -107,6 +107,13 @@ export function minimumsLine(analysis: ReportAnalysis): Line<"met" | "not_met"> 
   return m.met ? { status: "met", text: `${text}: met` } : { status: "not_met", text: `${text}: not met, so no ship or stop yet` };
 }
 
+/** The declared amendments to the registered design, one per entry with its date; undefined when there are none. */
+export function amendmentsText(input: Pick<ReportInput, "experiment">): string | undefined {
+  const list = input.experiment.amendments ?? [];
+  if (list.length === 0) return undefined;
+  return list.map((a, i) => `${i + 1}. ${a.date ? `${a.date.slice(0, 10)}: ` : ""}${a.reason}`).join("; ");
+}
+
 export function datesText(input: Pick<ReportInput, "experiment">): string {
   const s = input.experiment.schedule;
   return `${s.start?.slice(0, 10) ?? MISSING} → ${s.end?.slice(0, 10) ?? "open-ended"}`;

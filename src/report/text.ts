@@ -2,7 +2,17 @@ import type { Painter, StyleToken } from "../diagnostics/style.js";
 import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
-import { armShares, datesText, guardrailLines, horizonLine, minimumsLine, phaseText, powerLine, srmLine } from "./summary.js";
+import {
+  amendmentsText,
+  armShares,
+  datesText,
+  guardrailLines,
+  horizonLine,
+  minimumsLine,
+  phaseText,
+  powerLine,
+  srmLine,
+} from "./summary.js";
 import type { Verdict } from "./verdict.js";
 
 /**
@@ -89,9 +99,11 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   const out: string[] = [];
   const title = experiment.name ? `${experiment.name} (${experiment.key})` : experiment.key;
   out.push(`${paint("emphasis", title)} ${paint("muted", `— report of ${input.date}`)}`);
+  const amendmentsFact = amendmentsText(input);
   const facts: [string, string][] = [
     ["phase", phaseText(analysis)],
     ["hypothesis", experiment.hypothesis ?? MISSING],
+    ...(amendmentsFact ? [["amendments", amendmentsFact] as [string, string]] : []),
     ["owner", experiment.owner ?? MISSING],
     ["dates", datesText(input)],
     ["method", `${analysis.method}, α = ${analysis.alpha}`],

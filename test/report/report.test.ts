@@ -128,3 +128,18 @@ test("an inconclusive guardrail and a Bayesian comparison (no p-value) read as s
   assert.match(md, /\| `checkout_errors` \| one_page .* \| ❔ inconclusive \|/);
   assert.match(md, /- ⚠️ `checkout_errors` for one_page: inconclusive — not yet shown to be within its margin/);
 });
+
+test("declared amendments to the registered design are listed in the header, dated, with pipes kept inside the cell", async () => {
+  const input = sampleReportInput();
+  const without = (await buildReport(input, template)).files[0]!.content;
+  assert.ok(!without.includes("| amendments |"), "no row when nothing was amended");
+  input.experiment.amendments = [
+    { reason: "Primary metric switched to revenue_per_user | after the pricing bug", date: "2026-12-03" },
+    { reason: "α tightened to 0.01" },
+  ];
+  const md = (await buildReport(input, template)).files[0]!.content;
+  assert.match(
+    md,
+    /^\| amendments \| 1\. 2026-12-03: Primary metric switched to revenue_per_user \\\| after the pricing bug; 2\. α tightened to 0\.01 \|$/m,
+  );
+});

@@ -38,3 +38,10 @@ test("colour goes through the painter's tokens: the ANSI painter colours, and st
   assert.ok(coloured.includes(`\x1b[32mship\x1b[0m`), "the ship decision is painted as success");
   assert.equal(strip(coloured), renderReportText(input, plain));
 });
+
+test("the terminal view lists declared amendments under the hypothesis", () => {
+  const input = sampleReportInput();
+  assert.doesNotMatch(renderReportText(input, plain), /amendments/);
+  input.experiment.amendments = [{ reason: "Guardrail margin widened after review", date: "2026-12-03T10:00:00Z" }];
+  assert.match(renderReportText(input, plain), /^ {2}amendments {2}1\. 2026-12-03: Guardrail margin widened after review$/m);
+});

@@ -9,7 +9,8 @@ import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { noExposuresDiagnostic } from "./no-exposures.js";
 import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow } from "./phase.js";
-import { familyMetrics, plannedUnits } from "./planned-sample.js";
+import { familyMetrics } from "../workspace/design.js";
+import { plannedUnits } from "./planned-sample.js";
 import { buildProvenance, type Provenance } from "./provenance.js";
 import type { Warehouse } from "./warehouse.js";
 

@@ -1,20 +1,9 @@
 import { designSampleSize, type DesignSizing } from "../stats/design-sample-size.js";
+import { armShares, familyMetrics } from "../workspace/design.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 
 /** What an experiment's power design lacks to be sized: `power.mde`, `power.baseline`, or `power.stddev` for a non-conversion. */
 export type MissingDesign = "mde" | "baseline" | "stddev";
-
-/** Traffic shares with control first, as the sizing functions take them. */
-export function armShares(e: Experiment): number[] {
-  const control = e.variants.find((v) => v.key === e.control) ?? e.variants[0];
-  if (!control) return [];
-  return [control, ...e.variants.filter((v) => v !== control)].map((v) => v.weight);
-}
-
-/** Metrics in the analysis' correction family: the primary and secondary ones. */
-export function familyMetrics(e: Experiment): number {
-  return Math.max(1, new Set([...e.metrics.primary, ...e.metrics.secondary]).size);
-}
 
 /**
  * The experiment's power design in the stats engine's terms: the primary metric's baseline and

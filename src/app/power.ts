@@ -1,13 +1,14 @@
 import { fetchSufficientStats } from "../analysis/fetch-stats.js";
-import { armShares, designSizing, familyMetrics } from "../analysis/planned-sample.js";
+import { designSizing } from "../analysis/planned-sample.js";
 import { type Diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { designPower } from "../plan/power-check.js";
-import { designSampleSize } from "../stats/design-sample-size.js";
+import { designMde, designSampleSize } from "../stats/design-sample-size.js";
 import { summarizeMean, summarizeRatio } from "../stats/moments.js";
-import { minimumDetectableEffect, type SizingCorrection } from "../stats/power.js";
+import type { SizingCorrection } from "../stats/power.js";
 import { summarizeQuantile } from "../stats/quantile.js";
 import type { Correction, CupedStats } from "../stats/types.js";
+import { armShares, familyMetrics } from "../workspace/design.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { withWarehouse } from "./analyze.js";
 import { APP_CODES } from "./codes.js";
@@ -101,8 +102,8 @@ export function sizeDesign(
 /** The relative MDE `units` per arm can detect at the design's α, power and correction; null below two units in an arm. */
 function relativeMde(d: PowerDesign, units: number[], family: { correction: Correction; metrics: number }): number | null {
   if (!units.every((n) => n >= 2)) return null;
-  const abs = minimumDetectableEffect({ variance: d.variance, alpha: d.alpha, power: d.power, units, ...family });
-  return Number.isFinite(abs) ? abs / Math.abs(d.baseline) : null;
+  const mde = designMde({ ...d, ...family, conversion: d.conversion === true }, units);
+  return Number.isFinite(mde) ? mde : null;
 }
 
 /** `exp power <experiment>`: the declared design (power.mde, daily_units, baseline, stddev), and the MDE reachable by the schedule end. */
@@ -132,7 +133,7 @@ export function powerFromDesign(ws: Workspace, e: Experiment, now: Date): PowerR
   if (reached)
     report.mde_at_units = {
       units: Math.round(reached.units.reduce((a, b) => a + b, 0)),
-      mde: relativeMde(design, reached.units, { correction: e.analysis.correction, metrics: familyMetrics(e) }),
+      mde: Number.isFinite(reached.achievableMde) ? reached.achievableMde : null,
     };
   return report;
 }

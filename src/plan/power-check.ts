@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { minimumDetectableEffect } from "../stats/power.js";
+import { designMde } from "../stats/design-sample-size.js";
+import { armShares, familyMetrics } from "../workspace/design.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { PLAN_CODES } from "./codes.js";
 
@@ -15,8 +16,9 @@ export interface DesignPower {
 
 /**
  * The power a running experiment can reach by its end date from its declared design: units per day ×
- * traffic × days, split by weights, and the primary metric's baseline (a conversion's variance is
- * p(1 − p); other metrics need `power.stddev`). Fixed horizon, two-sided, each treatment against control.
+ * traffic × days, split by weights, and the primary metric's baseline (a conversion's variance is each
+ * arm's p(1 − p) under the alternative; other metrics need `power.stddev`). Fixed horizon, two-sided,
+ * each treatment against control, at the α the analysis' correction leaves each comparison.
  */
 export function designPower(e: Experiment, ws: Workspace, now: Date): DesignPower | undefined {
   const { mde, daily_units: daily, baseline } = e.power;
@@ -28,18 +30,23 @@ export function designPower(e: Experiment, ws: Workspace, now: Date): DesignPowe
   const start = e.schedule.start ? Date.parse(e.schedule.start) : now.getTime();
   const days = Math.max(0, (Date.parse(e.schedule.end) - start) / DAY);
   const total = daily * e.traffic * days;
-  const weightSum = e.variants.reduce((a, v) => a + v.weight, 0);
-  const control = e.variants.find((v) => v.key === e.control) ?? e.variants[0]!;
-  const ordered = [control, ...e.variants.filter((v) => v !== control)];
-  const units = ordered.map((v) => (total * v.weight) / weightSum);
+  const shares = armShares(e);
+  const weightSum = shares.reduce((a, b) => a + b, 0);
+  const units = shares.map((w) => (total * w) / weightSum);
   if (units.some((u) => u < 2)) return { units, achievableMde: Infinity, days };
-  const abs = minimumDetectableEffect({
-    variance: sd * sd,
-    alpha: e.analysis.alpha,
-    power: e.power.power ?? ws.settings.defaults.power,
+  const achievableMde = designMde(
+    {
+      baseline,
+      variance: sd * sd,
+      conversion,
+      alpha: e.analysis.alpha,
+      power: e.power.power ?? ws.settings.defaults.power,
+      correction: e.analysis.correction,
+      metrics: familyMetrics(e),
+    },
     units,
-  });
-  return { units, achievableMde: abs / Math.abs(baseline), days };
+  );
+  return { units, achievableMde, days };
 }
 
 /** The plan's power check: the achievable MDE by the end date must be at or below the declared `mde`. */

@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile } from "./distributions.js";
-import { pairs, sizingCorrection, zPower, type SizingCorrection, type SizingDesign } from "./power.js";
+import { pairs, sizingCorrection, zPower, type ComparisonFamily, type SizingCorrection, type SizingDesign } from "./power.js";
 
 /**
  * Sample size for a conversion rate, with the variance of each arm under the alternative: the
@@ -87,4 +87,46 @@ export function conversionSampleSize(input: ConversionSampleSizeInput): Conversi
     variance: { control: p1 * (1 - p1), treatment: p2 * (1 - p2) },
     reachedPower: reached,
   };
+}
+
+export interface ConversionMdeInput extends ComparisonFamily {
+  /** Control conversion rate p₁, in (0, 1). */
+  readonly baseline: number;
+  readonly alpha: number;
+  readonly power: number;
+  /** Units per arm, control first. */
+  readonly units: readonly number[];
+  readonly test?: "welch" | "pooled_z";
+}
+
+/**
+ * The inverse of `conversionSampleSize`: the smallest relative rise r of the rate (p₂ = p₁·(1 + r)) that
+ * every comparison detects with the power at these arm sizes, each arm's variance under the
+ * alternative. The reached power grows with r, so bisection finds it to 1e-12; Infinity when not even
+ * a rate near 1 reaches the power.
+ */
+export function conversionMinimumDetectableEffect(input: ConversionMdeInput): number {
+  const test = input.test ?? "welch";
+  const p1 = input.baseline;
+  const n = input.units;
+  const comparisons = pairs(n.length, input.comparisons ?? "control_vs_all");
+  const a = sizingCorrection(input.alpha, comparisons.length, input.correction, input.metrics).alphaPerComparison;
+  const reached = (r: number): number => {
+    const p2 = p1 * (1 + r);
+    let least = 1;
+    for (const [i, j] of comparisons) {
+      least = Math.min(least, comparisonPower(p1, n[i]!, p2, n[j]!, a, test));
+      if (i !== 0) least = Math.min(least, comparisonPower(p1, n[j]!, p2, n[i]!, a, test));
+    }
+    return least;
+  };
+  let hi = (1 - 1e-12) / p1 - 1;
+  if (!(hi > 0) || reached(hi) < input.power) return Infinity;
+  let lo = 0;
+  while (hi - lo > 1e-12 * hi) {
+    const mid = (lo + hi) / 2;
+    if (reached(mid) < input.power) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }

@@ -1,5 +1,5 @@
-import { conversionSampleSize } from "./conversion-sample-size.js";
-import { sampleSize, type SampleSize, type SizingDesign } from "./power.js";
+import { conversionMinimumDetectableEffect, conversionSampleSize } from "./conversion-sample-size.js";
+import { minimumDetectableEffect, sampleSize, type SampleSize, type SizingDesign } from "./power.js";
 
 /** A design to size from its primary metric: relative MDE against a baseline mean, over arms with these shares. */
 export interface DesignSizing extends SizingDesign {
@@ -33,4 +33,15 @@ export function designSampleSize(d: DesignSizing): SampleSize {
     return { total: s.total, perArm: s.perArm, alphaPerComparison: s.alphaPerComparison, correction: s.correction };
   }
   return sampleSize({ ...family, mde: d.mde * Math.abs(d.baseline), variance: d.variance });
+}
+
+/**
+ * The relative effect a design can detect with these units per arm (control first), the inverse of
+ * `designSampleSize`: a conversion with each arm's variance under the alternative, any other metric
+ * with its variance; both at the α the correction leaves each comparison. Infinity when unreachable.
+ */
+export function designMde(d: Omit<DesignSizing, "shares" | "mde">, units: readonly number[]): number {
+  const family = { alpha: d.alpha, power: d.power, units, comparisons: d.comparisons, correction: d.correction, metrics: d.metrics };
+  if (d.conversion && d.baseline > 0 && d.baseline < 1) return conversionMinimumDetectableEffect({ ...family, baseline: d.baseline });
+  return minimumDetectableEffect({ ...family, variance: d.variance }) / Math.abs(d.baseline);
 }

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { powerFromDesign, powerFromWarehouse } from "../../src/app/power.js";
 import { powerFromFlags } from "../../src/cli/power.js";
 import { ExpError } from "../../src/diagnostics/errors.js";
-import { conversionSampleSize } from "../../src/stats/conversion-sample-size.js";
+import { conversionMinimumDetectableEffect, conversionSampleSize } from "../../src/stats/conversion-sample-size.js";
 import { minimumDetectableEffect, sampleSize } from "../../src/stats/power.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 import { exp } from "../helpers/workspace.js";
@@ -20,10 +20,11 @@ import { duckDbWorkspace, removeWorkspaces, REFERENCE } from "../analysis/refere
 // alpha=0.05, power=0.8, ratio=1) = 14748.04 per arm, i.e. 14749 units; by hand
 // (1.959964 + 0.841621)² · (0.09 + 0.0979) / 0.01² = 14748.07.
 const STATSMODELS_PER_ARM = 14748.04;
-// SciPy: brentq on Φ(d/se − z) + Φ(−d/se − z) = 0.8 with se = 0.3·sqrt(2/10000), z = Φ⁻¹(0.975), xtol 1e-15,
-// divided by the baseline 0.1 (statsmodels' NormalIndPower.solve_power gives 0.118868 but only to ~1e-5;
-// its power() at this value is 0.8000000000000009).
-const SCIPY_MDE_20000 = 0.11886104877876165;
+// The MDE 10,000 units per arm detect, with each arm's variance under the alternative (the inverse of
+// the sizing above): SciPy brentq on the exact two-sided power, test/stats/conversion-mde-reference.py.
+const MDE_REF = JSON.parse(readFileSync("test/stats/conversion-mde-reference.json", "utf8")).cases as { name: string; mde: number }[];
+const SCIPY_MDE_20000 = MDE_REF.find((c) => c.name === "p10_n10000")!.mde;
+const SCIPY_MDE_THREE_ARMS = MDE_REF.find((c) => c.name === "p20_n10000_a005")!.mde;
 
 describe("exp power from flags", () => {
   test("a 10% conversion and a 10% relative MDE need 14749 units per arm (statsmodels, by hand)", () => {
@@ -36,7 +37,7 @@ describe("exp power from flags", () => {
     assert.ok(Math.abs(j.mde_absolute - 0.01) < 1e-15);
   });
 
-  test("agrees with conversionSampleSize and minimumDetectableEffect of src/stats for three arms, with the analysis' correction", () => {
+  test("agrees with conversionSampleSize and conversionMinimumDetectableEffect of src/stats for three arms, with the analysis' correction", () => {
     const r = powerFromFlags({ baseline: "0.2", mde: "5%", arms: "3", alpha: "0.01", power: "0.9", units: "30000", dailyUnits: "1200" });
     // Two comparisons against control share α as bh does by default (sized as Bonferroni).
     const design = { alpha: 0.01, power: 0.9, shares: [1, 1, 1], correction: "bh" as const, metrics: 1 };
@@ -46,8 +47,9 @@ describe("exp power from flags", () => {
     assert.equal(r.correction.family, 2);
     assert.equal(r.alpha_per_comparison, 0.005);
     assert.equal(r.duration_days, Math.ceil(size.perArm.reduce((a, b) => a + b, 0) / 1200));
-    const mde = minimumDetectableEffect({ ...design, variance: 0.16, units: [10000, 10000, 10000] }) / 0.2;
-    assert.equal(r.mde_at_units?.mde, mde);
+    // 10,000 units per arm at α 0.005 per comparison: the SciPy reference for one comparison.
+    assert.equal(r.mde_at_units?.mde, conversionMinimumDetectableEffect({ ...design, baseline: 0.2, units: [10000, 10000, 10000] }));
+    assert.ok(Math.abs(r.mde_at_units!.mde! - SCIPY_MDE_THREE_ARMS) <= 1e-9 * SCIPY_MDE_THREE_ARMS);
     // Without a correction each comparison keeps the whole α.
     const none = powerFromFlags({ baseline: "0.2", mde: "5%", arms: "3", alpha: "0.01", power: "0.9", correction: "none" });
     assert.deepEqual(

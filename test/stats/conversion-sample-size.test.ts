@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { conversionSampleSize } from "../../src/stats/conversion-sample-size.js";
+import { conversionMinimumDetectableEffect, conversionSampleSize } from "../../src/stats/conversion-sample-size.js";
 import { minimumDetectableEffect, sampleSize, sizingCorrection } from "../../src/stats/power.js";
 import { normalCdf, normalQuantile } from "../../src/stats/distributions.js";
 
@@ -103,5 +103,49 @@ describe("the correction a design is sized for", () => {
     const mde = (correction?: "none") =>
       minimumDetectableEffect({ variance: 0.25, alpha: 0.05, power: 0.8, units: [1000, 1000, 1000], correction });
     assert.ok(mde() > mde("none"));
+  });
+});
+
+describe("the conversion MDE for given units (the inverse, each arm's variance under the alternative)", () => {
+  // SciPy brentq on the exact two-sided power, from test/stats/conversion-mde-reference.py.
+  const mdeRef = JSON.parse(readFileSync("test/stats/conversion-mde-reference.json", "utf8"));
+  for (const c of mdeRef.cases as {
+    name: string;
+    baseline: number;
+    n_control: number;
+    n_treatment: number;
+    alpha: number;
+    power: number;
+    mde: number;
+  }[]) {
+    test(`${c.name}: matches SciPy to 1e-9`, () => {
+      const got = conversionMinimumDetectableEffect({
+        baseline: c.baseline,
+        units: [c.n_control, c.n_treatment],
+        alpha: c.alpha,
+        power: c.power,
+        correction: "none",
+      });
+      assert.ok(Math.abs(got - c.mde) <= 1e-9 * c.mde, `${got} vs ${c.mde}`);
+    });
+  }
+
+  test("is the inverse of the sample size: the sized arms detect the MDE they were sized for, and one unit fewer does not", () => {
+    for (const [baseline, mde] of [
+      [0.01, 0.1],
+      [0.05, 0.05],
+      [0.3, -0.1],
+    ] as const) {
+      const design = { alpha: 0.05, power: 0.8, correction: "none" as const };
+      const size = conversionSampleSize({ ...design, shares: [1, 1], baseline, relativeMde: Math.abs(mde) });
+      const at = conversionMinimumDetectableEffect({ ...design, baseline, units: size.perArm });
+      assert.ok(at <= Math.abs(mde) * (1 + 1e-9), `${baseline}: ${at} ≤ ${Math.abs(mde)}`);
+      const fewer = conversionMinimumDetectableEffect({ ...design, baseline, units: size.perArm.map((n) => n - 1) });
+      assert.ok(fewer > at, `${baseline}: fewer units detect less`);
+    }
+  });
+
+  test("is Infinity when no rate below 1 reaches the power", () => {
+    assert.equal(conversionMinimumDetectableEffect({ baseline: 0.9, units: [3, 3], alpha: 0.05, power: 0.99 }), Infinity);
   });
 });

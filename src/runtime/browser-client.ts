@@ -107,7 +107,7 @@ export async function createBrowserClient(options: BrowserClientOptions): Promis
     get lastError() {
       return poller.lastError;
     },
-    refresh: () => poller.refresh(),
-    close: () => poller.close(),
+    refresh: poller.refresh,
+    close: poller.close,
   };
 }

@@ -4,7 +4,9 @@ import { ExpError } from "../diagnostics/errors.js";
 import { CONTRACT_CODES } from "../ruleset/codes.js";
 import { verifyRuleset } from "../ruleset/verify.js";
 import { createEvaluator, type Evaluator } from "./evaluator.js";
+import { openNodeEventStream } from "./node-event-stream.js";
 import { startRulesetPoller, type RulesetPoller } from "./ruleset-poller.js";
+import { followRulesetStream } from "./ruleset-stream.js";
 import type { Attributes } from "./condition.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { EvaluateAllResult, FlagResult } from "./result.js";
@@ -14,13 +16,11 @@ import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
 
 /**
- * The in-process SDK: evaluates from a ruleset given directly, read from a file, or polled from
- * `GET /v1/ruleset` of an exp server. Every ruleset is verified (schema + checksum) before use; a
+ * The in-process SDK: evaluates from a ruleset given directly, read from a file, or kept from
+ * `GET /v1/ruleset` of an exp server (its stream, else polling). Every ruleset is verified (schema + checksum) before use; a
  * failed fetch or a ruleset that does not verify keeps the last good one serving.
  */
-export type ClientOptions = (
-  { ruleset: Ruleset | string } | { file: string } | { url: string; pollIntervalMs?: number; headers?: Record<string, string> }
-) & {
+export type ClientOptions = ({ ruleset: Ruleset | string } | { file: string } | ({ url: string } & ServerSource)) & {
   /** Clock for evaluation, ms since the epoch (tests, replays). */
   now?: () => number;
   /** Called when a fetched ruleset is rejected or a fetch fails (the old ruleset keeps serving). */
@@ -34,6 +34,20 @@ export type ClientOptions = (
   /** Exposures remembered to log each unit × experiment × phase once (least recently seen forgotten first); 10,000. */
   exposureDedupSize?: number;
 };
+
+/** Where the url form gets its rulesets: the server's stream, and polling. */
+export interface ServerSource {
+  /** Default 30 s; 0 turns background updates (stream and polling) off: refresh() still fetches. */
+  pollIntervalMs?: number;
+  headers?: Record<string, string>;
+  /**
+   * Follow GET /v1/ruleset/stream (default true): a new ruleset arrives as soon as it is served, and
+   * polling pauses while the stream is live; a server without it is polled.
+   */
+  stream?: boolean;
+  /** The first delay before the stream is reopened; it doubles up to 60 s (1 s). */
+  streamRetryMs?: number;
+}
 
 export interface Client {
   /** Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when the variant is shown. */
@@ -102,6 +116,19 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       fetch: (input, init) => fetch(input, init),
       load,
       rejected: (diagnostics) => new RulesetLoadError(diagnostics),
+      follow:
+        options.stream === false
+          ? undefined
+          : (endpoint, listener) =>
+              followRulesetStream(
+                {
+                  url: `${endpoint.replace(/\/+$/, "")}/stream`,
+                  headers: options.headers,
+                  open: openNodeEventStream,
+                  retryMs: options.streamRetryMs,
+                },
+                listener,
+              ),
     });
   }
 

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { CONTRACT_CODES } from "../ruleset/codes.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { Evaluator } from "./evaluator.js";
+import type { StreamListener } from "./ruleset-stream.js";
 
 /**
  * Keeps a ruleset fetched from `GET /v1/ruleset` of an exp server, for the Node SDK and the browser
@@ -21,6 +22,12 @@ export interface PollerOptions {
   rejected(diagnostics: Diagnostic[]): Error;
   onError?: (diagnostics: Diagnostic[]) => void;
   onUpdate?: (ruleset: Ruleset) => void;
+  /**
+   * Follows the server's ruleset stream (ruleset-stream.ts) while background updates are on:
+   * polling pauses while it is live and resumes when it is lost. Passed in rather than imported,
+   * so a client without it (the browser bundle, held to a size budget) does not carry it.
+   */
+  follow?: (endpoint: string, listener: StreamListener) => { close(): void };
 }
 
 export interface RulesetPoller {
@@ -32,14 +39,9 @@ export interface RulesetPoller {
   close(): void;
 }
 
-/** `…/v1/ruleset` for a server's base url, or the url itself when it already names the resource. */
-export function rulesetEndpoint(url: string): string {
-  return /\/v1\/ruleset\/?$/.test(url) ? url : `${url.replace(/\/+$/, "")}/v1/ruleset`;
-}
-
 /** Resolves once the first ruleset is fetched and verified; rejects with `options.rejected(…)` otherwise. */
 export async function startRulesetPoller(options: PollerOptions): Promise<RulesetPoller> {
-  const endpoint = rulesetEndpoint(options.url);
+  const endpoint = /\/v1\/ruleset\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, "")}/v1/ruleset`;
   const failed = (message: string) => options.rejected([diagnostic(CONTRACT_CODES.fetchFailed, message)]);
   let etag: string | undefined;
   let lastError: Diagnostic[] | undefined;
@@ -74,23 +76,44 @@ export async function startRulesetPoller(options: PollerOptions): Promise<Rulese
       options.onUpdate?.(next.ruleset);
       return true;
     } catch (err) {
-      lastError = diagnosticsOf(err);
+      // The load and fetch errors (RulesetLoadError, RulesetRejected) carry their diagnostics.
+      const carried = (err as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics;
+      lastError = carried ?? [diagnostic(CONTRACT_CODES.fetchFailed, String(err))];
       options.onError?.(lastError);
       return false;
     }
   };
 
+  // One fetch at a time, and at most one waiting behind it: news arriving meanwhile (a stream event,
+  // a poll) is what the waiting one will fetch.
+  let queue: Promise<unknown> = Promise.resolve();
+  let waiting = false;
+  const update = (): void => {
+    if (waiting) return;
+    waiting = true;
+    queue = queue.then(() => {
+      waiting = false;
+      return refresh();
+    });
+  };
+
   let timer: ReturnType<typeof setInterval> | undefined;
+  let stream: { close(): void } | undefined;
+  let live = false;
   const every = options.pollIntervalMs ?? 30_000;
   if (every > 0) {
-    let busy = false;
     timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void refresh().finally(() => (busy = false));
+      if (!live) update();
     }, every);
     // Polling must never keep a process alive on its own (browsers have no unref).
     (timer as { unref?: () => void }).unref?.();
+    stream = options.follow?.(endpoint, {
+      served: (checksum) => {
+        if (checksum !== evaluator.ruleset.checksum) update();
+      },
+      // No catching up is needed when the stream returns: the server names its current ruleset first.
+      live: (open) => (live = open),
+    });
   }
 
   return {
@@ -102,14 +125,9 @@ export async function startRulesetPoller(options: PollerOptions): Promise<Rulese
     },
     refresh,
     close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      // Both are idempotent, so closing twice is harmless.
+      clearInterval(timer);
+      stream?.close();
     },
   };
-}
-
-/** The diagnostics an error carries (RulesetLoadError, RulesetRejected), else one naming it. */
-function diagnosticsOf(err: unknown): Diagnostic[] {
-  const carried = (err as { diagnostics?: unknown } | undefined)?.diagnostics;
-  return Array.isArray(carried) ? (carried as Diagnostic[]) : [diagnostic(CONTRACT_CODES.fetchFailed, String(err))];
 }

@@ -18,6 +18,8 @@ export class RulesetHolder {
   private reloading = false;
   /** The checksum of a stored ruleset that failed verification, so a reload does not try it every second. */
   private refused: string | undefined;
+  /** Told of every ruleset installed (GET /v1/ruleset/stream pushes it to SDKs). */
+  private readonly listeners = new Set<(ruleset: Ruleset) => void>();
 
   constructor(
     private readonly verifier: RulesetVerifier,
@@ -55,6 +57,13 @@ export class RulesetHolder {
     this.served = ruleset;
     this.metrics.rulesetVersion = ruleset.version;
     this.metrics.reloads++;
+    for (const listener of this.listeners) listener(ruleset);
+  }
+
+  /** Calls `listener` after each install; returns what stops it. */
+  onInstall(listener: (ruleset: Ruleset) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { PublishTarget } from "../../plan/target/target.js";
 import type { Ruleset } from "../../ruleset/types.js";
 import { createEvaluator, type Evaluator } from "../evaluator.js";
 import { HttpError } from "./http-io.js";
-import type { ServerMetrics } from "./metrics.js";
+import { countingAssignments, type ServerMetrics } from "./metrics.js";
 import type { RulesetVerifier } from "./ruleset-verifier.js";
 import type { ServerLog } from "./server-log.js";
 
@@ -53,7 +53,7 @@ export class RulesetHolder {
   }
 
   install(ruleset: Ruleset): void {
-    this.evaluator = createEvaluator(ruleset);
+    this.evaluator = countingAssignments(createEvaluator(ruleset), this.metrics);
     this.served = ruleset;
     this.metrics.rulesetVersion = ruleset.version;
     this.metrics.reloads++;

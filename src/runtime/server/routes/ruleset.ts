@@ -57,7 +57,7 @@ export const rulesetRoutes: Routes = {
     requireScope(s, req, "evaluate");
     send(res, 200, { versions: await s.store.versions() });
   },
-  "GET /v1/ruleset/versions/(\\d+)": async (s, req, res, m) => {
+  "GET /v1/ruleset/versions/(?<version>\\d+)": async (s, req, res, m) => {
     requireScope(s, req, "evaluate");
     const version = Number(m[1]);
     // A number past 2^53 would round to a neighbour: it names no stored version.

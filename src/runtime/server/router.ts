@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HttpError, send } from "./http-io.js";
-import type { ServerState } from "./state.js";
+import { requestKey, type ServerState } from "./state.js";
 
 export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Promise<void> | void;
 
@@ -14,8 +14,9 @@ export type Routes = Record<string, Handler>;
 /**
  * The request listener over route groups, tried in order. An unknown path is 404 and a known path
  * with another method 405 naming the allowed ones; a handler's HttpError becomes its status with a
- * JSON error, anything else 500. Every request is counted and timed by route template and status, and every 5xx
- * answer is one line of the server log, with the error (redacted, server-log.ts).
+ * JSON error, anything else 500. Every request is counted and timed by route template and status,
+ * and is one line of the server log (server-log.ts): `info`, or `error` with the error (redacted)
+ * for a 5xx answer.
  */
 export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
   const table = groups.flatMap((routes) =>
@@ -44,9 +45,18 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       allowed.push(t.method);
     }
     const done = (status: number, error?: unknown) => {
-      state.metrics.request(req.method ?? "", route, status, (performance.now() - start) / 1000);
-      if (status >= 500)
-        state.log.error(`${req.method} ${path} answered ${status}`, { status, method: req.method, route, ...(error ? { error } : {}) });
+      const seconds = (performance.now() - start) / 1000;
+      state.metrics.request(req.method ?? "", route, status, seconds);
+      const key = requestKey(req);
+      const fields = {
+        method: req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1000,
+        ...(key ? { keyId: key.name } : {}),
+      };
+      if (status >= 500) state.log.error(`${req.method} ${path} answered ${status}`, { ...fields, ...(error ? { error } : {}) });
+      else state.log.info(`${req.method} ${route} answered ${status}`, fields);
     };
     if (!entry) {
       if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });

@@ -122,6 +122,18 @@ describe("GET /v1/ruleset/stream", () => {
   });
 });
 
+test("the event-stream reader joins lines cut across chunks, skips comments and joins multi-line data", async () => {
+  async function* chunks() {
+    yield* [": hello\n\nevent: rule", 'set\ndata: {"version":1,', '"checksum":"a"}\r\n\r\n', "data: one\ndata:two\n\n", "event: x\n\n"];
+  }
+  const events = [];
+  for await (const e of serverSentEvents(chunks())) events.push(e);
+  assert.deepEqual(events, [
+    { event: "ruleset", data: '{"version":1,"checksum":"a"}' },
+    { event: "message", data: "one\ntwo" },
+  ]);
+});
+
 describe("the SDK without a stream", () => {
   /** A ruleset server whose stream refuses `refusals` times, then names the ruleset it serves. */
   async function flakyServer(refusals: number) {

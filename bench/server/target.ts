@@ -13,6 +13,7 @@ import { serverPublisher } from "../../src/app/server-publish.js";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import { sha256Hex } from "../../src/runtime/server/auth.js";
 import { startServer } from "../../src/runtime/server/server.js";
+import { serverLog } from "../../src/runtime/server/server-log.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
 
 export const BENCH_KEY = "bench-key-0123456789";
@@ -36,6 +37,9 @@ if (mode === "echo") {
   if (!loaded.value) throw new Error("the example workspace does not load");
   const store = new DirectoryTarget(join(dataDir, "published"));
   await store.publish(compileRuleset(loaded.value).value, { expectedVersion: undefined, expectedChecksum: undefined });
+  const stderr = serverLog();
+  const formatted = serverLog(() => {});
+  const quietRequests = { info: formatted.info, warn: stderr.warn, error: stderr.error };
   const srv = await startServer(
     {
       store,
@@ -44,6 +48,9 @@ if (mode === "echo") {
       keys: [{ name: "bench", sha256: sha256Hex(BENCH_KEY), scopes: ["evaluate", "ingest", "reports:read"] }],
       tokenSecret: Buffer.from("bench-secret-bench-secret-bench!"),
       layout: loaded.value.settings.warehouse,
+      // Every request is still formatted as a log line, but a line per request on the terminal
+      // would flood it and time the terminal, not the server; failures still reach stderr.
+      log: quietRequests,
     },
     0,
   );

@@ -5,13 +5,13 @@ import { CONTRACT_CODES } from "../ruleset/codes.js";
 import { checkReferences } from "../ruleset/references.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { Attributes } from "./condition.js";
-import { createEvaluator, type Evaluator } from "./evaluator.js";
+import { createEvaluator } from "./evaluator.js";
+import { startRulesetPoller } from "./ruleset-poller.js";
 import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
 
 /**
- * The browser's client (docs/runtime.md#in-the-browser): fetches `GET /v1/ruleset` with `fetch`,
- * polls with If-None-Match, and keeps the last good ruleset when a fetch fails or a ruleset does not
- * verify. Nothing from Node: the checksum is computed with WebCrypto, and in place of the JSON
+ * The browser's client (docs/runtime.md#in-the-browser): keeps the ruleset of `GET /v1/ruleset`
+ * through the same poller as the Node SDK (ruleset-poller.ts). Nothing from Node: the checksum is computed with WebCrypto, and in place of the JSON
  * Schema (ajv is too heavy to ship to a page) the shape a ruleset must have to evaluate is checked,
  * then the checksum, then the references.
  */
@@ -90,76 +90,24 @@ export async function verifyRulesetInBrowser(text: string): Promise<Ruleset> {
 /** Resolves once the first ruleset is fetched and verified; rejects with RulesetRejected otherwise. */
 export async function createBrowserClient(options: BrowserClientOptions): Promise<BrowserClient> {
   const now = options.now ?? Date.now;
-  const get = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const endpoint = /\/v1\/ruleset\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, "")}/v1/ruleset`;
-  let etag: string | undefined;
-  let lastError: Diagnostic[] | undefined;
-
-  const fetchOnce = async (): Promise<Evaluator | undefined> => {
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-    if (etag) headers["if-none-match"] = etag;
-    let res: Response;
-    try {
-      res = await get(endpoint, { headers });
-    } catch (err) {
-      throw fail(
-        CONTRACT_CODES.fetchFailed,
-        `Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`,
-      );
-    }
-    if (res.status === 304) return undefined;
-    const body = await res.text();
-    if (res.status !== 200)
-      throw fail(CONTRACT_CODES.fetchFailed, `"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.`);
-    const next = createEvaluator(await verifyRulesetInBrowser(body));
-    etag = res.headers.get("etag") ?? undefined;
-    return next;
-  };
-
-  const first = await fetchOnce();
-  if (!first) throw fail(CONTRACT_CODES.fetchFailed, `"${endpoint}" answered 304 to the first request.`);
-  let evaluator = first;
-
-  const refresh = async (): Promise<boolean> => {
-    try {
-      const next = await fetchOnce();
-      lastError = undefined;
-      if (!next || next.ruleset.checksum === evaluator.ruleset.checksum) return false;
-      evaluator = next;
-      options.onUpdate?.(next.ruleset);
-      return true;
-    } catch (err) {
-      lastError = err instanceof RulesetRejected ? err.diagnostics : [diagnostic(CONTRACT_CODES.fetchFailed, String(err))];
-      options.onError?.(lastError);
-      return false;
-    }
-  };
-
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const every = options.pollIntervalMs ?? 30_000;
-  if (every > 0) {
-    let busy = false;
-    timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void refresh().finally(() => (busy = false));
-    }, every);
-  }
+  const poller = await startRulesetPoller({
+    ...options,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    load: async (text) => createEvaluator(await verifyRulesetInBrowser(text)),
+    rejected: (diagnostics) => new RulesetRejected(diagnostics),
+  });
 
   return {
-    assign: (experiment, unit, attributes) => evaluator.assign(experiment, unit, attributes, now()),
-    evaluate: (flag, unit, attributes) => evaluator.evaluate(flag, unit, attributes, now()),
-    evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
+    assign: (experiment, unit, attributes) => poller.evaluator.assign(experiment, unit, attributes, now()),
+    evaluate: (flag, unit, attributes) => poller.evaluator.evaluate(flag, unit, attributes, now()),
+    evaluateAll: (unit, attributes) => poller.evaluator.evaluateAll(unit, attributes, now()),
     get ruleset() {
-      return evaluator.ruleset;
+      return poller.evaluator.ruleset;
     },
     get lastError() {
-      return lastError;
+      return poller.lastError;
     },
-    refresh,
-    close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
+    refresh: poller.refresh,
+    close: poller.close,
   };
 }

@@ -4,6 +4,9 @@ import { ExpError } from "../diagnostics/errors.js";
 import { CONTRACT_CODES } from "../ruleset/codes.js";
 import { verifyRuleset } from "../ruleset/verify.js";
 import { createEvaluator, type Evaluator } from "./evaluator.js";
+import { openNodeEventStream } from "./node-event-stream.js";
+import { startRulesetPoller, type RulesetPoller } from "./ruleset-poller.js";
+import { followRulesetStream } from "./ruleset-stream.js";
 import type { Attributes } from "./condition.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { EvaluateAllResult, FlagResult } from "./result.js";
@@ -13,13 +16,11 @@ import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
 
 /**
- * The in-process SDK: evaluates from a ruleset given directly, read from a file, or polled from
- * `GET /v1/ruleset` of an exp server. Every ruleset is verified (schema + checksum) before use; a
+ * The in-process SDK: evaluates from a ruleset given directly, read from a file, or kept from
+ * `GET /v1/ruleset` of an exp server (its stream, else polling). Every ruleset is verified (schema + checksum) before use; a
  * failed fetch or a ruleset that does not verify keeps the last good one serving.
  */
-export type ClientOptions = (
-  { ruleset: Ruleset | string } | { file: string } | { url: string; pollIntervalMs?: number; headers?: Record<string, string> }
-) & {
+export type ClientOptions = ({ ruleset: Ruleset | string } | { file: string } | ({ url: string } & ServerSource)) & {
   /** Clock for evaluation, ms since the epoch (tests, replays). */
   now?: () => number;
   /** Called when a fetched ruleset is rejected or a fetch fails (the old ruleset keeps serving). */
@@ -33,6 +34,20 @@ export type ClientOptions = (
   /** Exposures remembered to log each unit × experiment × phase once (least recently seen forgotten first); 10,000. */
   exposureDedupSize?: number;
 };
+
+/** Where the url form gets its rulesets: the server's stream, and polling. */
+export interface ServerSource {
+  /** Default 30 s; 0 turns background updates (stream and polling) off: refresh() still fetches. */
+  pollIntervalMs?: number;
+  headers?: Record<string, string>;
+  /**
+   * Follow GET /v1/ruleset/stream (default true): a new ruleset arrives as soon as it is served, and
+   * polling pauses while the stream is live; a server without it is polled.
+   */
+  stream?: boolean;
+  /** The first delay before the stream is reopened; it doubles up to 60 s (1 s). */
+  streamRetryMs?: number;
+}
 
 export interface Client {
   /** Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when the variant is shown. */
@@ -68,9 +83,6 @@ export class RulesetLoadError extends ExpError {
   }
 }
 
-/** A ruleset that could not be read or fetched (EXP5013). */
-const fetchFailed = (message: string): Diagnostic => diagnostic(CONTRACT_CODES.fetchFailed, message);
-
 function load(input: unknown): Evaluator {
   const v = verifyRuleset(input);
   if (!v.value) throw new RulesetLoadError(v.diagnostics);
@@ -80,74 +92,44 @@ function load(input: unknown): Evaluator {
 /** Resolves once the first ruleset is loaded and verified; rejects with RulesetLoadError otherwise. */
 export async function createClient(options: ClientOptions): Promise<Client> {
   const now = options.now ?? Date.now;
-  let evaluator: Evaluator;
-  let lastError: Diagnostic[] | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let refresh = async (): Promise<boolean> => false;
+  // A ruleset given or read once never changes; the url form keeps it current (ruleset-poller.ts).
+  let source: RulesetPoller;
+  const fixed = (evaluator: Evaluator) => ({ evaluator, lastError: undefined, refresh: async () => false, close() {} });
 
-  if ("ruleset" in options) evaluator = load(options.ruleset);
+  if ("ruleset" in options) source = fixed(load(options.ruleset));
   else if ("file" in options) {
     let text: string;
     try {
       text = readFileSync(options.file, "utf8");
     } catch (err) {
       throw new RulesetLoadError([
-        fetchFailed(
+        diagnostic(
+          CONTRACT_CODES.fetchFailed,
           `Cannot read the ruleset file "${options.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path.`,
         ),
       ]);
     }
-    evaluator = load(text);
+    source = fixed(load(text));
   } else {
-    const endpoint = /\/v1\/ruleset\/?$/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, "")}/v1/ruleset`;
-    let etag: string | undefined;
-    const fetchOnce = async (): Promise<Evaluator | undefined> => {
-      const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-      if (etag) headers["if-none-match"] = etag;
-      let res: Response;
-      try {
-        res = await fetch(endpoint, { headers });
-      } catch (err) {
-        throw new RulesetLoadError([
-          fetchFailed(`Cannot reach "${endpoint}" (${(err as Error).message}); the last good ruleset keeps serving.`),
-        ]);
-      }
-      if (res.status === 304) return undefined;
-      const body = await res.text();
-      if (res.status !== 200)
-        throw new RulesetLoadError([fetchFailed(`"${endpoint}" answered ${res.status}; the last good ruleset keeps serving.`)]);
-      const next = load(body);
-      etag = res.headers.get("etag") ?? undefined;
-      return next;
-    };
-    const first = await fetchOnce();
-    if (!first) throw new RulesetLoadError([fetchFailed(`"${endpoint}" answered 304 to the first request.`)]);
-    evaluator = first;
-    refresh = async () => {
-      try {
-        const next = await fetchOnce();
-        lastError = undefined;
-        if (!next || next.ruleset.checksum === evaluator.ruleset.checksum) return false;
-        evaluator = next;
-        options.onUpdate?.(next.ruleset);
-        return true;
-      } catch (err) {
-        lastError = err instanceof RulesetLoadError ? err.diagnostics : [fetchFailed(String(err))];
-        options.onError?.(lastError);
-        return false;
-      }
-    };
-    const every = options.pollIntervalMs ?? 30_000;
-    if (every > 0) {
-      let busy = false;
-      timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        void refresh().finally(() => (busy = false));
-      }, every);
-      // Polling must never keep a process alive on its own.
-      timer.unref?.();
-    }
+    source = await startRulesetPoller({
+      ...options,
+      fetch: (input, init) => fetch(input, init),
+      load,
+      rejected: (diagnostics) => new RulesetLoadError(diagnostics),
+      follow:
+        options.stream === false
+          ? undefined
+          : (endpoint, listener) =>
+              followRulesetStream(
+                {
+                  url: `${endpoint.replace(/\/+$/, "")}/stream`,
+                  headers: options.headers,
+                  open: openNodeEventStream,
+                  retryMs: options.streamRetryMs,
+                },
+                listener,
+              ),
+    });
   }
 
   const sink = options.exposureSink;
@@ -165,29 +147,29 @@ export async function createClient(options: ClientOptions): Promise<Client> {
   return {
     assign(experiment, unit, attributes) {
       const at = now();
-      const ev = evaluator;
+      const ev = source.evaluator;
       const r = ev.assign(experiment, unit, attributes, at);
       const l = loggerFor(ev);
       return l ? l.assigned(r, at) : withoutExposure(r);
     },
     evaluate(flag, unit, attributes, o) {
       const at = now();
-      const ev = evaluator;
+      const ev = source.evaluator;
       const r = ev.evaluate(flag, unit, attributes, at);
       if (sink && r.reason === "experiment" && o?.logExposure !== false) loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
       return r;
     },
     logFlagExposure(r, unit, attributes) {
-      if (sink && r.reason === "experiment") loggerFor(evaluator)!.flagServed(r.flag, r, unit, attributes, now());
+      if (sink && r.reason === "experiment") loggerFor(source.evaluator)!.flagServed(r.flag, r, unit, attributes, now());
     },
-    evaluateAll: (unit, attributes) => evaluator.evaluateAll(unit, attributes, now()),
+    evaluateAll: (unit, attributes) => source.evaluator.evaluateAll(unit, attributes, now()),
     get ruleset() {
-      return evaluator.ruleset;
+      return source.evaluator.ruleset;
     },
     get lastError() {
-      return lastError;
+      return source.lastError;
     },
-    refresh: () => refresh(),
+    refresh: () => source.refresh(),
     track(event) {
       if (!tracker) throw new TypeError(`track() needs a tracker: pass "tracker" (e.g. createHttpSink(...)) to createClient.`);
       const e = trackedEvent(event, now());
@@ -198,8 +180,7 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       await Promise.all(sinks.map((x) => x.flush?.()));
     },
     async close() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      source.close();
       await Promise.all(sinks.map((x) => x.flush?.()));
       await Promise.all(sinks.map((x) => x.close?.()));
     },

@@ -1,26 +1,32 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HttpError, send } from "./http-io.js";
-import type { ServerState } from "./state.js";
+import { requestKey, type ServerState } from "./state.js";
 
 export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Promise<void> | void;
 
-/** Handlers keyed by "METHOD /path", where the path is a regular expression matched whole. */
+/**
+ * Handlers keyed by "METHOD /path", where the path is a regular expression matched whole; a part
+ * that varies is a named group, `(?<version>\d+)`, so that metrics and logs name the route by
+ * its template, `/v1/ruleset/versions/{version}`.
+ */
 export type Routes = Record<string, Handler>;
 
 /**
  * The request listener over route groups, tried in order. An unknown path is 404 and a known path
  * with another method 405 naming the allowed ones; a handler's HttpError becomes its status with a
- * JSON error, anything else 500. Every request is counted by route and status, and every 5xx
- * answer is one line of the server log, with the error (redacted, server-log.ts).
+ * JSON error, anything else 500. Every request is counted and timed by route template and status,
+ * and is one line of the server log (server-log.ts): `info`, or `error` with the error (redacted)
+ * for a 5xx answer.
  */
 export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
   const table = groups.flatMap((routes) =>
     Object.entries(routes).map(([k, handler]) => {
       const [method, path] = k.split(" ") as [string, string];
-      return { method, re: new RegExp(`^${path}$`), route: path, handler };
+      return { method, re: new RegExp(`^${path}$`), route: routeTemplate(path), handler };
     }),
   );
   return (req, res) => {
+    const start = performance.now();
     const path = (req.url ?? "/").split("?")[0]!;
     // One pass over the routes: the first whose path and method match, else the methods the path allows.
     let entry: (typeof table)[number] | undefined;
@@ -39,9 +45,18 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       allowed.push(t.method);
     }
     const done = (status: number, error?: unknown) => {
-      state.metrics.count(route, status);
-      if (status >= 500)
-        state.log.error(`${req.method} ${path} answered ${status}`, { status, method: req.method, route, ...(error ? { error } : {}) });
+      const seconds = (performance.now() - start) / 1000;
+      state.metrics.request(req.method ?? "", route, status, seconds);
+      const key = requestKey(req);
+      const fields = {
+        method: req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1000,
+        ...(key ? { keyId: key.name } : {}),
+      };
+      if (status >= 500) state.log.error(`${req.method} ${path} answered ${status}`, { ...fields, ...(error ? { error } : {}) });
+      else state.log.info(`${req.method} ${route} answered ${status}`, fields);
     };
     if (!entry) {
       if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });
@@ -59,4 +74,9 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
         else res.end();
       });
   };
+}
+
+/** A route's path with each named group replaced by `{name}`. */
+export function routeTemplate(path: string): string {
+  return path.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>(?:\\.|\[[^\]]*\]|[^()\\])*\)/g, "{$1}");
 }

@@ -2,7 +2,7 @@ import type { PublishTarget } from "../../plan/target/target.js";
 import type { Ruleset } from "../../ruleset/types.js";
 import { createEvaluator, type Evaluator } from "../evaluator.js";
 import { HttpError } from "./http-io.js";
-import type { ServerMetrics } from "./metrics.js";
+import { countingAssignments, type ServerMetrics } from "./metrics.js";
 import type { RulesetVerifier } from "./ruleset-verifier.js";
 import type { ServerLog } from "./server-log.js";
 
@@ -18,6 +18,8 @@ export class RulesetHolder {
   private reloading = false;
   /** The checksum of a stored ruleset that failed verification, so a reload does not try it every second. */
   private refused: string | undefined;
+  /** Told of every ruleset installed (GET /v1/ruleset/stream pushes it to SDKs). */
+  private readonly listeners = new Set<(ruleset: Ruleset) => void>();
 
   constructor(
     private readonly verifier: RulesetVerifier,
@@ -51,10 +53,17 @@ export class RulesetHolder {
   }
 
   install(ruleset: Ruleset): void {
-    this.evaluator = createEvaluator(ruleset);
+    this.evaluator = countingAssignments(createEvaluator(ruleset), this.metrics);
     this.served = ruleset;
     this.metrics.rulesetVersion = ruleset.version;
     this.metrics.reloads++;
+    for (const listener of this.listeners) listener(ruleset);
+  }
+
+  /** Calls `listener` after each install; returns what stops it. */
+  onInstall(listener: (ruleset: Ruleset) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**

@@ -1,19 +1,30 @@
 /**
  * The server's structured log: one JSON line per entry (`{"ts", "level", "msg", …}`) on stderr by
- * default. Every 5xx answer is one `error` line (router.ts); compaction reports its failures and
- * quarantines here. Errors are logged by name and message only, and every string passes through
+ * default. Every request is one line (router.ts): `info` with its method, route template, status,
+ * duration and the name of the key it used, or `error` with the error when the answer is a 5xx;
+ * compaction reports its failures and quarantines here. Errors are logged by name and message only, and every string passes through
  * `redactSecrets`, so a line never carries a bearer token or credentials from a URL. The server
  * never logs request headers or bodies.
  */
 export interface ServerLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export type LogSink = (line: string) => void;
 
-export function serverLog(sink: LogSink = (line) => process.stderr.write(line), now: () => number = Date.now): ServerLog {
-  const write = (level: string, msg: string, fields: Record<string, unknown> = {}) => {
+const LEVELS = { info: 0, warn: 1, error: 2 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+/** A log writing entries of `least` and above (`warn` drops the request lines) as JSON lines to `sink`. */
+export function serverLog(
+  sink: LogSink = (line) => process.stderr.write(line),
+  now: () => number = Date.now,
+  least: LogLevel = "info",
+): ServerLog {
+  const write = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
+    if (LEVELS[level] < LEVELS[least]) return;
     const entry: Record<string, unknown> = { ts: new Date(now()).toISOString(), level, msg: redactSecrets(msg) };
     for (const [k, v] of Object.entries(fields)) entry[k] = loggable(v);
     try {
@@ -22,7 +33,11 @@ export function serverLog(sink: LogSink = (line) => process.stderr.write(line), 
       // A closed stderr must not turn a logged failure into a crash.
     }
   };
-  return { error: (msg, fields) => write("error", msg, fields), warn: (msg, fields) => write("warn", msg, fields) };
+  return {
+    info: (msg, fields) => write("info", msg, fields),
+    error: (msg, fields) => write("error", msg, fields),
+    warn: (msg, fields) => write("warn", msg, fields),
+  };
 }
 
 function loggable(v: unknown): unknown {

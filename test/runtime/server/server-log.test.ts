@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { redactSecrets, serverLog } from "../../../src/runtime/server/server-log.js";
 import { startServer } from "../../../src/runtime/server/server.js";
-import { storeOptions } from "./fixture.js";
+import { sha256Hex } from "../../../src/runtime/server/auth.js";
+import { waitUntil } from "../../helpers/wait.js";
+import { smallRuleset, storeOptions } from "./fixture.js";
 
 test("credentials in URLs, bearer tokens and secret-named fields are redacted", () => {
   assert.equal(
@@ -43,6 +45,10 @@ test("a 500 is one JSON log line with the error's name and redacted message, and
     assert.equal(logged.length, 1);
     assert.deepEqual(logged[0]!.error, { name: "Error", message: "the store at https://***@store.internal/rulesets is unreachable" });
     assert.equal(logged[0]!.msg, "GET /v1/ruleset/versions answered 500");
+    assert.equal(logged[0]!.level, "error");
+    assert.deepEqual([logged[0]!.method, logged[0]!.route], ["GET", "/v1/ruleset/versions"]);
+    assert.equal(typeof logged[0]!.durationMs, "number");
+    assert.equal(lines.length, 1, "the 5xx line is the request's only line");
     assert.doesNotMatch(lines.join(""), /hunter2|abc|\n\s+at /);
   } finally {
     await srv.close();
@@ -57,5 +63,74 @@ test("a server refuses to start with an exposure-token secret shorter than 16 by
       0,
     ),
     /at least 16/,
+  );
+});
+
+test("every request is one JSON line: method, route template, status, duration and the key's name, never the key", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "exp-serve-requests-"));
+  const lines: string[] = [];
+  const KEYS = { admin: "k-admin-secret-123", ingest: "k-ingest-secret-456" };
+  const srv = await startServer(
+    {
+      ...storeOptions(join(dir, "published")),
+      dataDir: join(dir, "data"),
+      keys: [
+        { name: "ci", sha256: sha256Hex(KEYS.admin), scopes: ["evaluate", "ruleset:write"] },
+        { name: "collector", sha256: sha256Hex(KEYS.ingest), scopes: ["ingest"] },
+      ],
+      tokenSecret: randomBytes(32),
+      log: serverLog((l) => lines.push(l)),
+    },
+    0,
+  );
+  try {
+    const asKey = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
+    const answers = [
+      (await fetch(`${srv.url}/v1/ruleset`, { method: "PUT", body: JSON.stringify(smallRuleset(1)), ...asKey(KEYS.admin) })).status,
+      (await fetch(`${srv.url}/v1/ruleset/versions/1`, asKey(KEYS.admin))).status,
+      (await fetch(`${srv.url}/v1/ruleset`, asKey(KEYS.ingest))).status,
+      (await fetch(`${srv.url}/v1/ruleset`, asKey("not-a-key"))).status,
+      (await fetch(`${srv.url}/healthz`)).status,
+      (await fetch(`${srv.url}/nowhere`)).status,
+    ];
+    assert.deepEqual(answers, [200, 200, 403, 401, 200, 404]);
+    assert.ok(await waitUntil(() => lines.length >= answers.length), "a request was not logged");
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(logged.length, answers.length, "one line per request");
+    assert.deepEqual(
+      logged.map(({ level, method, route, status, keyId }) => ({ level, method, route, status, keyId })),
+      [
+        { level: "info", method: "PUT", route: "/v1/ruleset", status: 200, keyId: "ci" },
+        { level: "info", method: "GET", route: "/v1/ruleset/versions/{version}", status: 200, keyId: "ci" },
+        { level: "info", method: "GET", route: "/v1/ruleset", status: 403, keyId: "collector" },
+        { level: "info", method: "GET", route: "/v1/ruleset", status: 401, keyId: undefined },
+        { level: "info", method: "GET", route: "/healthz", status: 200, keyId: undefined },
+        { level: "info", method: "GET", route: "unmatched", status: 404, keyId: undefined },
+      ],
+    );
+    for (const l of logged) {
+      assert.equal(typeof l.durationMs, "number");
+      assert.ok((l.durationMs as number) >= 0);
+      assert.ok(!Number.isNaN(Date.parse(l.ts as string)));
+    }
+    assert.doesNotMatch(lines.join(""), /k-admin-secret|k-ingest-secret|not-a-key|Bearer/);
+  } finally {
+    await srv.close();
+  }
+});
+
+test("a log at warn drops the request lines and keeps the failures", () => {
+  const lines: string[] = [];
+  const log = serverLog(
+    (l) => lines.push(l),
+    () => 0,
+    "warn",
+  );
+  log.info("GET /healthz answered 200");
+  log.warn("the published ruleset does not verify");
+  log.error("GET /v1/ruleset/versions answered 500");
+  assert.deepEqual(
+    lines.map((l) => JSON.parse(l).level),
+    ["warn", "error"],
   );
 });

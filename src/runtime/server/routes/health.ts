@@ -11,7 +11,7 @@ export const healthRoutes: Routes = {
   "GET /metrics": (s, _q, res) => {
     s.metrics.fsyncs = s.ingest.fsyncs;
     s.metrics.dedupIds = s.ingest.dedupSize;
-    const text = s.metrics.render();
+    const text = s.metrics.render(s.exposures);
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     res.end(text);
   },

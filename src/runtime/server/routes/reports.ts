@@ -7,7 +7,7 @@ import { requireScope } from "../state.js";
 
 /** Live summaries (exposures since start and SRM) and the latest stored analysis of an experiment. */
 export const reportRoutes: Routes = {
-  "GET /v1/experiments/([a-z][a-z0-9_]*)/summary": (s, req, res, m) => {
+  "GET /v1/experiments/(?<key>[a-z][a-z0-9_]*)/summary": (s, req, res, m) => {
     requireScope(s, req, "reports:read");
     const key = m[1]!;
     const experiments = s.rulesets.ready().ruleset.experiments;
@@ -31,7 +31,7 @@ export const reportRoutes: Routes = {
       srm: { chi2: srm.chi2, p_value: srm.pValue, ok: srm.ok },
     });
   },
-  "GET /v1/reports/([a-z][a-z0-9_]*)": (s, req, res, m) => {
+  "GET /v1/reports/(?<key>[a-z][a-z0-9_]*)": (s, req, res, m) => {
     requireScope(s, req, "reports:read");
     const dir = s.reportsDir ? join(s.reportsDir, m[1]!) : undefined;
     let files: string[] = [];

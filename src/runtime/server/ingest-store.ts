@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { compactSegments, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import type { ServerMetrics } from "./metrics.js";
+import type { RecordProtector } from "./privacy/protect-record.js";
 import { loadRecentIds } from "./recent-ids.js";
 import { PRIVATE_DIR } from "./segment-files.js";
 import type { ServerLog } from "./server-log.js";
@@ -13,6 +14,8 @@ export interface IngestOptions {
   /** Ids per kind answered "duplicate" (sink.ts DEFAULT_DEDUP_WINDOW by default). */
   dedupWindow: number;
   log: ServerLog;
+  /** Rewrites records before they are stored (keyed hashing of unit ids); none stores them as given. */
+  protect?: RecordProtector;
 }
 
 /**
@@ -38,7 +41,7 @@ export class IngestStore {
     mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
     const sink = async (kind: RecordKind) => {
       const recent = await loadRecentIds(dataDir, layout, kind, o.dedupWindow);
-      return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1 });
+      return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1, protect: o.protect });
     };
     const store = new IngestStore(dataDir, layout, metrics, o.log, await sink("exposures"), await sink("events"));
     if (o.compactEveryMs) {

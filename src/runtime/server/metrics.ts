@@ -10,6 +10,8 @@ export class ServerMetrics {
   compactionFailures = 0;
   quarantined = 0;
   fsyncs = 0;
+  /** Records dropped for want of consent (consent: false, or an opted-out unit), by kind. */
+  readonly withoutConsent = { exposures: 0, events: 0 };
   /** Ids held for deduplication (bounded by the window). */
   dedupIds = 0;
 
@@ -33,6 +35,12 @@ export class ServerMetrics {
     lines.push("# TYPE exp_compacted_segments_total counter", `exp_compacted_segments_total ${this.compactedSegments}`);
     lines.push("# TYPE exp_compaction_failures_total counter", `exp_compaction_failures_total ${this.compactionFailures}`);
     lines.push("# TYPE exp_quarantined_lines_total counter", `exp_quarantined_lines_total ${this.quarantined}`);
+    lines.push(
+      "# HELP exp_consent_dropped_total Exposures and events dropped without being stored: consent false, or an opted-out unit.",
+      "# TYPE exp_consent_dropped_total counter",
+      `exp_consent_dropped_total{kind="exposures"} ${this.withoutConsent.exposures}`,
+      `exp_consent_dropped_total{kind="events"} ${this.withoutConsent.events}`,
+    );
     lines.push("# TYPE exp_dedup_ids gauge", `exp_dedup_ids ${this.dedupIds}`);
     lines.push("# TYPE process_resident_memory_bytes gauge", `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return `${lines.join("\n")}\n`;

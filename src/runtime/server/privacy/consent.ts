@@ -38,3 +38,8 @@ export class ConsentScreen {
     return this.optOut.has(unit);
   }
 }
+
+/** The `withoutConsent` field of an ingestion answer: present only when something was dropped, so other answers are unchanged. */
+export function withoutConsent(dropped: number): { withoutConsent?: number } {
+  return dropped > 0 ? { withoutConsent: dropped } : {};
+}

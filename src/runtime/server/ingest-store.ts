@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { compactSegments, type CompactionReport, type ParquetLayout } from "./compaction.js";
+import { compactSegments, type CompactionOptions, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { RecordProtector } from "./privacy/protect-record.js";
 import { loadRecentIds } from "./recent-ids.js";
@@ -16,6 +16,8 @@ export interface IngestOptions {
   log: ServerLog;
   /** Rewrites records before they are stored (keyed hashing of unit ids); none stores them as given. */
   protect?: RecordProtector;
+  /** What every compaction purges (retention) and the clock it measures age by. */
+  compaction?: CompactionOptions;
 }
 
 /**
@@ -33,6 +35,7 @@ export class IngestStore {
     private readonly layout: ParquetLayout,
     private readonly metrics: ServerMetrics,
     private readonly log: ServerLog,
+    private readonly options: CompactionOptions,
     readonly exposures: SegmentSink,
     readonly events: SegmentSink,
   ) {}
@@ -43,7 +46,7 @@ export class IngestStore {
       const recent = await loadRecentIds(dataDir, layout, kind, o.dedupWindow);
       return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1, protect: o.protect });
     };
-    const store = new IngestStore(dataDir, layout, metrics, o.log, await sink("exposures"), await sink("events"));
+    const store = new IngestStore(dataDir, layout, metrics, o.log, o.compaction ?? {}, await sink("exposures"), await sink("events"));
     if (o.compactEveryMs) {
       store.timer = setInterval(() => {
         store.compact().catch(() => {
@@ -60,19 +63,23 @@ export class IngestStore {
     const job = this.compacting.then(async () => {
       await Promise.all([this.exposures.roll(), this.events.roll()]);
       try {
-        const r = await compactSegments(this.dataDir, this.layout, {
-          exposures: this.exposures.currentSegment,
-          events: this.events.currentSegment,
-        });
+        const r = await compactSegments(
+          this.dataDir,
+          this.layout,
+          { exposures: this.exposures.currentSegment, events: this.events.currentSegment },
+          this.options,
+        );
         this.metrics.compactedSegments += r.exposures.segments + r.events.segments;
         this.metrics.quarantined += r.exposures.quarantined + r.events.quarantined;
-        for (const kind of ["exposures", "events"] as const)
+        this.metrics.expiredRows += r.exposures.expired + r.events.expired;
+        for (const kind of ["exposures", "events"] as const) {
           if (r[kind].quarantined > 0)
             this.log.warn("compaction quarantined lines it cannot convert", {
               kind,
               lines: r[kind].quarantined,
               dir: join("quarantine", kind),
             });
+        }
         return r;
       } catch (err) {
         this.metrics.compactionFailures++;

@@ -9,6 +9,8 @@ export class ServerMetrics {
   compactedSegments = 0;
   compactionFailures = 0;
   quarantined = 0;
+  /** Rows compaction purged as older than the retention. */
+  expiredRows = 0;
   fsyncs = 0;
   /** Records dropped for want of consent (consent: false, or an opted-out unit), by kind. */
   readonly withoutConsent = { exposures: 0, events: 0 };
@@ -41,6 +43,7 @@ export class ServerMetrics {
       `exp_consent_dropped_total{kind="exposures"} ${this.withoutConsent.exposures}`,
       `exp_consent_dropped_total{kind="events"} ${this.withoutConsent.events}`,
     );
+    lines.push("# TYPE exp_retention_purged_rows_total counter", `exp_retention_purged_rows_total ${this.expiredRows}`);
     lines.push("# TYPE exp_dedup_ids gauge", `exp_dedup_ids ${this.dedupIds}`);
     lines.push("# TYPE process_resident_memory_bytes gauge", `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return `${lines.join("\n")}\n`;

@@ -87,6 +87,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     dedupWindow: o.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
     log,
     protect: recordProtector(privacy.unitIdKey),
+    compaction: { retentionMs: privacy.retentionMs, now: o.clock },
   });
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const state: ServerState = {

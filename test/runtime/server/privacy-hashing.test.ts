@@ -4,21 +4,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { exampleRepo, exp } from "../../helpers/workspace.js";
+import { filesUnder, query } from "./privacy-fixture.js";
 import { call, startServe, stopServe, type Served } from "./serve-process.js";
 
 const SECRET = "a-unit-id-secret-of-32-bytes-xyz";
 const ENV = { EXP_UNIT_ID_SECRET: SECRET };
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 /** Every file under `dir` that holds one of `ids` byte for byte, with the id found. */
 function rawIdsIn(dir: string, ids: readonly string[]): string[] {
@@ -26,17 +19,6 @@ function rawIdsIn(dir: string, ids: readonly string[]): string[] {
     const bytes = readFileSync(f);
     return ids.filter((id) => bytes.includes(Buffer.from(id))).map((id) => `${f}: ${id}`);
   });
-}
-
-async function query(sql: string, path = ":memory:"): Promise<unknown[][]> {
-  const db = await DuckDBInstance.create(path);
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowsJS() as unknown[][];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
 }
 
 describe("privacy.hash_unit_ids: the server stores keyed hashes only", () => {
@@ -110,7 +92,7 @@ describe("privacy.hash_unit_ids: the server stores keyed hashes only", () => {
     assert.equal(JSON.parse(c.stdout).events.records, 60);
 
     const parquet = join(dataDir, "parquet");
-    const units = (await query(`SELECT DISTINCT unit_id FROM read_parquet('${parquet}/*/*.parquet')`)).map((r) => String(r[0]));
+    const units = (await query(":memory:", `SELECT DISTINCT unit_id FROM read_parquet('${parquet}/*/*.parquet')`)).map((r) => String(r[0]));
     const hashed = new Set(raw.map((u) => createHmac("sha256", SECRET).update(u).digest("hex")));
     assert.equal(units.length, 60);
     assert.ok(
@@ -120,8 +102,8 @@ describe("privacy.hash_unit_ids: the server stores keyed hashes only", () => {
 
     const warehouse = join(dir, ".exp", "warehouse-from-server.duckdb");
     await query(
-      `CREATE TABLE exposures AS SELECT * FROM read_parquet('${parquet}/exposures/*.parquet'); CREATE TABLE events AS SELECT * FROM read_parquet('${parquet}/events/*.parquet'); CHECKPOINT`,
       warehouse,
+      `CREATE TABLE exposures AS SELECT * FROM read_parquet('${parquet}/exposures/*.parquet'); CREATE TABLE events AS SELECT * FROM read_parquet('${parquet}/events/*.parquet'); CHECKPOINT`,
     );
     assert.deepEqual(rawIdsIn(dataDir, raw), []);
     assert.deepEqual(rawIdsIn(join(dir, ".exp"), raw), []);

@@ -1,0 +1,29 @@
+import { mkdirSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { PRIVATE_DIR, PRIVATE_FILE } from "../segment-files.js";
+
+/** One `exp forget`: who, when, which units (as digests of their stored ids, never the ids) and what went. */
+export interface ForgetAuditRecord {
+  ts: string;
+  actor: string;
+  /** SHA-256 of each stored unit id (unit-id-hash.ts storedIdDigest), as in the tombstone list. */
+  units: string[];
+  removed: Record<string, unknown>;
+}
+
+export function forgetAuditPath(dataDir: string): string {
+  return join(dataDir, "privacy", "forget-audit.ndjson");
+}
+
+/** Appends the record as one line and fsyncs it: the deletion is on record once the command says so. */
+export async function appendForgetAudit(dataDir: string, record: ForgetAuditRecord): Promise<void> {
+  mkdirSync(join(dataDir, "privacy"), { recursive: true, mode: PRIVATE_DIR });
+  const file = await open(forgetAuditPath(dataDir), "a", PRIVATE_FILE);
+  try {
+    await file.write(`${JSON.stringify(record)}\n`);
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
+}

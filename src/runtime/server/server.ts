@@ -7,6 +7,7 @@ import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./com
 import { ExposureCounts } from "./exposure-counts.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
+import { AccessLog } from "./privacy/access-log.js";
 import { ConsentScreen } from "./privacy/consent.js";
 import type { ServerPrivacy } from "./privacy/server-privacy.js";
 import { recordProtector } from "./privacy/protect-record.js";
@@ -97,6 +98,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     log,
     ingest,
     exposures: new ExposureCounts(),
+    accessLog: new AccessLog(o.dataDir),
     consent: new ConsentScreen(privacy.optOut ?? new Set(), metrics),
     metrics,
     now: o.clock ?? Date.now,

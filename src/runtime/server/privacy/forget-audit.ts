@@ -1,7 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { PRIVATE_DIR, PRIVATE_FILE } from "../segment-files.js";
+import { appendRecord } from "./append-record.js";
 
 /** One `exp forget`: who, when, which units (as digests of their stored ids, never the ids) and what went. */
 export interface ForgetAuditRecord {
@@ -17,13 +15,6 @@ export function forgetAuditPath(dataDir: string): string {
 }
 
 /** Appends the record as one line and fsyncs it: the deletion is on record once the command says so. */
-export async function appendForgetAudit(dataDir: string, record: ForgetAuditRecord): Promise<void> {
-  mkdirSync(join(dataDir, "privacy"), { recursive: true, mode: PRIVATE_DIR });
-  const file = await open(forgetAuditPath(dataDir), "a", PRIVATE_FILE);
-  try {
-    await file.write(`${JSON.stringify(record)}\n`);
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
+export function appendForgetAudit(dataDir: string, record: ForgetAuditRecord): Promise<void> {
+  return appendRecord(forgetAuditPath(dataDir), record);
 }

@@ -16,5 +16,8 @@ export const APP_CODES = defineCodes({
   noExperiment: { code: "EXP9113", severity: "error", title: "No experiment was named" },
   badLookback: { code: "EXP9114", severity: "error", title: "The look-back is not a duration" },
   commitFailed: { code: "EXP9115", severity: "error", title: "The report files cannot be committed to git" },
+  badUnitIdKey: { code: "EXP9130", severity: "error", title: "The unit-id secret of privacy.hash_unit_ids is missing or too short" },
+  optOutUnreadable: { code: "EXP9131", severity: "error", title: "The opt-out file of privacy.opt_out_file cannot be read" },
+  notDuckDbFile: { code: "EXP9132", severity: "error", title: "exp forget can delete only from a DuckDB database file" },
   workspaceNotCompiling: { code: "EXP9112", severity: "error", title: "The workspace does not compile to a ruleset" },
 });

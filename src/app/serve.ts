@@ -8,6 +8,7 @@ import { PRIVATE_DIR, PRIVATE_FILE } from "../runtime/server/segment-files.js";
 import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
+import { serverPrivacy } from "./server-privacy.js";
 import { serverPublisher } from "./server-publish.js";
 
 export interface ServeRequest {
@@ -34,6 +35,7 @@ export interface ServeRequest {
 export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ server: RunningServer; storeDir: string }> {
   const publish = ws.settings.runtime.publish;
   const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(o.dataDir, "published");
+  const privacy = serverPrivacy(ws, o.env ?? process.env);
   const secret = o.tokenSecret ?? tokenSecret(o.dataDir, o.env ?? process.env);
   if (secret.length < MIN_TOKEN_SECRET_BYTES)
     throw ExpError.of(
@@ -60,6 +62,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         layout: ws.settings.warehouse,
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
+        privacy,
       },
       o.port,
       o.host,

@@ -19,6 +19,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["export", async () => (await import("./export.js")).registerExport],
   ["serve", async () => (await import("./serve.js")).registerServe],
   ["compact", async () => (await import("./compact.js")).registerCompact],
+  ["forget", async () => (await import("./forget.js")).registerForget],
   ["doctor", async () => (await import("./doctor.js")).registerDoctor],
   ["sql", async () => (await import("./sql.js")).registerSql],
   ["analyze", async () => (await import("./analyze.js")).registerAnalyze],

@@ -5,6 +5,7 @@ import { compactSegments, parquetDir } from "../runtime/server/compaction.js";
 import { quarantineDir } from "../runtime/server/parquet-layout.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { APP_CODES } from "../app/codes.js";
+import { currentTime } from "./clock.js";
 import { action } from "./run.js";
 import { loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
 
@@ -25,10 +26,12 @@ export function registerCompact(program: Command): void {
           suggestion: "pass the --data-dir that exp serve writes to",
         });
       const layout = ws.settings.warehouse;
+      const retention = ws.settings.privacy.retention;
       const r = await compactSegments(
         dataDir,
         layout,
         opts.includeCurrent ? { exposures: Number.MAX_SAFE_INTEGER, events: Number.MAX_SAFE_INTEGER } : {},
+        { retentionMs: retention ? retention.seconds * 1000 : undefined, now: () => currentTime().getTime() },
       );
       if (format === "json") process.stdout.write(`${JSON.stringify({ dataDir, ...r })}\n`);
       else
@@ -40,6 +43,8 @@ export function registerCompact(program: Command): void {
           const extra = [
             k.duplicates ? `${k.duplicates} duplicate(s) of ids already in Parquet left out` : "",
             k.quarantined ? `${k.quarantined} line(s) quarantined in ${quarantineDir(dataDir, kind)}` : "",
+            k.forgotten ? `${k.forgotten} line(s) of forgotten units left out` : "",
+            retention ? `${k.expired} row(s) older than the retention (${retention.text}) purged` : "",
           ].filter(Boolean);
           process.stdout.write(
             `compacted ${k.segments} ${what} segment(s) (${k.records} records) into ${parquetDir(dataDir, layout, kind)}${extra.length ? `; ${extra.join("; ")}` : ""}\n`,

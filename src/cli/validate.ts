@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { toDiagnosticReport } from "../diagnostics/json.js";
 import { painterFor, type Painter, plain } from "../diagnostics/style.js";
 import { loadWorkspaceFrom } from "../app/load-workspace.js";
+import { unitIdKey } from "../app/unit-id-key.js";
 import { action } from "./run.js";
 import { formatDiagnostics, parseFormat, withWorkspaceOptions, type OutputFormat, type WorkspaceOptions } from "./shared.js";
 
@@ -11,9 +12,17 @@ export interface ValidateRun {
 }
 
 /** `exp validate` without the process: what it prints and its exit code (warnings do not fail). */
-export async function runValidate(opts: { dir?: string; cwd?: string; format: OutputFormat; paint?: Painter }): Promise<ValidateRun> {
+export async function runValidate(opts: {
+  dir?: string;
+  cwd?: string;
+  format: OutputFormat;
+  paint?: Painter;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ValidateRun> {
   const result = await loadWorkspaceFrom(opts);
-  const report = toDiagnosticReport(result.diagnostics);
+  // A server started from this workspace would refuse to run without the unit-id secret: say so here first.
+  const privacy = result.value ? unitIdKey(result.value.settings, opts.env).diagnostics : [];
+  const report = toDiagnosticReport([...result.diagnostics, ...privacy]);
   let stdout = formatDiagnostics(report, opts.format, result.value?.files, opts.paint ?? plain);
   if (opts.format === "text" && report.ok && result.value) {
     const w = result.value;

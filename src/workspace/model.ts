@@ -91,8 +91,20 @@ export interface Settings {
   };
   runtime: { publish: PublishTarget };
   defaults: AnalysisDefaults;
-  privacy: { hash_unit_ids: boolean };
+  privacy: PrivacySettings;
   origin: Origin;
+}
+
+/** exp.yaml `privacy:` (docs/privacy.md). */
+export interface PrivacySettings {
+  /** Stored exposures and events hold an HMAC-SHA-256 of the unit id (keyed by `unit_id_secret`), never the id. */
+  hash_unit_ids: boolean;
+  /** The HMAC key: the value or `env:NAME`; absent means `env:EXP_UNIT_ID_SECRET`. */
+  unit_id_secret?: string;
+  /** A file of unit ids, one a line, whose exposures and events are dropped (relative to the workspace). */
+  opt_out_file?: string;
+  /** Data older than this is purged at compaction. */
+  retention?: Duration;
 }
 
 export interface Segment {

@@ -21,6 +21,10 @@ export function triggerOf(b: Record<string, unknown>): boolean {
 export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, trigger: boolean): Promise<string | null> {
   const e = s.rulesets.ready().ruleset.experiments[r.experiment];
   if (!trigger || !e || exposureMode(e) !== "on_assignment" || !r.inExperiment || r.variant === null) return null;
+  if (s.consent.optedOut(r.hashKey)) {
+    s.metrics.withoutConsent.exposures++;
+    return null;
+  }
   const record: ExposureRecord = {
     id: exposureId(r.experiment, e.phase, r.hashKey),
     unit_id: r.hashKey,

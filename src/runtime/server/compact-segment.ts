@@ -20,6 +20,16 @@ export interface SegmentJob {
   others: readonly string[];
   /** Where lines that cannot be converted are kept. */
   quarantine: string;
+  /** Rows to leave out: forgotten units, and data older than the retention. */
+  purge?: SegmentPurge;
+}
+
+/** What compaction leaves out for privacy (docs/privacy.md). */
+export interface SegmentPurge {
+  /** The session has a `tombstones(digest)` table: rows whose unit id's SHA-256 is in it are left out. */
+  tombstones: boolean;
+  /** Rows with an earlier `ts` are left out. */
+  expiredBefore?: Date;
 }
 
 export interface SegmentOutcome {
@@ -29,6 +39,10 @@ export interface SegmentOutcome {
   duplicates: number;
   /** Lines kept in quarantine instead. */
   quarantined: number;
+  /** Lines of forgotten units, left out. */
+  forgotten: number;
+  /** Lines older than the retention, left out. */
+  expired: number;
   /** False for an empty segment, which has no part. */
   part: boolean;
 }
@@ -54,7 +68,7 @@ export async function compactSegment(db: DuckDb, job: SegmentJob): Promise<Segme
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
-  if (bytes.length === 0) return { records: 0, duplicates: 0, quarantined: 0, part: false };
+  if (bytes.length === 0) return { records: 0, duplicates: 0, quarantined: 0, forgotten: 0, expired: 0, part: false };
   const complete = bytes[bytes.length - 1] === 0x0a;
   let read = complete ? await loadSegment(db, job, job.segment) : -1;
   const quarantined: QuarantinedLine[] = [];
@@ -68,7 +82,13 @@ export async function compactSegment(db: DuckDb, job: SegmentJob): Promise<Segme
       ? `CREATE OR REPLACE TEMP TABLE dupes AS SELECT DISTINCT seg.id FROM seg SEMI JOIN read_parquet(${pathList(job.others)}) p ON p.${ident(id)} = seg.id`
       : "CREATE OR REPLACE TEMP TABLE dupes (id VARCHAR)",
   );
-  const firstOfEach = `SELECT * FROM seg WHERE ${GOOD[job.kind]} AND id NOT IN (SELECT id FROM dupes) QUALIFY row_number() OVER (PARTITION BY id ORDER BY line) = 1`;
+  const forgottenRow = job.purge?.tombstones ? "sha256(unit_id) IN (SELECT digest FROM tombstones)" : "false";
+  const expiredRow = job.purge?.expiredBefore ? `ts < ${timestampLit(job.purge.expiredBefore)}` : "false";
+  const count = async (where: string) =>
+    Number((await rowsOf(db, `SELECT count(*) FROM seg WHERE ${GOOD[job.kind]} AND ${where}`))[0]?.[0] ?? 0);
+  const forgotten = forgottenRow === "false" ? 0 : await count(forgottenRow);
+  const expired = expiredRow === "false" ? 0 : await count(`${expiredRow} AND NOT (${forgottenRow})`);
+  const firstOfEach = `SELECT * FROM seg WHERE ${GOOD[job.kind]} AND NOT (${forgottenRow}) AND NOT (${expiredRow}) AND id NOT IN (SELECT id FROM dupes) QUALIFY row_number() OVER (PARTITION BY id ORDER BY line) = 1`;
   const written = Number(
     (await rowsOf(db, `COPY (SELECT ${columns(job)} FROM (${firstOfEach}) ORDER BY line) TO ${lit(tmp)} (FORMAT parquet)`))[0]?.[0] ?? 0,
   );
@@ -77,7 +97,19 @@ export async function compactSegment(db: DuckDb, job: SegmentJob): Promise<Segme
   await chmod(tmp, PRIVATE_FILE);
   await rename(tmp, part);
   await syncDir(job.out);
-  return { records: written, duplicates: read - written, quarantined: quarantined.length, part: true };
+  return {
+    records: written,
+    duplicates: read - written - forgotten - expired,
+    quarantined: quarantined.length,
+    forgotten,
+    expired,
+    part: true,
+  };
+}
+
+/** A DuckDB TIMESTAMP literal (UTC, as the stored `ts` is). */
+export function timestampLit(at: Date): string {
+  return `TIMESTAMP '${at.toISOString().replace("T", " ").replace("Z", "")}'`;
 }
 
 /** A row every required field of which DuckDB could read: what a good line becomes. */

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { syncDir } from "../../fsio/atomic.js";
-import { compactSegment } from "./compact-segment.js";
-import { closeDuckDb, openDuckDb, type DuckDb } from "./duckdb.js";
+import { compactSegment, timestampLit, type SegmentPurge } from "./compact-segment.js";
+import { closeDuckDb, ident, openDuckDb, type DuckDb } from "./duckdb.js";
 import { DEFAULT_LAYOUT, parquetDir, quarantineDir, type ParquetLayout } from "./parquet-layout.js";
+import { purgeParts } from "./privacy/purge-parts.js";
+import { readTombstones, tombstoneTableSql } from "./privacy/tombstones.js";
 import { highestPart, partName, partNumber, PRIVATE_DIR, segmentName, segmentNumber } from "./segment-files.js";
 import type { RecordKind } from "./sink.js";
 
@@ -18,6 +20,16 @@ export interface KindReport {
   duplicates: number;
   /** Lines kept in quarantine (`<data-dir>/quarantine/<kind>/`) instead of Parquet. */
   quarantined: number;
+  /** Lines left out because their unit was forgotten (`exp forget`; the tombstone list). */
+  forgotten: number;
+  /** Rows purged as older than the retention: lines of segments, and rows of existing parts. */
+  expired: number;
+}
+
+export interface CompactionOptions {
+  /** Data older than this (ms before `now`) is purged (exp.yaml `privacy.retention`); kept forever when absent. */
+  retentionMs?: number;
+  now?: () => number;
 }
 
 export interface CompactionReport {
@@ -42,15 +54,27 @@ export async function compactSegments(
   dataDir: string,
   layout: ParquetLayout = DEFAULT_LAYOUT,
   below: Partial<Record<RecordKind, number>> = {},
+  o: CompactionOptions = {},
 ): Promise<CompactionReport> {
   const report: CompactionReport = { exposures: emptyReport(), events: emptyReport() };
-  // One DuckDB for the run, opened only when there is a segment to convert.
-  const session: { db?: DuckDb } = {};
+  const tombstones = await readTombstones(dataDir);
+  const expiredBefore = o.retentionMs === undefined ? undefined : new Date((o.now ?? Date.now)() - o.retentionMs);
+  // One DuckDB for the run, opened only when there is a segment to convert or a part to purge.
+  const session: Session = {
+    open: async () => {
+      if (session.db) return session.db;
+      session.db = await openDuckDb();
+      await session.db.connection.run(tombstoneTableSql(tombstones));
+      return session.db;
+    },
+  };
+  const purge: SegmentPurge = { tombstones: tombstones.size > 0, expiredBefore };
   let failure: unknown;
   try {
     for (const kind of KINDS) {
       try {
-        await compactKind(dataDir, layout, kind, below[kind], report[kind], session);
+        await compactKind(dataDir, layout, kind, below[kind], report[kind], session, purge);
+        if (expiredBefore) report[kind].expired += await purgeExpiredParts(await session.open(), dataDir, layout, kind, expiredBefore);
       } catch (err) {
         failure ??= err;
       }
@@ -69,7 +93,8 @@ async function compactKind(
   kind: RecordKind,
   below: number | undefined,
   report: KindReport,
-  session: { db?: DuckDb },
+  session: Session,
+  purge: SegmentPurge,
 ): Promise<void> {
   const src = join(dataDir, kind);
   if (!existsSync(src)) return;
@@ -85,8 +110,7 @@ async function compactKind(
   removeStaleTemps(out);
   const parts = new Set(readdirSync(out).flatMap((f) => partNumber(f) ?? []));
   for (const n of todo) {
-    session.db ??= await openDuckDb();
-    const done = await compactSegment(session.db, {
+    const done = await compactSegment(await session.open(), {
       kind,
       layout,
       n,
@@ -94,11 +118,14 @@ async function compactKind(
       out,
       others: [...parts].filter((p) => p !== n).map((p) => join(out, partName(p))),
       quarantine: quarantineDir(dataDir, kind),
+      purge,
     });
     if (done) {
       report.records += done.records;
       report.duplicates += done.duplicates;
       report.quarantined += done.quarantined;
+      report.forgotten += done.forgotten;
+      report.expired += done.expired;
       if (done.part) parts.add(n);
     }
     removeIfPresent(join(src, segmentName(kind, n)));
@@ -108,7 +135,18 @@ async function compactKind(
 }
 
 function emptyReport(): KindReport {
-  return { segments: 0, records: 0, duplicates: 0, quarantined: 0 };
+  return { segments: 0, records: 0, duplicates: 0, quarantined: 0, forgotten: 0, expired: 0 };
+}
+
+interface Session {
+  db?: DuckDb;
+  /** The run's DuckDB, opened on first use with the tombstone table. */
+  open(): Promise<DuckDb>;
+}
+
+/** Rows of the kind's parts older than the retention, removed. */
+function purgeExpiredParts(db: DuckDb, dataDir: string, layout: ParquetLayout, kind: RecordKind, before: Date): Promise<number> {
+  return purgeParts(db, parquetDir(dataDir, layout, kind), `${ident(layout.columns[kind].ts)} < ${timestampLit(before)}`);
 }
 
 /** Temporary files left by a compaction that died (its process is gone); a live one's are kept. */

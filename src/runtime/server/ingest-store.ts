@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { compactSegments, type CompactionReport, type ParquetLayout } from "./compaction.js";
+import { compactSegments, type CompactionOptions, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import type { ServerMetrics } from "./metrics.js";
+import type { RecordProtector } from "./privacy/protect-record.js";
 import { loadRecentIds } from "./recent-ids.js";
 import { PRIVATE_DIR } from "./segment-files.js";
 import type { ServerLog } from "./server-log.js";
@@ -13,6 +14,10 @@ export interface IngestOptions {
   /** Ids per kind answered "duplicate" (sink.ts DEFAULT_DEDUP_WINDOW by default). */
   dedupWindow: number;
   log: ServerLog;
+  /** Rewrites records before they are stored (keyed hashing of unit ids); none stores them as given. */
+  protect?: RecordProtector;
+  /** What every compaction purges (retention) and the clock it measures age by. */
+  compaction?: CompactionOptions;
 }
 
 /**
@@ -30,6 +35,7 @@ export class IngestStore {
     private readonly layout: ParquetLayout,
     private readonly metrics: ServerMetrics,
     private readonly log: ServerLog,
+    private readonly options: CompactionOptions,
     readonly exposures: SegmentSink,
     readonly events: SegmentSink,
   ) {}
@@ -38,9 +44,9 @@ export class IngestStore {
     mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
     const sink = async (kind: RecordKind) => {
       const recent = await loadRecentIds(dataDir, layout, kind, o.dedupWindow);
-      return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1 });
+      return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1, protect: o.protect });
     };
-    const store = new IngestStore(dataDir, layout, metrics, o.log, await sink("exposures"), await sink("events"));
+    const store = new IngestStore(dataDir, layout, metrics, o.log, o.compaction ?? {}, await sink("exposures"), await sink("events"));
     if (o.compactEveryMs) {
       store.timer = setInterval(() => {
         store.compact().catch(() => {
@@ -57,19 +63,23 @@ export class IngestStore {
     const job = this.compacting.then(async () => {
       await Promise.all([this.exposures.roll(), this.events.roll()]);
       try {
-        const r = await compactSegments(this.dataDir, this.layout, {
-          exposures: this.exposures.currentSegment,
-          events: this.events.currentSegment,
-        });
+        const r = await compactSegments(
+          this.dataDir,
+          this.layout,
+          { exposures: this.exposures.currentSegment, events: this.events.currentSegment },
+          this.options,
+        );
         this.metrics.compactedSegments += r.exposures.segments + r.events.segments;
         this.metrics.quarantined += r.exposures.quarantined + r.events.quarantined;
-        for (const kind of ["exposures", "events"] as const)
+        this.metrics.expiredRows += r.exposures.expired + r.events.expired;
+        for (const kind of ["exposures", "events"] as const) {
           if (r[kind].quarantined > 0)
             this.log.warn("compaction quarantined lines it cannot convert", {
               kind,
               lines: r[kind].quarantined,
               dir: join("quarantine", kind),
             });
+        }
         return r;
       } catch (err) {
         this.metrics.compactionFailures++;

@@ -31,7 +31,11 @@ export class ServerMetrics {
   compactedSegments = 0;
   compactionFailures = 0;
   quarantined = 0;
+  /** Rows compaction purged as older than the retention. */
+  expiredRows = 0;
   fsyncs = 0;
+  /** Records dropped for want of consent (consent: false, or an opted-out unit), by kind. */
+  readonly withoutConsent = { exposures: 0, events: 0 };
   /** Ids held for deduplication (bounded by the window). */
   dedupIds = 0;
 
@@ -90,6 +94,7 @@ export class ServerMetrics {
       ["exp_compacted_segments_total", "counter", "Segments compacted into Parquet.", this.compactedSegments],
       ["exp_compaction_failures_total", "counter", "Compaction runs that failed.", this.compactionFailures],
       ["exp_quarantined_lines_total", "counter", "Segment lines quarantined by compaction.", this.quarantined],
+      ["exp_retention_purged_rows_total", "counter", "Rows compaction purged as older than the retention.", this.expiredRows],
       ["exp_dedup_ids", "gauge", "Ids held for deduplication.", this.dedupIds],
       ["process_resident_memory_bytes", "gauge", "Resident memory of the server process.", process.memoryUsage.rss()],
     ];
@@ -97,6 +102,9 @@ export class ServerMetrics {
       family(name, type, help);
       sample(name, {}, value);
     }
+    family("exp_consent_dropped_total", "counter", "Exposures and events dropped without being stored: consent false, or an opted-out unit.");
+    sample("exp_consent_dropped_total", { kind: "exposures" }, this.withoutConsent.exposures);
+    sample("exp_consent_dropped_total", { kind: "events" }, this.withoutConsent.events);
     return `${out.join("\n")}\n`;
   }
 }

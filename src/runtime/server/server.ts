@@ -7,6 +7,11 @@ import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./com
 import { ExposureCounts } from "./exposure-counts.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
+import { AccessLog } from "./privacy/access-log.js";
+import { ConsentScreen } from "./privacy/consent.js";
+import type { ServerPrivacy } from "./privacy/server-privacy.js";
+import { recordProtector } from "./privacy/protect-record.js";
+import { MIN_UNIT_ID_KEY_BYTES } from "./privacy/unit-id-hash.js";
 import { createRouter } from "./router.js";
 import { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
@@ -51,6 +56,8 @@ export interface ServerOptions {
   compactEveryMs?: number;
   /** The time evaluations and default timestamps use (ms since the epoch); the wall clock by default. Replays and demos pin it. */
   clock?: () => number;
+  /** Keyed hashing of unit ids, consent and retention (exp.yaml `privacy:`); all off when absent. */
+  privacy?: ServerPrivacy;
 }
 
 export interface RunningServer {
@@ -71,12 +78,17 @@ export interface RunningServer {
 export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0.1"): Promise<RunningServer> {
   if (o.tokenSecret.length < MIN_TOKEN_SECRET_BYTES)
     throw new InternalError(`the exposure-token secret is ${o.tokenSecret.length} bytes; it needs at least ${MIN_TOKEN_SECRET_BYTES}`);
+  const privacy = o.privacy ?? {};
+  if (privacy.unitIdKey && privacy.unitIdKey.length < MIN_UNIT_ID_KEY_BYTES)
+    throw new InternalError(`the unit-id key is ${privacy.unitIdKey.length} bytes; it needs at least ${MIN_UNIT_ID_KEY_BYTES}`);
   const metrics = new ServerMetrics();
   const log = o.log ?? serverLog();
   const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, {
     compactEveryMs: o.compactEveryMs,
     dedupWindow: o.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
     log,
+    protect: recordProtector(privacy.unitIdKey),
+    compaction: { retentionMs: privacy.retentionMs, now: o.clock },
   });
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const state: ServerState = {
@@ -86,6 +98,8 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     log,
     ingest,
     exposures: new ExposureCounts(),
+    accessLog: new AccessLog(o.dataDir),
+    consent: new ConsentScreen(privacy.optOut ?? new Set(), metrics),
     metrics,
     now: o.clock ?? Date.now,
     tokenSecret: o.tokenSecret,

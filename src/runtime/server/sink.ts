@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { DedupIndex } from "./dedup-index.js";
+import type { RecordProtector } from "./privacy/protect-record.js";
 import { highestPart, PRIVATE_DIR, PRIVATE_FILE, segmentName, segmentNumber } from "./segment-files.js";
 
 export type RecordKind = "exposures" | "events";
@@ -42,6 +43,7 @@ export class SegmentSink {
     private file: FileHandle,
     private segment: number,
     seen: DedupIndex,
+    private readonly protect: RecordProtector | undefined,
   ) {
     this.seen = seen;
   }
@@ -50,18 +52,28 @@ export class SegmentSink {
    * Opens a fresh segment after every existing one. `dedup` holds the ids recently accepted
    * (recent-ids.ts reads them back on start); `firstSegment` is the lowest number a new segment may
    * take (parts already in Parquet count, so a number is never reused after its segment was
-   * compacted and removed).
+   * compacted and removed). `protect` rewrites every record before anything else sees it (the keyed
+   * hashing of unit ids, privacy/protect-record.ts), so that the dedup index and the disk only ever
+   * hold what it returns.
    */
   static async open(
     dir: string,
     kind: RecordKind,
-    o: { dedup?: DedupIndex; firstSegment?: number; maxSegmentBytes?: number } = {},
+    o: { dedup?: DedupIndex; firstSegment?: number; maxSegmentBytes?: number; protect?: RecordProtector } = {},
   ): Promise<SegmentSink> {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
     const existing = readdirSync(dir).filter((f) => segmentNumber(kind, f) !== undefined);
     const next = Math.max(highestPart(existing, kind) + 1, o.firstSegment ?? 1);
     const file = await open(join(dir, segmentName(kind, next)), "a", PRIVATE_FILE);
-    return new SegmentSink(dir, kind, o.maxSegmentBytes ?? 64 * 1024 * 1024, file, next, o.dedup ?? new DedupIndex(DEFAULT_DEDUP_WINDOW));
+    return new SegmentSink(
+      dir,
+      kind,
+      o.maxSegmentBytes ?? 64 * 1024 * 1024,
+      file,
+      next,
+      o.dedup ?? new DedupIndex(DEFAULT_DEDUP_WINDOW),
+      o.protect,
+    );
   }
 
   /** How many ids the dedup index holds (bounded by its window). */
@@ -82,7 +94,8 @@ export class SegmentSink {
   append(records: { id: string }[]): Promise<number> {
     if (this.broken) return Promise.reject(this.broken);
     const lines: string[] = [];
-    for (const r of records) {
+    for (const given of records) {
+      const r = this.protect ? this.protect(given) : given;
       // Reserving the id now makes a concurrent duplicate in a later batch count as a duplicate.
       if (!this.seen.add(r.id)) continue;
       lines.push(JSON.stringify(r));

@@ -5,6 +5,8 @@ import type { ExposureCounts } from "./exposure-counts.js";
 import { HttpError } from "./http-io.js";
 import type { IngestStore } from "./ingest-store.js";
 import type { ServerMetrics } from "./metrics.js";
+import type { AccessLog } from "./privacy/access-log.js";
+import type { ConsentScreen } from "./privacy/consent.js";
 import type { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
 import type { ServerLog } from "./server-log.js";
@@ -21,6 +23,10 @@ export interface ServerState {
   /** The exposure and event sinks. */
   readonly ingest: IngestStore;
   readonly exposures: ExposureCounts;
+  /** Every read of analysis results (summaries, stored reports). */
+  readonly accessLog: AccessLog;
+  /** Drops what has no consent before it is stored. */
+  readonly consent: ConsentScreen;
   readonly metrics: ServerMetrics;
   /** The time evaluations and default timestamps use (ms since the epoch). */
   readonly now: () => number;

@@ -100,7 +100,12 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
       require_guardrails: d.require_guardrails ?? DEFAULT_ANALYSIS.require_guardrails,
       decision: buildDecisionRules(b, "defaults.decision", d.decision, DEFAULT_ANALYSIS.decision),
     },
-    privacy: { hash_unit_ids: raw.privacy?.hash_unit_ids ?? false },
+    privacy: {
+      hash_unit_ids: raw.privacy?.hash_unit_ids ?? false,
+      ...(raw.privacy?.unit_id_secret !== undefined ? { unit_id_secret: raw.privacy.unit_id_secret } : {}),
+      ...(raw.privacy?.opt_out_file !== undefined ? { opt_out_file: raw.privacy.opt_out_file } : {}),
+      ...(raw.privacy?.retention !== undefined ? { retention: b.duration("privacy.retention", raw.privacy.retention) } : {}),
+    },
     origin: b.origin,
   };
 }

@@ -4,6 +4,7 @@ import { verifyExposure, type ExposureClaim } from "../exposure-token.js";
 import { parseIsoTime } from "../iso-time.js";
 import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
+import { withoutConsent } from "../privacy/consent.js";
 import { requireScope } from "../state.js";
 import { ingestSdkExposures, isSdkExposureBody } from "./sdk-exposures.js";
 
@@ -30,21 +31,28 @@ export const ingestRoutes: Routes = {
     const record = exposureRecord(claim, b, s.now());
     // The token is canonical, so its hash names the exposure: the same token twice is one exposure.
     record.id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
-    const accepted = await s.ingest.exposures.append([record]);
+    const kept = s.consent.keep("exposures", [record], [b.consent], () => "the exposure");
+    const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
     if (accepted) {
       s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.u);
     }
-    send(res, 202, { accepted, duplicate: accepted === 0 });
+    send(res, 202, { accepted, duplicate: kept.length > 0 && accepted === 0, ...withoutConsent(1 - kept.length) });
   },
   "POST /v1/events": async (s, req, res) => {
     requireScope(s, req, "ingest");
     const list = eventList(await readJson(req));
     const now = s.now();
-    const records = list.map((e, i) => eventRecord(e, `event ${i}`, now));
-    const accepted = await s.ingest.events.append(records);
+    const all = list.map((e, i) => eventRecord(e, `event ${i}`, now));
+    const records = s.consent.keep(
+      "events",
+      all,
+      list.map((e) => (e as Record<string, unknown>).consent),
+      (i) => `event ${i}`,
+    );
+    const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
     s.metrics.events += accepted;
-    send(res, 202, { accepted, duplicates: records.length - accepted });
+    send(res, 202, { accepted, duplicates: records.length - accepted, ...withoutConsent(all.length - records.length) });
   },
 };
 

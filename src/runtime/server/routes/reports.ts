@@ -7,8 +7,8 @@ import { requireScope } from "../state.js";
 
 /** Live summaries (exposures since start and SRM) and the latest stored analysis of an experiment. */
 export const reportRoutes: Routes = {
-  "GET /v1/experiments/(?<key>[a-z][a-z0-9_]*)/summary": (s, req, res, m) => {
-    requireScope(s, req, "reports:read");
+  "GET /v1/experiments/(?<key>[a-z][a-z0-9_]*)/summary": async (s, req, res, m) => {
+    const reader = requireScope(s, req, "reports:read");
     const key = m[1]!;
     const experiments = s.rulesets.ready().ruleset.experiments;
     // Own keys only: "constructor" is not an experiment.
@@ -20,6 +20,7 @@ export const reportRoutes: Routes = {
       e.variants.map((v) => v.weight),
       0.001,
     );
+    await s.accessLog.record({ ts: new Date(s.now()).toISOString(), key: reader?.name ?? null, read: "summary", experiment: key });
     send(res, 200, {
       experiment: key,
       status: e.status,
@@ -31,8 +32,8 @@ export const reportRoutes: Routes = {
       srm: { chi2: srm.chi2, p_value: srm.pValue, ok: srm.ok },
     });
   },
-  "GET /v1/reports/(?<key>[a-z][a-z0-9_]*)": (s, req, res, m) => {
-    requireScope(s, req, "reports:read");
+  "GET /v1/reports/(?<key>[a-z][a-z0-9_]*)": async (s, req, res, m) => {
+    const reader = requireScope(s, req, "reports:read");
     const dir = s.reportsDir ? join(s.reportsDir, m[1]!) : undefined;
     let files: string[] = [];
     try {
@@ -45,6 +46,8 @@ export const reportRoutes: Routes = {
       files = [];
     }
     if (!dir || files.length === 0) throw new HttpError(404, `no analysis is stored for "${m[1]}"`);
-    send(res, 200, JSON.parse(readFileSync(join(dir, files[files.length - 1]!), "utf8")));
+    const report: unknown = JSON.parse(readFileSync(join(dir, files[files.length - 1]!), "utf8"));
+    await s.accessLog.record({ ts: new Date(s.now()).toISOString(), key: reader?.name ?? null, read: "report", experiment: m[1]! });
+    send(res, 200, report);
   },
 };

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { object, send } from "../http-io.js";
 import { exposureProblem } from "../exposure-check.js";
 import { objectProblem, phaseProblem, textProblem, type ExposureRecord } from "../records.js";
+import { withoutConsent } from "../privacy/consent.js";
 import type { ServerState } from "../state.js";
 import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 
@@ -29,6 +30,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
   const ruleset = s.rulesets.ready().ruleset;
   const now = s.now();
   const records: ExposureRecord[] = [];
+  const consents: unknown[] = [];
   const rejected: { index: number; error: string }[] = [];
   list.forEach((item, index) => {
     const what = `exposure ${index}`;
@@ -53,6 +55,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
     if (problem) return void rejected.push({ index, error: problem });
     const metadata = { ...(o.metadata as Record<string, unknown> | undefined) };
     if (o.rulesetVersion !== undefined) metadata.rulesetVersion = o.rulesetVersion;
+    consents.push(o.consent);
     records.push({
       id: o.exposureId as string,
       unit_id: claim.unit,
@@ -63,8 +66,9 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
       metadata: Object.keys(metadata).length > 0 ? metadata : null,
     });
   });
-  const accepted = records.length > 0 ? await s.ingest.exposures.append(records) : 0;
+  const kept = s.consent.keep("exposures", records, consents, (i) => `exposure ${i}`);
+  const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
   s.metrics.exposures += accepted;
-  for (const r of records) s.exposures.add(r.experiment, r.variant, r.unit_id);
-  send(res, 202, { accepted, duplicates: records.length - accepted, rejected });
+  for (const r of kept) s.exposures.add(r.experiment, r.variant, r.unit_id);
+  send(res, 202, { accepted, duplicates: kept.length - accepted, rejected, ...withoutConsent(records.length - kept.length) });
 }

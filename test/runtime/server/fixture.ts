@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serverPublisher } from "../../../src/app/server-publish.js";
 import { DirectoryTarget } from "../../../src/plan/target/directory.js";
@@ -78,4 +79,17 @@ export async function loopbackServer(dir: string, ruleset: Ruleset, extra: Parti
 export async function postJson(url: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** The exposure records a server stored under `dataDir`, from its NDJSON segments. */
+export function storedExposures(
+  dataDir: string,
+): { id: string; unit_id: string; experiment: string; variant: string; phase: number; ts: string }[] {
+  const dir = join(dataDir, "exposures");
+  return readdirSync(dir).flatMap((f) =>
+    readFileSync(join(dir, f), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  );
 }

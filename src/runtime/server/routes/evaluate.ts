@@ -1,14 +1,16 @@
 import { HttpError, object, readJson, send, str } from "../http-io.js";
 import { signExposure } from "../exposure-token.js";
 import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
+import { logFlagExposure } from "../flag-exposure.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 import { unitInput } from "./unit-input.js";
 
 /**
  * Evaluation: one experiment (with a signed exposure token when the unit is enrolled, and the
- * exposure logged for on_assignment experiments unless `trigger` is false), one flag, or
- * everything for a unit. All evaluate at the server's clock.
+ * exposure logged for on_assignment experiments unless `trigger` is false), one flag (logging the
+ * exposure likewise when an experiment served it), or everything for a unit. All evaluate at the
+ * server's clock.
  */
 export const evaluateRoutes: Routes = {
   "POST /v1/assignments": async (s, req, res) => {
@@ -45,10 +47,13 @@ export const evaluateRoutes: Routes = {
     const b = object(await readJson(req));
     const key = str(b, "flagKey")!;
     const { user, attrs } = unitInput(s, b);
+    const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
-    const r = ev.evaluate(key, user, attrs, s.now());
+    const at = s.now();
+    const r = ev.evaluate(key, user, attrs, at);
     s.metrics.evaluations++;
+    const loggedId = await logFlagExposure(s, key, r, user, attrs, at, trigger);
     send(res, 200, {
       flagKey: key,
       value: r.value,
@@ -56,6 +61,8 @@ export const evaluateRoutes: Routes = {
       reason: r.reason,
       rule: r.rule ?? null,
       killSwitch: ev.ruleset.flags[key]!.enabled === false,
+      exposureLogged: loggedId !== null,
+      exposureId: loggedId,
     });
   },
   "POST /v1/evaluate": async (s, req, res) => {

@@ -1,5 +1,5 @@
 import { didYouMean } from "../diagnostics/suggest.js";
-import type { AttributeType, PropertyType } from "../dsl/declarations.js";
+import type { AttributeType, PropertyType } from "../dsl/index.js";
 
 /**
  * What exp.yaml declares about runtime input: the unit attributes an evaluation may be given and

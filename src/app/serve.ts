@@ -60,6 +60,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         dedupWindow: o.dedupWindow,
         reportsDir: join(ws.root, "reports"),
         layout: ws.settings.warehouse,
+        declarations: { attributes: ws.settings.attributes, events: ws.settings.events },
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
         privacy,

@@ -1,6 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { didYouMean } from "../diagnostics/suggest.js";
+import { attributesProblem, unknownName, valueProblem } from "../workspace/declared-input.js";
+import { ATTRIBUTE_FIELDS, eitherField, UNIT_FIELDS } from "../runtime/unit-request.js";
 import type { AttributeType, Workspace } from "../workspace/model.js";
 import { createEvaluator, type Evaluator } from "../runtime/evaluator.js";
 import type { Attributes } from "../runtime/condition.js";
@@ -31,34 +33,26 @@ export function parseAttributes(pairs: string[], types: Record<string, Attribute
     if (eq <= 0) throw badOption(`--attr "${pair}" is not key=value`, "write it as --attr country=US");
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
-    const type = types[key];
-    if (type === undefined)
-      throw ExpError.of(CLI_CODES.unknownName, `unknown attribute "${key}"`, {
-        suggestion: didYouMean(key, Object.keys(types)) ?? `declared attributes: ${Object.keys(types).join(", ")}`,
-      });
-    out[key] = typedValue(key, raw, type);
+    if (!Object.hasOwn(types, key)) {
+      const { message, suggestion } = unknownName("attribute", key, Object.keys(types));
+      throw ExpError.of(CLI_CODES.unknownName, message, { suggestion });
+    }
+    out[key] = typedValue(key, raw, types[key]!);
   }
   return out;
 }
 
+/** The text of `--attr` read as its declared type, then checked as a JSON value would be. */
 function typedValue(key: string, raw: string, type: AttributeType): unknown {
-  const bad = (what: string, hint?: string) =>
-    ExpError.of(RULESET_CODES.badAttribute, `attribute "${key}" is ${what}, but got "${raw}"`, { suggestion: hint });
-  if (type === "number") {
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n)) throw bad("a number");
-    return n;
-  }
-  if (type === "boolean") {
-    if (raw === "true" || raw === "false") return raw === "true";
-    throw bad("a boolean", "use true or false");
-  }
-  if (typeof type === "object") {
-    if (!type.enum.includes(raw)) throw bad(`one of ${type.enum.join(", ")}`, didYouMean(raw, type.enum));
-    return raw;
-  }
-  if (type === "date" && Number.isNaN(Date.parse(raw))) throw bad("a date", "use an ISO date such as 2026-12-01");
-  return raw;
+  let value: unknown = raw;
+  if (type === "number") value = raw.trim() === "" ? Number.NaN : Number(raw);
+  if (type === "boolean" && (raw === "true" || raw === "false")) value = raw === "true";
+  const problem = valueProblem(value, type);
+  if (problem)
+    throw ExpError.of(RULESET_CODES.badAttribute, `attribute "${key}" is ${problem.expected}, but got "${raw}"`, {
+      suggestion: problem.hint,
+    });
+  return value;
 }
 
 type Target = { kind: "experiment" | "flag"; key: string };
@@ -84,8 +78,36 @@ function renderText(r: AssignmentResult | FlagResult): string {
   return `${r.flag}: ${JSON.stringify(r.value)} (variant ${r.variant ?? "-"})\n  reason: ${r.reason}${r.rule ? `, rule "${r.rule}"` : ""}\n`;
 }
 
+/**
+ * A line of `--batch` input: `{unit, attributes}`, or `exp serve`'s `{userId, context}`, with the
+ * attributes checked against exp.yaml as `--attr` and `exp serve` check them; or the line's error.
+ */
+function batchRow(
+  line: string,
+  declared: Record<string, AttributeType>,
+): { unit: string; attrs: Attributes } | { error: string; suggestion?: string } {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return { error: "not valid JSON" };
+  }
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return { error: "not a JSON object" };
+  const o = row as Record<string, unknown>;
+  const unit = eitherField(o, UNIT_FIELDS);
+  if ("problem" in unit) return { error: unit.problem };
+  if (typeof unit.value !== "string") return { error: 'needs a string "unit"' };
+  const attrs = eitherField(o, ATTRIBUTE_FIELDS);
+  if ("problem" in attrs) return { error: attrs.problem };
+  const value = attrs.value ?? {};
+  if (typeof value !== "object" || Array.isArray(value)) return { error: `"${attrs.name}" must be a JSON object of unit attributes` };
+  const problem = attributesProblem(value as Record<string, unknown>, declared);
+  if (problem) return { error: problem.message, ...(problem.suggestion ? { suggestion: problem.suggestion } : {}) };
+  return { unit: unit.value, attrs: value as Attributes };
+}
+
 /** NDJSON in, NDJSON out; writes in large chunks so 100k lines take a few seconds. */
-async function runBatch(ev: Evaluator, t: Target, at: number): Promise<number> {
+async function runBatch(ev: Evaluator, t: Target, at: number, declared: Record<string, AttributeType>): Promise<number> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let out = "";
   let n = 0;
@@ -93,21 +115,13 @@ async function runBatch(ev: Evaluator, t: Target, at: number): Promise<number> {
   for await (const line of lines) {
     n++;
     if (line.trim() === "") continue;
-    let row: { unit?: unknown; attributes?: unknown };
-    try {
-      row = JSON.parse(line);
-    } catch {
-      out += `${JSON.stringify({ line: n, error: "not valid JSON" })}\n`;
+    const row = batchRow(line, declared);
+    if ("error" in row) {
+      out += `${JSON.stringify({ line: n, ...row })}\n`;
       failed++;
       continue;
     }
-    if (typeof row?.unit !== "string") {
-      out += `${JSON.stringify({ line: n, error: 'needs a string "unit"' })}\n`;
-      failed++;
-      continue;
-    }
-    const attrs = row.attributes && typeof row.attributes === "object" ? (row.attributes as Attributes) : {};
-    out += `${JSON.stringify({ unit: row.unit, ...run(ev, t, row.unit, attrs, at) })}\n`;
+    out += `${JSON.stringify({ unit: row.unit, ...run(ev, t, row.unit, row.attrs, at) })}\n`;
     if (out.length > 1 << 20) {
       if (!process.stdout.write(out)) await new Promise((r) => process.stdout.once("drain", r));
       out = "";
@@ -130,7 +144,7 @@ export function registerAssign(program: Command): void {
     )
     .option("--at <iso>", "evaluate at this time instead of now")
     .option("--desired", "use the ruleset compiled from the workspace, not the published one")
-    .option("--batch", "read NDJSON {unit, attributes} lines on stdin; write one NDJSON result per line")
+    .option("--batch", "read NDJSON {unit, attributes} (or {userId, context}) lines on stdin; write one NDJSON result per line")
     .option("--dir <workspace>", "workspace folder (default: the nearest folder upward containing exp.yaml)")
     .option("--format <format>", "output format: text | json", "text")
     .action(
@@ -146,7 +160,7 @@ export function registerAssign(program: Command): void {
         printCompactDiagnostics(diagnostics);
         const ev = createEvaluator(ruleset);
         const target = targetOf(key, ev, ws);
-        if (opts.batch) return runBatch(ev, target, at);
+        if (opts.batch) return runBatch(ev, target, at, ws.settings.attributes);
         const r = run(ev, target, opts.unit!, attrs, at);
         process.stdout.write(format === "json" ? `${JSON.stringify(r)}\n` : renderText(r));
         return 0;

@@ -60,6 +60,39 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     assert.doesNotMatch(k.stderr + a.stderr + n.stderr + p.stderr, /at .*\.js:\d+/);
   });
 
+  test("assign --batch takes {unit, attributes} or the server's {userId, context}, and refuses undeclared or mistyped attributes per line", () => {
+    const lines = [
+      { unit: "user_42", attributes: { country: "US", platform: "web" } },
+      { userId: "user_42", context: { country: "US", platform: "web" } },
+      { unit: "user_7", attributes: { contry: "US" } },
+      { unit: "user_7", attributes: { account_age_days: "many" } },
+      { unit: "user_7", attributes: { platform: "webb" } },
+      { unit: "user_7", userId: "user_8" },
+      { unit: "user_7", attributes: ["US"] },
+    ];
+    const out = exp(
+      ["assign", "checkout_redesign", "--batch", "--desired", "--at", "2026-12-10T00:00:00Z"],
+      lines.map((l) => JSON.stringify(l)).join("\n") + "\n",
+    );
+    assert.equal(out.code, 1, "a refused line makes the run fail");
+    const rows = out.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.length, lines.length);
+    const { unit: _u, ...first } = rows[0]!;
+    const { unit: _v, ...second } = rows[1]!;
+    assert.equal(rows[0]!.unit, "user_42");
+    assert.deepEqual(second, first, "both spellings evaluate the same");
+    assert.deepEqual(rows.slice(2), [
+      { line: 3, error: 'unknown attribute "contry"', suggestion: 'did you mean "country"?' },
+      { line: 4, error: 'attribute "account_age_days" is a number, but got "many"' },
+      { line: 5, error: 'attribute "platform" is one of web, ios, android, but got "webb"', suggestion: 'did you mean "web"?' },
+      { line: 6, error: 'give only one of "userId" and "unit"' },
+      { line: 7, error: '"attributes" must be a JSON object of unit attributes' },
+    ]);
+  });
+
   test("export --to flagd and ruleset write files atomically; --format is a deprecated alias of --to", async () => {
     const dir = mkdtempSync(join(tmpdir(), "exp-export-"));
     const to = exp(["export", "--to", "ruleset", "--desired", "--out", join(dir, "r.json")]);
@@ -91,7 +124,9 @@ describe("exp assign and exp export (built CLI, example workspace)", () => {
     const core = new FlagdCore();
     core.setConfigurations(JSON.stringify(doc));
     const r = rng(7);
-    const rows = Array.from({ length: UNITS }, (_, i) => ({ unit: randomUnit(r, i), attributes: randomAttributes(r) }));
+    // --batch refuses attributes exp.yaml does not declare, as --attr does; the random "email" is one.
+    const declared = (attrs: Record<string, unknown>) => Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "email"));
+    const rows = Array.from({ length: UNITS }, (_, i) => ({ unit: randomUnit(r, i), attributes: declared(randomAttributes(r)) }));
     const input = rows.map((x) => JSON.stringify(x)).join("\n") + "\n";
     let compared = 0;
     let agreed = 0;

@@ -5,7 +5,9 @@ from .canonical import canonical_json, ruleset_checksum
 from .client import Client
 from .errors import Diagnostic, RulesetLoadError
 from .evaluator import Evaluator, create_evaluator
+from .exposures import exposure_id
 from .extensions import EventSink, ExposureSink, RulesetSource
+from .http_sink import HttpSink, QueueStats
 from .hashing import HASH_VERSION, bucket, murmur3, weights_to_basis_points
 from .jsvalues import UNDEFINED
 from .redirect import redirect_url
@@ -25,11 +27,14 @@ __all__ = [
     "EventSink",
     "ExposureSink",
     "FlagResult",
+    "HttpSink",
+    "QueueStats",
     "RulesetLoadError",
     "RulesetSource",
     "bucket",
     "canonical_json",
     "create_evaluator",
+    "exposure_id",
     "murmur3",
     "redirect_url",
     "ruleset_checksum",

@@ -5,15 +5,17 @@ ruleset that does not verify keeps the last good one serving."""
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-import time
 import urllib.error
+import uuid
 import urllib.request
 from typing import Any, Callable, Mapping
 
 from .errors import FETCH_FAILED, Diagnostic, RulesetLoadError
-from .evaluator import Evaluator, create_evaluator
+from .evaluator import Evaluator, _ms, create_evaluator
+from .exposures import iso_time, logger_source
 from .extensions import EventSink, ExposureSink, RulesetSource
 from .results import Assignment, EvaluateAllResult, FlagResult
 from .verify import verify_ruleset
@@ -40,6 +42,7 @@ class Client:
         on_update: Callable[[Mapping[str, Any]], None] | None = None,
         exposures: ExposureSink | None = None,
         events: EventSink | None = None,
+        exposure_dedup_size: int = 10_000,
     ) -> None:
         self._evaluator = evaluator
         self._now = now
@@ -47,6 +50,7 @@ class Client:
         self._on_update = on_update
         self._exposures = exposures
         self._events = events
+        self._logger_for = logger_source(exposures, exposure_dedup_size)
         self._source: RulesetSource | None = None
         self._fetch: Callable[[], Evaluator | None] | None = None
         self._refresh_lock = threading.Lock()
@@ -126,14 +130,27 @@ class Client:
             self.last_error = None
             return next_evaluator is not None and self._replace(next_evaluator)
 
+    def flush(self) -> None:
+        """Waits until the sinks have delivered what they hold (``HttpSink``: acknowledged, refused or given up)."""
+        for sink in self._sinks():
+            sink.flush()
+
     def close(self) -> None:
-        """Stops polling (or any attached source) and flushes the sinks."""
+        """Stops polling (or any attached source), then closes the sinks (flushing them first);
+        a sink passed as both ``exposures`` and ``events`` is closed once."""
         if self._source is not None:
             self._source.stop()
             self._source = None
+        for sink in self._sinks():
+            close = getattr(sink, "close", None)
+            close() if callable(close) else sink.flush()
+
+    def _sinks(self) -> list[Any]:
+        sinks: list[Any] = []
         for sink in (self._exposures, self._events):
-            if sink is not None:
-                sink.flush()
+            if sink is not None and all(sink is not s for s in sinks):
+                sinks.append(sink)
+        return sinks
 
     def _replace(self, next_evaluator: Evaluator) -> bool:
         self.last_error = None
@@ -155,43 +172,89 @@ class Client:
     def ruleset(self) -> Mapping[str, Any]:
         return self._evaluator.ruleset
 
-    def _at(self) -> float | None:
-        return None if self._now is None else self._now()
+    def _at(self) -> float:
+        return _ms(None if self._now is None else self._now())
 
     def assign(self, experiment: str, unit: str, attributes: Mapping[str, Any] | None = None) -> Assignment:
-        """Hands an enrolled unit's assignment to the ``exposures`` sink when its experiment is
-        ``exposure: on_assignment`` (the default); for ``on_view`` call ``exposed`` when the variant is shown."""
-        result = self._evaluator.assign(experiment, unit, attributes, self._at())
-        if self._exposures is not None and result.in_experiment:
-            e = self._evaluator.ruleset["experiments"].get(experiment, {})
-            if e.get("exposure", "on_assignment") == "on_assignment":
-                self._exposures.exposure(result, attributes or {})
+        """Logs the exposure of an enrolled unit when its experiment is ``exposure: on_assignment``
+        (the default), once per unit x experiment x phase; for ``on_view`` call ``exposed`` when the
+        variant is shown."""
+        at = self._at()
+        evaluator = self._evaluator
+        result = evaluator.assign(experiment, unit, attributes, at)
+        logger = self._logger_for(evaluator)
+        if logger is not None:
+            logger.assigned(result, at)
         return result
 
     def exposed(self, assignment: Assignment, attributes: Mapping[str, Any] | None = None) -> None:
-        """Confirms an ``on_view`` exposure: hands the assignment to the ``exposures`` sink (no dedup
-        yet: the sink that arrives with the Node SDK's rules deduplicates)."""
-        if self._exposures is not None and assignment.in_experiment:
-            self._exposures.exposure(assignment, attributes or {})
+        """Confirms an ``on_view`` exposure now (the time the unit saw the variant); logged once per
+        unit x experiment x phase, and a no-op for a unit not enrolled or without an exposure sink."""
+        logger = self._logger_for(self._evaluator)
+        if logger is not None:
+            logger.exposed(assignment, self._at())
 
-    def evaluate(self, flag: str, unit: str, attributes: Mapping[str, Any] | None = None) -> FlagResult:
-        return self._evaluator.evaluate(flag, unit, attributes, self._at())
+    def evaluate(
+        self, flag: str, unit: str, attributes: Mapping[str, Any] | None = None, *, log_exposure: bool = True
+    ) -> FlagResult:
+        """A value served by a rule of kind ``experiment`` over an on_assignment experiment logs the
+        unit's exposure to it, as ``assign`` would (``log_exposure=False`` evaluates only)."""
+        at = self._at()
+        evaluator = self._evaluator
+        result = evaluator.evaluate(flag, unit, attributes, at)
+        logger = self._logger_for(evaluator) if log_exposure and result.reason == "experiment" else None
+        if logger is not None:
+            logger.flag_served(result, unit, attributes, at)
+        return result
 
     def evaluate_all(self, unit: str, attributes: Mapping[str, Any] | None = None) -> EvaluateAllResult:
         return self._evaluator.evaluate_all(unit, attributes, self._at())
 
-    def track(self, unit: str, event: str, properties: Mapping[str, Any] | None = None) -> None:
-        """Hands an event to the configured ``events`` sink (the batching sink arrives with the Node SDK's)."""
+    def track(
+        self,
+        unit: str,
+        event: str,
+        properties: Mapping[str, Any] | None = None,
+        *,
+        value: float | None = None,
+        session_id: str | None = None,
+        ts: float | None = None,
+        event_id: str | None = None,
+    ) -> str:
+        """Hands an event to the ``events`` sink with an id made now, so that retries never
+        duplicate it; ``ts`` (ms since the epoch) defaults to the client's clock. Returns the id."""
         if self._events is None:
             raise RuntimeError(f'Cannot track "{event}": this client has no event sink; pass events= to the client.')
-        at = self._at()
-        self._events.track(unit, event, properties or {}, time.time() * 1000 if at is None else at)
+        if not isinstance(unit, str) or unit == "":
+            raise TypeError("track() needs the unit id as a non-empty string.")
+        if not isinstance(event, str) or event == "":
+            raise TypeError("track() needs the event name as a non-empty string.")
+        if value is not None and not _finite_number(value):
+            raise TypeError(f'The value of event "{event}" must be a finite number.')
+        record: dict[str, Any] = {
+            "eventId": event_id if event_id is not None else str(uuid.uuid4()),
+            "userId": unit,
+            "eventName": event,
+            "ts": iso_time(self._at() if ts is None else ts),
+        }
+        if value is not None:
+            record["value"] = value
+        if properties is not None:
+            record["properties"] = dict(properties)
+        if session_id is not None:
+            record["sessionId"] = session_id
+        self._events.track(record)
+        return record["eventId"]
 
     def __enter__(self) -> Client:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _finite_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 class _Fetcher:

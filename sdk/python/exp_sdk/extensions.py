@@ -1,34 +1,36 @@
 """Where exposure logging, ``track`` and the ruleset stream plug in.
 
-The Node SDK logs exposures (once per unit x experiment x phase, on_assignment at ``assign``,
-on_view at ``exposed()``) and sends them and tracked events through its HTTP sink, with the
-batching, retry and id rules of docs/runtime.md ("Exposures and events") and docs/http-api.md
-("From an SDK"). What remains here: an HTTP sink implementing those rules behind these
-interfaces, the bounded dedup, and exposures from flags served by experiment rules. Until then a
-client can be given sinks of its own (``Client.assign`` already skips on_view experiments, which
-``Client.exposed`` confirms), and ``Client.install`` is what a push source (the SSE stream of
-``exp serve``) calls with each ruleset it receives.
+The client logs exposures (``exposures.py``: once per unit x experiment x phase; on_assignment at
+``assign`` and when a flag rule of kind ``experiment`` serves, on_view at ``exposed``) and hands
+them, and the events of ``track``, to its sinks as the records ``exp serve`` ingests
+(docs/http-api.md, "From an SDK" and "Events"). ``HttpSink`` (``http_sink.py``) is the sink that
+sends them, with the batching, retry and id rules of the Node SDK; a client can be given sinks of
+its own. ``Client.install`` is what a push source (the SSE stream of ``exp serve``) calls with each
+ruleset it receives.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Protocol
 
-from .results import Assignment
 
 
 class ExposureSink(Protocol):
-    """Receives every assignment that enrolled a unit, as ``Client.assign`` returns it."""
+    """Receives each exposure the client logs, as ``POST /v1/exposures`` takes it: ``exposureId``,
+    ``experimentKey``, ``userId``, ``variant``, ``phase``, ``rulesetVersion``, ``ts``. It runs on the
+    evaluation path, so it should only enqueue."""
 
-    def exposure(self, assignment: Assignment, attributes: Mapping[str, Any]) -> None: ...
+    def exposure(self, record: Mapping[str, Any]) -> None: ...
 
     def flush(self) -> None: ...
 
 
 class EventSink(Protocol):
-    """Receives the events passed to ``Client.track``."""
+    """Receives the events of ``Client.track``, as ``POST /v1/events`` takes them: ``eventId`` (made
+    by the client, so that a retry is never a second event), ``userId``, ``eventName``, ``ts``, and
+    ``value``, ``properties``, ``sessionId`` when given."""
 
-    def track(self, unit: str, event: str, properties: Mapping[str, Any], at: float) -> None: ...
+    def track(self, event: Mapping[str, Any]) -> None: ...
 
     def flush(self) -> None: ...
 

@@ -1,6 +1,7 @@
 """The client: file and direct loading, and HTTP with ETag polling that keeps the last good ruleset."""
 
 import copy
+import hashlib
 import json
 import os
 import tempfile
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from _paths import FIXTURES
 
-from exp_sdk import Client, RulesetLoadError, ruleset_checksum
+from exp_sdk import Client, RulesetLoadError, exposure_id, ruleset_checksum
 
 CASES = json.loads((FIXTURES / "conformance" / "cases.json").read_text(encoding="utf-8"))
 LADDER = CASES["rulesets"]["ladder"]
@@ -108,11 +109,11 @@ class DirectAndFile(unittest.TestCase):
         seen = []
 
         class Sink:
-            def exposure(self, assignment, attributes):
-                seen.append((assignment.experiment, assignment.variant, dict(attributes)))
+            def exposure(self, record):
+                seen.append(dict(record))
 
-            def track(self, unit, event, properties, at):
-                seen.append((unit, event, dict(properties), at))
+            def track(self, event):
+                seen.append(dict(event))
 
             def flush(self):
                 seen.append("flushed")
@@ -121,11 +122,44 @@ class DirectAndFile(unittest.TestCase):
             Client.from_ruleset(LADDER).track("u", "purchase")
         with Client.from_ruleset(LADDER, now=lambda: T0, exposures=Sink(), events=Sink()) as client:
             a = client.assign("exempt", "u1", {"country": "US"})
+            client.assign("exempt", "u1", {"country": "US"})
             client.assign("paused", "u1")
-            client.track("u1", "purchase", {"revenue": 3})
-        self.assertEqual(seen[0], ("exempt", a.variant, {"country": "US"}))
-        self.assertEqual(seen[1], ("u1", "purchase", {"revenue": 3}, T0))
+            event_id = client.track("u1", "purchase", {"revenue": 3}, value=3)
+            with self.assertRaises(TypeError):
+                client.track("u1", "purchase", value=float("nan"))
+        phase = LADDER["experiments"]["exempt"]["phase"]
+        self.assertEqual(
+            seen[0],
+            {
+                "exposureId": exposure_id("exempt", phase, "u1"),
+                "experimentKey": "exempt",
+                "userId": "u1",
+                "variant": a.variant,
+                "phase": phase,
+                "rulesetVersion": LADDER["version"],
+                "ts": "2026-12-10T00:00:00.000Z",
+            },
+            "logged once: the second assignment of the unit is remembered",
+        )
+        self.assertEqual(
+            seen[1],
+            {
+                "eventId": event_id,
+                "userId": "u1",
+                "eventName": "purchase",
+                "ts": "2026-12-10T00:00:00.000Z",
+                "value": 3,
+                "properties": {"revenue": 3},
+            },
+        )
+        self.assertRegex(event_id, r"^[0-9a-f-]{36}$")
         self.assertEqual(seen[2:], ["flushed", "flushed"])
+
+    def test_exposure_ids_are_the_node_sdks(self):
+        # src/runtime/sdk/exposure-id.ts: SHA-256 of JSON.stringify([experiment, phase, unit]), 32 hex digits.
+        expected = hashlib.sha256(b'["checkout_redesign",1,"user_42"]').hexdigest()[:32]
+        self.assertEqual(exposure_id("checkout_redesign", 1, "user_42"), expected)
+        self.assertEqual(exposure_id("e", 2, "\u00fc\u2028"), hashlib.sha256('["e",2,"\u00fc\u2028"]'.encode()).hexdigest()[:32])
 
 
 class OverHttp(unittest.TestCase):

@@ -11,13 +11,14 @@ export const HTTP_CODES = defineCodes({
   },
 });
 
-/** A client error with its status; handlers throw it, the server turns it into a JSON response. */
+/** A client error with its status; handlers throw it, the server turns it into a JSON response (with the suggestion, if any). */
 export class HttpError extends ExpError {
   constructor(
     readonly status: number,
     message: string,
+    suggestion?: string,
   ) {
-    super({ code: HTTP_CODES.requestRefused.code, severity: HTTP_CODES.requestRefused.severity, message });
+    super({ code: HTTP_CODES.requestRefused.code, severity: HTTP_CODES.requestRefused.severity, message, suggestion });
     this.name = "HttpError";
   }
 }
@@ -96,11 +97,4 @@ export function str(o: Record<string, unknown>, key: string, required = true): s
   }
   if (typeof v !== "string") throw new HttpError(400, `"${key}" must be a string`);
   return v;
-}
-
-export function context(o: Record<string, unknown>): Record<string, unknown> {
-  const c = o.context ?? {};
-  if (typeof c !== "object" || c === null || Array.isArray(c))
-    throw new HttpError(400, `"context" must be a JSON object of unit attributes`);
-  return c as Record<string, unknown>;
 }

@@ -102,7 +102,11 @@ export class ServerMetrics {
       family(name, type, help);
       sample(name, {}, value);
     }
-    family("exp_consent_dropped_total", "counter", "Exposures and events dropped without being stored: consent false, or an opted-out unit.");
+    family(
+      "exp_consent_dropped_total",
+      "counter",
+      "Exposures and events dropped without being stored: consent false, or an opted-out unit.",
+    );
     sample("exp_consent_dropped_total", { kind: "exposures" }, this.withoutConsent.exposures);
     sample("exp_consent_dropped_total", { kind: "events" }, this.withoutConsent.events);
     return `${out.join("\n")}\n`;

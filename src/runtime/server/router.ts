@@ -18,6 +18,12 @@ export type Routes = Record<string, Handler>;
  * and is one line of the server log (server-log.ts): `info`, or `error` with the error (redacted)
  * for a 5xx answer.
  */
+/** `{error}`, and `suggestion` (a did-you-mean, or what to send instead) when the error has one. */
+export function errorBody(err: HttpError): { error: string; suggestion?: string } {
+  const suggestion = err.diagnostic.suggestion;
+  return suggestion === undefined ? { error: err.message } : { error: err.message, suggestion };
+}
+
 export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
   const table = groups.flatMap((routes) =>
     Object.entries(routes).map(([k, handler]) => {
@@ -70,7 +76,7 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
         done(status, err);
-        if (!res.headersSent) send(res, status, { error: err instanceof HttpError ? err.message : "internal error" });
+        if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
         else res.end();
       });
   };

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { InternalError } from "../../diagnostics/errors.js";
 import type { PublishTarget } from "../../plan/target/target.js";
+import type { Declarations } from "../../workspace/declared-input.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
@@ -54,6 +55,8 @@ export interface ServerOptions {
   layout?: ParquetLayout;
   /** Compact closed segments into Parquet this often (ms); off when absent. */
   compactEveryMs?: number;
+  /** exp.yaml's attributes and events, which requests must keep to; without them any attribute and event is taken. */
+  declarations?: Declarations;
   /** The time evaluations and default timestamps use (ms since the epoch); the wall clock by default. Replays and demos pin it. */
   clock?: () => number;
   /** Keyed hashing of unit ids, consent and retention (exp.yaml `privacy:`); all off when absent. */
@@ -105,6 +108,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     tokenSecret: o.tokenSecret,
     reportsDir: o.reportsDir,
     keys: o.keys,
+    declarations: o.declarations,
     noAuth: o.noAuth ?? false,
   };
   await state.rulesets.reload(o.store);

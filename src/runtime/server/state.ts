@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { PublishTarget } from "../../plan/target/target.js";
+import type { Declarations } from "../../workspace/declared-input.js";
 import { authorise, type ApiKey, type Scope } from "./auth.js";
 import type { ExposureCounts } from "./exposure-counts.js";
 import { HttpError } from "./http-io.js";
@@ -35,6 +36,8 @@ export interface ServerState {
   /** Folder with analysis JSON per experiment (reports/<key>/*.json). */
   readonly reportsDir: string | undefined;
   readonly keys: readonly ApiKey[];
+  /** exp.yaml's attributes and events: evaluation contexts and events are checked against them when given. */
+  readonly declarations: Declarations | undefined;
   /** Local development only: every request is allowed. */
   readonly noAuth: boolean;
 }

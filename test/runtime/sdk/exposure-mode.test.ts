@@ -69,7 +69,7 @@ describe("the exposure mode in the ruleset", () => {
       "from exp_sdk import Client",
       "class Sink:",
       "    def __init__(self): self.seen = []",
-      "    def exposure(self, a, attrs): self.seen.append(a.experiment)",
+      "    def exposure(self, record): self.seen.append(record['experimentKey'])",
       "    def flush(self): pass",
       "sink = Sink()",
       "c = Client.from_ruleset(sys.stdin.read(), exposures=sink)",

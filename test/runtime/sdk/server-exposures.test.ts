@@ -13,7 +13,7 @@ import { createHttpSink } from "../../../src/runtime/sdk/http-sink.js";
 import { exposureId } from "../../../src/runtime/sdk/exposure-id.js";
 import { rulesetChecksum } from "../../../src/ruleset/checksum.js";
 import type { Ruleset } from "../../../src/ruleset/types.js";
-import { smallRuleset, storeOptions } from "../server/fixture.js";
+import { smallRuleset, storedExposures, storeOptions } from "../server/fixture.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 
@@ -23,18 +23,6 @@ function ruleset(): Ruleset {
   delete r.experiments.banner.targeting;
   r.checksum = rulesetChecksum(r);
   return r;
-}
-
-function storedExposures(
-  dataDir: string,
-): { id: string; unit_id: string; experiment: string; variant: string; phase: number; ts: string }[] {
-  const dir = join(dataDir, "exposures");
-  return readdirSync(dir).flatMap((f) =>
-    readFileSync(join(dir, f), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l)),
-  );
 }
 
 describe("exposures logged by an SDK and by the server", () => {

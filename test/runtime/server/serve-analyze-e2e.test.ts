@@ -129,6 +129,9 @@ describe("exp serve → Parquet compaction → exp analyze", () => {
     assert.deepEqual([replay.accepted, replay.duplicates], [0, 50]);
     const late = await post(server.url, "/v1/events", { events: [{ eventId: "late-1", userId: "user_1", eventName: "page_view" }] });
     assert.equal(late.accepted, 1);
+    // exp serve keeps to exp.yaml: an event it does not declare is left out of a batch and named.
+    const undeclared = await post(server.url, "/v1/events", { events: [{ userId: "user_1", eventName: "page_veiw" }] });
+    assert.deepEqual(undeclared.rejected, [{ index: 0, error: 'unknown event "page_veiw"', suggestion: 'did you mean "page_view"?' }]);
     await stopServe(server.child);
     server = undefined;
 

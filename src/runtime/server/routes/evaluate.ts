@@ -1,25 +1,27 @@
-import { context, HttpError, object, readJson, send, str } from "../http-io.js";
+import { HttpError, object, readJson, send, str } from "../http-io.js";
 import { signExposure } from "../exposure-token.js";
 import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
-import { textProblem } from "../records.js";
+import { logFlagExposure } from "../flag-exposure.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
+import { unitInput } from "./unit-input.js";
 
 /**
  * Evaluation: one experiment (with a signed exposure token when the unit is enrolled, and the
- * exposure logged for on_assignment experiments unless `trigger` is false), one flag, or
- * everything for a unit. All evaluate at the server's clock.
+ * exposure logged for on_assignment experiments unless `trigger` is false), one flag (logging the
+ * exposure likewise when an experiment served it), or everything for a unit. All evaluate at the
+ * server's clock.
  */
 export const evaluateRoutes: Routes = {
   "POST /v1/assignments": async (s, req, res) => {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
     const key = str(b, "experimentKey")!;
-    const user = unitId(b);
+    const { user, attrs } = unitInput(s, b);
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
-    const r = ev.assign(key, user, context(b), s.now());
+    const r = ev.assign(key, user, attrs, s.now());
     s.metrics.evaluations++;
     const loggedId = await logAssignmentExposure(s, r, trigger);
     const exposureToken =
@@ -44,11 +46,14 @@ export const evaluateRoutes: Routes = {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
     const key = str(b, "flagKey")!;
-    const user = unitId(b);
+    const { user, attrs } = unitInput(s, b);
+    const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
-    const r = ev.evaluate(key, user, context(b), s.now());
+    const at = s.now();
+    const r = ev.evaluate(key, user, attrs, at);
     s.metrics.evaluations++;
+    const loggedId = await logFlagExposure(s, key, r, user, attrs, at, trigger);
     send(res, 200, {
       flagKey: key,
       value: r.value,
@@ -56,21 +61,16 @@ export const evaluateRoutes: Routes = {
       reason: r.reason,
       rule: r.rule ?? null,
       killSwitch: ev.ruleset.flags[key]!.enabled === false,
+      exposureLogged: loggedId !== null,
+      exposureId: loggedId,
     });
   },
   "POST /v1/evaluate": async (s, req, res) => {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
-    const user = unitId(b);
-    const r = s.rulesets.ready().evaluateAll(user, context(b), s.now());
+    const { user, attrs } = unitInput(s, b);
+    const r = s.rulesets.ready().evaluateAll(user, attrs, s.now());
     s.metrics.evaluations++;
     send(res, 200, r);
   },
 };
-
-/** The unit id: the exposure a token confirms must be storable, so it follows the ingestion rules (records.ts). */
-function unitId(b: Record<string, unknown>): string {
-  const problem = textProblem(b.userId, true);
-  if (problem) throw new HttpError(400, `"userId" ${problem}`);
-  return b.userId as string;
-}

@@ -4,6 +4,7 @@ import { verifyExposure, type ExposureClaim } from "../exposure-token.js";
 import { parseIsoTime } from "../iso-time.js";
 import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
+import { eventProblem } from "../../../workspace/declared-input.js";
 import { withoutConsent } from "../privacy/consent.js";
 import { requireScope } from "../state.js";
 import { ingestSdkExposures, isSdkExposureBody } from "./sdk-exposures.js";
@@ -16,9 +17,11 @@ export const EXPOSURE_SKEW_MS = 60_000;
 
 /**
  * Ingestion: exposures (with a valid exposure token, deduplicated by it, or as an SDK logged them:
- * sdk-exposures.ts) and events (singly or in a batch, deduplicated by eventId). Every field is checked at the door against the rules
- * compaction relies on (records.ts), so that what gets 202 can always become a Parquet row; a 202
- * is sent only after the records are fsynced.
+ * sdk-exposures.ts) and events (singly or in a batch, deduplicated by eventId). Every field is
+ * checked at the door against the rules compaction relies on (records.ts), so that what gets 202
+ * can always become a Parquet row; a 202 is sent only after the records are fsynced. Given
+ * exp.yaml's declarations, an event it does not declare (or with a property it does not declare,
+ * or of another type) is refused, or in a batch left out and listed in `rejected`.
  */
 export const ingestRoutes: Routes = {
   "POST /v1/exposures": async (s, req, res) => {
@@ -41,26 +44,31 @@ export const ingestRoutes: Routes = {
   },
   "POST /v1/events": async (s, req, res) => {
     requireScope(s, req, "ingest");
-    const list = eventList(await readJson(req));
+    const b = object(await readJson(req), 'the body (one event, or {"events": [...]})');
+    const batch = Object.hasOwn(b, "events");
+    const list = batch ? batchOf(b, "events", "event") : [b];
     const now = s.now();
-    const all = list.map((e, i) => eventRecord(e, `event ${i}`, now));
+    const declared: { record: EventRecord; consent: unknown; index: number }[] = [];
+    const rejected: { index: number; error: string; suggestion?: string }[] = [];
+    list.forEach((e, index) => {
+      const record = eventRecord(e, `event ${index}`, now);
+      const problem = s.declarations && eventProblem(record.event, record.properties, s.declarations.events);
+      if (!problem) return void declared.push({ record, consent: (e as Record<string, unknown>).consent, index });
+      // One event is refused outright; in a batch it is left out and listed, as the CLI's --batch reports a line.
+      if (!batch) throw new HttpError(400, problem.message, problem.suggestion);
+      rejected.push({ index, error: problem.message, ...(problem.suggestion ? { suggestion: problem.suggestion } : {}) });
+    });
     const records = s.consent.keep(
       "events",
-      all,
-      list.map((e) => (e as Record<string, unknown>).consent),
-      (i) => `event ${i}`,
+      declared.map((d) => d.record),
+      declared.map((d) => d.consent),
+      (i) => `event ${declared[i]!.index}`,
     );
     const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
     s.metrics.events += accepted;
-    send(res, 202, { accepted, duplicates: records.length - accepted, ...withoutConsent(all.length - records.length) });
+    send(res, 202, { accepted, duplicates: records.length - accepted, rejected, ...withoutConsent(declared.length - records.length) });
   },
 };
-
-/** The events of a body: `{events: [...]}` or one event object. */
-function eventList(body: unknown): unknown[] {
-  const b = object(body, 'the body (one event, or {"events": [...]})');
-  return Object.hasOwn(b, "events") ? batchOf(b, "events", "event") : [b];
-}
 
 /** The list under `field` (`events`, `exposures`): non-empty and at most MAX_BATCH long. */
 export function batchOf(b: Record<string, unknown>, field: string, noun: string): unknown[] {

@@ -94,9 +94,9 @@ test("start-up memory does not grow with history; the window still deduplicates;
     ).json;
   // The newest segment, the older segment and the newest part are inside the window: duplicates.
   const newest = `h${PARTS * PER_PART - 1}`;
-  assert.deepEqual(await post(["s2-4999", "s1-0", newest]), { accepted: 0, duplicates: 3 });
+  assert.deepEqual(await post(["s2-4999", "s1-0", newest]), { accepted: 0, duplicates: 3, rejected: [] });
   // The oldest ids are outside it: accepted at the door, and removed again at compaction.
-  assert.deepEqual(await post(["h0", "h1", "fresh-1"]), { accepted: 3, duplicates: 0 });
+  assert.deepEqual(await post(["h0", "h1", "fresh-1"]), { accepted: 3, duplicates: 0, rejected: [] });
   assert.equal(await stopServe(srv.child), 0);
 
   const c = exp(ws, ["compact", "--data-dir", long, "--include-current", "--format", "json"]);

@@ -1,0 +1,28 @@
+import type { Attributes } from "../condition.js";
+import type { FlagResult } from "../result.js";
+import { logAssignmentExposure } from "./assignment-exposure.js";
+import type { ServerState } from "./state.js";
+
+/**
+ * Logs the exposure behind a flag value the server served from an experiment (a rule of kind
+ * `experiment`), as the SDK's ExposureLogger does for its own flag evaluations: the unit's
+ * assignment in that experiment goes through the same path as `POST /v1/assignments`, so an
+ * on_assignment experiment stores it once per unit × experiment × phase (its id is the SDK's too),
+ * and an on_view one stores nothing. `trigger: false` evaluates only, as for assignments. The
+ * exposure id, or null when nothing was logged.
+ */
+export async function logFlagExposure(
+  s: ServerState,
+  flag: string,
+  r: FlagResult,
+  unit: string,
+  attrs: Attributes,
+  at: number,
+  trigger: boolean,
+): Promise<string | null> {
+  if (!trigger || r.reason !== "experiment" || r.rule === null) return null;
+  const ev = s.rulesets.ready();
+  const rule = ev.ruleset.flags[flag]?.rules.find((x) => x.name === r.rule);
+  if (rule?.kind !== "experiment") return null;
+  return logAssignmentExposure(s, ev.assign(rule.experiment, unit, attrs, at), true);
+}

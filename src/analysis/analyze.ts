@@ -1,5 +1,6 @@
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { AnalysisInput, AnalysisResult, MetricDesign, Num } from "../stats/analysis-types.js";
+import { banditEffects, type BanditEffectsJson } from "../stats/bandit-effects.js";
 import { analyzeStats } from "../stats/experiment.js";
 import { minimumDetectableEffect } from "../stats/power.js";
 import type { MetricKind as StatsMetricKind, SufficientStats, Tier } from "../stats/types.js";
@@ -41,7 +42,11 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     "method" | "alpha" | "correction"
   > & {
     provenance: Provenance;
-  } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
+  } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & {
+    power?: PowerReached;
+    /** A bandit read per allocation epoch: each treatment's effect stratified by epoch. */
+    bandit?: BanditEffectsJson;
+  };
 
 export interface AnalysisRun {
   /** Absent when the data could not be read (the diagnostics say why). */
@@ -210,6 +215,22 @@ function phaseStartJson(phase: PhaseWindow, fetched: ExperimentSufficientStats):
   return { at: fetched.dataWindow.start ?? null, basis: phase.basis };
 }
 
+/** Each treatment's effect stratified by the bandit's epochs, on the statistics of each epoch's cohort. */
+function epochEffects(experiment: Experiment, epochs: readonly EpochStats[]): BanditEffectsJson {
+  return banditEffects(
+    epochs.map(({ fetched }) => ({
+      units: fetched.units,
+      stats: Object.fromEntries(fetched.metrics.map((m) => [m.metric, m.variants])),
+    })),
+    {
+      control: experiment.control,
+      variants: experiment.variants.map((v) => v.key),
+      metrics: epochs[0]!.fetched.metrics.map((m) => m.metric),
+      alpha: experiment.analysis.alpha,
+    },
+  );
+}
+
 /**
  * A bandit's statistics per allocation epoch, when the publish history shows its epochs; nothing for
  * other experiments. Without epochs the cumulative SRM stands, and the note says why.
@@ -231,7 +252,7 @@ async function banditEpochs(
   const read = await fetchEpochStats(opts.warehouse, workspace, experiment, found, { asOf: opts.asOf, metrics, phase });
   return {
     epochs: read.epochs,
-    note: `Bandit "${experiment.key}" had ${found.length} allocation epoch(s) in phase ${experiment.phase}: each unit is counted in the epoch of its first exposure, and the SRM check tests each epoch against the weights live then.`,
+    note: `Bandit "${experiment.key}" had ${found.length} allocation epoch(s) in phase ${experiment.phase}: each unit is counted in the epoch of its first exposure, the SRM check tests each epoch against the weights live then, and "bandit.effects" gives each treatment's effect stratified by epoch (the pooled comparisons above mix epochs with different weights and can be biased).`,
     diagnostics: read.diagnostics,
   };
 }
@@ -314,5 +335,6 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   };
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
+  if (epochs.epochs?.length) result.bandit = epochEffects(experiment, epochs.epochs);
   return { result, diagnostics };
 }

@@ -121,6 +121,15 @@ describe("bandit SRM per allocation epoch", () => {
     });
     assert.deepEqual(srm.epochs![1]!.weights, { a: 20, b: 60, c: 20 });
     assert.notEqual(run.result.decision.recommendation, "investigate");
+    // No events: every unit has 0, and each treatment's stratified difference is 0.
+    assert.equal(run.result.bandit!.epochs, 3);
+    assert.deepEqual(
+      run.result.bandit!.effects.map((e) => [e.variant, e.difference, e.epochs_used]),
+      [
+        ["b", 0, 3],
+        ["c", 0, 3],
+      ],
+    );
   });
 
   test("the same data against the newest weights alone is a false SRM (what the cumulative check reported)", async () => {

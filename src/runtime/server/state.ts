@@ -8,6 +8,7 @@ import type { ServerMetrics } from "./metrics.js";
 import type { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
 import type { ServerLog } from "./server-log.js";
+import type { StickyArms } from "./sticky-arms.js";
 
 /** Everything a route handler may touch; startServer builds one per server. */
 export interface ServerState {
@@ -21,6 +22,8 @@ export interface ServerState {
   /** The exposure and event sinks. */
   readonly ingest: IngestStore;
   readonly exposures: ExposureCounts;
+  /** The first arm of each unit of a sticky (bandit) experiment, which assignments keep serving. */
+  readonly sticky: StickyArms;
   readonly metrics: ServerMetrics;
   /** The time evaluations and default timestamps use (ms since the epoch). */
   readonly now: () => number;

@@ -34,6 +34,7 @@ export const ingestRoutes: Routes = {
     if (accepted) {
       s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.u);
+      s.sticky.remember(record);
     }
     send(res, 202, { accepted, duplicate: accepted === 0 });
   },

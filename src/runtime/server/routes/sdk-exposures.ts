@@ -65,6 +65,9 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
   });
   const accepted = records.length > 0 ? await s.ingest.exposures.append(records) : 0;
   s.metrics.exposures += accepted;
-  for (const r of records) s.exposures.add(r.experiment, r.variant, r.unit_id);
+  for (const r of records) {
+    s.exposures.add(r.experiment, r.variant, r.unit_id);
+    s.sticky.remember(r);
+  }
   send(res, 202, { accepted, duplicates: records.length - accepted, rejected });
 }

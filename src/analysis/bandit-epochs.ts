@@ -45,7 +45,10 @@ export async function fetchEpochStats(
     const next = epochs[i + 1];
     const cohort = { ...(i > 0 ? { from: epochs[i]!.from } : {}), ...(next ? { to: next.from } : {}) };
     const fetched = await fetchSufficientStats(warehouse, workspace, experiment, { ...opts, cohort });
-    diagnostics.push(...fetched.diagnostics.filter((d) => !diagnostics.some((seen) => seen.message === d.message)));
+    // Warnings repeat the whole analysis' (per epoch); only a failed query is news.
+    diagnostics.push(
+      ...fetched.diagnostics.filter((d) => d.severity === "error" && !diagnostics.some((seen) => seen.message === d.message)),
+    );
     out.push({ epoch: epochs[i]!, fetched });
   }
   return { epochs: out, diagnostics };

@@ -1,9 +1,12 @@
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { AnalysisInput, AnalysisResult, MetricDesign, Num } from "../stats/analysis-types.js";
+import { banditEffects, type BanditEffectsJson } from "../stats/bandit-effects.js";
 import { analyzeStats } from "../stats/experiment.js";
 import { minimumDetectableEffect } from "../stats/power.js";
 import type { MetricKind as StatsMetricKind, SufficientStats, Tier } from "../stats/types.js";
 import { DEFAULT_DECISION, type Experiment, type Metric, type MetricKind, type Workspace } from "../workspace/model.js";
+import type { PhaseFilter } from "../compiler/sql/index.js";
+import { fetchEpochStats, srmEpochs, type EpochLookup, type EpochStats } from "./bandit-epochs.js";
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
 import { ANALYSIS_CODES } from "./codes.js";
@@ -40,7 +43,11 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     "method" | "alpha" | "correction"
   > & {
     provenance: Provenance;
-  } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & { power?: PowerReached };
+  } & Omit<AnalysisResult, "experiment" | "phase" | "method" | "alpha" | "correction"> & {
+    power?: PowerReached;
+    /** A bandit read per allocation epoch: each treatment's effect stratified by epoch. */
+    bandit?: BanditEffectsJson;
+  };
 
 export interface AnalysisRun {
   /** Absent when the data could not be read (the diagnostics say why). */
@@ -97,6 +104,7 @@ export function toAnalysisInput(
   fetched: ExperimentSufficientStats,
   look?: LookPlan,
   decision?: AnalysisInput["decision"],
+  epochs?: readonly EpochStats[],
 ): AnalysisInput {
   const designs = metricDesigns(workspace, experiment);
   const stats: Record<string, Record<string, SufficientStats>> = {};
@@ -128,6 +136,7 @@ export function toAnalysisInput(
         }
       : {}),
     ...(decision ? { decision } : {}),
+    ...(epochs?.length ? { srmEpochs: srmEpochs(epochs) } : {}),
   };
 }
 
@@ -198,11 +207,55 @@ export interface RunAnalysisOptions {
   connection?: string;
   /** When a phase started, from the publish history; used when the exposures carry no phase. */
   phaseStart?: PhaseStartLookup;
+  /** A bandit's allocation epochs, from the publish history: its SRM is then checked per epoch. */
+  epochs?: EpochLookup;
 }
 
 function phaseStartJson(phase: PhaseWindow, fetched: ExperimentSufficientStats): PhaseStartJson {
   if (phase.basis === "publish_history") return { at: phase.start ?? null, basis: phase.basis, version: phase.version };
   return { at: fetched.dataWindow.start ?? null, basis: phase.basis };
+}
+
+/** Each treatment's effect stratified by the bandit's epochs, on the statistics of each epoch's cohort. */
+function epochEffects(experiment: Experiment, epochs: readonly EpochStats[]): BanditEffectsJson {
+  return banditEffects(
+    epochs.map(({ fetched }) => ({
+      units: fetched.units,
+      stats: Object.fromEntries(fetched.metrics.map((m) => [m.metric, m.variants])),
+    })),
+    {
+      control: experiment.control,
+      variants: experiment.variants.map((v) => v.key),
+      metrics: epochs[0]!.fetched.metrics.map((m) => m.metric),
+      alpha: experiment.analysis.alpha,
+    },
+  );
+}
+
+/**
+ * A bandit's statistics per allocation epoch, when the publish history shows its epochs; nothing for
+ * other experiments. Without epochs the cumulative SRM stands, and the note says why.
+ */
+async function banditEpochs(
+  workspace: Workspace,
+  experiment: Experiment,
+  opts: RunAnalysisOptions,
+  phase: PhaseFilter | undefined,
+  metrics: string[],
+): Promise<{ epochs?: EpochStats[]; note?: string; diagnostics: Diagnostic[] }> {
+  if (experiment.type !== "bandit" || !opts.epochs) return { diagnostics: [] };
+  const found = await opts.epochs(experiment.key, experiment.phase);
+  if (found.length === 0)
+    return {
+      note: `The publish history does not show when the weights of bandit "${experiment.key}" changed; its SRM is checked against the current weights only.`,
+      diagnostics: [],
+    };
+  const read = await fetchEpochStats(opts.warehouse, workspace, experiment, found, { asOf: opts.asOf, metrics, phase });
+  return {
+    epochs: read.epochs,
+    note: `Bandit "${experiment.key}" had ${found.length} allocation epoch(s) in phase ${experiment.phase}: each unit is counted in the epoch of its first exposure, the SRM check tests each epoch against the weights live then, and "bandit.effects" gives each treatment's effect stratified by epoch (the pooled comparisons above mix epochs with different weights and can be biased).`,
+    diagnostics: read.diagnostics,
+  };
 }
 
 /**
@@ -245,10 +298,20 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   }
   const phaseStart = phaseStartJson(phase, fetched);
   const decision = decisionDesign(workspace, experiment, at, phaseStart.at ?? undefined);
-  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look, decision));
+  const epochs = await banditEpochs(
+    workspace,
+    experiment,
+    opts,
+    phase.filter,
+    designs.map((d) => d.metric.key),
+  );
+  diagnostics.push(...epochs.diagnostics);
+  if (hasErrors(epochs.diagnostics)) return { diagnostics };
+  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look, decision, epochs.epochs));
   const notes = [
     ...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)),
     ...phase.diagnostics.map((d) => d.message),
+    ...(epochs.note ? [epochs.note] : []),
     ...(stats.notes ?? []),
   ];
   if (notes.length) stats.notes = notes;
@@ -273,5 +336,6 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   };
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
+  if (epochs.epochs?.length) result.bandit = epochEffects(experiment, epochs.epochs);
   return { result, diagnostics };
 }

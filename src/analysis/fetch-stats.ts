@@ -1,4 +1,11 @@
-import { compileExperimentSql, type CompiledQuery, type MetricColumns, type MetricShape, type PhaseFilter } from "../compiler/sql/index.js";
+import {
+  compileExperimentSql,
+  type CohortFilter,
+  type CompiledQuery,
+  type MetricColumns,
+  type MetricShape,
+  type PhaseFilter,
+} from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { CupedStats, RatioCupedStats } from "../stats/types.js";
@@ -33,6 +40,14 @@ export interface ExperimentSufficientStats {
   readonly diagnostics: Diagnostic[];
 }
 
+export interface FetchOptions {
+  asOf?: string;
+  metrics?: readonly string[];
+  phase?: PhaseFilter;
+  /** Only the units first exposed in this window (a bandit's allocation epoch). */
+  cohort?: CohortFilter;
+}
+
 /**
  * Runs the experiment's SQL on a warehouse and returns per-variant sufficient statistics
  * (docs/analysis.md). Non-quantile metrics share one query and one pass over the events.
@@ -41,7 +56,7 @@ export async function fetchSufficientStats(
   warehouse: Warehouse,
   workspace: Workspace,
   experiment: Experiment,
-  opts: { asOf?: string; metrics?: readonly string[]; phase?: PhaseFilter } = {},
+  opts: FetchOptions = {},
 ): Promise<ExperimentSufficientStats> {
   try {
     return await fetchOrThrow(warehouse, workspace, experiment, opts);
@@ -64,7 +79,7 @@ async function fetchOrThrow(
   warehouse: Warehouse,
   workspace: Workspace,
   experiment: Experiment,
-  opts: { asOf?: string; metrics?: readonly string[]; phase?: PhaseFilter },
+  opts: FetchOptions,
 ): Promise<ExperimentSufficientStats> {
   const compiled = compileExperimentSql({
     workspace,
@@ -73,6 +88,7 @@ async function fetchOrThrow(
     dialect: warehouse.dialect,
     asOf: opts.asOf,
     phase: opts.phase,
+    cohort: opts.cohort,
   });
   const diagnostics = [...compiled.diagnostics];
   const declared = experiment.variants.map((v) => v.key);

@@ -5,6 +5,7 @@ import { openWarehouse } from "../analysis/connect.js";
 import type { Warehouse } from "../analysis/warehouse.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
+import { allocationEpochs } from "./bandit-epoch-history.js";
 import { publishHistory } from "./phase-history.js";
 
 export interface AnalyzeRequest {
@@ -62,8 +63,9 @@ async function* analysesOn(
   o: AnalyzeRequest,
 ): AsyncGenerator<[Experiment, AnalysisRun]> {
   const phaseStart = publishHistory(ws, o.env);
+  const epochs = allocationEpochs(ws, o.env);
   for (const e of experiments)
-    yield [e, await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now, connection: connectionName(ws, o), phaseStart })];
+    yield [e, await runAnalysis(ws, e, { warehouse, asOf: o.asOf, now: o.now, connection: connectionName(ws, o), phaseStart, epochs })];
 }
 
 /** The connection an analysis runs on: the one named, else exp.yaml's default. */

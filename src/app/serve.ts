@@ -58,6 +58,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         noAuth: o.noAuth,
         tokenSecret: secret,
         dedupWindow: o.dedupWindow,
+        stickyExperiments: [...ws.experiments.values()].filter((e) => e.type === "bandit").map((e) => e.key),
         reportsDir: join(ws.root, "reports"),
         layout: ws.settings.warehouse,
         declarations: { attributes: ws.settings.attributes, events: ws.settings.events },

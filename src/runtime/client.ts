@@ -12,6 +12,7 @@ import type { Ruleset } from "../ruleset/types.js";
 import type { EvaluateAllResult, FlagResult } from "./result.js";
 import { ExposureDedup } from "./sdk/exposure-dedup.js";
 import { ExposureLogger, withoutExposure, type Assignment } from "./sdk/exposure-logger.js";
+import { stickyAssign, type StickyStore } from "./sdk/sticky-store.js";
 import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
 
@@ -33,6 +34,11 @@ export type ClientOptions = ({ ruleset: Ruleset | string } | { file: string } | 
   tracker?: EventTracker;
   /** Exposures remembered to log each unit × experiment × phase once (least recently seen forgotten first); 10,000. */
   exposureDedupSize?: number;
+  /**
+   * Sticky arms for these experiments (a bandit's): `assign` serves a unit the arm it got before in the
+   * same phase, from `store`, when the arm still exists; new units are assigned by the current weights.
+   */
+  sticky?: { store: StickyStore; experiments: readonly string[] };
 };
 
 /** Where the url form gets its rulesets: the server's stream, and polling. */
@@ -143,12 +149,16 @@ export async function createClient(options: ClientOptions): Promise<Client> {
     return logger;
   };
   const sinks = [...new Set([sink, tracker])].filter((x) => x !== undefined);
+  const sticky = options.sticky;
+  const stickyExperiments = new Set(sticky?.experiments ?? []);
 
   return {
     assign(experiment, unit, attributes) {
       const at = now();
       const ev = source.evaluator;
-      const r = ev.assign(experiment, unit, attributes, at);
+      const fresh = ev.assign(experiment, unit, attributes, at);
+      const e = ev.ruleset.experiments[experiment];
+      const r = sticky && e && stickyExperiments.has(experiment) ? stickyAssign(sticky.store, fresh, e) : fresh;
       const l = loggerFor(ev);
       return l ? l.assigned(r, at) : withoutExposure(r);
     },

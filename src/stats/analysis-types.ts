@@ -62,6 +62,21 @@ export interface AnalysisInput {
    * cannot tell whether the minimums or a fixed horizon are met, so it recommends neither ship nor stop.
    */
   readonly decision?: DecisionDesign;
+  /**
+   * A bandit's allocation epochs (bandit-epochs.ts): the units first exposed in each and the weights
+   * live then. With them the SRM check tests each epoch against its own weights instead of the
+   * cumulative units against `variants`' weights.
+   */
+  readonly srmEpochs?: readonly SrmEpochInput[];
+}
+
+/** One allocation epoch: from when its weights were live (the published version) and its units per variant. */
+export interface SrmEpochInput {
+  readonly from: string;
+  readonly version: number;
+  readonly units: Readonly<Record<string, number>>;
+  /** Per variant, any scale (a variant absent from the epoch has weight 0). */
+  readonly weights: Readonly<Record<string, number>>;
 }
 
 /** The decision framework's rules and the design facts it weighs: dates, the analysis time, the planned sample. */
@@ -174,6 +189,18 @@ export interface DecisionJson {
   minimums: MinimumsJson;
 }
 
+/** One allocation epoch's SRM: its units against the weights (in percent) that were live. */
+export interface SrmEpochJson {
+  from: string;
+  version: number;
+  units: Record<string, number>;
+  weights: Record<string, number>;
+  chi2: Num;
+  df: number;
+  p_value: Num;
+  ok: boolean;
+}
+
 export interface AnalysisResult {
   experiment: string;
   phase: number;
@@ -183,7 +210,15 @@ export interface AnalysisResult {
   units: Record<string, number>;
   multiple_exposures: number;
   /** ok when p_value is at or above threshold (the experiment's srm_threshold). */
-  srm: { chi2: Num; p_value: Num; threshold: number; ok: boolean };
+  srm: {
+    chi2: Num;
+    p_value: Num;
+    threshold: number;
+    ok: boolean;
+    /** A bandit analysed per allocation epoch: χ² and df are the sums over these. */
+    df?: number;
+    epochs?: SrmEpochJson[];
+  };
   metrics: MetricJson[];
   guardrails: GuardrailJson[];
   decision: DecisionJson;

@@ -3,6 +3,7 @@ import { decide } from "./decision.js";
 import { evaluateGuardrail } from "./guardrail.js";
 import { analyzeMetric, type MetricAnalysis } from "./metric-analysis.js";
 import { srmCheck } from "./srm.js";
+import { epochSrmJson } from "./bandit-epochs.js";
 import { normalSf } from "./distributions.js";
 import { groupSequentialBounds } from "./group-sequential.js";
 import {
@@ -58,7 +59,9 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     input.variants.map((v) => v.weight),
     input.srmThreshold,
   );
-  const srm = { chi2: num(srmRaw.chi2), p_value: num(srmRaw.pValue), threshold: input.srmThreshold, ok: srmRaw.ok };
+  const srm = input.srmEpochs?.length
+    ? epochSrmJson(variantKeys, input.srmEpochs, input.srmThreshold)
+    : { chi2: num(srmRaw.chi2), p_value: num(srmRaw.pValue), threshold: input.srmThreshold, ok: srmRaw.ok };
 
   // Stable sort keeps declaration order within a tier.
   const ordered: MetricDesign[] = [...input.metrics].sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier]);

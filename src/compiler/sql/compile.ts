@@ -10,7 +10,7 @@ import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
 import { unitMetricsCte } from "./blocks/unit-metrics.js";
 import { unitValuesCte } from "./blocks/unit-values.js";
 import { SQL_CODES } from "./codes.js";
-import { createContext, forQuery, parseAsOf, type PhaseFilter, type SqlContext } from "./context.js";
+import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter, type SqlContext } from "./context.js";
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
@@ -29,6 +29,8 @@ export interface CompileSqlOptions {
    * `{since: ISO-8601}` from the phase's start otherwise. Default: every exposure of the experiment.
    */
   phase?: PhaseFilter;
+  /** Only the units first exposed in this window (ISO-8601 bounds): one allocation epoch of a bandit. */
+  cohort?: CohortFilter;
   connection?: string;
   /** Inline every value as an escaped literal (for display) even where the driver binds parameters. */
   inlineParams?: boolean;
@@ -188,13 +190,22 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   const dialect = resolveDialect(opts, diagnostics);
   const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf, diagnostics);
   const since = opts.phase && "since" in opts.phase ? parseAsOf(opts.phase.since, diagnostics) : undefined;
+  const cohortFrom = opts.cohort?.from === undefined ? undefined : parseAsOf(opts.cohort.from, diagnostics);
+  const cohortTo = opts.cohort?.to === undefined ? undefined : parseAsOf(opts.cohort.to, diagnostics);
   const metrics = selectMetrics(opts, diagnostics);
   const empty = { sql: "", params: [] };
-  if (!dialect || (opts.asOf !== undefined && asOf === undefined) || (opts.phase && "since" in opts.phase && since === undefined))
-    return { dialect: dialect?.name ?? "duckdb", exposures: empty, experiments: empty, metrics: [], diagnostics };
+  const unreadable =
+    (opts.asOf !== undefined && asOf === undefined) ||
+    (opts.phase && "since" in opts.phase && since === undefined) ||
+    (opts.cohort?.from !== undefined && cohortFrom === undefined) ||
+    (opts.cohort?.to !== undefined && cohortTo === undefined);
+  if (!dialect || unreadable) return { dialect: dialect?.name ?? "duckdb", exposures: empty, experiments: empty, metrics: [], diagnostics };
   const inline = opts.inlineParams === true;
   const phase = since !== undefined ? { since } : opts.phase;
-  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase });
+  const cohort = opts.cohort
+    ? { ...(cohortFrom !== undefined ? { from: cohortFrom } : {}), ...(cohortTo !== undefined ? { to: cohortTo } : {}) }
+    : undefined;
+  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort });
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);

@@ -10,6 +10,15 @@ import { QueryParams } from "./params.js";
  */
 export type PhaseFilter = { readonly column: number } | { readonly since: string };
 
+/**
+ * Only the units first exposed in `[from, to)` (a bandit's allocation epoch: its units were assigned
+ * under that epoch's weights). Either bound may be absent.
+ */
+export interface CohortFilter {
+  readonly from?: string;
+  readonly to?: string;
+}
+
 /** Everything a query block needs: the dialect, the parameter sink, and quoted warehouse names. */
 export interface SqlContext {
   readonly dialect: SqlDialect;
@@ -24,6 +33,8 @@ export interface SqlContext {
   readonly asOf?: string;
   /** The analysed phase's exposures ('since' in the asOf format). */
   readonly phase?: PhaseFilter;
+  /** The units first exposed in this window (bounds in the asOf format). */
+  readonly cohort?: CohortFilter;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -74,7 +85,7 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
 export function createContext(
   dialect: SqlDialect,
   settings: Settings,
-  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter },
+  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; cohort?: CohortFilter },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
@@ -90,6 +101,7 @@ export function createContext(
     eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
     asOf: opts.asOf,
     ...(opts.phase ? { phase: opts.phase } : {}),
+    ...(opts.cohort ? { cohort: opts.cohort } : {}),
     diagnostics,
   };
 }

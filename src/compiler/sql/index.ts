@@ -5,4 +5,4 @@ export { dialects, DIALECT_NAMES, isDialectName } from "./dialects/index.js";
 export type { MetricShape } from "./metric-plan.js";
 export { STAT_COLUMNS } from "./blocks/sufficient-stats.js";
 export { SQL_CODES } from "./codes.js";
-export { parseAsOf, type PhaseFilter } from "./context.js";
+export { parseAsOf, type CohortFilter, type PhaseFilter } from "./context.js";

@@ -37,5 +37,6 @@ export async function logAssignmentExposure(s: ServerState, r: AssignmentResult,
   const accepted = await s.ingest.exposures.append([record]);
   s.metrics.exposures += accepted;
   s.exposures.add(r.experiment, r.variant, r.hashKey);
+  s.sticky.remember(record);
   return record.id;
 }

@@ -6,6 +6,7 @@ import type { Declarations } from "../../workspace/declared-input.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
+import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
 import { AccessLog } from "./privacy/access-log.js";
@@ -45,6 +46,13 @@ export interface ServerOptions {
   verifyBudgetMs?: number;
   /** Ids per kind answered "duplicate" (docs/server-compaction.md); older duplicates are removed at compaction. */
   dedupWindow?: number;
+  /**
+   * Experiments whose units keep their first arm in a phase (the workspace's bandits): assignments
+   * serve it after the weights change. Rebuilt from the data dir on start.
+   */
+  stickyExperiments?: readonly string[];
+  /** Units whose arm is remembered at most (least recently seen forgotten first). */
+  stickyCapacity?: number;
   /** The structured log (one JSON line per entry); stderr by default. */
   log?: ServerLog;
   /** Folder with analysis JSON per experiment (reports/<key>/*.json), for GET /v1/reports/{key}. */
@@ -103,6 +111,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     exposures: new ExposureCounts(),
     accessLog: new AccessLog(o.dataDir),
     consent: new ConsentScreen(privacy.optOut ?? new Set(), metrics),
+    sticky: await loadStickyArms(o.dataDir, o.layout ?? DEFAULT_LAYOUT, new Set(o.stickyExperiments ?? []), o.stickyCapacity),
     metrics,
     now: o.clock ?? Date.now,
     tokenSecret: o.tokenSecret,

@@ -11,6 +11,7 @@ import type { ConsentScreen } from "./privacy/consent.js";
 import type { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
 import type { ServerLog } from "./server-log.js";
+import type { StickyArms } from "./sticky-arms.js";
 
 /** Everything a route handler may touch; startServer builds one per server. */
 export interface ServerState {
@@ -28,6 +29,8 @@ export interface ServerState {
   readonly accessLog: AccessLog;
   /** Drops what has no consent before it is stored. */
   readonly consent: ConsentScreen;
+  /** The first arm of each unit of a sticky (bandit) experiment, which assignments keep serving. */
+  readonly sticky: StickyArms;
   readonly metrics: ServerMetrics;
   /** The time evaluations and default timestamps use (ms since the epoch). */
   readonly now: () => number;

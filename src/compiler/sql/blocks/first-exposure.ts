@@ -14,6 +14,15 @@ export function exposureFilter(ctx: SqlContext, experiment: string): string {
   return parts.join(" AND ");
 }
 
+/** The cohort's bounds on a unit's first exposure, as HAVING conditions (none without a cohort). */
+function cohortConditions(ctx: SqlContext): string[] {
+  const ts = `MIN(${X}.${ctx.exposureColumns.ts})`;
+  const out: string[] = [];
+  if (ctx.cohort?.from !== undefined) out.push(`${ts} >= ${ctx.dialect.timestampFrom(ctx.params.string(ctx.cohort.from))}`);
+  if (ctx.cohort?.to !== undefined) out.push(`${ts} < ${ctx.dialect.timestampFrom(ctx.params.string(ctx.cohort.to))}`);
+  return out;
+}
+
 /**
  * docs/analysis.md (semantics, rule 1): one row per unit exposed to exactly one variant, with its first exposure time.
  * MIN = MAX on the variant is the single-variant test without the cost of COUNT(DISTINCT).
@@ -27,7 +36,7 @@ export function firstExposureCte(ctx: SqlContext, experiment: string): string {
     `  FROM ${ctx.tables.exposures} AS ${X}`,
     `  WHERE ${exposureFilter(ctx, experiment)}`,
     `  GROUP BY ${X}.${c.unit_id}`,
-    `  HAVING MIN(${X}.${c.variant}) = MAX(${X}.${c.variant})`,
+    `  HAVING ${[`MIN(${X}.${c.variant}) = MAX(${X}.${c.variant})`, ...cohortConditions(ctx)].join(" AND ")}`,
     ")",
   ].join("\n");
 }
@@ -35,13 +44,16 @@ export function firstExposureCte(ctx: SqlContext, experiment: string): string {
 /** Every exposed unit with its first and last variant and exposure times (one pass over the exposures). */
 export function exposureUnitsCte(ctx: SqlContext, experiment: string): string {
   const c = ctx.exposureColumns;
+  const where = exposureFilter(ctx, experiment);
+  const cohort = cohortConditions(ctx);
   return [
     "-- exp:exposure_units",
     "exposure_units AS (",
     `  SELECT ${X}.${c.unit_id} AS unit_id, MIN(${X}.${c.variant}) AS variant, MAX(${X}.${c.variant}) AS last_variant, MIN(${X}.${c.ts}) AS first_ts, MAX(${X}.${c.ts}) AS last_ts`,
     `  FROM ${ctx.tables.exposures} AS ${X}`,
-    `  WHERE ${exposureFilter(ctx, experiment)}`,
+    `  WHERE ${where}`,
     `  GROUP BY ${X}.${c.unit_id}`,
+    ...(cohort.length ? [`  HAVING ${cohort.join(" AND ")}`] : []),
     ")",
   ].join("\n");
 }

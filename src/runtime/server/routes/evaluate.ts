@@ -4,6 +4,7 @@ import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
 import { logFlagExposure } from "../flag-exposure.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
+import { stickyKey, withStickyArm } from "../../sdk/sticky-store.js";
 import { unitInput } from "./unit-input.js";
 
 /**
@@ -21,13 +22,14 @@ export const evaluateRoutes: Routes = {
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
-    const r = ev.assign(key, user, attrs, s.now());
+    const fresh = ev.assign(key, user, attrs, s.now());
+    // A bandit's enrolled unit keeps its first arm when the weights change (sticky-arms.ts).
+    const e = ev.ruleset.experiments[key]!;
+    const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
     const loggedId = await logAssignmentExposure(s, r, trigger);
     const exposureToken =
-      r.inExperiment && r.variant !== null
-        ? signExposure({ e: key, p: ev.ruleset.experiments[key]!.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret)
-        : null;
+      r.inExperiment && r.variant !== null ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret) : null;
     send(res, 200, {
       experimentKey: key,
       variant: r.variant,

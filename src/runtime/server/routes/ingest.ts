@@ -39,6 +39,7 @@ export const ingestRoutes: Routes = {
     if (accepted) {
       s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.u);
+      s.sticky.remember(record);
     }
     send(res, 202, { accepted, duplicate: kept.length > 0 && accepted === 0, ...withoutConsent(1 - kept.length) });
   },

@@ -69,6 +69,9 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
   const kept = s.consent.keep("exposures", records, consents, (i) => `exposure ${i}`);
   const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
   s.metrics.exposures += accepted;
-  for (const r of kept) s.exposures.add(r.experiment, r.variant, r.unit_id);
+  for (const r of kept) {
+    s.exposures.add(r.experiment, r.variant, r.unit_id);
+    s.sticky.remember(r);
+  }
   send(res, 202, { accepted, duplicates: kept.length - accepted, rejected, ...withoutConsent(records.length - kept.length) });
 }

@@ -85,7 +85,7 @@ const AREAS = {
     node: true,
   },
   analysis: {
-    may: ["ruleset", "compiler/sql", "stats", "workspace/model.ts", "workspace/secret.ts", "gitops/commit.ts"],
+    may: ["ruleset", "compiler/sql", "stats", "workspace/model.ts", "workspace/design.ts", "workspace/secret.ts", "gitops/commit.ts"],
     npm: ["pg", "@duckdb/node-api"],
     node: true,
   },

@@ -65,7 +65,7 @@ describe("consent: exposures and events without it are dropped, counted and neve
       ],
     });
     assert.equal(r.status, 202);
-    assert.deepEqual(r.json, { accepted: 2, duplicates: 0, withoutConsent: 2 });
+    assert.deepEqual(r.json, { accepted: 2, duplicates: 0, rejected: [], withoutConsent: 2 });
     const bad = await post("/v1/events", { eventId: "e5", userId: "kept_3", eventName: "page_view", consent: "no" });
     assert.equal(bad.status, 400);
     assert.match(String(bad.json.error), /event 0: "consent" must be true or false/);

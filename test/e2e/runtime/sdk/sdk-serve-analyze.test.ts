@@ -109,7 +109,10 @@ describe("the SDK against exp serve, through a crash, into exp analyze", () => {
       // Let the sink talk to the server while the app runs.
       if (i % 100 === 99) await new Promise((r) => setImmediate(r));
       if (i === UNITS / 2) {
-        // Mid-run, with batches in flight: the server dies without a word.
+        // Mid-run, once the server has acknowledged some events (how many the sink delivered by now
+        // depends on the machine's speed, so wait for the condition, not a count of yields), with
+        // batches in flight: the server dies without a word.
+        assert.ok(await waitUntil(() => sink.stats().events.acknowledged > 0, 120_000), "the server acknowledged no event before the kill");
         server.child.removeAllListeners("exit");
         const exited = new Promise((r) => server!.child.once("exit", r));
         server.child.kill("SIGKILL");

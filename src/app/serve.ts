@@ -5,6 +5,7 @@ import { ExpError } from "../diagnostics/errors.js";
 import { DirectoryTarget } from "../plan/target/directory.js";
 import type { ApiKey } from "../runtime/server/auth.js";
 import { PRIVATE_DIR, PRIVATE_FILE } from "../runtime/server/segment-files.js";
+import { serverLog } from "../runtime/server/server-log.js";
 import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
@@ -25,6 +26,8 @@ export interface ServeRequest {
   dedupWindow?: number;
   clock?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Log warnings and errors only, not a line per request (for a server embedded in a command's own output). */
+  quiet?: boolean;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
         privacy,
+        ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,
       o.host,

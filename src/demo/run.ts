@@ -147,6 +147,8 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
     keys: [{ name: "demo", sha256: sha256Hex(key), scopes: ["evaluate", "ingest", "reports:read"] }],
     noAuth: false,
     tokenSecret: randomBytes(32),
+    // The demo prints its own summary of the step; a JSON line per request would bury it.
+    quiet: true,
     // The demo's shop lives in its generated data's time, whatever today's date is.
     clock: () => DEMO_START.getTime() + 7 * DAY,
   });

@@ -49,6 +49,26 @@ function comparisonPower(pi: number, ni: number, pj: number, nj: number, a: numb
   return normalCdf((delta - crit) / se1) + normalCdf((-delta - crit) / se1);
 }
 
+/**
+ * The smallest power over the comparisons, control at p₁ and a treatment at p₂; a pair of treatments
+ * is taken the worse way round.
+ */
+function leastPower(
+  p1: number,
+  p2: number,
+  n: readonly number[],
+  comparisons: [number, number][],
+  a: number,
+  test: "welch" | "pooled_z",
+): number {
+  let least = 1;
+  for (const [i, j] of comparisons) {
+    least = Math.min(least, comparisonPower(p1, n[i]!, p2, n[j]!, a, test));
+    if (i !== 0) least = Math.min(least, comparisonPower(p1, n[j]!, p2, n[i]!, a, test));
+  }
+  return least;
+}
+
 export function conversionSampleSize(input: ConversionSampleSizeInput): ConversionSampleSize {
   const test = input.test ?? "welch";
   const p1 = input.baseline;
@@ -73,11 +93,7 @@ export function conversionSampleSize(input: ConversionSampleSizeInput): Conversi
   for (const [i, j] of comparisons)
     total = Math.max(total, totalFor(shares[i]!, shares[j]!), i === 0 ? 0 : totalFor(shares[j]!, shares[i]!));
   const perArm = shares.map((s) => Math.ceil(total * s));
-  let reached = 1;
-  for (const [i, j] of comparisons) {
-    reached = Math.min(reached, comparisonPower(p1, perArm[i]!, p2, perArm[j]!, a, test));
-    if (i !== 0) reached = Math.min(reached, comparisonPower(p1, perArm[j]!, p2, perArm[i]!, a, test));
-  }
+  const reached = leastPower(p1, p2, perArm, comparisons, a, test);
   return {
     total: perArm.reduce((x, y) => x + y, 0),
     perArm,
@@ -111,15 +127,7 @@ export function conversionMinimumDetectableEffect(input: ConversionMdeInput): nu
   const n = input.units;
   const comparisons = pairs(n.length, input.comparisons ?? "control_vs_all");
   const a = sizingCorrection(input.alpha, comparisons.length, input.correction, input.metrics).alphaPerComparison;
-  const reached = (r: number): number => {
-    const p2 = p1 * (1 + r);
-    let least = 1;
-    for (const [i, j] of comparisons) {
-      least = Math.min(least, comparisonPower(p1, n[i]!, p2, n[j]!, a, test));
-      if (i !== 0) least = Math.min(least, comparisonPower(p1, n[j]!, p2, n[i]!, a, test));
-    }
-    return least;
-  };
+  const reached = (r: number): number => leastPower(p1, p1 * (1 + r), n, comparisons, a, test);
   let hi = (1 - 1e-12) / p1 - 1;
   if (!(hi > 0) || reached(hi) < input.power) return Infinity;
   let lo = 0;

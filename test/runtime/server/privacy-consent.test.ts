@@ -3,11 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { readOptOut } from "../../../src/app/server-privacy.js";
 import { ExpError } from "../../../src/diagnostics/errors.js";
-import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
-import { smallRuleset, storeOptions } from "./fixture.js";
+import type { RunningServer } from "../../../src/runtime/server/server.js";
+import { loopbackServer, smallRuleset } from "./fixture.js";
 
 describe("consent: exposures and events without it are dropped, counted and never stored", () => {
   let srv: RunningServer;
@@ -32,23 +31,7 @@ describe("consent: exposures and events without it are dropped, counted and neve
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "exp-consent-"));
-    srv = await startServer(
-      {
-        ...storeOptions(join(dir, "published")),
-        dataDir: join(dir, "data"),
-        keys: [],
-        noAuth: true,
-        tokenSecret: randomBytes(32),
-        privacy: { optOut: new Set(["optedout_1"]) },
-      },
-      0,
-    );
-    const put = await fetch(`${srv.url}/v1/ruleset`, {
-      method: "PUT",
-      headers: { "if-none-match": "*" },
-      body: JSON.stringify(smallRuleset(1)),
-    });
-    assert.equal(put.status, 200);
+    srv = await loopbackServer(dir, smallRuleset(1), { privacy: { optOut: new Set(["optedout_1"]) } });
   });
   after(async () => {
     await srv.close();

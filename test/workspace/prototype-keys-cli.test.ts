@@ -30,13 +30,27 @@ describe("keys named like Object.prototype's members", () => {
       const validate = exp(dir, ["validate", "--format", "json"]);
       assert.equal(validate.stdout, '{"ok":true,"diagnostics":[]}\n', validate.stderr);
 
-      const plan = exp(dir, ["plan", "--format", "json"]);
+      // The text plan is what a user reads and what apply prints before it publishes: rendering a
+      // change whose "before" was Object's constructor is what crashed.
+      const plan = exp(dir, ["plan"]);
       assert.equal(plan.status, 2, plan.stderr + plan.stdout); // changes, no failed check
-      assert.match(plan.stdout, /"constructor"/);
+      assert.match(plan.stdout, /^ {2}\+ experiment\.constructor will be created$/m);
+      assert.match(plan.stdout, /^ {2}\+ flag\.constructor will be created$/m);
+      const changes = (JSON.parse(exp(dir, ["plan", "--format", "json"]).stdout) as { changes: { address: string; action: string }[] })
+        .changes;
+      assert.deepEqual(
+        changes.filter((c) => c.address.endsWith(".constructor")).map((c) => [c.address, c.action]),
+        [
+          ["experiment.constructor", "create"],
+          ["flag.constructor", "create"],
+        ],
+      );
 
-      const apply = exp(dir, ["apply", "--auto-approve", "--format", "json"]);
+      const apply = exp(dir, ["apply", "--auto-approve"]);
       assert.equal(apply.status, 0, apply.stderr + apply.stdout);
-      assert.equal(JSON.parse(apply.stdout).applied, true);
+      assert.match(apply.stdout, /^Applied: first version → v1 /m);
+      const again = exp(dir, ["plan"]);
+      assert.equal(again.status, 0, again.stderr + again.stdout); // the published constructor is the desired one
 
       const ruleset = JSON.parse(exp(dir, ["export", "--format", "ruleset"]).stdout);
       assert.equal(Object.hasOwn(ruleset.experiments, "constructor"), true);

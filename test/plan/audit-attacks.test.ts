@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chainAuditRecord, type AuditRecord } from "../../src/plan/audit.js";
 import { rulesetChecksum, rulesetContentChecksum } from "../../src/ruleset/checksum.js";
 import type { Ruleset } from "../../src/ruleset/types.js";
 import { exampleRepo, exp, git } from "../helpers/workspace.js";
@@ -99,14 +100,27 @@ describe("attacks on the audit log", () => {
     });
   }
 
-  test("reordered records are detected", () => {
+  // Moving a line breaks its seq and prevHash (audit.test.ts), but the chain has no secret: whoever
+  // can edit the log can renumber and rehash it so that it links again. Only the head anchored in
+  // the current pointer tells.
+  test("reordered records with the chain recomputed are detected, and apply refuses", () => {
     const dir = victim();
     try {
-      const [a, b, c] = logLines(dir);
-      writeFileSync(logPath(dir), [a, c, b].map((l) => `${l}\n`).join(""));
+      const [a, b, c] = logLines(dir).map((l) => JSON.parse(l) as AuditRecord);
+      const rechained: AuditRecord[] = [];
+      for (const { seq: _seq, prevHash: _prev, hash: _hash, ...entry } of [a!, c!, b!])
+        rechained.push(chainAuditRecord(rechained.at(-1), entry));
+      writeFileSync(logPath(dir), rechained.map((r) => `${JSON.stringify(r)}\n`).join(""));
       const r = exp(dir, ["audit", "verify", "--format", "json"]);
-      assert.equal(r.status, 1);
-      assert.deepEqual([JSON.parse(r.stdout).reason, JSON.parse(r.stdout).seq], ["seq", 3]);
+      assert.equal(r.status, 1, r.stdout);
+      const verdict = JSON.parse(r.stdout) as { reason: string; seq: number; message: string };
+      assert.deepEqual([verdict.reason, verdict.seq], ["anchor", 3]);
+      assert.match(verdict.message, /record seq 3 is not the head the current pointer records \(its hash differs\): the log was rewritten/);
+      retitle(dir, "After the attack");
+      const apply = exp(dir, ["apply", "--auto-approve"]);
+      assert.equal(apply.status, 1);
+      assert.match(apply.stderr, /error\[EXP4910\]: the audit log is broken, refusing to apply: record seq 3 is not the head/);
+      assert.equal(currentVersion(dir), 3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,7 +33,7 @@ export const ingestRoutes: Routes = {
     const accepted = await s.ingest.exposures.append([record]);
     if (accepted) {
       s.metrics.exposures++;
-      s.exposures.add(claim.e, claim.v, claim.u);
+      s.exposures.add(claim.e, claim.v, claim.s ?? claim.u);
     }
     send(res, 202, { accepted, duplicate: accepted === 0 });
   },
@@ -105,6 +105,7 @@ function exposureRecord(claim: ExposureClaim, b: Record<string, unknown>, now: n
   return {
     id: "",
     unit_id: claim.u,
+    ...(claim.s !== undefined ? { session_id: claim.s } : {}),
     experiment: claim.e,
     phase: claim.p,
     variant: claim.v,

@@ -11,8 +11,7 @@ export interface UnitIds {
 /** A caller as evaluation takes it: the user id alone, or with the session id. */
 export type UnitRef = string | UnitIds;
 
-/** The unit name in exp.yaml whose experiments hash the session id. */
-export const SESSION_UNIT = "session";
+export { SESSION_UNIT } from "../ruleset/types.js";
 
 export function userIdOf(unit: UnitRef): string {
   return typeof unit === "string" ? unit : unit.userId;

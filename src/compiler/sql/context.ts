@@ -24,6 +24,11 @@ export interface SqlContext {
   readonly asOf?: string;
   /** The analysed phase's exposures ('since' in the asOf format). */
   readonly phase?: PhaseFilter;
+  /**
+   * The experiment randomises sessions: its units are the exposures' `session_id` (the user id rides
+   * along as `user_id`, for clustering) and events are attributed by their `session_id`.
+   */
+  readonly sessionUnit?: boolean;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -74,7 +79,7 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
 export function createContext(
   dialect: SqlDialect,
   settings: Settings,
-  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter },
+  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; sessionUnit?: boolean },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
@@ -90,6 +95,7 @@ export function createContext(
     eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
     asOf: opts.asOf,
     ...(opts.phase ? { phase: opts.phase } : {}),
+    ...(opts.sessionUnit ? { sessionUnit: true } : {}),
     diagnostics,
   };
 }

@@ -13,7 +13,7 @@ import urllib.request
 from typing import Any, Callable, Mapping
 
 from .errors import FETCH_FAILED, Diagnostic, RulesetLoadError
-from .evaluator import Evaluator, create_evaluator
+from .evaluator import Evaluator, UnitRef, create_evaluator
 from .extensions import EventSink, ExposureSink, RulesetSource
 from .results import Assignment, EvaluateAllResult, FlagResult
 from .verify import verify_ruleset
@@ -158,7 +158,7 @@ class Client:
     def _at(self) -> float | None:
         return None if self._now is None else self._now()
 
-    def assign(self, experiment: str, unit: str, attributes: Mapping[str, Any] | None = None) -> Assignment:
+    def assign(self, experiment: str, unit: UnitRef, attributes: Mapping[str, Any] | None = None) -> Assignment:
         """Hands an enrolled unit's assignment to the ``exposures`` sink when its experiment is
         ``exposure: on_assignment`` (the default); for ``on_view`` call ``exposed`` when the variant is shown."""
         result = self._evaluator.assign(experiment, unit, attributes, self._at())
@@ -174,10 +174,10 @@ class Client:
         if self._exposures is not None and assignment.in_experiment:
             self._exposures.exposure(assignment, attributes or {})
 
-    def evaluate(self, flag: str, unit: str, attributes: Mapping[str, Any] | None = None) -> FlagResult:
+    def evaluate(self, flag: str, unit: UnitRef, attributes: Mapping[str, Any] | None = None) -> FlagResult:
         return self._evaluator.evaluate(flag, unit, attributes, self._at())
 
-    def evaluate_all(self, unit: str, attributes: Mapping[str, Any] | None = None) -> EvaluateAllResult:
+    def evaluate_all(self, unit: UnitRef, attributes: Mapping[str, Any] | None = None) -> EvaluateAllResult:
         return self._evaluator.evaluate_all(unit, attributes, self._at())
 
     def track(self, unit: str, event: str, properties: Mapping[str, Any] | None = None) -> None:

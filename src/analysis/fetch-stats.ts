@@ -143,7 +143,8 @@ async function fetchOrThrow(
     });
   };
   for (const cols of compiled.batch?.columns ?? []) collect(cols, batchRows);
-  for (const q of compiled.metrics.filter((m) => m.shape === "quantile")) collect(q, await run(q));
+  // Quantile and clustered metrics each have their own query.
+  for (const q of compiled.metrics.filter((m) => m.shape === "quantile" || m.shape === "clustered")) collect(q, await run(q));
   // Keep the experiment's metric order whatever query each metric came from.
   const metrics = compiled.metrics.map((m) => byMetric.get(m.metric)).filter((m): m is MetricSufficientStats => m !== undefined);
   return {

@@ -1,5 +1,5 @@
 import type { MetricColumns } from "../compiler/sql/index.js";
-import type { CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats } from "../stats/types.js";
+import type { ClusteredStats, CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats } from "../stats/types.js";
 
 /**
  * Warehouse numbers arrive as number, bigint (DuckDB BIGINT/HUGEINT), string (pg NUMERIC and
@@ -30,7 +30,7 @@ export function toIsoTimestamp(value: unknown): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-export type UnitStats = MeanStats | RatioStats | QuantileStats;
+export type UnitStats = MeanStats | RatioStats | QuantileStats | ClusteredStats;
 
 /** Reads one metric's statistics from a row of its query; `row` undefined means the variant had no units. */
 export function readStats(
@@ -85,6 +85,23 @@ export function readStats(
       };
       return { stats: { kind: "mean", n: covariate.n, sum: covariate.sumY, sumSq: covariate.sumY2 }, covariate };
     }
+    case "clustered":
+      return {
+        stats: {
+          kind: "clustered",
+          n: get("n"),
+          sum: get("sum"),
+          clusters: get("clusters"),
+          sumS2: get("sum_s2"),
+          sumN2: get("sum_n2"),
+          sumSN: get("sum_sn"),
+          shared: get("shared"),
+          crossSS: get("cross_ss"),
+          crossSN: get("cross_sn"),
+          crossNS: get("cross_ns"),
+          crossNN: get("cross_nn"),
+        },
+      };
     case "quantile": {
       const opt = (name: string) => toOptionalNumber(row?.[`${cols.prefix}_${name}`]);
       return {

@@ -1,4 +1,5 @@
 import { fetchSufficientStats } from "../analysis/fetch-stats.js";
+import { summarizeClustered } from "../stats/clustered.js";
 import { designSizing } from "../analysis/planned-sample.js";
 import { type Diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
@@ -190,7 +191,9 @@ export async function powerFromWarehouse(
           ? summarizeRatio(c)
           : c.kind === "quantile"
             ? summarizeQuantile(c)
-            : summarizeMean(c);
+            : c.kind === "clustered"
+              ? summarizeClustered(c)
+              : summarizeMean(c);
     }
     if (!(arm.n >= 2) || !(arm.variance > 0) || !arm.mean) {
       throw ExpError.of(

@@ -84,9 +84,10 @@ export function renderSqlCommand(
     };
     return { code: 0, stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr };
   }
-  const quantiles = compiled.metrics.filter((m) => m.shape === "quantile");
+  // What analysis runs besides the batch: a query per quantile metric and per clustered (session experiment) one.
+  const ownQueries = compiled.metrics.filter((m) => m.shape === "quantile" || m.shape === "clustered");
   const queries: CompiledQuery[] = opts.batch
-    ? [compiled.exposures, ...(compiled.batch ? [compiled.batch] : []), ...quantiles]
+    ? [compiled.exposures, ...(compiled.batch ? [compiled.batch] : []), ...ownQueries]
     : opts.metric
       ? compiled.metrics
       : [compiled.exposures, ...compiled.metrics];

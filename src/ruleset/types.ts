@@ -44,6 +44,12 @@ export interface RulesetVariant {
   url?: string;
 }
 
+/**
+ * The unit name (from exp.yaml `units`) whose experiments hash the session id, and whose analyses
+ * count sessions as units and attribute events by `session_id`; every other unit hashes the unit id.
+ */
+export const SESSION_UNIT = "session";
+
 export interface RulesetExperiment {
   status: "draft" | "running" | "paused" | "stopped" | "archived";
   phase: number;

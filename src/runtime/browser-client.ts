@@ -5,6 +5,7 @@ import { CONTRACT_CODES } from "../ruleset/codes.js";
 import { checkReferences } from "../ruleset/references.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { Attributes } from "./condition.js";
+import type { UnitRef } from "./unit-ids.js";
 import { createEvaluator } from "./evaluator.js";
 import { startRulesetPoller } from "./ruleset-poller.js";
 import type { AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
@@ -30,9 +31,9 @@ export interface BrowserClientOptions {
 }
 
 export interface BrowserClient {
-  assign(experiment: string, unit: string, attributes?: Attributes): AssignmentResult;
-  evaluate(flag: string, unit: string, attributes?: Attributes): FlagResult;
-  evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
+  assign(experiment: string, unit: UnitRef, attributes?: Attributes): AssignmentResult;
+  evaluate(flag: string, unit: UnitRef, attributes?: Attributes): FlagResult;
+  evaluateAll(unit: UnitRef, attributes?: Attributes): EvaluateAllResult;
   readonly ruleset: Ruleset;
   readonly lastError: Diagnostic[] | undefined;
   refresh(): Promise<boolean>;

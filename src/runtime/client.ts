@@ -15,6 +15,7 @@ import { ExposureLogger, withoutExposure, type Assignment } from "./sdk/exposure
 import { stickyAssign, type StickyStore } from "./sdk/sticky-store.js";
 import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
+import type { UnitRef } from "./unit-ids.js";
 
 /**
  * The in-process SDK: evaluates from a ruleset given directly, read from a file, or kept from
@@ -56,16 +57,19 @@ export interface ServerSource {
 }
 
 export interface Client {
-  /** Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when the variant is shown. */
-  assign(experiment: string, unit: string, attributes?: Attributes): Assignment;
+  /**
+   * Logs the exposure of an on_assignment experiment; for on_view, call `exposed()` on the result when
+   * the variant is shown. Pass `{userId, sessionId}` as the unit for experiments whose unit is `session`.
+   */
+  assign(experiment: string, unit: UnitRef, attributes?: Attributes): Assignment;
   /**
    * A flag served by a rule of kind `experiment` over an on_assignment experiment logs that
    * exposure, unless `logExposure` is false (the OpenFeature provider logs from its hook instead).
    */
-  evaluate(flag: string, unit: string, attributes?: Attributes, options?: { logExposure?: boolean }): FlagResult;
+  evaluate(flag: string, unit: UnitRef, attributes?: Attributes, options?: { logExposure?: boolean }): FlagResult;
   /** Logs the exposure a flag result implies when an experiment rule of an on_assignment experiment served it. */
-  logFlagExposure(result: FlagResult, unit: string, attributes?: Attributes): void;
-  evaluateAll(unit: string, attributes?: Attributes): EvaluateAllResult;
+  logFlagExposure(result: FlagResult, unit: UnitRef, attributes?: Attributes): void;
+  evaluateAll(unit: UnitRef, attributes?: Attributes): EvaluateAllResult;
   /** The ruleset in use. */
   readonly ruleset: Ruleset;
   /** The diagnostics of the last rejected ruleset or failed fetch, if any since the last success. */
@@ -160,7 +164,7 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       const e = ev.ruleset.experiments[experiment];
       const r = sticky && e && stickyExperiments.has(experiment) ? stickyAssign(sticky.store, fresh, e) : fresh;
       const l = loggerFor(ev);
-      return l ? l.assigned(r, at) : withoutExposure(r);
+      return l ? l.assigned(r, at, unit) : withoutExposure(r);
     },
     evaluate(flag, unit, attributes, o) {
       const at = now();

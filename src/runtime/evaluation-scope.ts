@@ -37,6 +37,11 @@ export class EvaluationScope implements ConditionScope {
   readonly assigners: Assign[] = [];
   readonly evaluators: Evaluate[] = [];
   readonly holdouts: readonly Holdout[];
+  /**
+   * The session id of the call being answered, which session experiments hash instead of the unit
+   * (unit-ids.ts). Set by the evaluator at the start of every call; evaluation is synchronous.
+   */
+  session: string | undefined = undefined;
   private readonly segments = new Map<string, Test>();
   private depth = 0;
   // Within one evaluateAll (the memo is open), results are computed once and reused.

@@ -4,17 +4,19 @@ import { EvaluationScope, NO_ATTRIBUTES, type Assign, type Evaluate } from "./ev
 import { compileExperiment } from "./experiment.js";
 import { compileFlag } from "./flag.js";
 import type { AssignmentReason, AssignmentResult, EvaluateAllResult, FlagResult } from "./result.js";
+import { sessionIdOf, userIdOf, type UnitRef } from "./unit-ids.js";
 
 /**
  * Turns a ruleset into closures once; evaluation then only hashes and walks precomputed arrays.
  * Flag results and reason lists are precomputed, frozen and shared, so a flag evaluation allocates
  * nothing and an assignment allocates its result object only. Time is injectable (`at`, ms since epoch).
+ * A unit is its id, or `{userId, sessionId}` when session experiments may be asked (unit-ids.ts).
  */
 export interface Evaluator {
   readonly ruleset: Ruleset;
-  assign(experiment: string, unit: string, attrs?: Attributes, at?: number): AssignmentResult;
-  evaluate(flag: string, unit: string, attrs?: Attributes, at?: number): FlagResult;
-  evaluateAll(unit: string, attrs?: Attributes, at?: number): EvaluateAllResult;
+  assign(experiment: string, unit: UnitRef, attrs?: Attributes, at?: number): AssignmentResult;
+  evaluate(flag: string, unit: UnitRef, attrs?: Attributes, at?: number): FlagResult;
+  evaluateAll(unit: UnitRef, attrs?: Attributes, at?: number): EvaluateAllResult;
   hasExperiment(key: string): boolean;
   hasFlag(key: string): boolean;
 }
@@ -45,16 +47,22 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
     ruleset,
     assign(experiment, unit, attrs = NO_ATTRIBUTES, at = Date.now()) {
       const a = assigners.get(experiment);
+      const user = userIdOf(unit);
       if (!a)
-        return { experiment, variant: null, config: null, url: null, inExperiment: false, reasons: NOT_FOUND, bucket: null, hashKey: unit };
-      return a(unit, attrs, at);
+        return { experiment, variant: null, config: null, url: null, inExperiment: false, reasons: NOT_FOUND, bucket: null, hashKey: user };
+      scope.session = sessionIdOf(unit);
+      return a(user, attrs, at);
     },
     evaluate(flag, unit, attrs = NO_ATTRIBUTES, at = Date.now()) {
       const e = evaluators.get(flag);
       if (!e) return { flag, value: null, variant: null, reason: "flag_not_found", rule: null };
-      return e(unit, attrs, at);
+      scope.session = sessionIdOf(unit);
+      return e(userIdOf(unit), attrs, at);
     },
-    evaluateAll: (unit, attrs = NO_ATTRIBUTES, at = Date.now()) => evaluateAll(unit, attrs, at),
+    evaluateAll: (unit, attrs = NO_ATTRIBUTES, at = Date.now()) => {
+      scope.session = sessionIdOf(unit);
+      return evaluateAll(userIdOf(unit), attrs, at);
+    },
     hasExperiment: (k) => assigners.has(k),
     hasFlag: (k) => evaluators.has(k),
   };

@@ -4,6 +4,7 @@ import { compileCondition } from "./condition.js";
 import type { Assign, EvaluationScope, Holdout } from "./evaluation-scope.js";
 import { instant } from "./instant.js";
 import type { AssignmentReason, AssignmentResult } from "./result.js";
+import { SESSION_UNIT } from "./unit-ids.js";
 
 type Reasons = readonly AssignmentReason[];
 
@@ -15,6 +16,8 @@ type Reasons = readonly AssignmentReason[];
  */
 export interface ExperimentReasons {
   beforeSchedule: Reasons;
+  /** A session experiment asked without a session id. */
+  noSession: Reasons;
   afterSchedule: Reasons;
   /** By holdout index. */
   inHoldout: readonly Reasons[];
@@ -36,6 +39,7 @@ export function experimentReasons(e: RulesetExperiment, holdouts: readonly Holdo
   const ending = (rung: AssignmentReason[], last: AssignmentReason): Reasons => Object.freeze([...rung, last]);
   return {
     beforeSchedule: ending(running, "before_schedule"),
+    noSession: ending(running, "no_session_id"),
     afterSchedule: ending(running, "after_schedule"),
     inHoldout: holdouts.map((h) => ending(running, h.reason)),
     targetingMismatch: ending(pastHoldout, "targeting_mismatch"),
@@ -48,7 +52,9 @@ export function experimentReasons(e: RulesetExperiment, holdouts: readonly Holdo
 /**
  * One experiment as a closure that walks the ladder: schedule, holdout, targeting, traffic (or the
  * layer's slot ranges), then the variant bucket. Seeds and reasons are precomputed; a call hashes
- * the unit at most twice and allocates only its result.
+ * the unit at most twice and allocates only its result. A session experiment hashes the session id
+ * for traffic and variant (its `hashKey`), while holdouts stay per user: a long-term holdout must
+ * not let a held-out user in on every other visit.
  */
 export function compileExperiment(key: string, e: RulesetExperiment, scope: EvaluationScope): Assign {
   const miss = (unit: string, reasons: Reasons, b: number | null = null): AssignmentResult => ({
@@ -63,7 +69,7 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   });
   if (e.status !== "running") return (unit) => miss(unit, NOT_RUNNING);
 
-  const { beforeSchedule, afterSchedule, inHoldout, targetingMismatch, outsideTraffic, noVariant, variant } = experimentReasons(
+  const { beforeSchedule, noSession, afterSchedule, inHoldout, targetingMismatch, outsideTraffic, noVariant, variant } = experimentReasons(
     e,
     scope.holdouts,
   );
@@ -79,17 +85,20 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   const traffic = e.traffic;
   const variantBucket = bucketerFor(`variant:${key}:${e.phase}`);
   const weights = e.variants.map((v) => v.weight);
+  const bySession = e.unit === SESSION_UNIT;
   const picked = e.variants.map((v, i) => ({ key: v.key, config: v.config ?? null, url: v.url ?? null, reasons: variant[i]! }));
 
   return (unit, attrs, at) => {
     if (at < start) return miss(unit, beforeSchedule);
     if (at >= end) return miss(unit, afterSchedule);
+    const hashKey = bySession ? scope.session : unit;
+    if (hashKey === undefined) return miss(unit, noSession);
     if (checkHoldout) {
       const h = scope.holdoutOf(unit);
       if (h >= 0) return miss(unit, inHoldout[h]!);
     }
     if (hasTargeting && !targeting(unit, attrs, at)) return miss(unit, targetingMismatch);
-    const tb = trafficBucket(unit);
+    const tb = trafficBucket(hashKey);
     if (layered) {
       let inside = false;
       for (let i = 0; i < slotBounds.length; i += 2) {
@@ -98,11 +107,11 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
           break;
         }
       }
-      if (!inside) return miss(unit, outsideTraffic);
-    } else if (tb >= traffic) return miss(unit, outsideTraffic);
-    const vb = variantBucket(unit);
+      if (!inside) return miss(hashKey, outsideTraffic);
+    } else if (tb >= traffic) return miss(hashKey, outsideTraffic);
+    const vb = variantBucket(hashKey);
     const i = pickIndex(weights, vb);
-    if (i < 0) return miss(unit, noVariant, vb);
+    if (i < 0) return miss(hashKey, noVariant, vb);
     const v = picked[i]!;
     return {
       experiment: key,
@@ -112,7 +121,7 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
       inExperiment: true,
       reasons: v.reasons,
       bucket: vb,
-      hashKey: unit,
+      hashKey,
     };
   };
 }

@@ -10,5 +10,6 @@ export { createEvaluator, type Evaluator } from "./evaluator.js";
 export { redirectUrl } from "./redirect.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";
 export type { Attributes } from "./condition.js";
+export type { UnitIds, UnitRef } from "./unit-ids.js";
 export type { Ruleset } from "../ruleset/types.js";
 export type { AssignmentResult, AssignmentReason, EvaluateAllResult, FlagReason, FlagResult } from "./result.js";

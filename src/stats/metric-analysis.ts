@@ -2,6 +2,7 @@ import { betaBinomialComparison, normalEffectPosterior, type BayesianResult, typ
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "./cuped.js";
 import { summarizeCupedOutcome, summarizeMean, summarizeRatio, type ArmResult } from "./moments.js";
 import { summarizeQuantile } from "./quantile.js";
+import { compareClustered, summarizeClustered } from "./clustered.js";
 import { compareRatioCuped, fitRatioCuped, ratioCovariateUsable, ratioOutcome, type RatioCupedFit } from "./ratio-cuped.js";
 import { confidenceSequence } from "./sequential.js";
 import { twoProportionZTest } from "./proportions.js";
@@ -47,6 +48,8 @@ function summarize(s: SufficientStats | undefined): ArmResult {
       return summarizeRatio(ratioOutcome(s));
     case "quantile":
       return summarizeQuantile(s);
+    case "clustered":
+      return summarizeClustered(s);
   }
 }
 
@@ -107,6 +110,9 @@ export function analyzeMetric(
         variance_reduction: num(ratio ? r.varianceReduction : reduction),
         unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
       };
+    } else if (treatmentStats.kind === "clustered" && controlStats.kind === "clustered") {
+      comparison = compareClustered(treatmentStats, controlStats, ctx.alpha);
+      if (cupedWanted) cuped = { applied: false };
     } else {
       // One arm without variance still allows a comparison (the other carries the SE); other arm problems
       // do not, and their code says why (an arm without a variance would otherwise read as zero variance).

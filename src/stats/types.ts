@@ -86,7 +86,33 @@ export interface QuantileStats {
   readonly clusters?: QuantileClusters;
 }
 
-export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedStats | QuantileStats;
+/**
+ * A per-session metric of a session experiment whose standard errors are clustered by user
+ * (docs/analysis.md). Per user cluster c of this arm: s_c is the sum of its sessions' values and n_c
+ * their number. The cross sums pair each user's cluster here with the same user's control cluster
+ * (zero where the user has none), because a user's sessions can land in several arms.
+ */
+export interface ClusteredStats {
+  readonly kind: "clustered";
+  /** Sessions with a value: Σ n_c. */
+  readonly n: number;
+  /** Σ s_c. */
+  readonly sum: number;
+  /** Users with at least one session in the arm. */
+  readonly clusters: number;
+  readonly sumS2: number;
+  readonly sumN2: number;
+  readonly sumSN: number;
+  /** Users with sessions in both this arm and control. */
+  readonly shared: number;
+  /** Σ s_c·s'_c, Σ s_c·n'_c, Σ n_c·s'_c, Σ n_c·n'_c with ' the user's control cluster. */
+  readonly crossSS: number;
+  readonly crossSN: number;
+  readonly crossNS: number;
+  readonly crossNN: number;
+}
+
+export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedStats | QuantileStats | ClusteredStats;
 
 /** Why a number could not be computed; data problems never throw. */
 export type StatsCode =

@@ -128,6 +128,13 @@ export interface Holdout {
   origin: Origin;
 }
 
+/**
+ * The unit whose experiments randomise sessions: analyses count sessions as units, attribute events
+ * by `session_id`, and cluster user-level metrics by user. (The ruleset contract, which the runtime
+ * reads, names it too: src/ruleset/types.ts.)
+ */
+export const SESSION_UNIT = "session";
+
 export interface Metric {
   key: string;
   description?: string;

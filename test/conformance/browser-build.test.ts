@@ -19,9 +19,12 @@ import { CASES_FILE, type Case } from "./generate.js";
 const BUDGET = {
   /** The evaluator alone, minified (about 12.5 KB when this budget was set). */
   evaluator: 14 * 1024,
-  /** The whole entry, minified and gzipped (about 18 KB and 7 KB). */
-  entry: 20 * 1024,
-  entryGzip: 8 * 1024,
+  /**
+   * The whole entry, minified and gzipped (about 18 KB and 7 KB when set; 20.3 KB and 8.0 KB once the
+   * stream poller, split-URL redirect and session units were in).
+   */
+  entry: 21 * 1024,
+  entryGzip: 8.5 * 1024,
 };
 
 const cases = JSON.parse(readFileSync(CASES_FILE, "utf8"));

@@ -14,7 +14,7 @@ import urllib.request
 from typing import Any, Callable, Mapping
 
 from .errors import FETCH_FAILED, Diagnostic, RulesetLoadError
-from .evaluator import Evaluator, _ms, create_evaluator
+from .evaluator import Evaluator, UnitRef, _ms, create_evaluator
 from .exposures import iso_time, logger_source
 from .extensions import EventSink, ExposureSink, RulesetSource
 from .results import Assignment, EvaluateAllResult, FlagResult
@@ -175,7 +175,7 @@ class Client:
     def _at(self) -> float:
         return _ms(None if self._now is None else self._now())
 
-    def assign(self, experiment: str, unit: str, attributes: Mapping[str, Any] | None = None) -> Assignment:
+    def assign(self, experiment: str, unit: UnitRef, attributes: Mapping[str, Any] | None = None) -> Assignment:
         """Logs the exposure of an enrolled unit when its experiment is ``exposure: on_assignment``
         (the default), once per unit x experiment x phase; for ``on_view`` call ``exposed`` when the
         variant is shown."""
@@ -184,18 +184,21 @@ class Client:
         result = evaluator.assign(experiment, unit, attributes, at)
         logger = self._logger_for(evaluator)
         if logger is not None:
-            logger.assigned(result, at)
+            logger.assigned(result, at, unit)
         return result
 
-    def exposed(self, assignment: Assignment, attributes: Mapping[str, Any] | None = None) -> None:
+    def exposed(
+        self, assignment: Assignment, attributes: Mapping[str, Any] | None = None, *, unit: UnitRef | None = None
+    ) -> None:
         """Confirms an ``on_view`` exposure now (the time the unit saw the variant); logged once per
-        unit x experiment x phase, and a no-op for a unit not enrolled or without an exposure sink."""
+        unit x experiment x phase, and a no-op for a unit not enrolled or without an exposure sink.
+        For a session experiment pass ``unit={"userId", "sessionId"}`` so the exposure names the user."""
         logger = self._logger_for(self._evaluator)
         if logger is not None:
-            logger.exposed(assignment, self._at())
+            logger.exposed(assignment, self._at(), unit)
 
     def evaluate(
-        self, flag: str, unit: str, attributes: Mapping[str, Any] | None = None, *, log_exposure: bool = True
+        self, flag: str, unit: UnitRef, attributes: Mapping[str, Any] | None = None, *, log_exposure: bool = True
     ) -> FlagResult:
         """A value served by a rule of kind ``experiment`` over an on_assignment experiment logs the
         unit's exposure to it, as ``assign`` would (``log_exposure=False`` evaluates only)."""
@@ -207,7 +210,7 @@ class Client:
             logger.flag_served(result, unit, attributes, at)
         return result
 
-    def evaluate_all(self, unit: str, attributes: Mapping[str, Any] | None = None) -> EvaluateAllResult:
+    def evaluate_all(self, unit: UnitRef, attributes: Mapping[str, Any] | None = None) -> EvaluateAllResult:
         return self._evaluator.evaluate_all(unit, attributes, self._at())
 
     def track(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 from .condition import Attributes
 from .experiment import compile_experiment
@@ -17,6 +17,8 @@ from .scope import EvaluationScope
 
 NO_ATTRIBUTES: Attributes = MappingProxyType({})
 _NOT_FOUND = ("experiment_not_found",)
+# The user id alone, or ``{"userId": ..., "sessionId": ...}`` when session experiments may be asked.
+UnitRef = Union[str, Mapping[str, str]]
 
 
 
@@ -48,21 +50,22 @@ class Evaluator:
         self._experiment_keys = sorted(scope.experiment_slots, key=_utf16_key)
         self._flag_keys = sorted(scope.flag_slots, key=_utf16_key)
 
-    def assign(self, experiment: str, unit: str, attributes: Attributes | None = None, at: Any = None) -> Assignment:
+    def assign(self, experiment: str, unit: UnitRef, attributes: Attributes | None = None, at: Any = None) -> Assignment:
         a = self._assigners.get(experiment)
+        user = self._enter(unit)
         if a is None:
-            return Assignment(experiment, None, None, False, _NOT_FOUND, None, unit)
-        return a(_unit(unit), NO_ATTRIBUTES if attributes is None else attributes, _ms(at))
+            return Assignment(experiment, None, None, False, _NOT_FOUND, None, user)
+        return a(user, NO_ATTRIBUTES if attributes is None else attributes, _ms(at))
 
-    def evaluate(self, flag: str, unit: str, attributes: Attributes | None = None, at: Any = None) -> FlagResult:
+    def evaluate(self, flag: str, unit: UnitRef, attributes: Attributes | None = None, at: Any = None) -> FlagResult:
         e = self._evaluators.get(flag)
         if e is None:
             return FlagResult(flag, None, None, "flag_not_found", None)
-        return e(_unit(unit), NO_ATTRIBUTES if attributes is None else attributes, _ms(at))
+        return e(self._enter(unit), NO_ATTRIBUTES if attributes is None else attributes, _ms(at))
 
-    def evaluate_all(self, unit: str, attributes: Attributes | None = None, at: Any = None) -> EvaluateAllResult:
+    def evaluate_all(self, unit: UnitRef, attributes: Attributes | None = None, at: Any = None) -> EvaluateAllResult:
         """Every experiment and flag for one unit, keys sorted, each computed once."""
-        unit = _unit(unit)
+        unit = self._enter(unit)
         attrs = NO_ATTRIBUTES if attributes is None else attributes
         t = _ms(at)
         scope = self._scope
@@ -73,6 +76,15 @@ class Evaluator:
         finally:
             scope.close_memo()
         return EvaluateAllResult(experiments, flags)
+
+    def _enter(self, unit: UnitRef) -> str:
+        """The user id of a call; its session id (``{"userId", "sessionId"}``) goes to the scope for session experiments."""
+        if isinstance(unit, Mapping):
+            session = unit.get("sessionId")
+            self._scope.session = _unit(session) if session is not None else None
+            return _unit(unit.get("userId"))
+        self._scope.session = None
+        return _unit(unit)
 
     def has_experiment(self, key: str) -> bool:
         return key in self._assigners

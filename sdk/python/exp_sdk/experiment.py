@@ -14,6 +14,7 @@ from .results import Assignment
 from .scope import Assign, EvaluationScope
 
 NOT_RUNNING = ("not_running",)
+SESSION_UNIT = "session"
 
 
 def instant(iso: str | None, fallback: float) -> float:
@@ -39,6 +40,8 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
     in_traffic = (*targeted, "in_layer_slot" if layered else "in_traffic")
     before_schedule = (*running, "before_schedule")
     after_schedule = (*running, "after_schedule")
+    no_session = (*running, "no_session_id")
+    by_session = e.get("unit") == SESSION_UNIT
     in_holdout = [(*running, h.reason) for h in scope.holdouts]
     targeting_mismatch = (*past_holdout, "targeting_mismatch")
     outside_traffic = (*targeted, "outside_layer_slot" if layered else "outside_traffic")
@@ -62,23 +65,27 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
             return miss(unit, before_schedule)
         if at >= end:
             return miss(unit, after_schedule)
+        # A session experiment hashes the session id for traffic and variant; holdouts stay per user.
+        hash_key = scope.session if by_session else unit
+        if hash_key is None:
+            return miss(unit, no_session)
         if check_holdout:
             h = scope.holdout_of(unit)
             if h >= 0:
                 return miss(unit, in_holdout[h])
         if has_targeting and not targeting(unit, attrs, at):
             return miss(unit, targeting_mismatch)
-        tb = traffic_bucket(unit)
+        tb = traffic_bucket(hash_key)
         if layered:
             if not any(lo <= tb < hi for lo, hi in slots):
-                return miss(unit, outside_traffic)
+                return miss(hash_key, outside_traffic)
         elif tb >= traffic:
-            return miss(unit, outside_traffic)
-        vb = variant_bucket(unit)
+            return miss(hash_key, outside_traffic)
+        vb = variant_bucket(hash_key)
         i = pick_index(weights, vb)
         if i < 0:
-            return miss(unit, no_variant, vb)
+            return miss(hash_key, no_variant, vb)
         variant, config, reasons, url = picked[i]
-        return Assignment(key, variant, config, True, reasons, vb, unit, url)
+        return Assignment(key, variant, config, True, reasons, vb, hash_key, url)
 
     return assign

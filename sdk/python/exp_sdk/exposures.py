@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from .canonical import canonical_json, sha256_hex
-from .evaluator import Evaluator
+from .evaluator import Evaluator, UnitRef
 from .extensions import ExposureSink
 from .results import Assignment, FlagResult
 
@@ -77,46 +77,62 @@ class ExposureLogger:
             if rules:
                 self._flag_rules[flag] = rules
 
-    def assigned(self, r: Assignment, at: float) -> None:
+    def assigned(self, r: Assignment, at: float, unit: UnitRef) -> None:
+        """``unit`` is what the assignment was asked for: a session experiment's exposure names the
+        user beside its session."""
         e = self._experiments.get(r.experiment)
         if e is not None and e[1] == "on_assignment" and r.in_experiment and r.variant is not None:
-            self._log(r.experiment, e[0], r.hash_key, r.variant, at)
+            self._log(r.experiment, e[0], r.hash_key, user_id_of(unit), r.variant, at)
 
-    def exposed(self, r: Assignment, at: float) -> None:
+    def exposed(self, r: Assignment, at: float, unit: UnitRef | None = None) -> None:
+        """Without ``unit`` the hash key stands for the user (right for every unit but ``session``)."""
         e = self._experiments.get(r.experiment)
         if e is not None and r.in_experiment and r.variant is not None:
-            self._log(r.experiment, e[0], r.hash_key, r.variant, at)
+            user = r.hash_key if unit is None else user_id_of(unit)
+            self._log(r.experiment, e[0], r.hash_key, user, r.variant, at)
 
-    def flag_served(self, r: FlagResult, unit: str, attributes: Mapping[str, Any] | None, at: float) -> None:
+    def flag_served(self, r: FlagResult, unit: UnitRef, attributes: Mapping[str, Any] | None, at: float) -> None:
         if r.reason != "experiment" or r.rule is None:
             return
         experiment = self._flag_rules.get(r.flag, {}).get(r.rule)
         if experiment is None:
             return
         phase = self._experiments[experiment][0]
-        # The dedup is asked first so that a repeat costs no second assignment.
-        if not self._dedup.first_time(experiment, phase, unit):
+        user = user_id_of(unit)
+        # The dedup is asked first so that a repeat costs no second assignment (a session experiment
+        # hashes the session id, known only from its assignment).
+        if isinstance(unit, str) and not self._dedup.first_time(experiment, phase, user):
             return
         a = self.evaluator.assign(experiment, unit, attributes, at)
-        if a.variant is not None:
-            self._send(experiment, phase, unit, a.variant, at)
+        if a.variant is None:
+            return
+        if isinstance(unit, str):
+            self._send(experiment, phase, a.hash_key, user, a.variant, at)
+        else:
+            self._log(experiment, phase, a.hash_key, user, a.variant, at)
 
-    def _log(self, experiment: str, phase: int, unit: str, variant: str, at: float) -> None:
-        if self._dedup.first_time(experiment, phase, unit):
-            self._send(experiment, phase, unit, variant, at)
+    def _log(self, experiment: str, phase: int, hash_key: str, user: str, variant: str, at: float) -> None:
+        if self._dedup.first_time(experiment, phase, hash_key):
+            self._send(experiment, phase, hash_key, user, variant, at)
 
-    def _send(self, experiment: str, phase: int, unit: str, variant: str, at: float) -> None:
-        self._sink.exposure(
-            {
-                "exposureId": exposure_id(experiment, phase, unit),
-                "experimentKey": experiment,
-                "userId": unit,
-                "variant": variant,
-                "phase": phase,
-                "rulesetVersion": self.evaluator.ruleset["version"],
-                "ts": iso_time(at),
-            }
-        )
+    def _send(self, experiment: str, phase: int, hash_key: str, user: str, variant: str, at: float) -> None:
+        """``hash_key`` names the exposure (the session id in a session experiment, else the user id)."""
+        record: dict[str, Any] = {
+            "exposureId": exposure_id(experiment, phase, hash_key),
+            "experimentKey": experiment,
+            "userId": user,
+            "variant": variant,
+            "phase": phase,
+            "rulesetVersion": self.evaluator.ruleset["version"],
+            "ts": iso_time(at),
+        }
+        if hash_key != user:
+            record["sessionId"] = hash_key
+        self._sink.exposure(record)
+
+
+def user_id_of(unit: UnitRef) -> str:
+    return str(unit.get("userId")) if isinstance(unit, Mapping) else unit
 
 
 def logger_source(sink: ExposureSink | None, dedup_size: int) -> Callable[[Evaluator], ExposureLogger | None]:

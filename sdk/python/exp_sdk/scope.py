@@ -52,6 +52,8 @@ def _never(_u: str, _a: Attributes, _t: float) -> bool:
 
 class EvaluationScope:
     def __init__(self, ruleset: Mapping[str, Any]) -> None:
+        # The session id of the call being answered, which session experiments hash (src/runtime/unit-ids.ts).
+        self.session: str | None = None
         self.ruleset = ruleset
         self.experiment_slots = {k: i for i, k in enumerate(ruleset["experiments"])}
         self.flag_slots = {k: i for i, k in enumerate(ruleset["flags"])}

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
-import type { Experiment, Metric, Workspace } from "../../workspace/model.js";
+import { SESSION_UNIT, type Experiment, type Metric, type Workspace } from "../../workspace/model.js";
 import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
 import { exposureSummarySql, exposureTotalsCte } from "./blocks/exposure-summary.js";
 import { experimentListSql } from "./blocks/experiment-list.js";
@@ -9,6 +9,7 @@ import { quantileQueryBody } from "./blocks/quantile.js";
 import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
 import { unitMetricsCte } from "./blocks/unit-metrics.js";
 import { unitValuesCte } from "./blocks/unit-values.js";
+import { userClustersSql } from "./blocks/user-clusters.js";
 import { SQL_CODES } from "./codes.js";
 import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter, type SqlContext } from "./context.js";
 import type { DialectName, SqlDialect } from "./dialect.js";
@@ -137,9 +138,16 @@ function prepare(ctx: SqlContext, experiment: Experiment, metrics: readonly Metr
 
 /**
  * Non-quantile metrics in one query. The batch form also carries the exposure summary, so that
- * analysis aggregates the exposures once instead of twice.
+ * analysis aggregates the exposures once instead of twice. The clustered form is one user-level
+ * metric of a session experiment: its sessions' values, summed per user (docs/analysis.md).
  */
-function unitLevelQuery(ctx: SqlContext, experiment: Experiment, metrics: readonly Metric[], batch = false) {
+function unitLevelQuery(
+  ctx: SqlContext,
+  experiment: Experiment,
+  metrics: readonly Metric[],
+  form: "single" | "batch" | "clustered" = "single",
+) {
+  const batch = form === "batch";
   // Built first so that the experiment key and as-of time are $1 and $2.
   const firstExposure = batch
     ? [exposureUnitsCte(ctx, experiment.key), exposureTotalsCte(ctx), firstExposureFromUnitsCte()].join(",\n")
@@ -148,13 +156,15 @@ function unitLevelQuery(ctx: SqlContext, experiment: Experiment, metrics: readon
   if (!prepared) return undefined;
   const unitValues = unitValuesCte(ctx, prepared.plans, prepared.compiled);
   if (unitValues === undefined) return undefined;
+  const unitMetrics = unitMetricsCte(ctx, prepared.plans);
   const sql = [
-    header("metrics", experiment, prepared.plans),
+    header(form === "clustered" ? "clustered" : "metrics", experiment, prepared.plans),
     "WITH",
     `${firstExposure},`,
     `${unitValues},`,
-    unitMetricsCte(ctx, prepared.plans),
-    sufficientStatsSelect(ctx, prepared.plans, batch),
+    ...(form === "clustered"
+      ? [`${unitMetrics},`, ...userClustersSql(ctx, prepared.plans[0]!, experiment.control)]
+      : [unitMetrics, sufficientStatsSelect(ctx, prepared.plans, batch)]),
   ].join("\n");
   return { sql, params: ctx.params.values, plans: prepared.plans };
 }
@@ -205,7 +215,8 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   const cohort = opts.cohort
     ? { ...(cohortFrom !== undefined ? { from: cohortFrom } : {}), ...(cohortTo !== undefined ? { to: cohortTo } : {}) }
     : undefined;
-  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort });
+  const sessionUnit = opts.experiment.unit === SESSION_UNIT;
+  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort, sessionUnit });
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);
@@ -221,16 +232,22 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   const unitLevel: Metric[] = [];
   for (const metric of metrics) {
     const ctx = scoped();
-    const q = metric.kind === "quantile" ? quantileQuery(ctx, opts.experiment, metric) : unitLevelQuery(ctx, opts.experiment, [metric]);
+    const clustered = sessionUnit && metric.unit !== SESSION_UNIT && metric.kind !== "ratio" && metric.kind !== "quantile";
+    const q =
+      metric.kind === "quantile"
+        ? quantileQuery(ctx, opts.experiment, metric)
+        : clustered
+          ? unitLevelQuery(ctx, opts.experiment, [metric], "clustered")
+          : unitLevelQuery(ctx, opts.experiment, [metric]);
     if (!q) continue;
     perMetric.push({ sql: q.sql, params: q.params, ...columnsOf(q.plans[0]!) });
-    if (metric.kind !== "quantile") unitLevel.push(metric);
+    if (metric.kind !== "quantile" && !clustered) unitLevel.push(metric);
   }
   let batch: CompiledExperimentSql["batch"];
   if (unitLevel.length > 0) {
     const ctx = scoped();
     // Diagnostics were already reported per metric; the batch only repeats the same compilation.
-    const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, true);
+    const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, "batch");
     if (q) batch = { sql: q.sql, params: q.params, columns: q.plans.map(columnsOf) };
   }
   return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, diagnostics };

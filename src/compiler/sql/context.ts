@@ -35,6 +35,11 @@ export interface SqlContext {
   readonly phase?: PhaseFilter;
   /** The units first exposed in this window (bounds in the asOf format). */
   readonly cohort?: CohortFilter;
+  /**
+   * The experiment randomises sessions: its units are the exposures' `session_id` (the user id rides
+   * along as `user_id`, for clustering) and events are attributed by their `session_id`.
+   */
+  readonly sessionUnit?: boolean;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -85,7 +90,7 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
 export function createContext(
   dialect: SqlDialect,
   settings: Settings,
-  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; cohort?: CohortFilter },
+  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; cohort?: CohortFilter; sessionUnit?: boolean },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
@@ -102,6 +107,7 @@ export function createContext(
     asOf: opts.asOf,
     ...(opts.phase ? { phase: opts.phase } : {}),
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
+    ...(opts.sessionUnit ? { sessionUnit: true } : {}),
     diagnostics,
   };
 }

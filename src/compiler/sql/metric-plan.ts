@@ -1,12 +1,12 @@
 import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { AggregateExpr, Expr } from "../../dsl/index.js";
-import type { Experiment, Metric, MetricKind } from "../../workspace/model.js";
+import { SESSION_UNIT, type Experiment, type Metric, type MetricKind } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlContext } from "./context.js";
 import { numberLiteral } from "./params.js";
 
 /** The shape of the sufficient statistics a metric query returns per variant. */
-export type MetricShape = "mean" | "ratio" | "cuped" | "ratio_cuped" | "quantile";
+export type MetricShape = "mean" | "ratio" | "cuped" | "ratio_cuped" | "quantile" | "clustered";
 
 /**
  * docs/analysis.md (semantics, rule 4): CUPED applies to conversion, count, sum and mean metrics (retention is a conversion);
@@ -71,6 +71,9 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
   const aggregates: AggregateExpr[] = [];
   collectAggregates(metric.expr, aggregates);
   if (aggregates.length === 0) return unsupportedShape(ctx, metric);
+  // A user-level metric of a session experiment: per-session values, sums per user cluster (no CUPED:
+  // a session has no pre-period of its own).
+  if (ctx.sessionUnit && metric.unit !== SESSION_UNIT) return { metric, shape: "clustered", prefix, aggregates, windowSeconds };
   const cuped = metric.cuped && experiment.analysis.cuped && CUPED_KINDS.has(metric.kind) && lookback > 0;
   return { metric, shape: cuped ? "cuped" : "mean", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
 }

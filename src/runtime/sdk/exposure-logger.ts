@@ -1,6 +1,7 @@
 import type { Attributes } from "../condition.js";
 import type { Evaluator } from "../evaluator.js";
 import type { AssignmentResult, FlagResult } from "../result.js";
+import { userIdOf, type UnitRef } from "../unit-ids.js";
 import type { ExposureDedup } from "./exposure-dedup.js";
 import { exposureId } from "./exposure-id.js";
 import { exposureMode, type ExposureMode } from "./exposure-mode.js";
@@ -51,11 +52,13 @@ export class ExposureLogger {
     }
   }
 
-  assigned(r: AssignmentResult, at: number): Assignment {
+  /** `unit` is what the assignment was asked for: a session experiment's exposure names the user beside its session. */
+  assigned(r: AssignmentResult, at: number, unit: UnitRef): Assignment {
     const e = this.experiments.get(r.experiment);
     if (!e || !r.inExperiment || r.variant === null) return withoutExposure(r);
+    const user = userIdOf(unit);
     if (e.mode === "on_assignment") {
-      this.log(r.experiment, e.phase, r.hashKey, r.variant, at);
+      this.log(r.experiment, e.phase, r.hashKey, user, r.variant, at);
       return withoutExposure(r);
     }
     let done = false;
@@ -64,31 +67,37 @@ export class ExposureLogger {
       if (done) return;
       done = true;
       // Stamped when the unit sees it, which is the point of on_view.
-      this.log(experiment, e.phase, hashKey, variant, this.now());
+      this.log(experiment, e.phase, hashKey, user, variant, this.now());
     };
     return r as Assignment;
   }
 
-  flagServed(flag: string, r: FlagResult, unit: string, attrs: Attributes | undefined, at: number): void {
+  flagServed(flag: string, r: FlagResult, unit: UnitRef, attrs: Attributes | undefined, at: number): void {
     if (r.reason !== "experiment" || r.rule === null) return;
     const experiment = this.flagRules.get(flag)?.get(r.rule);
     if (experiment === undefined) return;
     const { phase } = this.experiments.get(experiment)!;
-    // The dedup is checked first so that a repeat costs no second assignment.
-    if (!this.dedup.firstTime(experiment, phase, unit)) return;
+    const user = userIdOf(unit);
+    // The dedup is checked first so that a repeat costs no second assignment (a session experiment
+    // hashes the session id, known only from its assignment).
+    if (typeof unit === "string" && !this.dedup.firstTime(experiment, phase, user)) return;
     const a = this.evaluator.assign(experiment, unit, attrs, at);
-    if (a.variant !== null) this.send(experiment, phase, unit, a.variant, at);
+    if (a.variant === null) return;
+    if (typeof unit === "string") this.send(experiment, phase, a.hashKey, user, a.variant, at);
+    else this.log(experiment, phase, a.hashKey, user, a.variant, at);
   }
 
-  private log(experiment: string, phase: number, unit: string, variant: string, at: number): void {
-    if (this.dedup.firstTime(experiment, phase, unit)) this.send(experiment, phase, unit, variant, at);
+  private log(experiment: string, phase: number, hashKey: string, user: string, variant: string, at: number): void {
+    if (this.dedup.firstTime(experiment, phase, hashKey)) this.send(experiment, phase, hashKey, user, variant, at);
   }
 
-  private send(experiment: string, phase: number, unit: string, variant: string, at: number): void {
+  /** `hashKey` names the exposure (the session id in a session experiment, else the user id). */
+  private send(experiment: string, phase: number, hashKey: string, user: string, variant: string, at: number): void {
     this.sink.exposure({
-      exposureId: exposureId(experiment, phase, unit),
+      exposureId: exposureId(experiment, phase, hashKey),
       experimentKey: experiment,
-      userId: unit,
+      userId: user,
+      ...(hashKey !== user ? { sessionId: hashKey } : {}),
       variant,
       phase,
       rulesetVersion: this.evaluator.ruleset.version,

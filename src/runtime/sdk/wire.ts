@@ -8,6 +8,8 @@ export interface Exposure {
   exposureId: string;
   experimentKey: string;
   userId: string;
+  /** The session a session experiment enrolled (its hash key); absent for every other unit. */
+  sessionId?: string;
   variant: string;
   phase: number;
   /** The ruleset version that assigned the variant. */

@@ -15,19 +15,21 @@ export function triggerOf(b: Record<string, unknown>): boolean {
 /**
  * Logs the exposure of an assignment the server made, as the SDK would: for an enrolled unit of an
  * on_assignment experiment, unless the caller said `trigger: false`. It has the id the SDK would
- * give it (unit × experiment × phase), so the same exposure from both is stored once. Resolves
+ * give it (hash key × experiment × phase), so the same exposure from both is stored once. Resolves
  * after the fsync; true when the exposure is stored (now or before).
  */
-export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, trigger: boolean): Promise<string | null> {
+export async function logAssignmentExposure(s: ServerState, r: AssignmentResult, user: string, trigger: boolean): Promise<string | null> {
   const e = s.rulesets.ready().ruleset.experiments[r.experiment];
   if (!trigger || !e || exposureMode(e) !== "on_assignment" || !r.inExperiment || r.variant === null) return null;
-  if (s.consent.optedOut(r.hashKey)) {
+  if (s.consent.optedOut(user)) {
     s.metrics.withoutConsent.exposures++;
     return null;
   }
   const record: ExposureRecord = {
     id: exposureId(r.experiment, e.phase, r.hashKey),
-    unit_id: r.hashKey,
+    unit_id: user,
+    // A session experiment hashed the session id: the record keeps both, so analyses can cluster by user.
+    ...(r.hashKey !== user ? { session_id: r.hashKey } : {}),
     experiment: r.experiment,
     phase: e.phase,
     variant: r.variant,

@@ -122,7 +122,7 @@ const GOOD: Record<RecordKind, string> = {
 const JSON_COLUMNS: Record<RecordKind, string> = {
   events: "id: 'VARCHAR', unit_id: 'VARCHAR', session_id: 'VARCHAR', event: 'VARCHAR', ts: 'VARCHAR', value: 'DOUBLE', properties: 'JSON'",
   exposures:
-    "id: 'VARCHAR', unit_id: 'VARCHAR', experiment: 'VARCHAR', phase: 'INTEGER', variant: 'VARCHAR', ts: 'VARCHAR', metadata: 'JSON'",
+    "id: 'VARCHAR', unit_id: 'VARCHAR', session_id: 'VARCHAR', experiment: 'VARCHAR', phase: 'INTEGER', variant: 'VARCHAR', ts: 'VARCHAR', metadata: 'JSON'",
 };
 
 /**
@@ -193,7 +193,7 @@ const EMPTY_ROW: Record<RecordKind, string> = {
   events:
     "NULL::VARCHAR AS id, NULL::VARCHAR AS unit_id, NULL::VARCHAR AS session_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS ts, NULL::DOUBLE AS value, NULL::JSON AS properties",
   exposures:
-    "NULL::VARCHAR AS id, NULL::VARCHAR AS unit_id, NULL::VARCHAR AS experiment, NULL::INTEGER AS phase, NULL::VARCHAR AS variant, NULL::TIMESTAMP AS ts, NULL::JSON AS metadata",
+    "NULL::VARCHAR AS id, NULL::VARCHAR AS unit_id, NULL::VARCHAR AS session_id, NULL::VARCHAR AS experiment, NULL::INTEGER AS phase, NULL::VARCHAR AS variant, NULL::TIMESTAMP AS ts, NULL::JSON AS metadata",
 };
 
 /** The part's columns, named by the warehouse mapping (docs/workspace.md). */
@@ -203,7 +203,7 @@ function columns(job: SegmentJob): string {
     return `unit_id AS ${ident(c.unit_id)}, session_id AS ${ident(c.session_id)}, event AS ${ident(c.event)}, ts AS ${ident(c.ts)}, value AS ${ident(c.value)}, properties AS ${ident(c.properties)}, id AS ${ident(c.event_id)}`;
   }
   const c = job.layout.columns.exposures;
-  return `unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, ts AS ${ident(c.ts)}, CAST(NULL AS VARCHAR) AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase AS ${ident(c.phase ?? "phase")}, id AS ${EXPOSURE_ID}`;
+  return `unit_id AS ${ident(c.unit_id)}, experiment AS ${ident(c.experiment)}, variant AS ${ident(c.variant)}, ts AS ${ident(c.ts)}, session_id AS ${ident(c.session_id)}, metadata AS ${ident(c.attributes)}, phase AS ${ident(c.phase ?? "phase")}, id AS ${EXPOSURE_ID}`;
 }
 
 function countNewlines(bytes: Buffer): number {

@@ -9,6 +9,8 @@ export interface ExposureClaim {
   p: number;
   v: string;
   u: string;
+  /** The session id a session experiment hashed; absent for every other unit. */
+  s?: string;
   t: number;
 }
 
@@ -37,7 +39,13 @@ export function verifyExposure(token: unknown, secret: Buffer): ExposureClaim | 
   if (bytes.toString("base64url") !== body) return undefined;
   try {
     const c = JSON.parse(bytes.toString("utf8")) as ExposureClaim;
-    const ok = typeof c === "object" && c !== null && typeof c.e === "string" && typeof c.v === "string" && typeof c.u === "string";
+    const ok =
+      typeof c === "object" &&
+      c !== null &&
+      typeof c.e === "string" &&
+      typeof c.v === "string" &&
+      typeof c.u === "string" &&
+      (c.s === undefined || typeof c.s === "string");
     return ok && Number.isInteger(c.p) && Number.isFinite(c.t) ? c : undefined;
   } catch {
     return undefined;

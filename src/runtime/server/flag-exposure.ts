@@ -1,5 +1,6 @@
 import type { Attributes } from "../condition.js";
 import type { FlagResult } from "../result.js";
+import { userIdOf, type UnitRef } from "../unit-ids.js";
 import { logAssignmentExposure } from "./assignment-exposure.js";
 import type { ServerState } from "./state.js";
 
@@ -15,7 +16,7 @@ export async function logFlagExposure(
   s: ServerState,
   flag: string,
   r: FlagResult,
-  unit: string,
+  unit: UnitRef,
   attrs: Attributes,
   at: number,
   trigger: boolean,
@@ -24,5 +25,5 @@ export async function logFlagExposure(
   const ev = s.rulesets.ready();
   const rule = ev.ruleset.flags[flag]?.rules.find((x) => x.name === r.rule);
   if (rule?.kind !== "experiment") return null;
-  return logAssignmentExposure(s, ev.assign(rule.experiment, unit, attrs, at), true);
+  return logAssignmentExposure(s, ev.assign(rule.experiment, unit, attrs, at), userIdOf(unit), true);
 }

@@ -21,6 +21,8 @@ export interface EventRecord {
 export interface ExposureRecord {
   id: string;
   unit_id: string;
+  /** The enrolled session of a session experiment; absent or null for every other unit. */
+  session_id?: string | null;
   experiment: string;
   phase: number;
   variant: string;
@@ -76,6 +78,7 @@ export function storedRecordProblem(kind: "events" | "exposures", line: unknown)
       : [
           ["id", textProblem(r.id, true)],
           ["unit_id", textProblem(r.unit_id, true)],
+          ["session_id", textProblem(r.session_id, false)],
           ["experiment", textProblem(r.experiment, true)],
           ["phase", phaseProblem(r.phase)],
           ["variant", textProblem(r.variant, true)],

@@ -49,9 +49,10 @@ export class StickyArms implements StickyStore {
   }
 
   /** An ingested exposure: the unit's arm, unless it has one already (the first exposure decides). */
-  remember(r: Pick<ExposureRecord, "experiment" | "phase" | "unit_id" | "variant">): void {
+  remember(r: Pick<ExposureRecord, "experiment" | "phase" | "unit_id" | "variant" | "session_id">): void {
     if (!this.experiments.has(r.experiment)) return;
-    const key = stickyKey(r.experiment, r.phase, r.unit_id);
+    // Keyed by what the experiment hashed: the session id for a session experiment.
+    const key = stickyKey(r.experiment, r.phase, r.session_id ?? r.unit_id);
     if (!this.arms.has(key)) this.set(key, { variant: r.variant });
   }
 }

@@ -1,8 +1,13 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { CheckCodes as C } from "./codes.js";
 import { type Check } from "./context.js";
+import { SESSION_UNIT } from "../model.js";
 
-/** A metric on another unit than the experiment's (session metrics in a user experiment) is only sound as a ratio (delta method). */
+/**
+ * A metric on another unit than the experiment's (session metrics in a user experiment) is only sound
+ * as a ratio (delta method). The one exception is a user-level metric in a session experiment that
+ * is not a quantile: it is analysed per session with standard errors clustered by user (docs/analysis.md).
+ */
 export const metricUnitsCheck: Check = {
   name: "metric-units",
   run({ workspace: ws, brokenFiles }) {
@@ -14,6 +19,7 @@ export const metricUnitsCheck: Check = {
         e.metrics[tier].forEach((key, i) => {
           const m = ws.metrics.get(key);
           if (!m || brokenFiles.has(m.origin.file) || !declared.has(m.unit) || m.unit === e.unit || m.kind === "ratio") return;
+          if (e.unit === SESSION_UNIT && m.kind !== "quantile") return;
           out.push(
             diagnostic(
               C.metricUnit,

@@ -11,6 +11,8 @@ export function exposureFilter(ctx: SqlContext, experiment: string): string {
   const phase = ctx.phase;
   if (phase && "column" in phase && c.phase !== undefined) parts.push(`${X}.${c.phase} = ${numberLiteral(phase.column)}`);
   if (phase && "since" in phase) parts.push(`${X}.${c.ts} >= ${ctx.dialect.timestampFrom(ctx.params.string(phase.since))}`);
+  // A session experiment's unit is the session; an exposure without one cannot be attributed.
+  if (ctx.sessionUnit) parts.push(`${X}.${c.session_id} IS NOT NULL`);
   return parts.join(" AND ");
 }
 
@@ -24,18 +26,29 @@ function cohortConditions(ctx: SqlContext): string[] {
 }
 
 /**
+ * The exposure column that identifies a unit, and for a session experiment the user id beside it
+ * (a session's exposures all carry one user; MIN picks it without another GROUP BY key).
+ */
+function unitSelect(ctx: SqlContext): { id: string; select: string } {
+  const c = ctx.exposureColumns;
+  if (!ctx.sessionUnit) return { id: `${X}.${c.unit_id}`, select: `${X}.${c.unit_id} AS unit_id` };
+  return { id: `${X}.${c.session_id}`, select: `${X}.${c.session_id} AS unit_id, MIN(${X}.${c.unit_id}) AS user_id` };
+}
+
+/**
  * docs/analysis.md (semantics, rule 1): one row per unit exposed to exactly one variant, with its first exposure time.
  * MIN = MAX on the variant is the single-variant test without the cost of COUNT(DISTINCT).
  */
 export function firstExposureCte(ctx: SqlContext, experiment: string): string {
   const c = ctx.exposureColumns;
+  const unit = unitSelect(ctx);
   return [
     "-- exp:first_exposure",
     "first_exposure AS (",
-    `  SELECT ${X}.${c.unit_id} AS unit_id, MIN(${X}.${c.variant}) AS variant, MIN(${X}.${c.ts}) AS first_exposure`,
+    `  SELECT ${unit.select}, MIN(${X}.${c.variant}) AS variant, MIN(${X}.${c.ts}) AS first_exposure`,
     `  FROM ${ctx.tables.exposures} AS ${X}`,
     `  WHERE ${exposureFilter(ctx, experiment)}`,
-    `  GROUP BY ${X}.${c.unit_id}`,
+    `  GROUP BY ${unit.id}`,
     `  HAVING ${[`MIN(${X}.${c.variant}) = MAX(${X}.${c.variant})`, ...cohortConditions(ctx)].join(" AND ")}`,
     ")",
   ].join("\n");
@@ -44,15 +57,15 @@ export function firstExposureCte(ctx: SqlContext, experiment: string): string {
 /** Every exposed unit with its first and last variant and exposure times (one pass over the exposures). */
 export function exposureUnitsCte(ctx: SqlContext, experiment: string): string {
   const c = ctx.exposureColumns;
-  const where = exposureFilter(ctx, experiment);
+  const unit = unitSelect(ctx);
   const cohort = cohortConditions(ctx);
   return [
     "-- exp:exposure_units",
     "exposure_units AS (",
-    `  SELECT ${X}.${c.unit_id} AS unit_id, MIN(${X}.${c.variant}) AS variant, MAX(${X}.${c.variant}) AS last_variant, MIN(${X}.${c.ts}) AS first_ts, MAX(${X}.${c.ts}) AS last_ts`,
+    `  SELECT ${unit.select}, MIN(${X}.${c.variant}) AS variant, MAX(${X}.${c.variant}) AS last_variant, MIN(${X}.${c.ts}) AS first_ts, MAX(${X}.${c.ts}) AS last_ts`,
     `  FROM ${ctx.tables.exposures} AS ${X}`,
-    `  WHERE ${where}`,
-    `  GROUP BY ${X}.${c.unit_id}`,
+    `  WHERE ${exposureFilter(ctx, experiment)}`,
+    `  GROUP BY ${unit.id}`,
     ...(cohort.length ? [`  HAVING ${cohort.join(" AND ")}`] : []),
     ")",
   ].join("\n");

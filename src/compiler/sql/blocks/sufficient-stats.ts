@@ -24,6 +24,7 @@ export const STAT_COLUMNS = {
     "sum_den_pnum",
     "sum_den_pden",
   ],
+  clustered: ["n", "sum", "clusters", "sum_s2", "sum_n2", "sum_sn", "shared", "cross_ss", "cross_sn", "cross_ns", "cross_nn"],
   quantile: ["n", "value", "lower", "upper", "units", "sum_below", "sum_below2", "sum_events2", "sum_below_events"],
 } as const;
 

@@ -37,13 +37,17 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
   return [`${y} AS ${p}_y`, `${xOrZero} AS ${p}_x`];
 }
 
-/** Every exposed unit (docs/analysis.md (semantics, rule 2): all are in the denominator), joined to its aggregates. */
+/**
+ * Every exposed unit (docs/analysis.md (semantics, rule 2): all are in the denominator), joined to its
+ * aggregates; with the user of each session when a clustered metric needs it.
+ */
 export function unitMetricsCte(ctx: SqlContext, plans: readonly PlannedMetric[]): string {
   const columns = plans.flatMap((plan) => metricColumns(ctx, plan));
+  const user = plans.some((p) => p.shape === "clustered") ? ` ${UNIT_ALIAS}.user_id,` : "";
   return [
     "-- exp:unit_metrics",
     "unit_metrics AS (",
-    `  SELECT ${UNIT_ALIAS}.variant,`,
+    `  SELECT ${UNIT_ALIAS}.variant,${user}`,
     columns.map((c) => `    ${c}`).join(",\n"),
     `  FROM first_exposure AS ${UNIT_ALIAS}`,
     `  LEFT JOIN unit_values AS ${U} ON ${U}.unit_id = ${UNIT_ALIAS}.unit_id`,

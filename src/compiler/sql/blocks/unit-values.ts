@@ -18,7 +18,8 @@ export function eventScan(ctx: SqlContext, events: string[], scan: ScanRange, ex
   where.push(...extra);
   return [
     `  FROM first_exposure AS ${UNIT_ALIAS}`,
-    `  JOIN ${ctx.tables.events} AS ${EVENT_ALIAS} ON ${eventColumn(ctx, "unit_id")} = ${UNIT_ALIAS}.unit_id`,
+    // A session experiment attributes events to the session they happened in.
+    `  JOIN ${ctx.tables.events} AS ${EVENT_ALIAS} ON ${eventColumn(ctx, ctx.sessionUnit ? "session_id" : "unit_id")} = ${UNIT_ALIAS}.unit_id`,
     `  WHERE ${where.join("\n    AND ")}`,
   ];
 }

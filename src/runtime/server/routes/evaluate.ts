@@ -5,13 +5,14 @@ import { logFlagExposure } from "../flag-exposure.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 import { stickyKey, withStickyArm } from "../../sdk/sticky-store.js";
-import { unitInput } from "./unit-input.js";
+import { sessionInput, unitInput } from "./unit-input.js";
 
 /**
  * Evaluation: one experiment (with a signed exposure token when the unit is enrolled, and the
  * exposure logged for on_assignment experiments unless `trigger` is false), one flag (logging the
  * exposure likewise when an experiment served it), or everything for a unit. All evaluate at the
- * server's clock.
+ * server's clock. `sessionId` is what experiments whose unit is `session` hash; their exposures and
+ * tokens carry it beside the user id.
  */
 export const evaluateRoutes: Routes = {
   "POST /v1/assignments": async (s, req, res) => {
@@ -19,17 +20,21 @@ export const evaluateRoutes: Routes = {
     const b = object(await readJson(req));
     const key = str(b, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
+    const unit = { userId: user, sessionId: sessionInput(b) };
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
-    const fresh = ev.assign(key, user, attrs, s.now());
+    const fresh = ev.assign(key, unit, attrs, s.now());
     // A bandit's enrolled unit keeps its first arm when the weights change (sticky-arms.ts).
     const e = ev.ruleset.experiments[key]!;
     const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
-    const loggedId = await logAssignmentExposure(s, r, trigger);
+    const loggedId = await logAssignmentExposure(s, r, user, trigger);
+    const bySession = r.hashKey !== user ? { s: r.hashKey } : {};
     const exposureToken =
-      r.inExperiment && r.variant !== null ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, t: s.now() }, s.tokenSecret) : null;
+      r.inExperiment && r.variant !== null
+        ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, ...bySession, t: s.now() }, s.tokenSecret)
+        : null;
     send(res, 200, {
       experimentKey: key,
       variant: r.variant,
@@ -52,10 +57,11 @@ export const evaluateRoutes: Routes = {
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
     if (!ev.hasFlag(key)) throw new HttpError(404, `unknown flag "${key}"`);
+    const unit = { userId: user, sessionId: sessionInput(b) };
     const at = s.now();
-    const r = ev.evaluate(key, user, attrs, at);
+    const r = ev.evaluate(key, unit, attrs, at);
     s.metrics.evaluations++;
-    const loggedId = await logFlagExposure(s, key, r, user, attrs, at, trigger);
+    const loggedId = await logFlagExposure(s, key, r, unit, attrs, at, trigger);
     send(res, 200, {
       flagKey: key,
       value: r.value,
@@ -71,7 +77,7 @@ export const evaluateRoutes: Routes = {
     requireScope(s, req, "evaluate");
     const b = object(await readJson(req));
     const { user, attrs } = unitInput(s, b);
-    const r = s.rulesets.ready().evaluateAll(user, attrs, s.now());
+    const r = s.rulesets.ready().evaluateAll({ userId: user, sessionId: sessionInput(b) }, attrs, s.now());
     s.metrics.evaluations++;
     send(res, 200, r);
   },

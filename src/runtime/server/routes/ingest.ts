@@ -38,7 +38,7 @@ export const ingestRoutes: Routes = {
     const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
     if (accepted) {
       s.metrics.exposures++;
-      s.exposures.add(claim.e, claim.v, claim.u);
+      s.exposures.add(claim.e, claim.v, claim.s ?? claim.u);
       s.sticky.remember(record);
     }
     send(res, 202, { accepted, duplicate: kept.length > 0 && accepted === 0, ...withoutConsent(1 - kept.length) });
@@ -122,6 +122,7 @@ function exposureRecord(claim: ExposureClaim, b: Record<string, unknown>, now: n
   return {
     id: "",
     unit_id: claim.u,
+    ...(claim.s !== undefined ? { session_id: claim.s } : {}),
     experiment: claim.e,
     phase: claim.p,
     variant: claim.v,

@@ -36,6 +36,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
     const what = `exposure ${index}`;
     const o = object(item, what);
     for (const field of ["exposureId", "experimentKey", "userId", "variant"]) check(what, field, textProblem(o[field], true));
+    check(what, "sessionId", textProblem(o.sessionId, false));
     check(what, "phase", phaseProblem(o.phase));
     check(what, "metadata", objectProblem(o.metadata));
     if (o.rulesetVersion !== undefined && !Number.isInteger(o.rulesetVersion)) check(what, "rulesetVersion", "must be an integer");
@@ -44,6 +45,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
       experiment: o.experimentKey as string,
       phase: o.phase as number,
       unit: o.userId as string,
+      session: (o.sessionId as string | undefined) || undefined,
       variant: o.variant as string,
     };
     const problem =
@@ -59,6 +61,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
     records.push({
       id: o.exposureId as string,
       unit_id: claim.unit,
+      ...(claim.session !== undefined ? { session_id: claim.session } : {}),
       experiment: claim.experiment,
       phase: claim.phase,
       variant: claim.variant,
@@ -70,7 +73,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
   const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
   s.metrics.exposures += accepted;
   for (const r of kept) {
-    s.exposures.add(r.experiment, r.variant, r.unit_id);
+    s.exposures.add(r.experiment, r.variant, r.session_id ?? r.unit_id);
     s.sticky.remember(r);
   }
   send(res, 202, { accepted, duplicates: kept.length - accepted, rejected, ...withoutConsent(records.length - kept.length) });

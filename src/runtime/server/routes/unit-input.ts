@@ -24,3 +24,11 @@ export function unitInput(s: ServerState, b: Record<string, unknown>): { user: s
   if (bad) throw new HttpError(400, `"${attrs.name}": ${bad.message}`, bad.suggestion);
   return { user: unit.value as string, attrs: c as Record<string, unknown> };
 }
+
+/** The session id that experiments whose unit is `session` hash; optional, stored like the unit id. */
+export function sessionInput(b: Record<string, unknown>): string | undefined {
+  const problem = textProblem(b.sessionId, false);
+  if (problem) throw new HttpError(400, `"sessionId" ${problem}`);
+  // An empty session id is no session: hashing "" would put every such caller in one bucket.
+  return (b.sessionId as string | undefined) || undefined;
+}

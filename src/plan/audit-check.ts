@@ -55,7 +55,9 @@ export async function verifyPublishedState(target: PublishTarget): Promise<Audit
   const lines = readAuditLines(await target.auditText());
   const records = lines.map((l) => l.record!);
   const lineOf = (version: number) => lines.find((l) => l.record!.toVersion === version)?.line ?? lines.length + 1;
-  for (const version of await target.versions()) {
+  const versions = await target.versions();
+  const newest = Math.max(0, ...versions);
+  for (const version of versions) {
     let stored: PublishedRuleset | undefined;
     try {
       stored = await target.get(version);
@@ -63,6 +65,18 @@ export async function verifyPublishedState(target: PublishTarget): Promise<Audit
       if (!(err instanceof PublishError)) throw err;
       return { ...failure(verdict.count, lineOf(version), err.message), anchored: verdict.anchored };
     }
+    // Every publish appends the record that made its version current. Only the newest version may lack
+    // one (an apply cut short before it appended: the lag noted below, recorded by the next apply);
+    // an older one without a record means the log lost records, deleted along with its anchor.
+    if (stored && version !== newest && !records.some((r) => r.toVersion === version))
+      return {
+        ...failure(
+          verdict.count,
+          lines.length + 1,
+          `version ${version} in ${target.description} has no audit record that made it current: the log was deleted or rewritten`,
+        ),
+        anchored: verdict.anchored,
+      };
     const contradicting = stored && recordContradicting(stored, records);
     if (stored && contradicting)
       return {

@@ -80,6 +80,25 @@ describe("attacks on the audit log", () => {
     }
   });
 
+  for (const forged of ["no anchor", "anchor at seq 0"]) {
+    test(`rm audit.log.jsonl with the pointer's anchor forged (${forged}): verify still fails on the unrecorded versions`, () => {
+      const dir = victim();
+      try {
+        const pointerPath = join(dir, STATE, "current");
+        const pointer = JSON.parse(readFileSync(pointerPath, "utf8")) as Record<string, unknown>;
+        if (forged === "no anchor") delete pointer.audit;
+        else pointer.audit = { seq: 0, hash: "0".repeat(64) };
+        writeFileSync(pointerPath, JSON.stringify(pointer));
+        unlinkSync(logPath(dir));
+        const r = exp(dir, ["audit", "verify"]);
+        assert.equal(r.status, 1, r.stdout);
+        assert.match(r.stdout, /version 1 in .* has no audit record that made it current: the log was deleted or rewritten/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   for (const removed of [1, 2]) {
     test(`deleting the last ${removed} record(s) is detected`, () => {
       const dir = victim();

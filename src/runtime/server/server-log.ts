@@ -23,10 +23,11 @@ export function serverLog(
   now: () => number = Date.now,
   least: LogLevel = "info",
 ): ServerLog {
-  const write = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
+  const timestamp = isoTimestamps(now);
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[least]) return;
-    const entry: Record<string, unknown> = { ts: new Date(now()).toISOString(), level, msg: redactSecrets(msg) };
-    for (const [k, v] of Object.entries(fields)) entry[k] = loggable(v);
+    const entry: Record<string, unknown> = { ts: timestamp(), level, msg: redactedText(msg) };
+    for (const k in fields) entry[k] = loggable(fields[k]);
     try {
       sink(`${JSON.stringify(entry)}\n`);
     } catch {
@@ -45,8 +46,41 @@ function loggable(v: unknown): unknown {
     const code = (v as { code?: unknown }).code;
     return { name: v.name, message: redactSecrets(v.message), ...(typeof code === "string" ? { code } : {}) };
   }
-  if (typeof v === "string") return redactSecrets(v);
+  if (typeof v === "string") return redactedText(v);
   return v;
+}
+
+/** The time as ISO text, formatted once per millisecond however many lines share it. */
+function isoTimestamps(now: () => number): () => string {
+  let at = NaN;
+  let text = "";
+  return () => {
+    const t = now();
+    if (t !== at) {
+      text = new Date(t).toISOString();
+      at = t;
+    }
+    return text;
+  };
+}
+
+/**
+ * `redactSecrets`, remembered for short texts: a request line's message and fields repeat (one
+ * route, one status, one key name), and three regular expressions per field was a visible share
+ * of a small request's time. Bounded: forgotten wholesale when full.
+ */
+const redactions = new Map<string, string>();
+const MAX_REDACTIONS = 1024;
+const MAX_REMEMBERED_LENGTH = 256;
+
+function redactedText(text: string): string {
+  if (text.length > MAX_REMEMBERED_LENGTH) return redactSecrets(text);
+  let r = redactions.get(text);
+  if (r === undefined) {
+    if (redactions.size >= MAX_REDACTIONS) redactions.clear();
+    redactions.set(text, (r = redactSecrets(text)));
+  }
+  return r;
 }
 
 /**

@@ -18,11 +18,7 @@ const LEVELS = { info: 0, warn: 1, error: 2 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
 /** A log writing entries of `least` and above (`warn` drops the request lines) as JSON lines to `sink`. */
-export function serverLog(
-  sink: LogSink = (line) => process.stderr.write(line),
-  now: () => number = Date.now,
-  least: LogLevel = "info",
-): ServerLog {
+export function serverLog(sink: LogSink = bufferedStderr, now: () => number = Date.now, least: LogLevel = "info"): ServerLog {
   const timestamp = isoTimestamps(now);
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[least]) return;
@@ -96,4 +92,37 @@ export function redactSecrets(text: string): string {
       /\b((?:access_?|api_?|exposure_?)?(?:token|key|secret|password|passwd|signature|sig))(["']?\s*[=:]\s*["']?)[^\s"'&,;)}\]]+/gi,
       "$1$2***",
     );
+}
+
+/**
+ * stderr, one write per turn of the event loop: a busy server logs a line per request, and a
+ * write (a system call on a pipe or file) per line was a visible share of a small request's time.
+ * The lines of a turn go out together just after it, in order; whatever is still held when the
+ * process exits is written then.
+ */
+const held: string[] = [];
+let flushing = false;
+let exitHooked = false;
+
+function bufferedStderr(line: string): void {
+  held.push(line);
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flushStderr);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once("exit", flushStderr);
+  }
+}
+
+function flushStderr(): void {
+  flushing = false;
+  if (held.length === 0) return;
+  const text = held.join("");
+  held.length = 0;
+  try {
+    process.stderr.write(text);
+  } catch {
+    // A closed stderr must not turn a logged failure into a crash.
+  }
 }

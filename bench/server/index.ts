@@ -1,7 +1,7 @@
 /**
  * The runtime server under HTTP load (README.md#benchmarks), with autocannon in this process and each server
  * in a child process of its own:
- *   - POST /v1/assignments requests/s vs a bare node:http JSON echo server in the same run (goal ≥ 70%),
+ *   - POST /v1/assignments requests/s vs a bare node:http JSON echo server in the same run (goal ≥ 80%, issue 13),
  *     and p99 latency at half of the measured exp peak (goal < 5 ms);
  *   - events/s through POST /v1/events batches of 500, each acknowledged only after fsync (goal ≥ 50,000).
  * Prints JSON lines; stops by itself in well under a minute.
@@ -17,6 +17,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = 3;
 const CONNECTIONS = 32;
 const BATCH = 500;
+/** Assignments per second as a share of the echo peer's in the same run (issue 13's acceptance). */
+const RATIO_GOAL = 0.8;
 const KEY = "bench-key-0123456789";
 const here = new URL(".", import.meta.url).pathname;
 
@@ -97,7 +99,7 @@ try {
   );
   console.log(JSON.stringify({ workload: "assignments_peak", impl: "exp", rps: Math.round(expRps), runs: expRuns.map(Math.round) }));
   const ratio = expRps / echoRps;
-  console.log(JSON.stringify({ workload: "assignments_peak", ratioVsEcho: +ratio.toFixed(2), goal: 0.7, met: ratio >= 0.7 }));
+  console.log(JSON.stringify({ workload: "assignments_peak", ratioVsEcho: +ratio.toFixed(2), goal: RATIO_GOAL, met: ratio >= RATIO_GOAL }));
 
   // 2. Latency at half of the peak, with coordinated omission corrected (autocannon's default at a fixed rate).
   const rate = Math.round(expRps / 2);

@@ -15,21 +15,23 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * Bearer tokens already proven to match a key, per key list: clients send the same token on every
- * request, and hashing it each time is a visible share of a small request's cost. Only matches are
- * kept (an unknown token always takes the constant-time path), and the memo is bounded.
+ * Authorization headers already proven to carry a key, per key list: clients send the same header
+ * on every request, and parsing and hashing it each time is a visible share of a small request's
+ * cost. Only matches are kept (an unknown token always takes the constant-time path), and the memo
+ * is bounded.
  */
 const proven = new WeakMap<readonly ApiKey[], Map<string, ApiKey>>();
 const MAX_PROVEN = 1024;
 
 /** The scopes a bearer token grants, or undefined when it matches no key. Constant-time comparison. */
 export function authorise(header: string | undefined, keys: readonly ApiKey[]): ApiKey | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  if (header === undefined) return undefined;
+  const memo = proven.get(keys);
+  const known = memo?.get(header);
+  if (known) return known;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) return undefined;
   const token = m[1]!;
-  const memo = proven.get(keys);
-  const known = memo?.get(token);
-  if (known) return known;
   const digest = Buffer.from(sha256Hex(token), "hex");
   for (const k of keys) {
     const want = Buffer.from(k.sha256, "hex");
@@ -37,7 +39,7 @@ export function authorise(header: string | undefined, keys: readonly ApiKey[]): 
       const map = memo ?? new Map<string, ApiKey>();
       if (!memo) proven.set(keys, map);
       if (map.size >= MAX_PROVEN) map.clear();
-      map.set(token, k);
+      map.set(header, k);
       return k;
     }
   }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 
 /**
  * Exposure tokens: the server signs what it assigned (experiment, phase, variant, unit, time) so a
@@ -16,7 +16,19 @@ export interface ExposureClaim {
 
 export function signExposure(claim: ExposureClaim, secret: Buffer): string {
   const body = Buffer.from(JSON.stringify(claim)).toString("base64url");
-  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+  return `${body}.${createHmac("sha256", keyOf(secret)).update(body).digest("base64url")}`;
+}
+
+/**
+ * The secret as a key object, made once per secret: every enrolled assignment signs a token and
+ * every confirmed exposure checks one, and preparing the raw key each time costs a share of that.
+ * The secret is never changed in place once the server has it.
+ */
+const keys = new WeakMap<Buffer, KeyObject>();
+function keyOf(secret: Buffer): KeyObject {
+  let k = keys.get(secret);
+  if (!k) keys.set(secret, (k = createSecretKey(secret)));
+  return k;
 }
 
 /** A token as the server writes it: unpadded base64url body, a dot, and the 43-character base64url HMAC. */
@@ -33,7 +45,7 @@ export function verifyExposure(token: unknown, secret: Buffer): ExposureClaim | 
   const m = CANONICAL.exec(token);
   if (!m) return undefined;
   const [, body, sig] = m as unknown as [string, string, string];
-  const want = createHmac("sha256", secret).update(body).digest("base64url");
+  const want = createHmac("sha256", keyOf(secret)).update(body).digest("base64url");
   if (!timingSafeEqual(Buffer.from(sig), Buffer.from(want))) return undefined;
   const bytes = Buffer.from(body, "base64url");
   if (bytes.toString("base64url") !== body) return undefined;

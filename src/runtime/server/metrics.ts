@@ -8,21 +8,39 @@ type Labels = Record<string, string>;
 
 /** One latency histogram: counts per bucket (not yet cumulative), the sum and the count. */
 interface Latency {
+  /** The JSON of the labels: the exposition lists series in its order. */
+  key: string;
   labels: Labels;
   buckets: number[];
   sum: number;
   count: number;
 }
 
+/** One counter series; `key` as for Latency. */
+interface Counter {
+  key: string;
+  labels: Labels;
+  n: number;
+}
+
+/** The series of one method and route: its latency histogram and a request counter per status. */
+interface RouteSeries {
+  latency: Latency;
+  statuses: Map<number, Counter>;
+}
+
 /**
  * The server's Prometheus metrics (text exposition format 0.0.4): requests by route template and
  * status with a latency histogram per route, assignments and exposures per experiment and variant,
  * and a few counters and gauges. Label values are escaped, so any route or key is safe to expose.
+ * Series are found through maps keyed by their label values, so counting a request or an
+ * assignment allocates nothing once its series exists.
  */
 export class ServerMetrics {
-  private readonly requests = new Map<string, { labels: Labels; n: number }>();
-  private readonly latency = new Map<string, Latency>();
-  private readonly assignments = new Map<string, { labels: Labels; n: number }>();
+  /** Method → route template → series. */
+  private readonly routes = new Map<string, Map<string, RouteSeries>>();
+  /** Experiment → variant → enrolments. */
+  private readonly assignments = new Map<string, Map<string, Counter>>();
   evaluations = 0;
   exposures = 0;
   events = 0;
@@ -41,11 +59,15 @@ export class ServerMetrics {
 
   /** One request answered: `route` is the route template (`/v1/ruleset/versions/{version}`), or "unmatched". */
   request(method: string, route: string, status: number, seconds: number): void {
-    bump(this.requests, { method, route, status: String(status) });
-    const key = `${method} ${route}`;
-    let h = this.latency.get(key);
-    if (!h) this.latency.set(key, (h = { labels: { method, route }, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    const i = LATENCY_BUCKETS.findIndex((le) => seconds <= le);
+    let byRoute = this.routes.get(method);
+    if (!byRoute) this.routes.set(method, (byRoute = new Map()));
+    let r = byRoute.get(route);
+    if (!r) byRoute.set(route, (r = routeSeries(method, route)));
+    const c = r.statuses.get(status);
+    if (c) c.n++;
+    else r.statuses.set(status, counter({ method, route, status: String(status) }));
+    const h = r.latency;
+    const i = bucketIndex(seconds);
     if (i >= 0) h.buckets[i]!++;
     h.sum += seconds;
     h.count++;
@@ -53,7 +75,11 @@ export class ServerMetrics {
 
   /** A unit assigned to a variant (enrolled) by the server's evaluator. */
   assigned(experiment: string, variant: string): void {
-    bump(this.assignments, { experiment, variant });
+    let byVariant = this.assignments.get(experiment);
+    if (!byVariant) this.assignments.set(experiment, (byVariant = new Map()));
+    const c = byVariant.get(variant);
+    if (c) c.n++;
+    else byVariant.set(variant, counter({ experiment, variant }));
   }
 
   /** The exposition; `exposures` adds the per-variant exposure series. */
@@ -62,10 +88,11 @@ export class ServerMetrics {
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
     const sample = (name: string, labels: Labels, value: number) => out.push(`${name}${labelSet(labels)} ${formatValue(value)}`);
 
+    const routes = [...this.routes.values()].flatMap((byRoute) => [...byRoute.values()]);
     family("exp_requests_total", "counter", "HTTP requests by method, route template and status.");
-    for (const { labels, n } of sorted(this.requests)) sample("exp_requests_total", labels, n);
+    for (const { labels, n } of sorted(routes.flatMap((r) => [...r.statuses.values()]))) sample("exp_requests_total", labels, n);
     family("exp_request_duration_seconds", "histogram", "HTTP request latency by method and route template.");
-    for (const h of sorted(this.latency)) {
+    for (const h of sorted(routes.map((r) => r.latency))) {
       let cumulative = 0;
       LATENCY_BUCKETS.forEach((le, i) => {
         cumulative += h.buckets[i]!;
@@ -76,7 +103,8 @@ export class ServerMetrics {
       sample("exp_request_duration_seconds_count", h.labels, h.count);
     }
     family("exp_assignments_total", "counter", "Units enrolled by the server's evaluator, by experiment and variant.");
-    for (const { labels, n } of sorted(this.assignments)) sample("exp_assignments_total", labels, n);
+    const assignments = [...this.assignments.values()].flatMap((byVariant) => [...byVariant.values()]);
+    for (const { labels, n } of sorted(assignments)) sample("exp_assignments_total", labels, n);
     if (exposures) {
       const variants = exposures.variants();
       family("exp_variant_exposures_total", "counter", "Exposures accepted, by experiment and variant.");
@@ -137,15 +165,24 @@ export function countingAssignments(evaluator: Evaluator, metrics: ServerMetrics
   };
 }
 
-function bump(series: Map<string, { labels: Labels; n: number }>, labels: Labels): void {
-  const key = JSON.stringify(labels);
-  const s = series.get(key);
-  if (s) s.n++;
-  else series.set(key, { labels, n: 1 });
+function counter(labels: Labels): Counter {
+  return { key: JSON.stringify(labels), labels, n: 1 };
 }
 
-function sorted<T>(series: Map<string, T>): T[] {
-  return [...series].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+function routeSeries(method: string, route: string): RouteSeries {
+  const labels = { method, route };
+  const latency = { key: `${method} ${route}`, labels, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
+  return { latency, statuses: new Map() };
+}
+
+/** The first bucket `seconds` falls in, or -1 past the last (only +Inf counts it). */
+function bucketIndex(seconds: number): number {
+  for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) return i;
+  return -1;
+}
+
+function sorted<T extends { key: string }>(series: T[]): T[] {
+  return series.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function labelSet(labels: Labels): string {

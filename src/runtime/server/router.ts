@@ -11,6 +11,29 @@ export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResp
  */
 export type Routes = Record<string, Handler>;
 
+/** `{error}`, and `suggestion` (a did-you-mean, or what to send instead) when the error has one. */
+export function errorBody(err: HttpError): { error: string; suggestion?: string } {
+  const suggestion = err.diagnostic.suggestion;
+  return suggestion === undefined ? { error: err.message } : { error: err.message, suggestion };
+}
+
+interface RouteEntry {
+  method: string;
+  /** The path as the route key gives it, a regular expression. */
+  path: string;
+  re: RegExp;
+  route: string;
+  handler: Handler;
+}
+
+/** What a path resolves to: its route template, and per method the first entry that serves it. */
+interface Resolution {
+  route: string;
+  byMethod: Map<string, { entry: RouteEntry; params: RegExpMatchArray }>;
+  /** Every method the path allows, in table order: the 405 answer names them. */
+  allowed: string[];
+}
+
 /**
  * The request listener over route groups, tried in order. An unknown path is 404 and a known path
  * with another method 405 naming the allowed ones; a handler's HttpError becomes its status with a
@@ -18,68 +41,76 @@ export type Routes = Record<string, Handler>;
  * and is one line of the server log (server-log.ts): `info`, or `error` with the error (redacted)
  * for a 5xx answer.
  */
-/** `{error}`, and `suggestion` (a did-you-mean, or what to send instead) when the error has one. */
-export function errorBody(err: HttpError): { error: string; suggestion?: string } {
-  const suggestion = err.diagnostic.suggestion;
-  return suggestion === undefined ? { error: err.message } : { error: err.message, suggestion };
-}
-
 export function createRouter(state: ServerState, groups: Routes[]): RequestListener {
-  const table = groups.flatMap((routes) =>
+  const table: RouteEntry[] = groups.flatMap((routes) =>
     Object.entries(routes).map(([k, handler]) => {
       const [method, path] = k.split(" ") as [string, string];
-      return { method, re: new RegExp(`^${path}$`), route: routeTemplate(path), handler };
+      return { method, path, re: new RegExp(`^${path}$`), route: routeTemplate(path), handler };
     }),
   );
+  // A path without regular-expression syntax is resolved once, here, rather than by trying every
+  // route on every request; any other path is resolved when it comes, by the same scan.
+  const literal = new Map<string, Resolution>();
+  for (const { path } of table) if (!/[\\^$.|?*+()[\]{}]/.test(path) && !literal.has(path)) literal.set(path, resolve(table, path));
   return (req, res) => {
     const start = performance.now();
-    const path = (req.url ?? "/").split("?")[0]!;
-    // One pass over the routes: the first whose path and method match, else the methods the path allows.
-    let entry: (typeof table)[number] | undefined;
-    let params: RegExpMatchArray | null = null;
-    let route = "unmatched";
-    const allowed: string[] = [];
-    for (const t of table) {
-      const m = path.match(t.re);
-      if (!m) continue;
-      if (route === "unmatched") route = t.route;
-      if (t.method === req.method) {
-        entry = t;
-        params = m;
-        break;
-      }
-      allowed.push(t.method);
-    }
-    const done = (status: number, error?: unknown) => {
-      const seconds = (performance.now() - start) / 1000;
-      state.metrics.request(req.method ?? "", route, status, seconds);
-      const key = requestKey(req);
-      const fields = {
-        method: req.method,
-        route,
-        status,
-        durationMs: Math.round(seconds * 1e6) / 1000,
-        ...(key ? { keyId: key.name } : {}),
-      };
-      if (status >= 500) state.log.error(`${req.method} ${path} answered ${status}`, { ...fields, ...(error ? { error } : {}) });
-      else state.log.info(`${req.method} ${route} answered ${status}`, fields);
-    };
-    if (!entry) {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? "";
+    const found = literal.get(path) ?? resolve(table, path);
+    const match = found.byMethod.get(method);
+    if (!match) {
+      const allowed = found.allowed;
       if (allowed.length === 0) send(res, 404, { error: `no route for ${req.method} ${path}` });
       else send(res, 405, { error: `use ${allowed.join(" or ")} for ${path}` }, { allow: allowed.join(", ") });
-      return done(allowed.length === 0 ? 404 : 405);
+      return answered(state, req, path, found.route, start, allowed.length === 0 ? 404 : 405);
     }
-    const handler = entry.handler;
-    Promise.resolve()
-      .then(() => handler(state, req, res, params!))
-      .then(() => done(res.statusCode))
-      .catch((err: unknown) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        done(status, err);
-        if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
-        else res.end();
-      });
+    const route = found.route;
+    const fail = (err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      answered(state, req, path, route, start, status, err);
+      if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
+      else res.end();
+    };
+    let pending: Promise<void> | void;
+    try {
+      pending = match.entry.handler(state, req, res, match.params);
+    } catch (err) {
+      return fail(err);
+    }
+    if (!pending) return answered(state, req, path, route, start, res.statusCode);
+    pending.then(() => answered(state, req, path, route, start, res.statusCode)).catch(fail);
   };
+}
+
+/** One pass over the routes: the first whose path matches names the route, the first per method serves it. */
+function resolve(table: readonly RouteEntry[], path: string): Resolution {
+  const found: Resolution = { route: "unmatched", byMethod: new Map(), allowed: [] };
+  for (const t of table) {
+    const m = path.match(t.re);
+    if (!m) continue;
+    if (found.route === "unmatched") found.route = t.route;
+    if (found.byMethod.has(t.method)) continue;
+    found.byMethod.set(t.method, { entry: t, params: m });
+    found.allowed.push(t.method);
+  }
+  return found;
+}
+
+/** Counts and times the request and writes its log line. */
+function answered(state: ServerState, req: IncomingMessage, path: string, route: string, start: number, status: number, error?: unknown) {
+  const seconds = (performance.now() - start) / 1000;
+  const method = req.method;
+  state.metrics.request(method ?? "", route, status, seconds);
+  const key = requestKey(req);
+  const fields: Record<string, unknown> = { method, route, status, durationMs: Math.round(seconds * 1e6) / 1000 };
+  if (key) fields.keyId = key.name;
+  if (status < 500) state.log.info(`${method} ${route} answered ${status}`, fields);
+  else {
+    if (error) fields.error = error;
+    state.log.error(`${method} ${path} answered ${status}`, fields);
+  }
 }
 
 /** A route's path with each named group replaced by `{name}`. */

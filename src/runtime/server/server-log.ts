@@ -18,15 +18,12 @@ const LEVELS = { info: 0, warn: 1, error: 2 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
 /** A log writing entries of `least` and above (`warn` drops the request lines) as JSON lines to `sink`. */
-export function serverLog(
-  sink: LogSink = (line) => process.stderr.write(line),
-  now: () => number = Date.now,
-  least: LogLevel = "info",
-): ServerLog {
-  const write = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
+export function serverLog(sink: LogSink = bufferedStderr, now: () => number = Date.now, least: LogLevel = "info"): ServerLog {
+  const timestamp = isoTimestamps(now);
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[least]) return;
-    const entry: Record<string, unknown> = { ts: new Date(now()).toISOString(), level, msg: redactSecrets(msg) };
-    for (const [k, v] of Object.entries(fields)) entry[k] = loggable(v);
+    const entry: Record<string, unknown> = { ts: timestamp(), level, msg: redactedText(msg) };
+    for (const k in fields) entry[k] = loggable(fields[k]);
     try {
       sink(`${JSON.stringify(entry)}\n`);
     } catch {
@@ -45,8 +42,41 @@ function loggable(v: unknown): unknown {
     const code = (v as { code?: unknown }).code;
     return { name: v.name, message: redactSecrets(v.message), ...(typeof code === "string" ? { code } : {}) };
   }
-  if (typeof v === "string") return redactSecrets(v);
+  if (typeof v === "string") return redactedText(v);
   return v;
+}
+
+/** The time as ISO text, formatted once per millisecond however many lines share it. */
+function isoTimestamps(now: () => number): () => string {
+  let at = NaN;
+  let text = "";
+  return () => {
+    const t = now();
+    if (t !== at) {
+      text = new Date(t).toISOString();
+      at = t;
+    }
+    return text;
+  };
+}
+
+/**
+ * `redactSecrets`, remembered for short texts: a request line's message and fields repeat (one
+ * route, one status, one key name), and three regular expressions per field was a visible share
+ * of a small request's time. Bounded: forgotten wholesale when full.
+ */
+const redactions = new Map<string, string>();
+const MAX_REDACTIONS = 1024;
+const MAX_REMEMBERED_LENGTH = 256;
+
+function redactedText(text: string): string {
+  if (text.length > MAX_REMEMBERED_LENGTH) return redactSecrets(text);
+  let r = redactions.get(text);
+  if (r === undefined) {
+    if (redactions.size >= MAX_REDACTIONS) redactions.clear();
+    redactions.set(text, (r = redactSecrets(text)));
+  }
+  return r;
 }
 
 /**
@@ -62,4 +92,37 @@ export function redactSecrets(text: string): string {
       /\b((?:access_?|api_?|exposure_?)?(?:token|key|secret|password|passwd|signature|sig))(["']?\s*[=:]\s*["']?)[^\s"'&,;)}\]]+/gi,
       "$1$2***",
     );
+}
+
+/**
+ * stderr, one write per turn of the event loop: a busy server logs a line per request, and a
+ * write (a system call on a pipe or file) per line was a visible share of a small request's time.
+ * The lines of a turn go out together just after it, in order; whatever is still held when the
+ * process exits is written then.
+ */
+const held: string[] = [];
+let flushing = false;
+let exitHooked = false;
+
+function bufferedStderr(line: string): void {
+  held.push(line);
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flushStderr);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once("exit", flushStderr);
+  }
+}
+
+function flushStderr(): void {
+  flushing = false;
+  if (held.length === 0) return;
+  const text = held.join("");
+  held.length = 0;
+  try {
+    process.stderr.write(text);
+  } catch {
+    // A closed stderr must not turn a logged failure into a crash.
+  }
 }

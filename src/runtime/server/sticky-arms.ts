@@ -25,7 +25,8 @@ export class StickyArms implements StickyStore {
   ) {}
 
   has(experiment: string): boolean {
-    return this.experiments.has(experiment);
+    // Most workspaces have no bandit: then an assignment never looks further.
+    return this.experiments.size > 0 && this.experiments.has(experiment);
   }
 
   get size(): number {
@@ -50,7 +51,7 @@ export class StickyArms implements StickyStore {
 
   /** An ingested exposure: the unit's arm, unless it has one already (the first exposure decides). */
   remember(r: Pick<ExposureRecord, "experiment" | "phase" | "unit_id" | "variant" | "session_id">): void {
-    if (!this.experiments.has(r.experiment)) return;
+    if (this.experiments.size === 0 || !this.experiments.has(r.experiment)) return;
     // Keyed by what the experiment hashed: the session id for a session experiment.
     const key = stickyKey(r.experiment, r.phase, r.session_id ?? r.unit_id);
     if (!this.arms.has(key)) this.set(key, { variant: r.variant });

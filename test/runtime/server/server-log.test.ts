@@ -134,3 +134,25 @@ test("a log at warn drops the request lines and keeps the failures", () => {
     ["warn", "error"],
   );
 });
+
+test("a repeated message and field are redacted every time, and each line has the time it was logged", () => {
+  const lines: string[] = [];
+  let now = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+  const log = serverLog(
+    (l) => lines.push(l),
+    () => now,
+  );
+  for (let i = 0; i < 3; i++) {
+    log.info("retrying https://ci:hunter2@store.internal", { detail: "token=abc" });
+    if (i === 1) now += 1;
+  }
+  const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    logged.map(({ ts, msg, detail }) => [ts, msg, detail]),
+    [
+      ["2026-01-02T03:04:05.006Z", "retrying https://***@store.internal", "token=***"],
+      ["2026-01-02T03:04:05.006Z", "retrying https://***@store.internal", "token=***"],
+      ["2026-01-02T03:04:05.007Z", "retrying https://***@store.internal", "token=***"],
+    ],
+  );
+});

@@ -28,14 +28,15 @@ export class ConsentScreen {
     consents.forEach((c, i) => {
       if (c !== undefined && c !== null && typeof c !== "boolean") throw new HttpError(400, `${what(i)}: "consent" must be true or false`);
     });
-    const kept = records.filter((r, i) => consents[i] !== false && !this.optOut.has(r.unit_id));
+    const kept = records.filter((r, i) => consents[i] !== false && !this.optedOut(r.unit_id));
     this.metrics.withoutConsent[kind] += records.length - kept.length;
     return kept;
   }
 
   /** True when a unit on the opt-out list: the server's own exposure logging asks this. */
   optedOut(unit: string): boolean {
-    return this.optOut.has(unit);
+    // Most workspaces declare no opt-out file: then no unit id needs hashing into the set.
+    return this.optOut.size > 0 && this.optOut.has(unit);
   }
 }
 

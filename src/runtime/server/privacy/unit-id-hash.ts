@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, createSecretKey } from "node:crypto";
 
 /** The shortest unit-id key accepted: a shorter one makes the stored hashes cheap to reverse by guessing. */
 export const MIN_UNIT_ID_KEY_BYTES = 16;
@@ -15,7 +15,9 @@ export type UnitIdHash = (unit: string) => string;
 export function unitIdHash(key: Buffer): UnitIdHash {
   if (key.length < MIN_UNIT_ID_KEY_BYTES)
     throw new RangeError(`the unit-id key is ${key.length} bytes; it needs at least ${MIN_UNIT_ID_KEY_BYTES}`);
-  return (unit) => createHmac("sha256", key).update(unit, "utf8").digest("hex");
+  // A key object made once, not the raw key prepared again for every record stored.
+  const secret = createSecretKey(key);
+  return (unit) => createHmac("sha256", secret).update(unit, "utf8").digest("hex");
 }
 
 /**

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
+import { readEpochTimestamps } from "./epoch-time.js";
 import { QueryParams } from "./params.js";
 
 /**
@@ -89,7 +90,7 @@ export function createContext(
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
-  return {
+  return readEpochTimestamps({
     dialect,
     params: new QueryParams(dialect, opts.inline),
     settings,
@@ -103,7 +104,7 @@ export function createContext(
     ...(opts.phase ? { phase: opts.phase } : {}),
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
     diagnostics,
-  };
+  });
 }
 
 /** A fresh parameter sink over the same names: each query numbers its own placeholders. */

@@ -2,15 +2,14 @@
 // the shape Grafana imports, and every series its PromQL names is one a real server's /metrics has
 // (scraped after some traffic), so a renamed or misspelt series fails here rather than on a blank panel.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { serverLog } from "../../src/runtime/server/server-log.js";
-import { startServer, type RunningServer } from "../../src/runtime/server/server.js";
+import type { RunningServer } from "../../src/runtime/server/server.js";
 import { parsePrometheusText } from "../runtime/server/prometheus-text.js";
-import { smallRuleset, storeOptions } from "../runtime/server/fixture.js";
+import { loopbackServer, postJson, smallRuleset } from "../runtime/server/fixture.js";
 
 const DASHBOARD = new URL("../../ops/grafana/exp-serve.json", import.meta.url);
 
@@ -113,13 +112,21 @@ describe("the Grafana dashboard for exp serve", () => {
     assert.ok(dashboard.templating.list.some((v) => v.type === "datasource" && v.query === "prometheus"));
   });
 
-  test("plots request rate, latency quantiles per route, assignments and exposures per experiment and variant, and ingestion", () => {
+  test("plots request rate, latency quantiles per route, assignments and exposures per experiment and variant, ingest lag, late records and duplicates", () => {
     const all = expressions(dashboard).join("\n");
     assert.match(all, /histogram_quantile\(0\.99, sum by \(le, method, route\) \(rate\(exp_request_duration_seconds_bucket/);
     assert.match(all, /sum by \(method, route\) \(rate\(exp_requests_total/);
     assert.match(all, /sum by \(experiment, variant\) \(rate\(exp_assignments_total/);
     assert.match(all, /sum by \(experiment, variant\) \(rate\(exp_variant_exposures_total/);
-    for (const series of ["exp_events_total", "exp_dedup_ids", "exp_consent_dropped_total", "exp_compaction_failures_total"])
+    assert.match(all, /histogram_quantile\(0\.95, sum by \(le, kind\) \(rate\(exp_ingest_lag_seconds_bucket/);
+    assert.match(all, /exp_ingest_lag_seconds_bucket\{le="3600"\}/);
+    for (const series of [
+      "exp_events_total",
+      "exp_dedup_ids",
+      "exp_ingest_duplicates_total",
+      "exp_consent_dropped_total",
+      "exp_compaction_failures_total",
+    ])
       assert.ok(seriesNames(all).includes(series), series);
   });
 
@@ -128,19 +135,7 @@ describe("the Grafana dashboard for exp serve", () => {
     let srv: RunningServer;
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), "exp-grafana-"));
-      srv = await startServer(
-        {
-          ...storeOptions(join(dir, "published")),
-          dataDir: join(dir, "data"),
-          keys: [],
-          noAuth: true,
-          tokenSecret: randomBytes(32),
-          log: serverLog(() => {}),
-        },
-        0,
-      );
-      const put = await fetch(`${srv.url}/v1/ruleset`, { method: "PUT", body: JSON.stringify(smallRuleset(1)) });
-      assert.equal(put.status, 200, await put.text());
+      srv = await loopbackServer(dir, smallRuleset(1), { log: serverLog(() => {}) });
     });
     after(async () => {
       await srv.close();
@@ -150,17 +145,15 @@ describe("the Grafana dashboard for exp serve", () => {
     test("every series the dashboard reads is one the server exposes", async () => {
       // Traffic first: the per-route, per-variant and histogram series appear once something was counted.
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${srv.url}/v1/assignments`, {
-          method: "POST",
-          body: JSON.stringify({ experimentKey: "checkout_redesign", userId: `u${i}`, context: { country: "US" } }),
+        const r = await postJson(srv.url, "/v1/assignments", {
+          experimentKey: "checkout_redesign",
+          userId: `u${i}`,
+          context: { country: "US" },
         });
-        assert.equal(res.status, 200, await res.text());
+        assert.equal(r.status, 200, JSON.stringify(r.json));
       }
-      const events = await fetch(`${srv.url}/v1/events`, {
-        method: "POST",
-        body: JSON.stringify({ eventId: "e-1", userId: "u1", eventName: "purchase", value: 1, ts: new Date().toISOString() }),
-      });
-      assert.equal(events.status, 202, await events.text());
+      const events = await postJson(srv.url, "/v1/events", { eventId: "e-1", userId: "u1", eventName: "purchase", value: 1 });
+      assert.equal(events.status, 202, JSON.stringify(events.json));
       const families = parsePrometheusText(await (await fetch(`${srv.url}/metrics`)).text());
       const exposed = new Set([...families.values()].flatMap((f) => f.samples.map((s) => s.name)));
       assert.ok(exposed.has("exp_request_duration_seconds_bucket") && exposed.has("exp_variant_exposures_total"));

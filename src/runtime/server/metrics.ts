@@ -4,10 +4,13 @@ import type { ExposureCounts } from "./exposure-counts.js";
 /** Request latency buckets, in seconds: from a cached ruleset GET to a slow publish. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
+/** Ingest lag buckets, in seconds: from a record sent as it happens to one a week late. */
+export const INGEST_LAG_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 21600, 86400, 604800] as const;
+
 type Labels = Record<string, string>;
 
-/** One latency histogram: counts per bucket (not yet cumulative), the sum and the count. */
-interface Latency {
+/** One histogram (request latency, ingest lag): counts per bucket (not yet cumulative), the sum and the count. */
+interface Histogram {
   labels: Labels;
   buckets: number[];
   sum: number;
@@ -21,7 +24,7 @@ interface Latency {
  */
 export class ServerMetrics {
   private readonly requests = new Map<string, { labels: Labels; n: number }>();
-  private readonly latency = new Map<string, Latency>();
+  private readonly latency = new Map<string, Histogram>();
   private readonly assignments = new Map<string, { labels: Labels; n: number }>();
   evaluations = 0;
   exposures = 0;
@@ -38,17 +41,29 @@ export class ServerMetrics {
   readonly withoutConsent = { exposures: 0, events: 0 };
   /** Ids held for deduplication (bounded by the window). */
   dedupIds = 0;
+  /** Records answered "duplicate", by kind. */
+  readonly duplicates = { exposures: 0, events: 0 };
+  private readonly ingestLag = {
+    exposures: emptyHistogram({ kind: "exposures" }, INGEST_LAG_BUCKETS),
+    events: emptyHistogram({ kind: "events" }, INGEST_LAG_BUCKETS),
+  };
 
   /** One request answered: `route` is the route template (`/v1/ruleset/versions/{version}`), or "unmatched". */
   request(method: string, route: string, status: number, seconds: number): void {
     bump(this.requests, { method, route, status: String(status) });
     const key = `${method} ${route}`;
     let h = this.latency.get(key);
-    if (!h) this.latency.set(key, (h = { labels: { method, route }, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    const i = LATENCY_BUCKETS.findIndex((le) => seconds <= le);
-    if (i >= 0) h.buckets[i]!++;
-    h.sum += seconds;
-    h.count++;
+    if (!h) this.latency.set(key, (h = emptyHistogram({ method, route }, LATENCY_BUCKETS)));
+    observe(h, LATENCY_BUCKETS, seconds);
+  }
+
+  /**
+   * Records of a kind that reached the sink (after consent): how far each one's `ts` lags behind
+   * `now` (a late record shows in the top buckets), and how many of them were duplicates.
+   */
+  ingested(kind: "exposures" | "events", timestamps: readonly string[], now: number, duplicates: number): void {
+    for (const ts of timestamps) observe(this.ingestLag[kind], INGEST_LAG_BUCKETS, Math.max(0, (now - Date.parse(ts)) / 1000));
+    this.duplicates[kind] += duplicates;
   }
 
   /** A unit assigned to a variant (enrolled) by the server's evaluator. */
@@ -61,20 +76,20 @@ export class ServerMetrics {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
     const sample = (name: string, labels: Labels, value: number) => out.push(`${name}${labelSet(labels)} ${formatValue(value)}`);
-
+    const histogram = (name: string, h: Histogram, bounds: readonly number[]) => {
+      let cumulative = 0;
+      bounds.forEach((le, i) => {
+        cumulative += h.buckets[i]!;
+        sample(`${name}_bucket`, { ...h.labels, le: String(le) }, cumulative);
+      });
+      sample(`${name}_bucket`, { ...h.labels, le: "+Inf" }, h.count);
+      sample(`${name}_sum`, h.labels, h.sum);
+      sample(`${name}_count`, h.labels, h.count);
+    };
     family("exp_requests_total", "counter", "HTTP requests by method, route template and status.");
     for (const { labels, n } of sorted(this.requests)) sample("exp_requests_total", labels, n);
     family("exp_request_duration_seconds", "histogram", "HTTP request latency by method and route template.");
-    for (const h of sorted(this.latency)) {
-      let cumulative = 0;
-      LATENCY_BUCKETS.forEach((le, i) => {
-        cumulative += h.buckets[i]!;
-        sample("exp_request_duration_seconds_bucket", { ...h.labels, le: String(le) }, cumulative);
-      });
-      sample("exp_request_duration_seconds_bucket", { ...h.labels, le: "+Inf" }, h.count);
-      sample("exp_request_duration_seconds_sum", h.labels, h.sum);
-      sample("exp_request_duration_seconds_count", h.labels, h.count);
-    }
+    for (const h of sorted(this.latency)) histogram("exp_request_duration_seconds", h, LATENCY_BUCKETS);
     family("exp_assignments_total", "counter", "Units enrolled by the server's evaluator, by experiment and variant.");
     for (const { labels, n } of sorted(this.assignments)) sample("exp_assignments_total", labels, n);
     if (exposures) {
@@ -109,6 +124,16 @@ export class ServerMetrics {
     );
     sample("exp_consent_dropped_total", { kind: "exposures" }, this.withoutConsent.exposures);
     sample("exp_consent_dropped_total", { kind: "events" }, this.withoutConsent.events);
+    family("exp_ingest_duplicates_total", "counter", "Exposures and events answered as duplicates of ones already stored.");
+    sample("exp_ingest_duplicates_total", { kind: "exposures" }, this.duplicates.exposures);
+    sample("exp_ingest_duplicates_total", { kind: "events" }, this.duplicates.events);
+    family(
+      "exp_ingest_lag_seconds",
+      "histogram",
+      "Seconds from a record's own ts to its arrival at the server, for every exposure and event that passed consent (duplicates included).",
+    );
+    histogram("exp_ingest_lag_seconds", this.ingestLag.exposures, INGEST_LAG_BUCKETS);
+    histogram("exp_ingest_lag_seconds", this.ingestLag.events, INGEST_LAG_BUCKETS);
     return `${out.join("\n")}\n`;
   }
 }
@@ -135,6 +160,17 @@ export function countingAssignments(evaluator: Evaluator, metrics: ServerMetrics
       return all;
     },
   };
+}
+
+function emptyHistogram(labels: Labels, bounds: readonly number[]): Histogram {
+  return { labels, buckets: bounds.map(() => 0), sum: 0, count: 0 };
+}
+
+function observe(h: Histogram, bounds: readonly number[], value: number): void {
+  const i = bounds.findIndex((le) => value <= le);
+  if (i >= 0) h.buckets[i]!++;
+  h.sum += value;
+  h.count++;
 }
 
 function bump(series: Map<string, { labels: Labels; n: number }>, labels: Labels): void {

@@ -13,6 +13,7 @@ import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { readStats, toIsoTimestamp, toNumber, type UnitStats } from "./stats-rows.js";
 import { explainQueryFailure } from "./inspect/engine-error.js";
+import { timestampProblems } from "./inspect/epoch-timestamps.js";
 import { type Warehouse, WarehouseError } from "./warehouse.js";
 
 export interface MetricSufficientStats {
@@ -59,20 +60,19 @@ export async function fetchSufficientStats(
   opts: FetchOptions = {},
 ): Promise<ExperimentSufficientStats> {
   try {
+    const timestamps = await timestampProblems(warehouse, workspace.settings);
+    if (timestamps.length > 0) return nothing(timestamps);
     return await fetchOrThrow(warehouse, workspace, experiment, opts);
   } catch (err) {
     // A failed query (missing table, wrong column name) is the user's to fix: report it, do not crash.
     if (!(err instanceof WarehouseError)) throw err;
-    return {
-      units: {},
-      multipleExposures: 0,
-      unknownVariants: {},
-      dataWindow: {},
-      metrics: [],
-      queries: [],
-      diagnostics: [explainQueryFailure(err.diagnostic, workspace.settings)],
-    };
+    return nothing([explainQueryFailure(err.diagnostic, workspace.settings)]);
   }
+}
+
+/** No statistics, only the diagnostics that say why. */
+function nothing(diagnostics: Diagnostic[]): ExperimentSufficientStats {
+  return { units: {}, multipleExposures: 0, unknownVariants: {}, dataWindow: {}, metrics: [], queries: [], diagnostics };
 }
 
 async function fetchOrThrow(
@@ -92,15 +92,7 @@ async function fetchOrThrow(
   });
   const diagnostics = [...compiled.diagnostics];
   const declared = experiment.variants.map((v) => v.key);
-  const empty: ExperimentSufficientStats = {
-    units: {},
-    multipleExposures: 0,
-    unknownVariants: {},
-    dataWindow: {},
-    metrics: [],
-    queries: [],
-    diagnostics,
-  };
+  const empty = nothing(diagnostics);
   if (hasErrors(diagnostics)) return empty;
 
   const queries: CompiledQuery[] = [];

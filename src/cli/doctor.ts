@@ -15,7 +15,8 @@ function tableLines(t: TableReport): string[] {
   const lines = [`${t.status === "ok" ? "✔" : "✖"} ${t.role}: table "${t.table}", ${t.rows ?? 0} rows`];
   for (const c of t.columns) {
     const as = c.column === c.name ? "" : ` as "${c.column}"`;
-    if (c.found) lines.push(`  ✔ ${c.name}${as}: ${c.type}`);
+    const epoch = c.name === "ts" && t.range?.epoch ? ` (epoch ${t.range.epoch})` : "";
+    if (c.found) lines.push(`  ✔ ${c.name}${as}: ${c.type}${epoch}`);
     else lines.push(`  ${c.required ? "✖" : "!"} ${c.name}${as}: missing${c.required ? "" : " (optional)"}`);
   }
   if (t.range?.from) lines.push(`  time range: ${t.range.from} … ${t.range.to}`);

@@ -64,6 +64,9 @@ export interface AnalysisDefaults {
   decision?: DecisionRules;
 }
 
+/** The unit of epoch numbers in a `ts` column: seconds, milliseconds or microseconds since 1970-01-01 UTC. */
+export type EpochUnit = "s" | "ms" | "us";
+
 export interface Settings {
   version: 1;
   project: string;
@@ -88,6 +91,11 @@ export interface Settings {
       };
       events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };
     };
+    /**
+     * exp.yaml `columns.<table>.ts_unit`: that table's `ts` holds epoch numbers in this unit, and the
+     * SQL converts them to timestamps. Kept apart from `columns`, whose every value is a column name.
+     */
+    ts_units?: { exposures?: EpochUnit; events?: EpochUnit };
   };
   runtime: { publish: PublishTarget };
   defaults: AnalysisDefaults;

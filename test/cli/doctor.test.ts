@@ -63,14 +63,14 @@ describe("exp doctor", () => {
     const event = find("EXP6121", 'events table "events" has no column "event"');
     assert.match(event.suggestion!, /did you mean "event_nme"\? .*warehouse: \{ columns: \{ events: \{ event: event_nme \} \} \}/);
     const ts = find("EXP6123", '"exposures.ts" holds epoch milliseconds');
-    assert.match(ts.suggestion!, /to_timestamp\(ts \/ 1000\)/);
+    assert.equal(ts.suggestion, "add to exp.yaml: warehouse: { columns: { exposures: { ts_unit: ms } } }");
     find("EXP6123", '"events.ts" holds epoch milliseconds');
     const range = report.tables.find((t) => t.role === "exposures")!.range!;
     assert.deepEqual(range, { from: "2024-12-05T12:00:00.000Z", to: "2024-12-05T12:01:00.000Z", epoch: "ms" });
     assert.equal(report.tables.find((t) => t.role === "identities")!.status, "not used yet");
   });
 
-  test("exp analyze on the same tables names the column and points at exp doctor, without the engine's dump", () => {
+  test("exp analyze on the same tables asks for ts_unit, then names the missing column and points at exp doctor, without the engine's dump", () => {
     const dir = csvWorkspace(exposures, events);
     mkdirSync(join(dir, "experiments"));
     writeFileSync(
@@ -85,6 +85,18 @@ describe("exp doctor", () => {
         "",
       ].join("\n"),
     );
+    const epoch = exp(dir, ["analyze", "checkout_redesign"]);
+    assert.equal(epoch.status, 1, epoch.stdout + epoch.stderr);
+    assert.match(epoch.stderr, /error\[EXP6123\]: The exposures column "exposures\.ts" holds epoch milliseconds, not timestamps/);
+    assert.match(epoch.stderr, /help: add to exp\.yaml: warehouse: \{ columns: \{ events: \{ ts_unit: ms \} \} \}/);
+    const p = join(dir, "exp.yaml");
+    writeFileSync(
+      p,
+      readFileSync(p, "utf8").replace(
+        "  tables: {exposures: exposures, events: events}\n",
+        (m) => `${m}  columns:\n    exposures: { ts_unit: ms }\n    events: { ts_unit: ms }\n`,
+      ),
+    );
     const unit = exp(dir, ["analyze", "checkout_redesign"]);
     assert.equal(unit.status, 1, unit.stdout + unit.stderr);
     assert.match(
@@ -92,20 +104,6 @@ describe("exp doctor", () => {
       /error\[EXP6121\]: The warehouse has no column "unit_id" \(read as "exposures\.unit_id" and "events\.unit_id"\)/,
     );
     assert.match(unit.stderr, /exp doctor/);
-    const p = join(dir, "exp.yaml");
-    writeFileSync(
-      p,
-      readFileSync(p, "utf8").replace(
-        "  tables: {exposures: exposures, events: events}\n",
-        (m) => `${m}  columns:\n    exposures: { unit_id: user_id }\n    events: { unit_id: user_id, event: event_nme }\n`,
-      ),
-    );
-    const epoch = exp(dir, ["analyze", "checkout_redesign"]);
-    assert.equal(epoch.status, 1, epoch.stdout + epoch.stderr);
-    assert.match(
-      epoch.stderr,
-      /error\[EXP6123\]: A time column holds numbers or text instead of timestamps \("exposures\.ts" or "events\.ts"\)/,
-    );
     assert.doesNotMatch(unit.stderr + epoch.stderr, /Binder Error|Candidate functions/);
   });
 
@@ -114,6 +112,7 @@ describe("exp doctor", () => {
     const r = exp(dir, ["doctor"]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /✖ unit_id: missing/);
+    assert.match(r.stdout, /✔ ts: BIGINT \(epoch ms\)/);
     assert.match(r.stdout, /· identities: not used yet/);
     assert.match(r.stderr, /error\[EXP6121\]: The exposures table "exposures" has no column "unit_id"/);
     assert.match(r.stderr, /= help: did you mean "user_id"\?/);
@@ -147,6 +146,35 @@ describe("exp doctor", () => {
       { experiment: "checkout_redesign", variant: "control", rows: 1, units: 1 },
       { experiment: "checkout_redesign", variant: "treatment", rows: 1, units: 1 },
     ]);
+  });
+
+  test("ts_unit on a column that already holds timestamps is an error naming the declaration to remove", () => {
+    const dir = csvWorkspace(
+      "unit_id,experiment,variant,ts\nu1,checkout_redesign,control,2026-11-02T10:00:00Z\n",
+      "unit_id,event,ts,value\nu1,purchase,1762077900,12.5\n",
+    );
+    const p = join(dir, "exp.yaml");
+    writeFileSync(
+      p,
+      readFileSync(p, "utf8").replace(
+        "  tables: {exposures: exposures, events: events}\n",
+        (m) => `${m}  columns:\n    exposures: { ts_unit: ms }\n    events: { ts_unit: s }\n`,
+      ),
+    );
+    const r = exp(dir, ["doctor", "--format", "json"]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as DoctorJson;
+    assert.deepEqual(
+      report.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message]),
+      [
+        [
+          "EXP6127",
+          'The exposures column "exposures.ts" is TIMESTAMP WITH TIME ZONE, but exp.yaml declares ts_unit for it; remove warehouse.columns.exposures.ts_unit.',
+        ],
+      ],
+    );
+    // The declared seconds are read as seconds: 1762077900 is 2025-11-02T10:05:00Z.
+    assert.equal(report.tables.find((t) => t.role === "events")!.range?.from, "2025-11-02T10:05:00.000Z");
   });
 
   test("an optional column that a metric reads is required, naming the metric", () => {

@@ -8,5 +8,6 @@ export const INSPECT_CODES = defineCodes({
   epochTimestamp: { code: "EXP6123", severity: "error", title: "Timestamp column holds epoch numbers" },
   columnType: { code: "EXP6124", severity: "error", title: "Warehouse column has the wrong type" },
   eventMissing: { code: "EXP6125", severity: "warning", title: "An event the metrics use is not in the events table" },
+  epochUnitOnTimestamp: { code: "EXP6127", severity: "error", title: "ts_unit declared for a column that holds timestamps" },
   tableEmpty: { code: "EXP6126", severity: "warning", title: "Warehouse table has no rows" },
 });

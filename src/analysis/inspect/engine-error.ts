@@ -64,8 +64,8 @@ export function explainQueryFailure(failure: Diagnostic, settings: Settings): Di
     const ts = (["exposures", "events"] as const).map((r) => `"${settings.warehouse.tables[r]}.${settings.warehouse.columns[r].ts}"`);
     return diagnostic(
       INSPECT_CODES.epochTimestamp,
-      `A time column holds numbers or text instead of timestamps (${ts.join(" or ")}); convert epoch seconds or milliseconds to a TIMESTAMP.`,
-      { suggestion: DOCTOR },
+      `A time column holds numbers or text instead of timestamps (${ts.join(" or ")}); declare the unit of epoch numbers with ts_unit.`,
+      { suggestion: `add to exp.yaml e.g. warehouse: { columns: { events: { ts_unit: ms } } } (s, ms or us), or ${DOCTOR}` },
     );
   }
   const firstLine = text.split("\n")[0]!.trim();

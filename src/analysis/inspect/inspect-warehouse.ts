@@ -1,11 +1,12 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { closest, didYouMean } from "../../diagnostics/suggest.js";
-import type { Settings } from "../../workspace/model.js";
+import type { EpochUnit, Settings } from "../../workspace/model.js";
 import { tableColumnTypes } from "../table-columns.js";
 import type { Warehouse } from "../warehouse.js";
 import { quoteName as quote } from "./quote.js";
 import { INSPECT_CODES } from "./codes.js";
 import { EXPECTED_COLUMNS, guessColumn, typeKind, type TableRole } from "./expected-columns.js";
+import { epochProblem } from "./epoch-timestamps.js";
 import { epochUnit, timeRange } from "./time-range.js";
 
 export interface ColumnReport {
@@ -25,8 +26,8 @@ export interface TableReport {
   status: "ok" | "problems" | "missing" | "not used yet";
   columns: ColumnReport[];
   rows?: number;
-  /** The first and last `ts`; `epoch` says how numbers were read when `ts` is not a timestamp. */
-  range?: { from: string; to: string; epoch?: "s" | "ms" };
+  /** The first and last `ts`; `epoch` says how numbers were read (the declared `ts_unit`, else their magnitude). */
+  range?: { from: string; to: string; epoch?: EpochUnit };
   /** Exposures: rows and distinct units per experiment and variant. */
   variants?: { experiment: string; variant: string; rows: number; units: number }[];
   /** Events: rows per event name. */
@@ -143,26 +144,25 @@ async function inspectTable(
       );
   }
   const ts = columns.find((c) => c.name === "ts");
-  const range = ts?.found ? await timeRange(warehouse, table, ts.column, typeKind(ts.type!)) : undefined;
-  const unit = ts?.found && typeKind(ts.type!) === "number" ? epochUnit(range?.min) : undefined;
+  const tsKind = ts?.found ? typeKind(ts.type!) : undefined;
+  const declared = settings.warehouse.ts_units?.[role];
+  const range = ts?.found ? await timeRange(warehouse, table, ts.column, tsKind!, declared) : undefined;
+  const unit = tsKind === "number" ? (declared ?? epochUnit(range?.min)) : undefined;
   if (ts?.found && range) {
-    const kind = typeKind(ts.type!);
-    if (kind === "number" || kind === "text") {
-      const what = unit ? `epoch ${unit === "ms" ? "milliseconds" : "seconds"}` : `${ts.type} values`;
-      const divisor = unit === "ms" ? " / 1000" : "";
-      const convert = kind === "number" ? `to_timestamp(${ts.column}${divisor})` : `CAST(${ts.column} AS TIMESTAMP)`;
+    const epoch = await epochProblem(warehouse, settings, role, ts.type!, range);
+    if (epoch) diagnostics.push(epoch);
+    if (tsKind === "text" && !declared)
       diagnostics.push(
         diagnostic(
-          kind === "number" ? INSPECT_CODES.epochTimestamp : INSPECT_CODES.columnType,
-          `The ${role} column "${table}.${ts.column}" holds ${what}, not timestamps; exp reads ts as a TIMESTAMP, so convert it.`,
+          INSPECT_CODES.columnType,
+          `The ${role} column "${table}.${ts.column}" holds ${ts.type} values, not timestamps; exp reads ts as a TIMESTAMP, so convert it.`,
           {
             suggestion: opts.files
-              ? `re-export the file with a timestamp where files: reads it instead, e.g. duckdb -c "COPY (SELECT * REPLACE (${convert} AS ${ts.column}) FROM 'raw/${table}.csv') TO 'data/${table}.csv' (HEADER)"`
-              : `put a view in front and use it: CREATE VIEW ${role}_ts AS SELECT * REPLACE (${convert} AS ${ts.column}) FROM ${table}; then warehouse: { tables: { ${role}: ${role}_ts } }`,
+              ? `re-export the file with a timestamp where files: reads it instead, e.g. duckdb -c "COPY (SELECT * REPLACE (CAST(${ts.column} AS TIMESTAMP) AS ${ts.column}) FROM 'raw/${table}.csv') TO 'data/${table}.csv' (HEADER)"`
+              : `put a view in front and use it: CREATE VIEW ${role}_ts AS SELECT * REPLACE (CAST(${ts.column} AS TIMESTAMP) AS ${ts.column}) FROM ${table}; then warehouse: { tables: { ${role}: ${role}_ts } }`,
           },
         ),
       );
-    }
   }
   const rows = range?.rows ?? (await rowCount(warehouse, table));
   const report: TableReport = { role, table, status: "ok", columns, rows };

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
+import { readEpochTimestamps } from "./epoch-time.js";
 import { QueryParams } from "./params.js";
 
 /**
@@ -94,7 +95,7 @@ export function createContext(
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
-  return {
+  return readEpochTimestamps({
     dialect,
     params: new QueryParams(dialect, opts.inline),
     settings,
@@ -109,7 +110,7 @@ export function createContext(
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
     ...(opts.sessionUnit ? { sessionUnit: true } : {}),
     diagnostics,
-  };
+  });
 }
 
 /** A fresh parameter sink over the same names: each query numbers its own placeholders. */

@@ -3,6 +3,11 @@
  * ANSI-flavoured; each file in dialects/ spreads it and overrides only what its engine spells
  * differently, so a new engine is a page of code.
  */
+import type { EpochUnit } from "../../workspace/model.js";
+
+/** How many of each epoch unit make a second. */
+export const EPOCH_UNITS_PER_SECOND: Record<EpochUnit, number> = { s: 1, ms: 1000, us: 1000000 };
+
 export type DialectName = "duckdb" | "postgres" | "bigquery" | "snowflake" | "trino";
 
 export type SqlType = "double" | "boolean" | "date" | "timestamp" | "string";
@@ -29,6 +34,8 @@ export interface SqlDialect {
   /** A timestamp from a 'YYYY-MM-DD HH:MM:SS.mmm' UTC string expression. */
   timestampFrom(expr: string): string;
   dateFrom(expr: string): string;
+  /** A UTC timestamp (without zone) from a number of epoch seconds, milliseconds or microseconds. */
+  timestampFromEpoch(expr: string, unit: EpochUnit): string;
   /** Substring tests without LIKE, so that `%` and `_` in user strings stay literal. */
   contains(haystack: string, needle: string): string;
   startsWith(haystack: string, prefix: string): string;
@@ -70,6 +77,9 @@ export const baseDialect: Omit<SqlDialect, "name"> = {
   },
   dateFrom(expr) {
     return `CAST(${expr} AS ${this.typeName("date")})`;
+  },
+  timestampFromEpoch(expr, unit) {
+    return `(TIMESTAMP '1970-01-01 00:00:00' + ${this.cast(expr, "double")} / ${EPOCH_UNITS_PER_SECOND[unit]} * INTERVAL '1' SECOND)`;
   },
   contains: (h, n) => `STRPOS(${h}, ${n}) > 0`,
   startsWith: (h, p) => `SUBSTR(${h}, 1, LENGTH(${p})) = ${p}`,

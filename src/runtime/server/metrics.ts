@@ -4,10 +4,13 @@ import type { ExposureCounts } from "./exposure-counts.js";
 /** Request latency buckets, in seconds: from a cached ruleset GET to a slow publish. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
+/** Ingest lag buckets, in seconds: from a record sent as it happens to one a week late. */
+export const INGEST_LAG_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 21600, 86400, 604800] as const;
+
 type Labels = Record<string, string>;
 
-/** One latency histogram: counts per bucket (not yet cumulative), the sum and the count. */
-interface Latency {
+/** One histogram (request latency, ingest lag): counts per bucket (not yet cumulative), the sum and the count. */
+interface Histogram {
   /** The JSON of the labels: the exposition lists series in its order. */
   key: string;
   labels: Labels;
@@ -16,7 +19,7 @@ interface Latency {
   count: number;
 }
 
-/** One counter series; `key` as for Latency. */
+/** One counter series; `key` as for Histogram. */
 interface Counter {
   key: string;
   labels: Labels;
@@ -25,7 +28,7 @@ interface Counter {
 
 /** The series of one method and route: its latency histogram and a request counter per status. */
 interface RouteSeries {
-  latency: Latency;
+  latency: Histogram;
   statuses: Map<number, Counter>;
 }
 
@@ -56,6 +59,12 @@ export class ServerMetrics {
   readonly withoutConsent = { exposures: 0, events: 0 };
   /** Ids held for deduplication (bounded by the window). */
   dedupIds = 0;
+  /** Records answered "duplicate", by kind. */
+  readonly duplicates = { exposures: 0, events: 0 };
+  private readonly ingestLag = {
+    exposures: emptyHistogram({ kind: "exposures" }, INGEST_LAG_BUCKETS),
+    events: emptyHistogram({ kind: "events" }, INGEST_LAG_BUCKETS),
+  };
 
   /** One request answered: `route` is the route template (`/v1/ruleset/versions/{version}`), or "unmatched". */
   request(method: string, route: string, status: number, seconds: number): void {
@@ -66,11 +75,16 @@ export class ServerMetrics {
     const c = r.statuses.get(status);
     if (c) c.n++;
     else r.statuses.set(status, counter({ method, route, status: String(status) }));
-    const h = r.latency;
-    const i = bucketIndex(seconds);
-    if (i >= 0) h.buckets[i]!++;
-    h.sum += seconds;
-    h.count++;
+    observe(r.latency, LATENCY_BUCKETS, seconds);
+  }
+
+  /**
+   * Records of a kind that reached the sink (after consent): how far each one's `ts` lags behind
+   * `now` (a late record shows in the top buckets), and how many of them were duplicates.
+   */
+  ingested(kind: "exposures" | "events", timestamps: readonly string[], now: number, duplicates: number): void {
+    for (const ts of timestamps) observe(this.ingestLag[kind], INGEST_LAG_BUCKETS, Math.max(0, (now - Date.parse(ts)) / 1000));
+    this.duplicates[kind] += duplicates;
   }
 
   /** A unit assigned to a variant (enrolled) by the server's evaluator. */
@@ -87,21 +101,21 @@ export class ServerMetrics {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
     const sample = (name: string, labels: Labels, value: number) => out.push(`${name}${labelSet(labels)} ${formatValue(value)}`);
-
+    const histogram = (name: string, h: Histogram, bounds: readonly number[]) => {
+      let cumulative = 0;
+      bounds.forEach((le, i) => {
+        cumulative += h.buckets[i]!;
+        sample(`${name}_bucket`, { ...h.labels, le: String(le) }, cumulative);
+      });
+      sample(`${name}_bucket`, { ...h.labels, le: "+Inf" }, h.count);
+      sample(`${name}_sum`, h.labels, h.sum);
+      sample(`${name}_count`, h.labels, h.count);
+    };
     const routes = [...this.routes.values()].flatMap((byRoute) => [...byRoute.values()]);
     family("exp_requests_total", "counter", "HTTP requests by method, route template and status.");
     for (const { labels, n } of sorted(routes.flatMap((r) => [...r.statuses.values()]))) sample("exp_requests_total", labels, n);
     family("exp_request_duration_seconds", "histogram", "HTTP request latency by method and route template.");
-    for (const h of sorted(routes.map((r) => r.latency))) {
-      let cumulative = 0;
-      LATENCY_BUCKETS.forEach((le, i) => {
-        cumulative += h.buckets[i]!;
-        sample("exp_request_duration_seconds_bucket", { ...h.labels, le: String(le) }, cumulative);
-      });
-      sample("exp_request_duration_seconds_bucket", { ...h.labels, le: "+Inf" }, h.count);
-      sample("exp_request_duration_seconds_sum", h.labels, h.sum);
-      sample("exp_request_duration_seconds_count", h.labels, h.count);
-    }
+    for (const h of sorted(routes.map((r) => r.latency))) histogram("exp_request_duration_seconds", h, LATENCY_BUCKETS);
     family("exp_assignments_total", "counter", "Units enrolled by the server's evaluator, by experiment and variant.");
     const assignments = [...this.assignments.values()].flatMap((byVariant) => [...byVariant.values()]);
     for (const { labels, n } of sorted(assignments)) sample("exp_assignments_total", labels, n);
@@ -137,6 +151,16 @@ export class ServerMetrics {
     );
     sample("exp_consent_dropped_total", { kind: "exposures" }, this.withoutConsent.exposures);
     sample("exp_consent_dropped_total", { kind: "events" }, this.withoutConsent.events);
+    family("exp_ingest_duplicates_total", "counter", "Exposures and events answered as duplicates of ones already stored.");
+    sample("exp_ingest_duplicates_total", { kind: "exposures" }, this.duplicates.exposures);
+    sample("exp_ingest_duplicates_total", { kind: "events" }, this.duplicates.events);
+    family(
+      "exp_ingest_lag_seconds",
+      "histogram",
+      "Seconds from a record's own ts to its arrival at the server, for every exposure and event that passed consent (duplicates included).",
+    );
+    histogram("exp_ingest_lag_seconds", this.ingestLag.exposures, INGEST_LAG_BUCKETS);
+    histogram("exp_ingest_lag_seconds", this.ingestLag.events, INGEST_LAG_BUCKETS);
     return `${out.join("\n")}\n`;
   }
 }
@@ -171,14 +195,22 @@ function counter(labels: Labels): Counter {
 
 function routeSeries(method: string, route: string): RouteSeries {
   const labels = { method, route };
-  const latency = { key: `${method} ${route}`, labels, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
-  return { latency, statuses: new Map() };
+  return { latency: emptyHistogram(labels, LATENCY_BUCKETS, `${method} ${route}`), statuses: new Map() };
 }
 
-/** The first bucket `seconds` falls in, or -1 past the last (only +Inf counts it). */
-function bucketIndex(seconds: number): number {
-  for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) return i;
-  return -1;
+function emptyHistogram(labels: Labels, bounds: readonly number[], key = JSON.stringify(labels)): Histogram {
+  return { key, labels, buckets: bounds.map(() => 0), sum: 0, count: 0 };
+}
+
+/** Counts `value` in the first bucket it falls in (past the last, only +Inf counts it). */
+function observe(h: Histogram, bounds: readonly number[], value: number): void {
+  for (let i = 0; i < bounds.length; i++)
+    if (value <= bounds[i]!) {
+      h.buckets[i]!++;
+      break;
+    }
+  h.sum += value;
+  h.count++;
 }
 
 function sorted<T extends { key: string }>(series: T[]): T[] {

@@ -3,6 +3,7 @@ import {
   type AnalysisDefaults,
   type AttributeType,
   type DecisionRules,
+  type EpochUnit,
   type PropertyType,
   type PublishTarget,
   type Settings,
@@ -67,6 +68,8 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
   const d: Raw = raw.defaults ?? {};
   const wh: Raw = raw.warehouse ?? {};
   const cols: Raw = wh.columns ?? {};
+  const { ts_unit: exposuresTsUnit, ...exposureColumns }: Raw = cols.exposures ?? {};
+  const { ts_unit: eventsTsUnit, ...eventColumns }: Raw = cols.events ?? {};
   const connections: Record<string, WarehouseConnection> =
     wh.connections ?? dict({ local: { type: "duckdb", path: ".exp/warehouse.duckdb" } });
   return {
@@ -83,9 +86,17 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
         events: wh.tables?.events ?? DEFAULT_WAREHOUSE_LAYOUT.tables.events,
       },
       columns: {
-        exposures: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.exposures, ...cols.exposures },
-        events: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.events, ...cols.events },
+        exposures: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.exposures, ...exposureColumns },
+        events: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.events, ...eventColumns },
       },
+      ...(exposuresTsUnit || eventsTsUnit
+        ? {
+            ts_units: {
+              ...(exposuresTsUnit ? { exposures: exposuresTsUnit as EpochUnit } : {}),
+              ...(eventsTsUnit ? { events: eventsTsUnit as EpochUnit } : {}),
+            },
+          }
+        : {}),
     },
     runtime: { publish: (raw.runtime?.publish as PublishTarget) ?? { type: "directory", path: ".exp/published" } },
     defaults: {

@@ -56,7 +56,8 @@ describe("explaining a failed analysis query", () => {
     ]) {
       const d = failed(message);
       assert.equal(d.code, "EXP6123", message);
-      assert.match(d.message, /\("exposures\.ts" or "app_events\.occurred_at"\); convert epoch seconds or milliseconds to a TIMESTAMP/);
+      assert.match(d.message, /\("exposures\.ts" or "app_events\.occurred_at"\); declare the unit of epoch numbers with ts_unit/);
+      assert.match(d.suggestion!, /ts_unit: ms/);
       assert.doesNotMatch(d.message, /Candidate/);
     }
   });

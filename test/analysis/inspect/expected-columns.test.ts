@@ -15,11 +15,12 @@ describe("guessing the column that holds a standard one", () => {
 });
 
 describe("epoch numbers by magnitude", () => {
-  test("10 digits are seconds, 13 are milliseconds, anything else is not a time", () => {
+  test("10 digits are seconds, 13 milliseconds, 16 microseconds, anything else is not a time", () => {
     assert.equal(epochUnit(1733400000), "s");
     assert.equal(epochUnit(1733400000000), "ms");
     assert.equal(epochUnit(42), undefined);
-    assert.equal(epochUnit(1733400000000000), undefined);
+    assert.equal(epochUnit(1733400000000000), "us");
+    assert.equal(epochUnit(1733400000000000000), undefined);
     assert.equal(epochUnit(undefined), undefined);
   });
 });

@@ -1,6 +1,9 @@
+import type { EpochUnit } from "../../../workspace/model.js";
 import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
 
 const types: Record<SqlType, string> = { double: "FLOAT64", boolean: "BOOL", date: "DATE", timestamp: "TIMESTAMP", string: "STRING" };
+
+const EPOCH_FUNCTIONS: Record<EpochUnit, string> = { s: "TIMESTAMP_SECONDS", ms: "TIMESTAMP_MILLIS", us: "TIMESTAMP_MICROS" };
 
 function escapeChar(c: string): string {
   if (c === "\\") return "\\\\";
@@ -27,6 +30,9 @@ export const bigqueryDialect: SqlDialect = {
   },
   addSeconds: (ts, s) => `TIMESTAMP_ADD(${ts}, INTERVAL ${s} SECOND)`,
   secondsBetween: (start, end) => `(TIMESTAMP_DIFF(${end}, ${start}, MICROSECOND) / 1000000)`,
+  timestampFromEpoch(expr, unit) {
+    return `${EPOCH_FUNCTIONS[unit]}(CAST(${expr} AS INT64))`;
+  },
   startsWith: (h, p) => `STARTS_WITH(${h}, ${p})`,
   endsWith: (h, s) => `ENDS_WITH(${h}, ${s})`,
   regexMatches: (v, p) => `REGEXP_CONTAINS(${v}, ${p})`,

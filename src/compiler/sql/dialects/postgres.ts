@@ -1,4 +1,4 @@
-import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
+import { baseDialect, EPOCH_UNITS_PER_SECOND, type SqlDialect, type SqlType } from "../dialect.js";
 
 const types: Record<SqlType, string> = {
   double: "DOUBLE PRECISION",
@@ -28,6 +28,10 @@ export const postgresDialect: SqlDialect = {
   },
   addSeconds: (ts, s) => `${ts} ${s < 0 ? "-" : "+"} INTERVAL '${Math.abs(s)} seconds'`,
   secondsBetween: (start, end) => `EXTRACT(EPOCH FROM (${end} - ${start}))`,
+  // to_timestamp() is a timestamptz; AT TIME ZONE 'UTC' gives the UTC wall clock the other columns hold.
+  timestampFromEpoch(expr, unit) {
+    return `(to_timestamp(${this.cast(expr, "double")} / ${EPOCH_UNITS_PER_SECOND[unit]}) AT TIME ZONE 'UTC')`;
+  },
   startsWith: (h, p) => `starts_with(${h}, ${p})`,
   endsWith: (h, s) => `RIGHT(${h}, LENGTH(${s})) = ${s}`,
   regexMatches: (v, p) => `(${v} ~ ${p})`,

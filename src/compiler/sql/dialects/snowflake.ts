@@ -1,4 +1,4 @@
-import { baseDialect, type SqlDialect, type SqlType } from "../dialect.js";
+import { baseDialect, EPOCH_UNITS_PER_SECOND, type SqlDialect, type SqlType } from "../dialect.js";
 
 const types: Record<SqlType, string> = {
   double: "DOUBLE",
@@ -31,6 +31,10 @@ export const snowflakeDialect: SqlDialect = {
   },
   addSeconds: (ts, s) => `DATEADD(second, ${s}, ${ts})`,
   secondsBetween: (start, end) => `(DATEDIFF(microsecond, ${start}, ${end}) / 1000000)`,
+  // The scale argument says how many decimal digits of a second the number carries (0, 3 or 6).
+  timestampFromEpoch(expr, unit) {
+    return `TO_TIMESTAMP_NTZ(CAST(${expr} AS NUMBER(38, 0)), ${Math.log10(EPOCH_UNITS_PER_SECOND[unit])})`;
+  },
   contains: (h, n) => `CONTAINS(${h}, ${n})`,
   startsWith: (h, p) => `STARTSWITH(${h}, ${p})`,
   endsWith: (h, s) => `ENDSWITH(${h}, ${s})`,

@@ -36,6 +36,12 @@ export const ingestRoutes: Routes = {
     record.id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
     const kept = s.consent.keep("exposures", [record], [b.consent], () => "the exposure");
     const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
+    s.metrics.ingested(
+      "exposures",
+      kept.map((r) => r.ts),
+      s.now(),
+      kept.length - accepted,
+    );
     if (accepted) {
       s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.s ?? claim.u);
@@ -67,6 +73,12 @@ export const ingestRoutes: Routes = {
     );
     const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
     s.metrics.events += accepted;
+    s.metrics.ingested(
+      "events",
+      records.map((r) => r.ts),
+      now,
+      records.length - accepted,
+    );
     send(res, 202, { accepted, duplicates: records.length - accepted, rejected, ...withoutConsent(declared.length - records.length) });
   },
 };

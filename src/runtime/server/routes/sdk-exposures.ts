@@ -72,6 +72,12 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
   const kept = s.consent.keep("exposures", records, consents, (i) => `exposure ${i}`);
   const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
   s.metrics.exposures += accepted;
+  s.metrics.ingested(
+    "exposures",
+    kept.map((r) => r.ts),
+    now,
+    kept.length - accepted,
+  );
   for (const r of kept) {
     s.exposures.add(r.experiment, r.variant, r.session_id ?? r.unit_id);
     s.sticky.remember(r);

@@ -72,7 +72,10 @@ function run(ev: Evaluator, t: Target, unit: string, attrs: Attributes, at: numb
 
 function renderText(r: AssignmentResult | FlagResult): string {
   if ("experiment" in r) {
-    const head = r.inExperiment ? `${r.experiment}: ${r.variant}` : `${r.experiment}: not enrolled`;
+    // A QA override serves a variant without enrolling the unit.
+    const head = r.inExperiment
+      ? `${r.experiment}: ${r.variant}`
+      : `${r.experiment}: ${r.variant !== null ? `${r.variant} (override, not enrolled)` : "not enrolled"}`;
     return `${head}\n  unit ${JSON.stringify(r.hashKey)}, bucket ${r.bucket ?? "-"}\n  reasons: ${r.reasons.join(" → ")}\n${r.url !== null ? `  url: ${r.url}\n` : ""}${r.config !== null && r.config !== undefined ? `  config: ${JSON.stringify(r.config)}\n` : ""}`;
   }
   return `${r.flag}: ${JSON.stringify(r.value)} (variant ${r.variant ?? "-"})\n  reason: ${r.reason}${r.rule ? `, rule "${r.rule}"` : ""}\n`;

@@ -18,6 +18,9 @@ export function checkReferences(r: Ruleset): Diagnostic[] {
     if (sum !== BASIS_POINTS) err(`Experiment "${key}" has variant weights summing to ${sum} basis points instead of 10000.`);
     if (e.layer !== undefined && !r.layers[e.layer])
       err(`Experiment "${key}" is in layer "${e.layer}", which the ruleset does not define.`);
+    for (const [unit, v] of Object.entries(e.overrides ?? {}))
+      if (!e.variants.some((x) => x.key === v))
+        err(`Experiment "${key}" override for "${unit}" names variant "${v}", which the experiment does not define.`);
     conditions.push([`experiment "${key}"`, e.targeting]);
   }
   for (const [layer, l] of Object.entries(r.layers)) {

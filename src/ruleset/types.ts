@@ -67,6 +67,12 @@ export interface RulesetExperiment {
    * client confirms the variant was shown. Absent in rulesets compiled before the field: on_assignment.
    */
   exposure?: "on_assignment" | "on_view";
+  /**
+   * QA overrides, unit id → variant key: served while the experiment runs, before the schedule,
+   * holdouts, targeting and traffic, with `inExperiment` false (no exposure is logged). Absent when
+   * there are none, so rulesets compiled before the field keep their checksums.
+   */
+  overrides?: Record<string, string>;
   /** The registered analysis design; read by `exp plan`, ignored by the runtime. */
   registration?: RulesetRegistration;
 }

@@ -50,6 +50,33 @@ export function experimentReasons(e: RulesetExperiment, holdouts: readonly Holdo
 }
 
 /**
+ * A QA override serves its variant to the listed unit (the user id, also in a session experiment)
+ * whenever the experiment runs, ahead of the schedule, holdouts, targeting and traffic. The unit
+ * is not enrolled (`inExperiment` false), so no runtime logs an exposure for it and the analysis
+ * never counts it; flag rules and `in_experiment()` still see the variant. Each call copies the unit's prepared result.
+ */
+function compileOverrides(key: string, e: RulesetExperiment): Map<string, AssignmentResult> | undefined {
+  if (!e.overrides) return undefined;
+  const out = new Map<string, AssignmentResult>();
+  for (const [unit, variantKey] of Object.entries(e.overrides)) {
+    const v = e.variants.find((x) => x.key === variantKey);
+    if (!v) continue;
+    const reasons: Reasons = Object.freeze(["running", "override", `variant:${v.key}`]);
+    out.set(unit, {
+      experiment: key,
+      variant: v.key,
+      config: v.config ?? null,
+      url: v.url ?? null,
+      inExperiment: false,
+      reasons,
+      bucket: null,
+      hashKey: unit,
+    });
+  }
+  return out.size > 0 ? out : undefined;
+}
+
+/**
  * One experiment as a closure that walks the ladder: schedule, holdout, targeting, traffic (or the
  * layer's slot ranges), then the variant bucket. Seeds and reasons are precomputed; a call hashes
  * the unit at most twice and allocates only its result. A session experiment hashes the session id
@@ -87,8 +114,13 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   const weights = e.variants.map((v) => v.weight);
   const bySession = e.unit === SESSION_UNIT;
   const picked = e.variants.map((v, i) => ({ key: v.key, config: v.config ?? null, url: v.url ?? null, reasons: variant[i]! }));
+  const overrides = compileOverrides(key, e);
 
   return (unit, attrs, at) => {
+    if (overrides !== undefined) {
+      const forced = overrides.get(unit);
+      if (forced !== undefined) return { ...forced };
+    }
     if (at < start) return miss(unit, beforeSchedule);
     if (at >= end) return miss(unit, afterSchedule);
     const hashKey = bySession ? scope.session : unit;

@@ -6,6 +6,7 @@ export type AssignmentReason =
   | "before_schedule"
   | "after_schedule"
   | "running"
+  | "override"
   | "no_session_id"
   | `in_holdout:${string}`
   | "not_in_holdout"

@@ -195,6 +195,8 @@ export interface Experiment {
   /** In declaration order; for multivariate, the generated factorial (factor values joined by "_"). */
   variants: Variant[];
   control: string;
+  /** QA overrides, variant → unit ids: served that variant while the experiment runs, never enrolled, left out of the analysis. */
+  overrides?: Record<string, string[]>;
   factors?: Record<string, string[]>;
   bandit?: { algorithm: "thompson"; metric: string; min_share: number; epoch: number };
   rankers?: string[];

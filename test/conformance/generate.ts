@@ -182,7 +182,7 @@ function ladderCases(rs: Ruleset): Case[] {
 
   for (const key of [...Object.keys(rs.experiments), "no_such_experiment"])
     for (const unit of units) for (const attributes of attributeSets.slice(0, 3)) push("assign", key, unit, attributes, T0);
-  for (const key of ["scheduled", "open_start"]) for (const at of times) push("assign", key, units[1]!, {}, at);
+  for (const key of ["scheduled", "open_start", "overridden"]) for (const at of times) push("assign", key, units[1]!, {}, at);
   for (const key of ["lay_a", "lay_b", "exempt"]) for (const unit of [...layerUnits, inH1]) push("assign", key, unit, {}, T0);
   for (const key of ["targeted", "follows"])
     for (const attributes of attributeSets) for (const unit of units.slice(0, 4)) push("assign", key, unit, attributes, T0);

@@ -4,7 +4,7 @@ import { attr, cmp, experiment, flag, lit, ruleset } from "./ruleset-builder.js"
 /**
  * The ruleset of the experiment and flag cases: every rung of both ladders (docs/runtime.md) —
  * statuses, half-open schedules, two holdouts and the exemption, targeting, traffic, a layer with
- * split slot ranges, weights with a zero, overrides under a kill switch, prerequisites by value, by
+ * split slot ranges, weights with a zero, experiment QA overrides, overrides under a kill switch, prerequisites by value, by
  * variant, failing, chained and cyclic, rollouts with steps, experiment-backed rules with map and
  * fall-through, in_experiment() and nested segments, and flag values of every type.
  */
@@ -68,6 +68,14 @@ export function ladderRuleset(): Ruleset {
       archived: experiment({ status: "archived" }),
       follows: experiment({ targeting: { op: "in_experiment", experiment: "traffic_25", variant: "ranker_v2" } }),
       ünïcode_key: experiment({ phase: 2 }),
+      // QA overrides win over the schedule, holdouts, targeting and traffic, but not over the status.
+      overridden: experiment({
+        traffic: 1000,
+        schedule: { start: T_START, end: T_END },
+        targeting: cmp("==", attr("country"), lit("US")),
+        overrides: { user_42: "treatment", Jöhn: "control", "": "treatment" },
+      }),
+      overridden_paused: experiment({ status: "paused", overrides: { user_42: "treatment" } }),
     },
     flags: {
       killed: flag({
@@ -139,6 +147,12 @@ export function ladderRuleset(): Ruleset {
           { kind: "serve", name: "treated", when: { op: "in_experiment", experiment: "scheduled", variant: "treatment" }, variant: "on" },
           { kind: "serve", name: "enrolled", when: { op: "in_experiment", experiment: "lay_a" }, variant: "on" },
         ],
+      }),
+      qa_layout: flag({
+        type: "string",
+        variants: { control: "classic", treatment: "new" },
+        default: "control",
+        rules: [{ kind: "experiment", name: "ab", experiment: "overridden", map: {} }],
       }),
       segments: flag({
         type: "json",

@@ -1,5 +1,5 @@
 """One experiment as a closure that walks the assignment ladder (``src/runtime/experiment.ts``):
-running and scheduled, past the holdout, targeted, in traffic or in its layer slots, then the
+running, a QA override, scheduled, past the holdout, targeted, in traffic or in its layer slots, then the
 variant bucket. Reason lists are built once per outcome and shared."""
 
 from __future__ import annotations
@@ -59,8 +59,20 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
     variant_bucket = bucketer_for(f"variant:{key}:{e['phase']}")
     weights = [v["weight"] for v in e["variants"]]
     picked = [(v["key"], v.get("config"), (*in_traffic, f"variant:{v['key']}"), v.get("url")) for v in e["variants"]]
+    # A QA override serves its variant whenever the experiment runs, ahead of every other rung, and
+    # leaves the unit out of the experiment (no exposure is logged, the analysis never counts it).
+    by_key = {v["key"]: v for v in e["variants"]}
+    overrides = {
+        unit: Assignment(key, v["key"], v.get("config"), False, (*running, "override", f"variant:{v['key']}"), None, unit, v.get("url"))
+        for unit, variant in (e.get("overrides") or {}).items()
+        if (v := by_key.get(variant)) is not None
+    }
 
     def assign(unit: str, attrs: Attributes, at: float) -> Assignment:
+        if overrides:
+            forced = overrides.get(unit)
+            if forced is not None:
+                return forced
         if at < start:
             return miss(unit, before_schedule)
         if at >= end:

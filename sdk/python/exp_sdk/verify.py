@@ -149,7 +149,7 @@ class _Schema:
 
     def experiment(self, e: Any, path: str) -> None:
         fields = ("status", "phase", "unit", "schedule", "holdout", "traffic", "variants")
-        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "exposure", "registration")):
+        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "exposure", "overrides", "registration")):
             return
         self.one_of(e["status"], f"{path}/status", _STATUSES)
         self.int_in(e["phase"], f"{path}/phase", 0)
@@ -166,6 +166,8 @@ class _Schema:
             self.string(e["layer"], f"{path}/layer", 1)
         if "exposure" in e:
             self.one_of(e["exposure"], f"{path}/exposure", _EXPOSURES)
+        if "overrides" in e:
+            self.values(e["overrides"], f"{path}/overrides", lambda v, p: self.string(v, p, 1))
         if "registration" in e:
             # Read by `exp plan`, never by a runtime: only its shape is checked.
             self.obj(e["registration"], f"{path}/registration", ("primary", "guardrails", "method", "alpha", "amendments"),
@@ -287,6 +289,10 @@ def check_references(r: Mapping[str, Any]) -> list[str]:
             out.append(f'Experiment "{key}" has variant weights summing to {total} basis points instead of 10000.')
         if "layer" in e and e["layer"] not in r["layers"]:
             out.append(f'Experiment "{key}" is in layer "{e["layer"]}", which the ruleset does not define.')
+        variant_keys = {v["key"] for v in e["variants"]}
+        for unit, v in e.get("overrides", {}).items():
+            if v not in variant_keys:
+                out.append(f'Experiment "{key}" override for "{unit}" names variant "{v}", which the experiment does not define.')
         conditions.append((f'experiment "{key}"', e.get("targeting")))
     for layer, spec in r["layers"].items():
         for exp in spec["slots"]:

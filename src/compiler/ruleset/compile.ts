@@ -107,6 +107,8 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     holdout: e.holdout,
     // Absent means on_assignment: rulesets of unchanged workspaces keep their checksums.
     exposure: e.exposure === "on_view" ? "on_view" : undefined,
+    // Absent without overrides, for the same reason.
+    overrides: e.overrides && Object.keys(e.overrides).length > 0 ? unitOverrides(e.overrides) : undefined,
     targeting: when(e.targeting),
     layer: e.layer,
     traffic: toBasisPoints(e.traffic),
@@ -117,8 +119,7 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
 }
 
 function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | undefined): RulesetFlag {
-  const overrides: Record<string, string> = {};
-  for (const [variant, units] of Object.entries(f.overrides)) for (const u of units) overrides[u] ??= variant;
+  const overrides = unitOverrides(f.overrides);
   const rules: RulesetRule[] = f.rules.map((r) => {
     switch (r.kind) {
       case "serve":
@@ -147,6 +148,13 @@ function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | 
     overrides,
     rules,
   };
+}
+
+/** variant → unit ids, as written, into unit id → variant; a unit listed twice keeps its first variant (the loader reports it). */
+function unitOverrides(byVariant: Record<string, string[]>): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [variant, units] of Object.entries(byVariant)) for (const u of units) overrides[u] ??= variant;
+  return overrides;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -216,7 +216,8 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     ? { ...(cohortFrom !== undefined ? { from: cohortFrom } : {}), ...(cohortTo !== undefined ? { to: cohortTo } : {}) }
     : undefined;
   const sessionUnit = opts.experiment.unit === SESSION_UNIT;
-  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort, sessionUnit });
+  const excludedUnits = Object.values(opts.experiment.overrides ?? {}).flat();
+  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort, sessionUnit, excludedUnits });
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);

@@ -41,6 +41,8 @@ export interface SqlContext {
    * along as `user_id`, for clustering) and events are attributed by their `session_id`.
    */
   readonly sessionUnit?: boolean;
+  /** Unit ids the experiment's QA overrides force (docs/analysis.md): their exposures are left out. */
+  readonly excludedUnits?: readonly string[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -91,7 +93,14 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
 export function createContext(
   dialect: SqlDialect,
   settings: Settings,
-  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; cohort?: CohortFilter; sessionUnit?: boolean },
+  opts: {
+    inline: boolean;
+    asOf?: string;
+    phase?: PhaseFilter;
+    cohort?: CohortFilter;
+    sessionUnit?: boolean;
+    excludedUnits?: readonly string[];
+  },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
@@ -109,6 +118,7 @@ export function createContext(
     ...(opts.phase ? { phase: opts.phase } : {}),
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
     ...(opts.sessionUnit ? { sessionUnit: true } : {}),
+    ...(opts.excludedUnits && opts.excludedUnits.length > 0 ? { excludedUnits: opts.excludedUnits } : {}),
     diagnostics,
   });
 }

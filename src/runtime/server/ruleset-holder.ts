@@ -4,6 +4,7 @@ import { createEvaluator, type Evaluator } from "../evaluator.js";
 import { HttpError } from "./http-io.js";
 import { countingAssignments, type ServerMetrics } from "./metrics.js";
 import type { RulesetVerifier } from "./ruleset-verifier.js";
+import { withRuntimeOverrides, type RuntimeOverrides } from "./runtime-overrides.js";
 import type { ServerLog } from "./server-log.js";
 
 /**
@@ -20,6 +21,10 @@ export class RulesetHolder {
   private refused: string | undefined;
   /** Told of every ruleset installed (GET /v1/ruleset/stream pushes it to SDKs). */
   private readonly listeners = new Set<(ruleset: Ruleset) => void>();
+  /** POST /v1/overrides: evaluation sees them merged into the served ruleset (runtime-overrides.ts). */
+  private overrides: { store: RuntimeOverrides; now: () => number } | undefined;
+  /** The evaluator with the overrides in force, for the served one, valid until the first of them expires. */
+  private overridden: { base: Evaluator; generation: number; until: number; evaluator: Evaluator } | undefined;
 
   constructor(
     private readonly verifier: RulesetVerifier,
@@ -32,10 +37,29 @@ export class RulesetHolder {
     return this.served;
   }
 
-  /** The evaluator; 503 until a ruleset is published. */
+  /** Serves `store`'s overrides while they are in force at `now`. */
+  useOverrides(store: RuntimeOverrides, now: () => number): void {
+    this.overrides = { store, now };
+  }
+
+  /**
+   * The evaluator; 503 until a ruleset is published. With runtime overrides in force it is one built
+   * over them, rebuilt when they change, when one expires, or when another ruleset is installed.
+   */
   ready(): Evaluator {
-    if (!this.evaluator) throw new HttpError(503, "no ruleset is published yet; run exp apply");
-    return this.evaluator;
+    const base = this.evaluator;
+    if (!base) throw new HttpError(503, "no ruleset is published yet; run exp apply");
+    if (!this.overrides) return base;
+    const { store, now } = this.overrides;
+    const at = now();
+    const o = this.overridden;
+    if (o && o.base === base && o.generation === store.generation && at < o.until) return o.evaluator;
+    const active = store.active(at);
+    const evaluator =
+      active.length === 0 ? base : countingAssignments(createEvaluator(withRuntimeOverrides(this.served!, active)), this.metrics);
+    const until = Math.min(Infinity, ...active.map((x) => Date.parse(x.expiresAt)));
+    this.overridden = { base, generation: store.generation, until, evaluator };
+    return evaluator;
   }
 
   /** The ruleset in `text` when it verifies (off the event loop, within the time budget), else 400 naming why. */

@@ -22,7 +22,9 @@ import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { reportRoutes } from "./routes/reports.js";
+import { overrideRoutes } from "./routes/overrides.js";
 import { rulesetRoutes } from "./routes/ruleset.js";
+import { RuntimeOverrides } from "./runtime-overrides.js";
 import { serverLog, type ServerLog } from "./server-log.js";
 import { DEFAULT_DEDUP_WINDOW } from "./sink.js";
 import type { ServerState } from "./state.js";
@@ -112,6 +114,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     accessLog: new AccessLog(o.dataDir),
     consent: new ConsentScreen(privacy.optOut ?? new Set(), metrics),
     sticky: await loadStickyArms(o.dataDir, o.layout ?? DEFAULT_LAYOUT, new Set(o.stickyExperiments ?? []), o.stickyCapacity),
+    overrides: await RuntimeOverrides.open(o.dataDir),
     metrics,
     now: o.clock ?? Date.now,
     tokenSecret: o.tokenSecret,
@@ -120,11 +123,14 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     declarations: o.declarations,
     noAuth: o.noAuth ?? false,
   };
+  state.rulesets.useOverrides(state.overrides, state.now);
   await state.rulesets.reload(o.store);
   const timer = setInterval(() => state.rulesets.reload(o.store), o.reloadIntervalMs ?? 1000);
   timer.unref();
 
-  const server = createServer(createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes]));
+  const server = createServer(
+    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, overrideRoutes]),
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

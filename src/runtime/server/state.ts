@@ -10,6 +10,7 @@ import type { AccessLog } from "./privacy/access-log.js";
 import type { ConsentScreen } from "./privacy/consent.js";
 import type { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
+import type { RuntimeOverrides } from "./runtime-overrides.js";
 import type { ServerLog } from "./server-log.js";
 import type { StickyArms } from "./sticky-arms.js";
 
@@ -31,6 +32,8 @@ export interface ServerState {
   readonly consent: ConsentScreen;
   /** The first arm of each unit of a sticky (bandit) experiment, which assignments keep serving. */
   readonly sticky: StickyArms;
+  /** QA overrides made at runtime (POST /v1/overrides), kept in the data dir. */
+  readonly overrides: RuntimeOverrides;
   readonly metrics: ServerMetrics;
   /** The time evaluations and default timestamps use (ms since the epoch). */
   readonly now: () => number;

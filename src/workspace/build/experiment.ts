@@ -2,6 +2,7 @@ import { DEFAULT_DECISION, type Experiment, type Settings, type Variant } from "
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
 import { buildDecisionRules } from "./settings.js";
+import { buildOverrides } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -41,6 +42,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
     schedule,
     variants,
     control: raw.control ?? variants[0]?.key ?? "",
+    ...(raw.overrides !== undefined ? { overrides: buildOverrides(raw.overrides) } : {}),
     ...(type === "multivariate" ? { factors: raw.factors } : {}),
     ...(type === "bandit" && raw.bandit
       ? {

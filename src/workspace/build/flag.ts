@@ -1,7 +1,7 @@
 import type { Flag, FlagPrerequisite, FlagRule } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
-import { dict } from "./values.js";
+import { buildOverrides, dict } from "./values.js";
 
 type Raw = Record<string, any>;
 
@@ -16,9 +16,7 @@ export function buildFlag(b: FileBuild, raw: Raw): Flag | undefined {
   const prerequisites: FlagPrerequisite[] = (raw.prerequisites ?? []).map((p: string | Raw) =>
     typeof p === "string" ? { flag: p } : { flag: p.flag, ...(p.variant !== undefined ? { variant: p.variant } : {}) },
   );
-  const overrides = dict<string[]>();
-  for (const [variant, ids] of Object.entries((raw.overrides ?? {}) as Record<string, unknown[]>))
-    overrides[variant] = (ids ?? []).map(String);
+  const overrides = buildOverrides(raw.overrides);
   const rules: FlagRule[] = [];
   (raw.rules ?? []).forEach((r: Raw, i: number) => {
     const rule = buildRule(b, r, i);

@@ -8,6 +8,13 @@ export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
+/** `overrides:` of a flag or an experiment as written: variant → unit ids (numbers read as their text). */
+export function buildOverrides(raw: unknown): Record<string, string[]> {
+  const overrides = dict<string[]>();
+  for (const [variant, ids] of Object.entries((raw ?? {}) as Record<string, unknown[]>)) overrides[variant] = (ids ?? []).map(String);
+  return overrides;
+}
+
 /** "50%" → 0.5; a bare number is already a fraction. Shape is guaranteed by the schema. */
 export function parseShare(v: unknown): number {
   if (typeof v === "number") return v;

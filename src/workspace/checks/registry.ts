@@ -12,6 +12,7 @@ import { holdoutsCheck } from "./holdouts.js";
 import { layerUnitsCheck } from "./layer-units.js";
 import { metricExpressionsCheck } from "./metric-expressions.js";
 import { metricUnitsCheck } from "./metric-units.js";
+import { overridesCheck } from "./overrides.js";
 import { prerequisitesCheck } from "./prerequisites.js";
 import { rolloutStepsCheck } from "./rollout-steps.js";
 import { scheduleCheck } from "./schedule.js";
@@ -33,6 +34,7 @@ export const specifiedChecks: readonly Check[] = [
   layerUnitsCheck,
   holdoutsCheck,
   flagVariantsCheck,
+  overridesCheck,
   flagRulesCheck,
   rolloutStepsCheck,
   experimentRulesCheck,

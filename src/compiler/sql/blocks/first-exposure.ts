@@ -13,6 +13,10 @@ export function exposureFilter(ctx: SqlContext, experiment: string): string {
   if (phase && "since" in phase) parts.push(`${X}.${c.ts} >= ${ctx.dialect.timestampFrom(ctx.params.string(phase.since))}`);
   // A session experiment's unit is the session; an exposure without one cannot be attributed.
   if (ctx.sessionUnit) parts.push(`${X}.${c.session_id} IS NOT NULL`);
+  // QA units see a forced variant: whatever was logged for them (an older SDK, or exposures from
+  // before they were listed) says nothing about the randomised population. Overrides name user ids.
+  if (ctx.excludedUnits)
+    parts.push(`${X}.${c.unit_id} NOT IN (${[...new Set(ctx.excludedUnits)].map((u) => ctx.params.string(u)).join(", ")})`);
   return parts.join(" AND ");
 }
 

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Settings } from "../../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
 import { QueryParams } from "./params.js";
@@ -40,7 +40,19 @@ export interface SqlContext {
    * along as `user_id`, for clustering) and events are attributed by their `session_id`.
    */
   readonly sessionUnit?: boolean;
+  /**
+   * The experiment randomises anonymous ids: events reach a unit through the identity map too
+   * (blocks/identity-stitch.ts). `table` and `columns` are quoted.
+   */
+  readonly stitch?: IdentityStitch;
   readonly diagnostics: Diagnostic[];
+}
+
+export interface IdentityStitch {
+  readonly table: string;
+  readonly columns: { readonly anonymous_id: string; readonly unit_id: string; readonly ts: string };
+  /** How long after its identify call a user's events count for the anonymous unit. */
+  readonly windowSeconds: number;
 }
 
 // Names from exp.yaml are quoted, never trusted; these characters cannot be quoted portably.
@@ -90,10 +102,26 @@ export function parseAsOf(asOf: string, diagnostics: Diagnostic[]): string | und
 export function createContext(
   dialect: SqlDialect,
   settings: Settings,
-  opts: { inline: boolean; asOf?: string; phase?: PhaseFilter; cohort?: CohortFilter; sessionUnit?: boolean },
+  opts: {
+    inline: boolean;
+    asOf?: string;
+    phase?: PhaseFilter;
+    cohort?: CohortFilter;
+    sessionUnit?: boolean;
+    /** Set for an `identity: anonymous` experiment: its attribution window after an identify call. */
+    identityWindowSeconds?: number;
+  },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
+  const stitch: IdentityStitch | undefined =
+    opts.identityWindowSeconds === undefined
+      ? undefined
+      : {
+          table: quoteName(dialect, tables.identities ?? IDENTITY_MAP_LAYOUT.table, "identities table", diagnostics, true),
+          columns: quoteColumns(dialect, columns.identities ?? IDENTITY_MAP_LAYOUT.columns, "identities", diagnostics),
+          windowSeconds: opts.identityWindowSeconds,
+        };
   return {
     dialect,
     params: new QueryParams(dialect, opts.inline),
@@ -108,6 +136,7 @@ export function createContext(
     ...(opts.phase ? { phase: opts.phase } : {}),
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
     ...(opts.sessionUnit ? { sessionUnit: true } : {}),
+    ...(stitch ? { stitch } : {}),
     diagnostics,
   };
 }

@@ -20,6 +20,7 @@ import type { RulesetPublisher } from "./ruleset-publisher.js";
 import { RulesetVerifier } from "./ruleset-verifier.js";
 import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
+import { identifyRoutes } from "./routes/identify.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { reportRoutes } from "./routes/reports.js";
 import { rulesetRoutes } from "./routes/ruleset.js";
@@ -124,7 +125,9 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   const timer = setInterval(() => state.rulesets.reload(o.store), o.reloadIntervalMs ?? 1000);
   timer.unref();
 
-  const server = createServer(createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes]));
+  const server = createServer(
+    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, identifyRoutes, reportRoutes]),
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

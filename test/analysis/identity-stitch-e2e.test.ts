@@ -5,7 +5,7 @@
 // rules of docs/analysis.md#identity-stitching, independently of the SQL.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exampleRepo, exp, git } from "../helpers/workspace.js";
 import { csvTime, METRIC_WINDOW, population } from "./identity-population.js";
@@ -93,5 +93,34 @@ describe("identity stitching from CSV files (docs/analysis.md#identity-stitching
     for (const [variant, s] of Object.entries(pop.expected))
       assert.ok(Math.abs(metric.variants[variant].mean * s.n - direct(variant)) < 1e-6, variant);
     assert.ok(Math.abs(metric.comparisons[0].diff) < 5, `diff ${metric.comparisons[0].diff}`);
+  });
+
+  test("without an identities table, doctor and analyze name it; doctor checks its columns when it is there", () => {
+    writeFileSync(join(dir, "experiments", "signup_wall.yaml"), EXPERIMENT("anonymous"));
+    const ok = exp(dir, ["doctor", "--connection", "csv", "--format", "json"]);
+    const identities = JSON.parse(ok.stdout).tables.find((t: { role: string }) => t.role === "identities");
+    assert.deepEqual(
+      [identities.status, identities.rows, identities.columns.map((c: { name: string; found: boolean }) => [c.name, c.found])],
+      [
+        "ok",
+        pop.identities.length,
+        [
+          ["anonymous_id", true],
+          ["unit_id", true],
+          ["ts", true],
+        ],
+      ],
+    );
+    renameSync(join(dir, "data", "identities.csv"), join(dir, "identities.csv.away"));
+    try {
+      const doctor = exp(dir, ["doctor", "--connection", "csv"]);
+      assert.equal(doctor.status, 1);
+      assert.match(doctor.stdout, /✖ identities: table "identities" not found/);
+      const analyze = exp(dir, ["analyze", "signup_wall", "--connection", "csv"]);
+      assert.equal(analyze.status, 1);
+      assert.match(analyze.stderr, /EXP6120.*"identities"/);
+    } finally {
+      renameSync(join(dir, "identities.csv.away"), join(dir, "data", "identities.csv"));
+    }
   });
 });

@@ -29,4 +29,5 @@ export const CheckCodes = defineCodes({
   holdoutTotal: { code: "EXP3025", severity: "error", title: "Holdouts together exceed 100% of traffic" },
   unreachableRule: { code: "EXP3026", severity: "warning", title: "A rule after an unconditional rule can never match" },
   rescaledWeights: { code: "EXP3027", severity: "warning", title: "Variant weights do not sum to 100 and are rescaled" },
+  identityUnit: { code: "EXP3028", severity: "warning", title: "identity: anonymous on a session experiment has no effect" },
 });

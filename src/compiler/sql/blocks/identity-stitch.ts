@@ -2,7 +2,7 @@ import { SESSION_UNIT, type Experiment } from "../../../workspace/model.js";
 import type { SqlContext } from "../context.js";
 import { EVENT_ALIAS, eventColumn, UNIT_ALIAS } from "../event-property.js";
 
-/** docs/workspace.md: `analysis.identity_window` when an experiment does not set it. */
+/** docs/analysis.md#identity-stitching: `analysis.identity_window` when an experiment does not set it. */
 export const DEFAULT_IDENTITY_WINDOW_SECONDS = 30 * 86400;
 
 /**

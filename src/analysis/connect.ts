@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import type { Workspace } from "../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type Workspace } from "../workspace/model.js";
 import { resolveSecret } from "../workspace/secret.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { DuckDbWarehouse } from "./duckdb-warehouse.js";
@@ -33,7 +33,12 @@ export async function openWarehouse(
     if (conn.type === "duckdb") {
       if (conn.files && conn.files.length > 0) {
         return {
-          value: await DuckDbWarehouse.openFiles(conn.files, workspace.root, [wh.tables.exposures, wh.tables.events]),
+          value: await DuckDbWarehouse.openFiles(
+            conn.files,
+            workspace.root,
+            [wh.tables.exposures, wh.tables.events],
+            [wh.tables.identities ?? IDENTITY_MAP_LAYOUT.table],
+          ),
           diagnostics: [],
         };
       }

@@ -45,9 +45,15 @@ export class DuckDbWarehouse implements Warehouse {
   /**
    * Parquet or CSV files exposed as views named like the configured tables. A file belongs to a
    * table when its name starts with the table name or it sits in a folder named like the table
-   * (".exp/data/events/part-0001.parquet", "data/exposures_2026.csv").
+   * (".exp/data/events/part-0001.parquet", "data/exposures_2026.csv"). An `optional` table without
+   * files gets no view (the identity map: only stitched experiments read it).
    */
-  static async openFiles(globs: readonly string[], root: string, tables: readonly string[]): Promise<DuckDbWarehouse> {
+  static async openFiles(
+    globs: readonly string[],
+    root: string,
+    tables: readonly string[],
+    optional: readonly string[] = [],
+  ): Promise<DuckDbWarehouse> {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     const warehouse = new DuckDbWarehouse(connection, instance);
@@ -58,10 +64,11 @@ export class DuckDbWarehouse implements Warehouse {
       );
       files.push(...rows.map((r) => String(r["file"])));
     }
-    for (const table of tables) {
+    for (const table of [...tables, ...optional]) {
       const name = table.split(".").at(-1)!;
       // Folder names count only inside the workspace, so a root path that happens to contain "events" matches nothing.
       const own = files.filter((f) => basename(f).startsWith(name) || dirname(relative(root, f)).split(sep).includes(name));
+      if (own.length === 0 && optional.includes(table)) continue;
       if (own.length === 0) {
         await warehouse.close();
         throw failure(

@@ -51,13 +51,25 @@ export function eventColumnsUsedByMetrics(ws: Workspace): Map<string, string[]> 
   return used;
 }
 
-/** Opens the connection the analysis would and inspects its exposures and events tables. */
+/** An `identity: anonymous` experiment reads the events' `event_id` too: it de-duplicates the events reached through both ids. */
+function withStitching(used: Map<string, string[]>, stitched: readonly string[]): Map<string, string[]> {
+  if (stitched.length > 0) used.set("event_id", [...(used.get("event_id") ?? []), ...stitched]);
+  return used;
+}
+
+/** Opens the connection the analysis would and inspects its exposures, events and (when an experiment stitches) identities tables. */
 export async function doctorWarehouse(ws: Workspace, o: { connection?: string; env?: NodeJS.ProcessEnv } = {}): Promise<DoctorReport> {
+  const stitched = [...ws.experiments.values()].filter((e) => e.identity === "anonymous").map((e) => e.key);
   const connection = connectionName(ws, o);
   const conn = ws.settings.warehouse.connections[connection];
   const files = conn?.type === "duckdb" && (conn.files?.length ?? 0) > 0;
   const run = await withWarehouse(ws, o, async (warehouse) =>
-    inspectWarehouse(warehouse, ws.settings, { files, usedEvents: eventsUsedByMetrics(ws), usedColumns: eventColumnsUsedByMetrics(ws) }),
+    inspectWarehouse(warehouse, ws.settings, {
+      files,
+      usedEvents: eventsUsedByMetrics(ws),
+      usedColumns: withStitching(eventColumnsUsedByMetrics(ws), stitched),
+      stitched,
+    }),
   );
   if ("tables" in run) return { ...run, connection };
   return { ok: false, connection, tables: [], diagnostics: run.diagnostics, ...(run.hint ? { hint: run.hint } : {}) };

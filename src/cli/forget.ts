@@ -30,8 +30,9 @@ export function registerForget(program: Command): void {
           process.stdout.write(`${JSON.stringify({ units: r.digests, dataDir: r.dataDir, warehouses: r.warehouses, audit: r.audit })}\n`);
           return 0;
         }
-        for (const kind of ["exposures", "events"] as const) {
+        for (const kind of ["exposures", "events", "identities"] as const) {
           const k = r.dataDir[kind];
+          if (kind === "identities" && k.parquetRows + k.segmentLines + k.quarantinedLines === 0) continue;
           process.stdout.write(
             `removed ${kind}: ${k.parquetRows} Parquet row(s), ${k.segmentLines} segment line(s), ${k.quarantinedLines} quarantined line(s) in ${dataDir}\n`,
           );

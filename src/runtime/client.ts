@@ -13,6 +13,7 @@ import type { EvaluateAllResult, FlagResult } from "./result.js";
 import { ExposureDedup } from "./sdk/exposure-dedup.js";
 import { ExposureLogger, withoutExposure, type Assignment } from "./sdk/exposure-logger.js";
 import { stickyAssign, type StickyStore } from "./sdk/sticky-store.js";
+import { identifyCall } from "./sdk/identify-call.js";
 import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
 import type { UnitRef } from "./unit-ids.js";
@@ -78,6 +79,11 @@ export interface Client {
   refresh(): Promise<boolean>;
   /** Sends an outcome event to the tracker; returns its eventId. Throws without a tracker. */
   track(event: TrackInput): string;
+  /**
+   * Records that the visitor `anonymousId` logged in as `userId` (docs/analysis.md#identity-stitching),
+   * through the tracker; returns the call's id. Throws without a tracker that takes identify calls.
+   */
+  identify(anonymousId: string, userId: string): string;
   /** Resolves when the sinks have delivered (or given up on) everything queued. */
   flush(): Promise<void>;
   /** Stops polling, then flushes and closes the sinks. */
@@ -189,6 +195,15 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       const e = trackedEvent(event, now());
       tracker.track(e);
       return e.eventId;
+    },
+    identify(anonymousId, userId) {
+      if (!tracker?.identify)
+        throw new TypeError(
+          `identify() needs a tracker that takes identify calls: pass "tracker" (e.g. createHttpSink(...)) to createClient.`,
+        );
+      const call = identifyCall(anonymousId, userId, now());
+      tracker.identify(call);
+      return call.identifyId;
     },
     async flush() {
       await Promise.all(sinks.map((x) => x.flush?.()));

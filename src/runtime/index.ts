@@ -5,7 +5,7 @@ export { createHttpSink, type HttpSink, type HttpSinkOptions, type SinkKind } fr
 export type { QueueStats } from "./sdk/send-queue.js";
 export type { Assignment } from "./sdk/exposure-logger.js";
 export type { TrackInput } from "./sdk/tracked-event.js";
-export type { EventTracker, Exposure, ExposureSink, TrackedEvent } from "./sdk/wire.js";
+export type { EventTracker, Exposure, ExposureSink, IdentifyCall, TrackedEvent } from "./sdk/wire.js";
 export { createEvaluator, type Evaluator } from "./evaluator.js";
 export { redirectUrl } from "./redirect.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";

@@ -76,7 +76,8 @@ export interface Settings {
   warehouse: {
     default: string;
     connections: Record<string, WarehouseConnection>;
-    tables: { exposures: string; events: string };
+    /** `identities` absent (a hand-made model) means IDENTITY_MAP_LAYOUT. */
+    tables: { exposures: string; events: string; identities?: string };
     /** Column remapping; defaults are the docs/workspace.md names. */
     columns: {
       /** The `phase` column is optional in the table: the analysis checks whether it exists before using it. */
@@ -90,12 +91,14 @@ export interface Settings {
         phase?: string;
       };
       events: { unit_id: string; session_id: string; event: string; ts: string; value: string; properties: string; event_id: string };
+      /** The identity map: which user an anonymous id logged in as, and when (the latest row of an anonymous id wins). */
+      identities?: { anonymous_id: string; unit_id: string; ts: string };
     };
     /**
      * exp.yaml `columns.<table>.ts_unit`: that table's `ts` holds epoch numbers in this unit, and the
      * SQL converts them to timestamps. Kept apart from `columns`, whose every value is a column name.
      */
-    ts_units?: { exposures?: EpochUnit; events?: EpochUnit };
+    ts_units?: { exposures?: EpochUnit; events?: EpochUnit; identities?: EpochUnit };
   };
   runtime: { publish: PublishTarget };
   defaults: AnalysisDefaults;
@@ -143,6 +146,12 @@ export interface Holdout {
  */
 export const SESSION_UNIT = "session";
 
+/** The identity map's docs/workspace.md table and column names, for whatever exp.yaml does not remap. */
+export const IDENTITY_MAP_LAYOUT = {
+  table: "identities",
+  columns: { anonymous_id: "anonymous_id", unit_id: "unit_id", ts: "ts" },
+} as const;
+
 export interface Metric {
   key: string;
   description?: string;
@@ -186,6 +195,11 @@ export interface Experiment {
   status: ExperimentStatus;
   phase: number;
   unit: string;
+  /**
+   * The id the experiment randomises on (docs/analysis.md#identity-stitching): `anonymous` stitches the
+   * events a unit logs after login (under its user id) back to it through the identity map. Absent means `user`.
+   */
+  identity?: "anonymous" | "user";
   layer?: string;
   traffic: number;
   targeting?: Expr;
@@ -213,6 +227,8 @@ export interface Experiment {
     looks?: number;
     spending?: "obrien_fleming" | "pocock";
     prior_variance?: number;
+    /** identity: anonymous only: how long after the identify call a user's events count for the anonymous unit. */
+    identity_window?: Duration;
   };
   /**
    * Declared changes to the registered design (primary metrics, hypothesis, method, alpha, guardrail

@@ -249,6 +249,22 @@ class Client:
         self._events.track(record)
         return record["eventId"]
 
+    def identify(self, anonymous_id: str, user_id: str) -> str:
+        """Records that the visitor ``anonymous_id`` logged in as ``user_id`` (docs/analysis.md,
+        identity stitching), through the ``events`` sink's ``identify``, with an id made now so that
+        retries never duplicate it. Returns the id."""
+        identify = getattr(self._events, "identify", None)
+        if not callable(identify):
+            raise RuntimeError("Cannot identify: this client has no event sink that takes identify calls; pass events=HttpSink(...).")
+        for name, v in (("anonymous_id", anonymous_id), ("user_id", user_id)):
+            if not isinstance(v, str) or v == "":
+                raise TypeError(f"identify() needs {name} as a non-empty string.")
+        if anonymous_id == user_id:
+            raise TypeError(f'identify() maps an anonymous id to another id; "{user_id}" was given as both.')
+        call = {"identifyId": str(uuid.uuid4()), "anonymousId": anonymous_id, "userId": user_id, "ts": iso_time(self._at())}
+        identify(call)
+        return call["identifyId"]
+
     def __enter__(self) -> Client:
         return self
 

@@ -28,7 +28,9 @@ class ExposureSink(Protocol):
 class EventSink(Protocol):
     """Receives the events of ``Client.track``, as ``POST /v1/events`` takes them: ``eventId`` (made
     by the client, so that a retry is never a second event), ``userId``, ``eventName``, ``ts``, and
-    ``value``, ``properties``, ``sessionId`` when given."""
+    ``value``, ``properties``, ``sessionId`` when given. A sink that also has ``identify(call)``
+    receives ``Client.identify``'s calls, as ``POST /v1/identify`` takes them: ``identifyId``,
+    ``anonymousId``, ``userId``, ``ts``."""
 
     def track(self, event: Mapping[str, Any]) -> None: ...
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping
 
-KINDS = ("exposures", "events")
+KINDS = ("exposures", "events", "identities")
+# Where each kind is posted; the body is {kind: [records]}.
+_PATHS = {"exposures": "/v1/exposures", "events": "/v1/events", "identities": "/v1/identify"}
 
 
 @dataclass
@@ -231,6 +233,10 @@ class HttpSink:
         """Enqueues an event as ``Client.track`` made it, with its ``eventId``."""
         self._queues["events"].push(dict(event))
 
+    def identify(self, call: Mapping[str, Any]) -> None:
+        """Enqueues an identify call as ``Client.identify`` made it, with its ``identifyId``."""
+        self._queues["identities"].push(dict(call))
+
     def flush(self, timeout_s: float | None = None) -> bool:
         """Waits until everything queued so far is acknowledged, refused or given up; False on timeout."""
         return all([q.flush(timeout_s) for q in self._queues.values()])
@@ -243,7 +249,7 @@ class HttpSink:
         return {kind: QueueStats(**vars(q.stats)) for kind, q in self._queues.items()}
 
     def _poster(self, kind: str) -> Callable[[list[Any]], _Outcome]:
-        endpoint = f"{self.url}/v1/{kind}"
+        endpoint = f"{self.url}{_PATHS[kind]}"
         return lambda batch: self._post(endpoint, {kind: batch})
 
     def _post(self, endpoint: str, body: Any) -> _Outcome:

@@ -105,6 +105,45 @@ class DirectAndFile(unittest.TestCase):
         with self.assertRaises(TypeError):
             Client.from_ruleset(LADDER).evaluate("base_on", 42)
 
+    def test_identify_needs_a_sink_that_takes_it_and_sends_both_ids(self):
+        calls = []
+
+        class Sink:
+            def track(self, event):
+                pass
+
+            def identify(self, call):
+                calls.append(dict(call))
+
+            def flush(self):
+                pass
+
+        class TrackOnly:
+            def track(self, event):
+                pass
+
+            def flush(self):
+                pass
+
+        with self.assertRaises(RuntimeError):
+            Client.from_ruleset(LADDER).identify("anon", "user")
+        with self.assertRaises(RuntimeError):
+            Client.from_ruleset(LADDER, events=TrackOnly()).identify("anon", "user")
+        with Client.from_ruleset(LADDER, now=lambda: T0, events=Sink()) as client:
+            first = client.identify("anon-1", "user-1")
+            second = client.identify("anon-1", "user-1")
+            for bad in (("", "user"), ("anon", None), ("same", "same")):
+                with self.assertRaises(TypeError):
+                    client.identify(*bad)
+        self.assertNotEqual(first, second)
+        self.assertEqual(
+            calls,
+            [
+                {"identifyId": first, "anonymousId": "anon-1", "userId": "user-1", "ts": "2026-12-10T00:00:00.000Z"},
+                {"identifyId": second, "anonymousId": "anon-1", "userId": "user-1", "ts": "2026-12-10T00:00:00.000Z"},
+            ],
+        )
+
     def test_track_needs_a_sink_and_exposures_reach_one(self):
         seen = []
 

@@ -95,6 +95,16 @@ class HttpSinkTest(unittest.TestCase):
         stats = sink.stats()["events"]
         self.assertEqual((stats.acknowledged, stats.queued, stats.retries), (5, 0, 0))
 
+    def test_identify_calls_are_posted_to_v1_identify_and_retried_with_the_same_ids(self):
+        server = self.server([(503, {"error": "busy"}, {})])
+        sink = self.sink(server, flush_interval_s=60)
+        call = {"identifyId": "i-1", "anonymousId": "anon-1", "userId": "user-1", "ts": "2026-12-10T00:00:00.000Z"}
+        sink.identify(call)
+        self.assertTrue(sink.flush(10))
+        self.assertEqual(server.bodies, [("/v1/identify", {"identities": [call]}), ("/v1/identify", {"identities": [call]})])
+        stats = sink.stats()["identities"]
+        self.assertEqual((stats.acknowledged, stats.retries, stats.queued), (1, 1, 0))
+
     def test_failures_are_retried_with_the_same_ids_and_jittered_backoff_with_retry_after_as_a_floor(self):
         server = self.server([(503, {"error": "disk"}, {}), (429, {}, {"retry-after": "7"}), (500, None, {})])
         sink = self.sink(server, base_delay_s=0.2, max_delay_s=30)

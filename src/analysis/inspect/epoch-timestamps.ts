@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { EpochUnit, Settings } from "../../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type EpochUnit, type Settings } from "../../workspace/model.js";
 import { tableColumnTypes } from "../table-columns.js";
 import type { Warehouse } from "../warehouse.js";
 import { INSPECT_CODES } from "./codes.js";
@@ -45,8 +45,8 @@ export async function epochProblem(
   type: string,
   range?: { min?: number },
 ): Promise<Diagnostic | undefined> {
-  const table = settings.warehouse.tables[role];
-  const column = settings.warehouse.columns[role].ts;
+  const table = settings.warehouse.tables[role] ?? IDENTITY_MAP_LAYOUT.table;
+  const column = (settings.warehouse.columns[role] ?? IDENTITY_MAP_LAYOUT.columns).ts;
   const declared = settings.warehouse.ts_units?.[role];
   const kind = typeKind(type);
   if (declared && kind === "time") return epochUnitOnTimestamp(role, table, column, type);

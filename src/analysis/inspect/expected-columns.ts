@@ -1,6 +1,6 @@
 import { closest } from "../../diagnostics/suggest.js";
 
-export type TableRole = "exposures" | "events";
+export type TableRole = "exposures" | "events" | "identities";
 
 /** A column the analysis reads, under its standard name (docs/workspace.md#warehouse-tables). */
 export interface ExpectedColumn {
@@ -28,6 +28,11 @@ export const EXPECTED_COLUMNS: Record<TableRole, readonly ExpectedColumn[]> = {
     { name: "session_id", kind: "text", required: false },
     { name: "properties", kind: "json", required: false },
     { name: "event_id", kind: "text", required: false },
+  ],
+  identities: [
+    { name: "anonymous_id", kind: "text", required: true },
+    { name: "unit_id", kind: "text", required: true },
+    { name: "ts", kind: "time", required: true },
   ],
 };
 

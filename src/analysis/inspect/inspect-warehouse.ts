@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { closest, didYouMean } from "../../diagnostics/suggest.js";
-import type { EpochUnit, Settings } from "../../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type EpochUnit, type Settings } from "../../workspace/model.js";
 import { tableColumnTypes } from "../table-columns.js";
 import type { Warehouse } from "../warehouse.js";
 import { quoteName as quote } from "./quote.js";
@@ -20,9 +20,9 @@ export interface ColumnReport {
 }
 
 export interface TableReport {
-  role: TableRole | "identities";
+  role: TableRole;
   table?: string;
-  /** "not used yet" for identities, which no analysis reads. */
+  /** "not used yet" for identities when no experiment declares `identity: anonymous`. */
   status: "ok" | "problems" | "missing" | "not used yet";
   columns: ColumnReport[];
   rows?: number;
@@ -47,6 +47,8 @@ export interface InspectOptions {
   usedEvents: ReadonlyMap<string, readonly string[]>;
   /** Optional events column (`value`, `properties`, `event_id`) → the metrics that read it, which make it required. */
   usedColumns?: ReadonlyMap<string, readonly string[]>;
+  /** The experiments with `identity: anonymous`, which read the identities table. */
+  stitched?: readonly string[];
 }
 
 const count = (v: unknown) => Number(v ?? 0);
@@ -59,7 +61,8 @@ export async function inspectWarehouse(warehouse: Warehouse, settings: Settings,
   for (const role of ["exposures", "events"] as const) {
     tables.push(await inspectTable(warehouse, settings, role, existing, opts, diagnostics));
   }
-  tables.push({ role: "identities", status: "not used yet", columns: [] });
+  if (opts.stitched?.length) tables.push(await inspectTable(warehouse, settings, "identities", existing, opts, diagnostics));
+  else tables.push({ role: "identities", status: "not used yet", columns: [] });
   return { ok: !diagnostics.some((d) => d.severity === "error"), tables, diagnostics };
 }
 
@@ -78,8 +81,8 @@ async function inspectTable(
   opts: InspectOptions,
   diagnostics: Diagnostic[],
 ): Promise<TableReport> {
-  const table = settings.warehouse.tables[role];
-  const mapping = settings.warehouse.columns[role] as Record<string, string | undefined>;
+  const table = settings.warehouse.tables[role] ?? IDENTITY_MAP_LAYOUT.table;
+  const mapping = (settings.warehouse.columns[role] ?? IDENTITY_MAP_LAYOUT.columns) as Record<string, string | undefined>;
   const types = await tableColumnTypes(warehouse, table);
   const expected = EXPECTED_COLUMNS[role];
   if (types === undefined) {
@@ -173,7 +176,7 @@ async function inspectTable(
   if (role === "exposures") {
     const [e, v, u] = [col("experiment"), col("variant"), col("unit_id")];
     if (e && v && u) report.variants = await variantCounts(warehouse, table, e, v, u);
-  } else {
+  } else if (role === "events") {
     const e = col("event");
     if (e) {
       report.events = await eventCounts(warehouse, table, e);

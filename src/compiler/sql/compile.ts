@@ -4,6 +4,7 @@ import { SESSION_UNIT, type Experiment, type Metric, type Workspace } from "../.
 import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
 import { exposureSummarySql, exposureTotalsCte } from "./blocks/exposure-summary.js";
 import { experimentListSql } from "./blocks/experiment-list.js";
+import { identityStitchCtes, stitchWindow } from "./blocks/identity-stitch.js";
 import { exposureUnitsCte, firstExposureCte, firstExposureFromUnitsCte } from "./blocks/first-exposure.js";
 import { quantileQueryBody } from "./blocks/quantile.js";
 import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
@@ -161,6 +162,7 @@ function unitLevelQuery(
     header(form === "clustered" ? "clustered" : "metrics", experiment, prepared.plans),
     "WITH",
     `${firstExposure},`,
+    ...identityStitchCtes(ctx),
     `${unitValues},`,
     ...(form === "clustered"
       ? [`${unitMetrics},`, ...userClustersSql(ctx, prepared.plans[0]!, experiment.control)]
@@ -177,7 +179,7 @@ function quantileQuery(ctx: SqlContext, experiment: Experiment, metric: Metric) 
   const agg = prepared.compiled.get(plan)![0]!;
   if (agg.value === undefined) return undefined;
   const body = quantileQueryBody(ctx, plan, agg);
-  const sql = [header("quantile", experiment, [plan]), "WITH", `${firstExposure},`, ...body].join("\n");
+  const sql = [header("quantile", experiment, [plan]), "WITH", `${firstExposure},`, ...identityStitchCtes(ctx), ...body].join("\n");
   return { sql, params: ctx.params.values, plans: [plan] };
 }
 
@@ -217,7 +219,16 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     : undefined;
   const sessionUnit = opts.experiment.unit === SESSION_UNIT;
   const excludedUnits = Object.values(opts.experiment.overrides ?? {}).flat();
-  const base = createContext(dialect, opts.workspace.settings, { inline, asOf, phase, cohort, sessionUnit, excludedUnits });
+  const identityWindowSeconds = stitchWindow(opts.experiment);
+  const base = createContext(dialect, opts.workspace.settings, {
+    inline,
+    asOf,
+    phase,
+    cohort,
+    sessionUnit,
+    excludedUnits,
+    identityWindowSeconds,
+  });
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Settings } from "../../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
 import { readEpochTimestamps } from "./epoch-time.js";
@@ -43,7 +43,19 @@ export interface SqlContext {
   readonly sessionUnit?: boolean;
   /** Unit ids the experiment's QA overrides force (docs/analysis.md): their exposures are left out. */
   readonly excludedUnits?: readonly string[];
+  /**
+   * The experiment randomises anonymous ids: events reach a unit through the identity map too
+   * (blocks/identity-stitch.ts). `table` and `columns` are quoted.
+   */
+  readonly stitch?: IdentityStitch;
   readonly diagnostics: Diagnostic[];
+}
+
+export interface IdentityStitch {
+  readonly table: string;
+  readonly columns: { readonly anonymous_id: string; readonly unit_id: string; readonly ts: string };
+  /** How long after its identify call a user's events count for the anonymous unit. */
+  readonly windowSeconds: number;
 }
 
 // Names from exp.yaml are quoted, never trusted; these characters cannot be quoted portably.
@@ -100,10 +112,20 @@ export function createContext(
     cohort?: CohortFilter;
     sessionUnit?: boolean;
     excludedUnits?: readonly string[];
+    /** Set for an `identity: anonymous` experiment: its attribution window after an identify call. */
+    identityWindowSeconds?: number;
   },
 ): SqlContext {
   const diagnostics: Diagnostic[] = [];
   const { tables, columns } = settings.warehouse;
+  const stitch: IdentityStitch | undefined =
+    opts.identityWindowSeconds === undefined
+      ? undefined
+      : {
+          table: quoteName(dialect, tables.identities ?? IDENTITY_MAP_LAYOUT.table, "identities table", diagnostics, true),
+          columns: quoteColumns(dialect, columns.identities ?? IDENTITY_MAP_LAYOUT.columns, "identities", diagnostics),
+          windowSeconds: opts.identityWindowSeconds,
+        };
   return readEpochTimestamps({
     dialect,
     params: new QueryParams(dialect, opts.inline),
@@ -119,6 +141,7 @@ export function createContext(
     ...(opts.cohort ? { cohort: opts.cohort } : {}),
     ...(opts.sessionUnit ? { sessionUnit: true } : {}),
     ...(opts.excludedUnits && opts.excludedUnits.length > 0 ? { excludedUnits: opts.excludedUnits } : {}),
+    ...(stitch ? { stitch } : {}),
     diagnostics,
   });
 }

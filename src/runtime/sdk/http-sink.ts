@@ -1,5 +1,5 @@
 import { SendQueue, type QueueStats, type SendOutcome, type Timers } from "./send-queue.js";
-import type { EventTracker, Exposure, ExposureSink, TrackedEvent } from "./wire.js";
+import type { EventTracker, Exposure, ExposureSink, IdentifyCall, TrackedEvent } from "./wire.js";
 
 export interface HttpSinkOptions {
   /** The exp server, e.g. "http://127.0.0.1:8080". */
@@ -30,7 +30,7 @@ export interface HttpSinkOptions {
   random?: () => number;
 }
 
-export type SinkKind = "exposures" | "events";
+export type SinkKind = "exposures" | "events" | "identities";
 
 export interface HttpSink extends ExposureSink, EventTracker {
   flush(): Promise<void>;
@@ -42,7 +42,7 @@ const NODE_TIMERS: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearT
 
 /**
  * The SDK's sink to `exp serve`: exposures to `POST /v1/exposures`, events to `POST /v1/events`,
- * batched. Network errors, 408, 429 and 5xx are retried with exponential backoff and full jitter
+ * identify calls to `POST /v1/identify`, batched. Network errors, 408, 429 and 5xx are retried with exponential backoff and full jitter
  * (honouring `Retry-After`); another 4xx is reported and not retried. The server acknowledges only
  * what is fsynced, and every record carries its id, so a retry after a lost answer is a duplicate
  * the server ignores, never a second record.
@@ -67,16 +67,19 @@ export function createHttpSink(options: HttpSinkOptions): HttpSink {
     });
   const exposures = queue<Exposure>("exposures", "/v1/exposures", "exposures");
   const events = queue<TrackedEvent>("events", "/v1/events", "events");
+  const identities = queue<IdentifyCall>("identities", "/v1/identify", "identities");
+  const all = [exposures, events, identities];
   return {
     exposure: (e) => void exposures.push(e),
     track: (e) => void events.push(e),
+    identify: (i) => void identities.push(i),
     flush: async () => {
-      await Promise.all([exposures.flush(), events.flush()]);
+      await Promise.all(all.map((q) => q.flush()));
     },
     close: async () => {
-      await Promise.all([exposures.close(), events.close()]);
+      await Promise.all(all.map((q) => q.close()));
     },
-    stats: () => ({ exposures: { ...exposures.stats }, events: { ...events.stats } }),
+    stats: () => ({ exposures: { ...exposures.stats }, events: { ...events.stats }, identities: { ...identities.stats } }),
   };
 }
 

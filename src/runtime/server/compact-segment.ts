@@ -2,7 +2,7 @@ import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDir, syncFile } from "../../fsio/atomic.js";
 import { ident, lit, pathList, rowsOf, type DuckDb } from "./duckdb.js";
-import { EXPOSURE_ID, idColumn, type ParquetLayout } from "./parquet-layout.js";
+import { EXPOSURE_ID, IDENTITY_ID, idColumn, identityColumns, type ParquetLayout } from "./parquet-layout.js";
 import { quarantineLines, type QuarantinedLine } from "./quarantine.js";
 import { storedRecordProblem } from "./records.js";
 import { partName, PRIVATE_FILE } from "./segment-files.js";
@@ -82,7 +82,9 @@ export async function compactSegment(db: DuckDb, job: SegmentJob): Promise<Segme
       ? `CREATE OR REPLACE TEMP TABLE dupes AS SELECT DISTINCT seg.id FROM seg SEMI JOIN read_parquet(${pathList(job.others)}) p ON p.${ident(id)} = seg.id`
       : "CREATE OR REPLACE TEMP TABLE dupes (id VARCHAR)",
   );
-  const forgottenRow = job.purge?.tombstones ? "sha256(unit_id) IN (SELECT digest FROM tombstones)" : "false";
+  const forgottenRow = job.purge?.tombstones
+    ? `sha256(unit_id) IN (SELECT digest FROM tombstones)${job.kind === "identities" ? " OR sha256(anonymous_id) IN (SELECT digest FROM tombstones)" : ""}`
+    : "false";
   const expiredRow = job.purge?.expiredBefore ? `ts < ${timestampLit(job.purge.expiredBefore)}` : "false";
   const count = async (where: string) =>
     Number((await rowsOf(db, `SELECT count(*) FROM seg WHERE ${GOOD[job.kind]} AND ${where}`))[0]?.[0] ?? 0);
@@ -117,12 +119,14 @@ const GOOD: Record<RecordKind, string> = {
   events: "id IS NOT NULL AND unit_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL",
   exposures:
     "id IS NOT NULL AND unit_id IS NOT NULL AND experiment IS NOT NULL AND variant IS NOT NULL AND phase IS NOT NULL AND ts IS NOT NULL",
+  identities: "id IS NOT NULL AND anonymous_id IS NOT NULL AND unit_id IS NOT NULL AND ts IS NOT NULL",
 };
 
 const JSON_COLUMNS: Record<RecordKind, string> = {
   events: "id: 'VARCHAR', unit_id: 'VARCHAR', session_id: 'VARCHAR', event: 'VARCHAR', ts: 'VARCHAR', value: 'DOUBLE', properties: 'JSON'",
   exposures:
     "id: 'VARCHAR', unit_id: 'VARCHAR', session_id: 'VARCHAR', experiment: 'VARCHAR', phase: 'INTEGER', variant: 'VARCHAR', ts: 'VARCHAR', metadata: 'JSON'",
+  identities: "id: 'VARCHAR', anonymous_id: 'VARCHAR', unit_id: 'VARCHAR', ts: 'VARCHAR'",
 };
 
 /**
@@ -194,10 +198,15 @@ const EMPTY_ROW: Record<RecordKind, string> = {
     "NULL::VARCHAR AS id, NULL::VARCHAR AS unit_id, NULL::VARCHAR AS session_id, NULL::VARCHAR AS event, NULL::TIMESTAMP AS ts, NULL::DOUBLE AS value, NULL::JSON AS properties",
   exposures:
     "NULL::VARCHAR AS id, NULL::VARCHAR AS unit_id, NULL::VARCHAR AS session_id, NULL::VARCHAR AS experiment, NULL::INTEGER AS phase, NULL::VARCHAR AS variant, NULL::TIMESTAMP AS ts, NULL::JSON AS metadata",
+  identities: "NULL::VARCHAR AS id, NULL::VARCHAR AS anonymous_id, NULL::VARCHAR AS unit_id, NULL::TIMESTAMP AS ts",
 };
 
 /** The part's columns, named by the warehouse mapping (docs/workspace.md). */
 function columns(job: SegmentJob): string {
+  if (job.kind === "identities") {
+    const c = identityColumns(job.layout);
+    return `anonymous_id AS ${ident(c.anonymous_id)}, unit_id AS ${ident(c.unit_id)}, ts AS ${ident(c.ts)}, id AS ${IDENTITY_ID}`;
+  }
   if (job.kind === "events") {
     const c = job.layout.columns.events;
     return `unit_id AS ${ident(c.unit_id)}, session_id AS ${ident(c.session_id)}, event AS ${ident(c.event)}, ts AS ${ident(c.ts)}, value AS ${ident(c.value)}, properties AS ${ident(c.properties)}, id AS ${ident(c.event_id)}`;

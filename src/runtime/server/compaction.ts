@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { syncDir } from "../../fsio/atomic.js";
 import { compactSegment, timestampLit, type SegmentPurge } from "./compact-segment.js";
 import { closeDuckDb, ident, openDuckDb, type DuckDb } from "./duckdb.js";
-import { DEFAULT_LAYOUT, parquetDir, quarantineDir, type ParquetLayout } from "./parquet-layout.js";
+import { DEFAULT_LAYOUT, parquetDir, quarantineDir, tsColumn, type ParquetLayout } from "./parquet-layout.js";
 import { purgeParts } from "./privacy/purge-parts.js";
 import { readTombstones, tombstoneTableSql } from "./privacy/tombstones.js";
 import { highestPart, partName, partNumber, PRIVATE_DIR, segmentName, segmentNumber } from "./segment-files.js";
@@ -32,12 +32,9 @@ export interface CompactionOptions {
   now?: () => number;
 }
 
-export interface CompactionReport {
-  exposures: KindReport;
-  events: KindReport;
-}
+export type CompactionReport = Record<RecordKind, KindReport>;
 
-const KINDS: RecordKind[] = ["exposures", "events"];
+const KINDS: RecordKind[] = ["exposures", "events", "identities"];
 
 /**
  * Converts closed NDJSON segments into Parquet parts, one part per segment with the same number,
@@ -56,7 +53,7 @@ export async function compactSegments(
   below: Partial<Record<RecordKind, number>> = {},
   o: CompactionOptions = {},
 ): Promise<CompactionReport> {
-  const report: CompactionReport = { exposures: emptyReport(), events: emptyReport() };
+  const report: CompactionReport = { exposures: emptyReport(), events: emptyReport(), identities: emptyReport() };
   const tombstones = await readTombstones(dataDir);
   const expiredBefore = o.retentionMs === undefined ? undefined : new Date((o.now ?? Date.now)() - o.retentionMs);
   // One DuckDB for the run, opened only when there is a segment to convert or a part to purge.
@@ -146,7 +143,7 @@ interface Session {
 
 /** Rows of the kind's parts older than the retention, removed. */
 function purgeExpiredParts(db: DuckDb, dataDir: string, layout: ParquetLayout, kind: RecordKind, before: Date): Promise<number> {
-  return purgeParts(db, parquetDir(dataDir, layout, kind), `${ident(layout.columns[kind].ts)} < ${timestampLit(before)}`);
+  return purgeParts(db, parquetDir(dataDir, layout, kind), `${ident(tsColumn(layout, kind))} < ${timestampLit(before)}`);
 }
 
 /** Temporary files left by a compaction that died (its process is gone); a live one's are kept. */

@@ -21,7 +21,7 @@ export interface IngestOptions {
 }
 
 /**
- * The server's two sinks and their compaction into Parquet. Opening reads back the ids of the
+ * The server's sinks (exposures, events, identities) and their compaction into Parquet. Opening reads back the ids of the
  * newest segments and parts (a bounded window), so deduplication survives restarts and
  * compaction; compactions run one at a time, the periodic one and an explicit one queueing
  * behind each other. Quarantined lines and failed runs are logged.
@@ -38,6 +38,7 @@ export class IngestStore {
     private readonly options: CompactionOptions,
     readonly exposures: SegmentSink,
     readonly events: SegmentSink,
+    readonly identities: SegmentSink,
   ) {}
 
   static async open(dataDir: string, layout: ParquetLayout, metrics: ServerMetrics, o: IngestOptions): Promise<IngestStore> {
@@ -46,7 +47,16 @@ export class IngestStore {
       const recent = await loadRecentIds(dataDir, layout, kind, o.dedupWindow);
       return SegmentSink.open(join(dataDir, kind), kind, { dedup: recent.dedup, firstSegment: recent.highest + 1, protect: o.protect });
     };
-    const store = new IngestStore(dataDir, layout, metrics, o.log, o.compaction ?? {}, await sink("exposures"), await sink("events"));
+    const store = new IngestStore(
+      dataDir,
+      layout,
+      metrics,
+      o.log,
+      o.compaction ?? {},
+      await sink("exposures"),
+      await sink("events"),
+      await sink("identities"),
+    );
     if (o.compactEveryMs) {
       store.timer = setInterval(() => {
         store.compact().catch(() => {
@@ -61,18 +71,25 @@ export class IngestStore {
   /** Closes the segments being written and compacts every closed one into Parquet. */
   compact(): Promise<CompactionReport> {
     const job = this.compacting.then(async () => {
-      await Promise.all([this.exposures.roll(), this.events.roll()]);
+      await Promise.all(this.sinks.map((s) => s.roll()));
       try {
         const r = await compactSegments(
           this.dataDir,
           this.layout,
-          { exposures: this.exposures.currentSegment, events: this.events.currentSegment },
+          {
+            exposures: this.exposures.currentSegment,
+            events: this.events.currentSegment,
+            identities: this.identities.currentSegment,
+          },
           this.options,
         );
-        this.metrics.compactedSegments += r.exposures.segments + r.events.segments;
-        this.metrics.quarantined += r.exposures.quarantined + r.events.quarantined;
-        this.metrics.expiredRows += r.exposures.expired + r.events.expired;
-        for (const kind of ["exposures", "events"] as const) {
+        const kinds = ["exposures", "events", "identities"] as const;
+        for (const kind of kinds) {
+          this.metrics.compactedSegments += r[kind].segments;
+          this.metrics.quarantined += r[kind].quarantined;
+          this.metrics.expiredRows += r[kind].expired;
+        }
+        for (const kind of kinds) {
           if (r[kind].quarantined > 0)
             this.log.warn("compaction quarantined lines it cannot convert", {
               kind,
@@ -91,18 +108,22 @@ export class IngestStore {
     return job;
   }
 
-  get fsyncs(): number {
-    return this.exposures.stats.fsyncs + this.events.stats.fsyncs;
+  private get sinks(): SegmentSink[] {
+    return [this.exposures, this.events, this.identities];
   }
 
-  /** Ids held for deduplication, both kinds together. */
+  get fsyncs(): number {
+    return this.sinks.reduce((n, s) => n + s.stats.fsyncs, 0);
+  }
+
+  /** Ids held for deduplication, every kind together. */
   get dedupSize(): number {
-    return this.exposures.dedupSize + this.events.dedupSize;
+    return this.sinks.reduce((n, s) => n + s.dedupSize, 0);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.compacting;
-    await Promise.all([this.exposures.close(), this.events.close()]);
+    await Promise.all(this.sinks.map((s) => s.close()));
   }
 }

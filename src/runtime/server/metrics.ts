@@ -56,7 +56,7 @@ export class ServerMetrics {
   expiredRows = 0;
   fsyncs = 0;
   /** Records dropped for want of consent (consent: false, or an opted-out unit), by kind. */
-  readonly withoutConsent = { exposures: 0, events: 0 };
+  readonly withoutConsent = { exposures: 0, events: 0, identities: 0 };
   /** Ids held for deduplication (bounded by the window). */
   dedupIds = 0;
   /** Records answered "duplicate", by kind. */
@@ -151,6 +151,7 @@ export class ServerMetrics {
     );
     sample("exp_consent_dropped_total", { kind: "exposures" }, this.withoutConsent.exposures);
     sample("exp_consent_dropped_total", { kind: "events" }, this.withoutConsent.events);
+    sample("exp_consent_dropped_total", { kind: "identities" }, this.withoutConsent.identities);
     family("exp_ingest_duplicates_total", "counter", "Exposures and events answered as duplicates of ones already stored.");
     sample("exp_ingest_duplicates_total", { kind: "exposures" }, this.duplicates.exposures);
     sample("exp_ingest_duplicates_total", { kind: "events" }, this.duplicates.events);

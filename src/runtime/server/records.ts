@@ -30,6 +30,14 @@ export interface ExposureRecord {
   metadata: Record<string, unknown> | null;
 }
 
+/** One identify call: the anonymous id `anonymous_id` logged in as the user `unit_id` at `ts`. */
+export interface IdentityRecord {
+  id: string;
+  anonymous_id: string;
+  unit_id: string;
+  ts: string;
+}
+
 /** Longest id, unit id, session id or name accepted: far above real ones, far below the body limit. */
 export const MAX_TEXT = 512;
 
@@ -61,30 +69,37 @@ export function valueProblem(v: unknown): string | undefined {
  * Why a parsed NDJSON line of `kind` cannot become a Parquet row, or undefined when it can. The
  * rules are those of the door, on the stored field names, with `ts` as the server writes it.
  */
-export function storedRecordProblem(kind: "events" | "exposures", line: unknown): string | undefined {
+export function storedRecordProblem(kind: "events" | "exposures" | "identities", line: unknown): string | undefined {
   if (typeof line !== "object" || line === null || Array.isArray(line)) return "the line is not a JSON object";
   const r = line as Record<string, unknown>;
   const checks: [string, string | undefined][] =
-    kind === "events"
+    kind === "identities"
       ? [
           ["id", textProblem(r.id, true)],
+          ["anonymous_id", textProblem(r.anonymous_id, true)],
           ["unit_id", textProblem(r.unit_id, true)],
-          ["session_id", textProblem(r.session_id, false)],
-          ["event", textProblem(r.event, true)],
           ["ts", storedTimeProblem(r.ts)],
-          ["value", valueProblem(r.value)],
-          ["properties", objectProblem(r.properties)],
         ]
-      : [
-          ["id", textProblem(r.id, true)],
-          ["unit_id", textProblem(r.unit_id, true)],
-          ["session_id", textProblem(r.session_id, false)],
-          ["experiment", textProblem(r.experiment, true)],
-          ["phase", phaseProblem(r.phase)],
-          ["variant", textProblem(r.variant, true)],
-          ["ts", storedTimeProblem(r.ts)],
-          ["metadata", objectProblem(r.metadata)],
-        ];
+      : kind === "events"
+        ? [
+            ["id", textProblem(r.id, true)],
+            ["unit_id", textProblem(r.unit_id, true)],
+            ["session_id", textProblem(r.session_id, false)],
+            ["event", textProblem(r.event, true)],
+            ["ts", storedTimeProblem(r.ts)],
+            ["value", valueProblem(r.value)],
+            ["properties", objectProblem(r.properties)],
+          ]
+        : [
+            ["id", textProblem(r.id, true)],
+            ["unit_id", textProblem(r.unit_id, true)],
+            ["session_id", textProblem(r.session_id, false)],
+            ["experiment", textProblem(r.experiment, true)],
+            ["phase", phaseProblem(r.phase)],
+            ["variant", textProblem(r.variant, true)],
+            ["ts", storedTimeProblem(r.ts)],
+            ["metadata", objectProblem(r.metadata)],
+          ];
   const bad = checks.find(([, problem]) => problem !== undefined);
   return bad ? `"${bad[0]}" ${bad[1]}` : undefined;
 }

@@ -20,6 +20,7 @@ import type { RulesetPublisher } from "./ruleset-publisher.js";
 import { RulesetVerifier } from "./ruleset-verifier.js";
 import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
+import { identifyRoutes } from "./routes/identify.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { reportRoutes } from "./routes/reports.js";
 import { overrideRoutes } from "./routes/overrides.js";
@@ -129,7 +130,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   timer.unref();
 
   const server = createServer(
-    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, overrideRoutes]),
+    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, identifyRoutes, overrideRoutes]),
   );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { DedupIndex } from "./dedup-index.js";
 import type { RecordProtector } from "./privacy/protect-record.js";
 import { highestPart, PRIVATE_DIR, PRIVATE_FILE, segmentName, segmentNumber } from "./segment-files.js";
 
-export type RecordKind = "exposures" | "events";
+export type RecordKind = "exposures" | "events" | "identities";
 
 /** Ids answered "duplicate" by default: the last million per kind (docs/server-compaction.md). */
 export const DEFAULT_DEDUP_WINDOW = 1_000_000;

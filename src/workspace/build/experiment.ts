@@ -35,6 +35,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
     status: raw.status,
     phase: raw.phase ?? 1,
     unit: raw.unit ?? settings.units[0]!,
+    ...(raw.identity !== undefined ? { identity: raw.identity } : {}),
     ...(raw.layer !== undefined ? { layer: raw.layer } : {}),
     traffic: raw.traffic !== undefined ? b.share("traffic", raw.traffic) : 1,
     ...(targeting ? { targeting, targetingText: raw.targeting } : {}),
@@ -64,6 +65,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       correction: a.correction ?? d.correction,
       cuped: a.cuped ?? d.cuped,
       ...pick(a, ["tuning_n", "looks", "spending", "prior_variance"]),
+      ...(a.identity_window !== undefined ? { identity_window: b.duration("analysis.identity_window", a.identity_window) } : {}),
     },
     power: {
       ...(p.mde !== undefined ? { mde: b.share("power.mde", p.mde) } : {}),

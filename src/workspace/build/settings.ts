@@ -1,5 +1,6 @@
 import {
   DEFAULT_DECISION,
+  IDENTITY_MAP_LAYOUT,
   type AnalysisDefaults,
   type AttributeType,
   type DecisionRules,
@@ -41,7 +42,7 @@ export function buildDecisionRules(b: FileBuild, path: string, raw: Record<strin
 
 /** docs/workspace.md warehouse tables and columns, for whatever exp.yaml does not remap. */
 export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "columns"> = {
-  tables: { exposures: "exposures", events: "events" },
+  tables: { exposures: "exposures", events: "events", identities: IDENTITY_MAP_LAYOUT.table },
   columns: {
     exposures: {
       unit_id: "unit_id",
@@ -61,6 +62,7 @@ export const DEFAULT_WAREHOUSE_LAYOUT: Pick<Settings["warehouse"], "tables" | "c
       properties: "properties",
       event_id: "event_id",
     },
+    identities: IDENTITY_MAP_LAYOUT.columns,
   },
 };
 
@@ -84,10 +86,12 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
       tables: {
         exposures: wh.tables?.exposures ?? DEFAULT_WAREHOUSE_LAYOUT.tables.exposures,
         events: wh.tables?.events ?? DEFAULT_WAREHOUSE_LAYOUT.tables.events,
+        identities: wh.tables?.identities ?? IDENTITY_MAP_LAYOUT.table,
       },
       columns: {
         exposures: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.exposures, ...exposureColumns },
         events: { ...DEFAULT_WAREHOUSE_LAYOUT.columns.events, ...eventColumns },
+        identities: { ...IDENTITY_MAP_LAYOUT.columns, ...cols.identities },
       },
       ...(exposuresTsUnit || eventsTsUnit
         ? {

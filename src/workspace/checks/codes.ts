@@ -30,4 +30,5 @@ export const CheckCodes = defineCodes({
   unreachableRule: { code: "EXP3026", severity: "warning", title: "A rule after an unconditional rule can never match" },
   rescaledWeights: { code: "EXP3027", severity: "warning", title: "Variant weights do not sum to 100 and are rescaled" },
   duplicateOverride: { code: "EXP3028", severity: "error", title: "A unit is listed twice in the overrides of one experiment or flag" },
+  identityUnit: { code: "EXP3029", severity: "warning", title: "identity: anonymous on a session experiment has no effect" },
 });

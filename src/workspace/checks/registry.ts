@@ -9,6 +9,7 @@ import { fileKeysCheck } from "./file-keys.js";
 import { flagRulesCheck } from "./flag-rules.js";
 import { flagVariantsCheck } from "./flag-variants.js";
 import { holdoutsCheck } from "./holdouts.js";
+import { identityUnitCheck } from "./identity-unit.js";
 import { layerUnitsCheck } from "./layer-units.js";
 import { metricExpressionsCheck } from "./metric-expressions.js";
 import { metricUnitsCheck } from "./metric-units.js";
@@ -32,6 +33,7 @@ export const specifiedChecks: readonly Check[] = [
   scheduleCheck,
   metricUnitsCheck,
   layerUnitsCheck,
+  identityUnitCheck,
   holdoutsCheck,
   flagVariantsCheck,
   overridesCheck,

@@ -18,7 +18,7 @@ const SCRIPT = new URL("./python_http_sink_run.py", import.meta.url).pathname;
 
 interface Run {
   stats: Record<
-    "exposures" | "events",
+    "exposures" | "events" | "identities",
     { acknowledged: number; duplicates: number; rejected: number; dropped: number; given_up: number; queued: number }
   >;
   errors: [string, string, number][];
@@ -62,6 +62,7 @@ describe("the Python SDK's HTTP sink against exp serve", () => {
     assert.deepEqual([first.stats.events.acknowledged, first.stats.events.rejected, first.stats.events.given_up], [100, 1, 0]);
     assert.deepEqual(first.errors.length, 1);
     assert.match(first.errors[0]![1], /unknown event "purchse"/);
+    assert.deepEqual([first.stats.identities.acknowledged, first.stats.identities.rejected], [1, 0]);
 
     const data = join(dir, ".exp", "server");
     const stored = storedExposures(data).filter((e) => e.unit_id.startsWith("py_"));
@@ -76,6 +77,16 @@ describe("the Python SDK's HTTP sink against exp serve", () => {
     const mine = events.filter((e) => e.unit_id.startsWith("py_"));
     assert.equal(mine.length, 100);
     assert.equal(new Set(mine.map((e) => e.id)).size, 100);
+    const logins = readdirSync(join(data, "identities")).flatMap((f) =>
+      readFileSync(join(data, "identities", f), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
+    assert.deepEqual(
+      logins.map((l) => [l.anonymous_id, l.unit_id]),
+      [["py_anon_0", "py_0"]],
+    );
 
     // Another process logs the same exposures: the same ids, so the server answers duplicates.
     const second = runPython(server.url);

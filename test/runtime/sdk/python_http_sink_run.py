@@ -1,5 +1,5 @@
 """Drives the Python SDK against a running exp serve (python-http-sink.test.ts): assigns, evaluates a
-flag served from an experiment, tracks events (one of them undeclared), closes, and prints the sink's
+flag served from an experiment, tracks events (one of them undeclared), identifies one login, closes, and prints the sink's
 stats, what it reported, and the exposures the SDK logged, as JSON on stdout."""
 
 import json
@@ -38,5 +38,6 @@ for i in range(100):
         logged[exposure_id("checkout_redesign", phase, unit)] = [unit, a.variant, flag.reason]
     client.track(unit, "purchase", {"revenue": 10.5, "currency": "USD"}, value=10.5)
 client.track("py_0", "purchse")
+client.identify("py_anon_0", "py_0")
 client.close()
 print(json.dumps({"stats": {kind: vars(s) for kind, s in sink.stats().items()}, "errors": errors, "logged": logged}))

@@ -56,6 +56,7 @@ describe("compaction into Parquet", () => {
     assert.deepEqual(r, {
       exposures: { segments: 0, records: 0, duplicates: 0, quarantined: 0, forgotten: 0, expired: 0 },
       events: { segments: 2, records: 3, duplicates: 0, quarantined: 1, forgotten: 0, expired: 0 },
+      identities: { segments: 0, records: 0, duplicates: 0, quarantined: 0, forgotten: 0, expired: 0 },
     });
     // The torn line is kept aside, byte for byte, rather than dropped with its segment.
     assert.equal(readFileSync(join(dir, "quarantine", "events", "events-000002.ndjson"), "utf8"), '{"id":"e4","unit_id":"u\n');

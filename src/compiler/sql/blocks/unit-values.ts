@@ -1,8 +1,9 @@
 import { type CompiledAggregate, unitAggregateSql } from "../aggregate.js";
 import type { SqlContext } from "../context.js";
-import { EVENT_ALIAS, eventColumn, UNIT_ALIAS } from "../event-property.js";
+import { eventColumn, UNIT_ALIAS } from "../event-property.js";
 import type { PlannedMetric } from "../metric-plan.js";
 import { prePeriodColumns } from "./cuped-pre-period.js";
+import { stitchPredicates, unitEventJoin } from "./identity-stitch.js";
 import { offsetTs, rangePredicates, scanRange, type ScanRange } from "./scan-range.js";
 
 /** The events scan shared by every metric of the query: one join, bounded by the widest range. */
@@ -15,13 +16,8 @@ export function eventScan(ctx: SqlContext, events: string[], scan: ScanRange, ex
     `${ts} < ${offsetTs(ctx, scan.to)}`,
   ];
   if (ctx.asOf !== undefined) where.push(`${ts} < ${ctx.dialect.timestampFrom(ctx.params.string(ctx.asOf))}`);
-  where.push(...extra);
-  return [
-    `  FROM first_exposure AS ${UNIT_ALIAS}`,
-    // A session experiment attributes events to the session they happened in.
-    `  JOIN ${ctx.tables.events} AS ${EVENT_ALIAS} ON ${eventColumn(ctx, ctx.sessionUnit ? "session_id" : "unit_id")} = ${UNIT_ALIAS}.unit_id`,
-    `  WHERE ${where.join("\n    AND ")}`,
-  ];
+  where.push(...stitchPredicates(ctx), ...extra);
+  return [...unitEventJoin(ctx), `  WHERE ${where.join("\n    AND ")}`];
 }
 
 /**

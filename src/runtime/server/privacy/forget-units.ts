@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../fsio/atomic.js";
 import { closeDuckDb, ident, openDuckDb } from "../duckdb.js";
-import { parquetDir, quarantineDir, type ParquetLayout } from "../parquet-layout.js";
+import { identityColumns, parquetDir, quarantineDir, type ParquetLayout } from "../parquet-layout.js";
 import { highestPart, PRIVATE_FILE, segmentNumber } from "../segment-files.js";
 import type { RecordKind } from "../sink.js";
 import { purgeParts } from "./purge-parts.js";
@@ -21,7 +21,7 @@ export interface ForgetKindReport {
 
 export type ForgetReport = Record<RecordKind, ForgetKindReport>;
 
-const KINDS: RecordKind[] = ["exposures", "events"];
+const KINDS: RecordKind[] = ["exposures", "events", "identities"];
 
 /**
  * Removes every stored row of the units whose stored ids (hashed when `hash_unit_ids` is on) are
@@ -43,9 +43,12 @@ export async function forgetUnits(
   try {
     await db.connection.run(tombstoneTableSql(digests));
     for (const kind of KINDS) {
-      const unit = layout.columns[kind].unit_id;
+      // An identity row names two units, and goes when either is forgotten.
+      const units =
+        kind === "identities" ? [identityColumns(layout).unit_id, identityColumns(layout).anonymous_id] : [layout.columns[kind].unit_id];
+      const where = units.map((u) => `sha256(${ident(u)}) IN (SELECT digest FROM tombstones)`).join(" OR ");
       report[kind] = {
-        parquetRows: await purgeParts(db, parquetDir(dataDir, layout, kind), `sha256(${ident(unit)}) IN (SELECT digest FROM tombstones)`),
+        parquetRows: await purgeParts(db, parquetDir(dataDir, layout, kind), where),
         segmentLines: await forgetInSegments(join(dataDir, kind), kind, digests, o.includeCurrent ?? false),
         quarantinedLines: await forgetInQuarantine(quarantineDir(dataDir, kind), digests),
       };
@@ -59,8 +62,8 @@ export async function forgetUnits(
 /** True for a stored NDJSON line of a forgotten unit. */
 function forgotten(line: string, digests: ReadonlySet<string>): boolean {
   try {
-    const unit = (JSON.parse(line) as { unit_id?: unknown }).unit_id;
-    return typeof unit === "string" && digests.has(storedIdDigest(unit));
+    const r = JSON.parse(line) as { unit_id?: unknown; anonymous_id?: unknown };
+    return [r.unit_id, r.anonymous_id].some((unit) => typeof unit === "string" && digests.has(storedIdDigest(unit)));
   } catch {
     // A torn or damaged line has no unit to read; it was never acknowledged or goes to quarantine as it is.
     return false;

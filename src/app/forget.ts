@@ -27,7 +27,7 @@ export interface ForgetResult {
   /** How the units are named in the tombstones and the audit: SHA-256 of their stored ids. */
   digests: string[];
   dataDir: ForgetReport;
-  warehouses: { connection: string; exposures: number; events: number }[];
+  warehouses: { connection: string; exposures: number; events: number; identities: number }[];
   /** The audit log the record was appended to. */
   audit: string;
 }

@@ -38,7 +38,9 @@ export function registerForget(program: Command): void {
           );
         }
         for (const w of r.warehouses)
-          process.stdout.write(`removed from connection "${w.connection}": ${w.exposures} exposure(s), ${w.events} event(s)\n`);
+          process.stdout.write(
+            `removed from connection "${w.connection}": ${w.exposures} exposure(s), ${w.events} event(s)${w.identities > 0 ? `, ${w.identities} identity row(s)` : ""}\n`,
+          );
         process.stdout.write(
           `forgot ${r.digests.length} unit(s); compaction keeps them out from now on; recorded in ${r.audit} (by digest, not by id)\n`,
         );

@@ -108,9 +108,10 @@ test("overrides are created, served, listed, expire at the server's clock, survi
     assert.deepEqual([(await c.flag("qa_alice")).json.value, (await c.flag("qa_alice")).json.reason], [true, "override"]);
     // Everyone else is untouched, and an enrolled unit still logs its exposure.
     assert.equal((await c.assign("someone", "US")).json.exposureLogged, true);
+    // Listed oldest first; both were made at the same instant of the test's clock, so by id then.
     assert.deepEqual(
       (await c.list()).json.overrides.map((o: Record<string, unknown>) => o.id),
-      [created.json.id, flagOverride.json.id],
+      [created.json.id, flagOverride.json.id].sort(),
     );
 
     // The flag override's 60 s pass at the server's clock: it is no longer served nor listed.

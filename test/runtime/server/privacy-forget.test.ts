@@ -48,6 +48,14 @@ describe("exp forget", () => {
     for (const u of ["alice", "bob"])
       await post("/v1/assignments", { experimentKey: "checkout_redesign", userId: u, context: { country: "US" } });
     await post("/v1/events", events(["alice", "bob"], "first"));
+    // Alice's anonymous id and Bob's login: a forgotten unit leaves the identity map from either side.
+    await post("/v1/identify", {
+      identities: [
+        { anonymousId: "anon-1", userId: "alice" },
+        { anonymousId: "alice", userId: "carol" },
+        { anonymousId: "anon-2", userId: "bob" },
+      ],
+    });
     // A copy of the first events segment, as a backup would hold it, before compaction removes it.
     const first = readdirSync(join(dataDir, "events")).sort()[0]!;
     backup = join(dir, "backup-events.ndjson");
@@ -60,7 +68,7 @@ describe("exp forget", () => {
     const parquet = join(dataDir, "parquet");
     await query(
       join(dir, ".exp", "warehouse.duckdb"),
-      `CREATE TABLE exposures AS SELECT * FROM read_parquet('${parquet}/exposures/*.parquet'); CREATE TABLE events AS SELECT * FROM read_parquet('${parquet}/events/*.parquet')`,
+      `CREATE TABLE exposures AS SELECT * FROM read_parquet('${parquet}/exposures/*.parquet'); CREATE TABLE events AS SELECT * FROM read_parquet('${parquet}/events/*.parquet'); CREATE TABLE identities AS SELECT * FROM read_parquet('${parquet}/identities/*.parquet')`,
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,12 +79,13 @@ describe("exp forget", () => {
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.dataDir.events, { parquetRows: 6, segmentLines: 3, quarantinedLines: 0 });
     assert.equal(out.dataDir.exposures.parquetRows, 1);
-    assert.deepEqual(out.warehouses, [{ connection: "local", exposures: 1, events: 6 }]);
+    assert.deepEqual(out.warehouses, [{ connection: "local", exposures: 1, events: 6, identities: 2 }]);
 
     const units = async (file: string, table: string) =>
       (await query(file, `SELECT DISTINCT unit_id FROM ${table}`)).map((x) => String(x[0]));
     assert.deepEqual(await units(":memory:", `read_parquet('${dataDir}/parquet/*/*.parquet')`), [hmac("bob")]);
     assert.deepEqual(await units(join(dir, ".exp", "warehouse.duckdb"), "events"), [hmac("bob")]);
+    assert.deepEqual(await units(join(dir, ".exp", "warehouse.duckdb"), "identities"), [hmac("bob")]);
     const files = filesUnder(dataDir);
     assert.deepEqual(
       files.filter((f) => readFileSync(f).includes(hmac("alice")) || readFileSync(f).includes("alice")),

@@ -6,12 +6,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { startServer, type RunningServer } from "../../../src/runtime/server/server.js";
+import type { RunningServer } from "../../../src/runtime/server/server.js";
 import { createClient } from "../../../src/runtime/client.js";
 import { createHttpSink } from "../../../src/runtime/sdk/http-sink.js";
 import { query } from "../server/privacy-fixture.js";
-import { smallRuleset, storeOptions } from "../server/fixture.js";
+import { loopbackServer, smallRuleset } from "../server/fixture.js";
 
 const T0 = Date.parse("2026-12-10T00:00:00Z");
 
@@ -20,17 +19,7 @@ describe("client.identify()", () => {
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "exp-sdk-identify-"));
-    srv = await startServer(
-      {
-        ...storeOptions(join(dir, "published")),
-        dataDir: join(dir, "data"),
-        keys: [],
-        noAuth: true,
-        tokenSecret: randomBytes(32),
-        clock: () => T0,
-      },
-      0,
-    );
+    srv = await loopbackServer(dir, smallRuleset(1), { clock: () => T0 });
   });
   after(async () => {
     await srv.close();

@@ -21,7 +21,13 @@ const BASIS_POINTS = 10_000;
 /**
  * Posterior probability of being best per arm, then the exploration floor. Conversions use
  * Beta(1 + successes, 1 + failures); other metrics a normal model, which needs two units per arm.
- * Only conversion, count, sum and mean metrics have per-unit means a bandit can rank.
+ * Only conversion, count, sum and mean metrics have per-unit means a bandit can rank. "Best" follows
+ * the metric's direction: for a `decrease` metric it is the lowest rate or mean.
+ *
+ * `thompson` allocates in proportion to P(best), mixed with the exploration floor; `epsilon_greedy`
+ * gives the arm with the best posterior mean 1 − ε and spreads ε evenly over all arms (ties at the top
+ * share the 1 − ε), with ε raised to k × floor when that is larger. The epoch-stratified analysis
+ * (analysis/bandit-epochs.ts) stays valid either way, since it only needs each epoch's weights.
  *
  * The result is either a valid allocation — every weight finite, at least the floor (and at least
  * one basis point, since the workspace refuses a zero weight), summing to exactly 100% in the
@@ -30,6 +36,7 @@ const BASIS_POINTS = 10_000;
  */
 export function allocateBandit(experiment: Experiment, metric: Metric, perVariant: Record<string, UnitStats>): Allocation {
   const k = experiment.variants.length;
+  const lowerIsBetter = metric.direction === "decrease";
   const minShare = experiment.bandit?.min_share ?? 0.01;
   if (!(minShare >= 0 && minShare <= 1))
     return {
@@ -66,7 +73,8 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
         ok: false,
         reason: `arm${bad.length > 1 ? "s" : ""} ${bad.join(", ")} of "${experiment.key}" report${bad.length > 1 ? "" : "s"} more conversions than units or fewer than none; check the SQL of metric "${metric.key}", which must count each unit at most once`,
       };
-    best = probabilityBestBeta(arms);
+    // P(lowest rate) is P(highest failure rate): the same Beta law with the outcomes swapped.
+    best = probabilityBestBeta(lowerIsBetter ? arms.map((a) => ({ n: a.n, sum: a.n - a.sum })) : arms);
   } else {
     const thin = stats.filter((s) => s.n < 2).map((s) => s.variant);
     if (thin.length)
@@ -80,9 +88,11 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
         ok: false,
         reason: `every unit in each arm of "${experiment.key}" has the same value of "${metric.key}", so there is no spread to rank the arms by; the weights stay as they are until the metric varies within an arm`,
       };
-    best = probabilityBestNormal(arms);
+    // The normal model is symmetric: the lowest mean of y is the highest mean of −y.
+    best = probabilityBestNormal(lowerIsBetter ? arms.map((a) => ({ ...a, sum: -a.sum })) : arms);
   }
-  const shares = banditWeights(best, floor);
+  const algorithm = experiment.bandit?.algorithm ?? "thompson";
+  const shares = algorithm === "epsilon_greedy" ? greedyShares(experiment, metric, arms, lowerIsBetter, floor) : banditWeights(best, floor);
   // The compiler's own rounding, so the written shares compile to exactly these basis points (any
   // whole basis points summing to 10 000, written as bp / 100 percent, compile back to themselves).
   const bp = liftToFloor(weightsToBasisPoints(shares), Math.max(1, Math.floor(floor * BASIS_POINTS + 1e-9)));
@@ -108,6 +118,21 @@ export function allocateBandit(experiment: Experiment, metric: Metric, perVarian
       weight: bp[i]! / 100,
     })),
   };
+}
+
+/**
+ * ε-greedy shares: ε / k to every arm and 1 − ε to the arm whose posterior mean is best (split evenly
+ * on a tie), where ε is at least k × floor so that every arm keeps its floor. Conversions rank by the Beta posterior mean (1 + s) / (2 + n), so an
+ * arm without units ranks at ½ rather than not at all; other metrics by the sample mean.
+ */
+function greedyShares(experiment: Experiment, metric: Metric, arms: BanditArm[], lowerIsBetter: boolean, floor: number): number[] {
+  const k = arms.length;
+  const epsilon = Math.min(Math.max(experiment.bandit?.epsilon ?? 0.1, k * floor), 1);
+  const conversion = metric.kind === "conversion" || metric.kind === "retention";
+  const means = arms.map((a) => (conversion ? (1 + a.sum) / (2 + a.n) : a.sum / a.n) * (lowerIsBetter ? -1 : 1));
+  const top = Math.max(...means);
+  const leaders = means.filter((m) => m === top).length;
+  return means.map((m) => epsilon / k + (m === top ? (1 - epsilon) / leaders : 0));
 }
 
 /** Rounding can leave a share at the floor one basis point under it: take that point from the largest arm. */

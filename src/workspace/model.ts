@@ -212,7 +212,7 @@ export interface Experiment {
   /** QA overrides, variant → unit ids: served that variant while the experiment runs, never enrolled, left out of the analysis. */
   overrides?: Record<string, string[]>;
   factors?: Record<string, string[]>;
-  bandit?: { algorithm: "thompson"; metric: string; min_share: number; epoch: number };
+  bandit?: { algorithm: "thompson" | "epsilon_greedy"; metric: string; min_share: number; epoch: number; epsilon?: number };
   rankers?: string[];
   interleaving_method?: "team_draft";
   /** false opts out of holdouts. */

@@ -96,3 +96,49 @@ describe("allocateBandit never writes invalid weights", () => {
     }
   });
 });
+
+describe("the allocation follows the algorithm and the metric's direction", () => {
+  const greedy = (k: number, epsilon: number, minShare = 0): Experiment =>
+    ({
+      ...experiment(k, minShare),
+      bandit: { algorithm: "epsilon_greedy", metric: "m", min_share: minShare, epoch: 1, epsilon },
+    }) as unknown as Experiment;
+  const directed = (kind: string, direction: "increase" | "decrease") => ({ key: "m", kind, direction }) as unknown as Metric;
+  const conversions = { arm0: mean(1000, 100, 100), arm1: mean(1000, 130, 130), arm2: mean(1000, 115, 115) };
+  const weights = (r: ReturnType<typeof allocateBandit>) => (r.ok ? r.arms.map((a) => a.weight) : r.reason);
+
+  test("epsilon_greedy: 1 − ε to the best posterior mean, ε spread over every arm", () => {
+    // ε = 12%, three arms: 4% each, and the best (arm1, 13%) takes 88% more.
+    assert.deepEqual(weights(allocateBandit(greedy(3, 0.12), directed("conversion", "increase"), conversions)), [4, 92, 4]);
+    const m = { arm0: mean(50, 100, 260), arm1: mean(50, 150, 500), arm2: mean(50, 140, 450) };
+    assert.deepEqual(weights(allocateBandit(greedy(3, 0.3), directed("mean", "increase"), m)), [10, 80, 10]);
+  });
+
+  test("epsilon_greedy: a tie at the top shares the 1 − ε; the floor still applies", () => {
+    const tie = { arm0: mean(100, 10, 10), arm1: mean(100, 10, 10), arm2: mean(100, 5, 5), arm3: mean(100, 1, 1) };
+    assert.deepEqual(weights(allocateBandit(greedy(4, 0.2), directed("conversion", "increase"), tie)), [45, 45, 5, 5]);
+    // ε = 0 would starve the others; the 5% floor keeps them exploring.
+    assert.deepEqual(weights(allocateBandit(greedy(3, 0, 0.05), directed("conversion", "increase"), conversions)), [5, 90, 5]);
+  });
+
+  test("a decrease metric favours the lowest rate or mean, for both algorithms", () => {
+    const up = allocateBandit(experiment(3, 0.01), directed("conversion", "increase"), conversions);
+    const down = allocateBandit(experiment(3, 0.01), directed("conversion", "decrease"), conversions);
+    assert.ok(up.ok && down.ok);
+    const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));
+    assert.equal(argmax(up.arms.map((a) => a.weight)), 1);
+    assert.equal(argmax(down.arms.map((a) => a.weight)), 0);
+    // Swapping outcomes is exact: P(lowest rate) of the data equals P(highest rate) of the failures.
+    const failures = { arm0: mean(1000, 900, 900), arm1: mean(1000, 870, 870), arm2: mean(1000, 885, 885) };
+    const mirrored = allocateBandit(experiment(3, 0.01), directed("conversion", "increase"), failures);
+    assert.ok(mirrored.ok);
+    assert.deepEqual(
+      down.arms.map((a) => a.probabilityBest),
+      mirrored.arms.map((a) => a.probabilityBest),
+    );
+    const times = { arm0: mean(50, 100, 260), arm1: mean(50, 150, 500), arm2: mean(50, 140, 450) };
+    assert.deepEqual(weights(allocateBandit(greedy(3, 0.3), directed("mean", "decrease"), times)), [80, 10, 10]);
+    const normal = allocateBandit(experiment(3, 0.01), directed("mean", "decrease"), times);
+    assert.ok(normal.ok && argmax(normal.arms.map((a) => a.weight)) === 0, JSON.stringify(normal));
+  });
+});

@@ -112,6 +112,30 @@ describe("exp bandit update", () => {
     assert.doesNotMatch(plan.stdout, /EXP4001/);
   });
 
+  test("epsilon_greedy from YAML: 1 − ε to the arm with the best conversion rate, ε spread evenly, valid and plannable", () => {
+    const { dir } = banditRepo();
+    const yaml = readFileSync(join(dir, FILE), "utf8");
+    const greedy = yaml.replace("{algorithm: thompson,", "{algorithm: epsilon_greedy, epsilon: 21%,");
+    assert.notEqual(greedy, yaml, "the example bandit declares its algorithm");
+    writeFileSync(join(dir, FILE), greedy);
+    assert.equal(exp(dir, ["apply", "--auto-approve"]).status, 0);
+    const run = exp(dir, ["bandit", "update", KEY, "--connection", "arms", "--format", "json"]);
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { epoch: number; arms: { variant: string; weight: number }[] };
+    // free_shipping converts best in the planted data (9% vs 5% and 3%): 79% + 7% each way.
+    assert.deepEqual(
+      out.arms.map((a) => [a.variant, a.weight]),
+      [
+        ["winter_sale", 7],
+        ["free_shipping", 86],
+        ["gift_cards", 7],
+      ],
+    );
+    assert.equal(exp(dir, ["validate"]).status, 0);
+    const doc = parse(readFileSync(join(dir, FILE), "utf8")) as { bandit: { algorithm: string; epsilon: string; epoch: number } };
+    assert.deepEqual([doc.bandit.algorithm, doc.bandit.epsilon, doc.bandit.epoch], ["epsilon_greedy", "21%", 2]);
+  });
+
   test("--all updates every running bandit; naming none is a usage error", () => {
     const { dir } = banditRepo();
     const before = readFileSync(join(dir, FILE), "utf8");

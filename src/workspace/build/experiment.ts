@@ -52,6 +52,9 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
             metric: raw.bandit.metric,
             min_share: raw.bandit.min_share !== undefined ? b.share("bandit.min_share", raw.bandit.min_share) : 0.01,
             epoch: raw.bandit.epoch ?? 1,
+            ...(raw.bandit.algorithm === "epsilon_greedy"
+              ? { epsilon: raw.bandit.epsilon !== undefined ? b.share("bandit.epsilon", raw.bandit.epsilon) : 0.1 }
+              : {}),
           },
         }
       : {}),

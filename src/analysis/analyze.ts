@@ -119,6 +119,7 @@ export function toAnalysisInput(
     srmThreshold: workspace.settings.defaults.srm_threshold,
     control: experiment.control,
     variants: experiment.variants.map((v) => ({ key: v.key, weight: v.weight })),
+    ...(experiment.type === "multivariate" && experiment.factors ? { factors: Object.entries(experiment.factors) } : {}),
     metrics: designs.map((d) => d.design),
     units: fetched.units,
     multipleExposures: fetched.multipleExposures,

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
+import { factorialMarkdown, factorialRows } from "../report/factorial.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -79,6 +80,20 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     lines.push("", `${tier === "guardrail" ? "guardrail metrics" : tier}:`);
     lines.push(...table(comparisonRows(metrics), "  "));
   }
+  const factorial = factorialRows(r, {});
+  if (factorial.rows.length) {
+    lines.push("", "factorial effects:");
+    lines.push(
+      ...table(
+        [
+          ["metric", "term", "contrast", "effect", "CI", "p (adj.)", ""],
+          ...factorial.rows.map((f) => [f.metric, f.term, f.contrast, f.estimate, f.ci, f.p, f.significant ? "significant" : ""]),
+        ],
+        "  ",
+      ),
+    );
+  }
+  for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -112,6 +127,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   lines.push(`| tier | ${rows[0]!.join(" | ")} |`, `|${"---|".repeat(rows[0]!.length + 1)}`);
   let i = 1;
   for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
+  const factorial = factorialMarkdown(r, {});
+  if (factorial) lines.push("", factorial);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(

@@ -14,6 +14,7 @@ import {
 } from "./summary.js";
 import { cupedNotes, metricTables } from "./tables.js";
 import { fillTemplate } from "./template.js";
+import { factorialMarkdown } from "./factorial.js";
 
 export interface ChartNames {
   forest: string;
@@ -46,7 +47,9 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
       forest_svg: `./${charts.forest}`,
       cumulative_svg: `./${charts.cumulative}`,
       units_svg: `./${charts.units}`,
-      tables: metricTables(analysis, experiment.control, input.metrics),
+      tables: [metricTables(analysis, experiment.control, input.metrics), factorialMarkdown(analysis, input.metrics)]
+        .filter(Boolean)
+        .join("\n\n"),
       guardrails: guardrailLines(analysis, experiment.control)
         .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
         .join("\n"),

@@ -2,6 +2,7 @@ import type { Painter, StyleToken } from "../diagnostics/style.js";
 import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
+import { factorialRows } from "./factorial.js";
 import {
   amendmentsText,
   armShares,
@@ -146,6 +147,26 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   for (const t of tables) {
     out.push("", paint("emphasis", t.title), ...grid([RESULT_HEAD, ...resultCells(t.rows)], paint, "  ", widths));
     for (const r of t.rows.filter((x) => x.reason)) out.push(`  ${paint("warning", "!")} ${r.metric} · ${r.variant}: ${r.reason}.`);
+  }
+
+  const factorial = factorialRows(analysis, input.metrics);
+  if (factorial.rows.length || factorial.skipped.length) {
+    const head = ["metric", "term", "contrast", "effect", "CI", "p (adj.)", ""].map((t, i) => ({
+      text: t,
+      token: "muted" as const,
+      right: i >= 3 && i <= 5,
+    }));
+    const rows = factorial.rows.map((r): Cell[] => [
+      { text: r.metric },
+      { text: r.term },
+      { text: r.contrast },
+      cell(r.estimate, true),
+      cell(r.ci, true),
+      cell(r.p, true),
+      r.significant ? { text: "significant", token: "success" } : { text: "" },
+    ]);
+    out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
+    for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
   }
 
   out.push("", paint("emphasis", "Guardrails"));

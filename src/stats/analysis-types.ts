@@ -1,5 +1,6 @@
 import type { NormalPrior } from "./bayesian.js";
 import type { Spending } from "./group-sequential.js";
+import type { FactorialJson } from "./factorial.js";
 import type { Correction, Direction, Method, MetricKind, StatsCode, SufficientStats, Tier } from "./types.js";
 
 /** The design and the per-variant sufficient statistics that analyzeStats consumes. */
@@ -68,6 +69,12 @@ export interface AnalysisInput {
    * cumulative units against `variants`' weights.
    */
   readonly srmEpochs?: readonly SrmEpochInput[];
+  /**
+   * A multivariate experiment's factors (name and levels, the first level the baseline), whose
+   * variants are the cells of the full factorial: the result then carries `factorial`, the main
+   * effects and two-way interactions (factorial.ts).
+   */
+  readonly factors?: readonly (readonly [string, readonly string[]])[];
 }
 
 /** One allocation epoch: from when its weights were live (the published version) and its units per variant. */
@@ -231,6 +238,8 @@ export interface AnalysisResult {
     boundary: number;
     nominal_alpha: number;
   };
+  /** A multivariate experiment: main effects and two-way interactions of its factors. */
+  factorial?: FactorialJson;
   /** Present when part of the request could not be honoured as asked. */
   notes?: string[];
 }

@@ -3,6 +3,7 @@ import { decide } from "./decision.js";
 import { evaluateGuardrail } from "./guardrail.js";
 import { analyzeMetric, type MetricAnalysis } from "./metric-analysis.js";
 import { srmCheck } from "./srm.js";
+import { analyzeFactorial } from "./factorial.js";
 import { epochSrmJson } from "./bandit-epochs.js";
 import { normalSf } from "./distributions.js";
 import { groupSequentialBounds } from "./group-sequential.js";
@@ -150,6 +151,7 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     decision,
   };
   if (gs) result.group_sequential = gs;
+  if (input.factors?.length) result.factorial = analyzeFactorial(input.factors, metrics, input.alpha, input.correction);
   if (notes.length) result.notes = notes;
   return result;
 }

@@ -59,3 +59,18 @@ test("tier colours are fixed: a report with guardrails only keeps the guardrail 
   assert.deepEqual(lines.encoding.color!.scale, { domain: ["primary", "secondary", "guardrail"], range: Object.values(TIER_COLOURS) });
   for (const colour of Object.values(TIER_COLOURS)) assert.ok(!Object.values(OUTCOME_COLOURS).includes(colour as never));
 });
+
+test("in the rendered SVG a breached guardrail's dot is red and its margin is a tick (it was a green dot and no margin)", async () => {
+  const svg = await forestPlot(breached());
+  const mark = (kind: string) =>
+    [...svg.matchAll(/<path aria-label="([^"]*)"[^>]*aria-roledescription="(\w+)"[^>]*fill="(#[0-9a-f]{6})"/g)]
+      .filter((m) => m[2] === kind && m[1]!.includes("label: checkout_errors · one_page"))
+      .map((m) => ({ label: m[1], fill: m[3] }));
+  // #cf222e is OUTCOME_COLOURS.worse (pinned above), the colour of harm whatever the tier.
+  assert.deepEqual(
+    mark("point").map((p) => p.fill),
+    ["#cf222e"],
+    "the breached guardrail's dot",
+  );
+  assert.deepEqual(mark("tick"), [{ label: "margin: 0.01; label: checkout_errors · one_page", fill: "#cf222e" }]);
+});

@@ -8,6 +8,7 @@ import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./com
 import { ExposureCounts } from "./exposure-counts.js";
 import type { LiveDefinitions } from "./live/definitions.js";
 import { LiveStats } from "./live/live-stats.js";
+import { rebuildLiveStats } from "./live/rebuild.js";
 import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
@@ -113,7 +114,13 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     compaction: { retentionMs: privacy.retentionMs, now: o.clock },
   });
   const live = new LiveStats(o.liveDefinitions, (id) => protect({ id: "", unit_id: id }).unit_id);
-  if (o.liveStats !== false) followIngest(ingest, live, log);
+  if (o.liveStats !== false) {
+    // A data dir that cannot be read back leaves the summary short, which is logged; serving goes on.
+    await rebuildLiveStats(live, o.dataDir, o.layout ?? DEFAULT_LAYOUT).catch((err: unknown) =>
+      log.error("live statistics could not be rebuilt from the data dir; the summary counts only what arrives from now on", { error: err }),
+    );
+    followIngest(ingest, live, log);
+  }
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const state: ServerState = {
     rulesets: new RulesetHolder(verifier, metrics, log),

@@ -61,6 +61,11 @@ export class LiveStats {
     this.excluded = excluded;
   }
 
+  /** The event names some live metric reads. */
+  eventNames(): string[] {
+    return [...this.byEvent.keys()];
+  }
+
   /** The live state of an experiment phase; undefined before its first exposure. */
   phase(experiment: string, phase: number): PhaseStats | undefined {
     return this.experiments.get(experiment)?.phases.get(phase);

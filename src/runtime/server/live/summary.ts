@@ -1,4 +1,5 @@
 import type { RulesetExperiment } from "../../../ruleset/types.js";
+import type { ServerState } from "../state.js";
 import type { AnalysisInput, ComparisonJson, MetricJson, Num } from "../../../stats/analysis-types.js";
 import { analyzeStats } from "../../../stats/experiment.js";
 import type { Direction, MetricKind, StatsCode, SufficientStats, Tier } from "../../../stats/types.js";
@@ -56,6 +57,14 @@ export interface LiveSummary {
   alpha: number;
   srm: { chi2: Num; p_value: Num; threshold: number; ok: boolean };
   metrics: LiveMetricJson[];
+}
+
+/** The live summary of an experiment of the served ruleset, or undefined when it serves none of that key. */
+export function experimentSummary(s: Pick<ServerState, "live" | "rulesets">, key: string): LiveSummary | undefined {
+  const experiments = s.rulesets.ready().ruleset.experiments;
+  // Own keys only: "constructor" is not an experiment.
+  const e = Object.hasOwn(experiments, key) ? experiments[key] : undefined;
+  return e ? liveSummary(s.live, key, e) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HttpError, send } from "../http-io.js";
-import { liveSummary } from "../live/summary.js";
+import { experimentSummary } from "../live/summary.js";
 import type { Routes } from "../router.js";
 import { requireScope } from "../state.js";
 
@@ -10,11 +10,8 @@ export const reportRoutes: Routes = {
   "GET /v1/experiments/(?<key>[a-z][a-z0-9_]*)/summary": async (s, req, res, m) => {
     const reader = requireScope(s, req, "reports:read");
     const key = m[1]!;
-    const experiments = s.rulesets.ready().ruleset.experiments;
-    // Own keys only: "constructor" is not an experiment.
-    const e = Object.hasOwn(experiments, key) ? experiments[key] : undefined;
-    if (!e) throw new HttpError(404, `unknown experiment "${key}"`);
-    const summary = liveSummary(s.live, key, e);
+    const summary = experimentSummary(s, key);
+    if (!summary) throw new HttpError(404, `unknown experiment "${key}"`);
     await s.accessLog.record({ ts: new Date(s.now()).toISOString(), key: reader?.name ?? null, read: "summary", experiment: key });
     send(res, 200, summary);
   },

@@ -3,7 +3,9 @@
  * in a child process of its own:
  *   - POST /v1/assignments requests/s vs a bare node:http JSON echo server in the same run (goal ≥ 80%, issue 13),
  *     and p99 latency at half of the measured exp peak (goal < 5 ms);
- *   - events/s through POST /v1/events batches of 500, each acknowledged only after fsync (goal ≥ 50,000).
+ *   - events/s through POST /v1/events batches of 500, each acknowledged only after fsync (goal ≥ 50,000);
+ *   - the same with live statistics on vs off, alternating rounds against two servers in the same run, over
+ *     units exposed beforehand so that the events feed live metrics (goal: on ≥ 80% of off, issue 13).
  * Prints JSON lines; stops by itself in well under a minute.
  *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run)
  */
@@ -12,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { liveUpdateRate } from "./live-update.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = 3;
@@ -28,7 +31,7 @@ interface Target {
   dir: string;
 }
 
-function startTarget(mode: "echo" | "exp"): Promise<Target> {
+function startTarget(mode: "echo" | "exp" | "exp-no-live"): Promise<Target> {
   // os.tmpdir() sits on the same disk as the checkout here; fsync on it is real, not a tmpfs no-op.
   const dir = mkdtempSync(join(tmpdir(), `exp-bench-server-${mode}-`));
   const child = spawn(process.execPath, ["--import", "tsx", join(here, "target.ts"), mode, dir], { stdio: ["ignore", "pipe", "inherit"] });
@@ -129,22 +132,52 @@ try {
   await stopTarget(exp);
 }
 
-// 3. Ingestion: batches of 500 events with unique ids, 202 only after fsync (group commit).
-const ingest = await startTarget("exp");
-try {
-  const events = Array.from({ length: BATCH }, (_, i) => ({
+// 3. Ingestion: batches of 500 events with unique ids, 202 only after fsync (group commit), into a
+// server with live statistics and one without, in alternating rounds. Units are exposed first
+// (assignments log their exposures), so purchases and checkout errors feed checkout_redesign's metrics.
+const UNITS = 3500;
+const ingestEvents = Array.from({ length: BATCH }, (_, i) => {
+  const kind = i % 5 === 0 ? "purchase" : i % 5 === 1 ? "checkout_error" : "page_view";
+  return {
     eventId: `@B@-${i}`,
-    userId: `user_${i * 7}`,
-    eventName: i % 5 ? "page_view" : "purchase",
-    value: i % 5 ? null : 19.99,
-    properties: i % 5 ? null : { revenue: 19.99, currency: "USD" },
-  }));
-  const template = JSON.stringify({ events });
-  let batchNo = 0;
+    userId: `user_${(i * 7) % UNITS}`,
+    eventName: kind,
+    value: kind === "purchase" ? 19.99 : null,
+    properties: kind === "purchase" ? { revenue: 19.99, currency: "USD" } : kind === "checkout_error" ? { step: "pay" } : null,
+  };
+});
+const template = JSON.stringify({ events: ingestEvents });
+let batchNo = 0;
+
+async function exposeUnits(url: string): Promise<number> {
+  let exposed = 0;
+  for (let i = 0; i < UNITS; i += 100) {
+    const answers = await Promise.all(
+      Array.from({ length: Math.min(100, UNITS - i) }, async (_, j) => {
+        const res = await fetch(`${url}/v1/assignments`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({
+            experimentKey: "checkout_redesign",
+            userId: `user_${i + j}`,
+            context: { country: "US", platform: "web" },
+          }),
+        });
+        return (await res.json()) as { inExperiment?: boolean };
+      }),
+    );
+    exposed += answers.filter((a) => a.inExperiment).length;
+  }
+  return exposed;
+}
+
+async function ingestRun(
+  t: Target,
+): Promise<{ eventsPerSec: number; accepted: number; rejected: number; batches: number; seconds: number; p99Ms: number }> {
   let accepted = 0;
   let rejected = 0;
   const r = await load({
-    url: `${ingest.url}/v1/events`,
+    url: `${t.url}/v1/events`,
     connections: 8,
     duration: SECONDS + 1,
     requests: [
@@ -159,19 +192,35 @@ try {
       },
     ],
   });
-  const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+  return { eventsPerSec: accepted / r.duration, accepted, rejected, batches: r["2xx"], seconds: r.duration, p99Ms: r.latency.p99 };
+}
+
+const live = await startTarget("exp");
+const noLive = await startTarget("exp-no-live");
+try {
+  const exposed = await exposeUnits(live.url);
+  await exposeUnits(noLive.url);
+  const liveRuns: Awaited<ReturnType<typeof ingestRun>>[] = [];
+  const noLiveRuns: Awaited<ReturnType<typeof ingestRun>>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    liveRuns.push(await ingestRun(live));
+    noLiveRuns.push(await ingestRun(noLive));
+  }
+  const metrics = await (await fetch(`${live.url}/metrics`, { headers })).text();
   const fsyncs = Number(/exp_ingest_fsyncs_total (\d+)/.exec(metrics)?.[1]);
   const stored = Number(/exp_events_total (\d+)/.exec(metrics)?.[1]);
-  const batches = r["2xx"];
-  const eventsPerSec = accepted / r.duration;
-  // Batches still in flight when the run stops are stored but their acknowledgements go uncounted: at most one per connection.
+  const accepted = liveRuns.reduce((n, r) => n + r.accepted, 0);
+  const rejected = liveRuns.reduce((n, r) => n + r.rejected, 0);
+  const batches = liveRuns.reduce((n, r) => n + r.batches, 0);
+  const eventsPerSec = median(liveRuns.map((r) => r.eventsPerSec));
+  // Batches still in flight when a run stops are stored but their acknowledgements go uncounted: at most one per connection.
   console.log(
     JSON.stringify({
       workload: "ingest_events",
       impl: "exp",
       batchSize: BATCH,
       connections: 8,
-      seconds: r.duration,
+      seconds: +liveRuns.reduce((n, r) => n + r.seconds, 0).toFixed(1),
       batches,
       rejected,
       eventsAccepted: accepted,
@@ -179,11 +228,38 @@ try {
       fsyncs,
       batchesPerFsync: +(batches / fsyncs).toFixed(2),
       eventsPerSec: Math.round(eventsPerSec),
-      p99Ms: r.latency.p99,
+      runs: liveRuns.map((r) => Math.round(r.eventsPerSec)),
+      p99Ms: median(liveRuns.map((r) => r.p99Ms)),
       goal: 50000,
-      met: eventsPerSec >= 50000 && rejected === 0 && stored >= accepted && stored - accepted <= 8 * BATCH,
+      met: eventsPerSec >= 50000 && rejected === 0 && stored >= accepted && stored - accepted <= ROUNDS * 8 * BATCH,
+    }),
+  );
+  // What the live statistics hold after the runs: the purchases and errors of the exposed units.
+  const summary = (await (await fetch(`${live.url}/v1/experiments/checkout_redesign/summary`, { headers })).json()) as {
+    exposures: Record<string, number>;
+    metrics: { metric: string; available: boolean; variants?: { units: number; mean: number | null }[] }[];
+  };
+  const off = median(noLiveRuns.map((r) => r.eventsPerSec));
+  const ratio = eventsPerSec / off;
+  console.log(
+    JSON.stringify({
+      workload: "ingest_live_stats",
+      unitsExposed: exposed,
+      liveUnits: summary.exposures,
+      liveErrorsPerUnit: summary.metrics.find((m) => m.metric === "checkout_errors")?.variants?.map((v) => v.mean),
+      eventsPerSecOn: Math.round(eventsPerSec),
+      eventsPerSecOff: Math.round(off),
+      runsOn: liveRuns.map((r) => Math.round(r.eventsPerSec)),
+      runsOff: noLiveRuns.map((r) => Math.round(r.eventsPerSec)),
+      ratioOnVsOff: +ratio.toFixed(2),
+      goal: 0.8,
+      met: ratio >= 0.8 && noLiveRuns.every((r) => r.rejected === 0),
     }),
   );
 } finally {
-  await stopTarget(ingest);
+  await stopTarget(live);
+  await stopTarget(noLive);
 }
+
+// 4. The live update alone, in this process (no HTTP, no fsync): what it adds per stored event.
+console.log(JSON.stringify(await liveUpdateRate()));

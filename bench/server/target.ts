@@ -3,11 +3,13 @@
  * load generator. `echo` is the bare node:http JSON peer; `exp` is the real startServer serving the
  * example workspace's compiled ruleset, with API-key auth and a data dir on a real (fsyncing) disk.
  * Prints "READY <url>" once listening; stops on SIGTERM.
- *   node --import tsx bench/server/target.ts echo|exp <dataDir>
+ * `exp-no-live` is the same server without live statistics (their cost on ingestion is measured against it).
+ *   node --import tsx bench/server/target.ts echo|exp|exp-no-live <dataDir>
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { liveDefinitions } from "../../src/app/live-definitions.js";
 import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
 import { serverPublisher } from "../../src/app/server-publish.js";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
@@ -51,6 +53,8 @@ if (mode === "echo") {
       // Every request is still formatted as a log line, but a line per request on the terminal
       // would flood it and time the terminal, not the server; failures still reach stderr.
       log: quietRequests,
+      liveDefinitions: liveDefinitions(loaded.value),
+      liveStats: mode !== "exp-no-live",
     },
     0,
   );

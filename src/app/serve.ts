@@ -9,6 +9,7 @@ import { serverLog } from "../runtime/server/server-log.js";
 import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
+import { liveDefinitions } from "./live-definitions.js";
 import { serverPrivacy } from "./server-privacy.js";
 import { serverPublisher } from "./server-publish.js";
 
@@ -68,6 +69,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
         privacy,
+        liveDefinitions: liveDefinitions(ws),
         ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,

@@ -6,6 +6,9 @@ import type { Declarations } from "../../workspace/declared-input.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
+import type { LiveDefinitions } from "./live/definitions.js";
+import { LiveStats } from "./live/live-stats.js";
+import { rebuildLiveStats } from "./live/rebuild.js";
 import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
 import { ServerMetrics } from "./metrics.js";
@@ -14,6 +17,7 @@ import { ConsentScreen } from "./privacy/consent.js";
 import type { ServerPrivacy } from "./privacy/server-privacy.js";
 import { recordProtector } from "./privacy/protect-record.js";
 import { MIN_UNIT_ID_KEY_BYTES } from "./privacy/unit-id-hash.js";
+import type { EventRecord, ExposureRecord } from "./records.js";
 import { createRouter } from "./router.js";
 import { RulesetHolder } from "./ruleset-holder.js";
 import type { RulesetPublisher } from "./ruleset-publisher.js";
@@ -72,6 +76,10 @@ export interface ServerOptions {
   clock?: () => number;
   /** Keyed hashing of unit ids, consent and retention (exp.yaml `privacy:`); all off when absent. */
   privacy?: ServerPrivacy;
+  /** The metrics each experiment reads, for live statistics (src/app/live-definitions.ts); without them only units are counted. */
+  liveDefinitions?: LiveDefinitions;
+  /** Keep live statistics from what is ingested (on by default; the benchmark turns it off to measure its cost). */
+  liveStats?: boolean;
 }
 
 export interface RunningServer {
@@ -97,13 +105,22 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     throw new InternalError(`the unit-id key is ${privacy.unitIdKey.length} bytes; it needs at least ${MIN_UNIT_ID_KEY_BYTES}`);
   const metrics = new ServerMetrics();
   const log = o.log ?? serverLog();
+  const protect = recordProtector(privacy.unitIdKey);
   const ingest = await IngestStore.open(o.dataDir, o.layout ?? DEFAULT_LAYOUT, metrics, {
     compactEveryMs: o.compactEveryMs,
     dedupWindow: o.dedupWindow ?? DEFAULT_DEDUP_WINDOW,
     log,
-    protect: recordProtector(privacy.unitIdKey),
+    protect,
     compaction: { retentionMs: privacy.retentionMs, now: o.clock },
   });
+  const live = new LiveStats(o.liveDefinitions, (id) => protect({ id: "", unit_id: id }).unit_id);
+  if (o.liveStats !== false) {
+    // A data dir that cannot be read back leaves the summary short, which is logged; serving goes on.
+    await rebuildLiveStats(live, o.dataDir, o.layout ?? DEFAULT_LAYOUT).catch((err: unknown) =>
+      log.error("live statistics could not be rebuilt from the data dir; the summary counts only what arrives from now on", { error: err }),
+    );
+    followIngest(ingest, live, log);
+  }
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const state: ServerState = {
     rulesets: new RulesetHolder(verifier, metrics, log),
@@ -112,6 +129,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     log,
     ingest,
     exposures: new ExposureCounts(),
+    live,
     accessLog: new AccessLog(o.dataDir),
     consent: new ConsentScreen(privacy.optOut ?? new Set(), metrics),
     sticky: await loadStickyArms(o.dataDir, o.layout ?? DEFAULT_LAYOUT, new Set(o.stickyExperiments ?? []), o.stickyCapacity),
@@ -152,4 +170,19 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
         server.closeAllConnections();
       }),
   };
+}
+
+/** Live statistics follow what the sinks store; a failure there is logged and never fails ingestion. */
+function followIngest(ingest: IngestStore, live: LiveStats, log: ServerLog): void {
+  const guard =
+    <R>(update: (records: readonly R[]) => void) =>
+    (records: readonly { id: string }[]) => {
+      try {
+        update(records as readonly R[]);
+      } catch (err) {
+        log.error("live statistics could not take a batch; the summary may lag until a restart", { error: err });
+      }
+    };
+  ingest.exposures.listen(guard<ExposureRecord>((r) => live.exposures(r)));
+  ingest.events.listen(guard<EventRecord>((r) => live.events(r)));
 }

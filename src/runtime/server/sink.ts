@@ -13,6 +13,8 @@ export const DEFAULT_DEDUP_WINDOW = 1_000_000;
 interface Pending {
   text: string;
   accepted: number;
+  /** The records accepted, kept only for a listener. */
+  records: { id: string }[] | undefined;
   resolve(accepted: number): void;
   reject(err: Error): void;
 }
@@ -35,6 +37,7 @@ export class SegmentSink {
   private rollWaiters: ((closed: number | undefined) => void)[] = [];
   private broken: Error | undefined;
   private bytes = 0;
+  private listener: ((records: readonly { id: string }[]) => void) | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -94,16 +97,26 @@ export class SegmentSink {
   append(records: { id: string }[]): Promise<number> {
     if (this.broken) return Promise.reject(this.broken);
     const lines: string[] = [];
+    const kept: { id: string }[] | undefined = this.listener && [];
     for (const given of records) {
       const r = this.protect ? this.protect(given) : given;
       // Reserving the id now makes a concurrent duplicate in a later batch count as a duplicate.
       if (!this.seen.add(r.id)) continue;
       lines.push(JSON.stringify(r));
+      kept?.push(r);
     }
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ text: lines.length ? `${lines.join("\n")}\n` : "", accepted: lines.length, resolve, reject });
+      this.queue.push({ text: lines.length ? `${lines.join("\n")}\n` : "", accepted: lines.length, records: kept, resolve, reject });
       void this.flush();
     });
+  }
+
+  /**
+   * `listener` sees the records of every batch, as stored (deduplicated, protected), once they are
+   * durable and before the batch is acknowledged: the server's live statistics follow the disk.
+   */
+  listen(listener: (records: readonly { id: string }[]) => void): void {
+    this.listener = listener;
   }
 
   /**
@@ -154,7 +167,10 @@ export class SegmentSink {
       return;
     }
     this.stats.batches += group.length;
-    for (const p of group) p.resolve(p.accepted);
+    for (const p of group) {
+      if (p.records && p.records.length > 0) this.listener?.(p.records);
+      p.resolve(p.accepted);
+    }
   }
 
   private async rollOver(): Promise<number> {

@@ -5,6 +5,7 @@ import { authorise, type ApiKey, type Scope } from "./auth.js";
 import type { ExposureCounts } from "./exposure-counts.js";
 import { HttpError } from "./http-io.js";
 import type { IngestStore } from "./ingest-store.js";
+import type { LiveStats } from "./live/live-stats.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { AccessLog } from "./privacy/access-log.js";
 import type { ConsentScreen } from "./privacy/consent.js";
@@ -26,6 +27,8 @@ export interface ServerState {
   /** The exposure and event sinks. */
   readonly ingest: IngestStore;
   readonly exposures: ExposureCounts;
+  /** Live sufficient statistics per experiment × phase × variant, from what the sinks stored (live/). */
+  readonly live: LiveStats;
   /** Every read of analysis results (summaries, stored reports). */
   readonly accessLog: AccessLog;
   /** Drops what has no consent before it is stored. */

@@ -9,6 +9,7 @@ import { serverLog } from "../runtime/server/server-log.js";
 import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
+import { serverAlerts } from "./server-alerts.js";
 import { serverPrivacy } from "./server-privacy.js";
 import { serverPublisher } from "./server-publish.js";
 
@@ -39,6 +40,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
   const publish = ws.settings.runtime.publish;
   const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(o.dataDir, "published");
   const privacy = serverPrivacy(ws, o.env ?? process.env);
+  const alerts = serverAlerts(ws, o.env ?? process.env);
   const secret = o.tokenSecret ?? tokenSecret(o.dataDir, o.env ?? process.env);
   if (secret.length < MIN_TOKEN_SECRET_BYTES)
     throw ExpError.of(
@@ -68,6 +70,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
         privacy,
+        alerts,
         ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,

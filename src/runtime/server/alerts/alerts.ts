@@ -24,7 +24,8 @@ export interface AlertCounters {
   alertDelivery(webhook: string, outcome: DeliveryOutcome): void;
 }
 
-const NODE_TIMERS: Timers = {
+/** Real timers that never keep the process alive on their own. */
+export const NODE_TIMERS: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

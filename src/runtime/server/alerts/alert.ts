@@ -26,3 +26,8 @@ export interface Alert extends AlertNotice {
 export function conditionKey(n: Pick<AlertNotice, "kind" | "experiment" | "subject">): string {
   return `${n.kind}\u0000${n.experiment ?? ""}\u0000${n.subject ?? ""}`;
 }
+
+/** A share as a percent for a summary: 0.041 → "4.1%". */
+export function percent(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}

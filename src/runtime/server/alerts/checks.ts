@@ -3,6 +3,7 @@ import { srmCheck } from "../../../stats/srm.js";
 import type { Timers } from "../../sdk/send-queue.js";
 import type { ExposureCounts } from "../exposure-counts.js";
 import type { ServerLog } from "../server-log.js";
+import { percent } from "./alert.js";
 import type { Alerts } from "./alerts.js";
 import { DEFAULT_INGEST_ANOMALY, IngestRates, type IngestAnomalyRule, type RateFinding } from "./ingest-rates.js";
 
@@ -156,10 +157,6 @@ function isRunning(e: RulesetExperiment, now: number): boolean {
   if (e.status !== "running") return false;
   if (e.schedule.start !== undefined && now < Date.parse(e.schedule.start)) return false;
   return e.schedule.end === undefined || now < Date.parse(e.schedule.end);
-}
-
-function percent(share: number): string {
-  return `${Number((share * 100).toFixed(1))}%`;
 }
 
 function perMinute(rate: number): string {

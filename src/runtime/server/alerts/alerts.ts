@@ -12,7 +12,7 @@ export interface AlertSinkOptions {
   webhooks: readonly WebhookTarget[];
   repeatAfterMs?: number;
   delivery?: Partial<DeliveryTuning>;
-  /** For tests: the transport, the timers behind retries and timeouts, and the jitter. */
+  /** For tests: the transport, the timers (behind retries, timeouts and, in the server, the periodic checks), and the jitter. */
   fetch?: typeof fetch;
   timers?: Timers;
   random?: () => number;

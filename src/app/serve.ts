@@ -10,6 +10,7 @@ import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runt
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
 import { liveDefinitions } from "./live-definitions.js";
+import { serverAlerts } from "./server-alerts.js";
 import { serverPrivacy } from "./server-privacy.js";
 import { serverPublisher } from "./server-publish.js";
 
@@ -40,6 +41,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
   const publish = ws.settings.runtime.publish;
   const storeDir = publish.type === "directory" ? resolve(ws.root, publish.path) : join(o.dataDir, "published");
   const privacy = serverPrivacy(ws, o.env ?? process.env);
+  const alerts = serverAlerts(ws, o.env ?? process.env);
   const secret = o.tokenSecret ?? tokenSecret(o.dataDir, o.env ?? process.env);
   if (secret.length < MIN_TOKEN_SECRET_BYTES)
     throw ExpError.of(
@@ -70,6 +72,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         clock: o.clock,
         privacy,
         liveDefinitions: liveDefinitions(ws),
+        alerts,
         ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,

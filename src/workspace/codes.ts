@@ -36,4 +36,5 @@ export const WorkspaceCodes = defineCodes({
   tooDeep: { code: "EXP1035", severity: "error", title: "A value or expression is nested too deeply to process" },
   foreignField: { code: "EXP1033", severity: "warning", title: "A field does not apply to the experiment type and is ignored" },
   envNotSet: { code: "EXP1040", severity: "error", title: "An env: setting names an environment variable that is not set" },
+  badWebhookUrl: { code: "EXP1041", severity: "error", title: "An alert webhook's url is neither an http(s) URL nor env:NAME" },
 });

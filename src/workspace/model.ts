@@ -103,7 +103,39 @@ export interface Settings {
   runtime: { publish: PublishTarget };
   defaults: AnalysisDefaults;
   privacy: PrivacySettings;
+  /** exp.yaml `alerts:`; absent when exp.yaml has none (the server then alerts nowhere). */
+  alerts?: AlertSettings;
   origin: Origin;
+}
+
+/** exp.yaml `alerts:` (docs/alerts.md). */
+export interface AlertSettings {
+  webhooks: AlertWebhook[];
+  /** A condition that persists alerts again after this long. */
+  repeat_after: Duration;
+  ingest_anomaly: IngestAnomalySettings;
+}
+
+export type AlertKind = "guard_breach" | "srm" | "ingest_anomaly";
+
+export interface AlertWebhook {
+  name: string;
+  /** The URL, or `env:NAME` (resolved when the server starts). */
+  url: string;
+  format: "json" | "slack";
+  kinds: AlertKind[];
+}
+
+/** An exposure or event rate over `window` against the rate over the `baseline` before it. */
+export interface IngestAnomalySettings {
+  window: Duration;
+  baseline: Duration;
+  /** A share of the baseline rate (0.1). */
+  drop_below: number;
+  /** A multiple of the baseline rate (10). */
+  spike_above: number;
+  /** Records the baseline must hold to judge by. */
+  min_events: number;
 }
 
 /** exp.yaml `privacy:` (docs/privacy.md). */

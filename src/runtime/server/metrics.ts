@@ -1,4 +1,6 @@
 import type { Evaluator } from "../evaluator.js";
+import type { AlertKind } from "./alerts/alert.js";
+import type { DeliveryOutcome } from "./alerts/webhook.js";
 import type { ExposureCounts } from "./exposure-counts.js";
 
 /** Request latency buckets, in seconds: from a cached ruleset GET to a slow publish. */
@@ -61,6 +63,10 @@ export class ServerMetrics {
   dedupIds = 0;
   /** Records answered "duplicate", by kind. */
   readonly duplicates = { exposures: 0, events: 0 };
+  /** Alerts raised (after deduplication), by kind. */
+  private readonly alertsRaised = new Map<AlertKind, number>();
+  /** Alert deliveries by webhook and outcome. */
+  private readonly alertDeliveries = new Map<string, Record<DeliveryOutcome, number>>();
   private readonly ingestLag = {
     exposures: emptyHistogram({ kind: "exposures" }, INGEST_LAG_BUCKETS),
     events: emptyHistogram({ kind: "events" }, INGEST_LAG_BUCKETS),
@@ -85,6 +91,17 @@ export class ServerMetrics {
   ingested(kind: "exposures" | "events", timestamps: readonly string[], now: number, duplicates: number): void {
     for (const ts of timestamps) observe(this.ingestLag[kind], INGEST_LAG_BUCKETS, Math.max(0, (now - Date.parse(ts)) / 1000));
     this.duplicates[kind] += duplicates;
+  }
+
+  alertRaised(kind: AlertKind): void {
+    this.alertsRaised.set(kind, (this.alertsRaised.get(kind) ?? 0) + 1);
+  }
+
+  /** One alert sent to a webhook, an attempt retried, an alert given up (failed), or one dropped from a full queue. */
+  alertDelivery(webhook: string, outcome: DeliveryOutcome): void {
+    let byOutcome = this.alertDeliveries.get(webhook);
+    if (!byOutcome) this.alertDeliveries.set(webhook, (byOutcome = { sent: 0, retried: 0, failed: 0, dropped: 0 }));
+    byOutcome[outcome]++;
   }
 
   /** A unit assigned to a variant (enrolled) by the server's evaluator. */
@@ -162,6 +179,19 @@ export class ServerMetrics {
     );
     histogram("exp_ingest_lag_seconds", this.ingestLag.exposures, INGEST_LAG_BUCKETS);
     histogram("exp_ingest_lag_seconds", this.ingestLag.events, INGEST_LAG_BUCKETS);
+    family("exp_alerts_total", "counter", "Alerts raised (a persisting condition counts once per repeat interval), by kind.");
+    for (const [kind, n] of [...this.alertsRaised].sort()) sample("exp_alerts_total", { kind }, n);
+    const deliveries = [...this.alertDeliveries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const outcomes: [DeliveryOutcome, string, string][] = [
+      ["sent", "exp_alerts_sent_total", "Alerts a webhook accepted, by webhook."],
+      ["failed", "exp_alerts_failed_total", "Alerts given up after the last retry or refused by the webhook, by webhook."],
+      ["dropped", "exp_alerts_dropped_total", "Alerts dropped because the webhook's queue was full, by webhook."],
+      ["retried", "exp_alert_retries_total", "Alert deliveries that failed and were tried again, by webhook."],
+    ];
+    for (const [outcome, name, help] of outcomes) {
+      family(name, "counter", help);
+      for (const [webhook, byOutcome] of deliveries) sample(name, { webhook }, byOutcome[outcome]);
+    }
     return `${out.join("\n")}\n`;
   }
 }

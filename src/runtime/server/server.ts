@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { InternalError } from "../../diagnostics/errors.js";
 import type { PublishTarget } from "../../plan/target/target.js";
 import type { Declarations } from "../../workspace/declared-input.js";
+import { Alerts, NODE_TIMERS, type AlertSinkOptions } from "./alerts/alerts.js";
+import { AlertChecks, type AlertCheckOptions } from "./alerts/checks.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
@@ -80,6 +82,11 @@ export interface ServerOptions {
   liveDefinitions?: LiveDefinitions;
   /** Keep live statistics from what is ingested (on by default; the benchmark turns it off to measure its cost). */
   liveStats?: boolean;
+  /**
+   * Webhooks and the periodic sample-ratio and ingestion checks (exp.yaml `alerts:`, docs/alerts.md).
+   * Absent, nothing is checked, and what calls `alerts.notify` is logged and sent nowhere.
+   */
+  alerts?: AlertSinkOptions & AlertCheckOptions;
 }
 
 export interface RunningServer {
@@ -89,6 +96,8 @@ export interface RunningServer {
   compact(): Promise<CompactionReport>;
   /** Group-commit counters of the two sinks. */
   ingestStats(): { exposures: { fsyncs: number; batches: number }; events: { fsyncs: number; batches: number } };
+  /** Where alerts are raised (docs/alerts.md). */
+  alerts: Alerts;
   close(): Promise<void>;
 }
 
@@ -122,6 +131,8 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     followIngest(ingest, live, log);
   }
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
+  const now = o.clock ?? Date.now;
+  const alerts = new Alerts(o.alerts ?? { webhooks: [] }, now, log, metrics);
   const state: ServerState = {
     rulesets: new RulesetHolder(verifier, metrics, log),
     store: o.store,
@@ -135,7 +146,8 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     sticky: await loadStickyArms(o.dataDir, o.layout ?? DEFAULT_LAYOUT, new Set(o.stickyExperiments ?? []), o.stickyCapacity),
     overrides: await RuntimeOverrides.open(o.dataDir),
     metrics,
-    now: o.clock ?? Date.now,
+    alerts,
+    now,
     tokenSecret: o.tokenSecret,
     reportsDir: o.reportsDir,
     keys: o.keys,
@@ -146,6 +158,22 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   await state.rulesets.reload(o.store);
   const timer = setInterval(() => state.rulesets.reload(o.store), o.reloadIntervalMs ?? 1000);
   timer.unref();
+  const checks = o.alerts
+    ? new AlertChecks(
+        alerts,
+        {
+          ruleset: () => state.rulesets.current,
+          exposures: state.exposures,
+          events: () => metrics.events,
+          sticky: new Set(o.stickyExperiments),
+        },
+        o.alerts,
+        now,
+        o.alerts.timers ?? NODE_TIMERS,
+        log,
+      )
+    : undefined;
+  checks?.start();
 
   const server = createServer(
     createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, identifyRoutes, overrideRoutes]),
@@ -161,9 +189,12 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     server,
     compact: () => ingest.compact(),
     ingestStats: () => ({ exposures: { ...ingest.exposures.stats }, events: { ...ingest.events.stats } }),
+    alerts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(timer);
+        checks?.stop();
+        alerts.close();
         server.close(() => {
           Promise.all([ingest.close(), verifier.close()]).then(() => resolve(), reject);
         });

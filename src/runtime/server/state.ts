@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { PublishTarget } from "../../plan/target/target.js";
 import type { Declarations } from "../../workspace/declared-input.js";
+import type { Alerts } from "./alerts/alerts.js";
 import { authorise, type ApiKey, type Scope } from "./auth.js";
 import type { ExposureCounts } from "./exposure-counts.js";
 import { HttpError } from "./http-io.js";
@@ -38,6 +39,8 @@ export interface ServerState {
   /** QA overrides made at runtime (POST /v1/overrides), kept in the data dir. */
   readonly overrides: RuntimeOverrides;
   readonly metrics: ServerMetrics;
+  /** Raises alerts (guard breaches, sample ratio, ingestion) to exp.yaml's webhooks; returns at once (docs/alerts.md). */
+  readonly alerts: Alerts;
   /** The time evaluations and default timestamps use (ms since the epoch). */
   readonly now: () => number;
   /** HMAC secret for exposure tokens. */

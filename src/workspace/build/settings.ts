@@ -10,6 +10,7 @@ import {
   type Settings,
   type WarehouseConnection,
 } from "../model.js";
+import { buildAlerts } from "./alerts.js";
 import type { FileBuild } from "./context.js";
 import { dict } from "./values.js";
 
@@ -121,6 +122,7 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
       ...(raw.privacy?.opt_out_file !== undefined ? { opt_out_file: raw.privacy.opt_out_file } : {}),
       ...(raw.privacy?.retention !== undefined ? { retention: b.duration("privacy.retention", raw.privacy.retention) } : {}),
     },
+    ...(raw.alerts !== undefined ? { alerts: buildAlerts(b, raw.alerts) } : {}),
     origin: b.origin,
   };
 }

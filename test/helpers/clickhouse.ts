@@ -61,6 +61,7 @@ function serverConfig(dir: string, httpPort: number, tcpPort: number, cluster: s
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <timezone>UTC</timezone>
+  <keep_alive_timeout>30</keep_alive_timeout>
   <mark_cache_size>67108864</mark_cache_size>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   ${cluster}

@@ -1,0 +1,106 @@
+// `exp analyze` on a two-shard ClickHouse cluster (Distributed tables over MergeTree, co-sharded by
+// cityHash64(unit_id)) gives DuckDB's answers on the same generated rows: the sufficient statistics
+// and every estimate of the analysis document agree to 1e-9 relative.
+import assert from "node:assert/strict";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ClickHouseWarehouse } from "../../../src/analysis/clickhouse-warehouse.js";
+import { DuckDbWarehouse } from "../../../src/analysis/duckdb-warehouse.js";
+import { fetchSufficientStats } from "../../../src/analysis/fetch-stats.js";
+import type { Warehouse } from "../../../src/analysis/warehouse.js";
+import { loadWorkspace } from "../../../src/workspace/load.js";
+import { compareToReference, describeMismatches, ESTIMATE_TOLERANCE } from "../../analysis/compare.js";
+import { loadClickHousePopulation, loadDuckDbPopulation, shardedPopulation } from "../../analysis/sharded-population.js";
+import { startClickHouse, type ClickHouseCluster } from "../../helpers/clickhouse.js";
+import { exampleRepo, exp } from "../../helpers/workspace.js";
+
+const SEED = 20261101;
+const DATABASE = "analytics";
+const URL_ENV = "EXP_E2E_CH_URL";
+const AS_OF = "2026-11-20T00:00:00Z";
+
+describe("exp analyze on a sharded ClickHouse cluster", () => {
+  let cluster: ClickHouseCluster;
+  let dir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    cluster = await startClickHouse();
+    dir = exampleRepo("exp-ch-ws-");
+    const population = shardedPopulation(SEED);
+    await loadDuckDbPopulation(join(dir, "warehouse.duckdb"), population);
+    await loadClickHousePopulation(cluster, DATABASE, population);
+    const yaml = readFileSync(join(dir, "exp.yaml"), "utf8").replace(
+      "    local: {type: duckdb, path: .exp/warehouse.duckdb}\n",
+      `    local: {type: duckdb, path: warehouse.duckdb}\n    ch: {type: clickhouse, url: "env:${URL_ENV}", database: ${DATABASE}, user: default}\n`,
+    );
+    assert.notEqual(yaml, readFileSync(join(dir, "exp.yaml"), "utf8"), "the example exp.yaml has the local connection to replace");
+    writeFileSync(join(dir, "exp.yaml"), yaml);
+    env = { [URL_ENV]: cluster.shards[0]!.url };
+  });
+  after(async () => {
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** checkout_redesign without its quantile guardrail, plus a ratio and a retention metric. */
+  function withoutQuantile(): void {
+    const file = join(dir, "experiments", "checkout_redesign.yaml");
+    const text = readFileSync(file, "utf8");
+    const edited = text
+      .replace("secondary: [revenue_per_user, avg_order_value]", "secondary: [revenue_per_user, avg_order_value, top5_ctr]")
+      .replace("guardrails: [checkout_errors, p95_page_load]", "guardrails: [checkout_errors, d7_retention]");
+    assert.notEqual(edited, text);
+    writeFileSync(file, edited);
+  }
+
+  test("a quantile metric is refused with a diagnostic that names the dialect", () => {
+    const r = exp(dir, ["analyze", "checkout_redesign", "--connection", "ch", "--as-of", AS_OF], env);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /EXP6010/);
+    assert.match(r.stderr, /"p95_page_load" is a quantile, which the "clickhouse" dialect cannot compute/);
+  });
+
+  test("the sufficient statistics equal DuckDB's", async () => {
+    withoutQuantile();
+    const loaded = await loadWorkspace(dir);
+    const workspace = loaded.value!;
+    const experiment = workspace.experiments.get("checkout_redesign")!;
+    const fetchFrom = async (w: Warehouse) => {
+      try {
+        return await fetchSufficientStats(w, workspace, experiment, { asOf: AS_OF });
+      } finally {
+        await w.close();
+      }
+    };
+    const duck = await fetchFrom(await DuckDbWarehouse.open(join(dir, "warehouse.duckdb")));
+    const ch = await fetchFrom(await ClickHouseWarehouse.open({ url: cluster.shards[0]!.url, database: DATABASE }));
+    assert.deepEqual(duck.diagnostics, []);
+    assert.deepEqual(ch.diagnostics, []);
+    assert.equal(duck.metrics.length, 6);
+    // The data is not degenerate: both arms have units and every metric has per-variant sums.
+    assert.ok(
+      Object.values(duck.units).every((n) => n > 500),
+      JSON.stringify(duck.units),
+    );
+    assert.ok(duck.multipleExposures > 0);
+    // The SQL differs by dialect; what it returns may not.
+    const strip = (s: typeof duck) => ({ ...s, queries: [], experimentList: undefined });
+    const mismatches = compareToReference(strip(ch), strip(duck), "$", ESTIMATE_TOLERANCE);
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches));
+  });
+
+  test("exp analyze --connection ch gives DuckDB's analysis document", () => {
+    const run = (args: string[]) => {
+      const r = exp(dir, ["analyze", "checkout_redesign", "--format", "json", "--as-of", AS_OF, ...args], env);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const duck = run([]);
+    const ch = run(["--connection", "ch"]);
+    const mismatches = compareToReference(ch, duck);
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches));
+    assert.ok(JSON.stringify(duck).includes("top5_ctr"));
+  });
+});

@@ -9,7 +9,9 @@ import { ClickHouseWarehouse } from "../../../src/analysis/clickhouse-warehouse.
 import { DuckDbWarehouse } from "../../../src/analysis/duckdb-warehouse.js";
 import { fetchSufficientStats } from "../../../src/analysis/fetch-stats.js";
 import type { Warehouse } from "../../../src/analysis/warehouse.js";
+import { clickhouseString } from "../../../src/compiler/sql/dialects/clickhouse.js";
 import { loadWorkspace } from "../../../src/workspace/load.js";
+import { INJECTION_PAYLOADS } from "../../compiler/sql/payloads.js";
 import { compareToReference, describeMismatches, ESTIMATE_TOLERANCE } from "../../analysis/compare.js";
 import { loadClickHousePopulation, loadDuckDbPopulation, shardedPopulation } from "../../analysis/sharded-population.js";
 import { startClickHouse, type ClickHouseCluster } from "../../helpers/clickhouse.js";
@@ -54,6 +56,18 @@ describe("exp analyze on a sharded ClickHouse cluster", () => {
     assert.notEqual(edited, text);
     writeFileSync(file, edited);
   }
+
+  test("every hostile string is one literal that the engine reads back exactly", async () => {
+    const w = await ClickHouseWarehouse.open({ url: cluster.shards[0]!.url, database: DATABASE });
+    try {
+      const payloads = [...INJECTION_PAYLOADS, "\u0000nul", "\u0001\u001f\u007f", "\\x41 is not A"];
+      const select = payloads.map((p, i) => `${clickhouseString(p)} AS v${i}`).join(", ");
+      const [row] = await w.query(`SELECT ${select}`);
+      for (const [i, p] of payloads.entries()) assert.equal(row![`v${i}`], p, JSON.stringify(p));
+    } finally {
+      await w.close();
+    }
+  });
 
   test("a quantile metric is refused with a diagnostic that names the dialect", () => {
     const r = exp(dir, ["analyze", "checkout_redesign", "--connection", "ch", "--as-of", AS_OF], env);

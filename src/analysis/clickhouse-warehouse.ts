@@ -51,9 +51,14 @@ export class ClickHouseWarehouse implements Warehouse {
     }
     for (const [k, v] of Object.entries(SETTINGS)) endpoint.searchParams.set(k, v);
     if (conn.database !== undefined) endpoint.searchParams.set("database", conn.database);
+    // fetch refuses a URL with credentials: user:password@ in the url become the headers.
+    const user = conn.user ?? (endpoint.username ? decodeURIComponent(endpoint.username) : undefined);
+    const password = conn.password ?? (endpoint.password ? decodeURIComponent(endpoint.password) : undefined);
+    endpoint.username = "";
+    endpoint.password = "";
     const headers: Record<string, string> = {};
-    if (conn.user !== undefined) headers["X-ClickHouse-User"] = conn.user;
-    if (conn.password !== undefined) headers["X-ClickHouse-Key"] = conn.password;
+    if (user !== undefined) headers["X-ClickHouse-User"] = user;
+    if (password !== undefined) headers["X-ClickHouse-Key"] = password;
     const warehouse = new ClickHouseWarehouse(endpoint, headers);
     try {
       await warehouse.post("SELECT 1");

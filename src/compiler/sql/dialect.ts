@@ -20,6 +20,8 @@ export interface SqlDialect {
   readonly inlineCommonTables?: boolean;
   /** A SELECT alias hides a column of the same name in the whole query (shadowed-columns.ts). */
   readonly aliasesShadowColumns?: boolean;
+  /** The events scan joins the units as `FROM events GLOBAL ALL INNER JOIN units USING unit_id` (blocks/identity-stitch.ts). */
+  readonly distributedUnitJoin?: boolean;
   /** False when the engine has no window functions, which the exact quantiles need. */
   readonly windowFunctions?: boolean;
   /** One identifier part, quoted. */

@@ -47,6 +47,7 @@ export const clickhouseDialect: SqlDialect = {
   name: "clickhouse",
   inlineCommonTables: true,
   aliasesShadowColumns: true,
+  distributedUnitJoin: true,
   windowFunctions: false,
   stringLiteral: clickhouseString,
   typeName: (t) => types[t],

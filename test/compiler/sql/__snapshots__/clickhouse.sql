@@ -31,22 +31,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       1 AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -73,22 +73,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       SUM(toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue'))))) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -115,22 +115,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       SUM(CASE WHEN (multiIf(NOT visitParamHas(e."properties", 'currency') OR visitParamExtractRaw(e."properties", 'currency') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'currency'), 1, 1) = '"', visitParamExtractString(e."properties", 'currency'), visitParamExtractRaw(e."properties", 'currency')) = 'USD') THEN toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue')))) END) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -161,23 +161,23 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       COUNT(CASE WHEN e."event" = 'click' AND (toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'position') OR visitParamExtractRaw(e."properties", 'position') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'position'), 1, 1) = '"', visitParamExtractString(e."properties", 'position'), visitParamExtractRaw(e."properties", 'position')))) <= 5) THEN 1 END) AS m0_a0,
       COUNT(CASE WHEN e."event" = 'impression' THEN 1 END) AS m0_a1
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" IN ('click', 'impression')
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -204,22 +204,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       MAX(CASE WHEN (FLOOR((toFloat64(toUInt32(e."ts")) - toFloat64(toUInt32(f.first_exposure))) / 86400) BETWEEN 7 AND 14) THEN 1 ELSE 0 END) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'app_open'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 1296000)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -246,22 +246,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       AVG(toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue'))))) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -292,24 +292,24 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       SUM(CASE WHEN e."ts" >= f.first_exposure THEN e."value" END) AS m0_a0,
       -- exp:cuped_pre_period
       SUM(CASE WHEN e."ts" < f.first_exposure THEN e."value" END) AS m0_p0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= addSeconds(f.first_exposure, -1209600)
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -336,22 +336,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       COUNT(CASE WHEN (FLOOR((toFloat64(toUInt32(e."ts")) - toFloat64(toUInt32(f.first_exposure))) / 3600) <= 1) THEN 1 END) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'page_load'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -378,22 +378,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       MAX(toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue'))))) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -420,22 +420,22 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       COUNT(DISTINCT multiIf(NOT visitParamHas(e."properties", 'currency') OR visitParamExtractRaw(e."properties", 'currency') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'currency'), 1, 1) = '"', visitParamExtractString(e."properties", 'currency'), visitParamExtractRaw(e."properties", 'currency'))) AS m0_a0
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" = 'purchase'
       AND e."ts" >= f.first_exposure
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -477,26 +477,26 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       COUNT(CASE WHEN e."event" = 'click' AND (toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'position') OR visitParamExtractRaw(e."properties", 'position') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'position'), 1, 1) = '"', visitParamExtractString(e."properties", 'position'), visitParamExtractRaw(e."properties", 'position')))) <= 5) AND e."ts" >= f.first_exposure THEN 1 END) AS m0_a0,
       COUNT(CASE WHEN e."event" = 'impression' AND e."ts" >= f.first_exposure THEN 1 END) AS m0_a1,
       -- exp:cuped_pre_period
       COUNT(CASE WHEN e."event" = 'click' AND (toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'position') OR visitParamExtractRaw(e."properties", 'position') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'position'), 1, 1) = '"', visitParamExtractString(e."properties", 'position'), visitParamExtractRaw(e."properties", 'position')))) <= 5) AND e."ts" < f.first_exposure THEN 1 END) AS m0_p0,
       COUNT(CASE WHEN e."event" = 'impression' AND e."ts" < f.first_exposure THEN 1 END) AS m0_p1
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT x."exp_unit_id" AS unit_id, MIN(x."exp_variant") AS variant, MIN(x."ts") AS first_exposure
       FROM (SELECT r.*, r."unit_id" AS "exp_unit_id", r."variant" AS "exp_variant" FROM "exposures" AS r) AS x
       WHERE x."experiment" = 'exp1' AND x."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
       GROUP BY x."exp_unit_id"
       HAVING MIN(x."exp_variant") = MAX(x."exp_variant")
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" IN ('click', 'impression')
       AND e."ts" >= addSeconds(f.first_exposure, -1209600)
       AND e."ts" < addSeconds(f.first_exposure, 86400)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 GROUP BY variant
@@ -594,7 +594,7 @@ FROM (
   ) AS f
   LEFT JOIN (
     -- exp:unit_values
-    SELECT f.unit_id,
+    SELECT e."unit_id" AS unit_id,
       MAX(CASE WHEN e."event" = 'purchase' AND e."ts" >= f.first_exposure AND e."ts" < addSeconds(f.first_exposure, 86400) THEN 1 ELSE 0 END) AS m0_a0,
       SUM(CASE WHEN e."event" = 'purchase' AND e."ts" >= f.first_exposure AND e."ts" < addSeconds(f.first_exposure, 86400) THEN toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue')))) END) AS m1_a0,
       SUM(CASE WHEN e."event" = 'purchase' AND (multiIf(NOT visitParamHas(e."properties", 'currency') OR visitParamExtractRaw(e."properties", 'currency') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'currency'), 1, 1) = '"', visitParamExtractString(e."properties", 'currency'), visitParamExtractRaw(e."properties", 'currency')) = 'USD') AND e."ts" >= f.first_exposure AND e."ts" < addSeconds(f.first_exposure, 86400) THEN toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'revenue') OR visitParamExtractRaw(e."properties", 'revenue') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'revenue'), 1, 1) = '"', visitParamExtractString(e."properties", 'revenue'), visitParamExtractRaw(e."properties", 'revenue')))) END) AS m2_a0,
@@ -612,7 +612,8 @@ FROM (
       SUM(CASE WHEN e."event" = 'purchase' AND e."ts" < f.first_exposure THEN e."value" END) AS m6_p0,
       COUNT(CASE WHEN e."event" = 'click' AND (toFloat64OrNull(toString(multiIf(NOT visitParamHas(e."properties", 'position') OR visitParamExtractRaw(e."properties", 'position') = 'null', NULL, substring(visitParamExtractRaw(e."properties", 'position'), 1, 1) = '"', visitParamExtractString(e."properties", 'position'), visitParamExtractRaw(e."properties", 'position')))) <= 5) AND e."ts" < f.first_exposure THEN 1 END) AS m10_p0,
       COUNT(CASE WHEN e."event" = 'impression' AND e."ts" < f.first_exposure THEN 1 END) AS m10_p1
-    FROM (
+    FROM "events" AS e
+    GLOBAL ALL INNER JOIN (
       -- exp:first_exposure
       SELECT unit_id, variant, first_ts AS first_exposure
       FROM (
@@ -623,13 +624,12 @@ FROM (
         GROUP BY x."exp_unit_id"
       ) AS exposure_units
       WHERE variant = last_variant
-    ) AS f
-    JOIN "events" AS e ON e."unit_id" = f.unit_id
+    ) AS f USING unit_id
     WHERE e."event" IN ('purchase', 'click', 'impression', 'app_open', 'page_load')
       AND e."ts" >= addSeconds(f.first_exposure, -1209600)
       AND e."ts" < addSeconds(f.first_exposure, 1296000)
       AND e."ts" < toDateTime(substring('2026-12-20 00:00:00.000', 1, 19), 'UTC')
-    GROUP BY f.unit_id
+    GROUP BY e."unit_id"
   ) AS u ON u.unit_id = f.unit_id
 ) AS unit_metrics
 CROSS JOIN (

@@ -9,6 +9,7 @@ import { ClickHouseWarehouse } from "../../../src/analysis/clickhouse-warehouse.
 import { DuckDbWarehouse } from "../../../src/analysis/duckdb-warehouse.js";
 import { fetchSufficientStats } from "../../../src/analysis/fetch-stats.js";
 import type { Warehouse } from "../../../src/analysis/warehouse.js";
+import { compileExperimentSql } from "../../../src/compiler/sql/index.js";
 import { clickhouseString } from "../../../src/compiler/sql/dialects/clickhouse.js";
 import { loadWorkspace } from "../../../src/workspace/load.js";
 import { INJECTION_PAYLOADS } from "../../compiler/sql/payloads.js";
@@ -103,6 +104,30 @@ describe("exp analyze on a sharded ClickHouse cluster", () => {
     const strip = (s: typeof duck) => ({ ...s, queries: [], experimentList: undefined });
     const mismatches = compareToReference(strip(ch), strip(duck), "$", ESTIMATE_TOLERANCE);
     assert.equal(mismatches.length, 0, describeMismatches(mismatches));
+  });
+
+  test("each shard scans its own events and sums its units: the query reaches the shards against their local tables", async () => {
+    const workspace = (await loadWorkspace(dir)).value!;
+    const experiment = workspace.experiments.get("checkout_redesign")!;
+    const compiled = compileExperimentSql({ workspace, experiment, dialect: "clickhouse", asOf: AS_OF });
+    assert.deepEqual(compiled.diagnostics, []);
+    assert.match(compiled.batch!.sql, /FROM "events" AS e\n\s*GLOBAL ALL INNER JOIN \(/);
+    // log_queries travels with the distributed query, so each shard logs the part it ran.
+    const marker = `shard-check-${SEED}`;
+    await cluster.query(`${compiled.batch!.sql.replace(/;\s*$/, "")} -- ${marker}`, 0, {
+      database: DATABASE,
+      join_use_nulls: 1,
+      log_queries: 1,
+    });
+    // Shard 0 is the initiator and reads its own part in-process; every other shard gets the query.
+    for (const shard of [...cluster.shards.keys()].slice(1)) {
+      await cluster.query("SYSTEM FLUSH LOGS", shard);
+      const ran = await cluster.query(
+        `SELECT count() FROM system.query_log WHERE type = 2 AND is_initial_query = 0 AND query LIKE '%FROM ${DATABASE}.events_local%GLOBAL ALL INNER JOIN%GROUP BY%'`,
+        shard,
+      );
+      assert.ok(Number(ran.trim()) >= 1, `shard ${shard} ran no per-unit aggregation over its events_local`);
+    }
   });
 
   test("exp analyze --connection ch gives DuckDB's analysis document", () => {

@@ -5,6 +5,8 @@
  * closing `)` or `),` line at the start of a line), so the rewrite works on lines rather than
  * parsing SQL. A block read twice is written out twice; the engine then computes it twice.
  */
+import { InternalError } from "../../diagnostics/errors.js";
+
 const OPEN = /^([a-z_][a-z0-9_]*) AS \($/;
 const CLOSE = /^\),?$/;
 
@@ -52,7 +54,7 @@ export function inlineCommonTables(sql: string): string {
       }
       body.push(lines[i]!.replace(/^ {2}/, ""));
     }
-    if (!closed) throw new Error(`unterminated common table "${open[1]}" in compiled SQL`);
+    if (!closed) throw new InternalError(`unterminated common table "${open[1]}" in compiled SQL`);
     const expanded = tables.reduce((text, t) => expand(text, t), body.join("\n"));
     tables.push({ name: open[1]!, lines: expanded.split("\n") });
   }

@@ -130,6 +130,53 @@ describe("exp analyze on a sharded ClickHouse cluster", () => {
     }
   });
 
+  test("exp doctor --connection ch reads the tables from system.columns and counts through the Distributed tables", () => {
+    const r = exp(dir, ["doctor", "--connection", "ch", "--format", "json"], env);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      tables: {
+        role: string;
+        status: string;
+        rows?: number;
+        columns: { name: string; found: boolean; type?: string }[];
+        variants?: { experiment: string; variant: string; units: number }[];
+      }[];
+    };
+    const exposures = report.tables.find((t) => t.role === "exposures")!;
+    const events = report.tables.find((t) => t.role === "events")!;
+    assert.equal(exposures.status, "ok");
+    assert.equal(events.status, "ok");
+    assert.deepEqual(
+      exposures.columns.filter((c) => c.found).map((c) => [c.name, c.type]),
+      [
+        ["unit_id", "String"],
+        ["experiment", "String"],
+        ["variant", "String"],
+        ["ts", "DateTime"],
+        ["session_id", "Nullable(String)"],
+      ],
+    );
+    const population = shardedPopulation(SEED);
+    assert.equal(exposures.rows, population.exposures.length);
+    assert.equal(events.rows, population.events.length);
+    const arms = exposures.variants!.filter((v) => v.experiment === "checkout_redesign").map((v) => v.variant);
+    assert.deepEqual(arms, ["control", "one_page"]);
+  });
+
+  test("exp doctor names a missing ClickHouse table and the near one", () => {
+    const file = join(dir, "exp.yaml");
+    const yaml = readFileSync(file, "utf8");
+    writeFileSync(file, yaml.replace("tables: {exposures: exposures, events: events}", "tables: {exposures: exposures, events: event}"));
+    try {
+      const r = exp(dir, ["doctor", "--connection", "ch"], env);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stderr, /The events table "event" is not in the warehouse/);
+      assert.match(r.stderr, /did you mean "events"\?/);
+    } finally {
+      writeFileSync(file, yaml);
+    }
+  });
+
   test("exp analyze --connection ch gives DuckDB's analysis document", () => {
     const run = (args: string[]) => {
       const r = exp(dir, ["analyze", "checkout_redesign", "--format", "json", "--as-of", AS_OF, ...args], env);

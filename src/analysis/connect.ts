@@ -4,6 +4,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import { IDENTITY_MAP_LAYOUT, type Workspace } from "../workspace/model.js";
 import { resolveSecret } from "../workspace/secret.js";
 import { ANALYSIS_CODES } from "./codes.js";
+import { ClickHouseWarehouse } from "./clickhouse-warehouse.js";
 import { DuckDbWarehouse } from "./duckdb-warehouse.js";
 import { PostgresWarehouse } from "./postgres-warehouse.js";
 import { type Warehouse, WarehouseError } from "./warehouse.js";
@@ -53,6 +54,23 @@ export async function openWarehouse(
       const url = resolveSecret(conn.url, setting, opts.env, workspace.settings.origin.values[setting] ?? span);
       if (url.value === undefined) return { diagnostics: url.diagnostics };
       return { value: await PostgresWarehouse.open(url.value), diagnostics: [] };
+    }
+    if (conn.type === "clickhouse") {
+      if (!conn.url) {
+        const message = `The ClickHouse connection "${name}" has no url; add url: http://host:8123 (or "env:NAME") under warehouse.connections.${name} in exp.yaml.`;
+        return { diagnostics: [diagnostic(ANALYSIS_CODES.connectFailed, message, { span })] };
+      }
+      const secrets = (["url", "user", "password"] as const).map((key) => {
+        const value = conn[key];
+        if (value === undefined) return { value: undefined, diagnostics: [] };
+        const setting = `warehouse.connections.${name}.${key}`;
+        return resolveSecret(value, setting, opts.env, workspace.settings.origin.values[setting] ?? span);
+      });
+      const missing = secrets.flatMap((s) => s.diagnostics);
+      if (missing.length > 0) return { diagnostics: missing };
+      const [url, user, password] = secrets.map((s) => s.value);
+      const value = await ClickHouseWarehouse.open({ url: url!, database: conn.database, user, password });
+      return { value, diagnostics: [] };
     }
   } catch (err) {
     if (err instanceof WarehouseError) return { diagnostics: [{ ...err.diagnostic, span: err.diagnostic.span ?? span }] };

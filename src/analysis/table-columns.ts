@@ -1,3 +1,4 @@
+import { clickhouseString } from "../compiler/sql/dialects/clickhouse.js";
 import type { Warehouse } from "./warehouse.js";
 import { WarehouseError } from "./warehouse.js";
 
@@ -17,6 +18,7 @@ export async function tableColumnTypes(warehouse: Warehouse, table: string): Pro
   const parts = table.split(".");
   const name = parts.at(-1)!;
   const schema = parts.length > 1 ? parts.at(-2) : undefined;
+  if (warehouse.dialect === "clickhouse") return clickhouseColumnTypes(warehouse, name, schema);
   const sql = [
     "SELECT column_name, data_type FROM information_schema.columns",
     `WHERE CAST(table_name AS VARCHAR) = $1${schema === undefined ? "" : " AND CAST(table_schema AS VARCHAR) = $2"}`,
@@ -24,6 +26,28 @@ export async function tableColumnTypes(warehouse: Warehouse, table: string): Pro
   ].join("\n");
   try {
     const rows = await warehouse.query(sql, schema === undefined ? [name] : [name, schema]);
+    return rows.length === 0 ? undefined : new Map(rows.map((r) => [String(r["column_name"]), String(r["data_type"])]));
+  } catch (err) {
+    if (err instanceof WarehouseError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * ClickHouse 18.16 has no information_schema (and no bound parameters): its catalogue is
+ * system.columns, and a name without a database means the connection's database.
+ */
+async function clickhouseColumnTypes(
+  warehouse: Warehouse,
+  name: string,
+  database: string | undefined,
+): Promise<Map<string, string> | undefined> {
+  const sql = [
+    "SELECT name AS column_name, type AS data_type FROM system.columns",
+    `WHERE database = ${database === undefined ? "currentDatabase()" : clickhouseString(database)} AND table = ${clickhouseString(name)}`,
+  ].join("\n");
+  try {
+    const rows = await warehouse.query(sql);
     return rows.length === 0 ? undefined : new Map(rows.map((r) => [String(r["column_name"]), String(r["data_type"])]));
   } catch (err) {
     if (err instanceof WarehouseError) return undefined;

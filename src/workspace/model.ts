@@ -21,7 +21,8 @@ export type WarehouseConnection =
   | { type: "postgres"; url: string }
   | { type: "bigquery"; project?: string; dataset?: string }
   | { type: "snowflake"; account?: string; database?: string; schema?: string }
-  | { type: "trino"; url?: string; catalog?: string; schema?: string };
+  | { type: "trino"; url?: string; catalog?: string; schema?: string }
+  | { type: "clickhouse"; url: string; database?: string; user?: string; password?: string };
 
 export type PublishTarget =
   { type: "directory"; path: string } | { type: "git"; branch?: string; remote?: string } | { type: "http"; url: string; token?: string };

@@ -68,7 +68,10 @@ export async function inspectWarehouse(warehouse: Warehouse, settings: Settings,
 
 async function tableNames(warehouse: Warehouse): Promise<string[]> {
   const rows = await warehouse.query(
-    "SELECT CAST(table_schema AS VARCHAR) AS s, CAST(table_name AS VARCHAR) AS t FROM information_schema.tables ORDER BY 1, 2",
+    warehouse.dialect === "clickhouse"
+      ? // 18.16 has no information_schema; its catalogue is system.tables.
+        "SELECT database AS s, name AS t FROM system.tables WHERE database <> 'system' ORDER BY s, t"
+      : "SELECT CAST(table_schema AS VARCHAR) AS s, CAST(table_name AS VARCHAR) AS t FROM information_schema.tables ORDER BY 1, 2",
   );
   return rows.flatMap((r) => [String(r["t"]), `${String(r["s"])}.${String(r["t"])}`]);
 }
@@ -202,16 +205,22 @@ async function rowCount(warehouse: Warehouse, table: string): Promise<number> {
   return count(rows[0]?.["n"]);
 }
 
+/** GROUP BY and ORDER BY keys: output positions, or for ClickHouse (which reads `1` as a constant) the output names. */
+const byOutput = (warehouse: Warehouse, names: string[]) =>
+  warehouse.dialect === "clickhouse" ? names.join(", ") : names.map((_, i) => i + 1).join(", ");
+
 async function variantCounts(warehouse: Warehouse, table: string, experiment: string, variant: string, unit: string) {
+  const by = byOutput(warehouse, ["e", "v"]);
   const rows = await warehouse.query(
-    `SELECT CAST(${quote(experiment)} AS VARCHAR) AS e, CAST(${quote(variant)} AS VARCHAR) AS v, count(*) AS n, count(DISTINCT ${quote(unit)}) AS u FROM ${quote(table)} GROUP BY 1, 2 ORDER BY 1, 2`,
+    `SELECT CAST(${quote(experiment)} AS VARCHAR) AS e, CAST(${quote(variant)} AS VARCHAR) AS v, count(*) AS n, count(DISTINCT ${quote(unit)}) AS u FROM ${quote(table)} GROUP BY ${by} ORDER BY ${by}`,
   );
   return rows.map((r) => ({ experiment: String(r["e"]), variant: String(r["v"]), rows: count(r["n"]), units: count(r["u"]) }));
 }
 
 async function eventCounts(warehouse: Warehouse, table: string, event: string) {
+  const by = byOutput(warehouse, ["e"]);
   const rows = await warehouse.query(
-    `SELECT CAST(${quote(event)} AS VARCHAR) AS e, count(*) AS n FROM ${quote(table)} GROUP BY 1 ORDER BY 1`,
+    `SELECT CAST(${quote(event)} AS VARCHAR) AS e, count(*) AS n FROM ${quote(table)} GROUP BY ${by} ORDER BY ${by}`,
   );
   return rows.map((r) => ({ event: String(r["e"]), rows: count(r["n"]) }));
 }

@@ -47,10 +47,10 @@ export async function timeRange(
   const c = quote(column);
   // min/max on the column's own type (a time orders as a time), shown as text or a number; DOUBLE
   // PRECISION is the one spelling of a double that DuckDB and PostgreSQL share.
+  // ClickHouse 18.16 does not parse DOUBLE PRECISION.
+  const double = (e: string) => (warehouse.dialect === "clickhouse" ? `toFloat64(${e})` : `CAST(${e} AS DOUBLE PRECISION)`);
   const [lo, hi] =
-    kind === "number"
-      ? [`min(CAST(${c} AS DOUBLE PRECISION))`, `max(CAST(${c} AS DOUBLE PRECISION))`]
-      : [`CAST(min(${c}) AS VARCHAR)`, `CAST(max(${c}) AS VARCHAR)`];
+    kind === "number" ? [`min(${double(c)})`, `max(${double(c)})`] : [`CAST(min(${c}) AS VARCHAR)`, `CAST(max(${c}) AS VARCHAR)`];
   const rows = await warehouse.query(`SELECT count(*) AS n, ${lo} AS lo, ${hi} AS hi FROM ${quote(table)}`);
   const r = rows[0] ?? {};
   const range: TimeRange = { rows: Number(r["n"] ?? 0) };

@@ -11,4 +11,5 @@ export const SQL_CODES = defineCodes({
   invalidAsOf: { code: "EXP6007", severity: "error", title: "Invalid --as-of timestamp" },
   invalidIdentifier: { code: "EXP6008", severity: "error", title: "Invalid table or column name" },
   unsupportedMetric: { code: "EXP6009", severity: "error", title: "Metric kind not supported in SQL" },
+  quantileUnsupported: { code: "EXP6010", severity: "error", title: "Quantile metric not supported by the SQL dialect" },
 });

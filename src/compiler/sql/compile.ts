@@ -15,6 +15,7 @@ import { SQL_CODES } from "./codes.js";
 import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter, type SqlContext } from "./context.js";
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
+import { inlineCommonTables } from "./inline-ctes.js";
 import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
 
 export interface CompileSqlOptions {
@@ -183,6 +184,15 @@ function quantileQuery(ctx: SqlContext, experiment: Experiment, metric: Metric) 
   return { sql, params: ctx.params.values, plans: [plan] };
 }
 
+/** Exact quantiles rank events with window functions, which the dialect's engine lacks. */
+function noQuantiles(dialect: SqlDialect, metric: Metric): Diagnostic {
+  return diagnostic(
+    SQL_CODES.quantileUnsupported,
+    `The metric "${metric.key}" is a quantile, which the "${dialect.name}" dialect cannot compute (its engine has no window functions); analyse it on another connection or leave it out of this experiment's metrics.`,
+    { span: metric.origin.values[""] },
+  );
+}
+
 function columnsOf(plan: PlannedMetric): MetricColumns {
   return {
     metric: plan.metric.key,
@@ -235,14 +245,20 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     return { ...ctx, diagnostics };
   };
 
+  const written = (sql: string) => (dialect.inlineCommonTables ? inlineCommonTables(sql) : sql);
+
   const exposureCtx = scoped();
-  const exposures = { sql: exposureSummarySql(exposureCtx, opts.experiment.key), params: exposureCtx.params.values };
+  const exposures = { sql: written(exposureSummarySql(exposureCtx, opts.experiment.key)), params: exposureCtx.params.values };
   const listCtx = scoped();
-  const experiments = { sql: experimentListSql(listCtx), params: listCtx.params.values };
+  const experiments = { sql: written(experimentListSql(listCtx)), params: listCtx.params.values };
 
   const perMetric: CompiledMetricQuery[] = [];
   const unitLevel: Metric[] = [];
   for (const metric of metrics) {
+    if (metric.kind === "quantile" && dialect.windowFunctions === false) {
+      diagnostics.push(noQuantiles(dialect, metric));
+      continue;
+    }
     const ctx = scoped();
     const clustered = sessionUnit && metric.unit !== SESSION_UNIT && metric.kind !== "ratio" && metric.kind !== "quantile";
     const q =
@@ -252,7 +268,7 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
           ? unitLevelQuery(ctx, opts.experiment, [metric], "clustered")
           : unitLevelQuery(ctx, opts.experiment, [metric]);
     if (!q) continue;
-    perMetric.push({ sql: q.sql, params: q.params, ...columnsOf(q.plans[0]!) });
+    perMetric.push({ sql: written(q.sql), params: q.params, ...columnsOf(q.plans[0]!) });
     if (metric.kind !== "quantile" && !clustered) unitLevel.push(metric);
   }
   let batch: CompiledExperimentSql["batch"];
@@ -260,7 +276,7 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     const ctx = scoped();
     // Diagnostics were already reported per metric; the batch only repeats the same compilation.
     const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, "batch");
-    if (q) batch = { sql: q.sql, params: q.params, columns: q.plans.map(columnsOf) };
+    if (q) batch = { sql: written(q.sql), params: q.params, columns: q.plans.map(columnsOf) };
   }
   return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, diagnostics };
 }

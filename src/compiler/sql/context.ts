@@ -4,6 +4,7 @@ import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
 import { readEpochTimestamps } from "./epoch-time.js";
 import { QueryParams } from "./params.js";
+import { readUnshadowedExposures } from "./shadowed-columns.js";
 
 /**
  * Which exposures belong to the analysed phase of an experiment (docs/analysis.md): those whose phase
@@ -126,24 +127,26 @@ export function createContext(
           columns: quoteColumns(dialect, columns.identities ?? IDENTITY_MAP_LAYOUT.columns, "identities", diagnostics),
           windowSeconds: opts.identityWindowSeconds,
         };
-  return readEpochTimestamps({
-    dialect,
-    params: new QueryParams(dialect, opts.inline),
-    settings,
-    tables: {
-      exposures: quoteName(dialect, tables.exposures, "exposures table", diagnostics, true),
-      events: quoteName(dialect, tables.events, "events table", diagnostics, true),
-    },
-    exposureColumns: quoteColumns(dialect, columns.exposures, "exposures", diagnostics),
-    eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
-    asOf: opts.asOf,
-    ...(opts.phase ? { phase: opts.phase } : {}),
-    ...(opts.cohort ? { cohort: opts.cohort } : {}),
-    ...(opts.sessionUnit ? { sessionUnit: true } : {}),
-    ...(opts.excludedUnits && opts.excludedUnits.length > 0 ? { excludedUnits: opts.excludedUnits } : {}),
-    ...(stitch ? { stitch } : {}),
-    diagnostics,
-  });
+  return readUnshadowedExposures(
+    readEpochTimestamps({
+      dialect,
+      params: new QueryParams(dialect, opts.inline),
+      settings,
+      tables: {
+        exposures: quoteName(dialect, tables.exposures, "exposures table", diagnostics, true),
+        events: quoteName(dialect, tables.events, "events table", diagnostics, true),
+      },
+      exposureColumns: quoteColumns(dialect, columns.exposures, "exposures", diagnostics),
+      eventColumns: quoteColumns(dialect, columns.events, "events", diagnostics),
+      asOf: opts.asOf,
+      ...(opts.phase ? { phase: opts.phase } : {}),
+      ...(opts.cohort ? { cohort: opts.cohort } : {}),
+      ...(opts.sessionUnit ? { sessionUnit: true } : {}),
+      ...(opts.excludedUnits && opts.excludedUnits.length > 0 ? { excludedUnits: opts.excludedUnits } : {}),
+      ...(stitch ? { stitch } : {}),
+      diagnostics,
+    }),
+  );
 }
 
 /** A fresh parameter sink over the same names: each query numbers its own placeholders. */

@@ -8,7 +8,7 @@ import type { EpochUnit } from "../../workspace/model.js";
 /** How many of each epoch unit make a second. */
 export const EPOCH_UNITS_PER_SECOND: Record<EpochUnit, number> = { s: 1, ms: 1000, us: 1000000 };
 
-export type DialectName = "duckdb" | "postgres" | "bigquery" | "snowflake" | "trino";
+export type DialectName = "duckdb" | "postgres" | "bigquery" | "snowflake" | "trino" | "clickhouse";
 
 export type SqlType = "double" | "boolean" | "date" | "timestamp" | "string";
 
@@ -16,6 +16,14 @@ export interface SqlDialect {
   readonly name: DialectName;
   /** Positional placeholder for the i-th (1-based) bound parameter; absent when values are inlined. */
   readonly placeholder?: (index: number) => string;
+  /** The engine has no `WITH name AS (…)`: each query's blocks are inlined as subqueries (inline-ctes.ts). */
+  readonly inlineCommonTables?: boolean;
+  /** A SELECT alias hides a column of the same name in the whole query (shadowed-columns.ts). */
+  readonly aliasesShadowColumns?: boolean;
+  /** The events scan joins the units as `FROM events GLOBAL ALL INNER JOIN units USING unit_id` (blocks/identity-stitch.ts). */
+  readonly distributedUnitJoin?: boolean;
+  /** False when the engine has no window functions, which the exact quantiles need. */
+  readonly windowFunctions?: boolean;
   /** One identifier part, quoted. */
   quoteIdentifier(name: string): string;
   /** A string literal that the engine reads back as exactly `value`. */

@@ -46,6 +46,11 @@ describe("epoch timestamps in SQL (ts_unit)", () => {
         ms: "CAST(from_unixtime(CAST(t AS DOUBLE) / 1000, 'UTC') AS TIMESTAMP)",
         us: "CAST(from_unixtime(CAST(t AS DOUBLE) / 1000000, 'UTC') AS TIMESTAMP)",
       },
+      clickhouse: {
+        s: "toDateTime(toUInt32(floor(toFloat64(t) / 1)), 'UTC')",
+        ms: "toDateTime(toUInt32(floor(toFloat64(t) / 1000)), 'UTC')",
+        us: "toDateTime(toUInt32(floor(toFloat64(t) / 1000000)), 'UTC')",
+      },
     };
     for (const dialect of DIALECT_NAMES)
       for (const unit of ["s", "ms", "us"] as const)

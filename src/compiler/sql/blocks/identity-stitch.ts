@@ -56,11 +56,34 @@ export function identityStitchCtes(ctx: SqlContext): string[] {
 }
 
 /**
+ * For a dialect with `distributedUnitJoin` (ClickHouse): the events table is the FROM side, so that
+ * on a Distributed table the scan and the per-unit aggregation run on each shard, and the units
+ * (first_exposure, computed once) are sent to the shards (GLOBAL). The engine takes this only with
+ * USING, so the events' unit column must be named `unit_id` like the units'; session and stitched
+ * experiments keep the units-first join.
+ */
+export function eventsDriveJoin(ctx: SqlContext): boolean {
+  return (
+    ctx.dialect.distributedUnitJoin === true &&
+    !ctx.stitch &&
+    !ctx.sessionUnit &&
+    ctx.eventColumns.unit_id === ctx.dialect.quoteIdentifier("unit_id")
+  );
+}
+
+/** The unit id of a scanned event row: the units' column, or the events' one when they drive the join (USING merges the two). */
+export function scannedUnitId(ctx: SqlContext): string {
+  return eventsDriveJoin(ctx) ? `${eventColumn(ctx, "unit_id")} AS unit_id` : `${UNIT_ALIAS}.unit_id`;
+}
+
+/**
  * The events scan's FROM and JOIN lines: events join their unit directly, or through unit_ids in
  * a stitched experiment. A session experiment attributes events to the session they happened in.
  */
 export function unitEventJoin(ctx: SqlContext): string[] {
   const eventUnit = eventColumn(ctx, ctx.sessionUnit ? "session_id" : "unit_id");
+  if (eventsDriveJoin(ctx))
+    return [`  FROM ${ctx.tables.events} AS ${EVENT_ALIAS}`, `  GLOBAL ALL INNER JOIN first_exposure AS ${UNIT_ALIAS} USING unit_id`];
   if (!ctx.stitch)
     return [
       `  FROM first_exposure AS ${UNIT_ALIAS}`,

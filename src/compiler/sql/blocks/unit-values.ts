@@ -3,7 +3,7 @@ import type { SqlContext } from "../context.js";
 import { eventColumn, UNIT_ALIAS } from "../event-property.js";
 import type { PlannedMetric } from "../metric-plan.js";
 import { prePeriodColumns } from "./cuped-pre-period.js";
-import { stitchPredicates, unitEventJoin } from "./identity-stitch.js";
+import { eventsDriveJoin, scannedUnitId, stitchPredicates, unitEventJoin } from "./identity-stitch.js";
 import { offsetTs, rangePredicates, scanRange, type ScanRange } from "./scan-range.js";
 
 /** The events scan shared by every metric of the query: one join, bounded by the widest range. */
@@ -51,10 +51,10 @@ export function unitValuesCte(
   return [
     "-- exp:unit_values",
     "unit_values AS (",
-    `  SELECT ${UNIT_ALIAS}.unit_id,`,
+    `  SELECT ${scannedUnitId(ctx)},`,
     select.join(",\n"),
     ...eventScan(ctx, events, scan),
-    `  GROUP BY ${UNIT_ALIAS}.unit_id`,
+    `  GROUP BY ${eventsDriveJoin(ctx) ? eventColumn(ctx, "unit_id") : `${UNIT_ALIAS}.unit_id`}`,
     ")",
   ].join("\n");
 }

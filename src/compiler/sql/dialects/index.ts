@@ -1,5 +1,6 @@
 import type { DialectName, SqlDialect } from "../dialect.js";
 import { bigqueryDialect } from "./bigquery.js";
+import { clickhouseDialect } from "./clickhouse.js";
 import { duckdbDialect } from "./duckdb.js";
 import { postgresDialect } from "./postgres.js";
 import { snowflakeDialect } from "./snowflake.js";
@@ -11,6 +12,7 @@ export const dialects: Record<DialectName, SqlDialect> = {
   bigquery: bigqueryDialect,
   snowflake: snowflakeDialect,
   trino: trinoDialect,
+  clickhouse: clickhouseDialect,
 };
 
 export const DIALECT_NAMES = Object.keys(dialects) as DialectName[];

@@ -18,6 +18,8 @@ const RULES: Record<DialectName, LiteralRules> = {
   bigquery: "bigquery",
   snowflake: "snowflake",
   trino: "standard",
+  // Backslash escapes (\\, \', \xHH) inside '…', as Snowflake reads them.
+  clickhouse: "snowflake",
 };
 const PARSER_DB: Partial<Record<DialectName, string>> = { bigquery: "bigquery", snowflake: "snowflake", trino: "trino" };
 

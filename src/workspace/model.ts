@@ -101,9 +101,38 @@ export interface Settings {
     ts_units?: { exposures?: EpochUnit; events?: EpochUnit; identities?: EpochUnit };
   };
   runtime: { publish: PublishTarget };
+  /**
+   * exp.yaml `environments:` by name (docs/workspace.md#environments); absent when exp.yaml declares
+   * none. `resolveEnvironment` (environment.ts) turns the workspace into the one an environment sees.
+   */
+  environments?: Record<string, Environment>;
   defaults: AnalysisDefaults;
   privacy: PrivacySettings;
   origin: Origin;
+}
+
+/**
+ * One environment (e.g. staging, production): its own publish target, and the fields of flags and
+ * experiments that differ there. The definitions stay in their files; only these fields change.
+ */
+export interface Environment {
+  name: string;
+  description?: string;
+  /** exp.yaml names it, or `.exp/published/<name>`. */
+  publish: PublishTarget;
+  flags: Record<string, FlagEnvironmentOverride>;
+  experiments: Record<string, ExperimentEnvironmentOverride>;
+}
+
+export interface FlagEnvironmentOverride {
+  enabled?: boolean;
+  /** Rollout rule name → the steps that replace that rule's steps. */
+  steps?: Record<string, RolloutStep[]>;
+}
+
+export interface ExperimentEnvironmentOverride {
+  status?: ExperimentStatus;
+  traffic?: number;
 }
 
 /** exp.yaml `privacy:` (docs/privacy.md). */
@@ -289,4 +318,6 @@ export interface Workspace {
   holdouts: Map<string, Holdout>;
   /** Every file read, by workspace-relative path (for caret snippets). */
   files: Map<string, SourceFile>;
+  /** The environment this workspace was resolved for (environment.ts); absent for the workspace as written. */
+  environment?: string;
 }

@@ -11,6 +11,7 @@ import {
   type WarehouseConnection,
 } from "../model.js";
 import type { FileBuild } from "./context.js";
+import { buildEnvironments } from "./environments.js";
 import { dict } from "./values.js";
 
 type Raw = Record<string, any>;
@@ -103,6 +104,7 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
         : {}),
     },
     runtime: { publish: (raw.runtime?.publish as PublishTarget) ?? { type: "directory", path: ".exp/published" } },
+    ...(raw.environments !== undefined ? { environments: buildEnvironments(b, raw.environments) } : {}),
     defaults: {
       alpha: d.alpha ?? DEFAULT_ANALYSIS.alpha,
       power: d.power ?? DEFAULT_ANALYSIS.power,

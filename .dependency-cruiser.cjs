@@ -45,7 +45,15 @@ const AREAS = {
   "dsl/check": { may: ["dsl/ast.ts", "dsl/codes.ts", "dsl/printer.ts", "dsl/declarations.ts", "ruleset/semver.ts"], npm: [], node: false },
   workspace: { may: ["dsl", "fsio"], npm: ["yaml", "ajv"], node: true },
   "workspace/build": {
-    may: ["workspace/model.ts", "workspace/codes.ts", "workspace/scalar-offsets.ts", types("workspace/yaml-tree.ts"), "dsl"],
+    may: [
+      "workspace/model.ts",
+      "workspace/codes.ts",
+      "workspace/scalar-offsets.ts",
+      // The default publish target of an environment.
+      "workspace/environment.ts",
+      types("workspace/yaml-tree.ts"),
+      "dsl",
+    ],
     npm: [],
     node: false,
   },
@@ -67,6 +75,8 @@ const AREAS = {
       types("workspace/model.ts"),
       "workspace/root.ts",
       "workspace/secret.ts",
+      // Which environment's publish target exp.yaml names, read before the workspace loads.
+      "workspace/environment.ts",
       "workspace/codes.ts",
       "plan/audit.ts",
       "plan/audit-verify.ts",

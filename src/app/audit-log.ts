@@ -5,10 +5,10 @@ import { readPublishLocation } from "../plan/target/config.js";
 import { openPublishTarget } from "../plan/target/open.js";
 import { verifier } from "../plan/prepare.js";
 
-/** The audit records of the publish target of the workspace at or above `start`. */
-export async function readAuditLog(start: string): Promise<{ target: string; records: AuditRecord[] }> {
-  const { root, config } = readPublishLocation(start);
-  const target = openPublishTarget(config, root);
+/** The audit records of the publish target of the workspace at or above `start` (of one environment with `environment`). */
+export async function readAuditLog(start: string, environment?: string): Promise<{ target: string; records: AuditRecord[] }> {
+  const { root, config } = readPublishLocation(start, environment);
+  const target = openPublishTarget(config, root, { environment });
   return { target: target.description, records: records(await target.auditText()) };
 }
 
@@ -27,9 +27,9 @@ export interface AuditCheck {
  * publish behind `current` (a publisher killed between the two writes, or a change made outside
  * exp); the versions let the caller say so.
  */
-export async function verifyAuditLog(start: string): Promise<AuditCheck> {
-  const { root, config } = readPublishLocation(start);
-  const target = openPublishTarget(config, root, { verify: verifier });
+export async function verifyAuditLog(start: string, environment?: string): Promise<AuditCheck> {
+  const { root, config } = readPublishLocation(start, environment);
+  const target = openPublishTarget(config, root, { verify: verifier, environment });
   const verdict = await verifyPublishedState(target);
   const text = await target.auditText();
   if (!verdict.ok) return { target: target.description, verdict };

@@ -8,17 +8,19 @@ import { openPublishTarget } from "../plan/target/open.js";
 import type { LockHandle } from "../plan/target/target.js";
 
 /**
- * Takes the publish lock of the workspace at `root` for the actor (git author or $EXP_ACTOR) before
+ * Takes the publish lock of the workspace at `root` (of one environment's target with `environment`) for the actor (git author or $EXP_ACTOR) before
  * anything is loaded, so what is planned and shown is what gets published, and a second publisher
  * started meanwhile fails at once with the holder's name.
  */
 export async function lockPublishTarget(
   root: string,
-  o: { timeoutMs: number; env?: NodeJS.ProcessEnv },
+  o: { timeoutMs: number; env?: NodeJS.ProcessEnv; environment?: string },
 ): Promise<{ actor: string; held: LockHandle }> {
-  const { config } = readPublishLocation(root);
+  const { config } = readPublishLocation(root, o.environment);
   const actor = await resolveActor(root, o.env);
-  const held = await openPublishTarget(config, root, { verify: verifier }).lock(actor, { timeoutMs: o.timeoutMs });
+  const held = await openPublishTarget(config, root, { verify: verifier, environment: o.environment }).lock(actor, {
+    timeoutMs: o.timeoutMs,
+  });
   return { actor, held };
 }
 

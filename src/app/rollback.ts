@@ -10,6 +10,8 @@ import type { LockOwner } from "../plan/target/target.js";
 export interface RollbackView {
   ok: true;
   target: string;
+  /** The environment rolled back; absent without environments. */
+  environment?: string;
   fromVersion: number;
   toVersion: number;
   checksum: string;
@@ -23,15 +25,23 @@ export interface RollbackView {
  */
 export async function rollbackPublished(
   start: string,
-  o: { to?: number; lockTimeoutMs: number; onStaleLockBroken?: (owner: LockOwner) => void; env?: NodeJS.ProcessEnv },
+  o: {
+    to?: number;
+    lockTimeoutMs: number;
+    onStaleLockBroken?: (owner: LockOwner) => void;
+    env?: NodeJS.ProcessEnv;
+    /** The exp.yaml environment whose published state is rolled back (`--env`); the others stay as they are. */
+    environment?: string;
+  },
 ): Promise<RollbackView> {
-  const { root, config } = readPublishLocation(start);
-  const target = openPublishTarget(config, root, { verify: verifier, onStaleLockBroken: o.onStaleLockBroken });
+  const { root, config } = readPublishLocation(start, o.environment);
+  const target = openPublishTarget(config, root, { verify: verifier, onStaleLockBroken: o.onStaleLockBroken, environment: o.environment });
   const actor = await resolveActor(root, o.env);
   const outcome = await rollback(target, { to: o.to, actor, lockTimeoutMs: o.lockTimeoutMs });
   return {
     ok: true,
     target: target.description,
+    ...(o.environment !== undefined ? { environment: o.environment } : {}),
     fromVersion: outcome.from.version,
     toVersion: outcome.to.version,
     checksum: outcome.to.checksum,

@@ -26,7 +26,7 @@ export async function rulesetFor(ws: Workspace, desired: boolean): Promise<Rules
     let current: { ruleset: unknown } | undefined;
     let unreadable = false;
     try {
-      current = await openPublishTarget(ws.settings.runtime.publish, ws.root).current();
+      current = await openPublishTarget(ws.settings.runtime.publish, ws.root, { environment: ws.environment }).current();
     } catch (err) {
       unreadable = true;
       notes.push(`note: cannot read the published ruleset (${(err as Error).message}); using the desired ruleset from the workspace`);

@@ -20,10 +20,17 @@ export interface StopView {
 /** Stops one experiment in the published ruleset at once, under the publish lock, and audits it. */
 export async function stopExperiment(
   start: string,
-  o: { experiment: string; reason: string; lockTimeoutMs: number; onStaleLockBroken?: (owner: LockOwner) => void; env?: NodeJS.ProcessEnv },
+  o: {
+    experiment: string;
+    reason: string;
+    lockTimeoutMs: number;
+    onStaleLockBroken?: (owner: LockOwner) => void;
+    env?: NodeJS.ProcessEnv;
+    environment?: string;
+  },
 ): Promise<StopView> {
-  const { root, config } = readPublishLocation(start);
-  const target = openPublishTarget(config, root, { verify: verifier, onStaleLockBroken: o.onStaleLockBroken });
+  const { root, config } = readPublishLocation(start, o.environment);
+  const target = openPublishTarget(config, root, { verify: verifier, onStaleLockBroken: o.onStaleLockBroken, environment: o.environment });
   const actor = await resolveActor(root, o.env);
   const outcome = await stopPublishedExperiment(target, {
     experiment: o.experiment,

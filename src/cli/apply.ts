@@ -10,36 +10,43 @@ import { CLI_CODES } from "./codes.js";
 import { preparePlanOrExit } from "./plan-pipeline.js";
 import { printPlan, readPlanFile } from "./plan-io.js";
 import { action } from "./run.js";
-import { badOption, loadWorkspaceOrExit, parseFormat, withWorkspaceOptions } from "./shared.js";
+import { badOption, loadEnvironmentOrExit, parseFormat, withEnvironmentOption, withWorkspaceOptions } from "./shared.js";
 
 export function registerApply(program: Command): void {
-  withWorkspaceOptions(
-    program
-      .command("apply [plan]")
-      .description("publish the workspace (or a saved plan) to the publish target, atomically and with an audit record")
-      .option("--auto-approve", "do not ask for confirmation")
-      .option("--lock-timeout <seconds>", "how long to wait for the publish lock", "30"),
+  withEnvironmentOption(
+    withWorkspaceOptions(
+      program
+        .command("apply [plan]")
+        .description("publish the workspace (or a saved plan) to the publish target, atomically and with an audit record")
+        .option("--auto-approve", "do not ask for confirmation")
+        .option("--lock-timeout <seconds>", "how long to wait for the publish lock", "30"),
+    ),
   ).action(
-    action(async (planFile: string | undefined, opts: { dir?: string; format?: string; autoApprove?: boolean; lockTimeout: string }) => {
-      parseFormat(opts.format);
-      const timeout = Number(opts.lockTimeout);
-      if (!Number.isFinite(timeout) || timeout < 0)
-        throw badOption(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
-      // The lock is taken first and held from loading to publishing, so what is shown is what gets
-      // published, and a second apply started meanwhile fails at once with the holder's name.
-      const located = locateWorkspace(opts.dir);
-      if (!located.root) throw new ExpError(located.diagnostics[0]!);
-      const { actor, held } = await lockPublishTarget(located.root, { timeoutMs: timeout * 1000 });
-      const ws = await loadWorkspaceOrExit({ ...opts, dir: located.root }).catch(async (err: unknown) => {
-        await held.release();
-        throw err;
-      });
-      try {
-        return await applyLocked(ws, planFile, opts, actor, held);
-      } finally {
-        await held.release();
-      }
-    }),
+    action(
+      async (
+        planFile: string | undefined,
+        opts: { dir?: string; format?: string; autoApprove?: boolean; lockTimeout: string; env?: string },
+      ) => {
+        parseFormat(opts.format);
+        const timeout = Number(opts.lockTimeout);
+        if (!Number.isFinite(timeout) || timeout < 0)
+          throw badOption(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
+        // The lock is taken first and held from loading to publishing, so what is shown is what gets
+        // published, and a second apply started meanwhile fails at once with the holder's name.
+        const located = locateWorkspace(opts.dir);
+        if (!located.root) throw new ExpError(located.diagnostics[0]!);
+        const { actor, held } = await lockPublishTarget(located.root, { timeoutMs: timeout * 1000, environment: opts.env });
+        const ws = await loadEnvironmentOrExit({ ...opts, dir: located.root }).catch(async (err: unknown) => {
+          await held.release();
+          throw err;
+        });
+        try {
+          return await applyLocked(ws, planFile, opts, actor, held);
+        } finally {
+          await held.release();
+        }
+      },
+    ),
   );
 }
 
@@ -52,6 +59,12 @@ async function applyLocked(
 ): Promise<number> {
   const ctx = await preparePlanOrExit(ws);
   const plan = planFile ? await readPlanFile(resolve(process.cwd(), planFile)) : ctx.plan;
+  if (plan.environment !== ws.environment) {
+    const of = (env: string | undefined) => (env === undefined ? "no environment" : `environment "${env}"`);
+    throw ExpError.of(CLI_CODES.badPlanFile, `the plan file "${planFile}" is for ${of(plan.environment)}, not ${of(ws.environment)}`, {
+      suggestion: `apply it with the --env it was made with, or run \`exp plan${ws.environment ? ` --env ${ws.environment}` : ""} --out plan.json\` again`,
+    });
+  }
   const json = opts.format === "json";
   // When a person is asked, the confirmation screen itself shows the plan, right above the question.
   const asking = !opts.autoApprove && ctx.plan.exitCode === 2 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -86,11 +99,11 @@ async function applyLocked(
   const out = await publishPlan(ctx, { plan, actor, held });
   if (json)
     process.stdout.write(
-      `${JSON.stringify({ applied: true, fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`,
+      `${JSON.stringify({ applied: true, ...(ws.environment !== undefined ? { environment: ws.environment } : {}), fromVersion: out.fromVersion, toVersion: out.toVersion, checksum: out.checksum, auditSeq: out.record.seq })}\n`,
     );
   else
     process.stdout.write(
-      `Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ctx.target.description}; audit record #${out.record.seq}.\n`,
+      `Applied: ${out.fromVersion === null ? "first version" : `v${out.fromVersion}`} → v${out.toVersion} (${out.checksum.slice(0, 12)}) in ${ws.environment !== undefined ? `environment "${ws.environment}" (${ctx.target.description})` : ctx.target.description}; audit record #${out.record.seq}.\n`,
     );
   return 0;
 }

@@ -13,7 +13,7 @@ import { rulesetFor } from "../app/ruleset-source.js";
 import { currentTime } from "./clock.js";
 import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { badOption, loadWorkspaceOrExit, parseFormat, parseInstant, printCompactDiagnostics } from "./shared.js";
+import { badOption, loadEnvironmentOrExit, parseFormat, parseInstant, printCompactDiagnostics, withEnvironmentOption } from "./shared.js";
 
 interface AssignOptions {
   dir?: string;
@@ -23,6 +23,7 @@ interface AssignOptions {
   at?: string;
   desired?: boolean;
   batch?: boolean;
+  env?: string;
 }
 
 /** `--attr k=v`, typed by the attribute types of exp.yaml; unknown keys and bad values are user errors. */
@@ -135,8 +136,7 @@ async function runBatch(ev: Evaluator, t: Target, at: number, declared: Record<s
 }
 
 export function registerAssign(program: Command): void {
-  program
-    .command("assign <key>")
+  withEnvironmentOption(program.command("assign <key>"))
     .description("evaluate an experiment or flag for a unit against the published (or --desired) ruleset")
     .option("--unit <id>", "unit id")
     .option(
@@ -156,7 +156,7 @@ export function registerAssign(program: Command): void {
         if (!opts.batch && opts.unit === undefined)
           throw badOption("--unit is required (or use --batch)", "for example: exp assign checkout_redesign --unit user_42");
         const at = parseInstant("--at", opts.at, "2026-12-01T00:00:00Z") ?? currentTime().getTime();
-        const ws = await loadWorkspaceOrExit({ dir: opts.dir });
+        const ws = await loadEnvironmentOrExit({ dir: opts.dir, env: opts.env });
         const attrs = parseAttributes(opts.attr, ws.settings.attributes);
         const { ruleset, diagnostics, notes } = await rulesetFor(ws, opts.desired === true);
         for (const note of notes) process.stderr.write(`${note}\n`);

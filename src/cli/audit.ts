@@ -6,17 +6,17 @@ import type { AuditRecord } from "../plan/audit.js";
 import type { AuditVerdict } from "../plan/audit-verify.js";
 import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { parseFormat } from "./shared.js";
+import { parseFormat, withEnvironmentOption } from "./shared.js";
 
 interface AuditOptions {
   dir?: string;
   format?: string;
+  env?: string;
 }
 
 /** `exp audit [verify]`: list the audit log of the publish target, or verify its hash chain. */
 export function registerAudit(program: Command): void {
-  program
-    .command("audit")
+  withEnvironmentOption(program.command("audit"))
     .description("show the hash-chained audit log of the publish target, or `exp audit verify` to check the chain")
     .argument("[subcommand]", "verify: check the hash chain; exit 1 naming the first broken record")
     .option("--dir <workspace>", "workspace folder (default: the nearest folder upward with exp.yaml)")
@@ -30,10 +30,10 @@ export function registerAudit(program: Command): void {
           });
         const start = opts.dir ?? process.cwd();
         if (sub === "verify") {
-          const check = await verifyAuditLog(start);
+          const check = await verifyAuditLog(start, opts.env);
           return printVerdict(check.verdict, check.target, format, check.currentVersion, check.lastRecordedVersion);
         }
-        const { records } = await readAuditLog(start);
+        const { records } = await readAuditLog(start, opts.env);
         process.stdout.write(renderRecords(records, format));
         return 0;
       }),
@@ -79,9 +79,12 @@ function printVerdict(
 export function renderRecords(records: AuditRecord[], format: string): string {
   if (format === "json") return `${JSON.stringify({ records }, null, 2)}\n`;
   if (records.length === 0) return format === "markdown" ? "_The audit log is empty._\n" : "the audit log is empty\n";
-  const header = ["seq", "time", "actor", "from → to", "action", "summary"];
+  // The environment column appears once a record names one (exp.yaml `environments:`).
+  const withEnvironment = records.some((r) => r.environment !== undefined);
+  const header = ["seq", ...(withEnvironment ? ["environment"] : []), "time", "actor", "from → to", "action", "summary"];
   const rows = records.map((r) => [
     String(r.seq),
+    ...(withEnvironment ? [r.environment ?? "–"] : []),
     r.ts.replace("T", " ").replace(/\.\d+Z$/, "Z"),
     r.actor,
     `${r.fromVersion ?? "–"} → ${r.toVersion}`,

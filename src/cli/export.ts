@@ -7,7 +7,7 @@ import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { CLI_CODES } from "./codes.js";
 import { action } from "./run.js";
-import { badOption, loadWorkspaceOrExit, printCompactDiagnostics, writeOutputFile } from "./shared.js";
+import { badOption, loadEnvironmentOrExit, printCompactDiagnostics, withEnvironmentOption, writeOutputFile } from "./shared.js";
 
 interface ExportOptions {
   to?: string;
@@ -15,6 +15,7 @@ interface ExportOptions {
   out?: string;
   desired?: boolean;
   dir?: string;
+  env?: string;
 }
 
 /** `--to`, or the deprecated `--format flagd|ruleset` it replaces (with a warning). */
@@ -32,8 +33,7 @@ function exportTarget(opts: ExportOptions): ExportTarget {
 }
 
 export function registerExport(program: Command): void {
-  program
-    .command("export")
+  withEnvironmentOption(program.command("export"))
     .description("write the ruleset, or an OpenFeature flagd flag-definition file that evaluates identically")
     .option("--to <target>", "flagd | ruleset")
     .option("--format <target>", "deprecated: use --to")
@@ -43,7 +43,7 @@ export function registerExport(program: Command): void {
     .action(
       action(async (opts: ExportOptions) => {
         const to = exportTarget(opts);
-        const ws = await loadWorkspaceOrExit({ dir: opts.dir });
+        const ws = await loadEnvironmentOrExit({ dir: opts.dir, env: opts.env });
         const r = await exportRuleset(ws, { to, desired: opts.desired === true });
         for (const note of r.notes) process.stderr.write(`${note}\n`);
         const own = r.diagnostics.at(-1)?.code === APP_CODES.flagdMismatch.code ? r.diagnostics.at(-1) : undefined;

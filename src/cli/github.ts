@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { PostPlanOptions } from "../gitops/post-plan.js";
 import { currentTime } from "./clock.js";
 import { action } from "./run.js";
+import { withEnvironmentOption } from "./shared.js";
 
 type Which = "postPlanComment" | "postPlanCheck";
 
@@ -12,7 +13,7 @@ async function run(which: Which, opts: PostPlanOptions): Promise<number> {
 }
 
 function planOptions(cmd: Command): Command {
-  return cmd
+  return withEnvironmentOption(cmd)
     .option("--dir <workspace>", "workspace folder (default: nearest folder upward with exp.yaml)")
     .option("--plan <plan.json>", "plan or validation JSON: {diagnostics, markdown?, exitCode?}")
     .option("--body-file <markdown>", "markdown to post (overrides the plan's own markdown)")

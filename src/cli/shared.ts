@@ -8,6 +8,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import { toDiagnosticReport, type DiagnosticReport } from "../diagnostics/json.js";
 import { renderDiagnosticsMarkdown, renderDiagnosticsText } from "../diagnostics/render.js";
 import { painterFor, type Painter } from "../diagnostics/style.js";
+import { resolveEnvironment } from "../workspace/environment.js";
 import type { Workspace } from "../workspace/model.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import { loadWorkspaceFrom } from "../app/load-workspace.js";
@@ -29,6 +30,18 @@ export function withWorkspaceOptions(cmd: Command): Command {
   return cmd
     .option("--dir <workspace>", "workspace folder (default: the nearest folder upward containing exp.yaml)")
     .option("--format <format>", "output format: text | json | markdown", "text");
+}
+
+/** Adds `--env <name>`: the exp.yaml environment whose published state the command works on. */
+export function withEnvironmentOption(cmd: Command): Command {
+  return cmd.option("--env <name>", "the environment of exp.yaml `environments:` (required when it declares any)");
+}
+
+/** `loadWorkspaceOrExit`, then the workspace as the `--env` environment sees it (src/workspace/environment.ts). */
+export async function loadEnvironmentOrExit(opts: WorkspaceOptions & { env?: string }): Promise<Workspace> {
+  const r = resolveEnvironment(await loadWorkspaceOrExit(opts), opts.env);
+  if (r.value) return r.value;
+  throw new ExpError(r.diagnostics[0]!);
 }
 
 /** `--format`, checked against the formats a command offers. */

@@ -1,19 +1,19 @@
 import type { Command } from "commander";
 import { stopExperiment } from "../app/stop.js";
 import { action } from "./run.js";
-import { badOption, noteStaleLock, parseFormat, parsePositive } from "./shared.js";
+import { badOption, noteStaleLock, parseFormat, parsePositive, withEnvironmentOption } from "./shared.js";
 
 interface StopOptions {
   dir?: string;
   reason?: string;
   format?: string;
   lockTimeout?: string;
+  env?: string;
 }
 
 /** `exp stop <experiment> --reason R`: break glass, stop one experiment in the published ruleset now. */
 export function registerStop(program: Command): void {
-  program
-    .command("stop")
+  withEnvironmentOption(program.command("stop"))
     .description(
       "stop one experiment in the published ruleset at once, nothing else changed (break glass; `exp plan` reports drift until git says stopped too)",
     )
@@ -33,6 +33,7 @@ export function registerStop(program: Command): void {
           reason,
           lockTimeoutMs,
           onStaleLockBroken: noteStaleLock,
+          environment: opts.env,
         });
         if (format === "json") process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
         else

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { toAnnotations } from "./annotations.js";
-import { publishCheckRun } from "./check-run.js";
+import { CHECK_NAME, publishCheckRun } from "./check-run.js";
 import { createGitHubClient } from "./github-client.js";
 import type { Env } from "./github-context.js";
 import { readGitHubContext, requireHeadSha, requirePullNumber } from "./github-context.js";
@@ -11,7 +11,7 @@ import { planMarkdown } from "./plan-markdown.js";
 import { findWorkspaceRoot } from "../workspace/root.js";
 import { InternalError } from "../diagnostics/errors.js";
 import { workspacePrefix } from "./repo-path.js";
-import { upsertStickyComment } from "./sticky-comment.js";
+import { PLAN_MARKER, upsertStickyComment } from "./sticky-comment.js";
 
 /** What `exp github comment|check` were given on the command line. */
 export interface PostPlanOptions {
@@ -19,10 +19,15 @@ export interface PostPlanOptions {
   plan?: string;
   bodyFile?: string;
   out?: string;
+  /**
+   * The exp.yaml environment planned (`--env`): the plan is computed for it, and its comment and check
+   * run are its own, so the plans of staging and production sit side by side on one pull request.
+   */
+  env?: string;
   /** The instant the plan is computed at (lifecycle and schedule checks); default the wall clock. */
   now?: Date;
   /** Plans the workspace when neither --plan nor --body-file is given (the use case of src/app). */
-  computePlan?: (dir: string, now: Date) => Promise<PlanForGitHub>;
+  computePlan?: (dir: string, now: Date, environment?: string) => Promise<PlanForGitHub>;
 }
 
 export interface PostPlanIo {
@@ -43,7 +48,7 @@ async function gatherPlan(opts: PostPlanOptions, dir: string): Promise<{ plan: P
   let plan: PlanForGitHub;
   if (opts.plan) plan = readPlanFile(opts.plan);
   else if (opts.bodyFile) plan = { diagnostics: [] };
-  else if (opts.computePlan) plan = await opts.computePlan(dir, opts.now ?? new Date());
+  else if (opts.computePlan) plan = await opts.computePlan(dir, opts.now ?? new Date(), opts.env);
   else throw new InternalError("exp github needs --plan, --body-file or a planner");
   const body = opts.bodyFile ? readBodyFile(opts.bodyFile) : "";
   // An empty body file means the plan step failed before rendering; post what we know instead.
@@ -72,7 +77,8 @@ export async function postPlanComment(opts: PostPlanOptions, io: PostPlanIo = pr
   emitMarkdown(markdown, opts.out, io);
   const ctx = readGitHubContext(io.env);
   const issueNumber = requirePullNumber(ctx, io.env);
-  const result = await upsertStickyComment(createGitHubClient(ctx), { owner: ctx.owner, repo: ctx.repo, issueNumber }, markdown);
+  const marker = opts.env === undefined ? PLAN_MARKER : `<!-- exp:plan:${opts.env} -->`;
+  const result = await upsertStickyComment(createGitHubClient(ctx), { owner: ctx.owner, repo: ctx.repo, issueNumber }, markdown, marker);
   io.stderr(`${result.action} the plan comment on pull request #${issueNumber}${result.url ? ` (${result.url})` : ""}\n`);
   return 0;
 }
@@ -94,15 +100,17 @@ export async function postPlanCheck(opts: PostPlanOptions, io: PostPlanIo = proc
     conclusion === "failure"
       ? `plan failed: ${count("error")} error(s), ${count("warning")} warning(s)`
       : `plan passed: ${count("warning")} warning(s)`;
+  const name = opts.env === undefined ? CHECK_NAME : `${CHECK_NAME} (${opts.env})`;
   const result = await publishCheckRun(createGitHubClient(ctx), {
     owner: ctx.owner,
     repo: ctx.repo,
     headSha,
+    name,
     title,
     summary: markdown,
     conclusion,
     annotations,
   });
-  io.stderr(`posted the "exp plan" check run (${conclusion}, ${annotations.length} annotation(s))${result.url ? `: ${result.url}` : ""}\n`);
+  io.stderr(`posted the "${name}" check run (${conclusion}, ${annotations.length} annotation(s))${result.url ? `: ${result.url}` : ""}\n`);
   return exitCodeOf(plan);
 }

@@ -87,14 +87,14 @@ export function renderTemplate(text: string, path: string, opts: ScaffoldOptions
 /**
  * A workflow as shipped runs at the repository root on a workspace there; a workspace elsewhere
  * changes the three lines that say so (both are plain values in the templates, so they stay valid
- * workflows as shipped).
+ * workflows as shipped). Every job sets up node, so each of its lock-file lines changes.
  */
 export function renderWorkflow(text: string, opts: ScaffoldOptions, packageDir: string): string {
   const lock = packageDir === "." ? "package-lock.json" : `${packageDir}/package-lock.json`;
   return text
     .replace(/^(\s+EXP_DIR: )\.$/m, `$1${quoteIfNeeded(opts.expDir ?? ".")}`)
     .replace(/^(\s+working-directory: )\.$/m, `$1${quoteIfNeeded(packageDir)}`)
-    .replace(/^(\s+cache-dependency-path: )package-lock\.json$/m, `$1${quoteIfNeeded(lock)}`);
+    .replace(/^(\s+cache-dependency-path: )package-lock\.json$/gm, `$1${quoteIfNeeded(lock)}`);
 }
 
 function quoteIfNeeded(path: string): string {

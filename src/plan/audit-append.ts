@@ -13,7 +13,9 @@ import { PublishError } from "./target/errors.js";
 export async function appendAuditEntry(target: PublishTarget, entry: AuditEntry): Promise<AuditRecord> {
   await assertAuditIntact(target, "append");
   const records = await target.audit();
-  const full = entry.rulesetSha256 === undefined ? { ...entry, rulesetSha256: await storedHash(target, entry.toVersion) } : entry;
+  const hashed = entry.rulesetSha256 === undefined ? { ...entry, rulesetSha256: await storedHash(target, entry.toVersion) } : entry;
+  const full =
+    target.environment !== undefined && hashed.environment === undefined ? { ...hashed, environment: target.environment } : hashed;
   const record = chainAuditRecord(records[records.length - 1], full);
   await target.appendAudit(record);
   return record;

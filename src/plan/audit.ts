@@ -16,6 +16,8 @@ export interface AuditRecord {
   toVersion: number;
   action: AuditAction;
   summary: string;
+  /** The exp.yaml environment whose published state this record belongs to; absent without environments. */
+  environment?: string;
   /**
    * Apply records: true when the workspace definitions had uncommitted changes, so `sourceCommit`
    * does not hold what was published; `contentChecksum` then identifies it.
@@ -77,6 +79,7 @@ function ordered(r: Omit<AuditRecord, "hash">): Omit<AuditRecord, "hash"> {
     summary: r.summary,
     prevHash: r.prevHash,
   };
+  if (r.environment !== undefined) out.environment = r.environment;
   if (r.dirty !== undefined) out.dirty = r.dirty;
   if (r.contentChecksum !== undefined) out.contentChecksum = r.contentChecksum;
   if (r.amendments !== undefined) out.amendments = r.amendments;

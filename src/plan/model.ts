@@ -89,6 +89,8 @@ export interface PlanAmendment {
 
 export interface Plan {
   formatVersion: number;
+  /** The exp.yaml environment the plan is for (`--env`); absent when the workspace declares none. */
+  environment?: string;
   /** The published version and checksum this plan was computed against (null when nothing is published). */
   basedOnVersion: number | null;
   basedOnChecksum: string | null;

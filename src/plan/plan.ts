@@ -68,6 +68,7 @@ export function computePlan(input: PlanInput): Plan {
   const amendments = newAmendments(workspace, published);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
+    ...(workspace.environment !== undefined ? { environment: workspace.environment } : {}),
     basedOnVersion: published?.version ?? null,
     basedOnChecksum: published?.checksum ?? null,
     desiredChecksum: rulesetContentChecksum(desired),

@@ -30,7 +30,7 @@ export function verifier(json: unknown): { ok: true } | { ok: false; message: st
 }
 
 export function openTarget(ws: Workspace, onStaleLockBroken?: (o: LockOwner) => void): PublishTarget {
-  return openPublishTarget(ws.settings.runtime.publish, ws.root, { verify: verifier, onStaleLockBroken });
+  return openPublishTarget(ws.settings.runtime.publish, ws.root, { verify: verifier, onStaleLockBroken, environment: ws.environment });
 }
 
 /**

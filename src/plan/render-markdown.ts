@@ -9,8 +9,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   const { create, update, delete: del, replace } = plan.summary;
   const failed = plan.checks.filter((c) => c.status === "failed");
-  out.push(`### exp plan: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}`);
+  const env = plan.environment !== undefined ? ` (${plan.environment})` : "";
+  out.push(`### exp plan${env}: ${create} to create, ${update} to update, ${del} to delete${replace ? `, ${replace} to replace` : ""}`);
   out.push("");
+  if (plan.environment !== undefined) out.push(`Environment: **${plan.environment}**`, "");
   out.push(
     plan.basedOnVersion === null
       ? "Compared with: nothing published yet."

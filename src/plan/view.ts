@@ -43,7 +43,7 @@ export function planView(plan: Plan): PlanView {
   const { create, update, delete: del, replace } = plan.summary;
   const failed = plan.checks.filter((c) => c.status === "failed").length;
   return {
-    title: `exp plan: the workspace compared with ${base}`,
+    title: `exp plan${plan.environment !== undefined ? ` for environment "${plan.environment}"` : ""}: the workspace compared with ${base}`,
     ...(plan.drift
       ? {
           drift: {

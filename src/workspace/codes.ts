@@ -37,4 +37,6 @@ export const WorkspaceCodes = defineCodes({
   foreignField: { code: "EXP1033", severity: "warning", title: "A field does not apply to the experiment type and is ignored" },
   envNotSet: { code: "EXP1040", severity: "error", title: "An env: setting names an environment variable that is not set" },
   badWebhookUrl: { code: "EXP1041", severity: "error", title: "An alert webhook's url is neither an http(s) URL nor env:NAME" },
+  unknownEnvironment: { code: "EXP1050", severity: "error", title: "--env names an environment that exp.yaml does not declare" },
+  environmentRequired: { code: "EXP1051", severity: "error", title: "exp.yaml declares environments and the command was given no --env" },
 });

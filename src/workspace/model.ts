@@ -102,6 +102,11 @@ export interface Settings {
     ts_units?: { exposures?: EpochUnit; events?: EpochUnit; identities?: EpochUnit };
   };
   runtime: { publish: PublishTarget };
+  /**
+   * exp.yaml `environments:` by name (docs/workspace.md#environments); absent when exp.yaml declares
+   * none. `resolveEnvironment` (environment.ts) turns the workspace into the one an environment sees.
+   */
+  environments?: Record<string, Environment>;
   defaults: AnalysisDefaults;
   privacy: PrivacySettings;
   /** exp.yaml `alerts:`; absent when exp.yaml has none (the server then alerts nowhere). */
@@ -137,6 +142,30 @@ export interface IngestAnomalySettings {
   spike_above: number;
   /** Records the baseline must hold to judge by. */
   min_events: number;
+}
+
+/**
+ * One environment (e.g. staging, production): its own publish target, and the fields of flags and
+ * experiments that differ there. The definitions stay in their files; only these fields change.
+ */
+export interface Environment {
+  name: string;
+  description?: string;
+  /** exp.yaml names it, or `.exp/published/<name>`. */
+  publish: PublishTarget;
+  flags: Record<string, FlagEnvironmentOverride>;
+  experiments: Record<string, ExperimentEnvironmentOverride>;
+}
+
+export interface FlagEnvironmentOverride {
+  enabled?: boolean;
+  /** Rollout rule name → the steps that replace that rule's steps. */
+  steps?: Record<string, RolloutStep[]>;
+}
+
+export interface ExperimentEnvironmentOverride {
+  status?: ExperimentStatus;
+  traffic?: number;
 }
 
 /** exp.yaml `privacy:` (docs/privacy.md). */
@@ -322,4 +351,6 @@ export interface Workspace {
   holdouts: Map<string, Holdout>;
   /** Every file read, by workspace-relative path (for caret snippets). */
   files: Map<string, SourceFile>;
+  /** The environment this workspace was resolved for (environment.ts); absent for the workspace as written. */
+  environment?: string;
 }

@@ -13,6 +13,8 @@ export interface OpenTargetOptions {
   verify?: RulesetVerifier;
   onStaleLockBroken?: (owner: LockOwner) => void;
   env?: NodeJS.ProcessEnv;
+  /** The exp.yaml environment the target publishes for (`--env`). */
+  environment?: string;
 }
 
 /** Local state of the http target (lock and audit log), documented in src/plan/README.md. */
@@ -20,6 +22,11 @@ export const HTTP_STATE_DIR = ".exp/http-target";
 
 /** The one place that maps `runtime.publish` to a target; a new target type is one more branch. */
 export function openPublishTarget(config: PublishTargetConfig, root: string, options: OpenTargetOptions = {}): PublishTarget {
+  const target = openTarget(config, root, options);
+  return options.environment === undefined ? target : Object.assign(target, { environment: options.environment });
+}
+
+function openTarget(config: PublishTargetConfig, root: string, options: OpenTargetOptions): PublishTarget {
   if (config.type === "directory") {
     const dir = resolve(root, config.path);
     return new DirectoryTarget(dir, {
@@ -51,7 +58,8 @@ export function openPublishTarget(config: PublishTargetConfig, root: string, opt
   return new HttpTarget({
     url: config.url,
     token,
-    stateDir: join(root, HTTP_STATE_DIR),
+    // Each environment keeps its own lock and audit log, as the directory and git targets do.
+    stateDir: options.environment === undefined ? join(root, HTTP_STATE_DIR) : join(root, HTTP_STATE_DIR, options.environment),
     verify: options.verify,
     onStaleLockBroken: options.onStaleLockBroken,
   });

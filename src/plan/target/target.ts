@@ -47,6 +47,8 @@ export interface LockOwner {
 export interface PublishTarget {
   /** Human name for messages, e.g. "directory .exp/published". */
   readonly description: string;
+  /** The exp.yaml environment this target holds the state of; every audit record appended names it. */
+  readonly environment?: string;
   current(): Promise<PublishedRuleset | undefined>;
   get(version: number): Promise<PublishedRuleset | undefined>;
   /** Every stored version, ascending. */

@@ -12,6 +12,7 @@ import {
 } from "../model.js";
 import { buildAlerts } from "./alerts.js";
 import type { FileBuild } from "./context.js";
+import { buildEnvironments } from "./environments.js";
 import { dict } from "./values.js";
 
 type Raw = Record<string, any>;
@@ -104,6 +105,7 @@ export function buildSettings(b: FileBuild, raw: Raw): Settings {
         : {}),
     },
     runtime: { publish: (raw.runtime?.publish as PublishTarget) ?? { type: "directory", path: ".exp/published" } },
+    ...(raw.environments !== undefined ? { environments: buildEnvironments(b, raw.environments) } : {}),
     defaults: {
       alpha: d.alpha ?? DEFAULT_ANALYSIS.alpha,
       power: d.power ?? DEFAULT_ANALYSIS.power,

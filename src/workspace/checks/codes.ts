@@ -31,4 +31,10 @@ export const CheckCodes = defineCodes({
   rescaledWeights: { code: "EXP3027", severity: "warning", title: "Variant weights do not sum to 100 and are rescaled" },
   duplicateOverride: { code: "EXP3028", severity: "error", title: "A unit is listed twice in the overrides of one experiment or flag" },
   identityUnit: { code: "EXP3029", severity: "warning", title: "identity: anonymous on a session experiment has no effect" },
+  unknownOverridden: {
+    code: "EXP3040",
+    severity: "error",
+    title: "An environment overrides a flag, experiment or rollout rule that does not exist",
+  },
+  sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
 });

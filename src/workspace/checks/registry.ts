@@ -2,6 +2,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Check, CheckContext } from "./context.js";
 import { conditionsCheck } from "./conditions.js";
 import { duplicateKeysCheck } from "./duplicate-keys.js";
+import { environmentsCheck } from "./environments.js";
 import { experimentDesignCheck } from "./experiment-design.js";
 import { experimentMetricsCheck } from "./experiment-metrics.js";
 import { experimentRulesCheck } from "./experiment-rules.js";
@@ -41,6 +42,7 @@ export const specifiedChecks: readonly Check[] = [
   rolloutStepsCheck,
   experimentRulesCheck,
   prerequisitesCheck,
+  environmentsCheck,
 ];
 
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = specifiedChecks): Diagnostic[] {

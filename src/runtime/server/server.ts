@@ -8,6 +8,7 @@ import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./com
 import { ExposureCounts } from "./exposure-counts.js";
 import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
+import { LiveView, type LiveViewOptions } from "./live-view/live-view.js";
 import { ServerMetrics } from "./metrics.js";
 import { AccessLog } from "./privacy/access-log.js";
 import { ConsentScreen } from "./privacy/consent.js";
@@ -22,6 +23,7 @@ import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
 import { identifyRoutes } from "./routes/identify.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { liveViewRoutes } from "./routes/live-view.js";
 import { reportRoutes } from "./routes/reports.js";
 import { overrideRoutes } from "./routes/overrides.js";
 import { rulesetRoutes } from "./routes/ruleset.js";
@@ -72,6 +74,8 @@ export interface ServerOptions {
   clock?: () => number;
   /** Keyed hashing of unit ids, consent and retention (exp.yaml `privacy:`); all off when absent. */
   privacy?: ServerPrivacy;
+  /** The live view at /live: its statistics and guard providers, sampling and push intervals. */
+  liveView?: LiveViewOptions;
 }
 
 export interface RunningServer {
@@ -128,9 +132,19 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   await state.rulesets.reload(o.store);
   const timer = setInterval(() => state.rulesets.reload(o.store), o.reloadIntervalMs ?? 1000);
   timer.unref();
+  const liveView = new LiveView(state, o.liveView);
 
   const server = createServer(
-    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, identifyRoutes, overrideRoutes]),
+    createRouter(state, [
+      healthRoutes,
+      rulesetRoutes,
+      evaluateRoutes,
+      ingestRoutes,
+      reportRoutes,
+      identifyRoutes,
+      overrideRoutes,
+      liveViewRoutes(liveView),
+    ]),
   );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -146,6 +160,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(timer);
+        liveView.close();
         server.close(() => {
           Promise.all([ingest.close(), verifier.close()]).then(() => resolve(), reject);
         });

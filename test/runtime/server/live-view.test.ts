@@ -191,6 +191,27 @@ describe("the live view's data: GET /v1/live/snapshot, POST /v1/live/token and G
     }
   });
 
+  test("a stream opened with a token ends when the token expires, so the page must ask again with its key", async () => {
+    const { token: t } = await token(KEYS.analyst);
+    const abort = new AbortController();
+    const res = await fetch(`${srv.url}/v1/live/stream?token=${encodeURIComponent(t)}`, { signal: abort.signal });
+    assert.equal(res.status, 200);
+    const stream = follow(res, abort);
+    let ended = false;
+    void stream.done.then(() => (ended = true));
+    try {
+      assert.ok(await waitUntil(() => stream.events.length >= 1));
+      now += TOKEN_TTL_MS;
+      guards.push({ target: "experiment", key: "checkout_redesign", state: "watching", action: "pause", metrics: [] });
+      assert.ok(await waitUntil(() => ended), "the server ended the stream");
+      assert.equal(stream.events.length, 1, "nothing was pushed after the expiry");
+    } finally {
+      stream.close();
+      await stream.done;
+      guards.length = 0;
+    }
+  });
+
   test("an expired token is refused; a reports:read key in the Authorization header also opens the stream", async () => {
     const { token: t } = await token(KEYS.analyst);
     now += TOKEN_TTL_MS;

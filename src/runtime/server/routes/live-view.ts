@@ -30,16 +30,23 @@ export function liveViewRoutes(view: LiveView): Routes {
       send(res, 200, await view.snapshot(), { "cache-control": "no-store" });
     },
     "GET /v1/live/stream": async (s, req, res) => {
-      streamReader(s, req);
+      const expires = streamReader(s, req);
       res.writeHead(200, {
         "content-type": "text/event-stream",
         "cache-control": "no-store",
         // A buffering proxy (nginx) would hold the events back.
         "x-accel-buffering": "no",
       });
-      const push = (snapshot: LiveSnapshot) => res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      // A stream opened with a token ends when the token expires: the page then gets a new token,
+      // which checks its key again, rather than reading on after the key was revoked.
+      const expired = () => {
+        if (s.now() < expires) return false;
+        res.end();
+        return true;
+      };
+      const push = (snapshot: LiveSnapshot) => expired() || res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
       const stop = await view.subscribe(push);
-      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), STREAM_HEARTBEAT_MS);
+      const heartbeat = setInterval(() => expired() || res.write(": keep-alive\n\n"), STREAM_HEARTBEAT_MS);
       heartbeat.unref();
       const end = () => {
         stop();
@@ -54,12 +61,12 @@ export function liveViewRoutes(view: LiveView): Routes {
 /**
  * Who may open the stream: anyone without authentication; else a `reports:read` key in the
  * Authorization header (for non-browser clients), or an unexpired token in `?token=` whose key is
- * still configured with that scope.
+ * still configured with that scope. Returns when the stream must end: the token's expiry.
  */
-function streamReader(s: ServerState, req: IncomingMessage): void {
+function streamReader(s: ServerState, req: IncomingMessage): number {
   if (s.noAuth || req.headers.authorization !== undefined) {
     requireScope(s, req, "reports:read");
-    return;
+    return Infinity;
   }
   const token = new URL(req.url ?? "/", "http://localhost").searchParams.get("token");
   const claim = verifyViewToken(token, s.tokenSecret, s.now());
@@ -67,6 +74,7 @@ function streamReader(s: ServerState, req: IncomingMessage): void {
   const key = s.keys.find((k) => k.name === claim.key);
   if (!key?.scopes.includes("reports:read"))
     throw new HttpError(403, `the key "${claim.key}" no longer has the "reports:read" scope; ask for a key that has it`);
+  return claim.exp;
 }
 
 /** The live view shows live analysis results, which are recorded like every other read of them. */

@@ -23,6 +23,8 @@ export interface LiveViewScene {
   planted: Record<string, number>;
   /** Marks the guard breached (the guard provider reports it from then on). */
   breach(): void;
+  /** Moves the server's clock on. */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,9 @@ export async function liveViewScene(): Promise<LiveViewScene> {
       guard.state = "breached";
       guard.since = new Date(now).toISOString();
       guard.reason = "checkout_errors rose by at least 12% (confidence sequence 12% to 75%), beyond its max_regression of 5%.";
+    },
+    advance: (ms) => {
+      now += ms;
     },
     close: async () => {
       await server.close();

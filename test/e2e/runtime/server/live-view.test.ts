@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { LIVE_VIEW_DEFAULTS } from "../../../../src/runtime/server/live-view/live-view.js";
 import { openPage } from "../../../helpers/chromium-page.js";
 import { waitUntil } from "../../../helpers/wait.js";
 import { liveViewScene, SCENE_KEYS, signIn } from "./live-view-scene.js";
@@ -85,6 +86,26 @@ test("the live view in Chromium: signs in from the keyboard, shows the planted e
     const guardrail = await page.evaluate<string[][]>(tableCells("Live lifts in checkout_redesign (always-valid confidence sequences)"));
     assert.deepEqual(guardrail[3]!.slice(0, 3), ["checkout_errors", "guardrail", "one_page"]);
     assert.equal(guardrail[3]![7], "⚠ failed");
+
+    // When its token expires the server ends the stream; the page gets a new token with the key it holds.
+    scene.advance(LIVE_VIEW_DEFAULTS.tokenTtlMs);
+    const later = new Date(Date.parse("2026-12-06T12:01:00Z") + LIVE_VIEW_DEFAULTS.tokenTtlMs)
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, " UTC");
+    assert.ok(
+      await waitUntil(
+        () => page.evaluate<boolean>(`document.getElementById("generated-at").textContent === ${JSON.stringify(later)}`),
+        30_000,
+        50,
+      ),
+      "the page is live again after its token expired",
+    );
+    const tokens = await page.evaluate<number>(
+      `performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/v1/live/token")).length`,
+    );
+    assert.ok(tokens >= 2, `the page asked for a new token (${tokens} token requests)`);
+    assert.equal(await page.evaluate(`document.getElementById("key-form").hidden`), true, "without asking for the key again");
 
     // Accessibility smoke check, with animations off as a reader who asks for reduced motion has them.
     await page.emulateMedia("prefers-reduced-motion", "reduce");

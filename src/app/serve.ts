@@ -68,6 +68,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         compactEveryMs: o.compactEveryMs,
         clock: o.clock,
         privacy,
+        liveView: { srmThreshold: ws.settings.defaults.srm_threshold },
         ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,

@@ -14,7 +14,7 @@ function h(tag, attrs = {}, ...children) {
     if (k === "class") node.className = v;
     else node.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(typeof c === "string" ? c : c);
+  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(c);
   return node;
 }
 
@@ -88,7 +88,7 @@ function guards(list) {
   if (list.length === 0) return h("p", { class: "note" }, "No guards are reported by this server.");
   const order = { breached: 0, collecting: 2, watching: 1 };
   return [...list]
-    .sort((a, b) => order[a.state] - order[b.state])
+    .sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3))
     .map((g) => {
       const target = `${g.target} ${g.key}${g.rule ? `, rule ${g.rule}` : ""}`;
       if (g.state === "breached")

@@ -73,6 +73,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         privacy,
         liveDefinitions: liveDefinitions(ws),
         alerts,
+        liveView: { srmThreshold: ws.settings.defaults.srm_threshold },
         ...(o.quiet ? { log: serverLog(undefined, undefined, "warn") } : {}),
       },
       o.port,

@@ -9,7 +9,7 @@ export function chromiumPath(): string {
   throw new Error("Chromium is not installed: install Debian's `chromium` package (.ci/run does).");
 }
 
-function baseArgs(): string[] {
+export function baseArgs(): string[] {
   return [
     "--headless",
     "--no-sandbox",

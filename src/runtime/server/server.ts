@@ -13,6 +13,8 @@ import { LiveStats } from "./live/live-stats.js";
 import { rebuildLiveStats } from "./live/rebuild.js";
 import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
+import { LiveView, type LiveViewOptions } from "./live-view/live-view.js";
+import { summaryProviders } from "./live-view/live-metrics.js";
 import { ServerMetrics } from "./metrics.js";
 import { AccessLog } from "./privacy/access-log.js";
 import { ConsentScreen } from "./privacy/consent.js";
@@ -28,6 +30,7 @@ import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
 import { identifyRoutes } from "./routes/identify.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { liveViewRoutes } from "./routes/live-view.js";
 import { reportRoutes } from "./routes/reports.js";
 import { overrideRoutes } from "./routes/overrides.js";
 import { rulesetRoutes } from "./routes/ruleset.js";
@@ -87,6 +90,8 @@ export interface ServerOptions {
    * Absent, nothing is checked, and what calls `alerts.notify` is logged and sent nowhere.
    */
   alerts?: AlertSinkOptions & AlertCheckOptions;
+  /** The live view at /live: its statistics and guard providers, sampling and push intervals. */
+  liveView?: LiveViewOptions;
 }
 
 export interface RunningServer {
@@ -174,9 +179,23 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       )
     : undefined;
   checks?.start();
+  // With metric definitions the view shows the server's own live statistics, unless given other providers.
+  const liveView = new LiveView(state, {
+    ...o.liveView,
+    providers: { ...(o.liveStats !== false && o.liveDefinitions ? summaryProviders(state) : {}), ...o.liveView?.providers },
+  });
 
   const server = createServer(
-    createRouter(state, [healthRoutes, rulesetRoutes, evaluateRoutes, ingestRoutes, reportRoutes, identifyRoutes, overrideRoutes]),
+    createRouter(state, [
+      healthRoutes,
+      rulesetRoutes,
+      evaluateRoutes,
+      ingestRoutes,
+      reportRoutes,
+      identifyRoutes,
+      overrideRoutes,
+      liveViewRoutes(liveView),
+    ]),
   );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -195,6 +214,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
         clearInterval(timer);
         checks?.stop();
         alerts.close();
+        liveView.close();
         server.close(() => {
           Promise.all([ingest.close(), verifier.close()]).then(() => resolve(), reject);
         });

@@ -111,6 +111,30 @@ describe("live summary of exp serve", () => {
     assert.deepEqual(errors.guardrail, { max_regression: 0.02, state: "failed" });
     const p95 = live.metrics.find((m) => m.metric === "p95_page_load")!;
     assert.ok(!p95.available && /quantile/.test(p95.reason));
+    // The live view shows the same statistics: a row per metric × variant, the guardrail's state, the SRM.
+    const view = (await (await fetch(`${server.url}/v1/live/snapshot`)).json()) as {
+      metricsAvailable: boolean;
+      metrics: {
+        experiment: string;
+        metric: string;
+        variant: string;
+        units: number;
+        lift: number | null;
+        lower: number | null;
+        state?: string;
+      }[];
+      experiments: { key: string; srm: { p: number; threshold: number } }[];
+    };
+    assert.equal(view.metricsAvailable, true);
+    const viewErrors = view.metrics.find((r) => r.experiment === EXPERIMENT && r.metric === "checkout_errors" && r.variant === "one_page")!;
+    const liveErrors = errors.variants.find((v) => v.variant === "one_page")!;
+    assert.deepEqual(
+      [viewErrors.units, viewErrors.lift, viewErrors.lower, viewErrors.state],
+      [liveErrors.units, liveErrors.lift, liveErrors.lift_cs[0], "failed"],
+    );
+    assert.ok(!view.metrics.some((r) => r.metric === "p95_page_load"), "what is not kept live is not shown as numbers");
+    const viewSrm = view.experiments.find((e) => e.key === EXPERIMENT)!.srm;
+    assert.deepEqual([viewSrm.p, viewSrm.threshold], [live.srm.p_value, 0.01]);
 
     // Restart on the same data dir: rebuilt from the segments.
     await stopServe(server.child);

@@ -1,5 +1,6 @@
 // A/A simulation of bandits that reallocate (docs/analysis.md#bandits): every arm converts at the same
-// rate, Thompson sampling moves the weights on noise after each epoch, and `exp analyze`'s SRM check
+// rate, Thompson sampling (half the bandits) or ε-greedy (the other half) moves the weights on noise
+// after each epoch, and `exp analyze`'s SRM check
 // must not call that reallocation a sample ratio mismatch. Each of 50 simulated bandits runs five
 // allocation epochs, four reallocations by the same allocation as `exp bandit update` (200 in all);
 // its units are enrolled in the arms its weights of the moment draw, and earlier units come back to
@@ -40,13 +41,17 @@ const warehouse = () => DuckDbWarehouse.fromConnection(connection);
 
 const conv = makeMetric("conv", "any(purchase)", { windowDays: 1 });
 
+/** Half the bandits use Thompson sampling, the other half ε-greedy (ε = 20%): odd-numbered keys. */
+const algorithmOf = (key: string) => (Number(key.slice(2)) % 2 === 1 ? "epsilon_greedy" : "thompson");
+
 function bandit(key: string, weights: number[]): Experiment {
+  const algorithm = algorithmOf(key);
   return {
     ...makeExperiment(key, ["conv"], { variants: ARMS, cuped: false }),
     type: "bandit" as const,
     // The experiment file holds the newest weights, in percent.
     variants: ARMS.map((a, i) => ({ key: a, weight: weights[i]! / 100 })),
-    bandit: { algorithm: "thompson" as const, metric: "conv", min_share: MIN_SHARE, epoch: EPOCHS },
+    bandit: { algorithm, metric: "conv", min_share: MIN_SHARE, epoch: EPOCHS, ...(algorithm === "epsilon_greedy" ? { epsilon: 0.2 } : {}) },
   };
 }
 

@@ -82,7 +82,7 @@ export function renderAnalysisText(r: AnalyzeJson): string {
   }
   const factorial = factorialRows(r, {});
   if (factorial.rows.length) {
-    lines.push("", "factorial effects:");
+    lines.push("", `factorial effects (${r.factorial!.inference} intervals):`);
     lines.push(
       ...table(
         [

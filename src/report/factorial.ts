@@ -46,6 +46,12 @@ export function factorialRows(
   return { rows, skipped };
 }
 
+const INFERENCE: Record<string, string> = {
+  fixed: "Intervals are fixed-horizon.",
+  sequential: "Intervals are always-valid confidence sequences, like the rest of this sequential analysis.",
+  group_sequential: "Intervals and verdicts use this look's group-sequential boundary.",
+};
+
 /** The markdown section: main effects and two-way interactions, or nothing for other designs. */
 export function factorialMarkdown(analysis: Pick<ReportAnalysis, "factorial">, displays: Record<string, MetricDisplay>): string {
   if (!analysis.factorial) return "";
@@ -56,7 +62,7 @@ export function factorialMarkdown(analysis: Pick<ReportAnalysis, "factorial">, d
   const out = [
     "### Factorial effects",
     "",
-    `Factors ${factors}. A main effect is the difference against the factor's baseline averaged over every combination of the other factors; an interaction is the difference in differences. Both are absolute, in the metric's unit.`,
+    `Factors ${factors}. A main effect is the difference against the factor's baseline averaged over every combination of the other factors; an interaction is the difference in differences. Both are absolute, in the metric's unit. ${INFERENCE[analysis.factorial.inference]}`,
     "",
   ];
   if (rows.length) {

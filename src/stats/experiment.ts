@@ -151,7 +151,15 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
     decision,
   };
   if (gs) result.group_sequential = gs;
-  if (input.factors?.length) result.factorial = analyzeFactorial(input.factors, metrics, input.alpha, input.correction);
+  if (input.factors?.length)
+    result.factorial = analyzeFactorial(input.factors, metrics, {
+      alpha: input.alpha,
+      correction: input.correction,
+      method,
+      tuningN: ctx.tuningN,
+      boundary: gs?.boundary,
+      nominalAlpha: gs?.nominal_alpha,
+    });
   if (notes.length) result.notes = notes;
   return result;
 }

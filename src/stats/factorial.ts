@@ -1,5 +1,6 @@
 import { adjustPValues } from "./correction.js";
 import { normalQuantile, normalSf } from "./distributions.js";
+import { confidenceSequence } from "./sequential.js";
 import { num, pair, type MetricJson, type Num, type Pair } from "./analysis-types.js";
 import type { Correction } from "./types.js";
 
@@ -12,8 +13,10 @@ import type { Correction } from "./types.js";
  * as the metric's own analysis computes it (for a per-unit mean, s²/n: the heteroskedasticity-robust
  * HC2 variance of the same contrast in the saturated cell-means regression; ratios, quantiles and
  * clustered metrics bring their delta-method or clustered variances), a normal test and interval,
- * and the experiment's correction over the terms of each metric. Three-way and higher interactions
- * are not estimated.
+ * and the experiment's correction over the terms of each metric. The inference follows the
+ * experiment's method: always-valid confidence sequences over all the units for `sequential`, the
+ * look's boundary for `group_sequential`, fixed-horizon intervals otherwise (a Bayesian experiment's
+ * terms are frequentist, and say so). Three-way and higher interactions are not estimated.
  */
 
 /** Factors in declaration order; each factor's first level is its baseline. */
@@ -42,6 +45,8 @@ export interface FactorialMetricJson {
 
 export interface FactorialJson {
   factors: Record<string, string[]>;
+  /** How the intervals and p-values were made (see analyzeFactorial). */
+  inference: "fixed" | "sequential" | "group_sequential";
   metrics: FactorialMetricJson[];
 }
 
@@ -110,10 +115,23 @@ export function factorialContrasts(factors: Factors): Contrast[] {
   return out;
 }
 
+/** The experiment's inference: its method, and for group-sequential the boundary on |z| and level at this look. */
+export interface FactorialInference {
+  alpha: number;
+  correction: Correction;
+  method?: "fixed" | "sequential" | "group_sequential" | "bayesian";
+  tuningN?: number;
+  boundary?: number;
+  nominalAlpha?: number;
+}
+
 /** The factorial terms of each metric (guardrails' p-values are left uncorrected, as in the main analysis). */
-export function analyzeFactorial(factors: Factors, metrics: readonly MetricJson[], alpha: number, correction: Correction): FactorialJson {
+export function analyzeFactorial(factors: Factors, metrics: readonly MetricJson[], o: FactorialInference): FactorialJson {
+  const { alpha, correction } = o;
   const contrasts = factorialContrasts(factors);
-  const z = normalQuantile(1 - alpha / 2);
+  const inference = o.method === "sequential" || (o.method === "group_sequential" && o.boundary !== undefined) ? o.method : "fixed";
+  const z = inference === "group_sequential" ? o.boundary! : normalQuantile(1 - alpha / 2);
+  const level = inference === "group_sequential" ? (o.nominalAlpha ?? alpha) : alpha;
   const out: FactorialMetricJson[] = metrics.map((m) => {
     const thin = cells(factors)
       .map((c) => cellKey(factors, c))
@@ -133,8 +151,13 @@ export function analyzeFactorial(factors: Factors, metrics: readonly MetricJson[
         variance += (w * w * v.variance!) / v.n;
       }
       const se = Math.sqrt(variance);
+      if (inference === "sequential") {
+        const n = [...c.weights.keys()].reduce((a, k) => a + m.variants[k]!.n, 0);
+        const cs = confidenceSequence(estimate, se, n, alpha, o.tuningN ?? 5000);
+        return { c, estimate, se, p: cs.pValue, ci: cs.ci };
+      }
       const p = se > 0 ? 2 * normalSf(Math.abs(estimate / se)) : NaN;
-      return { c, estimate, se, p };
+      return { c, estimate, se, p, ci: [estimate - z * se, estimate + z * se] as [number, number] };
     });
     const adjusted =
       m.tier === "guardrail"
@@ -151,12 +174,12 @@ export function analyzeFactorial(factors: Factors, metrics: readonly MetricJson[
         contrast: t.c.contrast,
         estimate: num(t.estimate),
         se: num(t.se),
-        ci: pair([t.estimate - z * t.se, t.estimate + z * t.se]),
+        ci: pair(t.ci),
         p_value: num(t.p),
         p_value_adjusted: num(adjusted[i]!),
-        significant: adjusted[i]! < alpha,
+        significant: adjusted[i]! < level,
       })),
     };
   });
-  return { factors: Object.fromEntries(factors.map(([n, l]) => [n, [...l]])), metrics: out };
+  return { factors: Object.fromEntries(factors.map(([n, l]) => [n, [...l]])), inference, metrics: out };
 }

@@ -135,7 +135,7 @@ describe("factorial effects through exp analyze", () => {
   test("text and markdown show the factorial section, the planted copy effect significant", () => {
     const text = analyze("local", "text");
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /factorial effects:/);
+    assert.match(text.stdout, /factorial effects \(fixed intervals\):/);
     assert.match(text.stdout, /purchase_conversion\s+copy\s+short vs long\s+\+0\.0\d+\s.*significant/);
     const md = analyze("local", "markdown");
     assert.equal(md.status, 0, md.stderr);

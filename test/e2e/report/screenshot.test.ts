@@ -43,6 +43,6 @@ test("the rendered report loads every chart in headless Chromium (light and dark
     screenshot(`file://${file}`, png);
     assert.ok(statSync(png).size > 10_000, "the screenshot has content");
     if (process.env.EXP_UPDATE_SCREENSHOT)
-      copyFileSync(png, new URL(`../../docs/report-screenshot${dark ? "-dark" : ""}.png`, import.meta.url));
+      copyFileSync(png, new URL(`../../../docs/report-screenshot${dark ? "-dark" : ""}.png`, import.meta.url));
   }
 });

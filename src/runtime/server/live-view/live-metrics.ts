@@ -1,4 +1,4 @@
-import { experimentSummary, type LiveSummary } from "../live/summary.js";
+import { experimentSummary, liveSrm, type LiveSummary } from "../live/summary.js";
 import type { ServerState } from "../state.js";
 import type { LiveMetricRow, LiveProviders, LiveSrm } from "./providers.js";
 
@@ -17,10 +17,13 @@ export function summaryProviders(s: Pick<ServerState, "live" | "rulesets">): Pic
   };
   return {
     metrics: () => running().flatMap(rows),
+    // The SRM alone: metrics() has analysed every metric already, and this is asked per experiment.
     srm: (experiment) => {
-      const summary = s.rulesets.current ? experimentSummary(s, experiment) : undefined;
-      if (!summary || summary.srm.chi2 === null || summary.srm.p_value === null) return undefined;
-      return { chi2: summary.srm.chi2, p: summary.srm.p_value, threshold: summary.srm.threshold, ok: summary.srm.ok } satisfies LiveSrm;
+      const experiments = s.rulesets.current?.experiments;
+      const e = experiments && Object.hasOwn(experiments, experiment) ? experiments[experiment] : undefined;
+      const srm = e ? liveSrm(s.live, experiment, e) : undefined;
+      if (!srm || srm.chi2 === null || srm.p_value === null) return undefined;
+      return { chi2: srm.chi2, p: srm.p_value, threshold: srm.threshold, ok: srm.ok } satisfies LiveSrm;
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { RulesetExperiment } from "../../../ruleset/types.js";
 import type { ServerState } from "../state.js";
-import type { AnalysisInput, ComparisonJson, MetricJson, Num } from "../../../stats/analysis-types.js";
+import { num, type AnalysisInput, type ComparisonJson, type MetricJson, type Num } from "../../../stats/analysis-types.js";
 import { analyzeStats } from "../../../stats/experiment.js";
+import { srmCheck } from "../../../stats/srm.js";
 import type { Direction, MetricKind, StatsCode, SufficientStats, Tier } from "../../../stats/types.js";
 import { isAvailable, type LiveMetricPlan } from "./definitions.js";
 import type { LiveStats } from "./live-stats.js";
@@ -78,7 +79,7 @@ export function liveSummary(live: LiveStats, key: string, e: RulesetExperiment):
   const definition = live.definition(key);
   const phase = live.phase(key, e.phase);
   const variants = e.variants.map((v) => v.key);
-  const units = Object.fromEntries(variants.map((v) => [v, phase?.variants.get(v)?.units ?? 0]));
+  const units = phaseUnits(live, key, e);
   const plans = (definition?.metrics ?? []).filter(isAvailable);
   const stats: Record<string, Record<string, SufficientStats>> = {};
   for (const m of phase?.layout.metrics ?? []) {
@@ -96,7 +97,7 @@ export function liveSummary(live: LiveStats, key: string, e: RulesetExperiment):
     method: "sequential",
     alpha,
     correction: definition?.correction ?? "none",
-    srmThreshold: live.definitions?.srmThreshold ?? DEFAULT_SRM_THRESHOLD,
+    srmThreshold: srmThreshold(live),
     control: definition?.control ?? variants[0] ?? "control",
     variants: e.variants.map((v) => ({ key: v.key, weight: v.weight })),
     metrics: plans.map((m) => m.design),
@@ -124,6 +125,29 @@ export function liveSummary(live: LiveStats, key: string, e: RulesetExperiment):
       return metricJson(m, analysed.get(m.design.metric)!);
     }),
   };
+}
+
+/** Units exposed to one variant only in the experiment's current phase, per variant. */
+function phaseUnits(live: LiveStats, key: string, e: RulesetExperiment): Record<string, number> {
+  const phase = live.phase(key, e.phase);
+  return Object.fromEntries(e.variants.map((v) => [v.key, phase?.variants.get(v.key)?.units ?? 0]));
+}
+
+const srmThreshold = (live: LiveStats) => live.definitions?.srmThreshold ?? DEFAULT_SRM_THRESHOLD;
+
+/**
+ * The summary's SRM alone (the same check analyzeStats makes of the same units and weights), for
+ * callers that want it without analysing every metric.
+ */
+export function liveSrm(live: LiveStats, key: string, e: RulesetExperiment): LiveSummary["srm"] {
+  const units = phaseUnits(live, key, e);
+  const threshold = srmThreshold(live);
+  const check = srmCheck(
+    e.variants.map((v) => units[v.key]!),
+    e.variants.map((v) => v.weight),
+    threshold,
+  );
+  return { chi2: num(check.chi2), p_value: num(check.pValue), threshold, ok: check.ok };
 }
 
 function metricJson(plan: LiveMetricPlan, m: MetricJson): LiveMetricJson {

@@ -43,8 +43,8 @@ export class LiveView {
   private readonly metricsAvailable: boolean;
   private readonly srmThreshold: number;
   private readonly auditTail: number;
-  private readonly listeners = new Set<Listener>();
-  private lastPushed = "";
+  /** Each open stream and the content (a snapshot without its time) it was sent last. */
+  private readonly listeners = new Map<Listener, string>();
   private pushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly stopInstalls: () => void;
@@ -80,8 +80,9 @@ export class LiveView {
 
   /** Calls `listener` with a snapshot now and with each changed one; returns what stops it. */
   async subscribe(listener: Listener): Promise<() => void> {
-    listener(await this.snapshot());
-    this.listeners.add(listener);
+    const snapshot = await this.snapshot();
+    listener(snapshot);
+    this.listeners.set(listener, content(snapshot));
     return () => this.listeners.delete(listener);
   }
 
@@ -97,14 +98,22 @@ export class LiveView {
     if (this.listeners.size === 0 || this.pushing) return this.pushing ?? Promise.resolve();
     this.pushing = this.snapshot()
       .then((snapshot) => {
-        const { generatedAt: _at, ...content } = snapshot;
-        const text = JSON.stringify(content);
-        if (text === this.lastPushed) return;
-        this.lastPushed = text;
-        for (const listener of this.listeners) listener(snapshot);
+        const text = content(snapshot);
+        // Per stream: one that opened since the last change already has this content.
+        for (const [listener, sent] of this.listeners) {
+          if (sent === text) continue;
+          this.listeners.set(listener, text);
+          listener(snapshot);
+        }
       })
       .catch((err: unknown) => this.state.log.warn("the live view could not build a snapshot; it tries again", { error: err }))
       .finally(() => (this.pushing = undefined));
     return this.pushing;
   }
+}
+
+/** What a snapshot says, without the time it was built at: equal text, nothing new to push. */
+function content(snapshot: LiveSnapshot): string {
+  const { generatedAt: _at, ...rest } = snapshot;
+  return JSON.stringify(rest);
 }

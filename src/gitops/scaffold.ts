@@ -35,6 +35,7 @@ const schemaFor: Record<string, string> = {
   flag: "flag.schema.json",
   segment: "segment.schema.json",
   layers: "layers.schema.json",
+  evaluation: "evaluation.schema.json",
 };
 
 /**

@@ -10,6 +10,7 @@ import { buildLayers } from "./build/layers.js";
 import { buildMetric } from "./build/metric.js";
 import { buildSegment } from "./build/segment.js";
 import { buildSettings } from "./build/settings.js";
+import { loadEvaluations } from "./evaluation.js";
 import type { DeclaredFile, KnownNames } from "./checks/context.js";
 import { runChecks } from "./checks/registry.js";
 import { WorkspaceCodes as C } from "./codes.js";
@@ -86,7 +87,7 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
       for (const h of holdouts) ws.holdouts.set(h.key, h);
       continue;
     }
-    if (p.kind === "exp") continue;
+    if (p.kind === "exp" || p.kind === "evaluation") continue;
     const stem = p.path.slice(p.path.indexOf("/") + 1, -".yaml".length);
     const keyField = p.rawish?.[p.kind];
     const key = typeof keyField === "string" ? keyField : undefined;
@@ -111,6 +112,7 @@ export async function loadWorkspace(root: string): Promise<LoadResult> {
   const brokenFiles = new Set(diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => d.span!.file));
   diagnostics.push(...runChecks({ workspace: ws, env: checkEnv(ws, known, brokenExperimentVariants), known, declared, brokenFiles }));
   dropFilesWithErrors(ws, diagnostics);
+  diagnostics.push(...(await loadEvaluations(where, listFolder(where, "evaluations", diagnostics), ws)));
   return { value: ws, diagnostics };
 }
 

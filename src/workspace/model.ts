@@ -2,6 +2,7 @@ import type { SourceFile } from "../diagnostics/source.js";
 import type { AggregateExpr, AttributeType, Expr, MetricKind, Origin, PropertyType } from "../dsl/index.js";
 
 export type { AttributeType, MetricKind, Origin, PropertyType };
+import type { Evaluation } from "./evaluation.js";
 
 /**
  * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,
@@ -353,4 +354,6 @@ export interface Workspace {
   files: Map<string, SourceFile>;
   /** The environment this workspace was resolved for (environment.ts); absent for the workspace as written. */
   environment?: string;
+  /** Off-policy evaluations (evaluations/*.yaml, evaluation.ts); absent in a hand-made model. */
+  evaluations?: Map<string, Evaluation>;
 }

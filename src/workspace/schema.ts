@@ -6,7 +6,7 @@ import { packageAsset } from "../fsio/package-assets.js";
 import type { Origin } from "./model.js";
 import { WorkspaceCodes as C } from "./codes.js";
 
-export type FileKind = "exp" | "metric" | "experiment" | "flag" | "segment" | "layers";
+export type FileKind = "exp" | "metric" | "experiment" | "flag" | "segment" | "layers" | "evaluation";
 
 let ajv: Ajv | undefined;
 const validators = new Map<FileKind, ValidateFunction>();

@@ -6,3 +6,4 @@ export type { MetricShape } from "./metric-plan.js";
 export { STAT_COLUMNS } from "./blocks/sufficient-stats.js";
 export { SQL_CODES } from "./codes.js";
 export { parseAsOf, type CohortFilter, type PhaseFilter } from "./context.js";
+export { offPolicySumsSql, OFF_POLICY_COLUMNS, OFF_POLICY_DR_COLUMNS } from "./blocks/off-policy-sums.js";

@@ -15,6 +15,8 @@ import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow }
 import { familyMetrics } from "../workspace/design.js";
 import { plannedUnits } from "./planned-sample.js";
 import { buildProvenance, type Provenance } from "./provenance.js";
+import { evaluationsBeside } from "./off-policy/beside-experiment.js";
+import type { EvaluationJson } from "./off-policy/evaluate.js";
 import type { Warehouse } from "./warehouse.js";
 
 /** Power reached so far against the declared design (reports show it). */
@@ -47,6 +49,8 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     power?: PowerReached;
     /** A bandit read per allocation epoch: each treatment's effect stratified by epoch. */
     bandit?: BanditEffectsJson;
+    /** The off-policy evaluations that compare with this experiment, each with its online result beside it. */
+    off_policy?: EvaluationJson[];
   };
 
 export interface AnalysisRun {
@@ -338,5 +342,8 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
   if (epochs.epochs?.length) result.bandit = epochEffects(experiment, epochs.epochs);
+  const offPolicy = await evaluationsBeside(opts.warehouse, workspace, experiment, result);
+  if (offPolicy.evaluations.length) result.off_policy = offPolicy.evaluations;
+  diagnostics.push(...offPolicy.diagnostics);
   return { result, diagnostics };
 }

@@ -23,6 +23,7 @@ export const commandModules: [name: string, load: () => Promise<Register>][] = [
   ["doctor", async () => (await import("./doctor.js")).registerDoctor],
   ["sql", async () => (await import("./sql.js")).registerSql],
   ["analyze", async () => (await import("./analyze.js")).registerAnalyze],
+  ["evaluate", async () => (await import("./evaluate.js")).registerEvaluate],
   ["guardrails", async () => (await import("./guardrails.js")).registerGuardrails],
   ["power", async () => (await import("./power.js")).registerPower],
   ["report", async () => (await import("./report.js")).registerReport],

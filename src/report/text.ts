@@ -3,6 +3,7 @@ import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
+import { offPolicyTextLines } from "./off-policy.js";
 import {
   amendmentsText,
   armShares,
@@ -168,6 +169,9 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
     for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
   }
+
+  const offPolicy = offPolicyTextLines(analysis.off_policy);
+  if (offPolicy.length) out.push("", paint("emphasis", "Off-policy evaluation"), ...offPolicy.map((l) => `  ${l}`));
 
   out.push("", paint("emphasis", "Guardrails"));
   for (const g of guardrailLines(analysis, experiment.control))

@@ -14,6 +14,12 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };
 
+/**
+ * An off-policy log for the example's evaluation: decisions logged under the current search ranker,
+ * with a target policy (the v2 ranker) whose click-through is higher by construction.
+ */
+export const DEMO_OFF_POLICY = { evaluation: "search_ranker_offline", decisions: 20_000, contexts: 400, actions: 5 };
+
 export interface Expectation {
   experiment: string;
   what: string;
@@ -22,6 +28,7 @@ export interface Expectation {
     srm: { ok: boolean };
     metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[];
     guardrails: { metric: string; breached: boolean }[];
+    off_policy?: { evaluation: string; estimates: { estimator: string; diff_ci: [number | null, number | null] }[] }[];
   }): boolean;
 }
 
@@ -46,5 +53,13 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
     experiment: "landing_page_split",
     what: "sample-ratio mismatch is flagged",
     holds: (a) => !a.srm.ok,
+  },
+  {
+    experiment: "search_ranker_v2",
+    what: "off-policy evaluation finds the target ranker better (doubly robust, CI above 0)",
+    holds: (a) =>
+      a.off_policy?.some(
+        (e) => e.evaluation === DEMO_OFF_POLICY.evaluation && (e.estimates.find((x) => x.estimator === "dr")?.diff_ci[0] ?? 0) > 0,
+      ) ?? false,
   },
 ];

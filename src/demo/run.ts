@@ -13,8 +13,9 @@ import { createEvaluator } from "../runtime/evaluator.js";
 import { sha256Hex } from "../runtime/server/auth.js";
 import { pEquals } from "../stats/decision.js";
 import type { Workspace } from "../workspace/model.js";
-import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
+import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_OFF_POLICY, DEMO_SRM } from "./effects.js";
 import { generateDemoData } from "./generate.js";
+import { writeLoggedDecisions } from "./logged-decisions.js";
 import { scaffoldDemoRepo } from "./scaffold.js";
 import { loadDemoWarehouse } from "./warehouse.js";
 
@@ -107,6 +108,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const local = ws.settings.warehouse.connections[ws.settings.warehouse.default];
   const dbPath = local?.type === "duckdb" && local.path ? join(o.dir, local.path) : join(o.dir, ".exp/warehouse.duckdb");
   await loadDemoWarehouse(dbPath, csvDir, ws.settings.warehouse.tables);
+  const evaluation = ws.evaluations?.get(DEMO_OFF_POLICY.evaluation);
+  const planted = evaluation
+    ? await writeLoggedDecisions(dbPath, join(csvDir, "decisions.csv"), evaluation, { ...DEMO_OFF_POLICY, seed: o.seed })
+    : undefined;
+  if (planted)
+    o.log(
+      `    ${DEMO_OFF_POLICY.decisions.toLocaleString("en-US")} logged decisions in ${evaluation!.table}: true click-through ${(planted.logging * 100).toFixed(2)}% logged, ${(planted.target * 100).toFixed(2)}% under the target policy`,
+    );
   step(
     "data",
     `${counts.units.toLocaleString("en-US")} units, ${counts.exposures.toLocaleString("en-US")} exposures, ${counts.events.toLocaleString("en-US")} events in ${dbPath.slice(o.dir.length + 1)}`,

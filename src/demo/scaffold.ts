@@ -6,7 +6,7 @@ import { packageAsset } from "../fsio/package-assets.js";
 import { join } from "node:path";
 
 /** The example workspace that ships at the package root. */
-export const EXAMPLE_FILES = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"];
+export const EXAMPLE_FILES = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments", "evaluations"];
 
 /** Copies the example into `dir` (which must be empty or absent) and commits it in a new git repository. */
 export async function scaffoldDemoRepo(dir: string): Promise<void> {

@@ -23,7 +23,7 @@ export async function headCommit(root: string): Promise<string | null> {
 }
 
 /** The workspace files that define experiments; reports and local state are not definitions. */
-export const DEFINITION_PATHS = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments"];
+export const DEFINITION_PATHS = ["exp.yaml", "layers.yaml", "metrics", "experiments", "flags", "segments", "evaluations"];
 
 /**
  * The last commit that changed the definitions below `root`, with "-dirty" when they have

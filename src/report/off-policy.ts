@@ -52,7 +52,7 @@ export function offPolicySummary(e: EvaluationJson): string {
   const clip =
     e.clip.cap === null
       ? "weights not clipped"
-      : `weights clipped at ${fmtNumber(e.clip.cap)} (${fmtInt(e.clip.clipped)} decisions, ${fmtPercent(e.clip.share)})`;
+      : `weights clipped at ${fmtNumber(e.clip.cap)} (${fmtInt(e.clip.clipped)} decision${e.clip.clipped === 1 ? "" : "s"}, ${fmtPercent(e.clip.share)})`;
   return [
     `${fmtInt(e.rows)} decisions of \`${e.table}\` (${fmtInt(e.units)} units, ${fmtInt(e.contexts)} contexts, ${fmtInt(e.actions)} actions${e.invalid_rows ? `; ${fmtInt(e.invalid_rows)} invalid rows left out` : ""})`,
     `effective sample size ${fmtNumber(w.ess, 1)} (${fmtPercent(w.ess_share, 1)})`,
@@ -66,7 +66,17 @@ export function offPolicySummary(e: EvaluationJson): string {
 export function onlineSentence(e: EvaluationJson): string | undefined {
   const o = e.online;
   if (!o) return undefined;
-  const verdict = o.agree === null ? "" : o.agree ? " They point the same way." : " They point opposite ways.";
+  const lo = o.online_rel_ci[0];
+  const hi = o.online_rel_ci[1];
+  // Agreement means something only when the online interval excludes zero.
+  const verdict =
+    o.agree === null || lo === null || hi === null
+      ? ""
+      : lo <= 0 && hi >= 0
+        ? " The online interval includes zero, so it neither confirms nor contradicts the offline estimate."
+        : o.agree
+          ? " Both point the same way."
+          : " They point opposite ways: check the logging propensities and the reward model.";
   return `Online, \`${o.experiment}\` measured \`${o.metric}\` for \`${o.variant}\` against \`${o.control}\` at ${fmtSignedPercent(o.online_rel_lift)} (${range(o.online_rel_ci[0], o.online_rel_ci[1], fmtSignedPercent)}); offline, ${NAMES[o.estimator]} estimated ${fmtSignedPercent(o.offline_rel_lift)} for the target policy over the logging policy.${verdict}`;
 }
 

@@ -11,7 +11,7 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   assert.equal(r.status, 0, r.stdout + r.stderr);
   for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"])
     assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
-  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 4, "four planted effects found");
+  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 5, "five planted effects found");
   assert.doesNotMatch(r.stdout, /✘/);
   // The reports are committed in the demo repository, with their charts.
   const md = join(out, "reports/checkout_redesign/2026-12-14.md");
@@ -27,6 +27,10 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   );
   const ranker = readFileSync(join(out, "reports/search_ranker_v2/2026-12-14.md"), "utf8");
   assert.match(ranker, /## Decision: ⏪ roll back\n\n- Guardrail "p95_page_load" regressed/);
+  // The offline evaluation of the same ranker sits beside its online result.
+  assert.match(ranker, /### Off-policy evaluation\n\n\*\*`search_ranker_offline`\*\*: 20,000 decisions of `search_decisions`/);
+  assert.match(ranker, /^\| doubly robust \| [\d.]+ \| [\d.]+ to [\d.]+ \| \+[\d.]+ \| \+[\d.]+ to \+[\d.]+ \|/m);
+  assert.match(ranker, /^Online, `search_ranker_v2` measured `top5_ctr` for `ranker_v2` against `control`/m);
   assert.match(git(out, "log", "-1", "--format=%s"), /^report: /);
   assert.equal(git(out, "status", "--porcelain", "--", "reports").trim(), "");
   // What was applied is what the workspace says now.

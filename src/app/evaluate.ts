@@ -6,7 +6,7 @@ import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Num } from "../stats/analysis-types.js";
 import { offlineOnlineCorrelation } from "../stats/off-policy-comparison.js";
-import type { Evaluation } from "../workspace/evaluation.js";
+import type { Evaluation } from "../workspace/model.js";
 import type { Workspace } from "../workspace/model.js";
 import { connectionName, withWarehouse, type AnalyzeRequest } from "./analyze.js";
 import { allocationEpochs } from "./bandit-epoch-history.js";

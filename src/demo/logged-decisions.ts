@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { Evaluation } from "../workspace/evaluation.js";
+import type { Evaluation } from "../workspace/model.js";
 import { Random } from "./random.js";
 
 /** The planted off-policy log: how many decisions, and the actions each context ranks among. */

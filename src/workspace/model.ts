@@ -3,6 +3,7 @@ import type { AggregateExpr, AttributeType, Expr, MetricKind, Origin, PropertyTy
 
 export type { AttributeType, MetricKind, Origin, PropertyType };
 import type { Evaluation } from "./evaluation.js";
+export type { Evaluation, EvaluationColumns } from "./evaluation.js";
 
 /**
  * The typed, resolved workspace: what every later stage (ruleset compiler, SQL compiler, plan,

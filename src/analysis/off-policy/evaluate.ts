@@ -5,7 +5,7 @@ import { canonicalJson } from "../../ruleset/canonical-json.js";
 import type { EvaluationJson } from "../../stats/off-policy-comparison.js";
 import { offPolicyFromSums, type OffPolicyResult, type OffPolicySums } from "../../stats/off-policy.js";
 import { VERSION } from "../../version.js";
-import type { Evaluation } from "../../workspace/evaluation.js";
+import type { Evaluation } from "../../workspace/model.js";
 import { sha256 } from "../provenance.js";
 import { toNumber } from "../stats-rows.js";
 import { WarehouseError, type Warehouse } from "../warehouse.js";

@@ -1,4 +1,4 @@
-import type { Evaluation } from "../../../workspace/evaluation.js";
+import type { Evaluation } from "../../../workspace/model.js";
 import type { SqlDialect } from "../dialect.js";
 import { inlineCommonTables } from "../inline-ctes.js";
 

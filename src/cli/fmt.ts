@@ -20,7 +20,9 @@ function kindOf(path: string): FileKind | undefined {
   if (path === "exp.yaml") return "exp";
   if (path === "layers.yaml") return "layers";
   const folder = path.split("/")[0];
-  return ({ metrics: "metric", experiments: "experiment", flags: "flag", segments: "segment" } as const)[folder as "metrics"];
+  return ({ metrics: "metric", experiments: "experiment", flags: "flag", segments: "segment", evaluations: "evaluation" } as const)[
+    folder as "metrics"
+  ];
 }
 
 /** `exp fmt [--check]` without the process. A file with errors is never written. */

@@ -1,6 +1,9 @@
 import type { Attributes } from "../condition.js";
 import type { Evaluator } from "../evaluator.js";
+import { ROLLOUT_ARMS } from "../../ruleset/types.js";
+import { instant } from "../instant.js";
 import type { AssignmentResult, FlagResult } from "../result.js";
+import { rolloutPhase } from "../rollout-phase.js";
 import { userIdOf, type UnitRef } from "../unit-ids.js";
 import type { ExposureDedup } from "./exposure-dedup.js";
 import { exposureId } from "./exposure-id.js";
@@ -19,6 +22,11 @@ export interface Assignment extends AssignmentResult {
 
 const NOTHING = (): void => {};
 
+/** Flag results that may log an exposure: from an experiment rule, or from a rollout rule (when it has a guard). */
+export function mayLogExposure(r: FlagResult): boolean {
+  return r.reason === "experiment" || r.reason === "rollout" || r.reason === "rollout_excluded";
+}
+
 /** Marks a result as needing no confirmation; the result object is the evaluator's own, fresh per call. */
 export function withoutExposure(r: AssignmentResult): Assignment {
   (r as Assignment).exposed = NOTHING;
@@ -35,6 +43,8 @@ export class ExposureLogger {
   private readonly experiments = new Map<string, { phase: number; mode: ExposureMode }>();
   /** flag → rule name → experiment, for the rules of kind `experiment` over an on_assignment experiment. */
   private readonly flagRules = new Map<string, Map<string, string>>();
+  /** flag → rule name → the guard key and step starts (ms) of a guarded rollout rule. */
+  private readonly guardedRollouts = new Map<string, Map<string, { key: string; starts: number[] }>>();
 
   constructor(
     readonly evaluator: Evaluator,
@@ -49,6 +59,10 @@ export class ExposureLogger {
       for (const r of f.rules)
         if (r.kind === "experiment" && this.experiments.get(r.experiment)?.mode === "on_assignment") rules.set(r.name, r.experiment);
       if (rules.size > 0) this.flagRules.set(flag, rules);
+      const guarded = new Map<string, { key: string; starts: number[] }>();
+      for (const r of f.rules)
+        if (r.kind === "rollout" && r.guard) guarded.set(r.name, { key: r.guard.key, starts: r.steps.map((x) => instant(x.at, Infinity)) });
+      if (guarded.size > 0) this.guardedRollouts.set(flag, guarded);
     }
   }
 
@@ -73,7 +87,9 @@ export class ExposureLogger {
   }
 
   flagServed(flag: string, r: FlagResult, unit: UnitRef, attrs: Attributes | undefined, at: number): void {
-    if (r.reason !== "experiment" || r.rule === null) return;
+    if (r.rule === null) return;
+    if (r.reason === "rollout" || r.reason === "rollout_excluded") return this.rolloutServed(flag, r.rule, r.reason === "rollout", unit, at);
+    if (r.reason !== "experiment") return;
     const experiment = this.flagRules.get(flag)?.get(r.rule);
     if (experiment === undefined) return;
     const { phase } = this.experiments.get(experiment)!;
@@ -85,6 +101,14 @@ export class ExposureLogger {
     if (a.variant === null) return;
     if (typeof unit === "string") this.send(experiment, phase, a.hashKey, user, a.variant, at);
     else this.log(experiment, phase, a.hashKey, user, a.variant, at);
+  }
+
+  /** A guarded rollout logs which side of its percentage the unit is on (docs/file-formats.md#guards). */
+  private rolloutServed(flag: string, rule: string, served: boolean, unit: UnitRef, at: number): void {
+    const g = this.guardedRollouts.get(flag)?.get(rule);
+    if (!g) return;
+    const user = userIdOf(unit);
+    this.log(g.key, rolloutPhase(g.starts, at), user, user, served ? ROLLOUT_ARMS.treatment : ROLLOUT_ARMS.control, at);
   }
 
   private log(experiment: string, phase: number, hashKey: string, user: string, variant: string, at: number): void {

@@ -52,7 +52,8 @@ function liveRollout(ws: Workspace, guard: Guard): LiveExperiment {
       ...(metric.guardrail ? { maxRegression: metric.guardrail.max_regression } : {}),
       cuped: false,
     };
-    const plan = metric.window.seconds > 0 ? metricPlan(ws, metric) : { unavailable: `the window ${metric.window.text} is not a positive duration` };
+    const plan =
+      metric.window.seconds > 0 ? metricPlan(ws, metric) : { unavailable: `the window ${metric.window.text} is not a positive duration` };
     return ["unavailable" in plan ? { design, unavailable: plan.unavailable } : { design, ...plan }];
   });
   return {

@@ -42,4 +42,3 @@ export async function publishEdit(
   });
   return { fromVersion: current.version, toVersion: version, checksum: stored.checksum, record };
 }
-

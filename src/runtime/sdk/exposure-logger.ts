@@ -88,7 +88,8 @@ export class ExposureLogger {
 
   flagServed(flag: string, r: FlagResult, unit: UnitRef, attrs: Attributes | undefined, at: number): void {
     if (r.rule === null) return;
-    if (r.reason === "rollout" || r.reason === "rollout_excluded") return this.rolloutServed(flag, r.rule, r.reason === "rollout", unit, at);
+    if (r.reason === "rollout" || r.reason === "rollout_excluded")
+      return this.rolloutServed(flag, r.rule, r.reason === "rollout", unit, at);
     if (r.reason !== "experiment") return;
     const experiment = this.flagRules.get(flag)?.get(r.rule);
     if (experiment === undefined) return;

@@ -15,6 +15,9 @@ export interface GuardBreakRequest {
   lockTimeoutMs?: number;
 }
 
+/** The guard key in the summary of an audit record of action `guard`. */
+export const GUARD_SUMMARY = /^guard "([^"]+)"/;
+
 /** Every step of a rolled-back rollout: 0% since the epoch, so every unit it matches gets the default. */
 const NEVER = { at: "1970-01-01T00:00:00.000Z", traffic: 0 };
 
@@ -33,6 +36,7 @@ export async function breakGlassForGuard(target: PublishTarget, request: GuardBr
     const current = await target.current();
     if (!current || !guardedChange(current.ruleset, request)) return undefined;
     const summary = `guard "${request.guard}" ${request.action === "rollback" ? "rolled back" : "paused"} the change: ${request.reason}`;
+    // GUARD_SUMMARY reads the key back (the guardrail workflow writes the same change into git).
     return publishEdit(target, current, { actor: request.actor, now: request.now, action: "guard", summary }, (ruleset) =>
       guardedChange(ruleset, request)!(),
     );

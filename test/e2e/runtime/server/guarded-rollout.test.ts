@@ -2,10 +2,10 @@
 // simulated clock) with a planted regression. The guard breaks glass within 5 simulated minutes: the
 // SDK serves the default, the webhook receiver gets the alert, /v1/guards and /metrics show it, exp
 // plan reports the drift, and `exp guardrails --guards` writes the same change into git.
-import { after, before, test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, mkdtempSync, writeFileSync, appendFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,17 +23,20 @@ import { FILES, GUARD_KEY, START } from "../../../runtime/server/guards/guarded-
 const UNITS_PER_MINUTE = 400;
 const SEED = 20261201;
 
-let dir: string;
-let dataDir: string;
-let hook: Server;
-const alerts: { kind?: string; summary?: string }[] = [];
-let server: RunningServer;
-let client: Client;
-let sink: HttpSink;
-const clock = { now: START };
+interface Rig {
+  dir: string;
+  server: RunningServer;
+  client: Client;
+  sink: HttpSink;
+  clock: { now: number };
+  alerts: { kind?: string; summary?: string }[];
+  close(): Promise<void>;
+}
 
-before(async () => {
-  hook = createServer((req, res) => {
+/** A committed and applied workspace with the guarded rollout, its exp serve, a webhook receiver and an SDK client, all on one simulated clock. */
+async function guardedServe(): Promise<Rig> {
+  const alerts: Rig["alerts"] = [];
+  const hook = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -42,7 +45,7 @@ before(async () => {
     });
   });
   await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
-  dir = workspaceFromTree(FILES);
+  const dir = workspaceFromTree(FILES);
   appendFileSync(join(dir, "exp.yaml"), `alerts:\n  webhooks:\n    oncall:\n      url: "env:GUARD_HOOK"\n      format: json\n`);
   writeFileSync(join(dir, ".gitignore"), ".exp/\n");
   git(dir, "init", "-q");
@@ -50,10 +53,11 @@ before(async () => {
   git(dir, "commit", "-qm", "a guarded rollout");
   const applied = exp(dir, ["apply", "--auto-approve"]);
   assert.equal(applied.status, 0, applied.stderr);
-  dataDir = mkdtempSync(join(tmpdir(), "exp-guard-data-"));
+  const dataDir = mkdtempSync(join(tmpdir(), "exp-guard-data-"));
   const ws = await loadWorkspace(dir);
   const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-  ({ server } = await serveWorkspace(ws.value!, {
+  const clock = { now: START };
+  const { server } = await serveWorkspace(ws.value!, {
     port: 0,
     host: "127.0.0.1",
     dataDir,
@@ -62,42 +66,62 @@ before(async () => {
     clock: () => clock.now,
     env: { GUARD_HOOK: url },
     quiet: true,
-  }));
-  sink = createHttpSink({ url: server.url, now: () => clock.now, flushIntervalMs: 60_000 });
-  client = await createClient({ url: `${server.url}/v1/ruleset`, now: () => clock.now, exposureSink: sink, tracker: sink });
-});
+  });
+  const sink = createHttpSink({ url: server.url, now: () => clock.now, flushIntervalMs: 60_000 });
+  const client = await createClient({ url: `${server.url}/v1/ruleset`, now: () => clock.now, exposureSink: sink, tracker: sink });
+  return {
+    dir,
+    server,
+    client,
+    sink,
+    clock,
+    alerts,
+    close: async () => {
+      client.close();
+      await sink.close();
+      await server.close();
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
+/**
+ * One simulated minute of traffic: UNITS_PER_MINUTE new units evaluate the flag through the SDK
+ * (which logs their side), and half a minute later those that click, with their side's probability,
+ * track a click; then the guard looks. True once the guard has broken glass.
+ */
+async function minute(r: Rig, m: number, rates: { on: number; off: number }, random: () => number): Promise<boolean> {
+  r.clock.now = START + m * 60_000;
+  const clicks: string[] = [];
+  for (let i = 0; i < UNITS_PER_MINUTE; i++) {
+    const unit = `u${m}-${i}`;
+    if (random() < (r.client.evaluate("new_checkout", unit).value === true ? rates.on : rates.off)) clicks.push(unit);
+  }
+  await r.sink.flush();
+  r.clock.now += 30_000;
+  for (const unit of clicks) r.client.track({ userId: unit, eventName: "click" });
+  await r.sink.flush();
+  await r.server.guards.check();
+  return r.server.guards.status(GUARD_KEY)?.state === "breached";
+}
+
+const rigs: Rig[] = [];
 after(async () => {
-  client?.close();
-  await sink?.close();
-  await server?.close();
-  await new Promise<void>((resolve) => hook.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const r of rigs) await r.close();
 });
 
 test("a planted regression on a guarded rollout is stopped within 5 simulated minutes, alerted, drifted and written to git", async () => {
+  const r = await guardedServe();
+  rigs.push(r);
+  const { server, client, dir, alerts } = r;
   const random = mulberry32(SEED);
   console.log(`seed ${SEED}`);
   const started = performance.now();
   let breachedAt: number | undefined;
-  for (let minute = 1; minute <= 10 && breachedAt === undefined; minute++) {
-    clock.now = START + minute * 60_000;
-    const clicks: string[] = [];
-    for (let i = 0; i < UNITS_PER_MINUTE; i++) {
-      const unit = `u${minute}-${i}`;
-      const r = client.evaluate("new_checkout", unit);
-      // The planted regression: units served the rollout click on errors four times as often.
-      if (random() < (r.value === true ? 0.2 : 0.05)) clicks.push(unit);
-    }
-    await sink.flush();
-    // The clicks come half a minute after the units saw the page.
-    clock.now += 30_000;
-    for (const unit of clicks) client.track({ userId: unit, eventName: "click" });
-    await sink.flush();
-    await server.guards.check();
-    if (server.guards.status(GUARD_KEY)?.state === "breached") breachedAt = minute;
-  }
+  // The planted regression: units served the rollout click on errors four times as often.
+  for (let m = 1; m <= 10 && breachedAt === undefined; m++) if (await minute(r, m, { on: 0.2, off: 0.05 }, random)) breachedAt = m;
   assert.ok(breachedAt !== undefined && breachedAt <= 5, `breached after ${breachedAt} simulated minutes`);
   const breach = server.guards.status(GUARD_KEY)!.breach!;
   assert.equal(breach.metric, "error_clicks");
@@ -131,4 +155,18 @@ test("a planted regression on a guarded rollout is stopped within 5 simulated mi
   assert.match(readFileSync(join(dir, "flags/new_checkout.yaml"), "utf8"), /^enabled: false$/m);
   const ws = await loadWorkspace(dir);
   assert.equal(ws.value?.flags.get("new_checkout")?.enabled, false);
+});
+
+test("the same rollout without a regression is watched for half an hour of simulated traffic and never breaks glass", async () => {
+  const r = await guardedServe();
+  rigs.push(r);
+  const seed = SEED + 1;
+  console.log(`seed ${seed}`);
+  const random = mulberry32(seed);
+  for (let m = 1; m <= 30; m++) assert.equal(await minute(r, m, { on: 0.1, off: 0.1 }, random), false, `minute ${m}`);
+  const status = r.server.guards.status(GUARD_KEY)!;
+  assert.equal(status.state, "watching");
+  assert.ok(status.units.rollout! > 1000 && status.units.default! > 1000, JSON.stringify(status.units));
+  assert.equal(r.client.ruleset.version, 1);
+  assert.deepEqual(r.alerts, []);
 });

@@ -2,9 +2,13 @@
 // plan's drift names it until git catches up.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeGuardChanges } from "../../src/app/guard-sync.js";
+import { compileRuleset } from "../../src/compiler/ruleset/compile.js";
+import { loadWorkspace } from "../../src/workspace/load.js";
+import { workspaceFromTree } from "../workspace/fixture-tree.js";
 import { verifyAuditChain, parseAuditRecords } from "../../src/plan/audit-verify.js";
 import { detectDrift } from "../../src/plan/drift.js";
 import { breakGlassForGuard } from "../../src/plan/guard-break.js";
@@ -70,6 +74,39 @@ test("pause keeps the rollout at the step in force", async () => {
     const rule = (await target.current())!.ruleset.flags.new_checkout!.rules[0]!;
     assert.equal(early?.toVersion, 2);
     assert.deepEqual(rule.kind === "rollout" && rule.steps, [{ at: "1970-01-01T00:00:00.000Z", traffic: 0 }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an experiment's guard stops it (its layer slots released), and exp guardrails --guards writes status: stopped", async () => {
+  const experiment = `experiment: checkout
+status: running
+layer: checkout
+variants:
+  control: {weight: 50}
+  treatment: {weight: 50}
+metrics:
+  primary: [conversion]
+  guardrails: [revenue]
+guard: {metrics: [revenue]}
+`;
+  const dir = workspaceFromTree({ "experiments/checkout.yaml": experiment });
+  try {
+    const ws = (await loadWorkspace(dir)).value!;
+    const target = new DirectoryTarget(join(dir, "published"));
+    await target.publish(compileRuleset(ws).value, { expectedVersion: undefined, expectedChecksum: undefined });
+    const request = { guard: "checkout", action: "rollback" as const, reason: "revenue regressed", actor: "exp serve (guard)", now: NOW };
+    assert.equal((await breakGlassForGuard(target, request))?.toVersion, 2);
+    const current = (await target.current())!.ruleset;
+    assert.equal(current.experiments.checkout!.status, "stopped");
+    assert.equal(current.layers.checkout!.slots.checkout, undefined);
+    assert.deepEqual(await writeGuardChanges(ws, target), [
+      { guard: "checkout", file: "experiments/checkout.yaml", set: { status: "stopped" } },
+    ]);
+    assert.match(readFileSync(join(dir, "experiments/checkout.yaml"), "utf8"), /^status: stopped$/m);
+    // Git has it now: nothing more to write.
+    assert.deepEqual(await writeGuardChanges((await loadWorkspace(dir)).value!, target), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { detectDrift } from "../../src/plan/drift.js";
 import { breakGlassForGuard } from "../../src/plan/guard-break.js";
 import { DirectoryTarget } from "../../src/plan/target/directory.js";
 import type { Ruleset } from "../../src/ruleset/types.js";
-import { GUARD_KEY, guardedWorkspace } from "../runtime/server/guards/guarded-rollout.js";
+import { GUARD_KEY, guardedExperiment, guardedWorkspace } from "../runtime/server/guards/guarded-rollout.js";
 
 const NOW = new Date("2026-12-01T00:05:00Z");
 
@@ -80,18 +80,7 @@ test("pause keeps the rollout at the step in force", async () => {
 });
 
 test("an experiment's guard stops it (its layer slots released), and exp guardrails --guards writes status: stopped", async () => {
-  const experiment = `experiment: checkout
-status: running
-layer: checkout
-variants:
-  control: {weight: 50}
-  treatment: {weight: 50}
-metrics:
-  primary: [conversion]
-  guardrails: [revenue]
-guard: {metrics: [revenue]}
-`;
-  const dir = workspaceFromTree({ "experiments/checkout.yaml": experiment });
+  const dir = workspaceFromTree({ "experiments/checkout.yaml": guardedExperiment() });
   try {
     const ws = (await loadWorkspace(dir)).value!;
     const target = new DirectoryTarget(join(dir, "published"));

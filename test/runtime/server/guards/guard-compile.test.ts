@@ -6,6 +6,7 @@ import { compileRuleset } from "../../../../src/compiler/ruleset/compile.js";
 import { verifyRuleset } from "../../../../src/ruleset/verify.js";
 import { loadWorkspace } from "../../../../src/workspace/load.js";
 import { workspaceFromTree } from "../../../workspace/fixture-tree.js";
+import { guardedExperiment } from "./guarded-rollout.js";
 
 const FLAG = `flag: new_checkout
 type: boolean
@@ -19,17 +20,7 @@ rules:
         - {at: 2026-12-01T00:00:00Z, percent: 20}
 `;
 
-const EXPERIMENT = `experiment: checkout
-status: running
-layer: checkout
-variants:
-  control: {weight: 50}
-  treatment: {weight: 50}
-metrics:
-  primary: [conversion]
-  guardrails: [revenue]
-guard: {metrics: [revenue], action: pause}
-`;
+const EXPERIMENT = guardedExperiment(", action: pause");
 
 test("guards compile into the ruleset with their defaults, and the ruleset verifies", async () => {
   const dir = workspaceFromTree({ "flags/new_checkout.yaml": FLAG, "experiments/checkout.yaml": EXPERIMENT });

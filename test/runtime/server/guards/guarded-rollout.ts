@@ -38,6 +38,21 @@ rules:
 `,
 };
 
+/** experiments/checkout.yaml of the fixture workspace with a guard on its guardrail, `extra` added to the guard. */
+export function guardedExperiment(extra = ""): string {
+  return `experiment: checkout
+status: running
+layer: checkout
+variants:
+  control: {weight: 50}
+  treatment: {weight: 50}
+metrics:
+  primary: [conversion]
+  guardrails: [revenue]
+guard: {metrics: [revenue]${extra}}
+`;
+}
+
 export async function guardedWorkspace(): Promise<{ ruleset: Ruleset; definitions: LiveDefinitions }> {
   const dir = workspaceFromTree(FILES);
   try {

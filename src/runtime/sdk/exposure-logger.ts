@@ -1,9 +1,8 @@
 import type { Attributes } from "../condition.js";
 import type { Evaluator } from "../evaluator.js";
 import { ROLLOUT_ARMS } from "../../ruleset/types.js";
-import { instant } from "../instant.js";
 import type { AssignmentResult, FlagResult } from "../result.js";
-import { rolloutPhase } from "../rollout-phase.js";
+import { rolloutPhase, timedSteps, type TimedStep } from "../rollout-phase.js";
 import { userIdOf, type UnitRef } from "../unit-ids.js";
 import type { ExposureDedup } from "./exposure-dedup.js";
 import { exposureId } from "./exposure-id.js";
@@ -43,8 +42,8 @@ export class ExposureLogger {
   private readonly experiments = new Map<string, { phase: number; mode: ExposureMode }>();
   /** flag → rule name → experiment, for the rules of kind `experiment` over an on_assignment experiment. */
   private readonly flagRules = new Map<string, Map<string, string>>();
-  /** flag → rule name → the guard key and step starts (ms) of a guarded rollout rule. */
-  private readonly guardedRollouts = new Map<string, Map<string, { key: string; starts: number[] }>>();
+  /** flag → rule name → the guard key and timed steps of a guarded rollout rule. */
+  private readonly guardedRollouts = new Map<string, Map<string, { key: string; steps: TimedStep[] }>>();
 
   constructor(
     readonly evaluator: Evaluator,
@@ -59,9 +58,8 @@ export class ExposureLogger {
       for (const r of f.rules)
         if (r.kind === "experiment" && this.experiments.get(r.experiment)?.mode === "on_assignment") rules.set(r.name, r.experiment);
       if (rules.size > 0) this.flagRules.set(flag, rules);
-      const guarded = new Map<string, { key: string; starts: number[] }>();
-      for (const r of f.rules)
-        if (r.kind === "rollout" && r.guard) guarded.set(r.name, { key: r.guard.key, starts: r.steps.map((x) => instant(x.at, Infinity)) });
+      const guarded = new Map<string, { key: string; steps: TimedStep[] }>();
+      for (const r of f.rules) if (r.kind === "rollout" && r.guard) guarded.set(r.name, { key: r.guard.key, steps: timedSteps(r.steps) });
       if (guarded.size > 0) this.guardedRollouts.set(flag, guarded);
     }
   }
@@ -109,7 +107,9 @@ export class ExposureLogger {
     const g = this.guardedRollouts.get(flag)?.get(rule);
     if (!g) return;
     const user = userIdOf(unit);
-    this.log(g.key, rolloutPhase(g.starts, at), user, user, served ? ROLLOUT_ARMS.treatment : ROLLOUT_ARMS.control, at);
+    const phase = rolloutPhase(g.steps, at);
+    if (phase === 0) return;
+    this.log(g.key, phase, user, user, served ? ROLLOUT_ARMS.treatment : ROLLOUT_ARMS.control, at);
   }
 
   private log(experiment: string, phase: number, hashKey: string, user: string, variant: string, at: number): void {

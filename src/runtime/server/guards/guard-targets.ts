@@ -1,6 +1,5 @@
 import { ROLLOUT_ARMS, type Ruleset, type RulesetExperiment, type RulesetGuard } from "../../../ruleset/types.js";
-import { instant } from "../../instant.js";
-import { rolloutPhase } from "../../rollout-phase.js";
+import { rolloutPhase, timedSteps } from "../../rollout-phase.js";
 
 /** What a guard guards: an experiment, or one rollout rule of a flag (by name and position). */
 export type GuardedChange = { experiment: string } | { flag: string; rule: string; ruleIndex: number };
@@ -24,10 +23,7 @@ export function guardTargets(ruleset: Ruleset, at: number): GuardTarget[] {
   for (const [flag, f] of Object.entries(ruleset.flags))
     f.rules.forEach((r, ruleIndex) => {
       if (r.kind !== "rollout" || !r.guard) return;
-      const phase = rolloutPhase(
-        r.steps.map((s) => instant(s.at, Infinity)),
-        at,
-      );
+      const phase = rolloutPhase(timedSteps(r.steps), at);
       const traffic = phase > 0 ? r.steps[phase - 1]!.traffic : 0;
       out.push({
         guard: r.guard,

@@ -1,8 +1,7 @@
 import { bucketerFor } from "../../../ruleset/hash.js";
 import { ROLLOUT_ARMS, type Ruleset } from "../../../ruleset/types.js";
 import type { FlagResult } from "../../result.js";
-import { instant } from "../../instant.js";
-import { rolloutPhase } from "../../rollout-phase.js";
+import { rolloutPhase, timedSteps } from "../../rollout-phase.js";
 import { exposureId } from "../../sdk/exposure-id.js";
 import type { ClaimedExposure } from "../exposure-check.js";
 import type { ExposureRecord } from "../records.js";
@@ -18,14 +17,12 @@ export async function logRolloutExposure(s: ServerState, flag: string, r: FlagRe
   if ((r.reason !== "rollout" && r.reason !== "rollout_excluded") || r.rule === null) return null;
   const rule = s.rulesets.ready().ruleset.flags[flag]?.rules.find((x) => x.name === r.rule);
   if (rule?.kind !== "rollout" || !rule.guard) return null;
+  const phase = rolloutPhase(timedSteps(rule.steps), at);
+  if (phase === 0) return null;
   if (s.consent.optedOut(user)) {
     s.metrics.withoutConsent.exposures++;
     return null;
   }
-  const phase = rolloutPhase(
-    rule.steps.map((x) => instant(x.at, Infinity)),
-    at,
-  );
   const record: ExposureRecord = {
     id: exposureId(rule.guard.key, phase, user),
     unit_id: user,

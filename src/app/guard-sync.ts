@@ -1,4 +1,3 @@
-import { parseDocument } from "yaml";
 import { writeFileAtomic } from "../fsio/atomic.js";
 import { join } from "node:path";
 import { parseAuditRecords } from "../plan/audit-verify.js";
@@ -8,6 +7,7 @@ import { openPublishTarget } from "../plan/target/open.js";
 import { GUARD_SUMMARY } from "../plan/guard-break.js";
 import type { PublishTarget } from "../plan/target/target.js";
 import type { Workspace } from "../workspace/model.js";
+import { withTopLevelFields } from "../workspace/set-fields.js";
 
 /** One change a guard breach asks of git: what the guardrail workflow's pull request writes. */
 export interface GuardGitChange {
@@ -42,11 +42,7 @@ export async function writeGuardChanges(ws: Workspace, target: PublishTarget): P
     if (e && (e.status === "running" || e.status === "paused"))
       changes.push({ guard: key, file: e.origin.file, set: { status: "stopped" } });
   }
-  for (const c of changes) {
-    const doc = parseDocument(ws.files.get(c.file)!.text);
-    for (const [field, value] of Object.entries(c.set)) doc.set(field, value);
-    await writeFileAtomic(join(ws.root, c.file), doc.toString({ lineWidth: 0, indent: 2, flowCollectionPadding: false, indentSeq: true }));
-  }
+  for (const c of changes) await writeFileAtomic(join(ws.root, c.file), withTopLevelFields(ws.files.get(c.file)!.text, c.set));
   return changes;
 }
 

@@ -60,7 +60,7 @@ export interface AnalysisRun {
 }
 
 /** The workspace's metric kinds in the stats engine's vocabulary. */
-function statsKind(kind: MetricKind): StatsMetricKind {
+export function statsKind(kind: MetricKind): StatsMetricKind {
   if (kind === "retention") return "conversion";
   // An arithmetic combination of per-unit aggregates is analysed as a per-unit mean.
   if (kind === "arithmetic") return "mean";

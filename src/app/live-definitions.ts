@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { AggregateExpr, Expr } from "../dsl/index.js";
-import { metricDesigns } from "../analysis/analyze.js";
+import { metricDesigns, statsKind } from "../analysis/analyze.js";
 import { lowerCondition } from "../compiler/ruleset/condition.js";
 import type {
   LiveAggregate,
@@ -10,7 +10,8 @@ import type {
   LiveMetric,
   LiveValue,
 } from "../runtime/server/live/definitions.js";
-import type { AttributeType, Experiment, Metric, Workspace } from "../workspace/model.js";
+import { ROLLOUT_ARMS, rolloutGuardKey } from "../ruleset/types.js";
+import type { AttributeType, Experiment, Guard, Metric, Workspace } from "../workspace/model.js";
 import { SESSION_UNIT } from "../workspace/model.js";
 
 const LIVE_FNS = new Set<string>(["count", "sum", "any", "mean", "min", "max"]);
@@ -29,7 +30,40 @@ export function liveDefinitions(ws: Workspace): LiveDefinitions {
     if (e.status === "archived") continue;
     experiments[e.key] = liveExperiment(ws, e);
   }
+  for (const f of ws.flags.values())
+    for (const r of f.rules) if (r.kind === "rollout" && r.guard) experiments[rolloutGuardKey(f.key, r.name)] = liveRollout(ws, r.guard);
   return { srmThreshold: ws.settings.defaults.srm_threshold, experiments };
+}
+
+/**
+ * A guarded rollout as the server follows it: the units it served the rolled-out variant against
+ * the units its percentage left on the default (logged as exposures of the guard's key), compared
+ * on the guard's metrics, each a guardrail with its margin, at exp.yaml's `defaults.alpha`.
+ */
+function liveRollout(ws: Workspace, guard: Guard): LiveExperiment {
+  const metrics = guard.metrics.flatMap((key): LiveMetric[] => {
+    const metric = ws.metrics.get(key);
+    if (!metric) return [];
+    const design = {
+      metric: key,
+      tier: "guardrail" as const,
+      kind: statsKind(metric.kind),
+      direction: metric.direction,
+      ...(metric.guardrail ? { maxRegression: metric.guardrail.max_regression } : {}),
+      cuped: false,
+    };
+    const plan =
+      metric.window.seconds > 0 ? metricPlan(ws, metric) : { unavailable: `the window ${metric.window.text} is not a positive duration` };
+    return ["unavailable" in plan ? { design, unavailable: plan.unavailable } : { design, ...plan }];
+  });
+  return {
+    control: ROLLOUT_ARMS.control,
+    alpha: ws.settings.defaults.alpha,
+    correction: "none",
+    sessionUnit: false,
+    excludedUnits: [],
+    metrics,
+  };
 }
 
 function liveExperiment(ws: Workspace, e: Experiment): LiveExperiment {

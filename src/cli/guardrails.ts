@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { writeGuardChangesOf, type GuardGitChange } from "../app/guard-sync.js";
 import { watchedExperiments, watchGuardrails, type GuardrailFinding } from "../app/guardrail-watch.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { ExpError } from "../diagnostics/errors.js";
@@ -19,6 +20,7 @@ interface GuardrailsOptions extends WorkspaceOptions {
   connection?: string;
   asOf?: string;
   out?: string;
+  guards?: boolean;
 }
 
 const pct = (x: number | null) => (x === null ? "no margin" : `margin ${(x * 100).toFixed(2).replace(/\.?0+$/, "")}%`);
@@ -49,6 +51,14 @@ function renderText(findings: GuardrailFinding[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+function guardChangesText(changes: GuardGitChange[]): string {
+  const lines = changes.map((c) => {
+    const [field, value] = Object.entries(c.set)[0]!;
+    return `~ ${c.file}: ${field}: ${String(value)} (guard "${c.guard}" broke glass on exp serve)`;
+  });
+  return `${[...lines, `${changes.length} file(s) changed to match what the guards did.`].join("\n")}\n`;
+}
+
 /** `exp guardrails [experiment…]`: which running experiments breach a guardrail or mismatch their sample ratio. */
 export function registerGuardrails(program: Command): void {
   withWorkspaceOptions(
@@ -58,12 +68,23 @@ export function registerGuardrails(program: Command): void {
       .argument("[experiments...]", "experiment keys (default: every running experiment)")
       .option("--connection <name>", "warehouse connection (default: warehouse.default)")
       .option("--as-of <iso>", "only exposures and events before this time")
-      .option("--out <file>", "write the result to a file instead of stdout"),
+      .option("--out <file>", "write the result to a file instead of stdout")
+      .option(
+        "--guards",
+        "instead: write what exp serve's guards did since the last exp apply into the workspace files (a flag's enabled: false, an experiment's status: stopped), for a pull request",
+      ),
   ).action(
     action(async (keys: string[], opts: GuardrailsOptions) => {
       const format = parseFormat(opts.format);
       parseInstant("--as-of", opts.asOf);
       const ws = await loadWorkspaceOrExit(opts);
+      if (opts.guards) {
+        const changes = await writeGuardChangesOf(ws);
+        const text = format === "json" ? `${JSON.stringify(changes, null, 2)}\n` : guardChangesText(changes);
+        if (opts.out) await writeOutputFile(opts.out, text);
+        else process.stdout.write(text);
+        return 0;
+      }
       for (const k of keys) {
         if (!ws.experiments.has(k))
           throw ExpError.of(SQL_CODES.unknownExperiment, `There is no experiment "${k}"; check experiments/*.yaml.`, {

@@ -1,8 +1,6 @@
-import { rulesetChecksum } from "../ruleset/checksum.js";
 import { own } from "../ruleset/own.js";
-import type { Ruleset } from "../ruleset/types.js";
-import { rulesetSha256, type AuditRecord } from "./audit.js";
-import { appendAuditEntry } from "./audit-append.js";
+import type { AuditRecord } from "./audit.js";
+import { publishEdit } from "./publish-edit.js";
 import { underPublishLock } from "./publish-lock.js";
 import { stateCodes } from "./target/codes.js";
 import { PublishError } from "./target/errors.js";
@@ -51,26 +49,13 @@ export async function stopPublishedExperiment(target: PublishTarget, request: St
         stateCodes.nothingToStop,
         `experiment "${request.experiment}" is ${published.status} in the published version ${current.version}; only a running or paused experiment can be stopped`,
       );
-    const version = Math.max(0, ...(await target.versions())) + 1;
     const now = request.now ?? new Date();
-    const ruleset: Ruleset = structuredClone(current.ruleset);
-    ruleset.version = version;
-    ruleset.createdAt = now.toISOString();
-    ruleset.experiments[request.experiment]!.status = "stopped";
-    // As the compiler does for a stopped experiment: its layer slots are released.
-    for (const layer of Object.values(ruleset.layers)) delete layer.slots[request.experiment];
-    ruleset.checksum = rulesetChecksum(ruleset);
-    const stored = await target.publish(ruleset, { expectedVersion: current.version, expectedChecksum: current.checksum });
-    const record = await appendAuditEntry(target, {
-      ts: now.toISOString(),
-      actor: request.actor,
-      sourceCommit: current.ruleset.sourceCommit ?? null,
-      fromVersion: current.version,
-      toVersion: version,
-      action: "stop",
-      summary: `stopped experiment "${request.experiment}": ${request.reason}`,
-      rulesetSha256: rulesetSha256(stored.ruleset),
+    const summary = `stopped experiment "${request.experiment}": ${request.reason}`;
+    const edit = await publishEdit(target, current, { actor: request.actor, now, action: "stop", summary }, (ruleset) => {
+      ruleset.experiments[request.experiment]!.status = "stopped";
+      // As the compiler does for a stopped experiment: its layer slots are released.
+      for (const layer of Object.values(ruleset.layers)) delete layer.slots[request.experiment];
     });
-    return { fromVersion: current.version, toVersion: version, checksum: stored.checksum, record, brokeStaleLock: handle.brokeStale };
+    return { ...edit, brokeStaleLock: handle.brokeStale };
   });
 }

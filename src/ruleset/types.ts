@@ -75,6 +75,8 @@ export interface RulesetExperiment {
   overrides?: Record<string, string>;
   /** The registered analysis design; read by `exp plan`, ignored by the runtime. */
   registration?: RulesetRegistration;
+  /** Watched by `exp serve`; absent without one. */
+  guard?: RulesetGuard;
 }
 
 /**
@@ -98,9 +100,39 @@ export interface RulesetLayer {
   slots: Record<string, [number, number][]>;
 }
 
+/**
+ * A guard the server watches (docs/file-formats.md#guards): on a regression of one of `metrics`
+ * beyond its margin, once every arm has `minUnits` units, it stops (`rollback`) or holds (`pause`)
+ * the guarded change. Its key names the live statistics it reads: the experiment's key, or
+ * `rolloutGuardKey(flag, rule)` for a rollout, whose arms are `rollout` and `default`.
+ */
+export interface RulesetGuard {
+  key: string;
+  metrics: string[];
+  action: "rollback" | "pause";
+  minUnits: number;
+}
+
+/** The live statistics key of a guarded rollout (no experiment key has a colon). */
+export function rolloutGuardKey(flag: string, rule: string): string {
+  return `rollout:${flag}:${rule}`;
+}
+
+/** The arms of a guarded rollout: units it served the rolled-out variant, and units it left on the default. */
+export const ROLLOUT_ARMS = { treatment: "rollout", control: "default" } as const;
+
 export type RulesetRule =
   | { kind: "serve"; name: string; when?: Condition; variant: string }
-  | { kind: "rollout"; name: string; when?: Condition; variant: string; holdout: boolean; steps: { at: string; traffic: number }[] }
+  | {
+      kind: "rollout";
+      name: string;
+      when?: Condition;
+      variant: string;
+      holdout: boolean;
+      steps: { at: string; traffic: number }[];
+      /** Absent without a guard, so rulesets of unguarded rollouts keep their checksums. */
+      guard?: RulesetGuard;
+    }
   | { kind: "experiment"; name: string; when?: Condition; experiment: string; map: Record<string, string> };
 
 export interface RulesetFlag {

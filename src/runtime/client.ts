@@ -11,7 +11,7 @@ import type { Attributes } from "./condition.js";
 import type { Ruleset } from "../ruleset/types.js";
 import type { EvaluateAllResult, FlagResult } from "./result.js";
 import { ExposureDedup } from "./sdk/exposure-dedup.js";
-import { ExposureLogger, withoutExposure, type Assignment } from "./sdk/exposure-logger.js";
+import { ExposureLogger, mayLogExposure, withoutExposure, type Assignment } from "./sdk/exposure-logger.js";
 import { stickyAssign, type StickyStore } from "./sdk/sticky-store.js";
 import { identifyCall } from "./sdk/identify-call.js";
 import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
@@ -176,11 +176,11 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       const at = now();
       const ev = source.evaluator;
       const r = ev.evaluate(flag, unit, attributes, at);
-      if (sink && r.reason === "experiment" && o?.logExposure !== false) loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
+      if (sink && mayLogExposure(r) && o?.logExposure !== false) loggerFor(ev)!.flagServed(flag, r, unit, attributes, at);
       return r;
     },
     logFlagExposure(r, unit, attributes) {
-      if (sink && r.reason === "experiment") loggerFor(source.evaluator)!.flagServed(r.flag, r, unit, attributes, now());
+      if (sink && mayLogExposure(r)) loggerFor(source.evaluator)!.flagServed(r.flag, r, unit, attributes, now());
     },
     evaluateAll: (unit, attributes) => source.evaluator.evaluateAll(unit, attributes, now()),
     get ruleset() {

@@ -303,6 +303,8 @@ export interface Experiment {
   power: { mde?: number; daily_units?: number; power?: number; baseline?: number; stddev?: number };
   /** The decision framework, exp.yaml defaults.decision overridden field by field; the loader always sets it. */
   decision?: DecisionRules;
+  /** Watched by `exp serve`, which stops or pauses the experiment on a regression. */
+  guard?: Guard;
   origin: Origin;
 }
 
@@ -314,6 +316,22 @@ export interface FlagPrerequisite {
   variant?: string;
 }
 
+/**
+ * A guard (docs/file-formats.md#guards): `exp serve` watches `metrics` (each with a
+ * `guardrail.max_regression`) on the guarded change with always-valid confidence sequences, and once
+ * every arm has `min_units` units a regression beyond a margin breaks glass: `rollback` stops serving
+ * the change (a rollout serves the default; an experiment is stopped), `pause` holds it (a rollout
+ * keeps its current percent; an experiment is paused).
+ */
+export interface Guard {
+  metrics: string[];
+  action: "rollback" | "pause";
+  min_units: number;
+}
+
+/** The `min_units` of a guard that does not say. */
+export const DEFAULT_GUARD_MIN_UNITS = 500;
+
 export interface RolloutStep {
   at: string;
   /** 0..100 */
@@ -322,7 +340,16 @@ export interface RolloutStep {
 
 export type FlagRule =
   | { kind: "serve"; name: string; when?: Expr; whenText?: string; serve: string }
-  | { kind: "rollout"; name: string; when?: Expr; whenText?: string; variant: string; steps: RolloutStep[]; holdout: boolean }
+  | {
+      kind: "rollout";
+      name: string;
+      when?: Expr;
+      whenText?: string;
+      variant: string;
+      steps: RolloutStep[];
+      holdout: boolean;
+      guard?: Guard;
+    }
   | { kind: "experiment"; name: string; when?: Expr; whenText?: string; experiment: string; map: Record<string, string> };
 
 export interface Flag {

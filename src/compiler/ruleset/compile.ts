@@ -1,13 +1,15 @@
 import { diagnostic, type Diagnostic, type Produced } from "../../diagnostics/diagnostic.js";
-import type { AttributeType, Experiment, Flag, Workspace } from "../../workspace/model.js";
+import type { AttributeType, Experiment, Flag, Guard, Workspace } from "../../workspace/model.js";
 import { BASIS_POINTS, HASH_VERSION, weightsToBasisPoints } from "../../ruleset/hash.js";
 import {
   RULESET_SCHEMA_VERSION,
+  rolloutGuardKey,
   type AttributeKind,
   type Condition,
   type Ruleset,
   type RulesetExperiment,
   type RulesetFlag,
+  type RulesetGuard,
   type RulesetLayer,
   type RulesetRule,
 } from "../../ruleset/types.js";
@@ -115,6 +117,7 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     // url stays absent unless the variant has one, so rulesets of other designs keep their checksums.
     variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config, url: v.url })),
     registration: registrationOf(e, ws.metrics),
+    guard: e.guard ? rulesetGuard(e.key, e.guard) : undefined,
   };
 }
 
@@ -134,6 +137,7 @@ function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | 
           steps: [...r.steps]
             .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
             .map((s) => ({ at: s.at, traffic: toBasisPoints(s.percent / 100) })),
+          guard: r.guard ? rulesetGuard(rolloutGuardKey(f.key, r.name), r.guard) : undefined,
         };
       case "experiment":
         return { kind: "experiment", name: r.name, when: when(r.when), experiment: r.experiment, map: r.map };
@@ -160,4 +164,8 @@ function unitOverrides(byVariant: Record<string, string[]>): Record<string, stri
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 function sorted<V>(m: Map<string, V>): [string, V][] {
   return [...m.entries()].sort(([a], [b]) => cmp(a, b));
+}
+
+function rulesetGuard(key: string, g: Guard): RulesetGuard {
+  return { key, metrics: [...g.metrics], action: g.action, minUnits: g.min_units };
 }

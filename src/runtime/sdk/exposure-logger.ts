@@ -1,6 +1,8 @@
 import type { Attributes } from "../condition.js";
 import type { Evaluator } from "../evaluator.js";
+import { ROLLOUT_ARMS } from "../../ruleset/types.js";
 import type { AssignmentResult, FlagResult } from "../result.js";
+import { rolloutPhase, timedSteps, type TimedStep } from "../rollout-phase.js";
 import { userIdOf, type UnitRef } from "../unit-ids.js";
 import type { ExposureDedup } from "./exposure-dedup.js";
 import { exposureId } from "./exposure-id.js";
@@ -19,6 +21,11 @@ export interface Assignment extends AssignmentResult {
 
 const NOTHING = (): void => {};
 
+/** Flag results that may log an exposure: from an experiment rule, or from a rollout rule (when it has a guard). */
+export function mayLogExposure(r: FlagResult): boolean {
+  return r.reason === "experiment" || r.reason === "rollout" || r.reason === "rollout_excluded";
+}
+
 /** Marks a result as needing no confirmation; the result object is the evaluator's own, fresh per call. */
 export function withoutExposure(r: AssignmentResult): Assignment {
   (r as Assignment).exposed = NOTHING;
@@ -35,6 +42,8 @@ export class ExposureLogger {
   private readonly experiments = new Map<string, { phase: number; mode: ExposureMode }>();
   /** flag → rule name → experiment, for the rules of kind `experiment` over an on_assignment experiment. */
   private readonly flagRules = new Map<string, Map<string, string>>();
+  /** flag → rule name → the guard key and timed steps of a guarded rollout rule. */
+  private readonly guardedRollouts = new Map<string, Map<string, { key: string; steps: TimedStep[] }>>();
 
   constructor(
     readonly evaluator: Evaluator,
@@ -49,6 +58,9 @@ export class ExposureLogger {
       for (const r of f.rules)
         if (r.kind === "experiment" && this.experiments.get(r.experiment)?.mode === "on_assignment") rules.set(r.name, r.experiment);
       if (rules.size > 0) this.flagRules.set(flag, rules);
+      const guarded = new Map<string, { key: string; steps: TimedStep[] }>();
+      for (const r of f.rules) if (r.kind === "rollout" && r.guard) guarded.set(r.name, { key: r.guard.key, steps: timedSteps(r.steps) });
+      if (guarded.size > 0) this.guardedRollouts.set(flag, guarded);
     }
   }
 
@@ -73,7 +85,10 @@ export class ExposureLogger {
   }
 
   flagServed(flag: string, r: FlagResult, unit: UnitRef, attrs: Attributes | undefined, at: number): void {
-    if (r.reason !== "experiment" || r.rule === null) return;
+    if (r.rule === null) return;
+    if (r.reason === "rollout" || r.reason === "rollout_excluded")
+      return this.rolloutServed(flag, r.rule, r.reason === "rollout", unit, at);
+    if (r.reason !== "experiment") return;
     const experiment = this.flagRules.get(flag)?.get(r.rule);
     if (experiment === undefined) return;
     const { phase } = this.experiments.get(experiment)!;
@@ -85,6 +100,16 @@ export class ExposureLogger {
     if (a.variant === null) return;
     if (typeof unit === "string") this.send(experiment, phase, a.hashKey, user, a.variant, at);
     else this.log(experiment, phase, a.hashKey, user, a.variant, at);
+  }
+
+  /** A guarded rollout logs which side of its percentage the unit is on (docs/file-formats.md#guards). */
+  private rolloutServed(flag: string, rule: string, served: boolean, unit: UnitRef, at: number): void {
+    const g = this.guardedRollouts.get(flag)?.get(rule);
+    if (!g) return;
+    const user = userIdOf(unit);
+    const phase = rolloutPhase(g.steps, at);
+    if (phase === 0) return;
+    this.log(g.key, phase, user, user, served ? ROLLOUT_ARMS.treatment : ROLLOUT_ARMS.control, at);
   }
 
   private log(experiment: string, phase: number, hashKey: string, user: string, variant: string, at: number): void {

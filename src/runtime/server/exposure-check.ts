@@ -1,6 +1,7 @@
 import { bucketerFor, pickIndex } from "../../ruleset/hash.js";
 import type { Ruleset } from "../../ruleset/types.js";
 import { SESSION_UNIT } from "../unit-ids.js";
+import { rolloutExposureProblem } from "./guards/rollout-exposure.js";
 
 export interface ClaimedExposure {
   experiment: string;
@@ -20,6 +21,8 @@ export interface ClaimedExposure {
  * hash the user id; a session experiment's traffic and variant hash the session id.
  */
 export function exposureProblem(ruleset: Ruleset, x: ClaimedExposure): string | undefined {
+  // Guarded rollouts log under their guard's key, which no experiment key can be (it has colons).
+  if (x.experiment.startsWith("rollout:")) return rolloutExposureProblem(ruleset, x);
   const e = ruleset.experiments[x.experiment];
   if (!e) return `no experiment "${x.experiment}" in ruleset version ${ruleset.version}`;
   if (e.phase !== x.phase) return `experiment "${x.experiment}" is in phase ${e.phase}, not ${x.phase}`;

@@ -2,6 +2,7 @@ import type { Attributes } from "../condition.js";
 import type { FlagResult } from "../result.js";
 import { userIdOf, type UnitRef } from "../unit-ids.js";
 import { logAssignmentExposure } from "./assignment-exposure.js";
+import { logRolloutExposure } from "./guards/rollout-exposure.js";
 import type { ServerState } from "./state.js";
 
 /**
@@ -10,7 +11,8 @@ import type { ServerState } from "./state.js";
  * assignment in that experiment goes through the same path as `POST /v1/assignments`, so an
  * on_assignment experiment stores it once per unit × experiment × phase (its id is the SDK's too),
  * and an on_view one stores nothing. `trigger: false` evaluates only, as for assignments. The
- * exposure id, or null when nothing was logged.
+ * exposure id, or null when nothing was logged. A guarded rollout logs which side the unit is on
+ * (guards/rollout-exposure.ts).
  */
 export async function logFlagExposure(
   s: ServerState,
@@ -21,7 +23,8 @@ export async function logFlagExposure(
   at: number,
   trigger: boolean,
 ): Promise<string | null> {
-  if (!trigger || r.reason !== "experiment" || r.rule === null) return null;
+  if (!trigger || r.rule === null) return null;
+  if (r.reason !== "experiment") return logRolloutExposure(s, flag, r, userIdOf(unit), at);
   const ev = s.rulesets.ready();
   const rule = ev.ruleset.flags[flag]?.rules.find((x) => x.name === r.rule);
   if (rule?.kind !== "experiment") return null;

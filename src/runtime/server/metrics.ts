@@ -113,8 +113,8 @@ export class ServerMetrics {
     else byVariant.set(variant, counter({ experiment, variant }));
   }
 
-  /** The exposition; `exposures` adds the per-variant exposure series. */
-  render(exposures?: ExposureCounts): string {
+  /** The exposition; `exposures` adds the per-variant exposure series, `guards` the guard states. */
+  render(exposures?: ExposureCounts, guards?: readonly GuardSample[]): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
     const sample = (name: string, labels: Labels, value: number) => out.push(`${name}${labelSet(labels)} ${formatValue(value)}`);
@@ -142,6 +142,14 @@ export class ServerMetrics {
       for (const v of variants) sample("exp_variant_exposures_total", { experiment: v.experiment, variant: v.variant }, v.exposures);
       family("exp_variant_exposed_units", "gauge", "Distinct units exposed since the server started, by experiment and variant.");
       for (const v of variants) sample("exp_variant_exposed_units", { experiment: v.experiment, variant: v.variant }, v.units);
+    }
+    if (guards) {
+      family(
+        "exp_guard_state",
+        "gauge",
+        "Guard state: 0 collecting units, 1 watching, 2 breached (and acted on), by guard key and target.",
+      );
+      for (const g of guards) sample("exp_guard_state", { guard: g.key, target: g.target }, GUARD_STATES[g.state]);
     }
     const single: [string, string, string, number][] = [
       ["exp_evaluations_total", "counter", "Evaluation requests answered.", this.evaluations],
@@ -269,3 +277,12 @@ function formatValue(v: number): string {
   if (v === -Infinity) return "-Inf";
   return String(v);
 }
+
+/** One guard as the exp_guard_state series shows it. */
+export interface GuardSample {
+  key: string;
+  target: "experiment" | "flag";
+  state: keyof typeof GUARD_STATES;
+}
+
+const GUARD_STATES = { collecting: 0, watching: 1, breached: 2 } as const;

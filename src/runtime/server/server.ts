@@ -8,6 +8,9 @@ import { AlertChecks, type AlertCheckOptions } from "./alerts/checks.js";
 import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
+import { GuardStore } from "./guards/guard-store.js";
+import { GuardWatcher, type BreakGlass } from "./guards/guard-watcher.js";
+import { liveGuards } from "./guards/live-guards.js";
 import type { LiveDefinitions } from "./live/definitions.js";
 import { LiveStats } from "./live/live-stats.js";
 import { rebuildLiveStats } from "./live/rebuild.js";
@@ -41,6 +44,9 @@ import type { ServerState } from "./state.js";
 
 /** The shortest exposure-token secret accepted: a shorter (or empty) HMAC key lets tokens be forged. */
 export const MIN_TOKEN_SECRET_BYTES = 16;
+
+/** Guards look at their live statistics every 5 s by default. */
+export const DEFAULT_GUARD_INTERVAL_MS = 5_000;
 
 export interface ServerOptions {
   /** Where published rulesets live (the same target `exp apply` writes to). */
@@ -92,6 +98,10 @@ export interface ServerOptions {
   alerts?: AlertSinkOptions & AlertCheckOptions;
   /** The live view at /live: its statistics and guard providers, sampling and push intervals. */
   liveView?: LiveViewOptions;
+  /** What a guard breach publishes (src/plan/guard-break.ts via src/app); without it a breach is recorded and alerted only. */
+  breakGlass?: BreakGlass;
+  /** How often the guards look at their live statistics (ms, real time; each look reads the server's clock). */
+  guardIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -103,6 +113,8 @@ export interface RunningServer {
   ingestStats(): { exposures: { fsyncs: number; batches: number }; events: { fsyncs: number; batches: number } };
   /** Where alerts are raised (docs/alerts.md). */
   alerts: Alerts;
+  /** The guards; `check()` looks at them now. */
+  guards: GuardWatcher;
   close(): Promise<void>;
 }
 
@@ -138,8 +150,10 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   const verifier = new RulesetVerifier(o.verifyBudgetMs);
   const now = o.clock ?? Date.now;
   const alerts = new Alerts(o.alerts ?? { webhooks: [] }, now, log, metrics);
+  const rulesets = new RulesetHolder(verifier, metrics, log);
+  const guards = new GuardWatcher({ rulesets, store: o.store, live, alerts, log, now }, await GuardStore.open(o.dataDir), o.breakGlass);
   const state: ServerState = {
-    rulesets: new RulesetHolder(verifier, metrics, log),
+    rulesets,
     store: o.store,
     publisher: o.publisher,
     log,
@@ -151,6 +165,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     sticky: await loadStickyArms(o.dataDir, o.layout ?? DEFAULT_LAYOUT, new Set(o.stickyExperiments ?? []), o.stickyCapacity),
     overrides: await RuntimeOverrides.open(o.dataDir),
     metrics,
+    guards,
     alerts,
     now,
     tokenSecret: o.tokenSecret,
@@ -163,6 +178,11 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   await state.rulesets.reload(o.store);
   const timer = setInterval(() => state.rulesets.reload(o.store), o.reloadIntervalMs ?? 1000);
   timer.unref();
+  const guardTimer = setInterval(
+    () => guards.check().catch((err: unknown) => log.error("the guards could not be checked", { error: err })),
+    o.guardIntervalMs ?? DEFAULT_GUARD_INTERVAL_MS,
+  );
+  guardTimer.unref();
   const checks = o.alerts
     ? new AlertChecks(
         alerts,
@@ -182,7 +202,11 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   // With metric definitions the view shows the server's own live statistics, unless given other providers.
   const liveView = new LiveView(state, {
     ...o.liveView,
-    providers: { ...(o.liveStats !== false && o.liveDefinitions ? summaryProviders(state) : {}), ...o.liveView?.providers },
+    providers: {
+      ...(o.liveStats !== false && o.liveDefinitions ? summaryProviders(state) : {}),
+      ...liveGuards(guards),
+      ...o.liveView?.providers,
+    },
   });
 
   const server = createServer(
@@ -209,9 +233,11 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
     compact: () => ingest.compact(),
     ingestStats: () => ({ exposures: { ...ingest.exposures.stats }, events: { ...ingest.events.stats } }),
     alerts,
+    guards,
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(timer);
+        clearInterval(guardTimer);
         checks?.stop();
         alerts.close();
         liveView.close();

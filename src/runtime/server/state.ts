@@ -4,6 +4,7 @@ import type { Declarations } from "../../workspace/declared-input.js";
 import type { Alerts } from "./alerts/alerts.js";
 import { authorise, type ApiKey, type Scope } from "./auth.js";
 import type { ExposureCounts } from "./exposure-counts.js";
+import type { GuardWatcher } from "./guards/guard-watcher.js";
 import { HttpError } from "./http-io.js";
 import type { IngestStore } from "./ingest-store.js";
 import type { LiveStats } from "./live/live-stats.js";
@@ -39,6 +40,8 @@ export interface ServerState {
   /** QA overrides made at runtime (POST /v1/overrides), kept in the data dir. */
   readonly overrides: RuntimeOverrides;
   readonly metrics: ServerMetrics;
+  /** The guards of the served ruleset and their states (guards/). */
+  readonly guards: GuardWatcher;
   /** Raises alerts (guard breaches, sample ratio, ingestion) to exp.yaml's webhooks; returns at once (docs/alerts.md). */
   readonly alerts: Alerts;
   /** The time evaluations and default timestamps use (ms since the epoch). */

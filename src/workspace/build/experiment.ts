@@ -2,6 +2,7 @@ import { DEFAULT_DECISION, type Experiment, type Settings, type Variant } from "
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
 import { buildDecisionRules } from "./settings.js";
+import { buildGuard } from "./guard.js";
 import { buildOverrides } from "./values.js";
 
 type Raw = Record<string, any>;
@@ -62,6 +63,7 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
     holdout: raw.holdout ?? true,
     amendments: (raw.amendments ?? []).map((m: Raw) => ({ reason: m.reason, ...(m.date !== undefined ? { date: String(m.date) } : {}) })),
     metrics: { primary: raw.metrics.primary, secondary: raw.metrics.secondary ?? [], guardrails: raw.metrics.guardrails ?? [] },
+    ...(raw.guard !== undefined ? { guard: buildGuard(raw.guard)! } : {}),
     analysis: {
       method: a.method ?? d.method,
       alpha: a.alpha ?? d.alpha,

@@ -1,6 +1,7 @@
 import type { Flag, FlagPrerequisite, FlagRule } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
+import { buildGuard } from "./guard.js";
 import { buildOverrides, dict } from "./values.js";
 
 type Raw = Record<string, any>;
@@ -58,7 +59,9 @@ function buildRule(b: FileBuild, r: Raw, i: number): FlagRule | undefined {
       at: b.timestamp(`${path}.rollout.steps.${k}.at`, s.at),
       percent: s.percent,
     }));
-    return { kind: "rollout", name, ...cond, variant: r.rollout.variant, steps, holdout: r.rollout.holdout ?? r.holdout ?? true };
+    const guard = buildGuard(r.rollout.guard);
+    const holdout: boolean = r.rollout.holdout ?? r.holdout ?? true;
+    return { kind: "rollout", name, ...cond, variant: r.rollout.variant, steps, holdout, ...(guard ? { guard } : {}) };
   }
   return { kind: "experiment", name, ...cond, experiment: r.experiment, map: r.map ?? dict() };
 }

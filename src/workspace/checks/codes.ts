@@ -31,6 +31,13 @@ export const CheckCodes = defineCodes({
   rescaledWeights: { code: "EXP3027", severity: "warning", title: "Variant weights do not sum to 100 and are rescaled" },
   duplicateOverride: { code: "EXP3028", severity: "error", title: "A unit is listed twice in the overrides of one experiment or flag" },
   identityUnit: { code: "EXP3029", severity: "warning", title: "identity: anonymous on a session experiment has no effect" },
+  guardWithoutMargin: { code: "EXP3030", severity: "error", title: "A guard watches a metric without guardrail.max_regression" },
+  guardNotLive: { code: "EXP3031", severity: "error", title: "A guard watches a metric the server cannot follow live" },
+  guardNotGuardrail: {
+    code: "EXP3032",
+    severity: "error",
+    title: "An experiment's guard watches a metric that is not one of its guardrails",
+  },
   unknownOverridden: {
     code: "EXP3040",
     severity: "error",

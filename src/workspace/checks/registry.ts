@@ -9,6 +9,7 @@ import { experimentRulesCheck } from "./experiment-rules.js";
 import { fileKeysCheck } from "./file-keys.js";
 import { flagRulesCheck } from "./flag-rules.js";
 import { flagVariantsCheck } from "./flag-variants.js";
+import { guardsCheck } from "./guards.js";
 import { holdoutsCheck } from "./holdouts.js";
 import { identityUnitCheck } from "./identity-unit.js";
 import { layerUnitsCheck } from "./layer-units.js";
@@ -40,6 +41,7 @@ export const specifiedChecks: readonly Check[] = [
   overridesCheck,
   flagRulesCheck,
   rolloutStepsCheck,
+  guardsCheck,
   experimentRulesCheck,
   prerequisitesCheck,
   environmentsCheck,

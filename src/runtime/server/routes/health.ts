@@ -11,7 +11,10 @@ export const healthRoutes: Routes = {
   "GET /metrics": (s, _q, res) => {
     s.metrics.fsyncs = s.ingest.fsyncs;
     s.metrics.dedupIds = s.ingest.dedupSize;
-    const text = s.metrics.render(s.exposures);
+    const guards = s.guards
+      .statuses()
+      .map((g) => ({ key: g.key, target: "experiment" in g.change ? "experiment" : "flag", state: g.state }) as const);
+    const text = s.metrics.render(s.exposures, guards);
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     res.end(text);
   },

@@ -13,7 +13,12 @@ export const reportRoutes: Routes = {
     const summary = experimentSummary(s, key);
     if (!summary) throw new HttpError(404, `unknown experiment "${key}"`);
     await s.accessLog.record({ ts: new Date(s.now()).toISOString(), key: reader?.name ?? null, read: "summary", experiment: key });
-    send(res, 200, summary);
+    const guard = s.guards.status(key);
+    send(res, 200, guard ? { ...summary, guard } : summary);
+  },
+  "GET /v1/guards": (s, req, res) => {
+    requireScope(s, req, "reports:read");
+    send(res, 200, { guards: s.guards.statuses() });
   },
   "GET /v1/reports/(?<key>[a-z][a-z0-9_]*)": async (s, req, res, m) => {
     const reader = requireScope(s, req, "reports:read");

@@ -1,0 +1,122 @@
+import type { RulesetGuard } from "../../../ruleset/types.js";
+import { guardBreachNotice } from "../alerts/guard-breach.js";
+import { liveSummary } from "../live/summary.js";
+import type { ServerState } from "../state.js";
+import { judgeGuard, type GuardFinding } from "./guard-judge.js";
+import type { GuardBreachRecord, GuardStore } from "./guard-store.js";
+import { guardTargets, type GuardedChange } from "./guard-targets.js";
+
+/** A guard's state as /summary, /v1/guards, /metrics and the live view show it. */
+export interface GuardStatus {
+  key: string;
+  change: GuardedChange;
+  action: RulesetGuard["action"];
+  metrics: string[];
+  minUnits: number;
+  state: "collecting" | "watching" | "breached";
+  /** Units per arm at the last look. */
+  units: Record<string, number>;
+  breach?: GuardBreachRecord;
+}
+
+/** What breaking glass publishes (src/plan/guard-break.ts, passed in by src/app); resolves with the new version, or null when nothing changed. */
+export type BreakGlass = (request: { guard: string; action: RulesetGuard["action"]; reason: string; now: Date }) => Promise<number | null>;
+
+type WatchedState = Pick<ServerState, "rulesets" | "store" | "live" | "alerts" | "log" | "now">;
+
+/**
+ * Watches every guard of the served ruleset (docs/http-api.md#guards): each `check` judges each
+ * guard from its live summary at the server's clock, and on a breach records it in the data dir,
+ * breaks glass (a new ruleset version with only the guarded change stopped, published with an audit
+ * record, then served at once, so SDKs following the stream stop too), and raises a guard_breach
+ * alert. Checks run one at a time; a breach is acted on once, also across restarts.
+ */
+export class GuardWatcher {
+  private last: GuardStatus[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly s: WatchedState,
+    private readonly store: GuardStore,
+    private readonly breakGlass: BreakGlass | undefined,
+  ) {}
+
+  /** The guards as the last check saw them. */
+  statuses(): readonly GuardStatus[] {
+    return this.last;
+  }
+
+  status(key: string): GuardStatus | undefined {
+    return this.last.find((g) => g.key === key);
+  }
+
+  /** One look at every guard; a look still running is joined, not doubled. */
+  check(): Promise<void> {
+    this.running ??= this.look().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async look(): Promise<void> {
+    const ruleset = this.s.rulesets.current;
+    if (!ruleset) return;
+    const at = this.s.now();
+    const out: GuardStatus[] = [];
+    for (const t of guardTargets(ruleset, at)) {
+      const { guard, change, comparison } = t;
+      const base = { key: guard.key, change, action: guard.action, metrics: guard.metrics, minUnits: guard.minUnits };
+      const held = this.store.get(guard.key);
+      // An experiment re-arms its guard in a new phase; a rollout's breach holds (its phase is what broke it).
+      if (held && (!("experiment" in change) || held.phase === comparison.phase)) {
+        out.push({ ...base, state: "breached", units: held.units, breach: held });
+        continue;
+      }
+      const verdict = judgeGuard(guard, liveSummary(this.s.live, guard.key, comparison));
+      if (verdict.state !== "breach") {
+        out.push({ ...base, state: verdict.state, units: verdict.units });
+        continue;
+      }
+      const breach = await this.act(guard, change, comparison.phase, verdict.units, verdict.breach, at);
+      out.push({ ...base, state: "breached", units: verdict.units, breach });
+    }
+    this.last = out;
+  }
+
+  private async act(
+    guard: RulesetGuard,
+    change: GuardedChange,
+    phase: number,
+    units: Record<string, number>,
+    finding: GuardFinding,
+    at: number,
+  ): Promise<GuardBreachRecord> {
+    const reason = `"${finding.metric}" regressed by at least ${pct(finding.regression)} (max_regression ${pct(finding.maxRegression)}) with ${Math.min(...Object.values(units))} units per arm`;
+    let version: number | null = null;
+    if (this.breakGlass)
+      try {
+        version = await this.breakGlass({ guard: guard.key, action: guard.action, reason, now: new Date(at) });
+        await this.s.rulesets.reload(this.s.store);
+      } catch (err) {
+        this.s.log.error("a guard breach could not be published; the change keeps serving until exp stop or exp apply", {
+          guard: guard.key,
+          error: err,
+        });
+      }
+    const breach: GuardBreachRecord = { ...finding, at: new Date(at).toISOString(), action: guard.action, phase, units, version };
+    await this.store.record(guard.key, breach);
+    this.s.log.warn("guard breached", { guard: guard.key, metric: finding.metric, regression: finding.regression, version });
+    const target = "experiment" in change ? { experiment: change.experiment } : { flag: change.flag, rule: change.ruleIndex };
+    this.s.alerts.notify(
+      guardBreachNotice({
+        target,
+        metric: finding.metric,
+        regression: finding.regression,
+        maxRegression: finding.maxRegression,
+        action: guard.action,
+        units: Math.min(...Object.values(units)),
+      }),
+    );
+    return breach;
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { liveUpdateRate } from "./live-update.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** BENCH_SERVER=assignments measures the assignment route against the echo peer only (about 25 s). */
+const ONLY_ASSIGNMENTS = process.env.BENCH_SERVER === "assignments";
 const CONNECTIONS = 32;
 const BATCH = 500;
 /** Assignments per second as a share of the echo peer's in the same run (issue 13's acceptance). */
@@ -131,6 +133,8 @@ try {
   await stopTarget(echo);
   await stopTarget(exp);
 }
+
+if (ONLY_ASSIGNMENTS) process.exit(0);
 
 // 3. Ingestion: batches of 500 events with unique ids, 202 only after fsync (group commit), into a
 // server with live statistics and one without, in alternating rounds. Units are exposed first

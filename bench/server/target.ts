@@ -41,7 +41,7 @@ if (mode === "echo") {
   await store.publish(compileRuleset(loaded.value).value, { expectedVersion: undefined, expectedChecksum: undefined });
   const stderr = serverLog();
   const formatted = serverLog(() => {});
-  const quietRequests = { info: formatted.info, warn: stderr.warn, error: stderr.error };
+  const quietRequests = { info: formatted.info, request: formatted.request, warn: stderr.warn, error: stderr.error };
   const srv = await startServer(
     {
       store,

@@ -29,7 +29,9 @@ export const evaluateRoutes: Routes = {
     const e = ev.ruleset.experiments[key]!;
     const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
-    const loggedId = await logAssignmentExposure(s, r, user, trigger);
+    // Most assignments log nothing, and awaiting the null would cost them a turn of the microtask queue.
+    const logging = logAssignmentExposure(s, r, user, trigger);
+    const loggedId = logging === null ? null : await logging;
     const bySession = r.hashKey !== user ? { s: r.hashKey } : {};
     const exposureToken =
       r.inExperiment && r.variant !== null

@@ -10,7 +10,7 @@
  *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run)
  */
 import autocannon from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,10 +33,19 @@ interface Target {
   dir: string;
 }
 
+// The targets run the compiled server, as `exp serve` does (target.ts): build it from these sources first.
+const build = spawnSync(process.execPath, [join(here, "../../node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: join(here, "../.."),
+  stdio: "inherit",
+});
+if (build.status !== 0) throw new Error("the server does not build; run npm run build to see why");
+
 function startTarget(mode: "echo" | "exp" | "exp-no-live"): Promise<Target> {
   // os.tmpdir() sits on the same disk as the checkout here; fsync on it is real, not a tmpfs no-op.
   const dir = mkdtempSync(join(tmpdir(), `exp-bench-server-${mode}-`));
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "target.ts"), mode, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  // The echo is plain JavaScript under plain node; the exp target loads the compiled server.
+  const args = mode === "echo" ? [join(here, "echo.mjs")] : ["--import", "tsx", join(here, "target.ts"), mode, dir];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {

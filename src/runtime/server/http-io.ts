@@ -99,9 +99,19 @@ export function readJson(req: IncomingMessage, maxDepth = MAX_BODY_DEPTH): Promi
 
 const parseBody = (text: string) => parseJson(text, MAX_BODY_DEPTH);
 
-export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+export function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  sendJsonText(res, status, body === undefined ? "" : JSON.stringify(body), headers);
+}
+
+/** `text`, JSON already written, as the answer: one write of the head and the body together. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+  const length = Buffer.byteLength(text);
+  res.writeHead(
+    status,
+    headers === undefined
+      ? ["content-type", "application/json", "content-length", String(length)]
+      : { "content-type": "application/json", "content-length": length, ...headers },
+  );
   res.end(text);
 }
 

@@ -123,19 +123,35 @@ function loggable(v: unknown): unknown {
   return v;
 }
 
-/** The time as ISO text, formatted once per millisecond however many lines share it. */
+/**
+ * The time as ISO text, formatted once per millisecond however many lines share it, and from the
+ * text of its second for the other milliseconds of that second: a busy server starts a new
+ * millisecond every request or two, and toISOString each time was a visible share of its time.
+ */
 function isoTimestamps(now: () => number): () => string {
   let at = NaN;
   let text = "";
+  let second = NaN;
+  /** "2026-01-02T03:04:05." for `second`. */
+  let secondText = "";
   return () => {
     const t = now();
-    if (t !== at) {
-      text = new Date(t).toISOString();
-      at = t;
+    if (t === at) return text;
+    at = t;
+    // Whole milliseconds of the years 1970 to 9999 only: other times have other shapes (toISOString
+    // truncates a fraction and writes six-digit years), and they take the long way.
+    if (!Number.isInteger(t) || t < 0 || t > MAX_FOUR_DIGIT_YEAR_MS) return (text = new Date(t).toISOString());
+    const ms = t % 1000;
+    if (t - ms !== second) {
+      second = t - ms;
+      secondText = new Date(second).toISOString().slice(0, 20);
     }
+    text = `${secondText}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
     return text;
   };
 }
+
+const MAX_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * `redactSecrets`, remembered for short texts: a request line's message and fields repeat (one

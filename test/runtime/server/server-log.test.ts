@@ -204,3 +204,31 @@ test("a log at warn drops request lines however they are formatted", () => {
   logRequest(log, { method: "GET", route: "/healthz", status: 200, durationMs: 1, keyId: undefined });
   assert.deepEqual(lines, []);
 });
+
+test("each line's time is the ISO text of the clock's millisecond, also across seconds and at odd times", () => {
+  const lines: string[] = [];
+  let now = 0;
+  const log = serverLog(
+    (l) => lines.push(l),
+    () => now,
+  );
+  const times = [
+    Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 60),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 999),
+    Date.UTC(2026, 0, 2, 3, 4, 6, 0),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 7),
+    0,
+    1.5,
+    -1,
+    Date.UTC(10000, 0, 1),
+  ];
+  for (const t of times) {
+    now = t;
+    log.warn("tick");
+  }
+  assert.deepEqual(
+    lines.map((l) => (JSON.parse(l) as { ts: string }).ts),
+    times.map((t) => new Date(t).toISOString()),
+  );
+});

@@ -1,4 +1,5 @@
-import { HttpError, object, readJson, send, str } from "../http-io.js";
+import { HttpError, object, readJson, send, sendJsonText, str } from "../http-io.js";
+import { assignmentAnswer } from "./assignment-answer.js";
 import { signExposure } from "../exposure-token.js";
 import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
 import { logFlagExposure } from "../flag-exposure.js";
@@ -37,19 +38,7 @@ export const evaluateRoutes: Routes = {
       r.inExperiment && r.variant !== null
         ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, ...bySession, t: s.now() }, s.tokenSecret)
         : null;
-    send(res, 200, {
-      experimentKey: key,
-      variant: r.variant,
-      config: r.config ?? null,
-      url: r.url,
-      inExperiment: r.inExperiment,
-      reasons: r.reasons,
-      hashKey: r.hashKey,
-      bucket: r.bucket,
-      exposureToken,
-      exposureLogged: loggedId !== null,
-      exposureId: loggedId,
-    });
+    sendJsonText(res, 200, assignmentAnswer(r, { experimentKey: key, exposureToken, exposureId: loggedId }));
   },
   "POST /v1/flags/evaluate": async (s, req, res) => {
     requireScope(s, req, "evaluate");

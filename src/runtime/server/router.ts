@@ -75,9 +75,12 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       return failed(state, req, res, path, route, start, err);
     }
     if (!pending) return answered(state, req, path, route, start, res.statusCode);
-    pending
-      .then(() => answered(state, req, path, route, start, res.statusCode))
-      .catch((err: unknown) => failed(state, req, res, path, route, start, err));
+    // One reaction for both outcomes, not a then and a catch: a promise and a turn fewer per request.
+    // answered() does not throw (the log guards its sink), so the failure path needs no second catch.
+    pending.then(
+      () => answered(state, req, path, route, start, res.statusCode),
+      (err: unknown) => failed(state, req, res, path, route, start, err),
+    );
   };
 }
 

@@ -6,8 +6,9 @@
  *   - events/s through POST /v1/events batches of 500, each acknowledged only after fsync (goal ≥ 50,000);
  *   - the same with live statistics on vs off, alternating rounds against two servers in the same run, over
  *     units exposed beforehand so that the events feed live metrics (goal: on ≥ 80% of off, issue 13).
+ * The servers under test are the compiled ones (dist/, built first), as `exp serve` runs them.
  * Prints JSON lines; stops by itself in well under a minute.
- *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run)
+ *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run, BENCH_ROUNDS=3)
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

@@ -6,18 +6,21 @@
  *   - events/s through POST /v1/events batches of 500, each acknowledged only after fsync (goal ≥ 50,000);
  *   - the same with live statistics on vs off, alternating rounds against two servers in the same run, over
  *     units exposed beforehand so that the events feed live metrics (goal: on ≥ 80% of off, issue 13).
+ * The servers under test are the compiled ones (dist/, built first), as `exp serve` runs them.
  * Prints JSON lines; stops by itself in well under a minute.
- *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run)
+ *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run, BENCH_ROUNDS=3)
  */
 import autocannon from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { liveUpdateRate } from "./live-update.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** BENCH_SERVER=assignments measures the assignment route against the echo peer only (about 25 s). */
+const ONLY_ASSIGNMENTS = process.env.BENCH_SERVER === "assignments";
 const CONNECTIONS = 32;
 const BATCH = 500;
 /** Assignments per second as a share of the echo peer's in the same run (issue 13's acceptance). */
@@ -31,10 +34,19 @@ interface Target {
   dir: string;
 }
 
+// The targets run the compiled server, as `exp serve` does (target.ts): build it from these sources first.
+const build = spawnSync(process.execPath, [join(here, "../../node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: join(here, "../.."),
+  stdio: "inherit",
+});
+if (build.status !== 0) throw new Error("the server does not build; run npm run build to see why");
+
 function startTarget(mode: "echo" | "exp" | "exp-no-live"): Promise<Target> {
   // os.tmpdir() sits on the same disk as the checkout here; fsync on it is real, not a tmpfs no-op.
   const dir = mkdtempSync(join(tmpdir(), `exp-bench-server-${mode}-`));
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "target.ts"), mode, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  // The echo is plain JavaScript under plain node; the exp target loads the compiled server.
+  const args = mode === "echo" ? [join(here, "echo.mjs")] : ["--import", "tsx", join(here, "target.ts"), mode, dir];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {
@@ -131,6 +143,8 @@ try {
   await stopTarget(echo);
   await stopTarget(exp);
 }
+
+if (ONLY_ASSIGNMENTS) process.exit(0);
 
 // 3. Ingestion: batches of 500 events with unique ids, 202 only after fsync (group commit), into a
 // server with live statistics and one without, in alternating rounds. Units are exposed first

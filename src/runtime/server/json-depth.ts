@@ -4,6 +4,10 @@
  * (the schema validator, the checksum, the evaluator's compiler) can spend time or stack on it.
  */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  // Nesting deeper than `max` takes more than `max` opening brackets: most bodies have a few, and
+  // counting them with indexOf is far cheaper than the walk below, which was a visible share of a
+  // small request's time.
+  if (atMostOpeners(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -18,4 +22,12 @@ export function nestsDeeperThan(text: string, max: number): boolean {
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return false;
+}
+
+/** Whether `text` holds at most `max` of `{` and `[` together, inside strings or not. */
+function atMostOpeners(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf("{"); i >= 0; i = text.indexOf("{", i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf("["); i >= 0; i = text.indexOf("[", i + 1)) if (++n > max) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HttpError, send } from "./http-io.js";
+import { logRequest } from "./server-log.js";
 import { requestKey, type ServerState } from "./state.js";
 
 export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Promise<void> | void;
@@ -67,21 +68,28 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       return answered(state, req, path, found.route, start, allowed.length === 0 ? 404 : 405);
     }
     const route = found.route;
-    const fail = (err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
-      answered(state, req, path, route, start, status, err);
-      if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
-      else res.end();
-    };
     let pending: Promise<void> | void;
     try {
       pending = match.entry.handler(state, req, res, match.params);
     } catch (err) {
-      return fail(err);
+      return failed(state, req, res, path, route, start, err);
     }
     if (!pending) return answered(state, req, path, route, start, res.statusCode);
-    pending.then(() => answered(state, req, path, route, start, res.statusCode)).catch(fail);
+    // One reaction for both outcomes, not a then and a catch: a promise and a turn fewer per request.
+    // answered() does not throw (the log guards its sink), so the failure path needs no second catch.
+    pending.then(
+      () => answered(state, req, path, route, start, res.statusCode),
+      (err: unknown) => failed(state, req, res, path, route, start, err),
+    );
   };
+}
+
+/** A handler's failure: an HttpError is its status with a JSON error, anything else 500. */
+function failed(state: ServerState, req: IncomingMessage, res: ServerResponse, path: string, route: string, start: number, err: unknown) {
+  const status = err instanceof HttpError ? err.status : 500;
+  answered(state, req, path, route, start, status, err);
+  if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
+  else res.end();
 }
 
 /** One pass over the routes: the first whose path matches names the route, the first per method serves it. */
@@ -101,16 +109,15 @@ function resolve(table: readonly RouteEntry[], path: string): Resolution {
 /** Counts and times the request and writes its log line. */
 function answered(state: ServerState, req: IncomingMessage, path: string, route: string, start: number, status: number, error?: unknown) {
   const seconds = (performance.now() - start) / 1000;
-  const method = req.method;
-  state.metrics.request(method ?? "", route, status, seconds);
-  const key = requestKey(req);
-  const fields: Record<string, unknown> = { method, route, status, durationMs: Math.round(seconds * 1e6) / 1000 };
-  if (key) fields.keyId = key.name;
-  if (status < 500) state.log.info(`${method} ${route} answered ${status}`, fields);
-  else {
-    if (error) fields.error = error;
-    state.log.error(`${method} ${path} answered ${status}`, fields);
-  }
+  const method = req.method ?? "";
+  state.metrics.request(method, route, status, seconds);
+  const durationMs = Math.round(seconds * 1e6) / 1000;
+  const keyId = requestKey(req)?.name;
+  if (status < 500) return logRequest(state.log, { method, route, status, durationMs, keyId });
+  const fields: Record<string, unknown> = { method: req.method, route, status, durationMs };
+  if (keyId !== undefined) fields.keyId = keyId;
+  if (error) fields.error = error;
+  state.log.error(`${req.method} ${path} answered ${status}`, fields);
 }
 
 /** A route's path with each named group replaced by `{name}`. */

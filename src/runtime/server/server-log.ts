@@ -10,6 +10,33 @@ export interface ServerLog {
   info(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * One request answered below 500: the `info` line `logRequest` describes. Optional, so that any
+   * `{info, warn, error}` is a log; `serverLog` has it to format the line's repeating parts once.
+   */
+  request?(line: RequestLine): void;
+}
+
+/** What the log line of one answered request holds; `keyId` is the name of the key it used, never the key. */
+export interface RequestLine {
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
+  keyId: string | undefined;
+}
+
+/**
+ * Logs a request answered below 500: the `info` line "METHOD ROUTE answered STATUS" with the
+ * method, route template, status, duration and key name as fields, through the log's `request`
+ * when it has one (the same line, formatted faster).
+ */
+export function logRequest(log: ServerLog, line: RequestLine): void {
+  if (log.request) return log.request(line);
+  const { method, route, status, durationMs, keyId } = line;
+  const fields: Record<string, unknown> = { method, route, status, durationMs };
+  if (keyId !== undefined) fields.keyId = keyId;
+  log.info(`${method} ${route} answered ${status}`, fields);
 }
 
 export type LogSink = (line: string) => void;
@@ -20,21 +47,71 @@ export type LogLevel = keyof typeof LEVELS;
 /** A log writing entries of `least` and above (`warn` drops the request lines) as JSON lines to `sink`. */
 export function serverLog(sink: LogSink = bufferedStderr, now: () => number = Date.now, least: LogLevel = "info"): ServerLog {
   const timestamp = isoTimestamps(now);
-  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < LEVELS[least]) return;
-    const entry: Record<string, unknown> = { ts: timestamp(), level, msg: redactedText(msg) };
-    for (const k in fields) entry[k] = loggable(fields[k]);
+  const emit = (line: string) => {
     try {
-      sink(`${JSON.stringify(entry)}\n`);
+      sink(line);
     } catch {
       // A closed stderr must not turn a logged failure into a crash.
     }
   };
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (LEVELS[level] < LEVELS[least]) return;
+    const entry: Record<string, unknown> = { ts: timestamp(), level, msg: redactedText(msg) };
+    for (const k in fields) entry[k] = loggable(fields[k]);
+    emit(`${JSON.stringify(entry)}\n`);
+  };
+  const requestParts = new RequestLineParts();
   return {
     info: (msg, fields) => write("info", msg, fields),
     error: (msg, fields) => write("error", msg, fields),
     warn: (msg, fields) => write("warn", msg, fields),
+    request(line) {
+      if (LEVELS.info < LEVELS[least]) return;
+      const [head, tail] = requestParts.of(line);
+      emit(`{"ts":"${timestamp()}"${head}${JSON.stringify(line.durationMs)}${tail}`);
+    },
   };
+}
+
+/**
+ * The text of a request line around its time and duration, made once per method, route, status
+ * and key, which repeat from request to request: formatting and redacting the whole entry each
+ * time was a visible share of a small request's time. The line is the one `write` makes of
+ * `logRequest`'s message and fields. Bounded: forgotten wholesale when full.
+ */
+class RequestLineParts {
+  private readonly byRoute = new Map<string, Map<string, Map<number, Map<string | undefined, readonly [string, string]>>>>();
+  private size = 0;
+
+  of({ method, route, status, keyId }: RequestLine): readonly [string, string] {
+    let byMethod = this.byRoute.get(route);
+    if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let byKey = byStatus.get(status);
+    if (!byKey) byStatus.set(status, (byKey = new Map()));
+    let parts = byKey.get(keyId);
+    if (!parts) {
+      if (++this.size > MAX_REDACTIONS) {
+        this.byRoute.clear();
+        this.size = 0;
+      }
+      byKey.set(keyId, (parts = requestLineParts(method, route, status, keyId)));
+    }
+    return parts;
+  }
+}
+
+function requestLineParts(method: string, route: string, status: number, keyId: string | undefined): readonly [string, string] {
+  const head = JSON.stringify({
+    level: "info",
+    msg: redactedText(`${method} ${route} answered ${status}`),
+    method: loggable(method),
+    route: loggable(route),
+    status,
+  });
+  const tail = keyId === undefined ? "" : `,"keyId":${JSON.stringify(loggable(keyId))}`;
+  return [`,${head.slice(1, -1)},"durationMs":`, `${tail}}\n`];
 }
 
 function loggable(v: unknown): unknown {
@@ -46,19 +123,35 @@ function loggable(v: unknown): unknown {
   return v;
 }
 
-/** The time as ISO text, formatted once per millisecond however many lines share it. */
+/**
+ * The time as ISO text, formatted once per millisecond however many lines share it, and from the
+ * text of its second for the other milliseconds of that second: a busy server starts a new
+ * millisecond every request or two, and toISOString each time was a visible share of its time.
+ */
 function isoTimestamps(now: () => number): () => string {
   let at = NaN;
   let text = "";
+  let second = NaN;
+  /** "2026-01-02T03:04:05." for `second`. */
+  let secondText = "";
   return () => {
     const t = now();
-    if (t !== at) {
-      text = new Date(t).toISOString();
-      at = t;
+    if (t === at) return text;
+    at = t;
+    // Whole milliseconds of the years 1970 to 9999 only: other times have other shapes (toISOString
+    // truncates a fraction and writes six-digit years), and they take the long way.
+    if (!Number.isInteger(t) || t < 0 || t > MAX_FOUR_DIGIT_YEAR_MS) return (text = new Date(t).toISOString());
+    const ms = t % 1000;
+    if (t - ms !== second) {
+      second = t - ms;
+      secondText = new Date(second).toISOString().slice(0, 20);
     }
+    text = `${secondText}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
     return text;
   };
 }
+
+const MAX_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * `redactSecrets`, remembered for short texts: a request line's message and fields repeat (one

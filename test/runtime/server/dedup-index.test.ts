@@ -22,4 +22,9 @@ test("JSON depth is counted in one pass, ignoring brackets inside strings", () =
   assert.equal(nestsDeeperThan(`{"a": [{"b": [1]}]}`, 4), false);
   assert.equal(nestsDeeperThan(`{"a": [{"b": [[1]]}]}`, 4), true);
   assert.equal(nestsDeeperThan("[".repeat(1_000_000), 64), true);
+  // Few brackets in all answer at once; many that nest shallowly are walked, mixed kinds count together.
+  assert.equal(nestsDeeperThan("[{[", 3), false);
+  assert.equal(nestsDeeperThan("[{[{", 3), true);
+  assert.equal(nestsDeeperThan("[[],[],{},{}]", 2), false);
+  assert.equal(nestsDeeperThan('[[],[],{},{"a":[]}]', 2), true);
 });

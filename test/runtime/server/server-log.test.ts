@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { redactSecrets, serverLog } from "../../../src/runtime/server/server-log.js";
+import { logRequest, redactSecrets, serverLog } from "../../../src/runtime/server/server-log.js";
 import { startServer } from "../../../src/runtime/server/server.js";
 import { sha256Hex } from "../../../src/runtime/server/auth.js";
 import { waitUntil } from "../../helpers/wait.js";
@@ -154,5 +154,81 @@ test("a repeated message and field are redacted every time, and each line has th
       ["2026-01-02T03:04:05.006Z", "retrying https://***@store.internal", "token=***"],
       ["2026-01-02T03:04:05.007Z", "retrying https://***@store.internal", "token=***"],
     ],
+  );
+});
+
+test("a request line formatted from its cached parts is the line the generic info entry gives", () => {
+  const fast: string[] = [];
+  const generic: string[] = [];
+  const log = serverLog(
+    (l) => fast.push(l),
+    () => Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+  );
+  const plain = serverLog(
+    (l) => generic.push(l),
+    () => Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+  );
+  // The generic path: a log of only info, warn and error.
+  const without = { info: plain.info, warn: plain.warn, error: plain.error };
+  const lines = [
+    { method: "POST", route: "/v1/assignments", status: 200, durationMs: 0.123, keyId: "bench" },
+    { method: "POST", route: "/v1/assignments", status: 200, durationMs: 12, keyId: "bench" },
+    { method: "GET", route: "/v1/ruleset/versions/{version}", status: 404, durationMs: 1.5, keyId: undefined },
+    { method: "GET", route: 'unmatched "quoted" \\ token=abc', status: 401, durationMs: 0, keyId: 'k"ey\n' },
+  ];
+  for (const line of lines) {
+    logRequest(log, line);
+    logRequest(without, line);
+  }
+  assert.equal(fast.length, lines.length);
+  assert.deepEqual(fast, generic);
+  assert.deepEqual(JSON.parse(fast[2]!), {
+    ts: "2026-01-02T03:04:05.006Z",
+    level: "info",
+    msg: "GET /v1/ruleset/versions/{version} answered 404",
+    method: "GET",
+    route: "/v1/ruleset/versions/{version}",
+    status: 404,
+    durationMs: 1.5,
+  });
+  assert.doesNotMatch(fast.join(""), /abc/);
+});
+
+test("a log at warn drops request lines however they are formatted", () => {
+  const lines: string[] = [];
+  const log = serverLog(
+    (l) => lines.push(l),
+    () => 0,
+    "warn",
+  );
+  logRequest(log, { method: "GET", route: "/healthz", status: 200, durationMs: 1, keyId: undefined });
+  assert.deepEqual(lines, []);
+});
+
+test("each line's time is the ISO text of the clock's millisecond, also across seconds and at odd times", () => {
+  const lines: string[] = [];
+  let now = 0;
+  const log = serverLog(
+    (l) => lines.push(l),
+    () => now,
+  );
+  const times = [
+    Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 60),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 999),
+    Date.UTC(2026, 0, 2, 3, 4, 6, 0),
+    Date.UTC(2026, 0, 2, 3, 4, 5, 7),
+    0,
+    1.5,
+    -1,
+    Date.UTC(10000, 0, 1),
+  ];
+  for (const t of times) {
+    now = t;
+    log.warn("tick");
+  }
+  assert.deepEqual(
+    lines.map((l) => (JSON.parse(l) as { ts: string }).ts),
+    times.map((t) => new Date(t).toISOString()),
   );
 });

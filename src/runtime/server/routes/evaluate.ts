@@ -1,4 +1,5 @@
-import { HttpError, object, readJson, send, str } from "../http-io.js";
+import { HttpError, object, readJson, send, sendJsonText, str } from "../http-io.js";
+import { assignmentAnswer } from "./assignment-answer.js";
 import { signExposure } from "../exposure-token.js";
 import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
 import { logFlagExposure } from "../flag-exposure.js";
@@ -29,25 +30,15 @@ export const evaluateRoutes: Routes = {
     const e = ev.ruleset.experiments[key]!;
     const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
-    const loggedId = await logAssignmentExposure(s, r, user, trigger);
+    // Most assignments log nothing, and awaiting the null would cost them a turn of the microtask queue.
+    const logging = logAssignmentExposure(s, r, user, trigger);
+    const loggedId = logging === null ? null : await logging;
     const bySession = r.hashKey !== user ? { s: r.hashKey } : {};
     const exposureToken =
       r.inExperiment && r.variant !== null
         ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, ...bySession, t: s.now() }, s.tokenSecret)
         : null;
-    send(res, 200, {
-      experimentKey: key,
-      variant: r.variant,
-      config: r.config ?? null,
-      url: r.url,
-      inExperiment: r.inExperiment,
-      reasons: r.reasons,
-      hashKey: r.hashKey,
-      bucket: r.bucket,
-      exposureToken,
-      exposureLogged: loggedId !== null,
-      exposureId: loggedId,
-    });
+    sendJsonText(res, 200, assignmentAnswer(r, { experimentKey: key, exposureToken, exposureId: loggedId }));
   },
   "POST /v1/flags/evaluate": async (s, req, res) => {
     requireScope(s, req, "evaluate");

@@ -232,6 +232,8 @@ export interface Metric {
   direction: "increase" | "decrease";
   format: "number" | "percent" | "currency" | "duration";
   cuped: boolean;
+  /** `cuped: { covariates }`: other metrics whose pre-period values are covariates besides the metric's own. */
+  cuped_covariates?: string[];
   guardrail?: { max_regression: number };
   origin: Origin;
 }

@@ -16,7 +16,7 @@ import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { inlineCommonTables } from "./inline-ctes.js";
-import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
+import { allAggregates, covariateNames, type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
 
 export interface CompileSqlOptions {
   workspace: Workspace;
@@ -52,6 +52,8 @@ export interface MetricColumns {
   readonly prefix: string;
   readonly quantile?: number;
   readonly lookbackSeconds?: number;
+  /** Shape cupac: the covariates in column order (`${prefix}_sum_x${j}`, …). */
+  readonly covariates?: readonly string[];
 }
 
 export interface CompiledMetricQuery extends CompiledQuery, MetricColumns {}
@@ -130,7 +132,7 @@ function prepare(ctx: SqlContext, experiment: Experiment, metrics: readonly Metr
   for (const [i, metric] of metrics.entries()) {
     const plan = planMetric(ctx, experiment, metric, i);
     if (!plan) return undefined;
-    const aggs = plan.aggregates.map((a) => compileAggregate(ctx, a));
+    const aggs = allAggregates(plan).map((a) => compileAggregate(ctx, a));
     if (aggs.some((a) => a === undefined)) return undefined;
     plans.push(plan);
     compiled.set(plan, aggs as CompiledAggregate[]);
@@ -200,6 +202,7 @@ function columnsOf(plan: PlannedMetric): MetricColumns {
     prefix: plan.prefix,
     quantile: plan.metric.quantile,
     lookbackSeconds: plan.lookbackSeconds,
+    ...(plan.covariates ? { covariates: covariateNames(plan) } : {}),
   };
 }
 
@@ -242,7 +245,7 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);
-    return { ...ctx, diagnostics };
+    return { ...ctx, diagnostics, metrics: opts.workspace.metrics };
   };
 
   const written = (sql: string) => (dialect.inlineCommonTables ? inlineCommonTables(sql) : sql);

@@ -4,6 +4,7 @@ import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
+import { covariatesMarkdown, covariatesText } from "../report/covariates.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -94,6 +95,8 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     );
   }
   for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
+  const covariates = covariatesText(r);
+  if (covariates.length) lines.push("", "CUPED on several covariates:", ...covariates.map((l) => `  ${l}`));
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -129,6 +132,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
   const factorial = factorialMarkdown(r, {});
   if (factorial) lines.push("", factorial);
+  const covariates = covariatesMarkdown(r);
+  if (covariates) lines.push("", covariates);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(

@@ -3,6 +3,7 @@ import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
+import { covariatesText } from "./covariates.js";
 import {
   amendmentsText,
   armShares,
@@ -168,6 +169,9 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
     for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
   }
+
+  const covariates = covariatesText(analysis);
+  if (covariates.length) out.push("", paint("emphasis", "CUPED on several covariates"), ...covariates.map((l) => `  ${l}`));
 
   out.push("", paint("emphasis", "Guardrails"));
   for (const g of guardrailLines(analysis, experiment.control))

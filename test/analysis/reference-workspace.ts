@@ -257,6 +257,8 @@ export async function bothWarehouses(dir: string, ds: ReferenceDataset) {
   return {
     analyze: (connection: "local" | "pg", format = "json", extra: string[] = []) =>
       exp(dir, ["analyze", ds.experiment, "--format", format, "--as-of", ds.design.as_of, "--connection", connection, ...extra], env),
+    report: () => exp(dir, ["report", ds.experiment, "--as-of", ds.design.as_of, "--connection", "local"], env),
+    dir,
     stop: () => cluster.stop(),
   };
 }

@@ -109,4 +109,26 @@ describe("CUPED on several covariates through exp analyze", () => {
     assert.equal(r.status, 0, r.stderr);
     checkRevenue(r.stdout, "postgres");
   });
+
+  test("text, markdown and the report name the covariates and the variance reduction", () => {
+    const reduction = `${(ref.variance_reduction * 100).toFixed(1)}%`;
+    const own = `${(ref.first_covariate_reduction * 100).toFixed(1)}%`;
+    const text = analyze("local", "text");
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /CUPED on several covariates:/);
+    assert.ok(
+      text.stdout.includes(`revenue: variance reduced by ${reduction} (own pre-period alone ${own}); covariates revenue (own) θ`),
+      text.stdout,
+    );
+    const md = analyze("local", "markdown");
+    assert.equal(md.status, 0, md.stderr);
+    assert.match(md.stdout, /### CUPED on several covariates/);
+    assert.ok(md.stdout.includes(`| \`revenue\` | revenue (own) θ `), md.stdout);
+    const report = warehouses!.report();
+    assert.equal(report.status, 0, report.stderr);
+    const written = readFileSync(join(warehouses!.dir, "reports", DATASET.experiment, "2026-11-20.md"), "utf8");
+    assert.match(written, /### CUPED on several covariates/);
+    assert.ok(written.includes(`| ${reduction} | ${own} |`), written);
+    assert.ok(written.includes(`CUPED on 3 covariates, variance reduced by ${reduction}`), written);
+  });
 });

@@ -20,7 +20,14 @@ export interface Expectation {
   /** Checks the analysis JSON; returns whether the planted effect was found. */
   holds(analysis: {
     srm: { ok: boolean };
-    metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[];
+    metrics: {
+      metric: string;
+      comparisons: {
+        significant: boolean;
+        diff: number | null;
+        cuped?: { variance_reduction?: number | null; single_covariate_reduction?: number | null };
+      }[];
+    }[];
     guardrails: { metric: string; breached: boolean }[];
   }): boolean;
 }
@@ -46,5 +53,17 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
     experiment: "landing_page_split",
     what: "sample-ratio mismatch is flagged",
     holds: (a) => !a.srm.ok,
+  },
+  {
+    // Purchases are rare, so a user's pre-period revenue says little about their activity; their page
+    // views say much more (both follow the same activity level in generate.ts).
+    experiment: "checkout_redesign",
+    what: "revenue_per_user's covariates (page views, conversion) remove more variance than its own pre-period alone",
+    holds: (a) =>
+      a.metrics.some(
+        (m) =>
+          m.metric === "revenue_per_user" &&
+          m.comparisons.every((c) => (c.cuped?.variance_reduction ?? 0) > (c.cuped?.single_covariate_reduction ?? 1) + 0.02),
+      ),
   },
 ];

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
+import { holdoutComparison } from "../analysis/holdout-comparison.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
 import { covariatesMarkdown, covariatesText } from "../report/covariates.js";
@@ -28,6 +29,12 @@ export interface AnalyzeOptions {
   out?: string;
   dir?: string;
   format?: string;
+  /** docs/analysis.md#holdouts: compare this holdout's members with everyone else instead of an experiment. */
+  holdout?: string;
+  /** With --holdout: comma-separated metric keys (default: the running experiments' primary metrics). */
+  metrics?: string;
+  /** With --holdout: only events from this time on (ISO-8601). */
+  since?: string;
 }
 
 const pct = (x: Num, sign = true) => (x === null ? "n/a" : `${sign && x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
@@ -164,9 +171,22 @@ export async function analyzeCommand(
 ): Promise<AnalyzeCommandOutput> {
   const format = parseFormat(opts.format);
   const show = (ds: Diagnostic[]) => diagnosticsText(ds, workspace.files, { isTTY: false });
-  const experiment = workspace.experiments.get(key);
+  const comparison = opts.holdout
+    ? holdoutComparison(
+        workspace,
+        opts.holdout,
+        opts.metrics?.split(",").map((m) => m.trim()),
+        opts.since === undefined ? undefined : new Date(parseInstant("--since", opts.since)!).toISOString(),
+      )
+    : undefined;
+  if (comparison && !comparison.experiment) return { code: 1, stdout: "", stderr: show(comparison.diagnostics) };
+  const experiment = comparison?.experiment ?? workspace.experiments.get(key);
   if (!experiment) {
-    const d = diagnostic(SQL_CODES.unknownExperiment, `There is no experiment "${key}"; check experiments/*.yaml.`, {
+    const what =
+      key === ""
+        ? "Name an experiment to analyse, or a holdout with --holdout."
+        : `There is no experiment "${key}"; check experiments/*.yaml.`;
+    const d = diagnostic(SQL_CODES.unknownExperiment, what, {
       suggestion: didYouMean(key, workspace.experiments.keys()),
     });
     return { code: 1, stdout: "", stderr: show([d]) };
@@ -178,7 +198,7 @@ export async function analyzeCommand(
     now: currentTime(env),
     env,
   });
-  const result = run.value?.[key];
+  const result = run.value?.[experiment.key];
   if (!result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (run.hint ? `${run.hint}\n` : "") };
   const rendered = renderAnalysis(result, format);
   if (opts.out) {
@@ -194,18 +214,21 @@ export function registerAnalyze(program: Command): void {
     program
       .command("analyze")
       .description("run an experiment's analysis on the warehouse and print the result")
-      .argument("<experiment>", "experiment key")
+      .argument("[experiment]", "experiment key (none with --holdout)")
+      .option("--holdout <key>", "compare a layers.yaml holdout's units with everyone else (docs/analysis.md#holdouts)")
+      .option("--since <iso>", "with --holdout: only events from this time on; a unit's first one starts its window")
+      .option("--metrics <keys>", "with --holdout: comma-separated metrics (default: the running experiments' primary metrics)")
       .option("--connection <name>", "warehouse connection (default: warehouse.default in exp.yaml)")
       .option("--as-of <iso>", "only exposures and events before this time")
       .option("--out <file>", "write the result to this file instead of stdout"),
   ).action(
-    action(async (key: string, opts: AnalyzeOptions) => {
+    action(async (key: string | undefined, opts: AnalyzeOptions) => {
       parseFormat(opts.format);
       const workspace = await loadWorkspaceOrExit(opts);
       // A spinner with the elapsed time while the warehouse works (plain lines when not a TTY).
       const progress = process.stderr.isTTY && !process.env.CI ? createProgress() : undefined;
-      progress?.start(`analysing ${key} on the warehouse`);
-      const out = await analyzeCommand(workspace, key, opts).finally(() => progress?.close());
+      progress?.start(`analysing ${opts.holdout ? `holdout ${opts.holdout}` : key} on the warehouse`);
+      const out = await analyzeCommand(workspace, key ?? "", opts).finally(() => progress?.close());
       process.stderr.write(out.stderr);
       process.stdout.write(out.stdout);
       return out.code;

@@ -11,6 +11,9 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
   { experiment: "search_ranker_v2", variant: "ranker_v2", event: "page_load", property: "latency_ms", factor: 1.2 },
 ];
 
+/** The cumulative effect of what shipped: users outside the long-term holdout purchase 30% more often. */
+export const DEMO_HOLDOUT = { holdout: "global_2026", event: "purchase", rate: 1.3, metric: "purchase_conversion" };
+
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };
 
@@ -53,6 +56,12 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
     experiment: "landing_page_split",
     what: "sample-ratio mismatch is flagged",
     holds: (a) => !a.srm.ok,
+  },
+  {
+    experiment: `holdout-${DEMO_HOLDOUT.holdout}`,
+    what: `users outside holdout ${DEMO_HOLDOUT.holdout} convert significantly more`,
+    holds: (a) =>
+      a.srm.ok && a.metrics.some((m) => m.metric === DEMO_HOLDOUT.metric && m.comparisons.some((c) => c.significant && (c.diff ?? 0) > 0)),
   },
   {
     // Purchases are rare, so a user's pre-period revenue says little about their activity; their page

@@ -49,6 +49,8 @@ export interface SqlContext {
    * (blocks/identity-stitch.ts). `table` and `columns` are quoted.
    */
   readonly stitch?: IdentityStitch;
+  /** A holdout analysis: the population comes from the events and the holdout's bucket (blocks/holdout-units.ts). */
+  readonly holdout?: { readonly key: string; readonly trafficBp: number; readonly since?: string };
   /** The workspace's metrics, where a metric's CUPED covariates are looked up. */
   readonly metrics?: ReadonlyMap<string, Metric>;
   readonly diagnostics: Diagnostic[];

@@ -10,6 +10,7 @@ export const ANALYSIS_CODES = defineCodes({
   connectFailed: { code: "EXP6107", severity: "error", title: "Cannot open the warehouse" },
   noLookPlan: { code: "EXP6108", severity: "warning", title: "Group-sequential analysis cannot place its look" },
   noExposures: { code: "EXP6109", severity: "error", title: "No exposures to analyse" },
+  unknownHoldout: { code: "EXP6112", severity: "error", title: "Unknown holdout, or nothing to compare it on" },
   phaseFromHistory: { code: "EXP6110", severity: "info", title: "Phase start taken from the publish history" },
   phaseUnknown: { code: "EXP6111", severity: "warning", title: "Exposures of the analysed phase cannot be told apart" },
 });

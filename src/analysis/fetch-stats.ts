@@ -8,7 +8,7 @@ import {
 } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { CupedStats, RatioCupedStats } from "../stats/types.js";
+import type { CupacStats, CupedStats, RatioCupedStats } from "../stats/types.js";
 import type { Experiment, Workspace } from "../workspace/model.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { readStats, toIsoTimestamp, toNumber, type UnitStats } from "./stats-rows.js";
@@ -22,7 +22,7 @@ export interface MetricSufficientStats {
   /** The metric's own statistics per variant (for a CUPED metric: the unadjusted MeanStats of Y). */
   readonly variants: Record<string, UnitStats>;
   /** For CUPED metrics: Y with its pre-period covariate X per variant (a ratio: both ratios' sums and cross products). */
-  readonly covariate?: { readonly lookbackSeconds: number; readonly variants: Record<string, CupedStats | RatioCupedStats> };
+  readonly covariate?: { readonly lookbackSeconds: number; readonly variants: Record<string, CupacStats | CupedStats | RatioCupedStats> };
 }
 
 export interface ExperimentSufficientStats {
@@ -118,7 +118,7 @@ async function fetchOrThrow(
   const byMetric = new Map<string, MetricSufficientStats>();
   const collect = (cols: MetricColumns, rows: Record<string, unknown>[]) => {
     const variants: Record<string, UnitStats> = {};
-    const covariates: Record<string, CupedStats | RatioCupedStats> = {};
+    const covariates: Record<string, CupacStats | CupedStats | RatioCupedStats> = {};
     for (const variant of declared) {
       const { stats, covariate } = readStats(
         cols,

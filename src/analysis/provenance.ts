@@ -36,6 +36,7 @@ export function analysisDefinitions(experiment: Experiment, metrics: readonly Me
       window: m.window.seconds,
       direction: m.direction,
       cuped: m.cuped,
+      ...(m.cuped_covariates ? { cuped_covariates: m.cuped_covariates } : {}),
       guardrail: m.guardrail,
     })),
     settings: {

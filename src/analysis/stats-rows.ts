@@ -1,5 +1,5 @@
 import type { MetricColumns } from "../compiler/sql/index.js";
-import type { ClusteredStats, CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats } from "../stats/types.js";
+import type { ClusteredStats, CupacStats, CupedStats, MeanStats, QuantileStats, RatioCupedStats, RatioStats } from "../stats/types.js";
 
 /**
  * Warehouse numbers arrive as number, bigint (DuckDB BIGINT/HUGEINT), string (pg NUMERIC and
@@ -36,7 +36,7 @@ export type UnitStats = MeanStats | RatioStats | QuantileStats | ClusteredStats;
 export function readStats(
   cols: MetricColumns,
   row: Record<string, unknown> | undefined,
-): { stats: UnitStats; covariate?: CupedStats | RatioCupedStats } {
+): { stats: UnitStats; covariate?: CupedStats | CupacStats | RatioCupedStats } {
   const get = (name: string) => toNumber(row?.[`${cols.prefix}_${name}`]);
   switch (cols.shape) {
     case "ratio":
@@ -82,6 +82,21 @@ export function readStats(
         sumX: get("sum_x"),
         sumX2: get("sum_x2"),
         sumXY: get("sum_xy"),
+      };
+      return { stats: { kind: "mean", n: covariate.n, sum: covariate.sumY, sumSq: covariate.sumY2 }, covariate };
+    }
+    case "cupac": {
+      const names = cols.covariates ?? [];
+      const covariate: CupacStats = {
+        kind: "cupac",
+        covariates: names,
+        n: get("n"),
+        sumY: get("sum_y"),
+        sumY2: get("sum_y2"),
+        sumX: names.map((_, j) => get(`sum_x${j}`)),
+        sumXY: names.map((_, j) => get(`sum_x${j}_y`)),
+        // The SQL returns each cross product once (i ≤ j); the matrix is symmetric.
+        sumXX: names.map((_, i) => names.map((_, j) => get(`sum_x${Math.min(i, j)}_x${Math.max(i, j)}`))),
       };
       return { stats: { kind: "mean", n: covariate.n, sum: covariate.sumY, sumSq: covariate.sumY2 }, covariate };
     }

@@ -165,7 +165,8 @@ export async function powerFromWarehouse(
   const sized: Workspace = {
     ...ws,
     settings: { ...ws.settings, defaults: { ...ws.settings.defaults, cuped_lookback: { seconds, text: lookback } } },
-    metrics: new Map(ws.metrics).set(metric.key, { ...metric, cuped: true }),
+    // The pre-period of the metric itself is what sizes it, with or without other covariates.
+    metrics: new Map(ws.metrics).set(metric.key, { ...metric, cuped: true, cuped_covariates: undefined }),
   };
   const experiment: Experiment = { ...e, analysis: { ...e.analysis, cuped: true } };
   return withWarehouse(sized, opts, async (warehouse): Promise<Result<PowerReport>> => {

@@ -2,9 +2,11 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
+import { holdoutComparison } from "../analysis/holdout-comparison.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
 import { offPolicyMarkdown, offPolicyTextLines } from "../report/off-policy.js";
+import { covariatesMarkdown, covariatesText } from "../report/covariates.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -28,6 +30,12 @@ export interface AnalyzeOptions {
   out?: string;
   dir?: string;
   format?: string;
+  /** docs/analysis.md#holdouts: compare this holdout's members with everyone else instead of an experiment. */
+  holdout?: string;
+  /** With --holdout: comma-separated metric keys (default: the running experiments' primary metrics). */
+  metrics?: string;
+  /** With --holdout: only events from this time on (ISO-8601). */
+  since?: string;
 }
 
 const pct = (x: Num, sign = true) => (x === null ? "n/a" : `${sign && x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
@@ -97,6 +105,8 @@ export function renderAnalysisText(r: AnalyzeJson): string {
   for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
   const offPolicy = offPolicyTextLines(r.off_policy);
   if (offPolicy.length) lines.push("", "off-policy evaluation:", ...offPolicy.map((l) => `  ${l}`));
+  const covariates = covariatesText(r);
+  if (covariates.length) lines.push("", "CUPED on several covariates:", ...covariates.map((l) => `  ${l}`));
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -134,6 +144,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   if (factorial) lines.push("", factorial);
   const offPolicy = offPolicyMarkdown(r.off_policy, "####");
   if (offPolicy) lines.push("", offPolicy);
+  const covariates = covariatesMarkdown(r);
+  if (covariates) lines.push("", covariates);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(
@@ -164,9 +176,22 @@ export async function analyzeCommand(
 ): Promise<AnalyzeCommandOutput> {
   const format = parseFormat(opts.format);
   const show = (ds: Diagnostic[]) => diagnosticsText(ds, workspace.files, { isTTY: false });
-  const experiment = workspace.experiments.get(key);
+  const comparison = opts.holdout
+    ? holdoutComparison(
+        workspace,
+        opts.holdout,
+        opts.metrics?.split(",").map((m) => m.trim()),
+        opts.since === undefined ? undefined : new Date(parseInstant("--since", opts.since)!).toISOString(),
+      )
+    : undefined;
+  if (comparison && !comparison.experiment) return { code: 1, stdout: "", stderr: show(comparison.diagnostics) };
+  const experiment = comparison?.experiment ?? workspace.experiments.get(key);
   if (!experiment) {
-    const d = diagnostic(SQL_CODES.unknownExperiment, `There is no experiment "${key}"; check experiments/*.yaml.`, {
+    const what =
+      key === ""
+        ? "Name an experiment to analyse, or a holdout with --holdout."
+        : `There is no experiment "${key}"; check experiments/*.yaml.`;
+    const d = diagnostic(SQL_CODES.unknownExperiment, what, {
       suggestion: didYouMean(key, workspace.experiments.keys()),
     });
     return { code: 1, stdout: "", stderr: show([d]) };
@@ -178,7 +203,7 @@ export async function analyzeCommand(
     now: currentTime(env),
     env,
   });
-  const result = run.value?.[key];
+  const result = run.value?.[experiment.key];
   if (!result) return { code: 1, stdout: "", stderr: show(run.diagnostics) + (run.hint ? `${run.hint}\n` : "") };
   const rendered = renderAnalysis(result, format);
   if (opts.out) {
@@ -194,18 +219,21 @@ export function registerAnalyze(program: Command): void {
     program
       .command("analyze")
       .description("run an experiment's analysis on the warehouse and print the result")
-      .argument("<experiment>", "experiment key")
+      .argument("[experiment]", "experiment key (none with --holdout)")
+      .option("--holdout <key>", "compare a layers.yaml holdout's units with everyone else (docs/analysis.md#holdouts)")
+      .option("--since <iso>", "with --holdout: only events from this time on; a unit's first one starts its window")
+      .option("--metrics <keys>", "with --holdout: comma-separated metrics (default: the running experiments' primary metrics)")
       .option("--connection <name>", "warehouse connection (default: warehouse.default in exp.yaml)")
       .option("--as-of <iso>", "only exposures and events before this time")
       .option("--out <file>", "write the result to this file instead of stdout"),
   ).action(
-    action(async (key: string, opts: AnalyzeOptions) => {
+    action(async (key: string | undefined, opts: AnalyzeOptions) => {
       parseFormat(opts.format);
       const workspace = await loadWorkspaceOrExit(opts);
       // A spinner with the elapsed time while the warehouse works (plain lines when not a TTY).
       const progress = process.stderr.isTTY && !process.env.CI ? createProgress() : undefined;
-      progress?.start(`analysing ${key} on the warehouse`);
-      const out = await analyzeCommand(workspace, key, opts).finally(() => progress?.close());
+      progress?.start(`analysing ${opts.holdout ? `holdout ${opts.holdout}` : key} on the warehouse`);
+      const out = await analyzeCommand(workspace, key ?? "", opts).finally(() => progress?.close());
       process.stderr.write(out.stderr);
       process.stdout.write(out.stdout);
       return out.code;

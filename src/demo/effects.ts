@@ -11,6 +11,9 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
   { experiment: "search_ranker_v2", variant: "ranker_v2", event: "page_load", property: "latency_ms", factor: 1.2 },
 ];
 
+/** The cumulative effect of what shipped: users outside the long-term holdout purchase 30% more often. */
+export const DEMO_HOLDOUT = { holdout: "global_2026", event: "purchase", rate: 1.3, metric: "purchase_conversion" };
+
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };
 
@@ -26,7 +29,14 @@ export interface Expectation {
   /** Checks the analysis JSON; returns whether the planted effect was found. */
   holds(analysis: {
     srm: { ok: boolean };
-    metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[];
+    metrics: {
+      metric: string;
+      comparisons: {
+        significant: boolean;
+        diff: number | null;
+        cuped?: { variance_reduction?: number | null; single_covariate_reduction?: number | null };
+      }[];
+    }[];
     guardrails: { metric: string; breached: boolean }[];
     off_policy?: { evaluation: string; estimates: { estimator: string; diff_ci: [number | null, number | null] }[] }[];
   }): boolean;
@@ -61,5 +71,23 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
       a.off_policy?.some(
         (e) => e.evaluation === DEMO_OFF_POLICY.evaluation && (e.estimates.find((x) => x.estimator === "dr")?.diff_ci[0] ?? 0) > 0,
       ) ?? false,
+  },
+  {
+    experiment: `holdout-${DEMO_HOLDOUT.holdout}`,
+    what: `users outside holdout ${DEMO_HOLDOUT.holdout} convert significantly more`,
+    holds: (a) =>
+      a.srm.ok && a.metrics.some((m) => m.metric === DEMO_HOLDOUT.metric && m.comparisons.some((c) => c.significant && (c.diff ?? 0) > 0)),
+  },
+  {
+    // Purchases are rare, so a user's pre-period revenue says little about their activity; their page
+    // views say much more (both follow the same activity level in generate.ts).
+    experiment: "checkout_redesign",
+    what: "revenue_per_user's covariates (page views, conversion) remove more variance than its own pre-period alone",
+    holds: (a) =>
+      a.metrics.some(
+        (m) =>
+          m.metric === "revenue_per_user" &&
+          m.comparisons.every((c) => (c.cuped?.variance_reduction ?? 0) > (c.cuped?.single_covariate_reduction ?? 1) + 0.02),
+      ),
   },
 ];

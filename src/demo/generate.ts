@@ -23,6 +23,8 @@ export interface DemoDataOptions {
   /** Days of pre-exposure history (the CUPED look-back). */
   historyDays: number;
   effects: PlantedEffect[];
+  /** Everything shipped outside a holdout: units not in it do `event` at `rate`× from their first visit. */
+  shipped?: { inHoldout(unit: string): boolean; event: string; rate: number };
   /** Logging loss in one variant: the sample-ratio mismatch the analysis must flag. */
   srm?: { experiment: string; variant: string; dropShare: number };
   /** Running experiments whose exposures are logged, with their variant keys. */
@@ -91,6 +93,8 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
         multipliers.set(k, (multipliers.get(k) ?? 1) * (e.property ? (e.factor ?? 1) : (e.rate ?? 1)));
       }
     }
+
+    if (o.shipped && !o.shipped.inHoldout(unit)) multipliers.set(o.shipped.event, (multipliers.get(o.shipped.event) ?? 1) * o.shipped.rate);
 
     // One Poisson draw per unit and event over the whole period, then uniform times: the rate in force
     // at each time is applied by thinning (draw at the larger rate, keep with the ratio).

@@ -13,7 +13,9 @@ import { createEvaluator } from "../runtime/evaluator.js";
 import { sha256Hex } from "../runtime/server/auth.js";
 import { pEquals } from "../stats/decision.js";
 import type { Workspace } from "../workspace/model.js";
-import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_OFF_POLICY, DEMO_SRM } from "./effects.js";
+import { bucket } from "../ruleset/hash.js";
+import { holdoutComparison } from "../analysis/holdout-comparison.js";
+import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_HOLDOUT, DEMO_OFF_POLICY, DEMO_SRM } from "./effects.js";
 import { generateDemoData } from "./generate.js";
 import { writeLoggedDecisions } from "./logged-decisions.js";
 import { scaffoldDemoRepo } from "./scaffold.js";
@@ -98,6 +100,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     historyDays: 14,
     effects: DEMO_EFFECTS,
     srm: DEMO_SRM,
+    shipped: {
+      inHoldout: (unit) => bucket(`holdout:${DEMO_HOLDOUT.holdout}`, unit) < (published.holdouts[DEMO_HOLDOUT.holdout]?.traffic ?? 0),
+      event: DEMO_HOLDOUT.event,
+      rate: DEMO_HOLDOUT.rate,
+    },
     experiments,
     phases,
     assign: (exp, unit, attrs, at) => {
@@ -122,9 +129,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   );
 
   const asOf = new Date(DEMO_START.getTime() + DEMO_DAYS * DAY).toISOString();
-  const analysed = Object.keys(experiments)
-    .sort()
-    .map((key) => ws.experiments.get(key)!);
+  const holdout = shipped(
+    { value: holdoutComparison(ws, DEMO_HOLDOUT.holdout, [DEMO_HOLDOUT.metric], DEMO_START.toISOString()).experiment, diagnostics: [] },
+    "the demo holdout is not declared",
+  );
+  const analysed = [
+    ...Object.keys(experiments)
+      .sort()
+      .map((key) => ws.experiments.get(key)!),
+    holdout,
+  ];
   const analyses = shipped(await analyzeExperiments(ws, analysed, { asOf }), "the demo analysis failed");
   step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
   for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);
@@ -137,9 +151,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   o.log("  planted effects:");
   for (const x of expectations) o.log(`    ${x.held ? "✔" : "✘"} ${x.experiment}: ${x.what}`);
 
-  const reported = Object.keys(analyses)
-    .sort()
-    .map((key) => ws.experiments.get(key)!);
+  const reported = analysed;
   const written = shipped(await writeReports(ws, reported, { asOf, points: 5, commit: true }), "the demo reports failed");
   const reports = written.reports.map((w) => w.markdownPath);
   step("report", `${reports.length} reports committed`);

@@ -16,6 +16,7 @@ import { cupedNotes, metricTables } from "./tables.js";
 import { fillTemplate } from "./template.js";
 import { factorialMarkdown } from "./factorial.js";
 import { offPolicyMarkdown } from "./off-policy.js";
+import { covariatesMarkdown } from "./covariates.js";
 
 export interface ChartNames {
   forest: string;
@@ -52,6 +53,7 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
         metricTables(analysis, experiment.control, input.metrics),
         factorialMarkdown(analysis, input.metrics),
         offPolicyMarkdown(analysis.off_policy),
+        covariatesMarkdown(analysis),
       ]
         .filter(Boolean)
         .join("\n\n"),

@@ -31,7 +31,11 @@ export function cupedNotes(analysis: ReportAnalysis): string {
   const lines: string[] = [];
   for (const m of analysis.metrics) {
     for (const c of m.comparisons) {
-      if (c.cuped?.applied && c.cuped.variance_reduction !== undefined && c.cuped.variance_reduction !== null) {
+      if (c.cuped?.applied && c.cuped.covariates) {
+        lines.push(
+          `- \`${m.metric}\` (${c.variant}): CUPED on ${c.cuped.covariates.length} covariates, variance reduced by ${fmtPercent(c.cuped.variance_reduction, 1)}.`,
+        );
+      } else if (c.cuped?.applied && c.cuped.variance_reduction !== undefined && c.cuped.variance_reduction !== null) {
         lines.push(
           `- \`${m.metric}\` (${c.variant}): CUPED applied, θ = ${fmtFixed(c.cuped.theta, 4)}, variance reduced by ${fmtPercent(c.cuped.variance_reduction, 1)}.`,
         );

@@ -4,6 +4,7 @@ import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
 import { offPolicyTextLines } from "./off-policy.js";
+import { covariatesText } from "./covariates.js";
 import {
   amendmentsText,
   armShares,
@@ -172,6 +173,8 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
 
   const offPolicy = offPolicyTextLines(analysis.off_policy);
   if (offPolicy.length) out.push("", paint("emphasis", "Off-policy evaluation"), ...offPolicy.map((l) => `  ${l}`));
+  const covariates = covariatesText(analysis);
+  if (covariates.length) out.push("", paint("emphasis", "CUPED on several covariates"), ...covariates.map((l) => `  ${l}`));
 
   out.push("", paint("emphasis", "Guardrails"));
   for (const g of guardrailLines(analysis, experiment.control))

@@ -112,8 +112,13 @@ export type Pair = [Num, Num];
 
 export interface CupedJson {
   applied: boolean;
+  /** One covariate: its θ. With several (docs/analysis.md#multiple-covariates) each has its own, in `covariates`. */
   theta?: Num;
   variance_reduction?: Num;
+  /** Several covariates: each one's θ (the metric's own pre-period first; θ 0 when dropped as collinear or constant). */
+  covariates?: { covariate: string; theta: Num; used: boolean }[];
+  /** Several covariates: the reduction the metric's own pre-period alone gives (single-covariate CUPED). */
+  single_covariate_reduction?: Num;
   unadjusted?: { diff: Num; diff_ci: Pair; p_value: Num };
 }
 

@@ -1,4 +1,5 @@
 import { betaBinomialComparison, normalEffectPosterior, type BayesianResult, type NormalPrior } from "./bayesian.js";
+import { compareCupac, fitCupac, type CupacFit } from "./cupac.js";
 import { compareCuped, cupedVarianceReduction, pooledCovariateMean, pooledTheta } from "./cuped.js";
 import { summarizeCupedOutcome, summarizeMean, summarizeRatio, type ArmResult } from "./moments.js";
 import { summarizeQuantile } from "./quantile.js";
@@ -9,7 +10,7 @@ import { twoProportionZTest } from "./proportions.js";
 import { compareMeans, failedComparison } from "./welch.js";
 import type { CupedJson, MetricDesign } from "./analysis-types.js";
 import { num, pair } from "./analysis-types.js";
-import type { Comparison, CupedStats, Method, RatioCupedStats, SufficientStats } from "./types.js";
+import type { Comparison, CupacStats, CupedStats, Method, RatioCupedStats, SufficientStats } from "./types.js";
 
 /** One treatment-vs-control comparison of one metric, before multiple-testing correction. */
 export interface MetricComparison {
@@ -44,6 +45,8 @@ function summarize(s: SufficientStats | undefined): ArmResult {
       return summarizeRatio(s);
     case "cuped":
       return summarizeCupedOutcome(s);
+    case "cupac":
+      return summarizeMean({ kind: "mean", n: s.n, sum: s.sumY, sumSq: s.sumY2 });
     case "ratio_cuped":
       return summarizeRatio(ratioOutcome(s));
     case "quantile":
@@ -84,6 +87,8 @@ export function analyzeMetric(
   // Without a pre-period in some arm there is no covariate: the ratio is reported unadjusted.
   const fitted = cupedWanted && ratioArms && ratioCovariateUsable(ratioArms) ? fitRatioCuped(ratioArms) : undefined;
   const ratioFit: RatioCupedFit | undefined = fitted?.usable ? fitted : undefined;
+  const cupacArms = all.length === ctx.variants.length && all.every((s) => s.kind === "cupac") ? (all as CupacStats[]) : undefined;
+  const cupacFit: CupacFit | undefined = cupedWanted && cupacArms ? fitCupac(cupacArms) : undefined;
 
   const comparisons: MetricComparison[] = [];
   const controlStats = byVariant[ctx.control];
@@ -108,6 +113,16 @@ export function analyzeMetric(
         applied: true,
         theta: num(ratio ? r.theta : theta),
         variance_reduction: num(ratio ? r.varianceReduction : reduction),
+        unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
+      };
+    } else if (cupacFit && treatmentStats.kind === "cupac" && controlStats.kind === "cupac") {
+      const r = compareCupac(treatmentStats, controlStats, cupacFit, ctx.alpha);
+      comparison = r.adjusted;
+      cuped = {
+        applied: true,
+        variance_reduction: num(cupacFit.varianceReduction),
+        covariates: cupacFit.covariates.map((c, j) => ({ covariate: c, theta: num(cupacFit.theta[j]!), used: cupacFit.used[j]! })),
+        single_covariate_reduction: num(cupacFit.firstCovariateReduction),
         unadjusted: { diff: num(r.unadjusted.diff), diff_ci: pair(r.unadjusted.diffCi), p_value: num(r.unadjusted.pValue) },
       };
     } else if (treatmentStats.kind === "clustered" && controlStats.kind === "clustered") {

@@ -34,6 +34,22 @@ export interface CupedStats {
 }
 
 /**
+ * A metric Y with several covariates X₁…X_k (docs/analysis.md#multiple-covariates): the sums and every
+ * cross product a regression of Y on the covariates needs. `sumXX` is the full symmetric k × k matrix.
+ */
+export interface CupacStats {
+  readonly kind: "cupac";
+  /** What each covariate is, in column order (the metric's own pre-period first). */
+  readonly covariates: readonly string[];
+  readonly n: number;
+  readonly sumY: number;
+  readonly sumY2: number;
+  readonly sumX: readonly number[];
+  readonly sumXY: readonly number[];
+  readonly sumXX: readonly (readonly number[])[];
+}
+
+/**
  * A ratio metric with its pre-period covariate: the same numerator and denominator over the CUPED
  * lookback (pre*), their squares and every cross product with the in-window numerator/denominator.
  */
@@ -112,7 +128,7 @@ export interface ClusteredStats {
   readonly crossNN: number;
 }
 
-export type SufficientStats = MeanStats | RatioStats | CupedStats | RatioCupedStats | QuantileStats | ClusteredStats;
+export type SufficientStats = MeanStats | RatioStats | CupedStats | CupacStats | RatioCupedStats | QuantileStats | ClusteredStats;
 
 /** Why a number could not be computed; data problems never throw. */
 export type StatsCode =

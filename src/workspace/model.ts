@@ -234,6 +234,8 @@ export interface Metric {
   direction: "increase" | "decrease";
   format: "number" | "percent" | "currency" | "duration";
   cuped: boolean;
+  /** `cuped: { covariates }`: other metrics whose pre-period values are covariates besides the metric's own. */
+  cuped_covariates?: string[];
   guardrail?: { max_regression: number };
   origin: Origin;
 }
@@ -281,6 +283,11 @@ export interface Experiment {
   interleaving_method?: "team_draft";
   /** false opts out of holdouts. */
   holdout: boolean;
+  /**
+   * Set only on the comparison `exp analyze --holdout` builds (docs/analysis.md#holdouts): its units are
+   * the units seen in the events, split by membership of this holdout, instead of exposures.
+   */
+  holdoutPopulation?: { key: string; trafficBp: number; since?: string };
   metrics: { primary: string[]; secondary: string[]; guardrails: string[] };
   analysis: {
     method: AnalysisMethod;

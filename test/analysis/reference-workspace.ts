@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { readCsv } from "../stats/csv.js";
-import { git } from "../helpers/workspace.js";
+import { startPostgres } from "../helpers/postgres.js";
+import { exp, git } from "../helpers/workspace.js";
 
 export const REFERENCE = fileURLToPath(new URL("../reference/", import.meta.url));
 /** The environment variable the workspaces' postgres connection reads its URL from. */
@@ -241,4 +242,23 @@ export async function duckDbWorkspace(name: string): Promise<{ dir: string; ds: 
   const dir = datasetWorkspace(ds);
   await loadDuckDb(join(dir, "warehouse.duckdb"), name);
   return { dir, ds };
+}
+
+/**
+ * The dataset's CSVs loaded into the workspace's DuckDB file and into a fresh PostgreSQL database,
+ * and `exp analyze` of its experiment as of the design's date on either connection ("local" or "pg").
+ */
+export async function bothWarehouses(dir: string, ds: ReferenceDataset) {
+  await loadDuckDb(join(dir, "warehouse.duckdb"), ds.name);
+  const cluster = await startPostgres();
+  const url = await cluster.createDatabase(ds.name);
+  await loadPostgres(url, ds.name);
+  const env = { [PG_URL_ENV]: url };
+  return {
+    analyze: (connection: "local" | "pg", format = "json", extra: string[] = []) =>
+      exp(dir, ["analyze", ds.experiment, "--format", format, "--as-of", ds.design.as_of, "--connection", connection, ...extra], env),
+    report: () => exp(dir, ["report", ds.experiment, "--as-of", ds.design.as_of, "--connection", "local"], env),
+    dir,
+    stop: () => cluster.stop(),
+  };
 }

@@ -5,6 +5,8 @@ import { type CompiledAggregate, compileAggregate } from "./aggregate.js";
 import { exposureSummarySql, exposureTotalsCte } from "./blocks/exposure-summary.js";
 import { experimentListSql } from "./blocks/experiment-list.js";
 import { identityStitchCtes, stitchWindow } from "./blocks/identity-stitch.js";
+import { hasBucketSql } from "./blocks/holdout-bucket.js";
+import { holdoutUnitsCtes } from "./blocks/holdout-units.js";
 import { exposureUnitsCte, firstExposureCte, firstExposureFromUnitsCte } from "./blocks/first-exposure.js";
 import { quantileQueryBody } from "./blocks/quantile.js";
 import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
@@ -16,7 +18,7 @@ import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { inlineCommonTables } from "./inline-ctes.js";
-import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
+import { allAggregates, covariateNames, type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
 
 export interface CompileSqlOptions {
   workspace: Workspace;
@@ -52,6 +54,8 @@ export interface MetricColumns {
   readonly prefix: string;
   readonly quantile?: number;
   readonly lookbackSeconds?: number;
+  /** Shape cupac: the covariates in column order (`${prefix}_sum_x${j}`, …). */
+  readonly covariates?: readonly string[];
 }
 
 export interface CompiledMetricQuery extends CompiledQuery, MetricColumns {}
@@ -130,7 +134,7 @@ function prepare(ctx: SqlContext, experiment: Experiment, metrics: readonly Metr
   for (const [i, metric] of metrics.entries()) {
     const plan = planMetric(ctx, experiment, metric, i);
     if (!plan) return undefined;
-    const aggs = plan.aggregates.map((a) => compileAggregate(ctx, a));
+    const aggs = allAggregates(plan).map((a) => compileAggregate(ctx, a));
     if (aggs.some((a) => a === undefined)) return undefined;
     plans.push(plan);
     compiled.set(plan, aggs as CompiledAggregate[]);
@@ -151,9 +155,11 @@ function unitLevelQuery(
 ) {
   const batch = form === "batch";
   // Built first so that the experiment key and as-of time are $1 and $2.
-  const firstExposure = batch
-    ? [exposureUnitsCte(ctx, experiment.key), exposureTotalsCte(ctx), firstExposureFromUnitsCte()].join(",\n")
-    : firstExposureCte(ctx, experiment.key);
+  const firstExposure = ctx.holdout
+    ? holdoutPopulationCtes(ctx, batch)
+    : batch
+      ? [exposureUnitsCte(ctx, experiment.key), exposureTotalsCte(ctx), firstExposureFromUnitsCte()].join(",\n")
+      : firstExposureCte(ctx, experiment.key);
   const prepared = prepare(ctx, experiment, metrics);
   if (!prepared) return undefined;
   const unitValues = unitValuesCte(ctx, prepared.plans, prepared.compiled);
@@ -161,7 +167,7 @@ function unitLevelQuery(
   const unitMetrics = unitMetricsCte(ctx, prepared.plans);
   const sql = [
     header(form === "clustered" ? "clustered" : "metrics", experiment, prepared.plans),
-    "WITH",
+    ctx.holdout ? "WITH RECURSIVE" : "WITH",
     `${firstExposure},`,
     ...identityStitchCtes(ctx),
     `${unitValues},`,
@@ -172,15 +178,26 @@ function unitLevelQuery(
   return { sql, params: ctx.params.values, plans: prepared.plans };
 }
 
+/** docs/analysis.md#holdouts: the holdout's members and everyone else seen in the events, as exposure_units. */
+function holdoutPopulationCtes(ctx: SqlContext, withTotals: boolean): string {
+  return [...holdoutUnitsCtes(ctx, ctx.holdout!), ...(withTotals ? [exposureTotalsCte(ctx)] : []), firstExposureFromUnitsCte()].join(",\n");
+}
+
 function quantileQuery(ctx: SqlContext, experiment: Experiment, metric: Metric) {
-  const firstExposure = firstExposureCte(ctx, experiment.key);
+  const firstExposure = ctx.holdout ? holdoutPopulationCtes(ctx, false) : firstExposureCte(ctx, experiment.key);
   const prepared = prepare(ctx, experiment, [metric]);
   if (!prepared) return undefined;
   const plan = prepared.plans[0]!;
   const agg = prepared.compiled.get(plan)![0]!;
   if (agg.value === undefined) return undefined;
   const body = quantileQueryBody(ctx, plan, agg);
-  const sql = [header("quantile", experiment, [plan]), "WITH", `${firstExposure},`, ...identityStitchCtes(ctx), ...body].join("\n");
+  const sql = [
+    header("quantile", experiment, [plan]),
+    ctx.holdout ? "WITH RECURSIVE" : "WITH",
+    `${firstExposure},`,
+    ...identityStitchCtes(ctx),
+    ...body,
+  ].join("\n");
   return { sql, params: ctx.params.values, plans: [plan] };
 }
 
@@ -200,6 +217,7 @@ function columnsOf(plan: PlannedMetric): MetricColumns {
     prefix: plan.prefix,
     quantile: plan.metric.quantile,
     lookbackSeconds: plan.lookbackSeconds,
+    ...(plan.covariates ? { covariates: covariateNames(plan) } : {}),
   };
 }
 
@@ -221,7 +239,17 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     (opts.phase && "since" in opts.phase && since === undefined) ||
     (opts.cohort?.from !== undefined && cohortFrom === undefined) ||
     (opts.cohort?.to !== undefined && cohortTo === undefined);
-  if (!dialect || unreadable) return { dialect: dialect?.name ?? "duckdb", exposures: empty, experiments: empty, metrics: [], diagnostics };
+  const noBucket = dialect !== undefined && opts.experiment.holdoutPopulation !== undefined && !hasBucketSql(dialect.name);
+  if (noBucket) {
+    diagnostics.push(
+      diagnostic(
+        SQL_CODES.holdoutUnsupported,
+        `A holdout analysis computes each unit's bucket in SQL, which exp does for DuckDB and PostgreSQL but not yet for "${dialect.name}"; analyse holdout "${opts.experiment.holdoutPopulation!.key}" on a DuckDB or PostgreSQL connection.`,
+      ),
+    );
+  }
+  if (!dialect || unreadable || noBucket)
+    return { dialect: dialect?.name ?? "duckdb", exposures: empty, experiments: empty, metrics: [], diagnostics };
   const inline = opts.inlineParams === true;
   const phase = since !== undefined ? { since } : opts.phase;
   const cohort = opts.cohort
@@ -242,7 +270,7 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
   diagnostics.push(...base.diagnostics);
   const scoped = (): SqlContext => {
     const ctx = forQuery(base, inline);
-    return { ...ctx, diagnostics };
+    return { ...ctx, diagnostics, metrics: opts.workspace.metrics, holdout: opts.experiment.holdoutPopulation };
   };
 
   const written = (sql: string) => (dialect.inlineCommonTables ? inlineCommonTables(sql) : sql);

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { IDENTITY_MAP_LAYOUT, type Settings } from "../../workspace/model.js";
+import { IDENTITY_MAP_LAYOUT, type Metric, type Settings } from "../../workspace/model.js";
 import { SQL_CODES } from "./codes.js";
 import type { SqlDialect } from "./dialect.js";
 import { readEpochTimestamps } from "./epoch-time.js";
@@ -49,6 +49,10 @@ export interface SqlContext {
    * (blocks/identity-stitch.ts). `table` and `columns` are quoted.
    */
   readonly stitch?: IdentityStitch;
+  /** A holdout analysis: the population comes from the events and the holdout's bucket (blocks/holdout-units.ts). */
+  readonly holdout?: { readonly key: string; readonly trafficBp: number; readonly since?: string };
+  /** The workspace's metrics, where a metric's CUPED covariates are looked up. */
+  readonly metrics?: ReadonlyMap<string, Metric>;
   readonly diagnostics: Diagnostic[];
 }
 

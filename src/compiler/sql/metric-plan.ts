@@ -6,7 +6,7 @@ import type { SqlContext } from "./context.js";
 import { numberLiteral } from "./params.js";
 
 /** The shape of the sufficient statistics a metric query returns per variant. */
-export type MetricShape = "mean" | "ratio" | "cuped" | "ratio_cuped" | "quantile" | "clustered";
+export type MetricShape = "mean" | "ratio" | "cuped" | "cupac" | "ratio_cuped" | "quantile" | "clustered";
 
 /**
  * docs/analysis.md (semantics, rule 4): CUPED applies to conversion, count, sum and mean metrics (retention is a conversion);
@@ -25,6 +25,27 @@ export interface PlannedMetric {
   readonly windowSeconds: number;
   /** CUPED lookback in seconds, when the covariate is computed. */
   readonly lookbackSeconds?: number;
+  /**
+   * Shape cupac (docs/analysis.md#multiple-covariates): the other metrics whose pre-period values are
+   * covariates besides the metric's own. Their aggregates follow the metric's own in the pre-period
+   * columns (`${prefix}_p${j}`, j counting on from `aggregates.length`).
+   */
+  readonly covariates?: readonly PlannedCovariate[];
+}
+
+export interface PlannedCovariate {
+  readonly metric: Metric;
+  readonly aggregates: AggregateExpr[];
+}
+
+/** Every aggregate the metric's query reads: its own, then its covariates'. */
+export function allAggregates(plan: PlannedMetric): AggregateExpr[] {
+  return [...plan.aggregates, ...(plan.covariates ?? []).flatMap((c) => c.aggregates)];
+}
+
+/** The covariates' names in column order: the metric's own pre-period first. */
+export function covariateNames(plan: PlannedMetric): string[] {
+  return [plan.metric.key, ...(plan.covariates ?? []).map((c) => c.metric.key)];
 }
 
 function collectAggregates(expr: Expr, out: AggregateExpr[]): void {
@@ -75,7 +96,34 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
   // a session has no pre-period of its own).
   if (ctx.sessionUnit && metric.unit !== SESSION_UNIT) return { metric, shape: "clustered", prefix, aggregates, windowSeconds };
   const cuped = metric.cuped && experiment.analysis.cuped && CUPED_KINDS.has(metric.kind) && lookback > 0;
+  if (cuped && metric.cuped_covariates) {
+    const covariates = planCovariates(ctx, metric);
+    if (!covariates) return undefined;
+    return { metric, shape: "cupac", prefix, aggregates, windowSeconds, lookbackSeconds: lookback, covariates };
+  }
   return { metric, shape: cuped ? "cuped" : "mean", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
+}
+
+function planCovariates(ctx: SqlContext, metric: Metric): PlannedCovariate[] | undefined {
+  const out: PlannedCovariate[] = [];
+  for (const key of metric.cuped_covariates ?? []) {
+    const covariate = ctx.metrics?.get(key);
+    const aggregates: AggregateExpr[] = [];
+    if (covariate) collectAggregates(covariate.expr, aggregates);
+    // The workspace checks reject these; a hand-made model still gets a diagnostic, not a crash.
+    if (!covariate || !CUPED_KINDS.has(covariate.kind) || aggregates.length === 0) {
+      ctx.diagnostics.push(
+        diagnostic(
+          SQL_CODES.unsupportedMetric,
+          `The CUPED covariate "${key}" of "${metric.key}" is not a conversion, count, sum or mean metric; fix its name in cuped.covariates.`,
+          { span: metric.origin.values["cuped"] },
+        ),
+      );
+      return undefined;
+    }
+    out.push({ metric: covariate, aggregates });
+  }
+  return out;
 }
 
 function unsupportedShape(ctx: SqlContext, metric: Metric): undefined {
@@ -94,10 +142,15 @@ function unsupportedShape(ctx: SqlContext, metric: Metric): undefined {
  * Division by a zero aggregate yields NULL, which leaves that unit out of n, like a mean without events.
  */
 export function unitValueSql(plan: PlannedMetric, column: (j: number) => string): string {
+  return expressionSql(plan.metric.expr, plan.aggregates, column);
+}
+
+/** A metric expression over its aggregates' columns (`column(j)` for `aggregates[j]`). */
+export function expressionSql(expr: Expr, aggregates: readonly AggregateExpr[], column: (j: number) => string): string {
   const walk = (expr: Expr): string => {
     switch (expr.kind) {
       case "aggregate":
-        return column(plan.aggregates.indexOf(expr));
+        return column(aggregates.indexOf(expr));
       case "number":
       case "percent":
         return numberLiteral(expr.value);
@@ -112,5 +165,5 @@ export function unitValueSql(plan: PlannedMetric, column: (j: number) => string)
         throw new Error(`unexpected ${expr.kind} node in metric expression`);
     }
   };
-  return walk(plan.metric.expr);
+  return walk(expr);
 }

@@ -22,7 +22,8 @@ export function buildMetric(b: FileBuild, raw: Raw, settings: Settings): Metric 
     window: raw.window ? b.duration("window", raw.window) : settings.defaults.window,
     direction: raw.direction ?? "increase",
     format: raw.format ?? "number",
-    cuped: raw.cuped ?? settings.defaults.cuped,
+    cuped: typeof raw.cuped === "object" ? true : (raw.cuped ?? settings.defaults.cuped),
+    ...(typeof raw.cuped === "object" ? { cuped_covariates: [...raw.cuped.covariates] } : {}),
     ...(raw.guardrail ? { guardrail: { max_regression: b.share("guardrail.max_regression", raw.guardrail.max_regression) } } : {}),
     origin: b.origin,
   };

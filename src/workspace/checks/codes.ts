@@ -43,5 +43,6 @@ export const CheckCodes = defineCodes({
     severity: "error",
     title: "An environment overrides a flag, experiment or rollout rule that does not exist",
   },
+  cupedCovariate: { code: "EXP3042", severity: "error", title: "A CUPED covariate the regression cannot use" },
   sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
 });

@@ -15,6 +15,7 @@ import { identityUnitCheck } from "./identity-unit.js";
 import { layerUnitsCheck } from "./layer-units.js";
 import { metricExpressionsCheck } from "./metric-expressions.js";
 import { metricUnitsCheck } from "./metric-units.js";
+import { metricCovariatesCheck } from "./metric-covariates.js";
 import { overridesCheck } from "./overrides.js";
 import { prerequisitesCheck } from "./prerequisites.js";
 import { rolloutStepsCheck } from "./rollout-steps.js";
@@ -34,6 +35,7 @@ export const specifiedChecks: readonly Check[] = [
   experimentDesignCheck,
   scheduleCheck,
   metricUnitsCheck,
+  metricCovariatesCheck,
   layerUnitsCheck,
   identityUnitCheck,
   holdoutsCheck,

@@ -1,5 +1,6 @@
 import type { SqlContext } from "../context.js";
 import type { PlannedMetric } from "../metric-plan.js";
+import { cupacStatColumns } from "./cupac-covariates.js";
 import { EXPOSURE_TOTAL_COLUMNS } from "./exposure-summary.js";
 
 /** Output columns per shape, in the order of the stats types' fields. */
@@ -70,7 +71,9 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
 
 /** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
 export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
+  const count = (e: string) => ctx.dialect.cast(`COUNT(${e})`, "double");
   const columns = plans.flatMap((plan) => {
+    if (plan.shape === "cupac") return cupacStatColumns(plan, count).map(([name, e]) => `  ${e} AS ${plan.prefix}_${name}`);
     const names = STAT_COLUMNS[plan.shape];
     return statExpressions(ctx, plan).map((e, i) => `  ${e} AS ${plan.prefix}_${names[i]}`);
   });

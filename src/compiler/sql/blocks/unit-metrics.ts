@@ -2,7 +2,8 @@ import type { AggregateExpr, Expr } from "../../../dsl/index.js";
 import { isZeroFilled } from "../aggregate.js";
 import type { SqlContext } from "../context.js";
 import { UNIT_ALIAS } from "../event-property.js";
-import { type PlannedMetric, unitValueSql } from "../metric-plan.js";
+import { allAggregates, type PlannedMetric, unitValueSql } from "../metric-plan.js";
+import { cupacUnitColumns } from "./cupac-covariates.js";
 
 const U = "u";
 
@@ -30,6 +31,10 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
     return [`${col("a")(0)} AS ${p}_num`, `${col("a")(1)} AS ${p}_den`, `${col("p")(0)} AS ${p}_pnum`, `${col("p")(1)} AS ${p}_pden`];
   }
   const y = unitValueSql(plan, col("a"));
+  if (plan.shape === "cupac") {
+    const pre = (j: number) => column(ctx, allAggregates(plan)[j]!, `${p}_p${j}`);
+    return [`${y} AS ${p}_y`, ...cupacUnitColumns(plan, y, pre, mayBeMissing(plan))];
+  }
   if (plan.shape !== "cuped") return [`${y} AS ${p}_y`];
   // The covariate only counts where the metric has a value, so that every sum runs over the same units.
   const x = unitValueSql(plan, col("p"));

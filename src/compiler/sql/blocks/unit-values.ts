@@ -1,7 +1,7 @@
 import { type CompiledAggregate, unitAggregateSql } from "../aggregate.js";
 import type { SqlContext } from "../context.js";
 import { eventColumn, UNIT_ALIAS } from "../event-property.js";
-import type { PlannedMetric } from "../metric-plan.js";
+import { allAggregates, type PlannedMetric } from "../metric-plan.js";
 import { prePeriodColumns } from "./cuped-pre-period.js";
 import { eventsDriveJoin, scannedUnitId, stitchPredicates, unitEventJoin } from "./identity-stitch.js";
 import { offsetTs, rangePredicates, scanRange, type ScanRange } from "./scan-range.js";
@@ -30,14 +30,15 @@ export function unitValuesCte(
   compiled: Map<PlannedMetric, CompiledAggregate[]>,
 ): string | undefined {
   const scan = scanRange(plans);
-  const events = [...new Set(plans.flatMap((p) => p.aggregates.map((a) => a.event)))];
+  const events = [...new Set(plans.flatMap((p) => allAggregates(p).map((a) => a.event)))];
   const oneEvent = events.length === 1;
   const columns: string[] = [];
   const pre: string[] = [];
   for (const plan of plans) {
     const aggs = compiled.get(plan)!;
     const range = rangePredicates(ctx, scan, 0, plan.windowSeconds);
-    for (const [j, c] of aggs.entries()) {
+    // A CUPED covariate's aggregates (after the metric's own) are only read over the lookback.
+    for (const [j, c] of aggs.slice(0, plan.aggregates.length).entries()) {
       const sql = unitAggregateSql(ctx, c, range, oneEvent);
       if (sql === undefined) return undefined;
       columns.push(`    ${sql} AS ${plan.prefix}_a${j}`);

@@ -1,0 +1,70 @@
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import { HOLDOUT_GROUPS } from "../compiler/sql/blocks/holdout-units.js";
+import type { Experiment, Workspace } from "../workspace/model.js";
+import { ANALYSIS_CODES } from "./codes.js";
+
+const BASIS_POINTS = 10000;
+
+/**
+ * `exp analyze --holdout <key>` (docs/analysis.md#holdouts) as an ordinary two-group analysis: the
+ * holdout's members are the control, everyone else seen in the events the treatment, with the holdout's
+ * traffic as their weights (so SRM checks the split the runtime made). The metrics are the ones asked
+ * for, else the primary metrics of the running experiments; `since` starts the window (default: all
+ * events before the as-of time). No CUPED: a unit's first event is its
+ * "exposure", so it has no pre-period.
+ */
+export function holdoutComparison(
+  ws: Workspace,
+  key: string,
+  metrics?: readonly string[],
+  since?: string,
+): { experiment?: Experiment; diagnostics: Diagnostic[] } {
+  const holdout = ws.holdouts.get(key);
+  if (!holdout) {
+    const known = [...ws.holdouts.keys()];
+    const d = diagnostic(
+      ANALYSIS_CODES.unknownHoldout,
+      `There is no holdout "${key}"; pick one of layers.yaml holdouts (${known.map((k) => `"${k}"`).join(", ") || "none declared"}).`,
+      { suggestion: didYouMean(key, known) },
+    );
+    return { diagnostics: [d] };
+  }
+  const running = [...ws.experiments.values()].filter((e) => e.status === "running").sort((a, b) => a.key.localeCompare(b.key));
+  const chosen = [...new Set(metrics ?? running.flatMap((e) => e.metrics.primary))].filter((m) => ws.metrics.has(m) || metrics);
+  if (chosen.length === 0) {
+    const d = diagnostic(
+      ANALYSIS_CODES.unknownHoldout,
+      `No metric to compare holdout "${key}" on: no running experiment has a primary metric; name them with --metrics.`,
+    );
+    return { diagnostics: [d] };
+  }
+  const trafficBp = Math.max(0, Math.min(BASIS_POINTS, Math.round(holdout.traffic * BASIS_POINTS)));
+  const d = ws.settings.defaults;
+  return {
+    diagnostics: [],
+    experiment: {
+      key: `holdout-${key}`,
+      name: `Holdout ${key}`,
+      ...(holdout.description ? { description: holdout.description } : {}),
+      type: "ab",
+      status: "running",
+      phase: 1,
+      unit: ws.settings.units[0]!,
+      traffic: 1,
+      exposure: "on_assignment",
+      schedule: {},
+      variants: [
+        { key: HOLDOUT_GROUPS.held, weight: trafficBp },
+        { key: HOLDOUT_GROUPS.shipped, weight: BASIS_POINTS - trafficBp },
+      ],
+      control: HOLDOUT_GROUPS.held,
+      holdout: false,
+      holdoutPopulation: { key, trafficBp, ...(since !== undefined ? { since } : {}) },
+      metrics: { primary: chosen, secondary: [], guardrails: [] },
+      analysis: { method: "fixed", alpha: d.alpha, correction: d.correction, cuped: false },
+      power: {},
+      origin: holdout.origin,
+    },
+  };
+}

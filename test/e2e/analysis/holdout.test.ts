@@ -1,0 +1,94 @@
+// `exp analyze --holdout` end to end: the users of test/stats/holdout-reference.py as warehouse tables,
+// analysed on DuckDB and on a real PostgreSQL. The SQL's holdout membership must give exactly the group
+// sizes of the script's independent MurmurHash3, and the comparison must equal SciPy's Welch test and
+// statsmodels' interval (difference to 1e-12: the same 0/1 sums; p-value and bounds to 1e-9).
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { bothWarehouses, datasetWorkspace, removeWorkspaces, type ReferenceDataset } from "../../analysis/reference-workspace.js";
+import { git } from "../../helpers/workspace.js";
+
+const ref = JSON.parse(readFileSync("test/stats/holdout-reference.json", "utf8")) as {
+  holdout: string;
+  as_of: string;
+  units: Record<string, number>;
+  means: Record<string, number>;
+  diff: number;
+  p_value: number;
+  ci: [number, number];
+  srm_p_value: number;
+};
+
+const DATASET: ReferenceDataset = {
+  name: "holdout",
+  experiment: "probe",
+  phase: 1,
+  design: { schedule: { start: "2026-11-01", end: "2026-11-20" }, as_of: ref.as_of, min_duration_days: 7, min_units_per_variant: 100 },
+  control: "control",
+  variants: [
+    { key: "control", weight: 1 },
+    { key: "treatment", weight: 1 },
+  ],
+  metrics: [{ metric: "purchase_conversion", tier: "primary", kind: "conversion", event: "purchase" }],
+  runs: [{ method: "fixed", alpha: 0.05, correction: "none", srm_threshold: 0.001, window_days: 7, cuped_lookback_days: 14 }],
+  expected: [],
+};
+
+function holdoutWorkspace(): string {
+  const dir = datasetWorkspace(DATASET);
+  writeFileSync(join(dir, "layers.yaml"), `layers: {}\nholdouts:\n  ${ref.holdout}: {traffic: 10%}\n`);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "a 10% holdout");
+  return dir;
+}
+
+function check(json: string, where: string): void {
+  const out = JSON.parse(json) as {
+    experiment: string;
+    units: Record<string, number>;
+    srm: { p_value: number };
+    metrics: {
+      metric: string;
+      variants: Record<string, { mean: number }>;
+      comparisons: { variant: string; diff: number; diff_ci: [number, number]; p_value: number }[];
+    }[];
+  };
+  assert.equal(out.experiment, `holdout-${ref.holdout}`);
+  assert.deepEqual(out.units, ref.units, `${where}: the SQL's holdout membership`);
+  const close = (a: number, b: number, rel: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${where} ${what}: ${a} vs ${b}`);
+  const m = out.metrics.find((x) => x.metric === "purchase_conversion")!;
+  close(m.variants["holdout"]!.mean, ref.means["holdout"]!, 1e-12, "holdout mean");
+  const c = m.comparisons.find((x) => x.variant === "everyone_else")!;
+  close(c.diff, ref.diff, 1e-12, "difference");
+  close(c.p_value, ref.p_value, 1e-9, "p-value");
+  close(c.diff_ci[0], ref.ci[0], 1e-9, "lower");
+  close(c.diff_ci[1], ref.ci[1], 1e-9, "upper");
+  close(out.srm.p_value, ref.srm_p_value, 1e-9, "SRM p-value");
+}
+
+describe("holdout analysis through exp analyze --holdout", () => {
+  let warehouses: Awaited<ReturnType<typeof bothWarehouses>> | undefined;
+  before(async () => {
+    warehouses = await bothWarehouses(holdoutWorkspace(), DATASET);
+  });
+  after(async () => {
+    removeWorkspaces();
+    await warehouses?.stop();
+  });
+  const analyze = (connection: "local" | "pg") =>
+    warehouses!.analyze(connection, "json", ["--holdout", ref.holdout, "--metrics", "purchase_conversion"]);
+
+  test("DuckDB: membership, SRM and the comparison equal the reference", () => {
+    const r = analyze("local");
+    assert.equal(r.status, 0, r.stderr);
+    check(r.stdout, "duckdb");
+  });
+
+  test("PostgreSQL: the same numbers", () => {
+    const r = analyze("pg");
+    assert.equal(r.status, 0, r.stderr);
+    check(r.stdout, "postgres");
+  });
+});

@@ -4,6 +4,8 @@ import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
+import { dimensionsMarkdown, heterogeneityRows, sliceRows } from "../report/dimensions.js";
+import { CheckCodes } from "../workspace/checks/codes.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -27,6 +29,8 @@ export interface AnalyzeOptions {
   out?: string;
   dir?: string;
   format?: string;
+  /** Exposure attributes to break the results down by, instead of the experiment's analysis.dimensions. */
+  dimension?: string[];
 }
 
 const pct = (x: Num, sign = true) => (x === null ? "n/a" : `${sign && x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
@@ -94,6 +98,7 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     );
   }
   for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
+  lines.push(...dimensionLines(r));
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -114,6 +119,52 @@ export function renderAnalysisText(r: AnalyzeJson): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The dimensions section of the text view: heterogeneity per metric, then each slice's effects. */
+function dimensionLines(r: AnalyzeJson): string[] {
+  if (!r.dimensions?.length) return [];
+  const lines = ["", "heterogeneity across slices (Cochran's Q):"];
+  lines.push(
+    ...table(
+      [
+        ["dimension", "metric", "variant", "slices", "Q", "p", "I2", ""],
+        ...heterogeneityRows(r).map((h) => [
+          h.dimension,
+          h.metric,
+          h.variant,
+          String(h.slices),
+          h.q,
+          h.p,
+          h.i2,
+          h.significant ? "DIFFERS" : "",
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  lines.push("", "slices:");
+  lines.push(
+    ...table(
+      [
+        ["dimension", "slice", "units", "SRM", "metric", "variant", "lift", "CI", "p (adj.)", ""],
+        ...sliceRows(r).map((s) => [
+          s.dimension,
+          s.slice,
+          s.units,
+          s.srm,
+          s.metric,
+          s.variant,
+          s.lift,
+          s.ci,
+          s.p,
+          s.significant ? "significant" : "",
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  return lines;
+}
+
 /** Markdown for a PR comment or a notebook; the same rows as the text view. */
 export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   const lines = [`### ${r.experiment} (phase ${r.phase}, ${r.method})`, ""];
@@ -129,6 +180,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
   const factorial = factorialMarkdown(r, {});
   if (factorial) lines.push("", factorial);
+  const dimensions = dimensionsMarkdown(r);
+  if (dimensions) lines.push("", dimensions);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(
@@ -167,7 +220,22 @@ export async function analyzeCommand(
     return { code: 1, stdout: "", stderr: show([d]) };
   }
   parseInstant("--as-of", opts.asOf);
-  const run = await analyzeExperiments(workspace, [experiment], {
+  const unknown = (opts.dimension ?? []).filter((d) => !Object.prototype.hasOwnProperty.call(workspace.settings.attributes, d));
+  if (unknown.length) {
+    const ds = unknown.map((d) =>
+      diagnostic(
+        CheckCodes.unknownSliceAttribute,
+        `--dimension "${d}" is not an attribute exp.yaml declares; declare it under attributes (and record it with the exposure) or pick a declared one.`,
+        { suggestion: didYouMean(d, Object.keys(workspace.settings.attributes)) },
+      ),
+    );
+    return { code: 1, stdout: "", stderr: show(ds) };
+  }
+  // --dimension replaces the experiment's own dimensions for this run.
+  const analysed = opts.dimension?.length
+    ? { ...experiment, analysis: { ...experiment.analysis, dimensions: opts.dimension } }
+    : experiment;
+  const run = await analyzeExperiments(workspace, [analysed], {
     connection: opts.connection,
     asOf: opts.asOf,
     now: currentTime(env),
@@ -192,7 +260,12 @@ export function registerAnalyze(program: Command): void {
       .argument("<experiment>", "experiment key")
       .option("--connection <name>", "warehouse connection (default: warehouse.default in exp.yaml)")
       .option("--as-of <iso>", "only exposures and events before this time")
-      .option("--out <file>", "write the result to this file instead of stdout"),
+      .option("--out <file>", "write the result to this file instead of stdout")
+      .option(
+        "--dimension <attribute>",
+        "break the results down by this exposure attribute (repeatable; replaces analysis.dimensions)",
+        (value: string, previous: string[] = []) => [...previous, value],
+      ),
   ).action(
     action(async (key: string, opts: AnalyzeOptions) => {
       parseFormat(opts.format);

@@ -1,6 +1,7 @@
 import type { NormalPrior } from "./bayesian.js";
 import type { Spending } from "./group-sequential.js";
 import type { FactorialJson } from "./factorial.js";
+import type { DimensionInput, DimensionJson } from "./dimensions.js";
 import type { Correction, Direction, Method, MetricKind, StatsCode, SufficientStats, Tier } from "./types.js";
 
 /** The design and the per-variant sufficient statistics that analyzeStats consumes. */
@@ -75,6 +76,8 @@ export interface AnalysisInput {
    * effects and two-way interactions (factorial.ts).
    */
   readonly factors?: readonly (readonly [string, readonly string[]])[];
+  /** Exposure attributes to break the results down by, with their slices' statistics: the result then carries `dimensions`. */
+  readonly dimensions?: readonly DimensionInput[];
 }
 
 /** One allocation epoch: from when its weights were live (the published version) and its units per variant. */
@@ -240,6 +243,8 @@ export interface AnalysisResult {
   };
   /** A multivariate experiment: main effects and two-way interactions of its factors. */
   factorial?: FactorialJson;
+  /** Per-slice effects, SRM and heterogeneity, one entry per dimension asked for (dimensions.ts). */
+  dimensions?: DimensionJson[];
   /** Present when part of the request could not be honoured as asked. */
   notes?: string[];
 }

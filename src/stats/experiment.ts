@@ -4,6 +4,7 @@ import { evaluateGuardrail } from "./guardrail.js";
 import { analyzeMetric, type MetricAnalysis } from "./metric-analysis.js";
 import { srmCheck } from "./srm.js";
 import { analyzeFactorial } from "./factorial.js";
+import { analyzeDimension } from "./dimensions.js";
 import { epochSrmJson } from "./bandit-epochs.js";
 import { normalSf } from "./distributions.js";
 import { groupSequentialBounds } from "./group-sequential.js";
@@ -160,6 +161,10 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
       boundary: gs?.boundary,
       nominalAlpha: gs?.nominal_alpha,
     });
+  if (input.dimensions?.length) {
+    const o = { weights: input.variants.map((v) => v.weight), srmThreshold: input.srmThreshold, correction: input.correction, level };
+    result.dimensions = input.dimensions.map((d) => analyzeDimension(d, ordered, ctx, o));
+  }
   if (notes.length) result.notes = notes;
   return result;
 }

@@ -37,4 +37,6 @@ export const CheckCodes = defineCodes({
     title: "An environment overrides a flag, experiment or rollout rule that does not exist",
   },
   sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
+  unknownSliceAttribute: { code: "EXP3060", severity: "error", title: "A dimension or fairness attribute is not a declared attribute" },
+  fairnessMetric: { code: "EXP3061", severity: "error", title: "A fairness metric or label is not one of the experiment's metrics" },
 });

@@ -68,12 +68,17 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
   }
 }
 
-/** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
-export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
-  const columns = plans.flatMap((plan) => {
+/** Every plan's sums as select items named `${prefix}_${column}` (STAT_COLUMNS). */
+export function statColumns(ctx: SqlContext, plans: readonly PlannedMetric[]): string[] {
+  return plans.flatMap((plan) => {
     const names = STAT_COLUMNS[plan.shape];
     return statExpressions(ctx, plan).map((e, i) => `  ${e} AS ${plan.prefix}_${names[i]}`);
   });
+}
+
+/** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
+export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
+  const columns = statColumns(ctx, plans);
   if (withTotals) {
     columns.push(`  ${ctx.dialect.cast("COUNT(*)", "double")} AS units`, ...EXPOSURE_TOTAL_COLUMNS.map((c) => `  MAX(t.${c}) AS ${c}`));
     return [

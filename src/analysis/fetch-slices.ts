@@ -80,7 +80,8 @@ export async function fetchSlices(
 }
 
 /**
- * What the stats engine needs for the experiment's `analysis.dimensions` (one query each): the
+ * What the stats engine needs for the experiment's `analysis.dimensions` and its `fairness` attribute
+ * (one query each): the
  * `AnalysisInput` fields to add, with the queries that ran (for provenance).
  */
 export async function fetchSliceInputs(
@@ -88,7 +89,7 @@ export async function fetchSliceInputs(
   workspace: Workspace,
   experiment: Experiment,
   opts: SliceFetchOptions,
-): Promise<{ input: Pick<AnalysisInput, "dimensions">; queries: CompiledQuery[]; diagnostics: Diagnostic[] }> {
+): Promise<{ input: Pick<AnalysisInput, "dimensions" | "fairness">; queries: CompiledQuery[]; diagnostics: Diagnostic[] }> {
   const out: DimensionInput[] = [];
   const queries: CompiledQuery[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -99,5 +100,21 @@ export async function fetchSliceInputs(
     if (hasErrors(fetched.diagnostics)) break;
     out.push({ dimension, minUnits: experiment.analysis.min_slice_units ?? DEFAULT_MIN_SLICE_UNITS, slices: fetched.slices });
   }
-  return { input: out.length ? { dimensions: out } : {}, queries, diagnostics };
+  const input: { -readonly [K in "dimensions" | "fairness"]?: AnalysisInput[K] } = out.length ? { dimensions: out } : {};
+  const f = experiment.fairness;
+  if (f && !hasErrors(diagnostics)) {
+    const labels = Object.entries(f.labels);
+    const fetched = await fetchSlices(warehouse, workspace, experiment, f.attribute, { ...opts, products: labels });
+    queries.push(...fetched.queries);
+    diagnostics.push(...fetched.diagnostics);
+    input.fairness = {
+      attribute: f.attribute,
+      metrics: f.metrics,
+      maxDisparity: f.max_disparity,
+      minUnits: f.min_group_units,
+      labels,
+      slices: fetched.slices,
+    };
+  }
+  return { input, queries, diagnostics };
 }

@@ -5,6 +5,7 @@ import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
 import { dimensionsMarkdown, heterogeneityRows, sliceRows } from "../report/dimensions.js";
+import { fairnessLabelLines, fairnessMarkdown, fairnessRows } from "../report/fairness.js";
 import { CheckCodes } from "../workspace/checks/codes.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -98,7 +99,7 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     );
   }
   for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
-  lines.push(...dimensionLines(r));
+  lines.push(...dimensionLines(r), ...fairnessLines(r));
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -165,6 +166,34 @@ function dimensionLines(r: AnalyzeJson): string[] {
   return lines;
 }
 
+/** The fairness guardrail in the text view: its verdict, each group against the others, parity differences. */
+function fairnessLines(r: AnalyzeJson): string[] {
+  const f = r.fairness;
+  if (!f) return [];
+  const verdict = f.breached ? "BREACHED" : f.passed ? "passed" : "not yet passed";
+  const lines = ["", `fairness on ${f.attribute} (max disparity ${pct(f.max_disparity, false)}): ${verdict}`];
+  lines.push(
+    ...table(
+      [
+        ["metric", "variant", "group", "lift", "others", "disparity", "interval", "verdict"],
+        ...fairnessRows(r).map((x) => [
+          x.metric,
+          x.variant,
+          x.group,
+          x.lift,
+          x.others,
+          x.disparity,
+          x.ci,
+          `${x.status}${x.harm === "breached" ? ", harmed beyond margin" : ""}`,
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  lines.push(...fairnessLabelLines(f).map((l) => `  ${l.replace(/`/g, "")}`));
+  return lines;
+}
+
 /** Markdown for a PR comment or a notebook; the same rows as the text view. */
 export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   const lines = [`### ${r.experiment} (phase ${r.phase}, ${r.method})`, ""];
@@ -182,6 +211,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   if (factorial) lines.push("", factorial);
   const dimensions = dimensionsMarkdown(r);
   if (dimensions) lines.push("", dimensions);
+  const fairness = fairnessMarkdown(r);
+  if (fairness) lines.push("", fairness);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(

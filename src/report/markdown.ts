@@ -16,6 +16,7 @@ import { cupedNotes, metricTables } from "./tables.js";
 import { fillTemplate } from "./template.js";
 import { factorialMarkdown } from "./factorial.js";
 import { dimensionsMarkdown, slicesChartName } from "./dimensions.js";
+import { fairnessMarkdown } from "./fairness.js";
 
 export interface ChartNames {
   forest: string;
@@ -52,6 +53,7 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
         metricTables(analysis, experiment.control, input.metrics),
         factorialMarkdown(analysis, input.metrics),
         dimensionsMarkdown(analysis, `./${slicesChartName(input.date)}`),
+        fairnessMarkdown(analysis),
       ]
         .filter(Boolean)
         .join("\n\n"),

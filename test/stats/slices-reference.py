@@ -33,7 +33,7 @@ OUT = Path("test/reference/slices")
 UNITS = 4000
 MIN_UNITS = 100
 ALPHA = 0.05
-MAX_DISPARITY = 0.2
+MAX_DISPARITY = 0.1
 START = pd.Timestamp("2026-11-01")
 
 PLATFORMS = ["web", "ios", "android", "tv", None]
@@ -194,7 +194,10 @@ def fairness(df):
             others = compare(rest[rest.variant == "treatment"][m], rest[rest.variant == "control"][m])
             d = mine["rel_lift"] - others["rel_lift"]
             se = float(np.sqrt(mine["rel_se"] ** 2 + others["rel_se"] ** 2))
+            lo, hi = d - z * se, d + z * se
+            status = "breached" if lo > MAX_DISPARITY or hi < -MAX_DISPARITY else "passed" if -MAX_DISPARITY <= lo and hi <= MAX_DISPARITY else "inconclusive"
             entry["metrics"][m] = {
+                "status": status,
                 "rel_lift": mine["rel_lift"],
                 "others_rel_lift": others["rel_lift"],
                 "disparity": d,
@@ -223,6 +226,7 @@ def main():
         "min_units": MIN_UNITS,
         "alpha": ALPHA,
         "dimensions": [dimension(df, "platform")],
+        "max_disparity": MAX_DISPARITY,
         "fairness": fairness(df),
     }
     Path("test/stats/slices-reference.json").write_text(json.dumps(ref, indent=2) + "\n")

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { AnalysisInput } from "../../src/stats/analysis-types.js";
+import { analyzeStats } from "../../src/stats/experiment.js";
 import { heterogeneityTest } from "../../src/stats/heterogeneity.js";
 import { groupSlices, type SliceInput } from "../../src/stats/slice-groups.js";
 
@@ -65,5 +67,57 @@ describe("Cochran's Q across slices", () => {
     ]);
     assert.ok(Math.abs(three.q - 900) < 1e-9);
     assert.ok(Math.abs(three.pValue / 8.851690237125443e-195 - 1) < 1e-12, String(three.pValue));
+  });
+});
+
+describe("the fairness guardrail in the decision", () => {
+  // Conversions from counts: n units with k converted give sum = sumSq = k.
+  const conv = (n: number, k: number) => ({ kind: "mean" as const, n, sum: k, sumSq: k });
+  const group = (name: string, n: number, control: number, treatment: number): SliceInput => ({
+    slice: name,
+    units: { control: n, treatment: n },
+    stats: { conv: { control: conv(n, control), treatment: conv(n, treatment) } },
+  });
+  const input = (groups: SliceInput[], maxDisparity: number): AnalysisInput => {
+    const total = (v: "control" | "treatment") => groups.reduce((a, g) => a + (g.stats["conv"]![v] as { sum: number }).sum, 0);
+    const n = groups.reduce((a, g) => a + g.units["control"]!, 0);
+    return {
+      experiment: "e",
+      phase: 1,
+      method: "fixed",
+      alpha: 0.05,
+      correction: "none",
+      srmThreshold: 0.001,
+      control: "control",
+      variants: [
+        { key: "control", weight: 1 },
+        { key: "treatment", weight: 1 },
+      ],
+      metrics: [{ metric: "conv", tier: "primary", kind: "conversion" }],
+      units: { control: n, treatment: n },
+      multipleExposures: 0,
+      stats: { conv: { control: conv(n, total("control")), treatment: conv(n, total("treatment")) } },
+      fairness: { attribute: "age_band", metrics: ["conv"], maxDisparity, minUnits: 100, labels: [], slices: groups },
+    };
+  };
+
+  test("a group harmed beyond the margin rolls the experiment back, and a group under the minimum is never shown alone", () => {
+    const r = analyzeStats(input([group("young", 6000, 600, 780), group("old", 5000, 500, 350), group("tiny", 20, 2, 2)], 0.05));
+    assert.equal(r.fairness!.breached, true);
+    assert.deepEqual(
+      r.fairness!.groups.map((g) => g.group),
+      ["young", "old + (other)"],
+    );
+    assert.equal(r.decision.recommendation, "rollback");
+    assert.match(
+      r.decision.reasons.join(" "),
+      /Fairness guardrail on "age_band": the effect of "treatment" on "conv" for group "old \+ \(other\)"/,
+    );
+  });
+
+  test("equal effects within the margin pass and leave the decision to the metrics", () => {
+    const r = analyzeStats(input([group("young", 5000, 500, 600), group("old", 5000, 500, 600)], 0.5));
+    assert.equal(r.fairness!.passed, true);
+    assert.notEqual(r.decision.recommendation, "rollback");
   });
 });

@@ -1,8 +1,11 @@
-// Dimension breakdowns end to end: the data of test/stats/slices-reference.py as warehouse tables,
+// Dimension breakdowns and the fairness guardrail end to end: the data of test/stats/slices-reference.py as warehouse tables,
 // analysed by `exp analyze` on DuckDB and on a real PostgreSQL with `analysis.dimensions: [platform]`;
 // every slice's effect, SRM and corrected p-value, and Cochran's Q and I² across the slices, must
 // equal SciPy's and statsmodels' on the same units (differences and SEs to 1e-9 relative; p-values
-// and interval bounds to 1e-7, the t quantile's accuracy), and the text view shows the section.
+// and interval bounds to 1e-7, the t quantile's accuracy), and the text view shows the section. The
+// fairness guardrail on age_band (10% margin) must find the planted harm to the 55+ group with the
+// reference's disparities (1e-9; normal quantiles only) and parity differences (exact ratios of counts),
+// and the decision must roll back.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +41,21 @@ interface RefDimension {
   slices: RefSlice[];
   heterogeneity: Record<string, { q: number; df: number; p_value: number; i2: number; pooled: number }>;
 }
-const ref = JSON.parse(readFileSync("test/stats/slices-reference.json", "utf8")) as { dimensions: RefDimension[] };
+interface RefFairness {
+  groups: {
+    group: string;
+    units: number;
+    metrics: Record<
+      string,
+      { status: string; rel_lift: number; others_rel_lift: number; disparity: number; disparity_ci: [number, number] }
+    >;
+  }[];
+  labels: Record<string, { demographic_parity_difference: number; equalized_odds_difference: number }>;
+}
+const ref = JSON.parse(readFileSync("test/stats/slices-reference.json", "utf8")) as { dimensions: RefDimension[]; fairness: RefFairness };
+
+const FAIRNESS =
+  "\nfairness: { attribute: age_band, metrics: [purchase_conversion], max_disparity: 10%, labels: { click_rate: purchase_conversion } }";
 
 export const SLICES_DATASET: ReferenceDataset = {
   name: "slices",
@@ -90,6 +107,70 @@ interface OutComparison extends Omit<RefComparison, "rel_lift"> {
   rel_lift: number;
 }
 
+const close = (where: string, a: number, b: number, rel: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= rel * Math.abs(b) + 1e-15, `${where} ${what}: ${a} vs ${b}`);
+
+function checkFairness(json: string, where: string): void {
+  const out = JSON.parse(json) as {
+    fairness?: {
+      breached: boolean;
+      groups: { group: string; units: number }[];
+      metrics: {
+        metric: string;
+        variants: {
+          variant: string;
+          status: string;
+          groups: {
+            group: string;
+            status: string;
+            rel_lift: number;
+            others_rel_lift: number;
+            disparity: number;
+            disparity_ci: [number, number];
+          }[];
+        }[];
+      }[];
+      labels: {
+        outcome: string;
+        label: string;
+        variants: Record<string, { demographic_parity_difference: number; equalized_odds_difference: number }>;
+      }[];
+    };
+    decision: { recommendation: string; reasons: string[] };
+  };
+  const f = out.fairness;
+  assert.ok(f, `${where}: the result has a fairness section`);
+  assert.deepEqual(
+    f.groups,
+    ref.fairness.groups.map((g) => ({
+      group: g.group,
+      units: g.units,
+      ...(g.group.includes("(other)") ? { merged: ["55+", "90+"] } : {}),
+    })),
+  );
+  const groups = f.metrics.find((m) => m.metric === "purchase_conversion")!.variants[0]!.groups;
+  groups.forEach((g, i) => {
+    const e = ref.fairness.groups[i]!.metrics["purchase_conversion"]!;
+    assert.equal(g.status, e.status, `${where} ${g.group} status`);
+    close(where, g.rel_lift, e.rel_lift, 1e-9, `${g.group} lift`);
+    close(where, g.others_rel_lift, e.others_rel_lift, 1e-9, `${g.group} others' lift`);
+    close(where, g.disparity, e.disparity, 1e-9, `${g.group} disparity`);
+    close(where, g.disparity_ci[0], e.disparity_ci[0], 1e-9, `${g.group} disparity lower`);
+    close(where, g.disparity_ci[1], e.disparity_ci[1], 1e-9, `${g.group} disparity upper`);
+  });
+  assert.equal(f.breached, true);
+  const labels = f.labels.find((l) => l.outcome === "click_rate" && l.label === "purchase_conversion")!;
+  for (const [variant, e] of Object.entries(ref.fairness.labels)) {
+    close(where, labels.variants[variant]!.demographic_parity_difference, e.demographic_parity_difference, 1e-12, `${variant} DP`);
+    close(where, labels.variants[variant]!.equalized_odds_difference, e.equalized_odds_difference, 1e-12, `${variant} EO`);
+  }
+  assert.equal(out.decision.recommendation, "rollback");
+  assert.ok(
+    out.decision.reasons.some((r) => /Fairness guardrail on "age_band".*"55\+ \+ \(other\)"/.test(r)),
+    out.decision.reasons.join(" "),
+  );
+}
+
 function checkDimension(json: string, where: string): void {
   const out = JSON.parse(json) as {
     dimensions?: {
@@ -110,25 +191,24 @@ function checkDimension(json: string, where: string): void {
     got.slices.map((s) => s.slice),
     expected.slices.map((s) => s.slice),
   );
-  const close = (a: number, b: number, rel: number, what: string) =>
-    assert.ok(Math.abs(a - b) <= rel * Math.abs(b) + 1e-15, `${where} ${what}: ${a} vs ${b}`);
+  const near = (a: number, b: number, rel: number, what: string) => close(where, a, b, rel, what);
   got.slices.forEach((s, i) => {
     const e = expected.slices[i]!;
     assert.deepEqual(s.units, e.units, `${where} ${e.slice} units`);
-    close(s.srm.chi2, e.srm.chi2, 1e-9, `${e.slice} SRM chi2`);
-    close(s.srm.p_value, e.srm.p_value, 1e-9, `${e.slice} SRM p`);
+    near(s.srm.chi2, e.srm.chi2, 1e-9, `${e.slice} SRM chi2`);
+    near(s.srm.p_value, e.srm.p_value, 1e-9, `${e.slice} SRM p`);
     for (const [metric, r] of Object.entries(e.metrics)) {
       const c = s.metrics.find((m) => m.metric === metric)!.comparisons[0]!;
       const at = `${e.slice} ${metric}`;
-      close(c.diff, r.diff, 1e-9, `${at} diff`);
-      close(c.se, r.se, 1e-9, `${at} se`);
-      close(c.rel_lift, r.rel_lift, 1e-9, `${at} rel_lift`);
-      close(c.p_value, r.p_value, 1e-7, `${at} p`);
-      close(c.p_value_adjusted, r.p_value_adjusted, 1e-7, `${at} adjusted p`);
-      close(c.diff_ci[0], r.diff_ci[0], 1e-7, `${at} lower`);
-      close(c.diff_ci[1], r.diff_ci[1], 1e-7, `${at} upper`);
-      close(c.rel_ci[0], r.rel_ci[0], 1e-9, `${at} relative lower`);
-      close(c.rel_ci[1], r.rel_ci[1], 1e-9, `${at} relative upper`);
+      near(c.diff, r.diff, 1e-9, `${at} diff`);
+      near(c.se, r.se, 1e-9, `${at} se`);
+      near(c.rel_lift, r.rel_lift, 1e-9, `${at} rel_lift`);
+      near(c.p_value, r.p_value, 1e-7, `${at} p`);
+      near(c.p_value_adjusted, r.p_value_adjusted, 1e-7, `${at} adjusted p`);
+      near(c.diff_ci[0], r.diff_ci[0], 1e-7, `${at} lower`);
+      near(c.diff_ci[1], r.diff_ci[1], 1e-7, `${at} upper`);
+      near(c.rel_ci[0], r.rel_ci[0], 1e-9, `${at} relative lower`);
+      near(c.rel_ci[1], r.rel_ci[1], 1e-9, `${at} relative upper`);
     }
   });
   for (const [metric, h] of Object.entries(expected.heterogeneity)) {
@@ -137,19 +217,19 @@ function checkDimension(json: string, where: string): void {
     );
     assert.ok(g, `${where} ${metric} heterogeneity`);
     assert.equal(g.df, h.df, `${where} ${metric} df`);
-    close(g.q, h.q, 1e-9, `${metric} Q`);
-    close(g.p_value, h.p_value, 1e-9, `${metric} Q p`);
-    close(g.i2, h.i2, 1e-9, `${metric} I2`);
-    close(g.pooled, h.pooled, 1e-9, `${metric} pooled`);
+    near(g.q, h.q, 1e-9, `${metric} Q`);
+    near(g.p_value, h.p_value, 1e-9, `${metric} Q p`);
+    near(g.i2, h.i2, 1e-9, `${metric} I2`);
+    near(g.pooled, h.pooled, 1e-9, `${metric} pooled`);
   }
 }
 
-describe("dimension breakdowns through exp analyze", () => {
+describe("dimension breakdowns and the fairness guardrail through exp analyze", () => {
   let cluster: PostgresCluster | undefined;
   let dir: string;
   let env: Record<string, string>;
   before(async () => {
-    dir = slicesWorkspace();
+    dir = slicesWorkspace(FAIRNESS);
     await loadDuckDb(join(dir, "warehouse.duckdb"), SLICES_DATASET.name);
     cluster = await startPostgres();
     const url = await cluster.createDatabase("slices");
@@ -178,23 +258,32 @@ describe("dimension breakdowns through exp analyze", () => {
       env,
     );
 
-  test("DuckDB: per-slice effects, SRM, corrected p-values and Cochran's Q equal SciPy's and statsmodels'", () => {
+  test("DuckDB: per-slice effects, SRM, corrected p-values, Cochran's Q and the fairness disparities equal the reference; the harmed group rolls back", () => {
     const r = analyze("local");
     assert.equal(r.status, 0, r.stderr);
     checkDimension(r.stdout, "duckdb");
+    checkFairness(r.stdout, "duckdb");
   });
 
   test("PostgreSQL: the same numbers", () => {
     const r = analyze("pg");
     assert.equal(r.status, 0, r.stderr);
     checkDimension(r.stdout, "postgres");
+    checkFairness(r.stdout, "postgres");
   });
 
-  test("the text view flags the planted heterogeneity; --dimension picks another attribute and refuses an undeclared one", () => {
+  test("text and markdown flag the planted heterogeneity and the fairness breach; --dimension picks another attribute and refuses an undeclared one", () => {
     const text = analyze("local", "text");
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /heterogeneity across slices/);
     assert.match(text.stdout, /platform\s+purchase_conversion\s+treatment\s+3\s+8\.34\s+0\.0154\s+76%\s+DIFFERS/);
+    assert.match(text.stdout, /fairness on age_band \(max disparity 10\.00%\): BREACHED/);
+    assert.match(text.stdout, /demographic parity difference/);
+    const md = analyze("local", "markdown");
+    assert.equal(md.status, 0, md.stderr);
+    assert.match(md.stdout, /### Dimensions/);
+    assert.match(md.stdout, /### Fairness/);
+    assert.match(md.stdout, /\| `purchase_conversion` \| treatment \| 55\+ \+ \(other\) \|.*🚨 breached/);
     const byAge = analyze("local", "json", ["--dimension", "age_band"]);
     assert.equal(byAge.status, 0, byAge.stderr);
     const dims = (JSON.parse(byAge.stdout) as { dimensions: { dimension: string }[] }).dimensions;

@@ -118,3 +118,9 @@ export async function fetchSliceInputs(
   }
   return { input, queries, diagnostics };
 }
+
+/** The experiment without its dimensions and fairness attribute: an analysis of it runs no per-slice query. */
+export function withoutBreakdowns(experiment: Experiment): Experiment {
+  const { fairness: _, ...rest } = experiment;
+  return { ...rest, analysis: { ...experiment.analysis, dimensions: [] } };
+}

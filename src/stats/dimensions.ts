@@ -78,11 +78,13 @@ export interface DimensionOptions {
  */
 export function analyzeDimension(
   input: DimensionInput,
-  designs: readonly MetricDesign[],
+  allDesigns: readonly MetricDesign[],
   ctx: MetricContext,
   o: DimensionOptions,
 ): DimensionJson {
   const groups = groupSlices(input.slices, input.minUnits);
+  // Quantile and session-clustered metrics have no per-slice statistics: they are left out, not shown empty.
+  const designs = allDesigns.filter((d) => groups.some((g) => g.stats[d.metric] !== undefined));
   const analysed = groups.map((g) => ({
     group: g,
     metrics: designs.map((d) => ({ design: d, analysis: analyzeMetric(d, g.stats[d.metric] ?? {}, ctx) })),

@@ -119,7 +119,7 @@ export function analyzeFairness(input: FairnessInput, designs: readonly MetricDe
   const z = normalQuantile(1 - ctx.alpha);
   const treatments = ctx.variants.filter((v) => v !== ctx.control);
   const metrics: FairnessMetricJson[] = designs
-    .filter((d) => input.metrics.includes(d.metric))
+    .filter((d) => input.metrics.includes(d.metric) && groups.some((g) => g.stats[d.metric] !== undefined))
     .map((design) => {
       const own = groups.map((g) => analyzeMetric(design, g.stats[design.metric] ?? {}, ctx));
       const others = groups.map((g) => {

@@ -33,8 +33,10 @@ export function slicesChartName(date: string): string {
   return `${date}-slices.svg`;
 }
 
+/** "(other): tv, car", or "ios + (other): tv" for small values that joined the smallest slice. */
 function sliceName(s: DimensionJson["slices"][number]): string {
-  return s.merged && s.merged.length > 1 ? `${s.slice} (${s.merged.join(", ")})` : s.slice;
+  const small = (s.merged ?? []).filter((v) => !s.slice.startsWith(`${v} + `));
+  return small.length ? `${s.slice}: ${small.join(", ")}` : s.slice;
 }
 
 export function sliceRows(analysis: Pick<ReportAnalysis, "dimensions">): SliceRow[] {

@@ -3,6 +3,7 @@ import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
+import { breakdownText } from "./breakdown-text.js";
 import {
   amendmentsText,
   armShares,
@@ -168,6 +169,7 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
     for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
   }
+  out.push(...breakdownText(analysis, paint));
 
   out.push("", paint("emphasis", "Guardrails"));
   for (const g of guardrailLines(analysis, experiment.control))

@@ -38,5 +38,9 @@ export const CheckCodes = defineCodes({
   },
   sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
   unknownSliceAttribute: { code: "EXP3060", severity: "error", title: "A dimension or fairness attribute is not a declared attribute" },
-  fairnessMetric: { code: "EXP3061", severity: "error", title: "A fairness metric or label is not one of the experiment's metrics" },
+  fairnessMetric: {
+    code: "EXP3061",
+    severity: "error",
+    title: "A fairness metric or label is not one of the experiment's metrics, or a label is not a conversion",
+  },
 });

@@ -4,6 +4,9 @@ import type { Experiment } from "../model.js";
 import { CheckCodes as C } from "./codes.js";
 import { unknownName, type Check } from "./context.js";
 
+/** Metric kinds whose per-unit value is 0 or 1: what a fairness outcome and its label must be. */
+const BINARY = new Set(["conversion", "retention"]);
+
 /** Metrics the experiment analyses, in any tier. */
 function analysedMetrics(e: Experiment): Set<string> {
   return new Set([...e.metrics.primary, ...e.metrics.secondary, ...e.metrics.guardrails]);
@@ -40,16 +43,26 @@ export const sliceAttributesCheck: Check = {
           );
       });
       for (const [outcome, label] of Object.entries(f.labels)) {
-        for (const [name, path] of [
-          [outcome, `fairness.labels.${outcome}`],
-          [label, `fairness.labels.${outcome}`],
+        const path = `fairness.labels.${outcome}`;
+        for (const [name, span] of [
+          [outcome, e.origin.keys[path]],
+          [label, e.origin.values[path]],
         ] as const) {
+          const kind = ws.metrics.get(name)?.kind;
+          if (metrics.has(name) && kind !== undefined && !BINARY.has(kind))
+            out.push(
+              diagnostic(
+                C.fairnessMetric,
+                `fairness label metric "${name}" is a ${kind} metric, not 0 or 1 per unit; demographic parity and equalized odds need a conversion metric (any(...)) on both sides`,
+                { span: span ?? e.origin.values["fairness.labels"] },
+              ),
+            );
           if (metrics.has(name)) continue;
           out.push(
             diagnostic(
               C.fairnessMetric,
               `fairness label metric "${name}" is not one of the metrics of experiment "${e.key}"; add it to metrics (a secondary metric will do)`,
-              { span: e.origin.values[path] ?? e.origin.values["fairness.labels"] },
+              { span: span ?? e.origin.values["fairness.labels"] },
             ),
           );
         }

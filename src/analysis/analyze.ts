@@ -8,6 +8,7 @@ import { DEFAULT_DECISION, type Experiment, type Metric, type MetricKind, type W
 import type { PhaseFilter } from "../compiler/sql/index.js";
 import { fetchEpochStats, srmEpochs, type EpochLookup, type EpochStats } from "./bandit-epochs.js";
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
+import { fetchSliceInputs } from "./fetch-slices.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { noExposuresDiagnostic } from "./no-exposures.js";
@@ -312,7 +313,14 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   );
   diagnostics.push(...epochs.diagnostics);
   if (hasErrors(epochs.diagnostics)) return { diagnostics };
-  const stats = analyzeStats(toAnalysisInput(workspace, experiment, fetched, look, decision, epochs.epochs));
+  const sliced = await fetchSliceInputs(opts.warehouse, workspace, experiment, {
+    asOf: opts.asOf,
+    metrics: designs.map((d) => d.metric.key),
+    phase: phase.filter,
+  });
+  diagnostics.push(...sliced.diagnostics);
+  if (hasErrors(sliced.diagnostics)) return { diagnostics };
+  const stats = analyzeStats({ ...toAnalysisInput(workspace, experiment, fetched, look, decision, epochs.epochs), ...sliced.input });
   const notes = [
     ...(look ? [look.note] : diagnostics.filter((d) => d.code === ANALYSIS_CODES.noLookPlan.code).map((d) => d.message)),
     ...phase.diagnostics.map((d) => d.message),
@@ -325,7 +333,7 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
     experiment,
     metrics: designs.map((d) => d.metric),
     settings: workspace.settings,
-    queries: fetched.queries,
+    queries: [...fetched.queries, ...sliced.queries],
     dataWindow: fetched.dataWindow,
   });
   const { experiment: key, phase: phaseNumber, method, alpha, correction, ...rest } = stats;

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runAnalysis, type AnalyzeJson } from "../analysis/analyze.js";
+import { withoutBreakdowns } from "../analysis/fetch-slices.js";
 import { diagnostic, type Result } from "../diagnostics/diagnostic.js";
 import { ExpError } from "../diagnostics/errors.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -70,7 +71,8 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
         o.progress?.fail("the analysis failed");
         return { diagnostics: [...run.diagnostics, failure(APP_CODES.analysisFailed, `cannot analyse "${e.key}"`, run.diagnostics)] };
       }
-      const daily = await dailyPoints(e, (at) => analyse(e, at), run.result, asOf, o.points);
+      // The earlier points only chart the primary lift: no per-slice or fairness queries for them.
+      const daily = await dailyPoints(e, (at) => analyse(withoutBreakdowns(e), at), run.result, asOf, o.points);
       const input = reportInput(ws, e, run.result, daily, { asOf, connection });
       const report = await buildReport(input, template);
       const files = [

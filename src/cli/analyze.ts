@@ -7,6 +7,9 @@ import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
 import { offPolicyMarkdown, offPolicyTextLines } from "../report/off-policy.js";
 import { covariatesMarkdown, covariatesText } from "../report/covariates.js";
+import { dimensionsMarkdown, heterogeneityRows, sliceRows } from "../report/dimensions.js";
+import { fairnessLabelLines, fairnessMarkdown, fairnessRows } from "../report/fairness.js";
+import { CheckCodes } from "../workspace/checks/codes.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -36,6 +39,8 @@ export interface AnalyzeOptions {
   metrics?: string;
   /** With --holdout: only events from this time on (ISO-8601). */
   since?: string;
+  /** Exposure attributes to break the results down by, instead of the experiment's analysis.dimensions. */
+  dimension?: string[];
 }
 
 const pct = (x: Num, sign = true) => (x === null ? "n/a" : `${sign && x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
@@ -107,6 +112,7 @@ export function renderAnalysisText(r: AnalyzeJson): string {
   if (offPolicy.length) lines.push("", "off-policy evaluation:", ...offPolicy.map((l) => `  ${l}`));
   const covariates = covariatesText(r);
   if (covariates.length) lines.push("", "CUPED on several covariates:", ...covariates.map((l) => `  ${l}`));
+  lines.push(...dimensionLines(r), ...fairnessLines(r));
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -125,6 +131,80 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     `provenance: commit ${p.sourceCommit ?? "(not in git)"}, definitions ${p.definitionsSha256.slice(0, 12)}, sql ${p.sqlSha256.slice(0, 12)}, ${p.engine}, data ${p.dataWindow.start ?? "?"} .. ${p.dataWindow.end ?? "?"}`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** The dimensions section of the text view: heterogeneity per metric, then each slice's effects. */
+function dimensionLines(r: AnalyzeJson): string[] {
+  if (!r.dimensions?.length) return [];
+  const lines = ["", "heterogeneity across slices (Cochran's Q):"];
+  lines.push(
+    ...table(
+      [
+        ["dimension", "metric", "variant", "slices", "Q", "p", "I2", ""],
+        ...heterogeneityRows(r).map((h) => [
+          h.dimension,
+          h.metric,
+          h.variant,
+          String(h.slices),
+          h.q,
+          h.p,
+          h.i2,
+          h.significant ? "DIFFERS" : "",
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  lines.push("", "slices:");
+  lines.push(
+    ...table(
+      [
+        ["dimension", "slice", "units", "SRM", "metric", "variant", "lift", "CI", "p (adj.)", ""],
+        ...sliceRows(r).map((s) => [
+          s.dimension,
+          s.slice,
+          s.units,
+          s.srm,
+          s.metric,
+          s.variant,
+          s.lift,
+          s.ci,
+          s.p,
+          s.significant ? "significant" : "",
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  return lines;
+}
+
+/** The fairness guardrail in the text view: its verdict, each group against the others, parity differences. */
+function fairnessLines(r: AnalyzeJson): string[] {
+  const f = r.fairness;
+  if (!f) return [];
+  const verdict = f.breached ? "BREACHED" : f.passed ? "passed" : "not yet passed";
+  const lines = ["", `fairness on ${f.attribute} (max disparity ${pct(f.max_disparity, false)}): ${verdict}`];
+  lines.push(
+    ...table(
+      [
+        ["metric", "variant", "group", "lift", "others", "disparity", "interval", "verdict"],
+        ...fairnessRows(r).map((x) => [
+          x.metric,
+          x.variant,
+          x.group,
+          x.lift,
+          x.others,
+          x.disparity,
+          x.ci,
+          `${x.status}${x.harm === "breached" ? ", harmed beyond margin" : ""}`,
+        ]),
+      ],
+      "  ",
+    ),
+  );
+  lines.push(...fairnessLabelLines(f).map((l) => `  ${l.replace(/`/g, "")}`));
+  return lines;
 }
 
 /** Markdown for a PR comment or a notebook; the same rows as the text view. */
@@ -146,6 +226,10 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   if (offPolicy) lines.push("", offPolicy);
   const covariates = covariatesMarkdown(r);
   if (covariates) lines.push("", covariates);
+  const dimensions = dimensionsMarkdown(r);
+  if (dimensions) lines.push("", dimensions);
+  const fairness = fairnessMarkdown(r);
+  if (fairness) lines.push("", fairness);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(
@@ -197,7 +281,22 @@ export async function analyzeCommand(
     return { code: 1, stdout: "", stderr: show([d]) };
   }
   parseInstant("--as-of", opts.asOf);
-  const run = await analyzeExperiments(workspace, [experiment], {
+  const unknown = (opts.dimension ?? []).filter((d) => !Object.prototype.hasOwnProperty.call(workspace.settings.attributes, d));
+  if (unknown.length) {
+    const ds = unknown.map((d) =>
+      diagnostic(
+        CheckCodes.unknownSliceAttribute,
+        `--dimension "${d}" is not an attribute exp.yaml declares; declare it under attributes (and record it with the exposure) or pick a declared one.`,
+        { suggestion: didYouMean(d, Object.keys(workspace.settings.attributes)) },
+      ),
+    );
+    return { code: 1, stdout: "", stderr: show(ds) };
+  }
+  // --dimension replaces the experiment's own dimensions for this run.
+  const analysed = opts.dimension?.length
+    ? { ...experiment, analysis: { ...experiment.analysis, dimensions: opts.dimension } }
+    : experiment;
+  const run = await analyzeExperiments(workspace, [analysed], {
     connection: opts.connection,
     asOf: opts.asOf,
     now: currentTime(env),
@@ -225,7 +324,12 @@ export function registerAnalyze(program: Command): void {
       .option("--metrics <keys>", "with --holdout: comma-separated metrics (default: the running experiments' primary metrics)")
       .option("--connection <name>", "warehouse connection (default: warehouse.default in exp.yaml)")
       .option("--as-of <iso>", "only exposures and events before this time")
-      .option("--out <file>", "write the result to this file instead of stdout"),
+      .option("--out <file>", "write the result to this file instead of stdout")
+      .option(
+        "--dimension <attribute>",
+        "break the results down by this exposure attribute (repeatable; replaces analysis.dimensions)",
+        (value: string, previous: string[] = []) => [...previous, value],
+      ),
   ).action(
     action(async (key: string | undefined, opts: AnalyzeOptions) => {
       parseFormat(opts.format);

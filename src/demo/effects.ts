@@ -9,6 +9,16 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
   { experiment: "checkout_redesign", variant: "one_page", event: "purchase", rate: 1.25 },
   // A guardrail regression: the v2 ranker is slower; p95 page load grows ~20%, past its 5% margin.
   { experiment: "search_ranker_v2", variant: "ranker_v2", event: "page_load", property: "latency_ms", factor: 1.2 },
+  // A slice with a different effect: on Android the one-page checkout lifts purchases far more.
+  { experiment: "checkout_redesign", variant: "one_page", event: "purchase", rate: 1.6, when: { attribute: "platform", value: "android" } },
+  // A group harmed beyond the fairness margin: the v2 ranker makes gold members buy less.
+  {
+    experiment: "search_ranker_v2",
+    variant: "ranker_v2",
+    event: "purchase",
+    rate: 0.6,
+    when: { attribute: "loyalty_tier", value: "gold" },
+  },
 ];
 
 /** The cumulative effect of what shipped: users outside the long-term holdout purchase 30% more often. */
@@ -39,6 +49,8 @@ export interface Expectation {
     }[];
     guardrails: { metric: string; breached: boolean }[];
     off_policy?: { evaluation: string; estimates: { estimator: string; diff_ci: [number | null, number | null] }[] }[];
+    dimensions?: { dimension: string; heterogeneity: { metric: string; significant: boolean }[] }[];
+    fairness?: { breached: boolean; metrics: { metric: string; variants: { groups: { group: string; status: string }[] }[] }[] };
   }): boolean;
 }
 
@@ -58,6 +70,21 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
     experiment: "search_ranker_v2",
     what: "p95_page_load guardrail is flagged",
     holds: (a) => a.guardrails.some((g) => g.metric === "p95_page_load" && g.breached),
+  },
+  {
+    experiment: "checkout_redesign",
+    what: "purchase_conversion effect differs between platforms (heterogeneity)",
+    holds: (a) =>
+      a.dimensions?.some(
+        (d) => d.dimension === "platform" && d.heterogeneity.some((h) => h.metric === "purchase_conversion" && h.significant),
+      ) ?? false,
+  },
+  {
+    experiment: "search_ranker_v2",
+    what: "fairness guardrail flags the gold loyalty tier",
+    holds: (a) =>
+      a.fairness?.breached === true &&
+      a.fairness.metrics.some((m) => m.variants.some((v) => v.groups.some((g) => g.group === "gold" && g.status === "breached"))),
   },
   {
     experiment: "landing_page_split",

@@ -4,7 +4,10 @@ import type { Settings } from "../workspace/model.js";
 import { attributeValue, baseRate, propertyValue } from "./population.js";
 import { Random } from "./random.js";
 
-/** A planted effect: units in `variant` of `experiment` do `event` at `rate`× the base rate, or with a property scaled by `factor`. */
+/**
+ * A planted effect: units in `variant` of `experiment` do `event` at `rate`× the base rate, or with a
+ * property scaled by `factor`; with `when`, only the units whose attribute has that value.
+ */
 export interface PlantedEffect {
   experiment: string;
   variant: string;
@@ -12,6 +15,7 @@ export interface PlantedEffect {
   rate?: number;
   property?: string;
   factor?: number;
+  when?: { attribute: string; value: unknown };
 }
 
 export interface DemoDataOptions {
@@ -89,6 +93,7 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
       }
       for (const e of o.effects) {
         if (e.experiment !== exp || e.variant !== variant) continue;
+        if (e.when && attributes[e.when.attribute] !== e.when.value) continue;
         const k = e.property ? `${e.event}.${e.property}` : e.event;
         multipliers.set(k, (multipliers.get(k) ?? 1) * (e.property ? (e.factor ?? 1) : (e.rate ?? 1)));
       }
@@ -107,7 +112,7 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
       const n = rng.poisson(rates[k]! * activity * top * (o.days + o.historyDays));
       for (let j = 0; j < n; j++) {
         const ts = from + Math.floor(rng.next() * span);
-        if (top !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
+        if (m !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
         const properties: Record<string, unknown> = {};
         for (const [p, type] of Object.entries(settings.events[event] ?? {})) {
           let v = propertyValue(p, type, rng);

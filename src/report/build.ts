@@ -1,5 +1,7 @@
 import { cumulativeLiftChart, unitsChart } from "./charts/over-time.js";
 import { forestPlot } from "./charts/forest.js";
+import { slicesChart } from "./charts/slices.js";
+import { slicesChartName } from "./dimensions.js";
 import { renderReportMarkdown } from "./markdown.js";
 import type { ReportInput } from "./model.js";
 
@@ -31,6 +33,9 @@ export async function buildReport(input: ReportInput, template: string): Promise
         }),
       },
       { path: `${dir}/${charts.units}`, content: await unitsChart(input.daily) },
+      ...(input.analysis.dimensions?.length
+        ? [{ path: `${dir}/${slicesChartName(input.date)}`, content: await slicesChart(input.analysis) }]
+        : []),
     ],
   };
 }

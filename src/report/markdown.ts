@@ -17,6 +17,8 @@ import { fillTemplate } from "./template.js";
 import { factorialMarkdown } from "./factorial.js";
 import { offPolicyMarkdown } from "./off-policy.js";
 import { covariatesMarkdown } from "./covariates.js";
+import { dimensionsMarkdown, slicesChartName } from "./dimensions.js";
+import { fairnessMarkdown } from "./fairness.js";
 
 export interface ChartNames {
   forest: string;
@@ -54,6 +56,8 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
         factorialMarkdown(analysis, input.metrics),
         offPolicyMarkdown(analysis.off_policy),
         covariatesMarkdown(analysis),
+        dimensionsMarkdown(analysis, `./${slicesChartName(input.date)}`),
+        fairnessMarkdown(analysis),
       ]
         .filter(Boolean)
         .join("\n\n"),

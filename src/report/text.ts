@@ -5,6 +5,7 @@ import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
 import { offPolicyTextLines } from "./off-policy.js";
 import { covariatesText } from "./covariates.js";
+import { breakdownText } from "./breakdown-text.js";
 import {
   amendmentsText,
   armShares,
@@ -170,6 +171,7 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
     for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
   }
+  out.push(...breakdownText(analysis, paint));
 
   const offPolicy = offPolicyTextLines(analysis.off_policy);
   if (offPolicy.length) out.push("", paint("emphasis", "Off-policy evaluation"), ...offPolicy.map((l) => `  ${l}`));

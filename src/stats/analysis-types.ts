@@ -1,6 +1,8 @@
 import type { NormalPrior } from "./bayesian.js";
 import type { Spending } from "./group-sequential.js";
 import type { FactorialJson } from "./factorial.js";
+import type { DimensionInput, DimensionJson } from "./dimensions.js";
+import type { FairnessInput, FairnessJson } from "./fairness.js";
 import type { Correction, Direction, Method, MetricKind, StatsCode, SufficientStats, Tier } from "./types.js";
 
 /** The design and the per-variant sufficient statistics that analyzeStats consumes. */
@@ -75,6 +77,10 @@ export interface AnalysisInput {
    * effects and two-way interactions (factorial.ts).
    */
   readonly factors?: readonly (readonly [string, readonly string[]])[];
+  /** Exposure attributes to break the results down by, with their slices' statistics: the result then carries `dimensions`. */
+  readonly dimensions?: readonly DimensionInput[];
+  /** A fairness guardrail on a sensitive attribute, with its groups' statistics: the result carries `fairness` and the decision weighs it. */
+  readonly fairness?: FairnessInput;
 }
 
 /** One allocation epoch: from when its weights were live (the published version) and its units per variant. */
@@ -245,6 +251,10 @@ export interface AnalysisResult {
   };
   /** A multivariate experiment: main effects and two-way interactions of its factors. */
   factorial?: FactorialJson;
+  /** Per-slice effects, SRM and heterogeneity, one entry per dimension asked for (dimensions.ts). */
+  dimensions?: DimensionJson[];
+  /** The fairness guardrail: per-group effects, disparities, and parity differences for labelled outcomes (fairness.ts). */
+  fairness?: FairnessJson;
   /** Present when part of the request could not be honoured as asked. */
   notes?: string[];
 }

@@ -1,6 +1,7 @@
 import type { AnalysisResult, ComparisonJson, DecisionDesign, DecisionJson, GuardrailJson, MetricJson, Num } from "./analysis-types.js";
 import { designOrDefault, horizonGate, minimumsGate } from "./decision-gates.js";
 import type { Method } from "./types.js";
+import { fairnessBreaches, fairnessOpen, type FairnessJson } from "./fairness.js";
 
 function pct(x: Num): string {
   if (x === null) return "n/a";
@@ -31,6 +32,8 @@ export interface DecisionInput {
   readonly weights: ReadonlyMap<string, number>;
   readonly control: string;
   readonly design?: DecisionDesign;
+  /** A fairness guardrail, weighed like any guardrail. */
+  readonly fairness?: FairnessJson;
 }
 
 /** Per treatment: its significant primary wins and losses (as sentences) and whether it wins under the ship rule. */
@@ -79,7 +82,8 @@ function unpassedGuardrails(guardrails: readonly GuardrailJson[], variant: strin
 /**
  * The recommendation (docs/analysis.md#decision), first rule that fires:
  * 1. investigate — the sample ratio mismatch check failed: the split itself is broken.
- * 2. rollback — a guardrail is breached for some treatment (harm may stop an experiment at any time).
+ * 2. rollback — a guardrail is breached for some treatment (harm may stop an experiment at any time),
+ *    or the fairness guardrail is (a group harmed, or treated unlike the others beyond the margin).
  * 3. keep_running — the minimum duration or units per variant are not reached, or a fixed-horizon test
  *    has not reached its horizon (planned sample, else end date): results before it are not evidence.
  * 4. ship — a treatment wins under `decision.ship` (some primary metric significantly better and none
@@ -116,6 +120,7 @@ export function decide(input: DecisionInput): DecisionJson {
         breached.push(`Guardrail "${g.metric}" regressed${margin} for "${v.variant}" (relative change ${pct(v.rel_lift)}).`);
     }
   }
+  breached.push(...fairnessBreaches(input.fairness));
   if (breached.length) return result("rollback", breached);
   const gates = [...minimums.reasons, ...horizon.reasons];
   if (gates.length) return result("keep_running", gates);
@@ -133,7 +138,7 @@ export function decide(input: DecisionInput): DecisionJson {
         );
       continue;
     }
-    const open = unpassedGuardrails(input.guardrails, variant);
+    const open = [...unpassedGuardrails(input.guardrails, variant), ...fairnessOpen(input.fairness, variant)];
     if (open.length && design.guardrails === "must_pass") {
       blocked.push(
         ...o.wins,

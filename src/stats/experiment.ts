@@ -4,6 +4,8 @@ import { evaluateGuardrail } from "./guardrail.js";
 import { analyzeMetric, type MetricAnalysis } from "./metric-analysis.js";
 import { srmCheck } from "./srm.js";
 import { analyzeFactorial } from "./factorial.js";
+import { analyzeDimension } from "./dimensions.js";
+import { analyzeFairness } from "./fairness.js";
 import { epochSrmJson } from "./bandit-epochs.js";
 import { normalSf } from "./distributions.js";
 import { groupSequentialBounds } from "./group-sequential.js";
@@ -127,7 +129,9 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
   const guardrails = ordered.flatMap((m, i) =>
     m.tier === "guardrail" ? [evaluateGuardrail(m, analyses[i]!.comparisons, input.alpha)] : [],
   );
+  const fairness = input.fairness ? analyzeFairness(input.fairness, ordered, ctx) : undefined;
   const decision = decide({
+    ...(fairness ? { fairness } : {}),
     method,
     srm,
     metrics,
@@ -160,6 +164,11 @@ export function analyzeStats(input: AnalysisInput): AnalysisResult {
       boundary: gs?.boundary,
       nominalAlpha: gs?.nominal_alpha,
     });
+  if (fairness) result.fairness = fairness;
+  if (input.dimensions?.length) {
+    const o = { weights: input.variants.map((v) => v.weight), srmThreshold: input.srmThreshold, correction: input.correction, level };
+    result.dimensions = input.dimensions.map((d) => analyzeDimension(d, ordered, ctx, o));
+  }
   if (notes.length) result.notes = notes;
   return result;
 }

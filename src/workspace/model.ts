@@ -300,7 +300,13 @@ export interface Experiment {
     prior_variance?: number;
     /** identity: anonymous only: how long after the identify call a user's events count for the anonymous unit. */
     identity_window?: Duration;
+    /** Exposure attributes (declared in exp.yaml `attributes`) to break the results down by (docs/analysis.md#dimensions). */
+    dimensions?: string[];
+    /** Slices with fewer units over all variants are merged into "other" (default DEFAULT_MIN_SLICE_UNITS). */
+    min_slice_units?: number;
   };
+  /** A sensitive attribute's fairness guardrail (docs/analysis.md#fairness). */
+  fairness?: FairnessDesign;
   /**
    * Declared changes to the registered design (primary metrics, hypothesis, method, alpha, guardrail
    * margins) while the experiment runs, oldest first; each one allows one such change at `exp plan`.
@@ -313,6 +319,23 @@ export interface Experiment {
   /** Watched by `exp serve`, which stops or pauses the experiment on a regression. */
   guard?: Guard;
   origin: Origin;
+}
+
+/** Slices smaller than this (units over all variants) are merged into "other" unless the experiment says otherwise. */
+export const DEFAULT_MIN_SLICE_UNITS = 100;
+
+/** An experiment's `fairness:` block (docs/analysis.md#fairness). */
+export interface FairnessDesign {
+  /** The sensitive exposure attribute, declared in exp.yaml `attributes`. */
+  attribute: string;
+  /** Metrics of the experiment whose effect must not differ between groups. */
+  metrics: string[];
+  /** The largest tolerated difference between a group's relative lift and the other groups' (a share: 0.02 for 2%). */
+  max_disparity: number;
+  /** Groups with fewer units over all variants are never shown on their own (merged into "other"). */
+  min_group_units: number;
+  /** A binary outcome metric → the conversion metric holding its true label: demographic parity and equalized odds are reported. */
+  labels: Record<string, string>;
 }
 
 export type FlagType = "boolean" | "string" | "number" | "json";

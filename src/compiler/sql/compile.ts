@@ -10,6 +10,7 @@ import { holdoutUnitsCtes } from "./blocks/holdout-units.js";
 import { exposureUnitsCte, firstExposureCte, firstExposureFromUnitsCte } from "./blocks/first-exposure.js";
 import { quantileQueryBody } from "./blocks/quantile.js";
 import { sufficientStatsSelect } from "./blocks/sufficient-stats.js";
+import { slicedFirstExposureCtes, sliceStatsSelect } from "./blocks/slice-stats.js";
 import { unitMetricsCte } from "./blocks/unit-metrics.js";
 import { unitValuesCte } from "./blocks/unit-values.js";
 import { userClustersSql } from "./blocks/user-clusters.js";
@@ -39,6 +40,10 @@ export interface CompileSqlOptions {
   connection?: string;
   /** Inline every value as an escaped literal (for display) even where the driver binds parameters. */
   inlineParams?: boolean;
+  /** An exposure attribute: `slices` then breaks the batch metrics down by its value at first exposure. */
+  dimension?: string;
+  /** With `dimension`: pairs of metrics (a binary outcome and its label) whose per-unit product `slices` sums too. */
+  products?: readonly (readonly [string, string])[];
 }
 
 export interface CompiledQuery {
@@ -73,6 +78,15 @@ export interface CompiledExperimentSql {
    * `last_exposure`), which `exposures` gives on its own. Absent when there is no such metric.
    */
   readonly batch?: CompiledQuery & { readonly columns: MetricColumns[] };
+  /**
+   * With `dimension`: the batch metrics per variant and slice (docs/analysis.md#dimensions), rows of
+   * `variant`, `slice`, `units` and the metrics' columns; each product is the column `${a}_${b}_product`
+   * of the two metrics' prefixes.
+   */
+  readonly slices?: CompiledQuery & {
+    readonly columns: MetricColumns[];
+    readonly products: readonly { readonly metrics: readonly [string, string]; readonly column: string }[];
+  };
   readonly diagnostics: Diagnostic[];
 }
 
@@ -151,31 +165,42 @@ function unitLevelQuery(
   ctx: SqlContext,
   experiment: Experiment,
   metrics: readonly Metric[],
-  form: "single" | "batch" | "clustered" = "single",
+  form: "single" | "batch" | "clustered" | { dimension: string; products: readonly (readonly [string, string])[] } = "single",
 ) {
   const batch = form === "batch";
+  const sliced = typeof form === "object" ? form : undefined;
   // Built first so that the experiment key and as-of time are $1 and $2.
   const firstExposure = ctx.holdout
     ? holdoutPopulationCtes(ctx, batch)
     : batch
       ? [exposureUnitsCte(ctx, experiment.key), exposureTotalsCte(ctx), firstExposureFromUnitsCte()].join(",\n")
-      : firstExposureCte(ctx, experiment.key);
+      : sliced
+        ? slicedFirstExposureCtes(ctx, experiment.key, sliced.dimension)
+        : firstExposureCte(ctx, experiment.key);
   const prepared = prepare(ctx, experiment, metrics);
   if (!prepared) return undefined;
   const unitValues = unitValuesCte(ctx, prepared.plans, prepared.compiled);
   if (unitValues === undefined) return undefined;
-  const unitMetrics = unitMetricsCte(ctx, prepared.plans);
+  const unitMetrics = unitMetricsCte(ctx, prepared.plans, sliced ? ["slice"] : []);
+  const planOf = (key: string) => prepared.plans.find((p) => p.metric.key === key);
+  const products = (sliced?.products ?? []).flatMap(([a, b]) => {
+    const [pa, pb] = [planOf(a), planOf(b)];
+    return pa && pb ? [[pa, pb] as const] : [];
+  });
+  const final = sliced ? sliceStatsSelect(ctx, prepared.plans, products) : sufficientStatsSelect(ctx, prepared.plans, batch);
   const sql = [
-    header(form === "clustered" ? "clustered" : "metrics", experiment, prepared.plans),
+    header(form === "clustered" ? "clustered" : sliced ? `slices by ${sliced.dimension}` : "metrics", experiment, prepared.plans),
     ctx.holdout ? "WITH RECURSIVE" : "WITH",
     `${firstExposure},`,
     ...identityStitchCtes(ctx),
     `${unitValues},`,
-    ...(form === "clustered"
-      ? [`${unitMetrics},`, ...userClustersSql(ctx, prepared.plans[0]!, experiment.control)]
-      : [unitMetrics, sufficientStatsSelect(ctx, prepared.plans, batch)]),
+    ...(form === "clustered" ? [`${unitMetrics},`, ...userClustersSql(ctx, prepared.plans[0]!, experiment.control)] : [unitMetrics, final]),
   ].join("\n");
-  return { sql, params: ctx.params.values, plans: prepared.plans };
+  const productColumns = products.map(([a, b]) => ({
+    metrics: [a.metric.key, b.metric.key] as const,
+    column: `${a.prefix}_${b.prefix}_product`,
+  }));
+  return { sql, params: ctx.params.values, plans: prepared.plans, products: productColumns };
 }
 
 /** docs/analysis.md#holdouts: the holdout's members and everyone else seen in the events, as exposure_units. */
@@ -306,5 +331,12 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, "batch");
     if (q) batch = { sql: written(q.sql), params: q.params, columns: q.plans.map(columnsOf) };
   }
-  return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, diagnostics };
+  let slices: CompiledExperimentSql["slices"];
+  if (opts.dimension !== undefined && unitLevel.length > 0) {
+    const ctx = scoped();
+    const form = { dimension: opts.dimension, products: opts.products ?? [] };
+    const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, form);
+    if (q) slices = { sql: written(q.sql), params: q.params, columns: q.plans.map(columnsOf), products: q.products };
+  }
+  return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, ...(slices ? { slices } : {}), diagnostics };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_DECISION, type Experiment, type Settings, type Variant } from "../model.js";
+import { DEFAULT_DECISION, DEFAULT_MIN_SLICE_UNITS, type Experiment, type Settings, type Variant } from "../model.js";
 import { WorkspaceCodes as C } from "../codes.js";
 import type { FileBuild } from "./context.js";
 import { buildDecisionRules } from "./settings.js";
@@ -71,7 +71,19 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
       cuped: a.cuped ?? d.cuped,
       ...pick(a, ["tuning_n", "looks", "spending", "prior_variance"]),
       ...(a.identity_window !== undefined ? { identity_window: b.duration("analysis.identity_window", a.identity_window) } : {}),
+      ...pick(a, ["dimensions", "min_slice_units"]),
     },
+    ...(raw.fairness !== undefined
+      ? {
+          fairness: {
+            attribute: raw.fairness.attribute,
+            metrics: raw.fairness.metrics,
+            max_disparity: b.share("fairness.max_disparity", raw.fairness.max_disparity),
+            min_group_units: raw.fairness.min_group_units ?? DEFAULT_MIN_SLICE_UNITS,
+            labels: raw.fairness.labels ?? {},
+          },
+        }
+      : {}),
     power: {
       ...(p.mde !== undefined ? { mde: b.share("power.mde", p.mde) } : {}),
       ...(p.daily_units !== undefined ? { daily_units: p.daily_units } : {}),

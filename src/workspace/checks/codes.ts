@@ -45,4 +45,10 @@ export const CheckCodes = defineCodes({
   },
   cupedCovariate: { code: "EXP3042", severity: "error", title: "A CUPED covariate the regression cannot use" },
   sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
+  unknownSliceAttribute: { code: "EXP3050", severity: "error", title: "A dimension or fairness attribute is not a declared attribute" },
+  fairnessMetric: {
+    code: "EXP3051",
+    severity: "error",
+    title: "A fairness metric or label is not one of the experiment's metrics, or a label is not a conversion",
+  },
 });

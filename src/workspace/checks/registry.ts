@@ -22,6 +22,7 @@ import { rolloutStepsCheck } from "./rollout-steps.js";
 import { scheduleCheck } from "./schedule.js";
 import { segmentCyclesCheck } from "./segment-cycles.js";
 import { unitsCheck } from "./units.js";
+import { sliceAttributesCheck } from "./slice-attributes.js";
 
 /** Every cross-file check, in run order. */
 export const specifiedChecks: readonly Check[] = [
@@ -47,6 +48,7 @@ export const specifiedChecks: readonly Check[] = [
   experimentRulesCheck,
   prerequisitesCheck,
   environmentsCheck,
+  sliceAttributesCheck,
 ];
 
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = specifiedChecks): Diagnostic[] {

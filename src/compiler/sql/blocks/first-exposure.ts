@@ -43,12 +43,12 @@ function unitSelect(ctx: SqlContext): { id: string; select: string } {
  * docs/analysis.md (semantics, rule 1): one row per unit exposed to exactly one variant, with its first exposure time.
  * MIN = MAX on the variant is the single-variant test without the cost of COUNT(DISTINCT).
  */
-export function firstExposureCte(ctx: SqlContext, experiment: string): string {
+export function firstExposureCte(ctx: SqlContext, experiment: string, name = "first_exposure"): string {
   const c = ctx.exposureColumns;
   const unit = unitSelect(ctx);
   return [
     "-- exp:first_exposure",
-    "first_exposure AS (",
+    `${name} AS (`,
     `  SELECT ${unit.select}, MIN(${X}.${c.variant}) AS variant, MIN(${X}.${c.ts}) AS first_exposure`,
     `  FROM ${ctx.tables.exposures} AS ${X}`,
     `  WHERE ${exposureFilter(ctx, experiment)}`,

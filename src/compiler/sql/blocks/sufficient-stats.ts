@@ -69,14 +69,19 @@ function statExpressions(ctx: SqlContext, plan: PlannedMetric): string[] {
   }
 }
 
-/** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
-export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
+/** Every plan's sums as select items named `${prefix}_${column}` (STAT_COLUMNS; a CUPED on several covariates names its own). */
+export function statColumns(ctx: SqlContext, plans: readonly PlannedMetric[]): string[] {
   const count = (e: string) => ctx.dialect.cast(`COUNT(${e})`, "double");
-  const columns = plans.flatMap((plan) => {
+  return plans.flatMap((plan) => {
     if (plan.shape === "cupac") return cupacStatColumns(plan, count).map(([name, e]) => `  ${e} AS ${plan.prefix}_${name}`);
     const names = STAT_COLUMNS[plan.shape];
     return statExpressions(ctx, plan).map((e, i) => `  ${e} AS ${plan.prefix}_${names[i]}`);
   });
+}
+
+/** docs/analysis.md (semantics, rule 8): per variant, only sums; the stats engine derives means and variances from them. */
+export function sufficientStatsSelect(ctx: SqlContext, plans: readonly PlannedMetric[], withTotals = false): string {
+  const columns = statColumns(ctx, plans);
   if (withTotals) {
     columns.push(`  ${ctx.dialect.cast("COUNT(*)", "double")} AS units`, ...EXPOSURE_TOTAL_COLUMNS.map((c) => `  MAX(t.${c}) AS ${c}`));
     return [

@@ -44,11 +44,12 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
 
 /**
  * Every exposed unit (docs/analysis.md (semantics, rule 2): all are in the denominator), joined to its
- * aggregates; with the user of each session when a clustered metric needs it.
+ * aggregates; with the user of each session when a clustered metric needs it, and the columns of
+ * first_exposure in `carried` (a unit's slice).
  */
-export function unitMetricsCte(ctx: SqlContext, plans: readonly PlannedMetric[]): string {
+export function unitMetricsCte(ctx: SqlContext, plans: readonly PlannedMetric[], carried: readonly string[] = []): string {
   const columns = plans.flatMap((plan) => metricColumns(ctx, plan));
-  const user = plans.some((p) => p.shape === "clustered") ? ` ${UNIT_ALIAS}.user_id,` : "";
+  const user = [...(plans.some((p) => p.shape === "clustered") ? ["user_id"] : []), ...carried].map((c) => ` ${UNIT_ALIAS}.${c},`).join("");
   return [
     "-- exp:unit_metrics",
     "unit_metrics AS (",

@@ -21,8 +21,8 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
   },
 ];
 
-/** The cumulative effect of what shipped: users outside the long-term holdout purchase 30% more often. */
-export const DEMO_HOLDOUT = { holdout: "global_2026", event: "purchase", rate: 1.3, metric: "purchase_conversion" };
+/** The cumulative effect of what shipped: users outside the long-term holdout purchase 60% more often (the holdout has only 2% of units, so the effect is planted large enough to be unmistakable). */
+export const DEMO_HOLDOUT = { holdout: "global_2026", event: "purchase", rate: 1.6, metric: "purchase_conversion" };
 
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };

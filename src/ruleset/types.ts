@@ -75,6 +75,17 @@ export interface RulesetExperiment {
   overrides?: Record<string, string>;
   /** The registered analysis design; read by `exp plan`, ignored by the runtime. */
   registration?: RulesetRegistration;
+  /**
+   * An interleaving experiment: the runtime enrols a unit but assigns no variant, and `interleave`
+   * merges the two rankers' lists (docs/runtime.md#interleaving). Absent for every other type.
+   */
+  interleaving?: RulesetInterleaving;
+}
+
+export interface RulesetInterleaving {
+  method: "team_draft" | "balanced";
+  /** Ranker A, then ranker B: the teams an item of the merged list is credited to. */
+  rankers: [string, string];
 }
 
 /**

@@ -115,6 +115,8 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     // url stays absent unless the variant has one, so rulesets of other designs keep their checksums.
     variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config, url: v.url })),
     registration: registrationOf(e, ws.metrics),
+    interleaving:
+      e.type === "interleaving" ? { method: e.interleaving_method ?? "team_draft", rankers: [e.rankers![0]!, e.rankers![1]!] } : undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import type { PhaseFilter } from "../compiler/sql/index.js";
 import { fetchEpochStats, srmEpochs, type EpochLookup, type EpochStats } from "./bandit-epochs.js";
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
+import { analyzeInterleaving, type InterleavingJson } from "./interleaving.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { noExposuresDiagnostic } from "./no-exposures.js";
 import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow } from "./phase.js";
@@ -47,6 +48,8 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     power?: PowerReached;
     /** A bandit read per allocation epoch: each treatment's effect stratified by epoch. */
     bandit?: BanditEffectsJson;
+    /** An interleaving experiment: the units' preference between its two rankers (docs/analysis.md#interleaving). */
+    interleaving?: InterleavingJson;
   };
 
 export interface AnalysisRun {
@@ -338,5 +341,8 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   const power = powerReached(experiment, stats, workspace.settings.defaults.power);
   if (power) result.power = power;
   if (epochs.epochs?.length) result.bandit = epochEffects(experiment, epochs.epochs);
+  const interleaving = await analyzeInterleaving(opts.warehouse, workspace, experiment, { asOf: opts.asOf, phase: phase.filter });
+  diagnostics.push(...interleaving.diagnostics);
+  if (interleaving.json) result.interleaving = interleaving.json;
   return { result, diagnostics };
 }

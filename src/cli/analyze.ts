@@ -4,6 +4,7 @@ import type { AnalyzeJson } from "../analysis/analyze.js";
 import { analyzeExperiments } from "../app/analyze.js";
 import { createProgress } from "../ui/progress.js";
 import { factorialMarkdown, factorialRows } from "../report/factorial.js";
+import { interleavingFacts, interleavingMarkdown, interleavingVerdict } from "../report/interleaving.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -94,6 +95,10 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     );
   }
   for (const s of factorial.skipped) lines.push(`  factorial: ${s.replace(/`/g, "")}`);
+  if (r.interleaving) {
+    lines.push("", `interleaving (${r.interleaving.method}): ${interleavingVerdict(r.interleaving)}`);
+    lines.push(...table(interleavingFacts(r.interleaving), "  "));
+  }
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -129,6 +134,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   for (const m of r.metrics) for (const _ of m.comparisons) lines.push(`| ${m.tier} | ${rows[i++]!.join(" | ")} |`);
   const factorial = factorialMarkdown(r, {});
   if (factorial) lines.push("", factorial);
+  const interleaving = interleavingMarkdown(r);
+  if (interleaving) lines.push("", interleaving);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(

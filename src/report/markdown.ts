@@ -15,6 +15,7 @@ import {
 import { cupedNotes, metricTables } from "./tables.js";
 import { fillTemplate } from "./template.js";
 import { factorialMarkdown } from "./factorial.js";
+import { interleavingMarkdown } from "./interleaving.js";
 
 export interface ChartNames {
   forest: string;
@@ -47,7 +48,11 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
       forest_svg: `./${charts.forest}`,
       cumulative_svg: `./${charts.cumulative}`,
       units_svg: `./${charts.units}`,
-      tables: [metricTables(analysis, experiment.control, input.metrics), factorialMarkdown(analysis, input.metrics)]
+      tables: [
+        metricTables(analysis, experiment.control, input.metrics),
+        factorialMarkdown(analysis, input.metrics),
+        interleavingMarkdown(analysis),
+      ]
         .filter(Boolean)
         .join("\n\n"),
       guardrails: guardrailLines(analysis, experiment.control)

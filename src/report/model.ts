@@ -1,4 +1,5 @@
 import type { AnalysisResult, ComparisonJson, GuardrailJson, MetricJson, Num, Pair } from "../stats/analysis-types.js";
+import type { InterleavingJson } from "../stats/interleaving.js";
 
 export type { ComparisonJson, GuardrailJson, MetricJson, Num, Pair };
 
@@ -32,7 +33,13 @@ export interface ReportPower {
  * The docs/analysis.md analysis document: the stats engine's result plus provenance and power. Numbers the
  * engine could not compute (an empty arm, zero variance…) are null, with the reason in `code`.
  */
-export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower; phase_start?: ReportPhaseStart };
+export type ReportAnalysis = AnalysisResult & {
+  provenance: ReportProvenance;
+  power?: ReportPower;
+  phase_start?: ReportPhaseStart;
+  /** An interleaving experiment's preference between its rankers (src/report/interleaving.ts). */
+  interleaving?: InterleavingJson;
+};
 
 /** One re-analysis at an --as-of point, for the over-time charts. */
 export interface DailyPoint {

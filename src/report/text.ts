@@ -3,6 +3,7 @@ import { fmtInt, MISSING } from "./format.js";
 import type { ReportInput } from "./model.js";
 import { tierTables, type ResultRow } from "./rows.js";
 import { factorialRows } from "./factorial.js";
+import { interleavingFacts, interleavingVerdict } from "./interleaving.js";
 import {
   amendmentsText,
   armShares,
@@ -167,6 +168,11 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
     ]);
     out.push("", paint("emphasis", "Factorial effects"), ...(rows.length ? grid([head, ...rows], paint, "  ") : []));
     for (const s of factorial.skipped) out.push(`  ${paint("warning", "!")} ${bare(s)}.`);
+  }
+
+  if (analysis.interleaving) {
+    const facts = interleavingFacts(analysis.interleaving).map(([k, v]): Cell[] => [{ text: k }, cell(v, true)]);
+    out.push("", paint("emphasis", "Interleaving"), `  ${bare(interleavingVerdict(analysis.interleaving))}.`, ...grid(facts, paint, "  "));
   }
 
   out.push("", paint("emphasis", "Guardrails"));

@@ -16,6 +16,7 @@ import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { inlineCommonTables } from "./inline-ctes.js";
+import { interleavingCreditSql } from "./blocks/interleaving-credit.js";
 import { type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
 
 export interface CompileSqlOptions {
@@ -69,6 +70,8 @@ export interface CompiledExperimentSql {
    * `last_exposure`), which `exposures` gives on its own. Absent when there is no such metric.
    */
   readonly batch?: CompiledQuery & { readonly columns: MetricColumns[] };
+  /** An interleaving experiment with a click event: its units' preferences (blocks/interleaving-credit.ts). */
+  readonly interleaving?: CompiledQuery;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -278,5 +281,26 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, "batch");
     if (q) batch = { sql: written(q.sql), params: q.params, columns: q.plans.map(columnsOf) };
   }
-  return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, diagnostics };
+  const interleaving = interleavingQuery(scoped(), opts.experiment, written);
+  return {
+    dialect: dialect.name,
+    exposures,
+    experiments,
+    metrics: perMetric,
+    batch,
+    ...(interleaving ? { interleaving } : {}),
+    diagnostics,
+  };
+}
+
+function interleavingQuery(ctx: SqlContext, e: Experiment, written: (sql: string) => string): CompiledQuery | undefined {
+  const clicks = e.interleaving_clicks;
+  if (e.type !== "interleaving" || !clicks || !e.rankers || e.rankers.length !== 2) return undefined;
+  const sql = interleavingCreditSql(ctx, {
+    experiment: e.key,
+    rankers: [e.rankers[0]!, e.rankers[1]!],
+    clickEvent: clicks.event,
+    itemProperty: clicks.item_property,
+  });
+  return sql === undefined ? undefined : { sql: written(sql), params: ctx.params.values };
 }

@@ -31,6 +31,16 @@ export const CheckCodes = defineCodes({
   rescaledWeights: { code: "EXP3027", severity: "warning", title: "Variant weights do not sum to 100 and are rescaled" },
   duplicateOverride: { code: "EXP3028", severity: "error", title: "A unit is listed twice in the overrides of one experiment or flag" },
   identityUnit: { code: "EXP3029", severity: "warning", title: "identity: anonymous on a session experiment has no effect" },
+  interleavingClicks: {
+    code: "EXP3037",
+    severity: "error",
+    title: "An interleaving experiment's click event or item property is not declared",
+  },
+  interleavingNoClicks: {
+    code: "EXP3038",
+    severity: "warning",
+    title: "An interleaving experiment names no click event, so no ranker is credited",
+  },
   unknownOverridden: {
     code: "EXP3040",
     severity: "error",

@@ -11,6 +11,7 @@ import { flagRulesCheck } from "./flag-rules.js";
 import { flagVariantsCheck } from "./flag-variants.js";
 import { holdoutsCheck } from "./holdouts.js";
 import { identityUnitCheck } from "./identity-unit.js";
+import { interleavingClicksCheck } from "./interleaving-clicks.js";
 import { layerUnitsCheck } from "./layer-units.js";
 import { metricExpressionsCheck } from "./metric-expressions.js";
 import { metricUnitsCheck } from "./metric-units.js";
@@ -35,6 +36,7 @@ export const specifiedChecks: readonly Check[] = [
   metricUnitsCheck,
   layerUnitsCheck,
   identityUnitCheck,
+  interleavingClicksCheck,
   holdoutsCheck,
   flagVariantsCheck,
   overridesCheck,

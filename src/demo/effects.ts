@@ -1,4 +1,5 @@
 import type { PlantedEffect } from "./generate.js";
+import type { PlantedPreference } from "./interleaving.js";
 
 /**
  * The effects planted in the demo data for the example workspace, and what the analysis must find.
@@ -11,6 +12,16 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
   { experiment: "search_ranker_v2", variant: "ranker_v2", event: "page_load", property: "latency_ms", factor: 1.2 },
 ];
 
+/** Interleaved sessions in which the two-tower ranker's items are clicked 40% more often than collaborative filtering's. */
+export const DEMO_PREFERENCE: PlantedPreference = {
+  experiment: "recs_interleaving",
+  clickEvent: "recommendation_click",
+  itemProperty: "item_id",
+  clickRate: { collab_filter: 0.1, two_tower: 0.14 },
+  sessions: 6000,
+  listsPerSession: 2,
+};
+
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };
 
@@ -22,6 +33,7 @@ export interface Expectation {
     srm: { ok: boolean };
     metrics: { metric: string; comparisons: { significant: boolean; diff: number | null }[] }[];
     guardrails: { metric: string; breached: boolean }[];
+    interleaving?: { winner: string | null };
   }): boolean;
 }
 
@@ -46,5 +58,10 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
     experiment: "landing_page_split",
     what: "sample-ratio mismatch is flagged",
     holds: (a) => !a.srm.ok,
+  },
+  {
+    experiment: "recs_interleaving",
+    what: "two_tower is the preferred ranker",
+    holds: (a) => a.interleaving?.winner === "two_tower",
   },
 ];

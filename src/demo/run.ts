@@ -13,7 +13,8 @@ import { createEvaluator } from "../runtime/evaluator.js";
 import { sha256Hex } from "../runtime/server/auth.js";
 import { pEquals } from "../stats/decision.js";
 import type { Workspace } from "../workspace/model.js";
-import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_SRM } from "./effects.js";
+import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_PREFERENCE, DEMO_SRM } from "./effects.js";
+import { appendInterleavingSessions } from "./interleaving.js";
 import { generateDemoData } from "./generate.js";
 import { scaffoldDemoRepo } from "./scaffold.js";
 import { loadDemoWarehouse } from "./warehouse.js";
@@ -97,6 +98,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     historyDays: 14,
     effects: DEMO_EFFECTS,
     srm: DEMO_SRM,
+    itemProperties: { [DEMO_PREFERENCE.clickEvent]: DEMO_PREFERENCE.itemProperty },
     experiments,
     phases,
     assign: (exp, unit, attrs, at) => {
@@ -104,6 +106,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
       return r.inExperiment ? r.variant : null;
     },
   });
+  const interleaved = appendInterleavingSessions(csvDir, evaluator, DEMO_PREFERENCE, {
+    seed: o.seed,
+    start: DEMO_START,
+    days: DEMO_DAYS,
+    phase: published.experiments[DEMO_PREFERENCE.experiment]?.phase ?? 1,
+  });
+  counts.exposures += interleaved.exposures;
+  counts.events += interleaved.events;
   const local = ws.settings.warehouse.connections[ws.settings.warehouse.default];
   const dbPath = local?.type === "duckdb" && local.path ? join(o.dir, local.path) : join(o.dir, ".exp/warehouse.duckdb");
   await loadDemoWarehouse(dbPath, csvDir, ws.settings.warehouse.tables);
@@ -113,9 +123,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   );
 
   const asOf = new Date(DEMO_START.getTime() + DEMO_DAYS * DAY).toISOString();
-  const analysed = Object.keys(experiments)
-    .sort()
-    .map((key) => ws.experiments.get(key)!);
+  const analysed = [...Object.keys(experiments), DEMO_PREFERENCE.experiment].sort().map((key) => ws.experiments.get(key)!);
   const analyses = shipped(await analyzeExperiments(ws, analysed, { asOf }), "the demo analysis failed");
   step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
   for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);

@@ -10,6 +10,7 @@ import { fetchEpochStats, srmEpochs, type EpochLookup, type EpochStats } from ".
 import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-stats.js";
 import { fetchSliceInputs } from "./fetch-slices.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
+import { analyzeInterleaving, type InterleavingJson } from "./interleaving.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { noExposuresDiagnostic } from "./no-exposures.js";
 import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow } from "./phase.js";
@@ -52,6 +53,8 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     bandit?: BanditEffectsJson;
     /** The off-policy evaluations that compare with this experiment, each with its online result beside it. */
     off_policy?: EvaluationJson[];
+    /** An interleaving experiment: the units' preference between its two rankers (docs/analysis.md#interleaving). */
+    interleaving?: InterleavingJson;
   };
 
 export interface AnalysisRun {
@@ -353,5 +356,8 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   const offPolicy = await evaluationsBeside(opts.warehouse, workspace, experiment, result);
   if (offPolicy.evaluations.length) result.off_policy = offPolicy.evaluations;
   diagnostics.push(...offPolicy.diagnostics);
+  const interleaving = await analyzeInterleaving(opts.warehouse, workspace, experiment, { asOf: opts.asOf, phase: phase.filter });
+  diagnostics.push(...interleaving.diagnostics);
+  if (interleaving.json) result.interleaving = interleaving.json;
   return { result, diagnostics };
 }

@@ -106,6 +106,8 @@ async function fetchOrThrow(
   const summaryRows = batchRows.length > 0 ? batchRows : await run(compiled.exposures);
   const { units, unknownVariants, multipleExposures, start, end } = summarize(summaryRows, declared);
   for (const [variant, count] of Object.entries(unknownVariants)) {
+    // An interleaving experiment's exposures are lists, not variants: interleaving.ts credits them.
+    if (experiment.type === "interleaving") continue;
     diagnostics.push(
       diagnostic(
         ANALYSIS_CODES.unknownVariant,

@@ -10,6 +10,7 @@ import { covariatesMarkdown, covariatesText } from "../report/covariates.js";
 import { dimensionsMarkdown, heterogeneityRows, sliceRows } from "../report/dimensions.js";
 import { fairnessLabelLines, fairnessMarkdown, fairnessRows } from "../report/fairness.js";
 import { CheckCodes } from "../workspace/checks/codes.js";
+import { interleavingFacts, interleavingMarkdown, interleavingVerdict } from "../report/interleaving.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -113,6 +114,10 @@ export function renderAnalysisText(r: AnalyzeJson): string {
   const covariates = covariatesText(r);
   if (covariates.length) lines.push("", "CUPED on several covariates:", ...covariates.map((l) => `  ${l}`));
   lines.push(...dimensionLines(r), ...fairnessLines(r));
+  if (r.interleaving) {
+    lines.push("", `interleaving (${r.interleaving.method}): ${interleavingVerdict(r.interleaving)}`);
+    lines.push(...table(interleavingFacts(r.interleaving), "  "));
+  }
   if (r.guardrails.length > 0) {
     lines.push("", "guardrails:");
     for (const g of r.guardrails) {
@@ -230,6 +235,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   if (dimensions) lines.push("", dimensions);
   const fairness = fairnessMarkdown(r);
   if (fairness) lines.push("", fairness);
+  const interleaving = interleavingMarkdown(r);
+  if (interleaving) lines.push("", interleaving);
   lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(

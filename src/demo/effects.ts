@@ -1,4 +1,5 @@
 import type { PlantedEffect } from "./generate.js";
+import type { PlantedPreference } from "./interleaving.js";
 
 /**
  * The effects planted in the demo data for the example workspace, and what the analysis must find.
@@ -23,6 +24,15 @@ export const DEMO_EFFECTS: PlantedEffect[] = [
 
 /** The cumulative effect of what shipped: users outside the long-term holdout purchase 60% more often (the holdout has only 2% of units, so the effect is planted large enough to be unmistakable). */
 export const DEMO_HOLDOUT = { holdout: "global_2026", event: "purchase", rate: 1.6, metric: "purchase_conversion" };
+/** Interleaved sessions in which the two-tower ranker's items are clicked 40% more often than collaborative filtering's. */
+export const DEMO_PREFERENCE: PlantedPreference = {
+  experiment: "recs_interleaving",
+  clickEvent: "recommendation_click",
+  itemProperty: "item_id",
+  clickRate: { collab_filter: 0.1, two_tower: 0.14 },
+  sessions: 6000,
+  listsPerSession: 2,
+};
 
 /** Logging loss in one arm: the sample-ratio mismatch the analysis must flag. */
 export const DEMO_SRM = { experiment: "landing_page_split", variant: "gift_guide", dropShare: 0.12 };
@@ -51,6 +61,7 @@ export interface Expectation {
     off_policy?: { evaluation: string; estimates: { estimator: string; diff_ci: [number | null, number | null] }[] }[];
     dimensions?: { dimension: string; heterogeneity: { metric: string; significant: boolean }[] }[];
     fairness?: { breached: boolean; metrics: { metric: string; variants: { groups: { group: string; status: string }[] }[] }[] };
+    interleaving?: { winner: string | null };
   }): boolean;
 }
 
@@ -116,5 +127,10 @@ export const DEMO_EXPECTATIONS: Expectation[] = [
           m.metric === "revenue_per_user" &&
           m.comparisons.every((c) => (c.cuped?.variance_reduction ?? 0) > (c.cuped?.single_covariate_reduction ?? 1) + 0.02),
       ),
+  },
+  {
+    experiment: "recs_interleaving",
+    what: "two_tower is the preferred ranker",
+    holds: (a) => a.interleaving?.winner === "two_tower",
   },
 ];

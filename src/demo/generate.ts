@@ -36,6 +36,8 @@ export interface DemoDataOptions {
   /** The published phase of each experiment, written with every exposure as exp serve writes it (default 1). */
   phases?: Record<string, number>;
   assign(experiment: string, unit: string, attributes: Record<string, unknown>, atMs: number): string | null;
+  /** Event → a property left out here: the interleaved sessions (interleaving.ts) write it, with shown items. */
+  itemProperties?: Record<string, string>;
 }
 
 export interface DemoDataCounts {
@@ -115,6 +117,7 @@ export function generateDemoData(settings: Settings, dir: string, o: DemoDataOpt
         if (m !== 1 && rng.next() >= (ts >= firstVisit ? m : 1) / top) continue;
         const properties: Record<string, unknown> = {};
         for (const [p, type] of Object.entries(settings.events[event] ?? {})) {
+          if (o.itemProperties?.[event] === p) continue;
           let v = propertyValue(p, type, rng);
           const f = ts >= firstVisit ? multipliers.get(`${event}.${p}`) : undefined;
           if (f !== undefined && typeof v === "number") v = Math.round(v * f * 100) / 100;

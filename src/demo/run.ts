@@ -15,7 +15,8 @@ import { pEquals } from "../stats/decision.js";
 import type { Workspace } from "../workspace/model.js";
 import { bucket } from "../ruleset/hash.js";
 import { holdoutComparison } from "../analysis/holdout-comparison.js";
-import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_HOLDOUT, DEMO_OFF_POLICY, DEMO_SRM } from "./effects.js";
+import { DEMO_EFFECTS, DEMO_EXPECTATIONS, DEMO_HOLDOUT, DEMO_OFF_POLICY, DEMO_PREFERENCE, DEMO_SRM } from "./effects.js";
+import { appendInterleavingSessions } from "./interleaving.js";
 import { generateDemoData } from "./generate.js";
 import { writeLoggedDecisions } from "./logged-decisions.js";
 import { scaffoldDemoRepo } from "./scaffold.js";
@@ -105,6 +106,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
       event: DEMO_HOLDOUT.event,
       rate: DEMO_HOLDOUT.rate,
     },
+    itemProperties: { [DEMO_PREFERENCE.clickEvent]: DEMO_PREFERENCE.itemProperty },
     experiments,
     phases,
     assign: (exp, unit, attrs, at) => {
@@ -112,6 +114,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
       return r.inExperiment ? r.variant : null;
     },
   });
+  const interleaved = appendInterleavingSessions(csvDir, evaluator, DEMO_PREFERENCE, {
+    seed: o.seed,
+    start: DEMO_START,
+    days: DEMO_DAYS,
+    phase: published.experiments[DEMO_PREFERENCE.experiment]?.phase ?? 1,
+  });
+  counts.exposures += interleaved.exposures;
+  counts.events += interleaved.events;
   const local = ws.settings.warehouse.connections[ws.settings.warehouse.default];
   const dbPath = local?.type === "duckdb" && local.path ? join(o.dir, local.path) : join(o.dir, ".exp/warehouse.duckdb");
   await loadDemoWarehouse(dbPath, csvDir, ws.settings.warehouse.tables);
@@ -133,12 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     { value: holdoutComparison(ws, DEMO_HOLDOUT.holdout, [DEMO_HOLDOUT.metric], DEMO_START.toISOString()).experiment, diagnostics: [] },
     "the demo holdout is not declared",
   );
-  const analysed = [
-    ...Object.keys(experiments)
-      .sort()
-      .map((key) => ws.experiments.get(key)!),
-    holdout,
-  ];
+  const analysed = [...[...Object.keys(experiments), DEMO_PREFERENCE.experiment].sort().map((key) => ws.experiments.get(key)!), holdout];
   const analyses = shipped(await analyzeExperiments(ws, analysed, { asOf }), "the demo analysis failed");
   step("analyze", `${Object.keys(analyses).length} experiments as of ${asOf.slice(0, 10)}`);
   for (const [key, a] of Object.entries(analyses)) o.log(`    ${summaryLine(key, a)}`);

@@ -19,6 +19,7 @@ import { offPolicyMarkdown } from "./off-policy.js";
 import { covariatesMarkdown } from "./covariates.js";
 import { dimensionsMarkdown, slicesChartName } from "./dimensions.js";
 import { fairnessMarkdown } from "./fairness.js";
+import { interleavingMarkdown } from "./interleaving.js";
 
 export interface ChartNames {
   forest: string;
@@ -58,6 +59,7 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
         covariatesMarkdown(analysis),
         dimensionsMarkdown(analysis, `./${slicesChartName(input.date)}`),
         fairnessMarkdown(analysis),
+        interleavingMarkdown(analysis),
       ]
         .filter(Boolean)
         .join("\n\n"),

@@ -1,5 +1,6 @@
 import type { AnalysisResult, ComparisonJson, GuardrailJson, MetricJson, Num, Pair } from "../stats/analysis-types.js";
 import type { EvaluationJson } from "../stats/off-policy-comparison.js";
+import type { InterleavingJson } from "../stats/interleaving.js";
 
 export type { ComparisonJson, GuardrailJson, MetricJson, Num, Pair };
 
@@ -36,6 +37,8 @@ export interface ReportPower {
 export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; power?: ReportPower; phase_start?: ReportPhaseStart } & {
   /** Off-policy evaluations that compare with the experiment (src/report/off-policy.ts). */
   off_policy?: EvaluationJson[];
+  /** An interleaving experiment's preference between its rankers (src/report/interleaving.ts). */
+  interleaving?: InterleavingJson;
 };
 
 /** One re-analysis at an --as-of point, for the over-time charts. */

@@ -6,6 +6,7 @@ import { factorialRows } from "./factorial.js";
 import { offPolicyTextLines } from "./off-policy.js";
 import { covariatesText } from "./covariates.js";
 import { breakdownText } from "./breakdown-text.js";
+import { interleavingFacts, interleavingVerdict } from "./interleaving.js";
 import {
   amendmentsText,
   armShares,
@@ -177,6 +178,11 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   if (offPolicy.length) out.push("", paint("emphasis", "Off-policy evaluation"), ...offPolicy.map((l) => `  ${l}`));
   const covariates = covariatesText(analysis);
   if (covariates.length) out.push("", paint("emphasis", "CUPED on several covariates"), ...covariates.map((l) => `  ${l}`));
+
+  if (analysis.interleaving) {
+    const facts = interleavingFacts(analysis.interleaving).map(([k, v]): Cell[] => [{ text: k }, cell(v, true)]);
+    out.push("", paint("emphasis", "Interleaving"), `  ${bare(interleavingVerdict(analysis.interleaving))}.`, ...grid(facts, paint, "  "));
+  }
 
   out.push("", paint("emphasis", "Guardrails"));
   for (const g of guardrailLines(analysis, experiment.control))

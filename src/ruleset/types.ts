@@ -77,6 +77,17 @@ export interface RulesetExperiment {
   registration?: RulesetRegistration;
   /** Watched by `exp serve`; absent without one. */
   guard?: RulesetGuard;
+  /**
+   * An interleaving experiment: the runtime enrols a unit but assigns no variant, and `interleave`
+   * merges the two rankers' lists (docs/runtime.md#interleaving). Absent for every other type.
+   */
+  interleaving?: RulesetInterleaving;
+}
+
+export interface RulesetInterleaving {
+  method: "team_draft" | "balanced";
+  /** Ranker A, then ranker B: the teams an item of the merged list is credited to. */
+  rankers: [string, string];
 }
 
 /**

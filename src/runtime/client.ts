@@ -16,7 +16,9 @@ import { stickyAssign, type StickyStore } from "./sdk/sticky-store.js";
 import { identifyCall } from "./sdk/identify-call.js";
 import { trackedEvent, type TrackInput } from "./sdk/tracked-event.js";
 import type { EventTracker, ExposureSink } from "./sdk/wire.js";
-import type { UnitRef } from "./unit-ids.js";
+import { userIdOf, type UnitRef } from "./unit-ids.js";
+import { interleave, type InterleaveOptions, type InterleaveResult } from "./interleave.js";
+import { interleavingExposure } from "./sdk/interleaving-exposure.js";
 
 /**
  * The in-process SDK: evaluates from a ruleset given directly, read from a file, or kept from
@@ -71,6 +73,18 @@ export interface Client {
   /** Logs the exposure a flag result implies when an experiment rule of an on_assignment experiment served it. */
   logFlagExposure(result: FlagResult, unit: UnitRef, attributes?: Attributes): void;
   evaluateAll(unit: UnitRef, attributes?: Attributes): EvaluateAllResult;
+  /**
+   * Merges ranker A's and ranker B's lists for an interleaving experiment's enrolled unit, the same
+   * for the same unit and `requestId` (interleave.ts), and logs the exposure of the list with the
+   * team of each item unless `logExposure` is false; a unit not enrolled gets ranker A's list.
+   */
+  interleave(
+    experiment: string,
+    unit: UnitRef,
+    rankingA: readonly string[],
+    rankingB: readonly string[],
+    options?: Omit<InterleaveOptions, "at"> & { logExposure?: boolean },
+  ): InterleaveResult;
   /** The ruleset in use. */
   readonly ruleset: Ruleset;
   /** The diagnostics of the last rejected ruleset or failed fetch, if any since the last success. */
@@ -183,6 +197,14 @@ export async function createClient(options: ClientOptions): Promise<Client> {
       if (sink && mayLogExposure(r)) loggerFor(source.evaluator)!.flagServed(r.flag, r, unit, attributes, now());
     },
     evaluateAll: (unit, attributes) => source.evaluator.evaluateAll(unit, attributes, now()),
+    interleave(experiment, unit, rankingA, rankingB, options = {}) {
+      const at = now();
+      const ev = source.evaluator;
+      const r = interleave(ev, experiment, unit, rankingA, rankingB, { ...options, at });
+      if (sink && r.inExperiment && options.logExposure !== false)
+        sink.exposure(interleavingExposure(r, userIdOf(unit), ev.ruleset.version, at));
+      return r;
+    },
     get ruleset() {
       return source.evaluator.ruleset;
     },

@@ -24,6 +24,8 @@ export interface ExperimentReasons {
   targetingMismatch: Reasons;
   outsideTraffic: Reasons;
   noVariant: Reasons;
+  /** An interleaving experiment's enrolled unit (no variant). */
+  interleaved: Reasons;
   /** By variant index. */
   variant: readonly Reasons[];
 }
@@ -45,6 +47,7 @@ export function experimentReasons(e: RulesetExperiment, holdouts: readonly Holdo
     targetingMismatch: ending(pastHoldout, "targeting_mismatch"),
     outsideTraffic: ending(targeted, layered ? "outside_layer_slot" : "outside_traffic"),
     noVariant: ending(inTraffic, "no_variant"),
+    interleaved: ending(inTraffic, "interleaving"),
     variant: e.variants.map((v) => ending(inTraffic, `variant:${v.key}`)),
   };
 }
@@ -96,10 +99,8 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   });
   if (e.status !== "running") return (unit) => miss(unit, NOT_RUNNING);
 
-  const { beforeSchedule, noSession, afterSchedule, inHoldout, targetingMismatch, outsideTraffic, noVariant, variant } = experimentReasons(
-    e,
-    scope.holdouts,
-  );
+  const { beforeSchedule, noSession, afterSchedule, inHoldout, targetingMismatch, outsideTraffic, noVariant, interleaved, variant } =
+    experimentReasons(e, scope.holdouts);
   const start = instant(e.schedule.start, -Infinity);
   const end = instant(e.schedule.end, Infinity);
   const checkHoldout = e.holdout && scope.holdouts.length > 0;
@@ -115,6 +116,7 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
   const bySession = e.unit === SESSION_UNIT;
   const picked = e.variants.map((v, i) => ({ key: v.key, config: v.config ?? null, url: v.url ?? null, reasons: variant[i]! }));
   const overrides = compileOverrides(key, e);
+  const interleaving = e.interleaving !== undefined;
 
   return (unit, attrs, at) => {
     if (overrides !== undefined) {
@@ -141,6 +143,8 @@ export function compileExperiment(key: string, e: RulesetExperiment, scope: Eval
       }
       if (!inside) return miss(hashKey, outsideTraffic);
     } else if (tb >= traffic) return miss(hashKey, outsideTraffic);
+    // Enrolled, but the rankers are teams within one list (interleave.ts), not variants to split.
+    if (interleaving) return { ...miss(hashKey, interleaved), inExperiment: true };
     const vb = variantBucket(hashKey);
     const i = pickIndex(weights, vb);
     if (i < 0) return miss(hashKey, noVariant, vb);

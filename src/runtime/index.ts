@@ -8,6 +8,7 @@ export type { TrackInput } from "./sdk/tracked-event.js";
 export type { EventTracker, Exposure, ExposureSink, IdentifyCall, TrackedEvent } from "./sdk/wire.js";
 export { createEvaluator, type Evaluator } from "./evaluator.js";
 export { redirectUrl } from "./redirect.js";
+export { interleave, interleaveRankings, type InterleaveOptions, type InterleaveResult, type InterleavedList } from "./interleave.js";
 export { bucket, murmur3, weightsToBasisPoints, HASH_VERSION } from "../ruleset/hash.js";
 export type { Attributes } from "./condition.js";
 export type { UnitIds, UnitRef } from "./unit-ids.js";

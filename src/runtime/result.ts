@@ -18,6 +18,8 @@ export type AssignmentReason =
   | "outside_traffic"
   | "in_traffic"
   | "no_variant"
+  /** An enrolled unit of an interleaving experiment: it gets no variant; call `interleave` for its list. */
+  | "interleaving"
   | `variant:${string}`;
 
 export interface AssignmentResult {

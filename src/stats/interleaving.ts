@@ -1,4 +1,6 @@
 import { logGamma } from "./incomplete-beta.js";
+import type { Num } from "./analysis-types.js";
+import { inverseIncompleteBeta } from "./inverse-beta.js";
 
 /**
  * Team-draft interleaving: each query's clicks credit ranker A, ranker B or neither (a tie).
@@ -25,4 +27,86 @@ export function interleavingTest(winsA: number, winsB: number): InterleavingResu
     if (lp <= observed + 1e-7 * Math.abs(observed)) p += Math.exp(lp);
   }
   return { preference: (winsA - winsB) / n, pValue: Math.min(1, p) };
+}
+
+/**
+ * What the warehouse counts per unit (or session) of an interleaving experiment: a unit whose clicks
+ * credit ranker A more often than ranker B is a win for A, the reverse a win for B, an equal
+ * non-zero count a tie, and a unit without credited clicks shows no preference at all.
+ */
+export interface InterleavingCounts {
+  winsA: number;
+  winsB: number;
+  ties: number;
+  /** Enrolled units that clicked no shown item. */
+  noClicks: number;
+}
+
+export interface InterleavingAnalysis extends InterleavingCounts {
+  /** Units with a preference or a tie. */
+  units: number;
+  /** winsA / (winsA + winsB): the share of the preferring units that prefer ranker A; NaN without any. */
+  share: number;
+  /** Clopper–Pearson interval of the share at 1 − alpha (exact, as scipy's proportion_ci method "exact"). */
+  shareLower: number;
+  shareUpper: number;
+  /** (winsA − winsB) / (winsA + winsB), the Δ of interleavingTest. */
+  preference: number;
+  /** Ties counted as half a win each: (winsA + ties/2) / (winsA + winsB + ties) − 1/2 (Chapelle et al. 2012). */
+  deltaWithTies: number;
+  /** Exact two-sided binomial (sign) test of winsA against winsB, ties left out. */
+  pValue: number;
+  alpha: number;
+  /** "A" or "B" when the test rejects an even preference at alpha, else null. */
+  winner: "A" | "B" | null;
+}
+
+export function interleavingAnalysis(counts: InterleavingCounts, alpha: number): InterleavingAnalysis {
+  const { winsA, winsB, ties } = counts;
+  const n = winsA + winsB;
+  const { preference, pValue } = interleavingTest(winsA, winsB);
+  const share = n > 0 ? winsA / n : NaN;
+  const shareLower = n === 0 ? NaN : winsA === 0 ? 0 : inverseIncompleteBeta(alpha / 2, winsA, n - winsA + 1);
+  const shareUpper = n === 0 ? NaN : winsA === n ? 1 : inverseIncompleteBeta(1 - alpha / 2, winsA + 1, n - winsA);
+  const judged = n + ties;
+  return {
+    ...counts,
+    units: judged,
+    share,
+    shareLower,
+    shareUpper,
+    preference,
+    deltaWithTies: judged > 0 ? (winsA + ties / 2) / judged - 0.5 : 0,
+    pValue,
+    alpha,
+    winner: n > 0 && pValue < alpha ? (winsA > winsB ? "A" : "B") : null,
+  };
+}
+
+/** The analysis JSON's `interleaving` (docs/analysis.md#interleaving). */
+export interface InterleavingJson {
+  method: string;
+  /** Ranker A and ranker B, in the experiment's order. */
+  rankers: [string, string];
+  click_event: string;
+  item_property: string;
+  /** Enrolled units (sessions in a session experiment) whose credited clicks favour A, favour B, are equal, or are none. */
+  wins_a: number;
+  wins_b: number;
+  ties: number;
+  no_clicks: number;
+  clicks_a: number;
+  clicks_b: number;
+  /** wins_a / (wins_a + wins_b) and its exact (Clopper–Pearson) interval at 1 − alpha. */
+  share_a: Num;
+  share_a_ci: [Num, Num];
+  /** (wins_a − wins_b) / (wins_a + wins_b). */
+  preference: Num;
+  /** Ties as half a win each: (wins_a + ties/2) / (wins_a + wins_b + ties) − 1/2. */
+  delta_with_ties: Num;
+  /** Exact two-sided sign (binomial) test of wins_a against wins_b, ties left out. */
+  p_value: Num;
+  alpha: number;
+  /** The preferred ranker when the test rejects no preference at alpha, else null. */
+  winner: string | null;
 }

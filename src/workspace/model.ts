@@ -280,7 +280,9 @@ export interface Experiment {
   factors?: Record<string, string[]>;
   bandit?: { algorithm: "thompson" | "epsilon_greedy"; metric: string; min_share: number; epoch: number; epsilon?: number };
   rankers?: string[];
-  interleaving_method?: "team_draft";
+  interleaving_method?: "team_draft" | "balanced";
+  /** Interleaving: the declared event whose property names the clicked item (docs/analysis.md#interleaving). */
+  interleaving_clicks?: { event: string; item_property: string };
   /** false opts out of holdouts. */
   holdout: boolean;
   /**

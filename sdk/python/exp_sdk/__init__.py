@@ -8,6 +8,7 @@ from .evaluator import Evaluator, create_evaluator
 from .exposures import exposure_id
 from .extensions import EventSink, ExposureSink, RulesetSource
 from .http_sink import HttpSink, QueueStats
+from .interleave import interleave, interleave_rankings
 from .hashing import HASH_VERSION, bucket, murmur3, weights_to_basis_points
 from .jsvalues import UNDEFINED
 from .redirect import redirect_url
@@ -35,6 +36,8 @@ __all__ = [
     "canonical_json",
     "create_evaluator",
     "exposure_id",
+    "interleave",
+    "interleave_rankings",
     "murmur3",
     "redirect_url",
     "ruleset_checksum",

@@ -46,6 +46,8 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
     targeting_mismatch = (*past_holdout, "targeting_mismatch")
     outside_traffic = (*targeted, "outside_layer_slot" if layered else "outside_traffic")
     no_variant = (*in_traffic, "no_variant")
+    interleaved = (*in_traffic, "interleaving")
+    interleaving = e.get("interleaving") is not None
 
     schedule = e["schedule"]
     start = instant(schedule.get("start"), -math.inf)
@@ -93,6 +95,9 @@ def compile_experiment(key: str, e: Mapping[str, Any], scope: EvaluationScope) -
                 return miss(hash_key, outside_traffic)
         elif tb >= traffic:
             return miss(hash_key, outside_traffic)
+        # Enrolled, but the rankers are teams within one merged list, not variants to split.
+        if interleaving:
+            return Assignment(key, None, None, True, interleaved, None, hash_key, None)
         vb = variant_bucket(hash_key)
         i = pick_index(weights, vb)
         if i < 0:

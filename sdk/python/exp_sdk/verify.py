@@ -149,7 +149,7 @@ class _Schema:
 
     def experiment(self, e: Any, path: str) -> None:
         fields = ("status", "phase", "unit", "schedule", "holdout", "traffic", "variants")
-        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "exposure", "overrides", "registration")):
+        if not self.obj(e, path, fields, (*fields, "targeting", "layer", "exposure", "overrides", "registration", "interleaving")):
             return
         self.one_of(e["status"], f"{path}/status", _STATUSES)
         self.int_in(e["phase"], f"{path}/phase", 0)
@@ -172,6 +172,13 @@ class _Schema:
             # Read by `exp plan`, never by a runtime: only its shape is checked.
             self.obj(e["registration"], f"{path}/registration", ("primary", "guardrails", "method", "alpha", "amendments"),
                      ("hypothesis", "primary", "guardrails", "method", "alpha", "amendments"))
+        if "interleaving" in e and self.obj(e["interleaving"], f"{path}/interleaving", ("method", "rankers"), ("method", "rankers")):
+            self.one_of(e["interleaving"]["method"], f"{path}/interleaving/method", ("team_draft", "balanced"))
+            rankers = e["interleaving"]["rankers"]
+            if not isinstance(rankers, list) or len(rankers) != 2:
+                self.fail(f"{path}/interleaving/rankers", "must be an array of 2 ranker keys")
+            else:
+                self.each(rankers, f"{path}/interleaving/rankers", lambda v, p: self.string(v, p, 1))
         if isinstance(e["variants"], list) and not e["variants"]:
             self.fail(f"{path}/variants", "must have at least 1 item")
         self.each(e["variants"], f"{path}/variants", self.variant)

@@ -118,6 +118,8 @@ function compileExperiment(e: Experiment, when: (x: Experiment["targeting"]) => 
     variants: e.variants.map((v, i) => ({ key: v.key, weight: bp[i]!, config: v.config, url: v.url })),
     registration: registrationOf(e, ws.metrics),
     guard: e.guard ? rulesetGuard(e.key, e.guard) : undefined,
+    interleaving:
+      e.type === "interleaving" ? { method: e.interleaving_method ?? "team_draft", rankers: [e.rankers![0]!, e.rankers![1]!] } : undefined,
   };
 }
 

@@ -13,4 +13,5 @@ export const SQL_CODES = defineCodes({
   unsupportedMetric: { code: "EXP6009", severity: "error", title: "Metric kind not supported in SQL" },
   quantileUnsupported: { code: "EXP6010", severity: "error", title: "Quantile metric not supported by the SQL dialect" },
   holdoutUnsupported: { code: "EXP6031", severity: "error", title: "Holdout analysis not supported by the SQL dialect" },
+  interleavingUnsupported: { code: "EXP6017", severity: "warning", title: "Interleaving click credit not supported by the SQL dialect" },
 });

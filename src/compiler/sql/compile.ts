@@ -19,6 +19,7 @@ import { createContext, forQuery, parseAsOf, type CohortFilter, type PhaseFilter
 import type { DialectName, SqlDialect } from "./dialect.js";
 import { dialects, isDialectName } from "./dialects/index.js";
 import { inlineCommonTables } from "./inline-ctes.js";
+import { interleavingCreditSql } from "./blocks/interleaving-credit.js";
 import { allAggregates, covariateNames, type MetricShape, type PlannedMetric, planMetric } from "./metric-plan.js";
 
 export interface CompileSqlOptions {
@@ -87,6 +88,8 @@ export interface CompiledExperimentSql {
     readonly columns: MetricColumns[];
     readonly products: readonly { readonly metrics: readonly [string, string]; readonly column: string }[];
   };
+  /** An interleaving experiment with a click event: its units' preferences (blocks/interleaving-credit.ts). */
+  readonly interleaving?: CompiledQuery;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -338,5 +341,27 @@ export function compileExperimentSql(opts: CompileSqlOptions): CompiledExperimen
     const q = unitLevelQuery({ ...ctx, diagnostics: [] }, opts.experiment, unitLevel, form);
     if (q) slices = { sql: written(q.sql), params: q.params, columns: q.plans.map(columnsOf), products: q.products };
   }
-  return { dialect: dialect.name, exposures, experiments, metrics: perMetric, batch, ...(slices ? { slices } : {}), diagnostics };
+  const interleaving = interleavingQuery(scoped(), opts.experiment, written);
+  return {
+    dialect: dialect.name,
+    exposures,
+    experiments,
+    metrics: perMetric,
+    batch,
+    ...(slices ? { slices } : {}),
+    ...(interleaving ? { interleaving } : {}),
+    diagnostics,
+  };
+}
+
+function interleavingQuery(ctx: SqlContext, e: Experiment, written: (sql: string) => string): CompiledQuery | undefined {
+  const clicks = e.interleaving_clicks;
+  if (e.type !== "interleaving" || !clicks || !e.rankers || e.rankers.length !== 2) return undefined;
+  const sql = interleavingCreditSql(ctx, {
+    experiment: e.key,
+    rankers: [e.rankers[0]!, e.rankers[1]!],
+    clickEvent: clicks.event,
+    itemProperty: clicks.item_property,
+  });
+  return sql === undefined ? undefined : { sql: written(sql), params: ctx.params.values };
 }

@@ -1,5 +1,6 @@
 import { bucketerFor, pickIndex } from "../../ruleset/hash.js";
 import type { Ruleset } from "../../ruleset/types.js";
+import { INTERLEAVED_VARIANT } from "../sdk/interleaving-exposure.js";
 import { SESSION_UNIT } from "../unit-ids.js";
 import { rolloutExposureProblem } from "./guards/rollout-exposure.js";
 
@@ -39,6 +40,11 @@ export function exposureProblem(ruleset: Ruleset, x: ClaimedExposure): string | 
       return `the unit is outside the layer slots of experiment "${x.experiment}"`;
   } else if (bucketerFor(`traffic:${x.experiment}:${e.phase}`)(key) >= e.traffic)
     return `the unit is outside the traffic of experiment "${x.experiment}"`;
+  // An interleaving unit gets no variant: its exposures say so (sdk/interleaving-exposure.ts).
+  if (e.interleaving !== undefined)
+    return x.variant === INTERLEAVED_VARIANT
+      ? undefined
+      : `experiment "${x.experiment}" interleaves; its exposures have variant "${INTERLEAVED_VARIANT}"`;
   const i = pickIndex(
     e.variants.map((v) => v.weight),
     bucketerFor(`variant:${x.experiment}:${e.phase}`)(key),

@@ -32,6 +32,7 @@ import { RulesetVerifier } from "./ruleset-verifier.js";
 import { evaluateRoutes } from "./routes/evaluate.js";
 import { healthRoutes } from "./routes/health.js";
 import { identifyRoutes } from "./routes/identify.js";
+import { interleaveRoutes } from "./routes/interleave.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { liveViewRoutes } from "./routes/live-view.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -214,6 +215,7 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
       healthRoutes,
       rulesetRoutes,
       evaluateRoutes,
+      interleaveRoutes,
       ingestRoutes,
       reportRoutes,
       identifyRoutes,

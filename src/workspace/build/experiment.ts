@@ -8,7 +8,14 @@ import { buildOverrides } from "./values.js";
 type Raw = Record<string, any>;
 
 /** Fields that belong to one experiment type; elsewhere they are ignored with a warning. */
-const TYPE_FIELDS: Record<string, string> = { factors: "multivariate", bandit: "bandit", rankers: "interleaving", method: "interleaving" };
+const TYPE_FIELDS: Record<string, string> = {
+  factors: "multivariate",
+  bandit: "bandit",
+  rankers: "interleaving",
+  method: "interleaving",
+  click_event: "interleaving",
+  item_property: "interleaving",
+};
 
 export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Experiment | undefined {
   const type = raw.type ?? "ab";
@@ -59,7 +66,13 @@ export function buildExperiment(b: FileBuild, raw: Raw, settings: Settings): Exp
           },
         }
       : {}),
-    ...(type === "interleaving" ? { rankers: raw.rankers, interleaving_method: raw.method ?? "team_draft" } : {}),
+    ...(type === "interleaving"
+      ? {
+          rankers: raw.rankers,
+          interleaving_method: raw.method ?? "team_draft",
+          ...(raw.click_event !== undefined ? { interleaving_clicks: { event: raw.click_event, item_property: raw.item_property } } : {}),
+        }
+      : {}),
     holdout: raw.holdout ?? true,
     amendments: (raw.amendments ?? []).map((m: Raw) => ({ reason: m.reason, ...(m.date !== undefined ? { date: String(m.date) } : {}) })),
     metrics: { primary: raw.metrics.primary, secondary: raw.metrics.secondary ?? [], guardrails: raw.metrics.guardrails ?? [] },

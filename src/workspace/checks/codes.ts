@@ -38,6 +38,16 @@ export const CheckCodes = defineCodes({
     severity: "error",
     title: "An experiment's guard watches a metric that is not one of its guardrails",
   },
+  interleavingClicks: {
+    code: "EXP3037",
+    severity: "error",
+    title: "An interleaving experiment's click event or item property is not declared",
+  },
+  interleavingNoClicks: {
+    code: "EXP3038",
+    severity: "warning",
+    title: "An interleaving experiment names no click event, so no ranker is credited",
+  },
   unknownOverridden: {
     code: "EXP3040",
     severity: "error",

@@ -12,6 +12,7 @@ import { flagVariantsCheck } from "./flag-variants.js";
 import { guardsCheck } from "./guards.js";
 import { holdoutsCheck } from "./holdouts.js";
 import { identityUnitCheck } from "./identity-unit.js";
+import { interleavingClicksCheck } from "./interleaving-clicks.js";
 import { layerUnitsCheck } from "./layer-units.js";
 import { metricExpressionsCheck } from "./metric-expressions.js";
 import { metricUnitsCheck } from "./metric-units.js";
@@ -39,6 +40,7 @@ export const specifiedChecks: readonly Check[] = [
   metricCovariatesCheck,
   layerUnitsCheck,
   identityUnitCheck,
+  interleavingClicksCheck,
   holdoutsCheck,
   flagVariantsCheck,
   overridesCheck,

@@ -11,7 +11,7 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   assert.equal(r.status, 0, r.stdout + r.stderr);
   for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"])
     assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
-  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 9, "nine planted effects found");
+  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 10, "ten planted effects found");
   assert.doesNotMatch(r.stdout, /✘/);
   // The reports are committed in the demo repository, with their charts.
   const md = join(out, "reports/checkout_redesign/2026-12-14.md");

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exp, git } from "../../helpers/workspace.js";
+import { DEMO_EXPECTATIONS } from "../../../src/demo/effects.js";
 
 test("exp demo runs the main job end to end and finds every planted effect", () => {
   const out = join(mkdtempSync(join(tmpdir(), "exp-demo-test-")), "shop");
@@ -11,7 +12,7 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   assert.equal(r.status, 0, r.stdout + r.stderr);
   for (const step of ["init", "validate", "plan", "apply", "serve", "data", "analyze", "report"])
     assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
-  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, 10, "ten planted effects found");
+  assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, DEMO_EXPECTATIONS.length, "every planted effect found");
   assert.doesNotMatch(r.stdout, /✘/);
   // The reports are committed in the demo repository, with their charts.
   const md = join(out, "reports/checkout_redesign/2026-12-14.md");
@@ -26,6 +27,8 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
     /## Decision: ⏳ keep running\n\n- Fixed-horizon test: [\d,]+ of [\d,]+ planned units .*use method: sequential to decide early\./,
   );
   const ranker = readFileSync(join(out, "reports/search_ranker_v2/2026-12-14.md"), "utf8");
+  assert.match(readFileSync(md, "utf8"), /### CUPED on several covariates\n/);
+  assert.ok(existsSync(join(out, "reports/holdout-global_2026/2026-12-14.md")), "the holdout's report");
   assert.match(ranker, /## Decision: ⏪ roll back\n\n- Guardrail "p95_page_load" regressed/);
   // The offline evaluation of the same ranker sits beside its online result.
   assert.match(ranker, /### Off-policy evaluation\n\n\*\*`search_ranker_offline`\*\*: 20,000 decisions of `search_decisions`/);

@@ -11,6 +11,7 @@ import { fetchSufficientStats, type ExperimentSufficientStats } from "./fetch-st
 import { fetchSliceInputs } from "./fetch-slices.js";
 import { groupSequentialLook, type LookPlan } from "./group-sequential-look.js";
 import { analyzeInterleaving, type InterleavingJson } from "./interleaving.js";
+import { interleavingDecision } from "../stats/interleaving-decision.js";
 import { ANALYSIS_CODES } from "./codes.js";
 import { noExposuresDiagnostic } from "./no-exposures.js";
 import { phaseWindow, type PhaseBasis, type PhaseStartLookup, type PhaseWindow } from "./phase.js";
@@ -73,6 +74,9 @@ export function statsKind(kind: MetricKind): StatsMetricKind {
 
 /** The experiment's metrics by tier in declaration order, each with its design for the stats engine. */
 export function metricDesigns(workspace: Workspace, experiment: Experiment): { metric: Metric; design: MetricDesign }[] {
+  // Every unit of an interleaving experiment sees both rankers: there are no arms to compare metrics
+  // between, only the preference (interleaving.ts).
+  if (experiment.type === "interleaving") return [];
   const tiers: [Tier, string[]][] = [
     ["primary", experiment.metrics.primary],
     ["secondary", experiment.metrics.secondary],
@@ -359,5 +363,12 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   const interleaving = await analyzeInterleaving(opts.warehouse, workspace, experiment, { asOf: opts.asOf, phase: phase.filter });
   diagnostics.push(...interleaving.diagnostics);
   if (interleaving.json) result.interleaving = interleaving.json;
+  if (experiment.type === "interleaving")
+    result.decision = interleavingDecision(interleaving.json, interleavingRankers(experiment), decision);
   return { result, diagnostics };
+}
+
+function interleavingRankers(experiment: Experiment): [string, string] {
+  const [a, b] = experiment.rankers ?? experiment.variants.map((v) => v.key);
+  return [a ?? experiment.control, b ?? experiment.control];
 }

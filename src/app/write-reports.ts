@@ -129,7 +129,7 @@ export async function writeReports(ws: Workspace, experiments: Experiment[], o: 
   return { value: { reports, commitNote }, diagnostics: [] };
 }
 
-const REPORTABLE = new Set(["ab", "multivariate", "split_url", "bandit"]);
+const REPORTABLE = new Set(["ab", "multivariate", "split_url", "bandit", "interleaving"]);
 
 /** The experiments to report on: the one named, or with `all` every running, paused or stopped one that has a report. */
 export function reportableExperiments(ws: Workspace, key: string | undefined, all: boolean): Experiment[] {

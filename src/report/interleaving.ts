@@ -13,6 +13,12 @@ export function interleavingVerdict(j: InterleavingJson): string {
   return `${lead}: ${share(j.share_a)} of the units with a preference prefer ${a} (CI ${ci}), p ${fmtP(j.p_value)}; ${b} is ranker B`;
 }
 
+/** Who was compared: every enrolled unit saw both rankers, so there are no arms and no sample ratio. */
+export function interleavingUnits(j: InterleavingJson): string {
+  const units = j.wins_a + j.wins_b + j.ties + j.no_clicks;
+  return `${fmtInt(units)} enrolled units each saw lists merging "${j.rankers[0]}" and "${j.rankers[1]}" (${j.method}); with no arms to split them, there is no sample ratio to check`;
+}
+
 /** Counts and test as label/value pairs, the same for text and markdown. */
 export function interleavingFacts(j: InterleavingJson): [string, string][] {
   const [a, b] = j.rankers;

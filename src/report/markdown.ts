@@ -19,7 +19,7 @@ import { offPolicyMarkdown } from "./off-policy.js";
 import { covariatesMarkdown } from "./covariates.js";
 import { dimensionsMarkdown, slicesChartName } from "./dimensions.js";
 import { fairnessMarkdown } from "./fairness.js";
-import { interleavingMarkdown } from "./interleaving.js";
+import { interleavingMarkdown, interleavingUnits } from "./interleaving.js";
 
 export interface ChartNames {
   forest: string;
@@ -94,14 +94,18 @@ function header(input: ReportInput): string {
     `| horizon | ${GATE_MARK[horizon.status]}${horizon.text} |`,
     `| minimums | ${GATE_MARK[minimums.status]}${minimums.text} |`,
     "",
-    "| variant | units | share | expected share |",
-    "|---|---:|---:|---:|",
-    ...armShares(input).map(
-      (a) => `| ${a.variant}${a.control && a.variant !== "control" ? " (control)" : ""} | ${a.units} | ${a.share} | ${a.expected} |`,
-    ),
-    "",
-    `**Sample ratio:** ${srm.status === "ok" ? "✅" : "🚨"} ${srm.text}.`,
   ];
+  if (analysis.interleaving) lines.push(`**Units:** ${interleavingUnits(analysis.interleaving)}.`);
+  else
+    lines.push(
+      "| variant | units | share | expected share |",
+      "|---|---:|---:|---:|",
+      ...armShares(input).map(
+        (a) => `| ${a.variant}${a.control && a.variant !== "control" ? " (control)" : ""} | ${a.units} | ${a.share} | ${a.expected} |`,
+      ),
+      "",
+      `**Sample ratio:** ${srm.status === "ok" ? "✅" : "🚨"} ${srm.text}.`,
+    );
   if (analysis.multiple_exposures > 0)
     lines.push("", `${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
   return lines.join("\n");

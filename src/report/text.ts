@@ -6,7 +6,7 @@ import { factorialRows } from "./factorial.js";
 import { offPolicyTextLines } from "./off-policy.js";
 import { covariatesText } from "./covariates.js";
 import { breakdownText } from "./breakdown-text.js";
-import { interleavingFacts, interleavingVerdict } from "./interleaving.js";
+import { interleavingFacts, interleavingUnits, interleavingVerdict } from "./interleaving.js";
 import {
   amendmentsText,
   armShares,
@@ -125,23 +125,25 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   );
 
   const shares = armShares(input);
-  out.push(
-    ...grid(
-      [
-        ["variant", "units", "share", "expected"].map((t, i) => ({ text: t, token: "muted" as const, right: i > 0 })),
-        ...shares.map((a): Cell[] => [
-          { text: a.control && a.variant !== "control" ? `${a.variant} (control)` : a.variant },
-          cell(a.units, true),
-          cell(a.share, true),
-          cell(a.expected, true),
-        ]),
-      ],
-      paint,
-      "  ",
-    ),
-  );
+  if (analysis.interleaving) out.push(`  units: ${interleavingUnits(analysis.interleaving)}`);
+  else
+    out.push(
+      ...grid(
+        [
+          ["variant", "units", "share", "expected"].map((t, i) => ({ text: t, token: "muted" as const, right: i > 0 })),
+          ...shares.map((a): Cell[] => [
+            { text: a.control && a.variant !== "control" ? `${a.variant} (control)` : a.variant },
+            cell(a.units, true),
+            cell(a.share, true),
+            cell(a.expected, true),
+          ]),
+        ],
+        paint,
+        "  ",
+      ),
+    );
   const srm = srmLine(analysis);
-  out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
+  if (!analysis.interleaving) out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
   if (analysis.multiple_exposures > 0)
     out.push(`  ${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
 

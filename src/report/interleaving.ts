@@ -8,9 +8,12 @@ export function interleavingVerdict(j: InterleavingJson): string {
   const preferring = j.wins_a + j.wins_b;
   if (preferring === 0) return `no unit preferred either ranker (${fmtInt(j.ties)} tie(s), ${fmtInt(j.no_clicks)} without credited clicks)`;
   const share = (x: InterleavingJson["share_a"]) => (x === null ? MISSING : fmtPercent(x, 1));
-  const ci = `${share(j.share_a_ci[0])} to ${share(j.share_a_ci[1])}`;
+  // Told from the side of the ranker that leads (ranker A on a tie), with its interval.
+  const leadsB = j.wins_b > j.wins_a;
+  const side = (x: InterleavingJson["share_a"]) => (x === null ? null : leadsB ? 1 - x : x);
+  const [lo, hi] = leadsB ? [j.share_a_ci[1], j.share_a_ci[0]] : j.share_a_ci;
   const lead = j.winner === null ? "no significant preference" : `${j.winner} preferred`;
-  return `${lead}: ${share(j.share_a)} of the units with a preference prefer ${a} (CI ${ci}), p ${fmtP(j.p_value)}; ${b} is ranker B`;
+  return `${lead}: ${share(side(j.share_a))} of the units with a preference prefer ${leadsB ? b : a} (CI ${share(side(lo))} to ${share(side(hi))}), p ${fmtP(j.p_value)}`;
 }
 
 /** Who was compared: every enrolled unit saw both rankers, so there are no arms and no sample ratio. */

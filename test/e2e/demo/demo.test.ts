@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exp, git } from "../../helpers/workspace.js";
 import { DEMO_EXPECTATIONS } from "../../../src/demo/effects.js";
+import { renderedReport } from "./rendered-report.js";
 
-test("exp demo runs the main job end to end and finds every planted effect", () => {
+test("exp demo runs the main job end to end and finds every planted effect", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "exp-demo-test-")), "shop");
   const r = exp(process.cwd(), ["demo", "--out", out]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -38,4 +39,11 @@ test("exp demo runs the main job end to end and finds every planted effect", () 
   assert.equal(git(out, "status", "--porcelain", "--", "reports").trim(), "");
   // What was applied is what the workspace says now.
   assert.equal(exp(out, ["plan"]).status, 0);
+  // Each module's section as a reader sees it on GitHub, rendered in headless Chromium with its charts.
+  const reports = join(out, "reports");
+  await renderedReport(join(reports, "checkout_redesign/2026-12-14.md"), ["Dimensions", "CUPED on several covariates"]);
+  await renderedReport(join(reports, "search_ranker_v2/2026-12-14.md"), ["Off-policy evaluation", "Fairness"]);
+  const interleaved = await renderedReport(join(reports, "recs_interleaving/2026-12-14.md"), ["Interleaving"], "report-interleaving.png");
+  assert.match(interleaved, /two_tower preferred: 6\d\.\d% of the units with a preference prefer two_tower \(CI 6\d\.\d% to 7?\d\.\d%\)/);
+  assert.doesNotMatch(interleaved, /Sample ratio/, "an interleaving experiment has no arms to check");
 });

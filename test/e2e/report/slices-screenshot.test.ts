@@ -10,20 +10,11 @@ import { dirname, join } from "node:path";
 import { marked } from "marked";
 import { buildReport } from "../../../src/report/build.js";
 import { dumpDom, screenshot } from "../../helpers/chromium.js";
+import { page } from "../../helpers/report-page.js";
 import { sampleReportInput } from "../../report/sample.js";
 import { breakdowns } from "../../report/breakdown-sample.js";
 
 const template = readFileSync(new URL("../../../templates/report/report.md", import.meta.url), "utf8");
-
-/** GitHub-like page around the rendered markdown; a script records whether each image loaded. */
-function page(bodyHtml: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>report</title><style>
-body{background:#ffffff;color:#1f2328;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:940px;margin:24px auto;line-height:1.5}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #8c959f55;padding:4px 10px}code{background:#8c959f33;padding:1px 4px;border-radius:4px}
-img{max-width:100%}</style></head><body>${bodyHtml}
-<script>window.addEventListener("load",()=>{const r=[...document.images].map(i=>({src:i.getAttribute("src"),ok:i.complete&&i.naturalWidth>0&&i.naturalHeight>0}));
-const pre=document.createElement("pre");pre.id="image-check";pre.textContent=JSON.stringify(r);document.body.appendChild(pre);});</script></body></html>`;
-}
 
 test("the report's dimensions and fairness sections render, with the slices chart loaded, in headless Chromium", async () => {
   const dir = mkdtempSync(join(tmpdir(), "exp-report-slices-"));
@@ -41,7 +32,7 @@ test("the report's dimensions and fairness sections render, with the slices char
   // Only the sections under test, so the screenshot shows them.
   const sections = markdown.slice(markdown.indexOf("### Dimensions"), markdown.indexOf("## Guardrails"));
   const file = join(dir, dirname(report.markdownPath), "slices.html");
-  writeFileSync(file, page(await marked.parse(sections)));
+  writeFileSync(file, page(await marked.parse(sections), false));
   const dom = dumpDom(`file://${file}`);
   const m = /<pre id="image-check">(.*?)<\/pre>/s.exec(dom);
   assert.ok(m, "the page script ran");

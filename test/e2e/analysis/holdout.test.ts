@@ -108,6 +108,23 @@ describe("holdout analysis through exp analyze --holdout", () => {
     check(r.stdout, "duckdb");
   });
 
+  test("the text view states what was compared and gives no ship or roll-back decision", () => {
+    const r = warehouses!.analyze("local", "text", ["--holdout", ref.holdout, "--metrics", "purchase_conversion"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Units in holdout ${ref.holdout} \\(10% of traffic, never enrolled in experiments or rollouts that honour holdouts\\) vs everyone else: the cumulative effect of what shipped\\.$`,
+        "m",
+      ),
+    );
+    assert.match(
+      r.stdout,
+      /^decision: none: a holdout measures what shipped, there is nothing to ship or roll back\n {2}- what shipping did to purchase_conversion: /m,
+    );
+    assert.match(r.stdout, /^ {2}caveat: No CUPED/m);
+  });
+
   test("PostgreSQL: the same numbers", () => {
     const r = analyze("pg");
     assert.equal(r.status, 0, r.stderr);

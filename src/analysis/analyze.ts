@@ -21,6 +21,7 @@ import { buildProvenance, type Provenance } from "./provenance.js";
 import { evaluationsBeside } from "./off-policy/beside-experiment.js";
 import type { EvaluationJson } from "./off-policy/evaluate.js";
 import type { Warehouse } from "./warehouse.js";
+import { holdoutJson, type HoldoutJson } from "./holdout-comparison.js";
 
 /** Power reached so far against the declared design (reports show it). */
 export interface PowerReached {
@@ -56,6 +57,8 @@ export type AnalyzeJson = Pick<AnalysisResult, "experiment" | "phase"> & { phase
     off_policy?: EvaluationJson[];
     /** An interleaving experiment: the units' preference between its two rankers (docs/analysis.md#interleaving). */
     interleaving?: InterleavingJson;
+    /** `exp analyze --holdout`: the holdout compared with everyone else (docs/analysis.md#holdouts). */
+    holdout?: HoldoutJson;
   };
 
 export interface AnalysisRun {
@@ -365,6 +368,7 @@ export async function runAnalysis(workspace: Workspace, experiment: Experiment, 
   if (interleaving.json) result.interleaving = interleaving.json;
   if (experiment.type === "interleaving")
     result.decision = interleavingDecision(interleaving.json, interleavingRankers(experiment), decision);
+  if (experiment.holdoutPopulation) result.holdout = holdoutJson(experiment.holdoutPopulation, experiment, result.units, opts.asOf);
   return { result, diagnostics };
 }
 

@@ -68,3 +68,42 @@ export function holdoutComparison(
     },
   };
 }
+
+/**
+ * The analysis document's `holdout` field (docs/analysis.md#holdouts): what a holdout comparison compared,
+ * so a reader of the JSON or the report does not mistake it for an experiment.
+ */
+export interface HoldoutJson {
+  key: string;
+  /** The share of traffic the holdout keeps out of experiments and rollouts that honour holdouts. */
+  traffic: number;
+  population: {
+    definition: string;
+    /** Null: every event before `as_of`. */
+    since: string | null;
+    /** Null: every event up to the analysis. */
+    as_of: string | null;
+  };
+  units: { holdout: number; everyone_else: number };
+  metrics: string[];
+}
+
+/** The `holdout` field for a comparison built by holdoutComparison, from its analysed unit counts. */
+export function holdoutJson(
+  population: NonNullable<Experiment["holdoutPopulation"]>,
+  experiment: Experiment,
+  units: Record<string, number>,
+  asOf: string | undefined,
+): HoldoutJson {
+  return {
+    key: population.key,
+    traffic: population.trafficBp / BASIS_POINTS,
+    population: {
+      definition: "units with at least one event in [since, as_of)",
+      since: population.since ?? null,
+      as_of: asOf ?? null,
+    },
+    units: { holdout: units[HOLDOUT_GROUPS.held] ?? 0, everyone_else: units[HOLDOUT_GROUPS.shipped] ?? 0 },
+    metrics: [...experiment.metrics.primary],
+  };
+}

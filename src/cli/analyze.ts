@@ -11,6 +11,7 @@ import { dimensionsMarkdown, heterogeneityRows, sliceRows } from "../report/dime
 import { fairnessLabelLines, fairnessMarkdown, fairnessRows } from "../report/fairness.js";
 import { CheckCodes } from "../workspace/checks/codes.js";
 import { interleavingFacts, interleavingMarkdown, interleavingVerdict } from "../report/interleaving.js";
+import { holdoutMarkdown, holdoutTextLines, shownDecision } from "../report/holdout.js";
 import { SQL_CODES } from "../compiler/sql/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -89,6 +90,8 @@ export function renderAnalysisText(r: AnalyzeJson): string {
       .join(", ")}  (multiple exposures: ${r.multiple_exposures})`,
   );
   lines.push(`SRM: ${r.srm.ok ? "ok" : "MISMATCH"} (chi2 ${fixed(r.srm.chi2)}, p ${pValue(r.srm.p_value)})`);
+  const holdout = holdoutTextLines(r);
+  if (holdout.length) lines.push("", ...holdout);
   for (const tier of ["primary", "secondary", "guardrail"] as const) {
     const metrics = r.metrics.filter((m) => m.tier === tier);
     if (metrics.length === 0) continue;
@@ -127,8 +130,9 @@ export function renderAnalysisText(r: AnalyzeJson): string {
     }
   }
   if (r.power) lines.push("", `power: declared mde ${pct(r.power.mde, false)}, detectable now ${pct(r.power.achieved_mde, false)}`);
-  lines.push("", `decision: ${r.decision.recommendation}`);
-  for (const reason of r.decision.reasons) lines.push(`  - ${reason}`);
+  const decision = shownDecision(r);
+  lines.push("", `decision: ${decision.recommendation}`);
+  for (const reason of decision.reasons) lines.push(`  - ${reason}`);
   for (const note of r.notes ?? []) lines.push(`note: ${note}`);
   const p = r.provenance;
   lines.push(
@@ -221,6 +225,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
       .join(", ")}; multiple exposures ${r.multiple_exposures}. SRM ${r.srm.ok ? "ok" : "**mismatch**"} (p ${pValue(r.srm.p_value)}).`,
     "",
   );
+  const holdout = holdoutMarkdown(r, "####");
+  if (holdout) lines.push(holdout, "");
   const rows = comparisonRows(r.metrics);
   lines.push(`| tier | ${rows[0]!.join(" | ")} |`, `|${"---|".repeat(rows[0]!.length + 1)}`);
   let i = 1;
@@ -237,7 +243,8 @@ export function renderAnalysisMarkdown(r: AnalyzeJson): string {
   if (fairness) lines.push("", fairness);
   const interleaving = interleavingMarkdown(r);
   if (interleaving) lines.push("", interleaving);
-  lines.push("", `**Decision: ${r.decision.recommendation}**`, ...r.decision.reasons.map((x) => `- ${x}`));
+  const decision = shownDecision(r);
+  lines.push("", `**Decision: ${decision.recommendation}**`, ...decision.reasons.map((x) => `- ${x}`));
   const p = r.provenance;
   lines.push(
     "",

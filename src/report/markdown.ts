@@ -20,6 +20,7 @@ import { covariatesMarkdown } from "./covariates.js";
 import { dimensionsMarkdown, slicesChartName } from "./dimensions.js";
 import { fairnessMarkdown } from "./fairness.js";
 import { interleavingMarkdown, interleavingUnits } from "./interleaving.js";
+import { holdoutMarkdown, shownDecision } from "./holdout.js";
 
 export interface ChartNames {
   forest: string;
@@ -43,16 +44,19 @@ const GATE_MARK: Record<string, string> = { reached: "✅ ", met: "✅ ", not_re
 export function renderReportMarkdown(input: ReportInput, template: string, charts: ChartNames): string {
   const { analysis, experiment } = input;
   const power = powerLine(analysis);
+  // A holdout has nothing to ship or roll back: its decision section says what shipping did instead.
+  const decision = shownDecision(analysis);
   return (
     fillTemplate(template, {
       title: `${experiment.name ?? experiment.key} — report of ${input.date}`,
       header: header(input),
-      recommendation: RECOMMENDATION_TEXT[analysis.decision.recommendation] ?? analysis.decision.recommendation,
-      reasons: analysis.decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
+      recommendation: RECOMMENDATION_TEXT[decision.recommendation] ?? decision.recommendation,
+      reasons: decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
       forest_svg: `./${charts.forest}`,
       cumulative_svg: `./${charts.cumulative}`,
       units_svg: `./${charts.units}`,
       tables: [
+        holdoutMarkdown(analysis),
         metricTables(analysis, experiment.control, input.metrics),
         factorialMarkdown(analysis, input.metrics),
         offPolicyMarkdown(analysis.off_policy),

@@ -24,6 +24,18 @@ export interface ReportPhaseStart {
   version?: number;
 }
 
+/**
+ * What `exp analyze --holdout` compared (docs/analysis.md#holdouts), as the analysis attaches it; restated
+ * like the provenance so the report depends on the stats engine's types only.
+ */
+export interface ReportHoldout {
+  key: string;
+  traffic: number;
+  population: { definition: string; since: string | null; as_of: string | null };
+  units: { holdout: number; everyone_else: number };
+  metrics: string[];
+}
+
 /** Power reached so far against the declared relative MDE; `achieved_mde` is null when unknown. */
 export interface ReportPower {
   mde: number;
@@ -39,6 +51,8 @@ export type ReportAnalysis = AnalysisResult & { provenance: ReportProvenance; po
   off_policy?: EvaluationJson[];
   /** An interleaving experiment's preference between its rankers (src/report/interleaving.ts). */
   interleaving?: InterleavingJson;
+  /** A holdout's members against everyone else (src/report/holdout.ts). */
+  holdout?: ReportHoldout;
 };
 
 /** One re-analysis at an --as-of point, for the over-time charts. */

@@ -7,6 +7,7 @@ import { offPolicyTextLines } from "./off-policy.js";
 import { covariatesText } from "./covariates.js";
 import { breakdownText } from "./breakdown-text.js";
 import { interleavingFacts, interleavingUnits, interleavingVerdict } from "./interleaving.js";
+import { holdoutTextLines, shownDecision } from "./holdout.js";
 import {
   amendmentsText,
   armShares,
@@ -146,6 +147,8 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   if (!analysis.interleaving) out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
   if (analysis.multiple_exposures > 0)
     out.push(`  ${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
+  const holdout = holdoutTextLines(analysis);
+  if (holdout.length) out.push("", paint("emphasis", "Holdout"), ...holdout.map((l) => `  ${l}`));
 
   const tables = tierTables(analysis, experiment.control, input.metrics);
   // One set of column widths for every tier, so the tables read as one.
@@ -192,9 +195,10 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
   const power = powerLine(analysis);
   out.push("", paint("emphasis", "Power"), `  ${bare(power.text)}`);
 
-  const rec = analysis.decision.recommendation;
+  const decision = shownDecision(analysis);
+  const rec = decision.recommendation;
   out.push("", `${paint("emphasis", "Decision:")} ${paint(DECISION_TOKEN[rec] ?? "emphasis", rec.replace(/_/g, " "))}`);
-  for (const r of analysis.decision.reasons) out.push(`  - ${r}`);
+  for (const r of decision.reasons) out.push(`  - ${r}`);
   for (const n of analysis.notes ?? []) out.push(`  ${paint("note", "note:")} ${n}`);
   return `${out.join("\n")}\n`;
 }

@@ -48,6 +48,13 @@ function check(json: string, where: string): void {
     experiment: string;
     units: Record<string, number>;
     srm: { p_value: number };
+    holdout: {
+      key: string;
+      traffic: number;
+      population: { since: string | null; as_of: string | null };
+      units: Record<string, number>;
+      metrics: string[];
+    };
     metrics: {
       metric: string;
       variants: Record<string, { mean: number }>;
@@ -56,6 +63,21 @@ function check(json: string, where: string): void {
   };
   assert.equal(out.experiment, `holdout-${ref.holdout}`);
   assert.deepEqual(out.units, ref.units, `${where}: the SQL's holdout membership`);
+  assert.deepEqual(
+    {
+      ...out.holdout,
+      population: { since: out.holdout.population.since },
+      units: [out.holdout.units["holdout"], out.holdout.units["everyone_else"]],
+    },
+    {
+      key: ref.holdout,
+      traffic: 0.1,
+      population: { since: null },
+      units: [ref.units["holdout"], ref.units["everyone_else"]],
+      metrics: ["purchase_conversion"],
+    },
+    `${where}: the holdout field says what was compared`,
+  );
   const close = (a: number, b: number, rel: number, what: string) =>
     assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${where} ${what}: ${a} vs ${b}`);
   const m = out.metrics.find((x) => x.metric === "purchase_conversion")!;
@@ -84,6 +106,23 @@ describe("holdout analysis through exp analyze --holdout", () => {
     const r = analyze("local");
     assert.equal(r.status, 0, r.stderr);
     check(r.stdout, "duckdb");
+  });
+
+  test("the text view states what was compared and gives no ship or roll-back decision", () => {
+    const r = warehouses!.analyze("local", "text", ["--holdout", ref.holdout, "--metrics", "purchase_conversion"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Units in holdout ${ref.holdout} \\(10% of traffic, never enrolled in experiments or rollouts that honour holdouts\\) vs everyone else: the cumulative effect of what shipped\\.$`,
+        "m",
+      ),
+    );
+    assert.match(
+      r.stdout,
+      /^decision: none: a holdout measures what shipped, there is nothing to ship or roll back\n {2}- what shipping did to purchase_conversion: /m,
+    );
+    assert.match(r.stdout, /^ {2}caveat: No CUPED/m);
   });
 
   test("PostgreSQL: the same numbers", () => {

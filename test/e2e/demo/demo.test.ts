@@ -29,7 +29,17 @@ test("exp demo runs the main job end to end and finds every planted effect", asy
   );
   const ranker = readFileSync(join(out, "reports/search_ranker_v2/2026-12-14.md"), "utf8");
   assert.match(readFileSync(md, "utf8"), /### CUPED on several covariates\n/);
-  assert.ok(existsSync(join(out, "reports/holdout-global_2026/2026-12-14.md")), "the holdout's report");
+  // The holdout's report says what it compared, and reads the lift as what shipping did, not as a ship decision.
+  const holdout = readFileSync(join(out, "reports/holdout-global_2026/2026-12-14.md"), "utf8");
+  assert.match(
+    holdout,
+    /\*\*Units in holdout global_2026 \(2% of traffic, never enrolled in experiments or rollouts that honour holdouts\) vs everyone else: the cumulative effect of what shipped\.\*\*/,
+  );
+  assert.match(
+    holdout,
+    /^## Decision: none: a holdout measures what shipped, there is nothing to ship or roll back\n\n- what shipping did to \w+: \+[\d.]+% \(CI \+[\d.]+% to \+[\d.]+%, p [=<] [\d.]+\)$/m,
+  );
+  assert.match(holdout, /^- Units with no event in the window are not in the population/m);
   assert.match(ranker, /## Decision: ⏪ roll back\n\n- Guardrail "p95_page_load" regressed/);
   // The offline evaluation of the same ranker sits beside its online result.
   assert.match(ranker, /### Off-policy evaluation\n\n\*\*`search_ranker_offline`\*\*: 20,000 decisions of `search_decisions`/);

@@ -4,18 +4,22 @@ import { parseAuditRecords } from "../plan/audit-verify.js";
 import { verifier } from "../plan/prepare.js";
 import { readPublishLocation } from "../plan/target/config.js";
 import { openPublishTarget } from "../plan/target/open.js";
+import { GUARD_ADVANCE_SUMMARY } from "../plan/guard-advance.js";
 import { GUARD_SUMMARY } from "../plan/guard-break.js";
 import type { PublishTarget } from "../plan/target/target.js";
 import type { Workspace } from "../workspace/model.js";
-import { withTopLevelFields } from "../workspace/set-fields.js";
+import { withFieldsAt, withTopLevelFields } from "../workspace/set-fields.js";
 
 /** One change a guard breach asks of git: what the guardrail workflow's pull request writes. */
 export interface GuardGitChange {
   guard: string;
   /** The file changed, relative to the workspace. */
   file: string;
-  /** The flag of a rolled-back rollout gets `enabled: false`; an experiment `status: stopped`. */
-  set: { enabled: false } | { status: "stopped" };
+  /**
+   * The flag of a rolled-back rollout gets `enabled: false`; an experiment `status: stopped`; a
+   * rollout step a guard took its `at` (the audit record's time) in place of `after_units`.
+   */
+  set: { enabled: false } | { status: "stopped" } | { rule: string; step: number; at: string };
 }
 
 /**
@@ -42,8 +46,41 @@ export async function writeGuardChanges(ws: Workspace, target: PublishTarget): P
     if (e && (e.status === "running" || e.status === "paused"))
       changes.push({ guard: key, file: e.origin.file, set: { status: "stopped" } });
   }
-  for (const c of changes) await writeFileAtomic(join(ws.root, c.file), withTopLevelFields(ws.files.get(c.file)!.text, c.set));
+  changes.push(...takenSteps(ws, records.slice(lastApply + 1)));
+  // Several taken steps of one file are written together, each edit on the text the last one left.
+  const texts = new Map<string, string>();
+  for (const c of changes) {
+    const text = texts.get(c.file) ?? ws.files.get(c.file)!.text;
+    texts.set(c.file, "rule" in c.set ? withStepDate(ws, c.guard, text, c.set) : withTopLevelFields(text, c.set));
+  }
+  for (const [file, text] of texts) await writeFileAtomic(join(ws.root, file), text);
   return changes;
+}
+
+/** The gated rollout steps the guards took (audit action `guard_advance`) that git still has without a date. */
+function takenSteps(ws: Workspace, records: readonly { action: string; summary: string; ts: string }[]): GuardGitChange[] {
+  const out: GuardGitChange[] = [];
+  for (const r of records) {
+    const m = r.action === "guard_advance" ? GUARD_ADVANCE_SUMMARY.exec(r.summary) : null;
+    const key = m && /^rollout:([^:]+):(.+)$/.exec(m[1]!);
+    if (!m || !key) continue;
+    const flag = ws.flags.get(key[1]!);
+    const rule = flag?.rules.find((x) => x.name === key[2]);
+    const step = Number(m[2]);
+    if (!flag || rule?.kind !== "rollout" || rule.steps[step - 1]?.at !== undefined || rule.steps[step - 1] === undefined) continue;
+    out.push({ guard: m[1]!, file: flag.origin.file, set: { rule: rule.name, step, at: r.ts } });
+  }
+  return out;
+}
+
+/** `text` of a flag file with the taken step's `at` written and its `after_units` dropped. */
+function withStepDate(ws: Workspace, guard: string, text: string, set: { rule: string; step: number; at: string }): string {
+  const flag = ws.flags.get(/^rollout:([^:]+):/.exec(guard)![1]!)!;
+  const path = ["rules", flag.rules.findIndex((x) => x.name === set.rule), "rollout", "steps", set.step - 1];
+  return withFieldsAt(text, [
+    { path: [...path, "at"], value: set.at },
+    { path: [...path, "after_units"], value: undefined },
+  ]);
 }
 
 /** `exp guardrails --guards`: writeGuardChanges against the workspace's publish target (or `--env`'s). */

@@ -9,7 +9,7 @@ import { serverLog } from "../runtime/server/server-log.js";
 import { MIN_TOKEN_SECRET_BYTES, startServer, type RunningServer } from "../runtime/server/server.js";
 import type { Workspace } from "../workspace/model.js";
 import { APP_CODES } from "./codes.js";
-import { guardBreaker } from "./guard-breaker.js";
+import { guardAdvancer, guardBreaker } from "./guard-breaker.js";
 import { liveDefinitions } from "./live-definitions.js";
 import { serverAlerts } from "./server-alerts.js";
 import { serverPrivacy } from "./server-privacy.js";
@@ -61,6 +61,7 @@ export async function serveWorkspace(ws: Workspace, o: ServeRequest): Promise<{ 
         store,
         publisher: serverPublisher(store),
         breakGlass: guardBreaker(store),
+        advanceStep: guardAdvancer(store),
         dataDir: o.dataDir,
         keys: o.keys,
         noAuth: o.noAuth,

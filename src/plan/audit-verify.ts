@@ -136,7 +136,7 @@ function recordShapeProblem(v: unknown): string | undefined {
     ["sourceCommit", (x) => x === null || typeof x === "string"],
     ["fromVersion", (x) => x === null || Number.isInteger(x)],
     ["toVersion", (x) => Number.isInteger(x)],
-    ["action", (x) => x === "apply" || x === "rollback" || x === "stop" || x === "guard"],
+    ["action", (x) => x === "apply" || x === "rollback" || x === "stop" || x === "guard" || x === "guard_advance"],
     ["summary", (x) => typeof x === "string"],
     ["prevHash", (x) => typeof x === "string"],
     ["hash", (x) => typeof x === "string"],

@@ -34,8 +34,8 @@ export interface AuditRecord {
 }
 
 /** apply: a reviewed plan; rollback: an earlier version again; stop: one experiment stopped at once (break glass). */
-/** `guard`: `exp serve` broke glass on a guard breach (guard-break.ts). */
-export type AuditAction = "apply" | "rollback" | "stop" | "guard";
+/** `guard`: `exp serve` broke glass on a guard breach (guard-break.ts); `guard_advance`: it took a gated rollout step (guard-advance.ts). */
+export type AuditAction = "apply" | "rollback" | "stop" | "guard" | "guard_advance";
 
 /** What a caller supplies; seq, prevHash and hash follow from the log. */
 export type AuditEntry = Omit<AuditRecord, "seq" | "prevHash" | "hash">;

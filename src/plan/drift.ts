@@ -29,6 +29,13 @@ export function detectDrift(
       reconcile:
         "merge the change the guardrail workflow opens (`exp guardrails --guards`: the flag's enabled: false or the experiment's status: stopped) and run `exp apply`; until then exp plan reports this drift.",
     };
+  if (head.action === "guard_advance")
+    return {
+      version: currentVersion,
+      cause: `a guard of exp serve (${head.actor}) at ${head.ts}: ${head.summary}`,
+      reconcile:
+        "merge the change the guardrail workflow opens (`exp guardrails --guards`: the taken step's at) and run `exp apply`; until then exp plan reports this drift.",
+    };
   if (head.action === "rollback")
     return { version: currentVersion, cause: `exp rollback by ${head.actor} at ${head.ts}, from v${head.fromVersion}`, reconcile };
   return undefined;

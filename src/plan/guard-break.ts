@@ -58,7 +58,7 @@ function guardedChange(ruleset: Ruleset, r: GuardBreakRequest): (() => void) | u
     for (const rule of f.rules) {
       if (rule.kind !== "rollout" || rule.guard?.key !== r.guard) continue;
       const at = r.now.getTime();
-      const kept = r.action === "rollback" ? [] : rule.steps.filter((s) => Date.parse(s.at) <= at);
+      const kept = r.action === "rollback" ? [] : rule.steps.filter((s) => s.at !== undefined && Date.parse(s.at) <= at);
       const steps = kept.length > 0 ? kept : [NEVER];
       if (JSON.stringify(steps) === JSON.stringify(rule.steps)) return undefined;
       return () => {

@@ -90,8 +90,11 @@ function item(x: unknown, shape: Shape): string {
   if (shape === "ranges" && Array.isArray(x) && x.length === 2 && x.every((n) => typeof n === "number"))
     return `${basisPoints(x[0] as number)}–${basisPoints(x[1] as number)}`;
   if (shape === "steps" && typeof x === "object" && x !== null) {
-    const { at, traffic } = x as { at?: unknown; traffic?: unknown };
+    const { at, traffic, afterUnits } = x as { at?: unknown; traffic?: unknown; afterUnits?: unknown };
     if (typeof at === "string" && typeof traffic === "number") return `${basisPoints(traffic)} from ${at}`;
+    // A gated step exp serve has not taken yet.
+    if (typeof traffic === "number" && typeof afterUnits === "number")
+      return `${basisPoints(traffic)} pending: after ${afterUnits} units per arm with no regression`;
   }
   return JSON.stringify(x);
 }

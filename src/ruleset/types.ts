@@ -140,7 +140,8 @@ export type RulesetRule =
       when?: Condition;
       variant: string;
       holdout: boolean;
-      steps: { at: string; traffic: number }[];
+      /** Without `at`, a step gated on the guard that `exp serve` has not taken yet (never in force). */
+      steps: RulesetStep[];
       /** Absent without a guard, so rulesets of unguarded rollouts keep their checksums. */
       guard?: RulesetGuard;
     }
@@ -171,4 +172,12 @@ export interface Ruleset {
   layers: Record<string, RulesetLayer>;
   experiments: Record<string, RulesetExperiment>;
   flags: Record<string, RulesetFlag>;
+}
+
+/** A rollout step of a ruleset: dated, or gated (`afterUnits`, no `at` until `exp serve` takes it). */
+export interface RulesetStep {
+  at?: string;
+  /** Basis points. */
+  traffic: number;
+  afterUnits?: number;
 }

@@ -21,7 +21,7 @@ export function rolloutPhase(steps: readonly TimedStep[], at: number): number {
   return traffic > 0 && traffic < 10000 ? i : 0;
 }
 
-/** A ruleset rollout's steps with their starts read once (an unreadable `at` never starts). */
-export function timedSteps(steps: readonly { at: string; traffic: number }[]): TimedStep[] {
+/** A ruleset rollout's steps with their starts read once (an unreadable or absent `at`, a gated step not taken yet, never starts). */
+export function timedSteps(steps: readonly { at?: string; traffic: number }[]): TimedStep[] {
   return steps.map((s) => ({ start: instant(s.at, Infinity), traffic: s.traffic }));
 }

@@ -364,10 +364,16 @@ export interface Guard {
 /** The `min_units` of a guard that does not say. */
 export const DEFAULT_GUARD_MIN_UNITS = 500;
 
+/**
+ * A rollout step: dated (`at`), or gated on the rule's guard (`afterUnits`, no `at`): `exp serve`
+ * takes it, giving it `at`, once the step before has that many units per arm and no regression
+ * (docs/file-formats.md#gated-steps).
+ */
 export interface RolloutStep {
-  at: string;
+  at?: string;
   /** 0..100 */
   percent: number;
+  afterUnits?: number;
 }
 
 export type FlagRule =

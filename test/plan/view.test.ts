@@ -108,6 +108,26 @@ describe("field values are shown in full, in the units of the YAML", () => {
     });
   });
 
+  test("a gated step shows as pending until a guard takes it, then with its date", () => {
+    const pending = { traffic: 5000, afterUnits: 1000 };
+    const v = fieldView(change("flag"), {
+      path: "rules.gradual.steps",
+      before: [{ at: "2026-11-01T00:00:00Z", traffic: 1000 }, pending],
+      after: [
+        { at: "2026-11-01T00:00:00Z", traffic: 1000 },
+        { ...pending, at: "2026-11-03T00:00:00Z" },
+      ],
+    });
+    assert.deepEqual(v.value, {
+      layout: "lines",
+      lines: [
+        { sign: " ", text: "10% from 2026-11-01T00:00:00Z" },
+        { sign: "-", text: "50% pending: after 1000 units per arm with no regression" },
+        { sign: "+", text: "50% from 2026-11-03T00:00:00Z" },
+      ],
+    });
+  });
+
   test("a long value is never cut: it moves to lines of its own", () => {
     const long = { layout: "one_page", copy: "x".repeat(200) };
     const v = fieldView(change("flag"), { path: "variants.b", before: { layout: "classic" }, after: long });

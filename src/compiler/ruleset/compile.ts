@@ -136,9 +136,14 @@ function compileFlag(f: Flag, when: (x: Experiment["targeting"]) => Condition | 
           when: when(r.when),
           variant: r.variant,
           holdout: r.holdout,
+          // Gated steps (no `at`) follow the dated ones in their listed order (a stable sort).
           steps: [...r.steps]
-            .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-            .map((s) => ({ at: s.at, traffic: toBasisPoints(s.percent / 100) })),
+            .sort((a, b) => stepStart(a.at) - stepStart(b.at))
+            .map((s) => ({
+              ...(s.at !== undefined ? { at: s.at } : {}),
+              traffic: toBasisPoints(s.percent / 100),
+              ...(s.afterUnits !== undefined ? { afterUnits: s.afterUnits } : {}),
+            })),
           guard: r.guard ? rulesetGuard(rolloutGuardKey(f.key, r.name), r.guard) : undefined,
         };
       case "experiment":
@@ -171,3 +176,6 @@ function sorted<V>(m: Map<string, V>): [string, V][] {
 function rulesetGuard(key: string, g: Guard): RulesetGuard {
   return { key, metrics: [...g.metrics], action: g.action, minUnits: g.min_units };
 }
+
+/** A step's start for ordering: a gated step, not yet taken, sorts last. */
+const stepStart = (at: string | undefined) => (at === undefined ? Infinity : Date.parse(at));

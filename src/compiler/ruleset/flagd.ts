@@ -190,7 +190,10 @@ export function exportFlagd(ruleset: Ruleset): { document: FlagdDocument; diagno
         return [when, r.variant];
       case "rollout": {
         const seed = `rollout:${flagKey}:${r.name}`;
-        const steps = [...r.steps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        // A gated step not yet taken by exp serve is never in force here either.
+        const steps = r.steps
+          .flatMap((s) => (s.at !== undefined ? [{ ...s, at: s.at }] : []))
+          .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         const chain: Logic[] = [];
         for (let i = steps.length - 1; i >= 0; i--)
           chain.push({ ">=": [TIMESTAMP, seconds(steps[i]!.at, "rollout step")] }, inRanges(seed, [[0, steps[i]!.traffic]]));

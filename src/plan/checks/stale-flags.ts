@@ -42,7 +42,7 @@ export const staleFlagsCheck: PlanCheck = {
 /** The percentage a rollout serves now: its last step whose time has passed (docs/runtime.md). */
 export function currentPercent(rule: FlagRule & { kind: "rollout" }, now: Date): number {
   let pct = 0;
-  for (const s of rule.steps) if (Date.parse(s.at) <= now.getTime()) pct = s.percent;
+  for (const s of rule.steps) if (s.at !== undefined && Date.parse(s.at) <= now.getTime()) pct = s.percent;
   return pct;
 }
 

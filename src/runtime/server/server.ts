@@ -9,7 +9,7 @@ import type { ApiKey } from "./auth.js";
 import { DEFAULT_LAYOUT, type CompactionReport, type ParquetLayout } from "./compaction.js";
 import { ExposureCounts } from "./exposure-counts.js";
 import { GuardStore } from "./guards/guard-store.js";
-import { GuardWatcher, type BreakGlass } from "./guards/guard-watcher.js";
+import { GuardWatcher, type AdvanceStep, type BreakGlass } from "./guards/guard-watcher.js";
 import { liveGuards } from "./guards/live-guards.js";
 import type { LiveDefinitions } from "./live/definitions.js";
 import { LiveStats } from "./live/live-stats.js";
@@ -101,6 +101,8 @@ export interface ServerOptions {
   liveView?: LiveViewOptions;
   /** What a guard breach publishes (src/plan/guard-break.ts via src/app); without it a breach is recorded and alerted only. */
   breakGlass?: BreakGlass;
+  /** What a guard taking a gated rollout step publishes (src/plan/guard-advance.ts via src/app); without it gated steps wait. */
+  advanceStep?: AdvanceStep;
   /** How often the guards look at their live statistics (ms, real time; each look reads the server's clock). */
   guardIntervalMs?: number;
 }
@@ -152,7 +154,12 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
   const now = o.clock ?? Date.now;
   const alerts = new Alerts(o.alerts ?? { webhooks: [] }, now, log, metrics);
   const rulesets = new RulesetHolder(verifier, metrics, log);
-  const guards = new GuardWatcher({ rulesets, store: o.store, live, alerts, log, now }, await GuardStore.open(o.dataDir), o.breakGlass);
+  const guards = new GuardWatcher(
+    { rulesets, store: o.store, live, alerts, log, now },
+    await GuardStore.open(o.dataDir),
+    o.breakGlass,
+    o.advanceStep,
+  );
   const state: ServerState = {
     rulesets,
     store: o.store,

@@ -56,8 +56,9 @@ function buildRule(b: FileBuild, r: Raw, i: number): FlagRule | undefined {
   if (r.serve !== undefined) return { kind: "serve", name, ...cond, serve: r.serve };
   if (r.rollout !== undefined) {
     const steps = (r.rollout.steps as Raw[]).map((s, k) => ({
-      at: b.timestamp(`${path}.rollout.steps.${k}.at`, s.at),
+      ...(s.at !== undefined ? { at: b.timestamp(`${path}.rollout.steps.${k}.at`, s.at) } : {}),
       percent: s.percent,
+      ...(s.after_units !== undefined ? { afterUnits: s.after_units } : {}),
     }));
     const guard = buildGuard(r.rollout.guard);
     const holdout: boolean = r.rollout.holdout ?? r.holdout ?? true;

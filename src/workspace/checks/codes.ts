@@ -14,6 +14,11 @@ export const CheckCodes = defineCodes({
   scheduleOrder: { code: "EXP3010", severity: "error", title: "Schedule ends before it starts" },
   rolloutOrder: { code: "EXP3011", severity: "error", title: "Rollout steps out of time order" },
   rolloutDecrease: { code: "EXP3012", severity: "error", title: "Rollout percent decreases" },
+  gatedStep: {
+    code: "EXP3075",
+    severity: "error",
+    title: "A rollout step gated on after_units has no guard to judge it, is the first step, or also has a date",
+  },
   defaultNotVariant: { code: "EXP3013", severity: "error", title: "Flag default is not one of its variants" },
   variantValueType: { code: "EXP3014", severity: "error", title: "Flag variant value does not match the flag type" },
   duplicateRule: { code: "EXP3015", severity: "error", title: "Two rules of a flag have the same name" },

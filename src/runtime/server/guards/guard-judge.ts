@@ -44,3 +44,21 @@ export function judgeGuard(guard: RulesetGuard, summary: LiveSummary): GuardVerd
   }
   return { state: "watching", units };
 }
+
+/**
+ * Whether a guarded rollout may take its next, gated step (docs/file-formats.md#gated-steps): every
+ * arm of the step in force has at least `afterUnits` units (and the guard's `minUnits`), and for
+ * every guard metric the confidence sequence rules out a regression of `max_regression` (summary.ts
+ * guardrailState: `passed`, its harmful bound above −max_regression). A metric not yet computable
+ * holds the step back, as does an inconclusive one.
+ */
+export function showsNoRegression(guard: RulesetGuard, summary: LiveSummary, afterUnits: number): boolean {
+  const counts = Object.values(summary.exposures);
+  if (counts.length < 2 || counts.some((n) => n < Math.max(afterUnits, guard.minUnits))) return false;
+  return guard.metrics.every((key) => {
+    const m = summary.metrics.find((x) => x.metric === key);
+    // The control's row carries no guardrail state; every treatment's must have passed.
+    const judged = m?.available ? m.variants.filter((v) => v.code !== null) : [];
+    return judged.length > 0 && judged.every((v) => v.guardrail === "passed");
+  });
+}

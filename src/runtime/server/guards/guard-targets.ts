@@ -13,6 +13,8 @@ export interface GuardTarget {
    * exposures are logged under), weighted by that step's percentage.
    */
   comparison: RulesetExperiment;
+  /** A rollout's next step when the guard gates it (no `at` yet) and a step with both arms is in force. */
+  gated?: { step: number; afterUnits: number };
 }
 
 /** Every guard of `ruleset` at `at`: experiments first, then rollouts, each in ruleset order. */
@@ -25,7 +27,10 @@ export function guardTargets(ruleset: Ruleset, at: number): GuardTarget[] {
       if (r.kind !== "rollout" || !r.guard) return;
       const phase = rolloutPhase(timedSteps(r.steps), at);
       const traffic = phase > 0 ? r.steps[phase - 1]!.traffic : 0;
+      const next = phase > 0 ? r.steps[phase] : undefined;
+      const gated = next?.at === undefined && next?.afterUnits !== undefined ? { step: phase + 1, afterUnits: next.afterUnits } : undefined;
       out.push({
+        ...(gated ? { gated } : {}),
         guard: r.guard,
         change: { flag, rule: r.name, ruleIndex },
         comparison: {

@@ -2,9 +2,9 @@ import type { RulesetGuard } from "../../../ruleset/types.js";
 import { guardBreachNotice } from "../alerts/guard-breach.js";
 import { liveSummary } from "../live/summary.js";
 import type { ServerState } from "../state.js";
-import { judgeGuard, type GuardFinding } from "./guard-judge.js";
-import type { GuardBreachRecord, GuardStore } from "./guard-store.js";
-import { guardTargets, type GuardedChange } from "./guard-targets.js";
+import { judgeGuard, showsNoRegression, type GuardFinding } from "./guard-judge.js";
+import type { GuardAdvanceRecord, GuardBreachRecord, GuardStore } from "./guard-store.js";
+import { guardTargets, type GuardedChange, type GuardTarget } from "./guard-targets.js";
 
 /** A guard's state as /summary, /v1/guards, /metrics and the live view show it. */
 export interface GuardStatus {
@@ -21,6 +21,9 @@ export interface GuardStatus {
 
 /** What breaking glass publishes (src/plan/guard-break.ts, passed in by src/app); resolves with the new version, or null when nothing changed. */
 export type BreakGlass = (request: { guard: string; action: RulesetGuard["action"]; reason: string; now: Date }) => Promise<number | null>;
+
+/** What taking a gated step publishes (src/plan/guard-advance.ts, passed in by src/app); resolves with the new version, or null when nothing changed. */
+export type AdvanceStep = (request: { guard: string; step: number; reason: string; now: Date }) => Promise<number | null>;
 
 type WatchedState = Pick<ServerState, "rulesets" | "store" | "live" | "alerts" | "log" | "now">;
 
@@ -39,6 +42,7 @@ export class GuardWatcher {
     private readonly s: WatchedState,
     private readonly store: GuardStore,
     private readonly breakGlass: BreakGlass | undefined,
+    private readonly advanceStep?: AdvanceStep,
   ) {}
 
   /** The guards as the last check saw them. */
@@ -73,12 +77,40 @@ export class GuardWatcher {
       const verdict = judgeGuard(guard, liveSummary(this.s.live, guard.key, comparison));
       if (verdict.state !== "breach") {
         out.push({ ...base, state: verdict.state, units: verdict.units });
+        if (verdict.state === "watching") await this.maybeAdvance(t, at);
         continue;
       }
       const breach = await this.act(guard, change, comparison.phase, verdict.units, verdict.breach, at);
       out.push({ ...base, state: "breached", units: verdict.units, breach });
     }
     this.last = out;
+  }
+
+  /**
+   * Takes the rollout's next, gated step once the step in force shows no regression with enough
+   * units (guard-judge.ts showsNoRegression): publishes it with `at` = now, then records it, so it
+   * is taken once, also across restarts (a failed publish is logged and not retried).
+   */
+  private async maybeAdvance(t: GuardTarget, at: number): Promise<void> {
+    const { guard, gated, comparison } = t;
+    if (!gated || !this.advanceStep || this.store.advance(guard.key, gated.step)) return;
+    const summary = liveSummary(this.s.live, guard.key, comparison);
+    if (!showsNoRegression(guard, summary, gated.afterUnits)) return;
+    const units = summary.exposures;
+    const reason = `no regression on ${guard.metrics.map((m) => `"${m}"`).join(", ")} with ${Math.min(...Object.values(units))} units per arm (after_units ${gated.afterUnits})`;
+    let version: number | null = null;
+    try {
+      version = await this.advanceStep({ guard: guard.key, step: gated.step, reason, now: new Date(at) });
+      await this.s.rulesets.reload(this.s.store);
+    } catch (err) {
+      this.s.log.error("a gated rollout step could not be published; the rollout stays at its step until exp apply", {
+        guard: guard.key,
+        error: err,
+      });
+    }
+    const record: GuardAdvanceRecord = { at: new Date(at).toISOString(), step: gated.step, units, version };
+    await this.store.recordAdvance(guard.key, record);
+    this.s.log.info("guard advanced a rollout", { guard: guard.key, step: gated.step, version });
   }
 
   private async act(

@@ -1,5 +1,6 @@
 // The guard watcher on a simulated clock: collecting below min_units, a planted regression breaks
-// glass once (publish, reload, alert, persisted across a restart), an even rollout keeps watching.
+// glass once (publish, reload, alert, persisted across a restart), an even rollout keeps watching;
+// a gated step is taken once when the step before shows no regression with enough units, never on a regression.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AlertNotice } from "../../../../src/runtime/server/alerts/alert.js";
 import { GuardStore } from "../../../../src/runtime/server/guards/guard-store.js";
-import { GuardWatcher, type BreakGlass } from "../../../../src/runtime/server/guards/guard-watcher.js";
+import { GuardWatcher, type AdvanceStep, type BreakGlass } from "../../../../src/runtime/server/guards/guard-watcher.js";
 import { liveGuards } from "../../../../src/runtime/server/guards/live-guards.js";
 import { LiveStats } from "../../../../src/runtime/server/live/live-stats.js";
 import { ServerMetrics } from "../../../../src/runtime/server/metrics.js";
 import type { Ruleset } from "../../../../src/ruleset/types.js";
 import { mulberry32 } from "../../../helpers/prng.js";
-import { GUARD_KEY, START, guardedWorkspace, traffic, type Rates } from "./guarded-rollout.js";
+import { FILES, GUARD_KEY, START, gatedFiles, guardedWorkspace, traffic, type Rates } from "./guarded-rollout.js";
 
 interface Rig {
   watcher: GuardWatcher;
@@ -21,15 +22,16 @@ interface Rig {
   ruleset: Ruleset;
   notices: AlertNotice[];
   breaks: Parameters<BreakGlass>[0][];
+  advances: Parameters<AdvanceStep>[0][];
   reloads: number;
   clock: { now: number };
   dataDir: string;
 }
 
-async function rig(dataDir = mkdtempSync(join(tmpdir(), "exp-guard-"))): Promise<Rig> {
-  const { ruleset, definitions } = await guardedWorkspace();
+async function rig(dataDir = mkdtempSync(join(tmpdir(), "exp-guard-")), files = FILES): Promise<Rig> {
+  const { ruleset, definitions } = await guardedWorkspace(files);
   const live = new LiveStats(definitions);
-  const r: Rig = { watcher: undefined!, live, ruleset, notices: [], breaks: [], reloads: 0, clock: { now: START }, dataDir };
+  const r: Rig = { watcher: undefined!, live, ruleset, notices: [], breaks: [], advances: [], reloads: 0, clock: { now: START }, dataDir };
   const quiet = { warn() {}, error() {}, info() {} };
   const state = {
     rulesets: { current: ruleset, reload: async () => void r.reloads++ },
@@ -43,12 +45,26 @@ async function rig(dataDir = mkdtempSync(join(tmpdir(), "exp-guard-"))): Promise
     r.breaks.push(request);
     return 2;
   };
-  r.watcher = new GuardWatcher(state, await GuardStore.open(dataDir), breakGlass);
+  const advanceStep: AdvanceStep = async (request) => {
+    r.advances.push(request);
+    return 3;
+  };
+  r.watcher = new GuardWatcher(state, await GuardStore.open(dataDir), breakGlass, advanceStep);
   return r;
 }
 
-/** Feeds `n` units a minute of simulated time until `minutes` have passed, checking the guard after each. */
-async function run(r: Rig, rates: Rates, seed: number, perMinute: number, minutes: number): Promise<number | undefined> {
+/**
+ * Feeds `n` units a minute of simulated time until `minutes` have passed, checking the guard after
+ * each; the minute `done` (by default: the guard breached) first held, or undefined.
+ */
+async function run(
+  r: Rig,
+  rates: Rates,
+  seed: number,
+  perMinute: number,
+  minutes: number,
+  done = () => r.watcher.status(GUARD_KEY)?.state === "breached",
+): Promise<number | undefined> {
   const random = mulberry32(seed);
   for (let m = 0; m < minutes; m++) {
     r.clock.now = START + m * 60_000;
@@ -56,7 +72,7 @@ async function run(r: Rig, rates: Rates, seed: number, perMinute: number, minute
     r.live.exposures(exposures);
     r.live.events(events);
     await r.watcher.check();
-    if (r.watcher.status(GUARD_KEY)?.state === "breached") return m + 1;
+    if (done()) return m + 1;
   }
   return undefined;
 }
@@ -119,6 +135,60 @@ test("an even rollout keeps watching", async () => {
     assert.equal(minutes, undefined);
     assert.equal(r.watcher.status(GUARD_KEY)!.state, "watching");
     assert.equal(r.breaks.length, 0);
+  } finally {
+    rmSync(r.dataDir, { recursive: true, force: true });
+  }
+});
+
+const advanced = (r: Rig) => () => r.advances.length > 0;
+
+test("a gated step is taken once the step before has after_units units per arm and no regression, once, also after a restart", async () => {
+  const r = await rig(undefined, gatedFiles(1000));
+  try {
+    assert.deepEqual(r.ruleset.flags.new_checkout!.rules[0]!.kind === "rollout" && r.ruleset.flags.new_checkout!.rules[0]!.steps[1], {
+      traffic: 10000,
+      afterUnits: 1000,
+    });
+    // The rollout clicks errors half as often: its confidence sequence soon rules out a 1% regression.
+    const minutes = await run(r, { default: 0.2, rollout: 0.1 }, 11, 200, 30, advanced(r));
+    assert.ok(minutes !== undefined, "the gated step was never taken");
+    assert.equal(r.advances.length, 1);
+    assert.equal(r.advances[0]!.guard, GUARD_KEY);
+    assert.equal(r.advances[0]!.step, 2);
+    assert.equal(r.advances[0]!.now.getTime(), r.clock.now);
+    assert.equal(r.reloads, 1);
+    assert.equal(r.breaks.length, 0);
+    const s = r.watcher.status(GUARD_KEY)!;
+    assert.ok(Math.min(s.units.rollout!, s.units.default!) >= 1000, JSON.stringify(s.units));
+    // Later looks, and a restart reading the data dir, do not take it again.
+    await r.watcher.check();
+    assert.equal(r.advances.length, 1);
+    const again = await rig(r.dataDir, gatedFiles(1000));
+    await run(again, { default: 0.2, rollout: 0.1 }, 11, 200, 8, advanced(again));
+    assert.equal(again.advances.length, 0);
+  } finally {
+    rmSync(r.dataDir, { recursive: true, force: true });
+  }
+});
+
+test("a gated step waits for after_units even when the guard already passes", async () => {
+  const r = await rig(undefined, gatedFiles(5000));
+  try {
+    assert.equal(await run(r, { default: 0.2, rollout: 0.1 }, 11, 200, 30, advanced(r)), undefined);
+    assert.equal(r.watcher.status(GUARD_KEY)!.state, "watching");
+  } finally {
+    rmSync(r.dataDir, { recursive: true, force: true });
+  }
+});
+
+test("a regression never takes a gated step: it breaks glass instead", async () => {
+  const r = await rig(undefined, gatedFiles(1000));
+  try {
+    const minutes = await run(r, { default: 0.05, rollout: 0.2 }, 7, 200, 30, advanced(r));
+    assert.equal(minutes, undefined);
+    assert.equal(r.advances.length, 0);
+    assert.equal(r.breaks.length, 1);
+    assert.equal(r.watcher.status(GUARD_KEY)!.state, "breached");
   } finally {
     rmSync(r.dataDir, { recursive: true, force: true });
   }

@@ -53,8 +53,17 @@ guard: {metrics: [revenue]${extra}}
 `;
 }
 
-export async function guardedWorkspace(): Promise<{ ruleset: Ruleset; definitions: LiveDefinitions }> {
-  const dir = workspaceFromTree(FILES);
+/** FILES with the rollout at 50% from START, then gated on the guard to 100% after `afterUnits` units per arm. */
+export function gatedFiles(afterUnits: number): Record<string, string> {
+  const flag = FILES["flags/new_checkout.yaml"]!.replace(
+    "        - {at: 2026-12-01T00:00:00Z, percent: 50}\n",
+    `        - {at: 2026-12-01T00:00:00Z, percent: 50}\n        - {percent: 100, after_units: ${afterUnits}}\n`,
+  );
+  return { ...FILES, "flags/new_checkout.yaml": flag };
+}
+
+export async function guardedWorkspace(files = FILES): Promise<{ ruleset: Ruleset; definitions: LiveDefinitions }> {
+  const dir = workspaceFromTree(files);
   try {
     const ws = await loadWorkspace(dir);
     if (!ws.value) throw new Error(JSON.stringify(ws.diagnostics));

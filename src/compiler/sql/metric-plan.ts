@@ -106,6 +106,19 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
 
 function planCovariates(ctx: SqlContext, metric: Metric): PlannedCovariate[] | undefined {
   const out: PlannedCovariate[] = [];
+  // Attribute covariates are accepted by the workspace checks but not compiled yet: refuse rather
+  // than analyse the metric without them.
+  const attribute = metric.cuped_attributes?.[0];
+  if (attribute) {
+    ctx.diagnostics.push(
+      diagnostic(
+        SQL_CODES.unsupportedMetric,
+        `The CUPED covariate { attribute: "${attribute.attribute}" } of "${metric.key}" cannot be compiled to SQL yet; remove it from cuped.covariates.`,
+        { span: metric.origin.values[`cuped.covariates.${attribute.index}.attribute`] ?? metric.origin.values["cuped"] },
+      ),
+    );
+    return undefined;
+  }
   for (const key of metric.cuped_covariates ?? []) {
     const covariate = ctx.metrics?.get(key);
     const aggregates: AggregateExpr[] = [];

@@ -72,4 +72,19 @@ describe("SQL of a metric with several CUPED covariates", () => {
       ['The CUPED covariate "missing" of "rev" is not a conversion, count, sum or mean metric; fix its name in cuped.covariates.'],
     );
   });
+
+  test("an attribute covariate is refused with a diagnostic rather than left out of the regression", () => {
+    const metric = {
+      ...makeMetric("rev", "sum(purchase.revenue)", { windowDays: 1, cuped: true }),
+      cuped_covariates: [],
+      cuped_attributes: [{ attribute: "age_days", index: 0 }],
+    };
+    const experiment = makeExperiment("exp1", [metric.key]);
+    const workspace = makeWorkspace({ settings: makeSettings(), metrics: [metric], experiments: [experiment] });
+    const compiled = compileExperimentSql({ workspace, experiment, dialect: "duckdb" });
+    assert.deepEqual(
+      compiled.diagnostics.map((d) => d.message),
+      ['The CUPED covariate { attribute: "age_days" } of "rev" cannot be compiled to SQL yet; remove it from cuped.covariates.'],
+    );
+  });
 });

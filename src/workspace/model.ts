@@ -236,6 +236,12 @@ export interface Metric {
   cuped: boolean;
   /** `cuped: { covariates }`: other metrics whose pre-period values are covariates besides the metric's own. */
   cuped_covariates?: string[];
+  /**
+   * `cuped: { covariates: [{ attribute }] }`: numeric or boolean exposure attributes (declared in
+   * exp.yaml) whose value at the unit's first exposure is a covariate; `index` is the entry's
+   * position in the YAML list.
+   */
+  cuped_attributes?: { attribute: string; index: number }[];
   guardrail?: { max_regression: number };
   origin: Origin;
 }

@@ -31,11 +31,20 @@ export interface PlannedMetric {
    * columns (`${prefix}_p${j}`, j counting on from `aggregates.length`).
    */
   readonly covariates?: readonly PlannedCovariate[];
+  /** Shape cupac: attribute covariates, each a value (0 when missing) and a missing indicator, after the metrics. */
+  readonly attributes?: readonly PlannedAttribute[];
 }
 
 export interface PlannedCovariate {
   readonly metric: Metric;
   readonly aggregates: AggregateExpr[];
+}
+
+/** An exposure attribute read at the unit's first exposure in `experiment` (docs/analysis.md#multiple-covariates). */
+export interface PlannedAttribute {
+  readonly name: string;
+  readonly type: "number" | "boolean";
+  readonly experiment: string;
 }
 
 /** Every aggregate the metric's query reads: its own, then its covariates'. */
@@ -45,7 +54,8 @@ export function allAggregates(plan: PlannedMetric): AggregateExpr[] {
 
 /** The covariates' names in column order: the metric's own pre-period first. */
 export function covariateNames(plan: PlannedMetric): string[] {
-  return [plan.metric.key, ...(plan.covariates ?? []).map((c) => c.metric.key)];
+  const attributes = (plan.attributes ?? []).flatMap((a) => [`attribute ${a.name}`, `attribute ${a.name} missing`]);
+  return [plan.metric.key, ...(plan.covariates ?? []).map((c) => c.metric.key), ...attributes];
 }
 
 function collectAggregates(expr: Expr, out: AggregateExpr[]): void {
@@ -98,8 +108,18 @@ export function planMetric(ctx: SqlContext, experiment: Experiment, metric: Metr
   const cuped = metric.cuped && experiment.analysis.cuped && CUPED_KINDS.has(metric.kind) && lookback > 0;
   if (cuped && metric.cuped_covariates) {
     const covariates = planCovariates(ctx, metric);
-    if (!covariates) return undefined;
-    return { metric, shape: "cupac", prefix, aggregates, windowSeconds, lookbackSeconds: lookback, covariates };
+    const attributes = planAttributes(ctx, experiment, metric);
+    if (!covariates || !attributes) return undefined;
+    return {
+      metric,
+      shape: "cupac",
+      prefix,
+      aggregates,
+      windowSeconds,
+      lookbackSeconds: lookback,
+      covariates,
+      ...(attributes.length ? { attributes } : {}),
+    };
   }
   return { metric, shape: cuped ? "cuped" : "mean", prefix, aggregates, windowSeconds, lookbackSeconds: cuped ? lookback : undefined };
 }
@@ -122,6 +142,26 @@ function planCovariates(ctx: SqlContext, metric: Metric): PlannedCovariate[] | u
       return undefined;
     }
     out.push({ metric: covariate, aggregates });
+  }
+  return out;
+}
+
+function planAttributes(ctx: SqlContext, experiment: Experiment, metric: Metric): PlannedAttribute[] | undefined {
+  const out: PlannedAttribute[] = [];
+  for (const { attribute, index } of metric.cuped_attributes ?? []) {
+    const type = ctx.settings.attributes[attribute];
+    // The workspace checks reject these (EXP3043); a hand-made model still gets a diagnostic.
+    if (type !== "number" && type !== "boolean") {
+      ctx.diagnostics.push(
+        diagnostic(
+          SQL_CODES.unsupportedMetric,
+          `The CUPED covariate { attribute: "${attribute}" } of "${metric.key}" is not a declared number or boolean attribute; fix it in cuped.covariates.`,
+          { span: metric.origin.values[`cuped.covariates.${index}.attribute`] ?? metric.origin.values["cuped"] },
+        ),
+      );
+      return undefined;
+    }
+    out.push({ name: attribute, type, experiment: experiment.key });
   }
   return out;
 }

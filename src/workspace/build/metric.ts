@@ -23,8 +23,17 @@ export function buildMetric(b: FileBuild, raw: Raw, settings: Settings): Metric 
     direction: raw.direction ?? "increase",
     format: raw.format ?? "number",
     cuped: typeof raw.cuped === "object" ? true : (raw.cuped ?? settings.defaults.cuped),
-    ...(typeof raw.cuped === "object" ? { cuped_covariates: [...raw.cuped.covariates] } : {}),
+    ...(typeof raw.cuped === "object" ? cupedCovariates(raw.cuped.covariates) : {}),
     ...(raw.guardrail ? { guardrail: { max_regression: b.share("guardrail.max_regression", raw.guardrail.max_regression) } } : {}),
     origin: b.origin,
+  };
+}
+
+/** A covariate entry is a metric key, or `{ attribute }` naming an exposure attribute. */
+function cupedCovariates(entries: (string | { attribute: string })[]): Pick<Metric, "cuped_covariates" | "cuped_attributes"> {
+  const attributes = entries.flatMap((e, index) => (typeof e === "string" ? [] : [{ attribute: e.attribute, index }]));
+  return {
+    cuped_covariates: entries.filter((e): e is string => typeof e === "string"),
+    ...(attributes.length ? { cuped_attributes: attributes } : {}),
   };
 }

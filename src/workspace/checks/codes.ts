@@ -59,6 +59,11 @@ export const CheckCodes = defineCodes({
     title: "An environment overrides a flag, experiment or rollout rule that does not exist",
   },
   cupedCovariate: { code: "EXP3042", severity: "error", title: "A CUPED covariate the regression cannot use" },
+  cupedAttribute: {
+    code: "EXP3043",
+    severity: "error",
+    title: "A CUPED attribute covariate is not a declared number or boolean attribute",
+  },
   sharedPublishTarget: { code: "EXP3041", severity: "error", title: "Two environments publish to the same target" },
   unknownSliceAttribute: { code: "EXP3050", severity: "error", title: "A dimension or fairness attribute is not a declared attribute" },
   fairnessMetric: {

@@ -72,4 +72,34 @@ describe("SQL of a metric with several CUPED covariates", () => {
       ['The CUPED covariate "missing" of "rev" is not a conversion, count, sum or mean metric; fix its name in cuped.covariates.'],
     );
   });
+
+  test("an attribute covariate adds its value and a missing indicator, read at the first exposure", () => {
+    const base = cupacWorkspace();
+    const metric = { ...base.workspace.metrics.get("avg_rev_cupac")!, cuped_attributes: [{ attribute: "age_days", index: 2 }] };
+    const settings = { ...base.workspace.settings, attributes: { ...base.workspace.settings.attributes, age_days: "number" as const } };
+    const metrics = [...base.workspace.metrics.values()].map((m) => (m.key === metric.key ? metric : m));
+    const workspace = makeWorkspace({ settings, metrics, experiments: [base.experiment] });
+    for (const dialect of DIALECT_NAMES) {
+      const compiled = compileExperimentSql({ workspace, experiment: base.experiment, dialect, asOf: "2026-12-20T00:00:00Z" });
+      assert.deepEqual(compiled.diagnostics, [], dialect);
+      const cols = compiled.batch!.columns.find((c) => c.metric === "avg_rev_cupac")!;
+      assert.deepEqual(cols.covariates, ["avg_rev_cupac", "conv", "early_loads", "attribute age_days", "attribute age_days missing"]);
+      assert.match(compiled.batch!.sql, /m\d_sum_x3_x4/, dialect);
+      assert.match(compiled.batch!.sql, /AS m\d_x4\b/, dialect);
+    }
+  });
+
+  test("an attribute that is not a number or boolean is a diagnostic, not a crash", () => {
+    const base = cupacWorkspace();
+    const metric = { ...base.workspace.metrics.get("avg_rev_cupac")!, cuped_attributes: [{ attribute: "nowhere", index: 0 }] };
+    const metrics = [...base.workspace.metrics.values()].map((m) => (m.key === metric.key ? metric : m));
+    const workspace = makeWorkspace({ settings: base.workspace.settings, metrics, experiments: [base.experiment] });
+    const compiled = compileExperimentSql({ workspace, experiment: base.experiment, dialect: "duckdb" });
+    assert.deepEqual(
+      compiled.diagnostics.map((d) => d.message),
+      [
+        'The CUPED covariate { attribute: "nowhere" } of "avg_rev_cupac" is not a declared number or boolean attribute; fix it in cuped.covariates.',
+      ],
+    );
+  });
 });

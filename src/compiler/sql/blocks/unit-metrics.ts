@@ -33,7 +33,7 @@ function metricColumns(ctx: SqlContext, plan: PlannedMetric): string[] {
   const y = unitValueSql(plan, col("a"));
   if (plan.shape === "cupac") {
     const pre = (j: number) => column(ctx, allAggregates(plan)[j]!, `${p}_p${j}`);
-    return [`${y} AS ${p}_y`, ...cupacUnitColumns(plan, y, pre, mayBeMissing(plan))];
+    return [`${y} AS ${p}_y`, ...cupacUnitColumns(ctx, plan, y, pre, mayBeMissing(plan))];
   }
   if (plan.shape !== "cuped") return [`${y} AS ${p}_y`];
   // The covariate only counts where the metric has a value, so that every sum runs over the same units.

@@ -47,13 +47,15 @@ describe("exp analyze on a sharded ClickHouse cluster", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** checkout_redesign without its quantile guardrail, plus a ratio and a retention metric. */
+  /** checkout_redesign without its quantile guardrail and its dimensions, plus a ratio and a retention metric. */
   function withoutQuantile(): void {
     const file = join(dir, "experiments", "checkout_redesign.yaml");
     const text = readFileSync(file, "utf8");
     const edited = text
       .replace("secondary: [revenue_per_user, avg_order_value]", "secondary: [revenue_per_user, avg_order_value, top5_ctr]")
-      .replace("guardrails: [checkout_errors, p95_page_load]", "guardrails: [checkout_errors, d7_retention]");
+      .replace("guardrails: [checkout_errors, p95_page_load]", "guardrails: [checkout_errors, d7_retention]")
+      // Breakdowns by exposure attributes are not compared on ClickHouse yet (docs/clickhouse.md).
+      .replace(", dimensions: [platform, country]}", "}");
     assert.notEqual(edited, text);
     writeFileSync(file, edited);
   }

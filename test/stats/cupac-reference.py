@@ -13,7 +13,9 @@ as ordinary least squares
 with the classical (non-robust) covariance: each treatment coefficient, its SE, p-value and 95% CI
 (Student t on the residual degrees of freedom) are what `exp analyze` must report for the metric with
 `cuped: { covariates: [page_views, orders] }`. The variance reduction is 1 - SSR(full) / SSR(variant
-only); the single-covariate figure uses pre_revenue alone.
+only); the single-covariate figure uses pre_revenue alone. `with_attribute` is the same fit with the
+exposure attribute account_age_days added (its value on the first exposure, 0 and an indicator where
+it is missing), for `cuped: { covariates: [page_views, orders, {attribute: account_age_days}] }`.
 
 Run from the repository root:  /usr/bin/python3 test/stats/cupac-reference.py
 """
@@ -49,10 +51,23 @@ def generate():
         unit = f"u{i:05d}"
         variant = VARIANTS[rng.integers(0, len(VARIANTS))]
         first = START + timedelta(seconds=int(rng.integers(0, 7 * 86400)))
+        k = len(exposures)
         exposures.append([unit, EXPERIMENT, variant, stamp(first), "", ""])
         if rng.random() < 0.05:  # a repeat exposure: the first one counts
             exposures.append([unit, EXPERIMENT, variant, stamp(first + timedelta(hours=int(rng.integers(1, 48)))), "", ""])
         level = rng.gamma(2.0, 0.5)
+        # The account age recorded with the exposure follows the spending level (no new random draw, so
+        # the rest of the data is what it was without it): missing for every tenth user, absent from
+        # the attributes of every tenth other one, and different on a repeat exposure, which is ignored.
+        age = int(round(60 * level)) + i % 13
+        if i % 10 == 0:
+            exposures[k][5] = ""
+        elif i % 10 == 5:
+            exposures[k][5] = json.dumps({"country": "US"}, separators=(",", ":"))
+        else:
+            exposures[k][5] = json.dumps({"account_age_days": age, "country": "US"}, separators=(",", ":"))
+        if len(exposures) == k + 2:
+            exposures[k + 1][5] = json.dumps({"account_age_days": age + 1000}, separators=(",", ":"))
 
         def emit(event, start, span, rate, value):
             for _ in range(rng.poisson(rate)):
@@ -90,6 +105,12 @@ def unit_frame():
     exp = pd.read_csv(OUT / "exposures.csv", parse_dates=["ts"])
     exp = exp[exp.experiment == EXPERIMENT]
     first = exp.sort_values("ts").groupby("unit_id").agg(variant=("variant", "first"), first=("ts", "min"))
+    # The first exposure row itself (groupby's "first" would skip an empty value and take a later row's).
+    first["attributes"] = exp.sort_values("ts", kind="stable").drop_duplicates("unit_id", keep="first").set_index("unit_id").attributes
+    age = first.attributes.map(lambda a: json.loads(a).get("account_age_days") if isinstance(a, str) and a else None)
+    first["age_missing"] = age.isna().astype(float)
+    first["age"] = age.fillna(0.0).astype(float)
+    first = first.drop(columns=["attributes"])
     ev = pd.read_csv(OUT / "events.csv", parse_dates=["ts"]).merge(first, left_on="unit_id", right_index=True)
     in_window = (ev.ts >= ev["first"]) & (ev.ts < ev["first"] + WINDOW)
     in_lookback = (ev.ts >= ev["first"] - LOOKBACK) & (ev.ts < ev["first"])
@@ -124,6 +145,28 @@ def main():
                 "unadjusted_diff": float(plain.params[name]),
             }
         )
+    # The same metric also adjusted on an exposure attribute: the value on the first exposure, 0 with an
+    # indicator where it is missing (docs/analysis.md#multiple-covariates).
+    with_attribute = covariates + ["age", "age_missing"]
+    attr = smf.ols(f"y ~ {treat} + {' + '.join(with_attribute)}", data=units).fit()
+    attr_ci = attr.conf_int(alpha=0.05)
+    attribute = {
+        "covariates": ["revenue", "page_views", "orders", "attribute account_age_days", "attribute account_age_days missing"],
+        "missing": int(units.age_missing.sum()),
+        "df_resid": float(attr.df_resid),
+        "theta": [float(attr.params[c]) for c in with_attribute],
+        "variance_reduction": float(1 - attr.ssr / plain.ssr),
+        "comparisons": [
+            {
+                "variant": v,
+                "diff": float(attr.params[f"{treat}[T.{v}]"]),
+                "se": float(attr.bse[f"{treat}[T.{v}]"]),
+                "p_value": float(attr.pvalues[f"{treat}[T.{v}]"]),
+                "ci": [float(attr_ci.loc[f"{treat}[T.{v}]", 0]), float(attr_ci.loc[f"{treat}[T.{v}]", 1])],
+            }
+            for v in VARIANTS[1:]
+        ],
+    }
     out = {
         "source": "test/stats/cupac-reference.py (statsmodels OLS, classical covariance)",
         "experiment": EXPERIMENT,
@@ -135,6 +178,7 @@ def main():
         "variance_reduction": float(1 - full.ssr / plain.ssr),
         "first_covariate_reduction": float(1 - own.ssr / plain.ssr),
         "comparisons": comparisons,
+        "with_attribute": attribute,
     }
     Path("test/stats/cupac-reference.json").write_text(json.dumps(out, indent=2) + "\n")
 

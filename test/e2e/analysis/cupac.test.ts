@@ -19,6 +19,12 @@ const ref = JSON.parse(readFileSync("test/stats/cupac-reference.json", "utf8")) 
   variance_reduction: number;
   first_covariate_reduction: number;
   comparisons: { variant: string; diff: number; se: number; p_value: number; ci: [number, number]; unadjusted_diff: number }[];
+  with_attribute: {
+    covariates: string[];
+    theta: number[];
+    variance_reduction: number;
+    comparisons: { variant: string; diff: number; se: number; p_value: number; ci: [number, number] }[];
+  };
 };
 
 const DATASET: ReferenceDataset = {
@@ -33,7 +39,10 @@ const DATASET: ReferenceDataset = {
   },
   control: "control",
   variants: Object.keys(ref.units).map((key) => ({ key, weight: 1 })),
-  metrics: [{ metric: "revenue", tier: "primary", kind: "sum", event: "purchase", field: "value" }],
+  metrics: [
+    { metric: "revenue", tier: "primary", kind: "sum", event: "purchase", field: "value" },
+    { metric: "revenue_by_age", tier: "secondary", kind: "sum", event: "purchase", field: "value" },
+  ],
   runs: [{ method: "fixed", alpha: 0.05, correction: "none", srm_threshold: 0.001, window_days: 7, cuped_lookback_days: 14 }],
   expected: [],
 };
@@ -45,6 +54,15 @@ function cupacWorkspace(): string {
   metric("revenue", "metric: revenue\nexpr: sum(purchase.value)\ncuped: { covariates: [page_views, orders] }\n");
   metric("page_views", "metric: page_views\nexpr: count(page_view)\n");
   metric("orders", "metric: orders\nexpr: count(purchase)\n");
+  // The same revenue, also adjusted on the account age recorded with the first exposure.
+  metric(
+    "revenue_by_age",
+    "metric: revenue_by_age\nexpr: sum(purchase.value)\ncuped: { covariates: [page_views, orders, {attribute: account_age_days}] }\n",
+  );
+  const exp = readFileSync(join(dir, "exp.yaml"), "utf8");
+  const declared = exp.replace("attributes:\n  country: string\n", "attributes:\n  country: string\n  account_age_days: number\n");
+  assert.notEqual(declared, exp, "the reference exp.yaml declares attributes to add to");
+  writeFileSync(join(dir, "exp.yaml"), declared);
   git(dir, "add", "-A");
   git(dir, "commit", "-qm", "revenue adjusted on page views and orders");
   return dir;
@@ -84,6 +102,25 @@ function checkRevenue(json: string, where: string): void {
     close((hi - lo) / 2, e.ci[1] - e.diff, 1e-9, `${e.variant} half-width (SE × t quantile)`);
     close(c["p_value"] as number, e.p_value, 1e-9, `${e.variant} p`);
     close(c.cuped.unadjusted.diff, e.unadjusted_diff, 1e-9, `${e.variant} unadjusted diff`);
+  }
+  // With the exposure attribute: its value and its missing indicator join the covariates.
+  const byAge = out.metrics.find((m) => m.metric === "revenue_by_age")!;
+  const a = ref.with_attribute;
+  for (const e of a.comparisons) {
+    const c = byAge.comparisons.find((x) => x["variant"] === e.variant)!;
+    assert.equal(c["code"], "OK");
+    assert.deepEqual(
+      c.cuped.covariates.map((x) => [x.covariate, x.used]),
+      // The own pre-period is named after the metric.
+      a.covariates.map((name, j) => [j === 0 ? "revenue_by_age" : name, true]),
+    );
+    c.cuped.covariates.forEach((x, j) => close(x.theta, a.theta[j]!, 1e-9, `θ ${x.covariate}`));
+    close(c.cuped.variance_reduction, a.variance_reduction, 1e-9, "variance reduction with the attribute");
+    close(c["diff"] as number, e.diff, 1e-9, `${e.variant} diff with the attribute`);
+    const [lo, hi] = c["diff_ci"] as [number, number];
+    close(lo, e.ci[0], 1e-9, `${e.variant} lower with the attribute`);
+    close(hi, e.ci[1], 1e-9, `${e.variant} upper with the attribute`);
+    close(c["p_value"] as number, e.p_value, 1e-9, `${e.variant} p with the attribute`);
   }
 }
 

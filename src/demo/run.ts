@@ -224,6 +224,13 @@ async function serveStep(ws: Workspace, step: (name: string, detail: string) => 
 }
 
 function summaryLine(key: string, a: AnalyzeJson): string {
+  const j = a.interleaving;
+  // Every unit of an interleaving experiment sees both rankers: its result is the preference, not a lift.
+  if (j) {
+    const [ra, rb] = j.rankers;
+    const n = (x: number) => x.toLocaleString("en-US");
+    return `${key.padEnd(22)} ${a.decision.recommendation.padEnd(12)} units preferring ${rb} ${n(j.wins_b)} vs ${ra} ${n(j.wins_a)} (${pEquals(j.p_value)}); ${j.winner ?? "no ranker"} preferred`;
+  }
   const primary = a.metrics.find((m) => m.tier === "primary");
   const c = primary?.comparisons[0];
   const lift =

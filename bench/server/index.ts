@@ -8,7 +8,7 @@
  *     units exposed beforehand so that the events feed live metrics (goal: on ≥ 80% of off, issue 13).
  * The servers under test are the compiled ones (dist/, built first), as `exp serve` runs them.
  * Prints JSON lines; stops by itself in well under a minute.
- *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run, BENCH_ROUNDS=3)
+ *   node --import tsx bench/server/index.ts      (BENCH_SECONDS=3 per measured run, BENCH_ROUNDS=5)
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -18,8 +18,8 @@ import { join } from "node:path";
 import { liveUpdateRate } from "./live-update.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** BENCH_SERVER=assignments measures the assignment route against the echo peer only (about 25 s). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** BENCH_SERVER=assignments measures the assignment route against the echo peer only (about 40 s). */
 const ONLY_ASSIGNMENTS = process.env.BENCH_SERVER === "assignments";
 const CONNECTIONS = 32;
 const BATCH = 500;
@@ -34,7 +34,7 @@ interface Target {
   dir: string;
 }
 
-// The targets run the compiled server, as `exp serve` does (target.ts): build it from these sources first.
+// The targets run the compiled server, as `exp serve` does (target.mjs): build it from these sources first.
 const build = spawnSync(process.execPath, [join(here, "../../node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
   cwd: join(here, "../.."),
   stdio: "inherit",
@@ -44,8 +44,8 @@ if (build.status !== 0) throw new Error("the server does not build; run npm run 
 function startTarget(mode: "echo" | "exp" | "exp-no-live"): Promise<Target> {
   // os.tmpdir() sits on the same disk as the checkout here; fsync on it is real, not a tmpfs no-op.
   const dir = mkdtempSync(join(tmpdir(), `exp-bench-server-${mode}-`));
-  // The echo is plain JavaScript under plain node; the exp target loads the compiled server.
-  const args = mode === "echo" ? [join(here, "echo.mjs")] : ["--import", "tsx", join(here, "target.ts"), mode, dir];
+  // Both run under plain node, with no TypeScript loader: the exp target loads the compiled server.
+  const args = mode === "echo" ? [join(here, "echo.mjs")] : [join(here, "target.mjs"), mode, dir];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -113,8 +113,20 @@ try {
     JSON.stringify({ workload: "assignments_peak", impl: "node-http-echo", rps: Math.round(echoRps), runs: echoRuns.map(Math.round) }),
   );
   console.log(JSON.stringify({ workload: "assignments_peak", impl: "exp", rps: Math.round(expRps), runs: expRuns.map(Math.round) }));
-  const ratio = expRps / echoRps;
-  console.log(JSON.stringify({ workload: "assignments_peak", ratioVsEcho: +ratio.toFixed(2), goal: RATIO_GOAL, met: ratio >= RATIO_GOAL }));
+  // Each round runs the echo and exp back to back, so the load the machine had then hit both: the
+  // median of the per-round ratios is the figure judged against the goal; the ratio of the medians
+  // is printed beside it, and differs from it when the machine's speed drifted between rounds.
+  const ratio = median(expRuns.map((x, i) => x / echoRuns[i]!));
+  console.log(
+    JSON.stringify({
+      workload: "assignments_peak",
+      ratioVsEcho: +ratio.toFixed(2),
+      roundRatios: expRuns.map((x, i) => +(x / echoRuns[i]!).toFixed(2)),
+      ratioOfMedians: +(expRps / echoRps).toFixed(2),
+      goal: RATIO_GOAL,
+      met: ratio >= RATIO_GOAL,
+    }),
+  );
 
   // 2. Latency at half of the peak, with coordinated omission corrected (autocannon's default at a fixed rate).
   const rate = Math.round(expRps / 2);

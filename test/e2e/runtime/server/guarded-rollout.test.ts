@@ -1,7 +1,9 @@
 // Issue 13 acceptance: SDK traffic through a guarded rollout on a real exp serve (over loopback, on a
 // simulated clock) with a planted regression. The guard breaks glass within 5 simulated minutes: the
 // SDK serves the default, the webhook receiver gets the alert, /v1/guards and /metrics show it, exp
-// plan reports the drift, and `exp guardrails --guards` writes the same change into git.
+// plan reports the drift, and `exp guardrails --guards` writes the same change into git. A rollout
+// step gated on the guard is taken through the same server once each arm has its units and shows no
+// regression: the SDK then serves it to everyone, exp plan reports it, and --guards writes its date.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, mkdtempSync, writeFileSync, appendFileSync } from "node:fs";
@@ -18,7 +20,7 @@ import { mulberry32 } from "../../../helpers/prng.js";
 import { waitUntil } from "../../../helpers/wait.js";
 import { exp, git } from "../../../helpers/workspace.js";
 import { workspaceFromTree } from "../../../workspace/fixture-tree.js";
-import { FILES, GUARD_KEY, START } from "../../../runtime/server/guards/guarded-rollout.js";
+import { FILES, GUARD_KEY, START, gatedFiles } from "../../../runtime/server/guards/guarded-rollout.js";
 
 const UNITS_PER_MINUTE = 400;
 const SEED = 20261201;
@@ -34,7 +36,7 @@ interface Rig {
 }
 
 /** A committed and applied workspace with the guarded rollout, its exp serve, a webhook receiver and an SDK client, all on one simulated clock. */
-async function guardedServe(): Promise<Rig> {
+async function guardedServe(files = FILES): Promise<Rig> {
   const alerts: Rig["alerts"] = [];
   const hook = createServer((req, res) => {
     let body = "";
@@ -45,7 +47,7 @@ async function guardedServe(): Promise<Rig> {
     });
   });
   await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
-  const dir = workspaceFromTree(FILES);
+  const dir = workspaceFromTree(files);
   appendFileSync(join(dir, "exp.yaml"), `alerts:\n  webhooks:\n    oncall:\n      url: "env:GUARD_HOOK"\n      format: json\n`);
   writeFileSync(join(dir, ".gitignore"), ".exp/\n");
   git(dir, "init", "-q");
@@ -169,4 +171,69 @@ test("the same rollout without a regression is watched for half an hour of simul
   assert.ok(status.units.rollout! > 1000 && status.units.default! > 1000, JSON.stringify(status.units));
   assert.equal(r.client.ruleset.version, 1);
   assert.deepEqual(r.alerts, []);
+});
+
+test("a rollout step gated on the guard is taken through exp serve once each arm has its units without a regression", async () => {
+  const AFTER_UNITS = 600;
+  const r = await guardedServe(gatedFiles(AFTER_UNITS));
+  rigs.push(r);
+  const { server, client, dir } = r;
+  const seed = SEED + 2;
+  console.log(`seed ${seed}`);
+  const random = mulberry32(seed);
+  const servedVersion = async () => ((await (await fetch(`${server.url}/v1/ruleset`)).json()) as { version: number }).version;
+  // The rollout halves the error clicks: no regression, so the step to 100% is taken once the arms have the units.
+  let advancedAt: number | undefined;
+  for (let m = 1; m <= 20 && advancedAt === undefined; m++) {
+    assert.equal(await minute(r, m, { on: 0.1, off: 0.2 }, random), false, `minute ${m}`);
+    if ((await servedVersion()) > 1) advancedAt = m;
+  }
+  assert.ok(advancedAt !== undefined, "the gated step was never taken");
+  const status = server.guards.status(GUARD_KEY)!;
+  assert.equal(status.state, "watching");
+  assert.ok(
+    Object.values(status.units).every((n) => n >= AFTER_UNITS),
+    `taken after ${advancedAt} simulated minutes with ${JSON.stringify(status.units)} units`,
+  );
+  console.log(`gated step taken after ${advancedAt} simulated minute(s) with ${JSON.stringify(status.units)} units`);
+  const version = await servedVersion();
+  assert.equal(version, 2);
+  // The SDK follows the stream to the new version and serves the rollout to every unit.
+  assert.ok(await waitUntil(() => client.ruleset.version === version, 15_000), "the SDK gets the advanced ruleset");
+  // At 100% every unit gets the rollout, except those in the workspace's holdout (which the rule honours).
+  const reasons = new Set(Array.from({ length: 200 }, (_, i) => client.evaluate("new_checkout", `later-${i}`).reason));
+  assert.deepEqual([...reasons].sort(), ["holdout", "rollout"]);
+  // Taken once: more traffic publishes nothing more.
+  await minute(r, advancedAt + 1, { on: 0.1, off: 0.2 }, random);
+  assert.equal(await servedVersion(), 2);
+
+  const plan = exp(dir, ["plan", "--format", "json"]);
+  const drift = (JSON.parse(plan.stdout) as { drift?: { cause: string } }).drift;
+  assert.match(drift?.cause ?? "", /guard "rollout:new_checkout:everyone" took step 2/, plan.stdout + plan.stderr);
+
+  const written = exp(dir, ["guardrails", "--guards", "--format", "json"]);
+  assert.equal(written.status, 0, written.stderr);
+  const changes = JSON.parse(written.stdout) as { guard: string; file: string; set: { rule?: string; step?: number; at?: string } }[];
+  assert.equal(changes.length, 1, written.stdout);
+  assert.deepEqual(
+    [changes[0]!.guard, changes[0]!.file, changes[0]!.set.rule, changes[0]!.set.step],
+    [GUARD_KEY, "flags/new_checkout.yaml", "everyone", 2],
+  );
+  const takenAt = changes[0]!.set.at!;
+  // Taken at the server's clock during the minute it was seen (the server's own timer may look before the test does).
+  const taken = Date.parse(takenAt);
+  assert.ok(taken > START + (advancedAt - 1) * 60_000 && taken <= START + advancedAt * 60_000 + 30_000, takenAt);
+  const yaml = readFileSync(join(dir, "flags/new_checkout.yaml"), "utf8");
+  assert.doesNotMatch(yaml, /after_units/);
+  const ws = await loadWorkspace(dir);
+  const rule = ws.value?.flags.get("new_checkout")?.rules[0];
+  const steps = rule?.kind === "rollout" ? rule.steps : [];
+  assert.deepEqual(
+    steps?.map((st) => [st.percent, st.at === undefined ? undefined : Date.parse(String(st.at))]),
+    [
+      [50, START],
+      [100, Date.parse(takenAt)],
+    ],
+    yaml,
+  );
 });

@@ -113,11 +113,18 @@ function mutateValue(r: Rand, v: unknown): unknown {
   for (let n = 1 + int(r, 3); n > 0; n--) {
     const k = keys.length && chance(r, 0.8) ? pick(r, keys) : pick(r, NASTY_STRINGS);
     const what = int(r, 4);
+    // Own properties only, as JSON.parse makes them: a key such as "__proto__" is a field of the body,
+    // never the copy's prototype (setting that made arrays that cannot be iterated).
+    const own = Object.hasOwn(copy, k) ? copy[k] : undefined;
     if (what === 0) delete copy[k];
-    else if (what === 1 && typeof copy[k] === "object") copy[k] = mutateValue(r, copy[k]);
-    else copy[k] = nastyValue(r);
+    else if (Array.isArray(copy) && k === "length") continue;
+    else define(copy, k, what === 1 && typeof own === "object" ? mutateValue(r, own) : nastyValue(r));
   }
   return copy;
+}
+
+function define(o: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Byte-level mutations of a body: cut, flipped, inserted bytes, bad UTF-8, a BOM, or another document. */

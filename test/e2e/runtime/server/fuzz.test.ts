@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Ruleset } from "../../../../src/ruleset/types.js";
 import { exampleRepo, exp } from "../../../helpers/workspace.js";
-import { call, keysFile, startServe, stopServe } from "../../../runtime/server/serve-process.js";
+import { call, keysFile, startServe, stopServe, type Served } from "../../../runtime/server/serve-process.js";
 import { fuzzRequest, rawRequest, type FuzzRequest, type FuzzWorld } from "./fuzz-requests.js";
 
 const SEED = process.env.EXP_FUZZ_SEED ? Number(process.env.EXP_FUZZ_SEED) : randomInt(2 ** 31);
@@ -119,10 +119,12 @@ test(`${REQUESTS} fuzzed requests to every endpoint: no 5xx, no crash, bounded m
   const data = join(root, "data");
   const keys = { all: "fuzz-all-0123456789", narrow: "fuzz-narrow-0123456789" };
   const scopes = ["evaluate", "ingest", "reports:read", "ruleset:write", "overrides"];
+  let running: Served | undefined;
   try {
     assert.equal(exp(ws, ["apply", "--auto-approve"]).status, 0);
     const keyFile = keysFile(root, { all: { key: keys.all, scopes }, narrow: { key: keys.narrow, scopes: ["evaluate"] } });
     const srv = await startServe(ws, ["--keys", keyFile, "--data-dir", data, "--compact-every", "2"]);
+    running = srv;
     const url = new URL(srv.url);
     const started = Date.now();
     const clockAt = process.env.EXP_NOW ? Date.parse(process.env.EXP_NOW) : started;
@@ -221,6 +223,9 @@ test(`${REQUESTS} fuzzed requests to every endpoint: no 5xx, no crash, bounded m
       assert.deepEqual(new Set(exposures.keys()), stored.exposures, "Parquet holds exactly the acknowledged exposures");
     }
   } finally {
+    // A server a failed assertion left running still writes into the workspace: stop it before removing
+    // the folders, so that the failure is reported rather than the removal's.
+    if (running) await stopServe(running.child);
     rmSync(root, { recursive: true, force: true });
     rmSync(ws, { recursive: true, force: true });
   }

@@ -22,10 +22,39 @@ import { fairnessMarkdown } from "./fairness.js";
 import { interleavingMarkdown, interleavingUnits } from "./interleaving.js";
 import { holdoutMarkdown, shownDecision } from "./holdout.js";
 
+/** The file of each chart the report embeds; null for a chart the report has none of (chartsOf). */
 export interface ChartNames {
-  forest: string;
-  cumulative: string;
-  units: string;
+  forest: string | null;
+  cumulative: string | null;
+  units: string | null;
+}
+
+/**
+ * The report's charts: none of the per-arm charts for an interleaving experiment, whose units saw
+ * both rankers in one list and so have no arms to set side by side or follow over time.
+ */
+export function chartsOf(input: ReportInput): ChartNames {
+  if (input.analysis.interleaving) return { forest: null, cumulative: null, units: null };
+  return { forest: `${input.date}-lift.svg`, cumulative: `${input.date}-cumulative.svg`, units: `${input.date}-units.svg` };
+}
+
+/** Marks an image slot whose chart the report does not have; its line is then replaced (withoutMissingCharts). */
+const NO_CHART = "\u0000no-chart\u0000";
+
+/**
+ * Each image line of a chart the report does not have becomes `reason`, said once per section: a
+ * chart line right after the reason (blank lines between) is dropped.
+ */
+function withoutMissingCharts(markdown: string, reason: string): string {
+  const image = new RegExp(`^!\\[[^\\]]*\\]\\(${NO_CHART}\\)[ \\t]*$`);
+  let last = "";
+  const out: string[] = [];
+  for (const line of markdown.split("\n")) {
+    const shown = image.test(line) ? (last === reason ? "" : reason) : line;
+    if (shown.trim() !== "") last = shown;
+    out.push(shown);
+  }
+  return out.join("\n");
 }
 
 const RECOMMENDATION_TEXT: Record<string, string> = {
@@ -47,33 +76,37 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
   // A holdout has nothing to ship or roll back: its decision section says what shipping did instead.
   const decision = shownDecision(analysis);
   return (
-    fillTemplate(template, {
-      title: `${experiment.name ?? experiment.key} — report of ${input.date}`,
-      header: header(input),
-      recommendation: RECOMMENDATION_TEXT[decision.recommendation] ?? decision.recommendation,
-      reasons: decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
-      forest_svg: `./${charts.forest}`,
-      cumulative_svg: `./${charts.cumulative}`,
-      units_svg: `./${charts.units}`,
-      tables: [
-        holdoutMarkdown(analysis),
-        metricTables(analysis, experiment.control, input.metrics),
-        factorialMarkdown(analysis, input.metrics),
-        offPolicyMarkdown(analysis.off_policy),
-        covariatesMarkdown(analysis),
-        dimensionsMarkdown(analysis, `./${slicesChartName(input.date)}`),
-        fairnessMarkdown(analysis),
-        interleavingMarkdown(analysis),
-      ]
-        .filter(Boolean)
-        .join("\n\n"),
-      guardrails: guardrailLines(analysis, experiment.control)
-        .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
-        .join("\n"),
-      power: `- ${POWER_MARK[power.status]}${power.text}`,
-      notes: [cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join("\n"),
-      provenance: provenanceText(input),
-    })
+    withoutMissingCharts(
+      fillTemplate(template, {
+        title: `${experiment.name ?? experiment.key} — report of ${input.date}`,
+        header: header(input),
+        recommendation: RECOMMENDATION_TEXT[decision.recommendation] ?? decision.recommendation,
+        reasons: decision.reasons.map((r) => `- ${r}`).join("\n") || "- No reasons were given.",
+        forest_svg: charts.forest === null ? NO_CHART : `./${charts.forest}`,
+        cumulative_svg: charts.cumulative === null ? NO_CHART : `./${charts.cumulative}`,
+        units_svg: charts.units === null ? NO_CHART : `./${charts.units}`,
+        tables: [
+          holdoutMarkdown(analysis),
+          metricTables(analysis, experiment.control, input.metrics),
+          factorialMarkdown(analysis, input.metrics),
+          offPolicyMarkdown(analysis.off_policy),
+          covariatesMarkdown(analysis),
+          dimensionsMarkdown(analysis, `./${slicesChartName(input.date)}`),
+          fairnessMarkdown(analysis),
+          interleavingMarkdown(analysis),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
+        guardrails: guardrailLines(analysis, experiment.control)
+          .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
+          .join("\n"),
+        power: `- ${POWER_MARK[power.status]}${power.text}`,
+        notes: [cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join("\n"),
+        provenance: provenanceText(input),
+      }),
+      // Only an interleaving experiment has no charts (chartsOf).
+      "Each unit saw one list merging both rankers: there are no arms to chart. The interleaving section has the preference.",
+    )
       .replace(/\n{3,}/g, "\n\n")
       .trimEnd() + "\n"
   );

@@ -143,3 +143,38 @@ test("declared amendments to the registered design are listed in the header, dat
     /^\| amendments \| 1\. 2026-12-03: Primary metric switched to revenue_per_user \\\| after the pricing bug; 2\. α tightened to 0\.01 \|$/m,
   );
 });
+
+test("an interleaving report embeds no per-arm charts and says why, once per section", async () => {
+  const input = sampleReportInput();
+  input.analysis.interleaving = {
+    method: "team_draft",
+    rankers: ["collab_filter", "two_tower"],
+    click_event: "recommendation_click",
+    item_property: "item_id",
+    wins_a: 282,
+    wins_b: 558,
+    ties: 251,
+    no_clicks: 66,
+    clicks_a: 1312,
+    clicks_b: 1863,
+    share_a: 0.3357,
+    share_a_ci: [0.304, 0.369],
+    preference: -0.3286,
+    delta_with_ties: -0.1265,
+    p_value: 1e-20,
+    alpha: 0.05,
+    winner: "two_tower",
+  };
+  const r = await buildReport(input, template);
+  assert.deepEqual(
+    r.files.map((f) => f.path),
+    ["reports/checkout_redesign/2026-12-09.md"],
+  );
+  const md = r.files[0]!.content;
+  assert.doesNotMatch(md, /!\[[^\]]*\]\(/, "no image is embedded");
+  const why = "Each unit saw one list merging both rankers: there are no arms to chart.";
+  assert.equal(md.split(why).length - 1, 2, md);
+  assert.match(md, /## Results\n\n[^\n]*no arms to chart/);
+  assert.match(md, /## Over time\n\nEach unit saw one list/);
+  assert.match(md, /two_tower preferred/);
+});

@@ -42,7 +42,8 @@ test("the report's dimensions and fairness sections render, with the slices char
     [["./2026-12-09-slices.svg", true]],
   );
   const png = join(dir, "slices.png");
-  screenshot(`file://${file}`, png);
+  // Wide enough for the slice table's ten columns, which run past the page's 940-pixel body.
+  screenshot(`file://${file}`, png, "1200,1800");
   assert.ok(statSync(png).size > 10_000, "the screenshot has content");
   if (process.env.EXP_UPDATE_SCREENSHOT) copyFileSync(png, new URL("../../../docs/report-slices.png", import.meta.url));
 });

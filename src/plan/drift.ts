@@ -22,20 +22,15 @@ export function detectDrift(
       reconcile:
         "merge the change that sets the experiment's status: stopped in git (the guardrail workflow opens it), then exp plan is clean again.",
     };
-  if (head.action === "guard")
+  if (head.action === "guard" || head.action === "guard_advance") {
+    // What `exp guardrails --guards` writes: a breach stops the change, a gated step gets its date.
+    const written = head.action === "guard" ? "the flag's enabled: false or the experiment's status: stopped" : "the taken step's at";
     return {
       version: currentVersion,
       cause: `a guard of exp serve (${head.actor}) at ${head.ts}: ${head.summary}`,
-      reconcile:
-        "merge the change the guardrail workflow opens (`exp guardrails --guards`: the flag's enabled: false or the experiment's status: stopped) and run `exp apply`; until then exp plan reports this drift.",
+      reconcile: `merge the change the guardrail workflow opens (\`exp guardrails --guards\`: ${written}) and run \`exp apply\`; until then exp plan reports this drift.`,
     };
-  if (head.action === "guard_advance")
-    return {
-      version: currentVersion,
-      cause: `a guard of exp serve (${head.actor}) at ${head.ts}: ${head.summary}`,
-      reconcile:
-        "merge the change the guardrail workflow opens (`exp guardrails --guards`: the taken step's at) and run `exp apply`; until then exp plan reports this drift.",
-    };
+  }
   if (head.action === "rollback")
     return { version: currentVersion, cause: `exp rollback by ${head.actor} at ${head.ts}, from v${head.fromVersion}`, reconcile };
   return undefined;

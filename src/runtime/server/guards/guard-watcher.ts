@@ -97,17 +97,13 @@ export class GuardWatcher {
     const summary = liveSummary(this.s.live, guard.key, comparison);
     if (!showsNoRegression(guard, summary, gated.afterUnits)) return;
     const units = summary.exposures;
-    const reason = `no regression on ${guard.metrics.map((m) => `"${m}"`).join(", ")} with ${Math.min(...Object.values(units))} units per arm (after_units ${gated.afterUnits})`;
-    let version: number | null = null;
-    try {
-      version = await this.advanceStep({ guard: guard.key, step: gated.step, reason, now: new Date(at) });
-      await this.s.rulesets.reload(this.s.store);
-    } catch (err) {
-      this.s.log.error("a gated rollout step could not be published; the rollout stays at its step until exp apply", {
-        guard: guard.key,
-        error: err,
-      });
-    }
+    const reason = `no regression on ${guard.metrics.map((m) => `"${m}"`).join(", ")} with ${fewest(units)} units per arm (after_units ${gated.afterUnits})`;
+    const advanceStep = this.advanceStep;
+    const version = await this.publish(
+      guard.key,
+      () => advanceStep({ guard: guard.key, step: gated.step, reason, now: new Date(at) }),
+      "a gated rollout step could not be published; the rollout stays at its step until exp apply",
+    );
     const record: GuardAdvanceRecord = { at: new Date(at).toISOString(), step: gated.step, units, version };
     await this.store.recordAdvance(guard.key, record);
     this.s.log.info("guard advanced a rollout", { guard: guard.key, step: gated.step, version });
@@ -121,18 +117,15 @@ export class GuardWatcher {
     finding: GuardFinding,
     at: number,
   ): Promise<GuardBreachRecord> {
-    const reason = `"${finding.metric}" regressed by at least ${pct(finding.regression)} (max_regression ${pct(finding.maxRegression)}) with ${Math.min(...Object.values(units))} units per arm`;
-    let version: number | null = null;
-    if (this.breakGlass)
-      try {
-        version = await this.breakGlass({ guard: guard.key, action: guard.action, reason, now: new Date(at) });
-        await this.s.rulesets.reload(this.s.store);
-      } catch (err) {
-        this.s.log.error("a guard breach could not be published; the change keeps serving until exp stop or exp apply", {
-          guard: guard.key,
-          error: err,
-        });
-      }
+    const reason = `"${finding.metric}" regressed by at least ${pct(finding.regression)} (max_regression ${pct(finding.maxRegression)}) with ${fewest(units)} units per arm`;
+    const breakGlass = this.breakGlass;
+    const version = breakGlass
+      ? await this.publish(
+          guard.key,
+          () => breakGlass({ guard: guard.key, action: guard.action, reason, now: new Date(at) }),
+          "a guard breach could not be published; the change keeps serving until exp stop or exp apply",
+        )
+      : null;
     const breach: GuardBreachRecord = { ...finding, at: new Date(at).toISOString(), action: guard.action, phase, units, version };
     await this.store.record(guard.key, breach);
     this.s.log.warn("guard breached", { guard: guard.key, metric: finding.metric, regression: finding.regression, version });
@@ -144,11 +137,30 @@ export class GuardWatcher {
         regression: finding.regression,
         maxRegression: finding.maxRegression,
         action: guard.action,
-        units: Math.min(...Object.values(units)),
+        units: fewest(units),
       }),
     );
     return breach;
   }
+
+  /**
+   * Publishes what a guard did, then serves it at once; a failure is logged as `failure` and leaves
+   * the served ruleset as it was. Resolves with the version published (also when serving it then
+   * failed), or null when nothing was.
+   */
+  private async publish(guardKey: string, change: () => Promise<number | null>, failure: string): Promise<number | null> {
+    let version: number | null = null;
+    try {
+      version = await change();
+      await this.s.rulesets.reload(this.s.store);
+    } catch (err) {
+      this.s.log.error(failure, { guard: guardKey, error: err });
+    }
+    return version;
+  }
 }
+
+/** The units of the arm with fewest. */
+const fewest = (units: Record<string, number>) => Math.min(...Object.values(units));
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -83,7 +83,10 @@ test("the live view in Chromium: signs in from the keyboard, shows the planted e
       `the breach is shown within ${BREACH_DEADLINE_MS} ms`,
     );
     t.diagnostic(`the breach was shown ${Date.now() - start} ms after the guard reported it`);
-    const guardrail = await page.evaluate<string[][]>(tableCells("Live lifts in checkout_redesign (always-valid confidence sequences)"));
+    // The lifts table is its own update and may arrive just after the banner: wait for it too.
+    const lifts = () => page.evaluate<string[][]>(tableCells("Live lifts in checkout_redesign (always-valid confidence sequences)"));
+    await waitUntil(async () => (await lifts())[3]?.[7] === "⚠ failed", BREACH_DEADLINE_MS, 20);
+    const guardrail = await lifts();
     assert.deepEqual(guardrail[3]!.slice(0, 3), ["checkout_errors", "guardrail", "one_page"]);
     assert.equal(guardrail[3]![7], "⚠ failed");
 

@@ -41,45 +41,65 @@ const asText = (text: string) => text;
  * share of a small request's time.
  */
 function readBody<T>(req: IncomingMessage, finish: (text: string) => T): Promise<T> {
-  // Plain stream events rather than `for await`: the async iterator costs a promise per chunk, a
-  // visible share of a small request's time.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    // The error is made only when it is raised: "close" follows every request, and building an
-    // error (its stack and diagnostic) for each one was a visible share of a small request's time.
-    const fail = (status: number, message: string) => {
-      if (settled) return;
-      settled = true;
-      reject(new HttpError(status, message));
-    };
-    req.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > MAX_BODY) return fail(413, `the body is larger than ${MAX_BODY} bytes`);
-      chunks.push(chunk);
-    });
-    // A client that goes away mid-body is not a server failure. "close" follows every way a body
-    // can stop short (an aborted or reset connection, a parse error, a timeout), and an aborted
-    // request emits "error" only to listeners it has, so none is added for it.
-    req.on("close", () => fail(400, "the request body was cut short"));
-    req.on("end", () => {
-      if (settled) return;
-      settled = true;
+  return new Promise((resolve, reject) =>
+    onBody(req, (err, text) => {
+      if (err) return reject(err);
       try {
-        resolve(finish(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
-      } catch (err) {
-        reject(err);
+        resolve(finish(text!));
+      } catch (e) {
+        reject(e);
       }
-    });
+    }),
+  );
+}
+
+/**
+ * Reads the body as UTF-8 text and calls `done` once: with the text when it ends, or with an
+ * HttpError (413 past 8 MB, 400 when the client stops sending). Plain stream events rather than
+ * `for await`, whose async iterator costs a promise per chunk; callers that answer at once (json-route.ts)
+ * need no promise at all.
+ */
+export function onBody(req: IncomingMessage, done: (err: HttpError | undefined, text?: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  // The error is made only when it is raised: "close" follows every request, and building an
+  // error (its stack and diagnostic) for each one was a visible share of a small request's time.
+  const fail = (status: number, message: string) => {
+    if (settled) return;
+    settled = true;
+    done(new HttpError(status, message));
+  };
+  req.on("data", (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > MAX_BODY) return fail(413, `the body is larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  });
+  // A client that goes away mid-body is not a server failure. "close" follows every way a body
+  // can stop short (an aborted or reset connection, a parse error, a timeout), and an aborted
+  // request emits "error" only to listeners it has, so none is added for it.
+  req.on("close", () => fail(400, "the request body was cut short"));
+  req.on("end", () => {
+    if (settled) return;
+    settled = true;
+    done(undefined, chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
   });
 }
 
 /** 400 when a body is empty or nests deeper than `maxDepth`: checked before anything parses it. */
 export function checkBodyShape(text: string, maxDepth: number): void {
-  if (text.trim() === "") throw new HttpError(400, "the body is empty; send a JSON object");
+  if (isBlank(text)) throw new HttpError(400, "the body is empty; send a JSON object");
   if (nestsDeeperThan(text, maxDepth)) throw new HttpError(400, `the body nests deeper than ${maxDepth} levels`);
+}
+
+/** Whether `text` is empty or JSON whitespace only; a body's first other character ends the look (trim would copy it). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
 }
 
 /** Parses a body; 400 when it is empty, nests deeper than `maxDepth`, or is not JSON. */

@@ -3,7 +3,15 @@ import { HttpError, send } from "./http-io.js";
 import { logRequest } from "./server-log.js";
 import { requestKey, type ServerState } from "./state.js";
 
-export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Promise<void> | void;
+export type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse, params: RegExpMatchArray) => Answering | void;
+
+/**
+ * What a handler that answers later returns: a promise, or any object whose `then` calls one of
+ * the two back once, as json-route.ts's does without a promise.
+ */
+export interface Answering {
+  then(answered: () => void, failed: (err: unknown) => void): unknown;
+}
 
 /**
  * Handlers keyed by "METHOD /path", where the path is a regular expression matched whole; a part
@@ -68,7 +76,7 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
       return answered(state, req, path, found.route, start, allowed.length === 0 ? 404 : 405);
     }
     const route = found.route;
-    let pending: Promise<void> | void;
+    let pending: Answering | void;
     try {
       pending = match.entry.handler(state, req, res, match.params);
     } catch (err) {

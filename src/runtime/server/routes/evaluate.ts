@@ -1,10 +1,13 @@
-import { HttpError, object, readJson, send, sendJsonText, str } from "../http-io.js";
+import type { ServerResponse } from "node:http";
+import type { AssignmentResult } from "../../result.js";
+import { HttpError, send, sendJsonText, str } from "../http-io.js";
+import { jsonRoute } from "../json-route.js";
 import { assignmentAnswer } from "./assignment-answer.js";
 import { signExposure } from "../exposure-token.js";
 import { logAssignmentExposure, triggerOf } from "../assignment-exposure.js";
 import { logFlagExposure } from "../flag-exposure.js";
 import type { Routes } from "../router.js";
-import { requireScope } from "../state.js";
+import type { ServerState } from "../state.js";
 import { stickyKey, withStickyArm } from "../../sdk/sticky-store.js";
 import { sessionInput, unitInput } from "./unit-input.js";
 
@@ -16,9 +19,7 @@ import { sessionInput, unitInput } from "./unit-input.js";
  * tokens carry it beside the user id.
  */
 export const evaluateRoutes: Routes = {
-  "POST /v1/assignments": async (s, req, res) => {
-    requireScope(s, req, "evaluate");
-    const b = object(await readJson(req));
+  "POST /v1/assignments": jsonRoute("evaluate", (s, _req, res, b) => {
     const key = str(b, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };
@@ -30,19 +31,12 @@ export const evaluateRoutes: Routes = {
     const e = ev.ruleset.experiments[key]!;
     const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
-    // Most assignments log nothing, and awaiting the null would cost them a turn of the microtask queue.
+    // Most assignments log nothing and are answered at once, with no promise (json-route.ts).
     const logging = logAssignmentExposure(s, r, user, trigger);
-    const loggedId = logging === null ? null : await logging;
-    const bySession = r.hashKey !== user ? { s: r.hashKey } : {};
-    const exposureToken =
-      r.inExperiment && r.variant !== null
-        ? signExposure({ e: key, p: e.phase, v: r.variant, u: user, ...bySession, t: s.now() }, s.tokenSecret)
-        : null;
-    sendJsonText(res, 200, assignmentAnswer(r, { experimentKey: key, exposureToken, exposureId: loggedId }));
-  },
-  "POST /v1/flags/evaluate": async (s, req, res) => {
-    requireScope(s, req, "evaluate");
-    const b = object(await readJson(req));
+    if (logging === null) return answerAssignment(s, res, r, e.phase, user, null);
+    return logging.then((loggedId) => answerAssignment(s, res, r, e.phase, user, loggedId));
+  }),
+  "POST /v1/flags/evaluate": jsonRoute("evaluate", async (s, _req, res, b) => {
     const key = str(b, "flagKey")!;
     const { user, attrs } = unitInput(s, b);
     const trigger = triggerOf(b);
@@ -63,13 +57,29 @@ export const evaluateRoutes: Routes = {
       exposureLogged: loggedId !== null,
       exposureId: loggedId,
     });
-  },
-  "POST /v1/evaluate": async (s, req, res) => {
-    requireScope(s, req, "evaluate");
-    const b = object(await readJson(req));
+  }),
+  "POST /v1/evaluate": jsonRoute("evaluate", (s, _req, res, b) => {
     const { user, attrs } = unitInput(s, b);
     const r = s.rulesets.ready().evaluateAll({ userId: user, sessionId: sessionInput(b) }, attrs, s.now());
     s.metrics.evaluations++;
     send(res, 200, r);
-  },
+  }),
 };
+
+/** The assignment's answer, with a signed exposure token when the unit is enrolled. */
+function answerAssignment(
+  s: ServerState,
+  res: ServerResponse,
+  r: AssignmentResult,
+  phase: number,
+  user: string,
+  loggedId: string | null,
+): void {
+  const key = r.experiment;
+  const bySession = r.hashKey !== user ? { s: r.hashKey } : {};
+  const exposureToken =
+    r.inExperiment && r.variant !== null
+      ? signExposure({ e: key, p: phase, v: r.variant, u: user, ...bySession, t: s.now() }, s.tokenSecret)
+      : null;
+  sendJsonText(res, 200, assignmentAnswer(r, { experimentKey: key, exposureToken, exposureId: loggedId }));
+}

@@ -1,10 +1,11 @@
 import { interleave, type InterleaveResult } from "../../interleave.js";
 import { INTERLEAVED_VARIANT, interleavingExposureId, interleavingMetadata } from "../../sdk/interleaving-exposure.js";
 import { triggerOf } from "../assignment-exposure.js";
-import { HttpError, object, readJson, send, str } from "../http-io.js";
+import { HttpError, send, str } from "../http-io.js";
+import { jsonRoute } from "../json-route.js";
 import { MAX_TEXT, textProblem, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
-import { requireScope, type ServerState } from "../state.js";
+import type { ServerState } from "../state.js";
 import { sessionInput, unitInput } from "./unit-input.js";
 
 /** Longest ranking accepted: far above a real result page, far below the body limit. */
@@ -16,9 +17,7 @@ const MAX_RANKING = 1000;
  * its teams unless `trigger` is false. Evaluates at the server's clock, as the assignments do.
  */
 export const interleaveRoutes: Routes = {
-  "POST /v1/interleave": async (s, req, res) => {
-    requireScope(s, req, "evaluate");
-    const b = object(await readJson(req));
+  "POST /v1/interleave": jsonRoute("evaluate", async (s, _req, res, b) => {
     const key = str(b, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };
@@ -47,7 +46,7 @@ export const interleaveRoutes: Routes = {
       exposureLogged: loggedId !== null,
       exposureId: loggedId,
     });
-  },
+  }),
 };
 
 function ranking(b: Record<string, unknown>, key: string): string[] {

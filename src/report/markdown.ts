@@ -29,6 +29,10 @@ export interface ChartNames {
   units: string | null;
 }
 
+/** The note an interleaving report has where others say where CUPED applied. */
+const INTERLEAVING_NOTE =
+  "- Units were compared within themselves (each saw both rankers), so CUPED and the per-arm metric comparisons do not apply.";
+
 /**
  * The report's charts: none of the per-arm charts for an interleaving experiment, whose units saw
  * both rankers in one list and so have no arms to set side by side or follow over time.
@@ -42,15 +46,21 @@ export function chartsOf(input: ReportInput): ChartNames {
 const NO_CHART = "\u0000no-chart\u0000";
 
 /**
- * Each image line of a chart the report does not have becomes `reason`, said once per section: a
- * chart line right after the reason (blank lines between) is dropped.
+ * Each image of a chart the report does not have is taken out: a line that held nothing else (a
+ * markdown image line, or an HTML <img> a custom template wrote) becomes `reason`, said once per
+ * section (a chart line right after the reason, blank lines between, is dropped); an image inside
+ * other text is removed from it. No marker is left anywhere.
  */
 function withoutMissingCharts(markdown: string, reason: string): string {
-  const image = new RegExp(`^!\\[[^\\]]*\\]\\(${NO_CHART}\\)[ \\t]*$`);
+  const image = new RegExp(`!\\[[^\\]]*\\]\\(${NO_CHART}\\)|<img\\b[^>]*${NO_CHART}[^>]*>`, "g");
   let last = "";
   const out: string[] = [];
   for (const line of markdown.split("\n")) {
-    const shown = image.test(line) ? (last === reason ? "" : reason) : line;
+    let shown = line;
+    if (line.includes(NO_CHART)) {
+      const rest = line.replace(image, "").replaceAll(NO_CHART, "");
+      shown = rest.trim() !== "" ? rest : last === reason ? "" : reason;
+    }
     if (shown.trim() !== "") last = shown;
     out.push(shown);
   }
@@ -101,7 +111,10 @@ export function renderReportMarkdown(input: ReportInput, template: string, chart
           .map((l) => `- ${GUARD_MARK[l.status] ? `${GUARD_MARK[l.status]} ` : ""}${l.text}`)
           .join("\n"),
         power: `- ${POWER_MARK[power.status]}${power.text}`,
-        notes: [cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join("\n"),
+        // CUPED adjusts a metric's comparison between arms; an interleaving experiment has neither.
+        notes: [analysis.interleaving ? INTERLEAVING_NOTE : cupedNotes(analysis), ...(analysis.notes ?? []).map((n) => `- ${n}`)].join(
+          "\n",
+        ),
         provenance: provenanceText(input),
       }),
       // Only an interleaving experiment has no charts (chartsOf).

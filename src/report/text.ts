@@ -143,8 +143,10 @@ export function renderReportText(input: Omit<ReportInput, "daily">, paint: Paint
         "  ",
       ),
     );
-  const srm = srmLine(analysis);
-  if (!analysis.interleaving) out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
+  if (!analysis.interleaving) {
+    const srm = srmLine(analysis);
+    out.push(`  sample ratio: ${paint(srm.status === "ok" ? "success" : "error", srm.text)}`);
+  }
   if (analysis.multiple_exposures > 0)
     out.push(`  ${fmtInt(analysis.multiple_exposures)} units saw more than one variant and were excluded.`);
   const holdout = holdoutTextLines(analysis);

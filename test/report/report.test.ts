@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { buildReport } from "../../src/report/build.js";
 import { fillTemplate } from "../../src/report/template.js";
+import type { InterleavingJson } from "../../src/stats/interleaving.js";
 import { sampleReportInput } from "./sample.js";
 
 const template = readFileSync(new URL("../../templates/report/report.md", import.meta.url), "utf8");
@@ -144,9 +145,9 @@ test("declared amendments to the registered design are listed in the header, dat
   );
 });
 
-test("an interleaving report embeds no per-arm charts and says why, once per section", async () => {
-  const input = sampleReportInput();
-  input.analysis.interleaving = {
+/** The demo's planted preference: two_tower preferred over collab_filter. */
+function interleavingSample(): InterleavingJson {
+  return {
     method: "team_draft",
     rankers: ["collab_filter", "two_tower"],
     click_event: "recommendation_click",
@@ -165,6 +166,11 @@ test("an interleaving report embeds no per-arm charts and says why, once per sec
     alpha: 0.05,
     winner: "two_tower",
   };
+}
+
+test("an interleaving report embeds no per-arm charts and says why, once per section", async () => {
+  const input = sampleReportInput();
+  input.analysis.interleaving = interleavingSample();
   const r = await buildReport(input, template);
   assert.deepEqual(
     r.files.map((f) => f.path),
@@ -177,4 +183,17 @@ test("an interleaving report embeds no per-arm charts and says why, once per sec
   assert.match(md, /## Results\n\n[^\n]*no arms to chart/);
   assert.match(md, /## Over time\n\nEach unit saw one list/);
   assert.match(md, /two_tower preferred/);
+  assert.doesNotMatch(md, /CUPED was not applied/, "CUPED never applies to an interleaving experiment");
+  assert.match(md, /## Notes\n\n- Units were compared within themselves/);
+});
+
+test("a custom template's chart in an HTML image or inside text leaves no marker in an interleaving report", async () => {
+  const input = sampleReportInput();
+  input.analysis.interleaving = interleavingSample();
+  const custom = `# {{title}}\n\n## Lift\n\n<img src="{{forest_svg}}" alt="lift" width="600">\n\n## Units\n\nDaily units: ![units]({{units_svg}}) (cumulative below)\n\n![c]({{cumulative_svg}})\n`;
+  const md = (await buildReport(input, custom)).files[0]!.content;
+  assert.ok(!md.includes("\u0000"), "no marker is left");
+  assert.doesNotMatch(md, /<img|!\[/, "no image is embedded");
+  assert.match(md, /## Lift\n\nEach unit saw one list merging both rankers: there are no arms to chart\./);
+  assert.match(md, /## Units\n\nDaily units:  \(cumulative below\)\n\nEach unit saw one list/);
 });

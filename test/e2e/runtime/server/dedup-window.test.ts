@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { exampleRepo, exp } from "../../../helpers/workspace.js";
-import { waitUntil } from "../../../helpers/wait.js";
 import { call, startServe, stopServe, type Served } from "../../../runtime/server/serve-process.js";
+import { heapAfterGc, heapPreloadEnv } from "./heap.js";
 
 const PARTS = 150;
 const PER_PART = 10_000;
@@ -53,17 +53,6 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)![1]);
 }
 
-/** The V8 heap a server holds after a full collection (heap-after-gc.cjs, loaded into it). */
-async function heapAfterGc(srv: Served): Promise<number> {
-  const seen = srv.stderr().length;
-  srv.child.kill("SIGUSR2");
-  const line = () => /HEAP_AFTER_GC (\d+)/.exec(srv.stderr().slice(seen));
-  assert.ok(await waitUntil(() => line() !== null, 60_000), `the server never reported its heap: ${srv.stderr()}`);
-  return Number(line()![1]);
-}
-
-const PRELOAD = join(import.meta.dirname, "heap-after-gc.cjs");
-
 let root: string;
 let ws: string;
 /** Servers started here: stopped after the test even when an assertion left them running. */
@@ -83,9 +72,7 @@ test("start-up memory does not grow with history; the window still deduplicates;
   const small = await history(root, 1);
   const long = await history(root, PARTS);
   const serve = async (data: string) => {
-    const srv = await startServe(ws, ["--no-auth", "--data-dir", data, "--dedup-window", String(WINDOW)], {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(PRELOAD)}`.trim(),
-    });
+    const srv = await startServe(ws, ["--no-auth", "--data-dir", data, "--dedup-window", String(WINDOW)], heapPreloadEnv());
     started.push(srv);
     return srv;
   };

@@ -1,4 +1,4 @@
-// Loaded into an exp serve process by dedup-window.test.ts (NODE_OPTIONS=--require): on SIGUSR2 it
+// Loaded into an exp serve process by the tests that measure its heap (heap.ts: NODE_OPTIONS=--require): on SIGUSR2 it
 // collects garbage fully and prints the V8 heap then in use, "HEAP_AFTER_GC <bytes>" on stderr. The
 // test compares what the server holds, not what the machine's load has left uncollected (the
 // process's resident memory also keeps freed pages and DuckDB's buffers).

@@ -26,7 +26,8 @@ export interface GuardGitChange {
  * Writes into the workspace what the guards of `exp serve` did since the last `exp apply` (audit
  * records of action `guard` on the publish target): the guarded rollout's flag `enabled: false`, or
  * the guarded experiment's `status: stopped`, and the date of each gated rollout step a guard took,
- * so that git and the runtime agree again once the pull request is merged and applied. A change git already has is skipped; the rest of each file is kept.
+ * so that git and the runtime agree again once the pull request is merged and applied. A change git
+ * already has is skipped; the rest of each file is kept.
  */
 export async function writeGuardChanges(ws: Workspace, target: PublishTarget): Promise<GuardGitChange[]> {
   const audit = parseAuditRecords(await target.auditText());

@@ -1,16 +1,11 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Scope } from "./auth.js";
 import { object, onBody, parseJson } from "./http-io.js";
 import type { Answering, Handler } from "./router.js";
 import { requireScope, type ServerState } from "./state.js";
 
 /** A JSON route's answer to its parsed body: done when it returns, or when the promise it returns settles. */
-export type JsonAnswer = (
-  state: ServerState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Record<string, unknown>,
-) => Promise<void> | void;
+export type JsonAnswer = (state: ServerState, res: ServerResponse, body: Record<string, unknown>) => Promise<void> | void;
 
 /**
  * A route that answers a JSON object body: the key must hold `scope` (checked before the body is
@@ -28,7 +23,7 @@ export function jsonRoute(scope: Scope, answer: JsonAnswer): Handler {
       if (err) return settled.fail(err);
       let later: Promise<void> | void;
       try {
-        later = answer(s, req, res, object(parseJson(text!)));
+        later = answer(s, res, object(parseJson(text!)));
       } catch (e) {
         return settled.fail(e);
       }

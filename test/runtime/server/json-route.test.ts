@@ -27,7 +27,7 @@ function call(answer: JsonAnswer) {
 
 test("an answer that needs nothing asynchronous settles as the body ends, before any microtask runs", () => {
   const seen: unknown[] = [];
-  const { outcome, send } = call((_s, _req, _res, body) => {
+  const { outcome, send } = call((_s, _res, body) => {
     seen.push(body);
   });
   assert.equal(outcome.answered, 0, "nothing is answered before the body ends");

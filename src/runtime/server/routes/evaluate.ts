@@ -19,7 +19,7 @@ import { sessionInput, unitInput } from "./unit-input.js";
  * tokens carry it beside the user id.
  */
 export const evaluateRoutes: Routes = {
-  "POST /v1/assignments": jsonRoute("evaluate", (s, _req, res, b) => {
+  "POST /v1/assignments": jsonRoute("evaluate", (s, res, b) => {
     const key = str(b, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };
@@ -36,7 +36,7 @@ export const evaluateRoutes: Routes = {
     if (logging === null) return answerAssignment(s, res, r, e.phase, user, null);
     return logging.then((loggedId) => answerAssignment(s, res, r, e.phase, user, loggedId));
   }),
-  "POST /v1/flags/evaluate": jsonRoute("evaluate", async (s, _req, res, b) => {
+  "POST /v1/flags/evaluate": jsonRoute("evaluate", async (s, res, b) => {
     const key = str(b, "flagKey")!;
     const { user, attrs } = unitInput(s, b);
     const trigger = triggerOf(b);
@@ -58,7 +58,7 @@ export const evaluateRoutes: Routes = {
       exposureId: loggedId,
     });
   }),
-  "POST /v1/evaluate": jsonRoute("evaluate", (s, _req, res, b) => {
+  "POST /v1/evaluate": jsonRoute("evaluate", (s, res, b) => {
     const { user, attrs } = unitInput(s, b);
     const r = s.rulesets.ready().evaluateAll({ userId: user, sessionId: sessionInput(b) }, attrs, s.now());
     s.metrics.evaluations++;

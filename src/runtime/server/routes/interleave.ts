@@ -17,7 +17,7 @@ const MAX_RANKING = 1000;
  * its teams unless `trigger` is false. Evaluates at the server's clock, as the assignments do.
  */
 export const interleaveRoutes: Routes = {
-  "POST /v1/interleave": jsonRoute("evaluate", async (s, _req, res, b) => {
+  "POST /v1/interleave": jsonRoute("evaluate", async (s, res, b) => {
     const key = str(b, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };

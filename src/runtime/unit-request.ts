@@ -8,8 +8,21 @@ export const ATTRIBUTE_FIELDS = ["context", "attributes"] as const;
 
 /** The field of `o` that one of `names` holds (absent or null counts as not given); a problem when two are given. */
 export function eitherField(o: Record<string, unknown>, names: readonly string[]): { name: string; value: unknown } | { problem: string } {
-  const given = names.filter((n) => Object.hasOwn(o, n) && o[n] !== undefined && o[n] !== null);
-  if (given.length > 1) return { problem: `give only one of ${given.map((n) => `"${n}"`).join(" and ")}` };
-  const name = given[0] ?? names[0]!;
+  // A loop rather than a filter: every evaluation request comes through here twice.
+  let name: string | undefined;
+  for (const n of names) {
+    if (!given(o, n)) continue;
+    if (name !== undefined)
+      return {
+        problem: `give only one of ${names
+          .filter((m) => given(o, m))
+          .map((m) => `"${m}"`)
+          .join(" and ")}`,
+      };
+    name = n;
+  }
+  name ??= names[0]!;
   return { name, value: o[name] };
 }
+
+const given = (o: Record<string, unknown>, name: string) => o[name] !== undefined && o[name] !== null && Object.hasOwn(o, name);

@@ -44,6 +44,8 @@ interface RouteSeries {
 export class ServerMetrics {
   /** Method → route template → series. */
   private readonly routes = new Map<string, Map<string, RouteSeries>>();
+  /** The series the last request was counted in: a busy route's next request most often has the same. */
+  private lastRequest?: { method: string; route: string; status: number; latency: Histogram; counter: Counter };
   /** Experiment → variant → enrolments. */
   private readonly assignments = new Map<string, Map<string, Counter>>();
   evaluations = 0;
@@ -74,14 +76,20 @@ export class ServerMetrics {
 
   /** One request answered: `route` is the route template (`/v1/ruleset/versions/{version}`), or "unmatched". */
   request(method: string, route: string, status: number, seconds: number): void {
+    const last = this.lastRequest;
+    if (last !== undefined && last.route === route && last.status === status && last.method === method) {
+      last.counter.n++;
+      return observe(last.latency, LATENCY_BUCKETS, seconds);
+    }
     let byRoute = this.routes.get(method);
     if (!byRoute) this.routes.set(method, (byRoute = new Map()));
     let r = byRoute.get(route);
     if (!r) byRoute.set(route, (r = routeSeries(method, route)));
-    const c = r.statuses.get(status);
+    let c = r.statuses.get(status);
     if (c) c.n++;
-    else r.statuses.set(status, counter({ method, route, status: String(status) }));
+    else r.statuses.set(status, (c = counter({ method, route, status: String(status) })));
     observe(r.latency, LATENCY_BUCKETS, seconds);
+    this.lastRequest = { method, route, status, latency: r.latency, counter: c };
   }
 
   /**
@@ -213,6 +221,7 @@ export function countingAssignments(evaluator: Evaluator, metrics: ServerMetrics
     ruleset: evaluator.ruleset,
     hasExperiment: (key) => evaluator.hasExperiment(key),
     hasFlag: (key) => evaluator.hasFlag(key),
+    experiment: (key) => evaluator.experiment(key),
     evaluate: (flag, unit, attrs, at) => evaluator.evaluate(flag, unit, attrs, at),
     assign(experiment, unit, attrs, at) {
       const r = evaluator.assign(experiment, unit, attrs, at);

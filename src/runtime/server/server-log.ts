@@ -82,8 +82,13 @@ export function serverLog(sink: LogSink = bufferedStderr, now: () => number = Da
 class RequestLineParts {
   private readonly byRoute = new Map<string, Map<string, Map<number, Map<string | undefined, readonly [string, string]>>>>();
   private size = 0;
+  /** The last line's parts: a busy route's next line most often has the same. */
+  private last?: { method: string; route: string; status: number; keyId: string | undefined; parts: readonly [string, string] };
 
   of({ method, route, status, keyId }: RequestLine): readonly [string, string] {
+    const last = this.last;
+    if (last !== undefined && last.route === route && last.status === status && last.keyId === keyId && last.method === method)
+      return last.parts;
     let byMethod = this.byRoute.get(route);
     if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
     let byStatus = byMethod.get(method);
@@ -98,6 +103,7 @@ class RequestLineParts {
       }
       byKey.set(keyId, (parts = requestLineParts(method, route, status, keyId)));
     }
+    this.last = { method, route, status, keyId, parts };
     return parts;
   }
 }

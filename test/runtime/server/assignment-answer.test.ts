@@ -57,3 +57,19 @@ test("an assignment answer written field by field is the text JSON.stringify giv
     assert.equal(assignmentAnswer(r, { experimentKey: key, exposureToken: token, exposureId: id }), text);
   }
 });
+
+test("one frozen reasons list shared by experiments and variants gives each outcome its own text, in any order", () => {
+  const shared = Object.freeze(["not_running"]) as AssignmentResult["reasons"];
+  const a: AssignmentResult = { ...outside, experiment: "a", reasons: shared };
+  const b: AssignmentResult = { ...outside, experiment: "b", reasons: shared };
+  const enrolledA: AssignmentResult = { ...enrolled, experiment: "a", reasons: shared };
+  for (const [r, key] of [
+    [a, "a"],
+    [b, "b"],
+    [a, "a"],
+    [enrolledA, "a"],
+    [a, "a"],
+    [{ ...enrolledA, config: { other: 1 } }, "a"],
+  ] as const)
+    assert.equal(assignmentAnswer(r, { experimentKey: key, exposureToken: null, exposureId: null }), stringified(r, key, null, null));
+});

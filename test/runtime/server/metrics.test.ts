@@ -43,6 +43,35 @@ describe("the Prometheus exposition", () => {
     assert.ok(Math.abs(value(h, "exp_request_duration_seconds_sum", { route: "/v1/evaluate" })! - 30.2065) < 1e-9);
   });
 
+  test("requests alternating between routes, methods and statuses are each counted in their own series", () => {
+    const m = new ServerMetrics();
+    const seen = [
+      ["POST", "/v1/assignments", 200],
+      ["POST", "/v1/assignments", 200],
+      ["POST", "/v1/assignments", 400],
+      ["POST", "/v1/assignments", 200],
+      ["GET", "/v1/assignments", 200],
+      ["POST", "/v1/evaluate", 200],
+      ["POST", "/v1/assignments", 200],
+    ] as const;
+    for (const [method, route, status] of seen) m.request(method, route, status, 0.002);
+    const families = parsePrometheusText(m.render());
+    const count = (method: string, route: string, status: string) =>
+      value(families.get("exp_requests_total"), "exp_requests_total", { method, route, status });
+    assert.deepEqual(
+      [
+        count("POST", "/v1/assignments", "200"),
+        count("POST", "/v1/assignments", "400"),
+        count("GET", "/v1/assignments", "200"),
+        count("POST", "/v1/evaluate", "200"),
+      ],
+      [4, 1, 1, 1],
+    );
+    const latency = (method: string, route: string) =>
+      value(families.get("exp_request_duration_seconds"), "exp_request_duration_seconds_count", { method, route });
+    assert.deepEqual([latency("POST", "/v1/assignments"), latency("GET", "/v1/assignments"), latency("POST", "/v1/evaluate")], [5, 1, 1]);
+  });
+
   test("route templates name the parts a route's regex captures", () => {
     assert.equal(routeTemplate("/v1/ruleset/versions/(?<version>\\d+)"), "/v1/ruleset/versions/{version}");
     assert.equal(routeTemplate("/v1/experiments/(?<key>[a-z][a-z0-9_]*)/summary"), "/v1/experiments/{key}/summary");

@@ -175,6 +175,13 @@ test("a request line formatted from its cached parts is the line the generic inf
     { method: "POST", route: "/v1/assignments", status: 200, durationMs: 12, keyId: "bench" },
     { method: "GET", route: "/v1/ruleset/versions/{version}", status: 404, durationMs: 1.5, keyId: undefined },
     { method: "GET", route: 'unmatched "quoted" \\ token=abc', status: 401, durationMs: 0, keyId: 'k"ey\n' },
+    // The last line's parts are kept: a line that differs from it in one field must not reuse them.
+    { method: "POST", route: "/v1/assignments", status: 200, durationMs: 1, keyId: "bench" },
+    { method: "POST", route: "/v1/assignments", status: 400, durationMs: 1, keyId: "bench" },
+    { method: "POST", route: "/v1/assignments", status: 400, durationMs: 1, keyId: "other" },
+    { method: "POST", route: "/v1/assignments", status: 400, durationMs: 1, keyId: undefined },
+    { method: "GET", route: "/v1/assignments", status: 400, durationMs: 1, keyId: undefined },
+    { method: "GET", route: "/v1/evaluate", status: 400, durationMs: 1, keyId: undefined },
   ];
   for (const line of lines) {
     logRequest(log, line);

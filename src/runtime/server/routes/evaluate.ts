@@ -25,10 +25,10 @@ export const evaluateRoutes: Routes = {
     const unit = { userId: user, sessionId: sessionInput(b) };
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();
-    if (!ev.hasExperiment(key)) throw new HttpError(404, `unknown experiment "${key}"`);
+    const e = ev.experiment(key);
+    if (!e) throw new HttpError(404, `unknown experiment "${key}"`);
     const fresh = ev.assign(key, unit, attrs, s.now());
     // A bandit's enrolled unit keeps its first arm when the weights change (sticky-arms.ts).
-    const e = ev.ruleset.experiments[key]!;
     const r = s.sticky.has(key) ? withStickyArm(fresh, e, s.sticky.get(stickyKey(key, e.phase, fresh.hashKey))?.variant) : fresh;
     s.metrics.evaluations++;
     // Most assignments log nothing and are answered at once, with no promise (json-route.ts).

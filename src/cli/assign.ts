@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { attributesProblem, unknownName, valueProblem } from "../workspace/declared-input.js";
-import { ATTRIBUTE_FIELDS, eitherField, UNIT_FIELDS } from "../runtime/unit-request.js";
+import { attributesField, unitField } from "../runtime/unit-request.js";
 import type { AttributeType, Workspace } from "../workspace/model.js";
 import { createEvaluator, type Evaluator } from "../runtime/evaluator.js";
 import type { Attributes } from "../runtime/condition.js";
@@ -98,10 +98,10 @@ function batchRow(
   }
   if (typeof row !== "object" || row === null || Array.isArray(row)) return { error: "not a JSON object" };
   const o = row as Record<string, unknown>;
-  const unit = eitherField(o, UNIT_FIELDS);
+  const unit = unitField(o);
   if ("problem" in unit) return { error: unit.problem };
   if (typeof unit.value !== "string") return { error: 'needs a string "unit"' };
-  const attrs = eitherField(o, ATTRIBUTE_FIELDS);
+  const attrs = attributesField(o);
   if ("problem" in attrs) return { error: attrs.problem };
   const value = attrs.value ?? {};
   if (typeof value !== "object" || Array.isArray(value)) return { error: `"${attrs.name}" must be a JSON object of unit attributes` };

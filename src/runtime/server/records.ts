@@ -1,5 +1,5 @@
 import { parseIsoTime } from "./iso-time.js";
-import { malformedTextAt } from "./well-formed.js";
+import { hasLoneSurrogate, malformedTextAt } from "./well-formed.js";
 
 /**
  * The records the sinks store, one NDJSON line each, and the rules every one of them satisfies:
@@ -47,7 +47,7 @@ export function textProblem(v: unknown, required: boolean): string | undefined {
   if (typeof v !== "string") return "must be a string";
   if (v.length === 0) return required ? "must not be empty" : undefined;
   if (v.length > MAX_TEXT) return `is longer than ${MAX_TEXT} characters`;
-  if (malformedTextAt(v, "") !== undefined) return "holds a lone UTF-16 surrogate (not valid Unicode)";
+  if (hasLoneSurrogate(v)) return "holds a lone UTF-16 surrogate (not valid Unicode)";
   return undefined;
 }
 

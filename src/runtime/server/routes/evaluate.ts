@@ -20,7 +20,7 @@ import { sessionInput, unitInput } from "./unit-input.js";
  */
 export const evaluateRoutes: Routes = {
   "POST /v1/assignments": jsonRoute("evaluate", (s, res, b) => {
-    const key = str(b, "experimentKey")!;
+    const key = str(b.experimentKey, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };
     const trigger = triggerOf(b);
@@ -37,7 +37,7 @@ export const evaluateRoutes: Routes = {
     return logging.then((loggedId) => answerAssignment(s, res, r, e.phase, user, loggedId));
   }),
   "POST /v1/flags/evaluate": jsonRoute("evaluate", async (s, res, b) => {
-    const key = str(b, "flagKey")!;
+    const key = str(b.flagKey, "flagKey")!;
     const { user, attrs } = unitInput(s, b);
     const trigger = triggerOf(b);
     const ev = s.rulesets.ready();

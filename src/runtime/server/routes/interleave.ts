@@ -18,10 +18,10 @@ const MAX_RANKING = 1000;
  */
 export const interleaveRoutes: Routes = {
   "POST /v1/interleave": jsonRoute("evaluate", async (s, res, b) => {
-    const key = str(b, "experimentKey")!;
+    const key = str(b.experimentKey, "experimentKey")!;
     const { user, attrs } = unitInput(s, b);
     const unit = { userId: user, sessionId: sessionInput(b) };
-    const requestId = str(b, "requestId", false) ?? "";
+    const requestId = str(b.requestId, "requestId", false) ?? "";
     if (requestId.length > MAX_TEXT) throw new HttpError(400, `"requestId" is longer than ${MAX_TEXT} characters`);
     const rankingA = ranking(b, "rankingA");
     const rankingB = ranking(b, "rankingB");

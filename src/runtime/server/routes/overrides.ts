@@ -18,13 +18,13 @@ export const overrideRoutes: Routes = {
   "POST /v1/overrides": async (s, req, res) => {
     const key = requireScope(s, req, "overrides");
     const b = object(await readJson(req));
-    const experimentKey = str(b, "experimentKey", false);
-    const flagKey = str(b, "flagKey", false);
+    const experimentKey = str(b.experimentKey, "experimentKey", false);
+    const flagKey = str(b.flagKey, "flagKey", false);
     if ((experimentKey === undefined) === (flagKey === undefined))
       throw new HttpError(400, 'send exactly one of "experimentKey" and "flagKey"');
-    const unitId = str(b, "unitId")!;
+    const unitId = str(b.unitId, "unitId")!;
     if (unitId === "") throw new HttpError(400, '"unitId" is empty; send the unit id to override');
-    const variant = str(b, "variant")!;
+    const variant = str(b.variant, "variant")!;
     const ttl = b["ttlSeconds"];
     if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_OVERRIDE_TTL_SECONDS)
       throw new HttpError(400, `"ttlSeconds" must be a whole number of seconds from 1 to ${MAX_OVERRIDE_TTL_SECONDS}`);

@@ -1,5 +1,5 @@
 import { attributesProblem } from "../../../workspace/declared-input.js";
-import { ATTRIBUTE_FIELDS, eitherField, UNIT_FIELDS } from "../../unit-request.js";
+import { attributesField, unitField } from "../../unit-request.js";
 import { HttpError } from "../http-io.js";
 import { textProblem } from "../records.js";
 import type { ServerState } from "../state.js";
@@ -11,11 +11,11 @@ import type { ServerState } from "../state.js";
  * ones exp.yaml declares, with their declared types, when the server was given the declarations.
  */
 export function unitInput(s: ServerState, b: Record<string, unknown>): { user: string; attrs: Record<string, unknown> } {
-  const unit = eitherField(b, UNIT_FIELDS);
+  const unit = unitField(b);
   if ("problem" in unit) throw new HttpError(400, unit.problem);
   const problem = textProblem(unit.value, true);
   if (problem) throw new HttpError(400, `"${unit.name}" ${problem}`);
-  const attrs = eitherField(b, ATTRIBUTE_FIELDS);
+  const attrs = attributesField(b);
   if ("problem" in attrs) throw new HttpError(400, attrs.problem);
   const c = attrs.value ?? {};
   if (typeof c !== "object" || Array.isArray(c)) throw new HttpError(400, `"${attrs.name}" must be a JSON object of unit attributes`);

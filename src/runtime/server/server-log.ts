@@ -1,3 +1,5 @@
+import { numberText } from "./json-text.js";
+
 /**
  * The server's structured log: one JSON line per entry (`{"ts", "level", "msg", …}`) on stderr by
  * default. Every request is one line (router.ts): `info` with its method, route template, status,
@@ -68,7 +70,7 @@ export function serverLog(sink: LogSink = bufferedStderr, now: () => number = Da
     request(line) {
       if (LEVELS.info < LEVELS[least]) return;
       const [head, tail] = requestParts.of(line);
-      emit(`{"ts":"${timestamp()}"${head}${JSON.stringify(line.durationMs)}${tail}`);
+      emit(`{"ts":"${timestamp()}"${head}${numberText(line.durationMs)}${tail}`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { AssignmentResult } from "../../result.js";
+import { numberText, stringText } from "../json-text.js";
 
 /** What `POST /v1/assignments` answers besides the assignment itself. */
 export interface AssignmentExtras {
@@ -16,9 +17,9 @@ export interface AssignmentExtras {
  */
 export function assignmentAnswer(r: AssignmentResult, x: AssignmentExtras): string {
   return (
-    `${head(r, x.experimentKey)},"hashKey":${JSON.stringify(r.hashKey)},"bucket":${r.bucket === null ? "null" : JSON.stringify(r.bucket)}` +
-    `,"exposureToken":${x.exposureToken === null ? "null" : JSON.stringify(x.exposureToken)}` +
-    `,"exposureLogged":${x.exposureId !== null},"exposureId":${x.exposureId === null ? "null" : JSON.stringify(x.exposureId)}}`
+    `${head(r, x.experimentKey)},"hashKey":${stringText(r.hashKey)},"bucket":${r.bucket === null ? "null" : numberText(r.bucket)}` +
+    `,"exposureToken":${x.exposureToken === null ? "null" : stringText(x.exposureToken)}` +
+    `,"exposureLogged":${x.exposureId !== null},"exposureId":${x.exposureId === null ? "null" : stringText(x.exposureId)}}`
   );
 }
 

@@ -28,29 +28,12 @@ const MAX_BODY = 8 * 1024 * 1024;
 /** How deep a request body may nest: far beyond any real request, far below what a recursive walk survives. */
 export const MAX_BODY_DEPTH = 64;
 
-/** The body as UTF-8 text (invalid bytes become U+FFFD); 413 past 8 MB, 400 when the client stops sending. */
-export function readText(req: IncomingMessage): Promise<string> {
-  return readBody(req, asText);
-}
-
-const asText = (text: string) => text;
-
 /**
- * The body, read and then handed to `finish`, whose value (or HttpError) settles the one promise:
- * a reader and a parser chained as two promises cost a turn of the microtask queue each, a visible
- * share of a small request's time.
+ * The body as UTF-8 text (invalid bytes become U+FFFD); 413 past 8 MB, 400 when the client stops
+ * sending. A body that must be one JSON object is read by json-route.ts, without a promise.
  */
-function readBody<T>(req: IncomingMessage, finish: (text: string) => T): Promise<T> {
-  return new Promise((resolve, reject) =>
-    onBody(req, (err, text) => {
-      if (err) return reject(err);
-      try {
-        resolve(finish(text!));
-      } catch (e) {
-        reject(e);
-      }
-    }),
-  );
+export function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => onBody(req, (err, text) => (err ? reject(err) : resolve(text!))));
 }
 
 /**
@@ -111,13 +94,6 @@ export function parseJson(text: string, maxDepth = MAX_BODY_DEPTH): unknown {
     throw new HttpError(400, `the body is not valid JSON (${(err as Error).message})`);
   }
 }
-
-/** The body parsed as JSON (see parseJson), read as `readText` reads it. */
-export function readJson(req: IncomingMessage, maxDepth = MAX_BODY_DEPTH): Promise<unknown> {
-  return readBody(req, maxDepth === MAX_BODY_DEPTH ? parseBody : (text) => parseJson(text, maxDepth));
-}
-
-const parseBody = (text: string) => parseJson(text, MAX_BODY_DEPTH);
 
 export function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   sendJsonText(res, status, body === undefined ? "" : JSON.stringify(body), headers);

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { HttpError, object, readJson, send } from "../http-io.js";
+import { HttpError, object, send } from "../http-io.js";
+import { jsonRoute } from "../json-route.js";
 import { withoutConsent } from "../privacy/consent.js";
 import { textProblem, type IdentityRecord } from "../records.js";
 import type { Routes } from "../router.js";
-import { requireScope } from "../state.js";
 import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 
 /**
@@ -14,19 +14,21 @@ import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
  * One call, or `{"identities": [...]}`; a bad call refuses the whole request (400), naming it.
  */
 export const identifyRoutes: Routes = {
-  "POST /v1/identify": async (s, req, res) => {
-    requireScope(s, req, "ingest");
-    const b = object(await readJson(req), 'the body (one identify call, or {"identities": [...]})');
-    const batch = Object.hasOwn(b, "identities");
-    const list = batch ? batchOf(b, "identities", "identify call") : [b];
-    const now = s.now();
-    const records = list.map((o, i) => identityRecord(o, batch ? `identify call ${i}` : "the identify call", now));
-    // An opted-out anonymous id withholds consent as an opted-out user id does (ConsentScreen checks that one).
-    const consents = list.map((o, i) => (s.consent.optedOut(records[i]!.anonymous_id) ? false : (o as Record<string, unknown>).consent));
-    const kept = s.consent.keep("identities", records, consents, (i) => (batch ? `identify call ${i}` : "the identify call"));
-    const accepted = kept.length > 0 ? await s.ingest.identities.append(kept) : 0;
-    send(res, 202, { accepted, duplicates: kept.length - accepted, ...withoutConsent(records.length - kept.length) });
-  },
+  "POST /v1/identify": jsonRoute(
+    "ingest",
+    async (s, res, b) => {
+      const batch = Object.hasOwn(b, "identities");
+      const list = batch ? batchOf(b, "identities", "identify call") : [b];
+      const now = s.now();
+      const records = list.map((o, i) => identityRecord(o, batch ? `identify call ${i}` : "the identify call", now));
+      // An opted-out anonymous id withholds consent as an opted-out user id does (ConsentScreen checks that one).
+      const consents = list.map((o, i) => (s.consent.optedOut(records[i]!.anonymous_id) ? false : (o as Record<string, unknown>).consent));
+      const kept = s.consent.keep("identities", records, consents, (i) => (batch ? `identify call ${i}` : "the identify call"));
+      const accepted = kept.length > 0 ? await s.ingest.identities.append(kept) : 0;
+      send(res, 202, { accepted, duplicates: kept.length - accepted, ...withoutConsent(records.length - kept.length) });
+    },
+    'the body (one identify call, or {"identities": [...]})',
+  ),
 };
 
 /**

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { HttpError, object, readJson, send } from "../http-io.js";
+import { HttpError, object, send } from "../http-io.js";
+import { jsonRoute } from "../json-route.js";
 import { verifyExposure, type ExposureClaim } from "../exposure-token.js";
 import { parseIsoTime } from "../iso-time.js";
 import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
 import { eventProblem } from "../../../workspace/declared-input.js";
 import { withoutConsent } from "../privacy/consent.js";
-import { requireScope } from "../state.js";
 import { ingestSdkExposures, isSdkExposureBody } from "./sdk-exposures.js";
 
 /** Events in one request, at most: a batch is parsed and checked on the event loop before its fsync. */
@@ -24,11 +24,8 @@ export const EXPOSURE_SKEW_MS = 60_000;
  * or of another type) is refused, or in a batch left out and listed in `rejected`.
  */
 export const ingestRoutes: Routes = {
-  "POST /v1/exposures": async (s, req, res) => {
-    requireScope(s, req, "ingest");
-    const body = await readJson(req);
-    if (isSdkExposureBody(body)) return ingestSdkExposures(s, body, res);
-    const b = object(body);
+  "POST /v1/exposures": jsonRoute("ingest", async (s, res, b) => {
+    if (isSdkExposureBody(b)) return ingestSdkExposures(s, b, res);
     const claim = verifyExposure(b.exposureToken, s.tokenSecret);
     if (!claim) throw new HttpError(400, "the exposure token is missing, forged, altered or not in its canonical encoding");
     const record = exposureRecord(claim, b, s.now());
@@ -48,39 +45,41 @@ export const ingestRoutes: Routes = {
       s.sticky.remember(record);
     }
     send(res, 202, { accepted, duplicate: kept.length > 0 && accepted === 0, ...withoutConsent(1 - kept.length) });
-  },
-  "POST /v1/events": async (s, req, res) => {
-    requireScope(s, req, "ingest");
-    const b = object(await readJson(req), 'the body (one event, or {"events": [...]})');
-    const batch = Object.hasOwn(b, "events");
-    const list = batch ? batchOf(b, "events", "event") : [b];
-    const now = s.now();
-    const declared: { record: EventRecord; consent: unknown; index: number }[] = [];
-    const rejected: { index: number; error: string; suggestion?: string }[] = [];
-    list.forEach((e, index) => {
-      const record = eventRecord(e, `event ${index}`, now);
-      const problem = s.declarations && eventProblem(record.event, record.properties, s.declarations.events);
-      if (!problem) return void declared.push({ record, consent: (e as Record<string, unknown>).consent, index });
-      // One event is refused outright; in a batch it is left out and listed, as the CLI's --batch reports a line.
-      if (!batch) throw new HttpError(400, problem.message, problem.suggestion);
-      rejected.push({ index, error: problem.message, ...(problem.suggestion ? { suggestion: problem.suggestion } : {}) });
-    });
-    const records = s.consent.keep(
-      "events",
-      declared.map((d) => d.record),
-      declared.map((d) => d.consent),
-      (i) => `event ${declared[i]!.index}`,
-    );
-    const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
-    s.metrics.events += accepted;
-    s.metrics.ingested(
-      "events",
-      records.map((r) => r.ts),
-      now,
-      records.length - accepted,
-    );
-    send(res, 202, { accepted, duplicates: records.length - accepted, rejected, ...withoutConsent(declared.length - records.length) });
-  },
+  }),
+  "POST /v1/events": jsonRoute(
+    "ingest",
+    async (s, res, b) => {
+      const batch = Object.hasOwn(b, "events");
+      const list = batch ? batchOf(b, "events", "event") : [b];
+      const now = s.now();
+      const declared: { record: EventRecord; consent: unknown; index: number }[] = [];
+      const rejected: { index: number; error: string; suggestion?: string }[] = [];
+      list.forEach((e, index) => {
+        const record = eventRecord(e, `event ${index}`, now);
+        const problem = s.declarations && eventProblem(record.event, record.properties, s.declarations.events);
+        if (!problem) return void declared.push({ record, consent: (e as Record<string, unknown>).consent, index });
+        // One event is refused outright; in a batch it is left out and listed, as the CLI's --batch reports a line.
+        if (!batch) throw new HttpError(400, problem.message, problem.suggestion);
+        rejected.push({ index, error: problem.message, ...(problem.suggestion ? { suggestion: problem.suggestion } : {}) });
+      });
+      const records = s.consent.keep(
+        "events",
+        declared.map((d) => d.record),
+        declared.map((d) => d.consent),
+        (i) => `event ${declared[i]!.index}`,
+      );
+      const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
+      s.metrics.events += accepted;
+      s.metrics.ingested(
+        "events",
+        records.map((r) => r.ts),
+        now,
+        records.length - accepted,
+      );
+      send(res, 202, { accepted, duplicates: records.length - accepted, rejected, ...withoutConsent(declared.length - records.length) });
+    },
+    'the body (one event, or {"events": [...]})',
+  ),
 };
 
 /** The list under `field` (`events`, `exposures`): non-empty and at most MAX_BATCH long. */

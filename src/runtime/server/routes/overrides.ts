@@ -1,6 +1,7 @@
 import { didYouMean } from "../../../diagnostics/suggest.js";
 import type { Ruleset } from "../../../ruleset/types.js";
-import { HttpError, object, readJson, send, str } from "../http-io.js";
+import { HttpError, send, str } from "../http-io.js";
+import { jsonRoute } from "../json-route.js";
 import type { Routes } from "../router.js";
 import type { RuntimeOverride } from "../runtime-overrides.js";
 import { requireScope } from "../state.js";
@@ -15,9 +16,7 @@ export const MAX_OVERRIDE_TTL_SECONDS = 30 * 24 * 3600;
  * exposure and never reaches an analysis.
  */
 export const overrideRoutes: Routes = {
-  "POST /v1/overrides": async (s, req, res) => {
-    const key = requireScope(s, req, "overrides");
-    const b = object(await readJson(req));
+  "POST /v1/overrides": jsonRoute("overrides", async (s, res, b, key) => {
     const experimentKey = str(b.experimentKey, "experimentKey", false);
     const flagKey = str(b.flagKey, "flagKey", false);
     if ((experimentKey === undefined) === (flagKey === undefined))
@@ -44,7 +43,7 @@ export const overrideRoutes: Routes = {
     );
     s.log.info("override created", auditFields(created, key?.name));
     send(res, 201, created);
-  },
+  }),
   "GET /v1/overrides": (s, req, res) => {
     requireScope(s, req, "overrides");
     send(res, 200, { overrides: s.overrides.active(s.now()) });

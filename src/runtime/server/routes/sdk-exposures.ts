@@ -10,13 +10,8 @@ import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 export const EXPOSURE_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 /** True for the SDK forms of `POST /v1/exposures`: `{exposures: [...]}`, or one exposure with an `experimentKey`. */
-export function isSdkExposureBody(body: unknown): body is Record<string, unknown> {
-  return (
-    typeof body === "object" &&
-    body !== null &&
-    !Array.isArray(body) &&
-    (Object.hasOwn(body, "exposures") || Object.hasOwn(body, "experimentKey"))
-  );
+export function isSdkExposureBody(body: Record<string, unknown>): boolean {
+  return Object.hasOwn(body, "exposures") || Object.hasOwn(body, "experimentKey");
 }
 
 /**

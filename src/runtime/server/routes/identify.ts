@@ -4,7 +4,7 @@ import { jsonRoute } from "../json-route.js";
 import { withoutConsent } from "../privacy/consent.js";
 import { textProblem, type IdentityRecord } from "../records.js";
 import type { Routes } from "../router.js";
-import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
+import { check, recordsOf, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 
 /**
  * `POST /v1/identify` (docs/http-api.md#identify): an anonymous visitor logged in. Each call is one
@@ -17,8 +17,7 @@ export const identifyRoutes: Routes = {
   "POST /v1/identify": jsonRoute(
     "ingest",
     async (s, res, b) => {
-      const batch = Object.hasOwn(b, "identities");
-      const list = batch ? batchOf(b, "identities", "identify call") : [b];
+      const { batch, list } = recordsOf(b, "identities", "identify call");
       const now = s.now();
       const records = list.map((o, i) => identityRecord(o, batch ? `identify call ${i}` : "the identify call", now));
       // An opted-out anonymous id withholds consent as an opted-out user id does (ConsentScreen checks that one).

@@ -49,8 +49,7 @@ export const ingestRoutes: Routes = {
   "POST /v1/events": jsonRoute(
     "ingest",
     async (s, res, b) => {
-      const batch = Object.hasOwn(b, "events");
-      const list = batch ? batchOf(b, "events", "event") : [b];
+      const { batch, list } = recordsOf(b, "events", "event");
       const now = s.now();
       const declared: { record: EventRecord; consent: unknown; index: number }[] = [];
       const rejected: { index: number; error: string; suggestion?: string }[] = [];
@@ -82,8 +81,17 @@ export const ingestRoutes: Routes = {
   ),
 };
 
-/** The list under `field` (`events`, `exposures`): non-empty and at most MAX_BATCH long. */
-export function batchOf(b: Record<string, unknown>, field: string, noun: string): unknown[] {
+/**
+ * The records a body holds: the body itself, or the list under `field` (`events`, `identities`,
+ * `exposures`) when it has one, checked by batchOf; `batch` says which.
+ */
+export function recordsOf(b: Record<string, unknown>, field: string, noun: string): { batch: boolean; list: unknown[] } {
+  const batch = Object.hasOwn(b, field);
+  return { batch, list: batch ? batchOf(b, field, noun) : [b] };
+}
+
+/** The list under `field`: non-empty and at most MAX_BATCH long. */
+function batchOf(b: Record<string, unknown>, field: string, noun: string): unknown[] {
   const list = b[field];
   if (!Array.isArray(list)) throw new HttpError(400, `"${field}" must be a list of ${noun} objects`);
   if (list.length === 0) throw new HttpError(400, `"${field}" is empty`);

@@ -4,7 +4,7 @@ import { exposureProblem } from "../exposure-check.js";
 import { objectProblem, phaseProblem, textProblem, type ExposureRecord } from "../records.js";
 import { withoutConsent } from "../privacy/consent.js";
 import type { ServerState } from "../state.js";
-import { batchOf, check, EXPOSURE_SKEW_MS, time } from "./ingest.js";
+import { check, recordsOf, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 
 /** How old an SDK exposure may be: long enough to cover a client buffering through an outage. */
 export const EXPOSURE_MAX_AGE_MS = 7 * 24 * 3_600_000;
@@ -21,7 +21,7 @@ export function isSdkExposureBody(body: Record<string, unknown>): boolean {
  * The record id is the SDK's `exposureId`: a retry, or the same exposure logged again, is a duplicate.
  */
 export async function ingestSdkExposures(s: ServerState, body: Record<string, unknown>, res: ServerResponse): Promise<void> {
-  const list = Object.hasOwn(body, "exposures") ? batchOf(body, "exposures", "exposure") : [body];
+  const { list } = recordsOf(body, "exposures", "exposure");
   const ruleset = s.rulesets.ready().ruleset;
   const now = s.now();
   const records: ExposureRecord[] = [];

@@ -9,7 +9,11 @@ export function numberText(n: number): string {
   return Number.isFinite(n) ? String(n) : "null";
 }
 
-/** What JSON.stringify escapes in a string: a quote, a backslash, control characters and surrogates (paired ones are kept, but are rare in ids). */
+/**
+ * What JSON.stringify escapes in a string: a quote, a backslash, control characters and lone
+ * surrogates. Any surrogate sends a string the long way, paired ones too (JSON.stringify keeps
+ * those as they are): they are rare in ids, and telling them apart is JSON.stringify's work.
+ */
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A string quoted; one holding anything JSON.stringify would escape takes JSON.stringify. */

@@ -18,6 +18,7 @@ import { loadStickyArms } from "./sticky-arms.js";
 import { IngestStore } from "./ingest-store.js";
 import { LiveView, type LiveViewOptions } from "./live-view/live-view.js";
 import { summaryProviders } from "./live-view/live-metrics.js";
+import { phaseUnitCounts } from "./live/summary.js";
 import { ServerMetrics } from "./metrics.js";
 import { AccessLog } from "./privacy/access-log.js";
 import { ConsentScreen } from "./privacy/consent.js";
@@ -197,6 +198,10 @@ export async function startServer(o: ServerOptions, port = 8080, host = "127.0.0
         {
           ruleset: () => state.rulesets.current,
           exposures: state.exposures,
+          unitsExposed:
+            o.liveStats !== false
+              ? (key, e) => ({ units: phaseUnitCounts(live, key, e), phase: e.phase })
+              : (key, e) => ({ units: e.variants.map((v) => state.exposures.count(key, v.key)) }),
           events: () => metrics.events,
           sticky: new Set(o.stickyExperiments),
         },

@@ -21,7 +21,14 @@ export const DEFAULT_CHECK_EVERY_MS = 30_000;
 /** What the checks read from the server: counters it keeps anyway. */
 export interface WatchedServer {
   ruleset(): Ruleset | undefined;
+  /** Exposures since the server started, for the ingestion rates. */
   exposures: ExposureCounts;
+  /**
+   * The distinct units exposed to each of the experiment's variants, in its order: of its current
+   * `phase` when the server keeps live statistics (they survive a restart), else since the server
+   * started (no `phase`).
+   */
+  unitsExposed(key: string, e: RulesetExperiment): { units: number[]; phase?: number };
   /** Events accepted since the server started. */
   events(): number;
   /** Bandits: their weights move by design, so their sample ratio is not checked. */
@@ -41,7 +48,7 @@ export class AlertChecks {
   private readonly rates: IngestRates;
   private readonly srmThreshold: number;
   private readonly everyMs: number;
-  /** The weights each experiment was first checked with: counts since start mix allocations once they change. */
+  /** The weights each experiment (or phase) was first checked with: its counts mix allocations once they change. */
   private readonly weightsChecked = new Map<string, string>();
   private timer: unknown;
   private stopped = false;
@@ -90,10 +97,12 @@ export class AlertChecks {
 
   private checkSampleRatio(key: string, e: RulesetExperiment): void {
     const weights = e.variants.map((v) => v.weight);
-    const checked = this.weightsChecked.get(key);
-    if (checked === undefined) this.weightsChecked.set(key, String(weights));
+    const { units, phase } = this.server.unitsExposed(key, e);
+    // A new phase re-randomises: its counts start afresh, and so does the allocation they are held to.
+    const basis = phase === undefined ? key : `${key} phase ${phase}`;
+    const checked = this.weightsChecked.get(basis);
+    if (checked === undefined) this.weightsChecked.set(basis, String(weights));
     else if (checked !== String(weights)) return;
-    const units = e.variants.map((v) => this.server.exposures.count(key, v.key));
     const srm = srmCheck(units, weights, this.srmThreshold);
     const condition = { kind: "srm", experiment: key } as const;
     if (srm.ok) return this.alerts.resolve(condition);
@@ -103,6 +112,7 @@ export class AlertChecks {
       ...condition,
       summary: `the units exposed per variant (${listed}) do not match the weights: p = ${srm.pValue.toPrecision(2)}, below srm_threshold ${this.srmThreshold}`,
       details: {
+        ...(phase === undefined ? {} : { phase }),
         p_value: srm.pValue,
         chi2: srm.chi2,
         threshold: this.srmThreshold,

@@ -129,8 +129,14 @@ export function liveSummary(live: LiveStats, key: string, e: RulesetExperiment):
 
 /** Units exposed to one variant only in the experiment's current phase, per variant. */
 function phaseUnits(live: LiveStats, key: string, e: RulesetExperiment): Record<string, number> {
+  const counts = phaseUnitCounts(live, key, e);
+  return Object.fromEntries(e.variants.map((v, i) => [v.key, counts[i]!]));
+}
+
+/** The distinct units exposed to each variant of the experiment's current phase, in its order. */
+export function phaseUnitCounts(live: LiveStats, key: string, e: RulesetExperiment): number[] {
   const phase = live.phase(key, e.phase);
-  return Object.fromEntries(e.variants.map((v) => [v.key, phase?.variants.get(v.key)?.units ?? 0]));
+  return e.variants.map((v) => phase?.variants.get(v.key)?.units ?? 0);
 }
 
 const srmThreshold = (live: LiveStats) => live.definitions?.srmThreshold ?? DEFAULT_SRM_THRESHOLD;

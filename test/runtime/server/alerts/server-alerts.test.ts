@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ALERT_KINDS, type AlertKind } from "../../../../src/runtime/server/alerts/alert.js";
 import { createEvaluator } from "../../../../src/runtime/evaluator.js";
+import { rulesetChecksum } from "../../../../src/ruleset/checksum.js";
 import type { RunningServer } from "../../../../src/runtime/server/server.js";
 import { serverLog } from "../../../../src/runtime/server/server-log.js";
 import { waitUntil } from "../../../helpers/wait.js";
@@ -16,9 +17,9 @@ const RULESET = smallRuleset();
 const START = Date.parse("2026-11-21T12:00:00Z");
 const EVERY = 30_000;
 
-/** The variant the fixture's ruleset gives each of `n` US users (u0, u1, …). */
-function assignedUsers(n: number, from = 0): { user: string; variant: string }[] {
-  const evaluator = createEvaluator(RULESET);
+/** The variant the fixture's ruleset (or `ruleset`) gives each of `n` US users (u0, u1, …). */
+function assignedUsers(n: number, from = 0, ruleset = RULESET): { user: string; variant: string }[] {
+  const evaluator = createEvaluator(ruleset);
   return Array.from({ length: n }, (_, i) => {
     const user = `u${from + i}`;
     return { user, variant: evaluator.assign("checkout_redesign", user, { country: "US" }).variant! };
@@ -73,13 +74,13 @@ async function withAlertingServer(
   }
 }
 
-async function postExposures(srv: RunningServer, units: { user: string; variant: string }[]): Promise<void> {
+async function postExposures(srv: RunningServer, units: { user: string; variant: string }[], phase = 1): Promise<void> {
   const exposures = units.map((u) => ({
     exposureId: `x-${u.user}`,
     experimentKey: "checkout_redesign",
     userId: u.user,
     variant: u.variant,
-    phase: 1,
+    phase,
   }));
   const r = await postJson(srv.url, "/v1/exposures", { exposures });
   assert.equal(r.status, 202);
@@ -120,6 +121,37 @@ test("a planted sample ratio mismatch reaches the webhook once, however many che
     assert.match(metrics, /^exp_alerts_total\{kind="srm"\} 1$/m);
     assert.match(metrics, /^exp_alerts_sent_total\{webhook="ops"\} 2$/m);
     assert.match(metrics, /^exp_alerts_dropped_total\{webhook="ops"\} 0$/m);
+  }));
+
+test("a new phase is held to its own exposures: the mismatch of the phase before neither lingers nor hides the next", () =>
+  withAlertingServer(["srm"], async (s, receiver) => {
+    const oneThirdOfOnePage = (units: { user: string; variant: string }[]) =>
+      units.filter((u, i) => u.variant === "control" || i % 3 === 0);
+    await postExposures(s.srv, oneThirdOfOnePage(assignedUsers(900)));
+    await s.check();
+    assert.ok(await waitUntil(() => receiver.accepted.length === 1));
+    assert.equal(receiver.accepted[0]!.details.phase, 1);
+    // Phase 2 re-randomises: its exposures alone are checked, so a balanced start resolves the alert…
+    const phase2 = smallRuleset(2);
+    phase2.experiments.checkout_redesign!.phase = 2;
+    phase2.checksum = rulesetChecksum(phase2);
+    const put = await fetch(`${s.srv.url}/v1/ruleset`, {
+      method: "PUT",
+      headers: { "if-match": `"${RULESET.checksum}"` },
+      body: JSON.stringify(phase2),
+    });
+    assert.equal(put.status, 200);
+    await postExposures(s.srv, assignedUsers(600, 1000, phase2), 2);
+    await s.check();
+    // …and a mismatch that comes later in it is a new alert, counting the units of phase 2 only.
+    const lost = oneThirdOfOnePage(assignedUsers(900, 2000, phase2));
+    await postExposures(s.srv, lost, 2);
+    await s.check();
+    assert.ok(await waitUntil(() => receiver.accepted.length === 2));
+    const second = receiver.accepted[1]!;
+    assert.equal(second.kind, "srm");
+    assert.equal(second.details.phase, 2);
+    assert.equal(second.details.units.control + second.details.units.one_page, 600 + lost.length);
   }));
 
 test("a balanced experiment raises no sample ratio alert", () =>

@@ -1,4 +1,4 @@
-import type { Ruleset, RulesetExperiment } from "../ruleset/types.js";
+import type { Ruleset } from "../ruleset/types.js";
 import type { Attributes } from "./condition.js";
 import { EvaluationScope, NO_ATTRIBUTES, type Assign, type Evaluate } from "./evaluation-scope.js";
 import { compileExperiment } from "./experiment.js";
@@ -19,12 +19,6 @@ export interface Evaluator {
   evaluateAll(unit: UnitRef, attrs?: Attributes, at?: number): EvaluateAllResult;
   hasExperiment(key: string): boolean;
   hasFlag(key: string): boolean;
-  /**
-   * The ruleset's experiment of that key, from a map: indexing `ruleset.experiments` with a key
-   * parsed from a request makes the engine intern the key each time, a visible share of a small
-   * request's time.
-   */
-  experiment(key: string): RulesetExperiment | undefined;
 }
 
 const NOT_FOUND: readonly AssignmentReason[] = Object.freeze(["experiment_not_found"]);
@@ -36,7 +30,6 @@ const NOT_FOUND: readonly AssignmentReason[] = Object.freeze(["experiment_not_fo
 export function createEvaluator(ruleset: Ruleset): Evaluator {
   const scope = new EvaluationScope(ruleset);
   const assigners = new Map<string, Assign>();
-  const experiments = new Map(Object.entries(ruleset.experiments));
   const evaluators = new Map<string, Evaluate>();
   for (const [key, e] of Object.entries(ruleset.experiments)) {
     const assign = compileExperiment(key, e, scope);
@@ -72,7 +65,6 @@ export function createEvaluator(ruleset: Ruleset): Evaluator {
     },
     hasExperiment: (k) => assigners.has(k),
     hasFlag: (k) => evaluators.has(k),
-    experiment: (k) => experiments.get(k),
   };
 }
 

@@ -221,7 +221,6 @@ export function countingAssignments(evaluator: Evaluator, metrics: ServerMetrics
     ruleset: evaluator.ruleset,
     hasExperiment: (key) => evaluator.hasExperiment(key),
     hasFlag: (key) => evaluator.hasFlag(key),
-    experiment: (key) => evaluator.experiment(key),
     evaluate: (flag, unit, attrs, at) => evaluator.evaluate(flag, unit, attrs, at),
     assign(experiment, unit, attrs, at) {
       const r = evaluator.assign(experiment, unit, attrs, at);

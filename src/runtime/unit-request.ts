@@ -20,5 +20,5 @@ function either(o: Record<string, unknown>, first: string, firstValue: unknown, 
   const hasFirst = firstValue !== undefined && firstValue !== null && Object.hasOwn(o, first);
   const hasSecond = secondValue !== undefined && secondValue !== null && Object.hasOwn(o, second);
   if (hasFirst && hasSecond) return { problem: `give only one of "${first}" and "${second}"` };
-  return hasSecond ? { name: second, value: secondValue } : { name: first, value: hasFirst ? firstValue : o[first] };
+  return hasSecond ? { name: second, value: secondValue } : { name: first, value: firstValue };
 }

@@ -5,6 +5,7 @@ import { verifyExposure, type ExposureClaim } from "../exposure-token.js";
 import { parseIsoTime } from "../iso-time.js";
 import { objectProblem, phaseProblem, textProblem, valueProblem, type EventRecord, type ExposureRecord } from "../records.js";
 import type { Routes } from "../router.js";
+import type { ServerState } from "../state.js";
 import { eventProblem } from "../../../workspace/declared-input.js";
 import { withoutConsent } from "../privacy/consent.js";
 import { ingestSdkExposures, isSdkExposureBody } from "./sdk-exposures.js";
@@ -28,19 +29,13 @@ export const ingestRoutes: Routes = {
     if (isSdkExposureBody(b)) return ingestSdkExposures(s, b, res);
     const claim = verifyExposure(b.exposureToken, s.tokenSecret);
     if (!claim) throw new HttpError(400, "the exposure token is missing, forged, altered or not in its canonical encoding");
-    const record = exposureRecord(claim, b, s.now());
+    const now = s.now();
+    const record = exposureRecord(claim, b, now);
     // The token is canonical, so its hash names the exposure: the same token twice is one exposure.
     record.id = createHash("sha256").update(String(b.exposureToken)).digest("hex").slice(0, 32);
     const kept = s.consent.keep("exposures", [record], [b.consent], () => "the exposure");
-    const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
-    s.metrics.ingested(
-      "exposures",
-      kept.map((r) => r.ts),
-      s.now(),
-      kept.length - accepted,
-    );
+    const accepted = await storeKept(s, "exposures", kept, now);
     if (accepted) {
-      s.metrics.exposures++;
       s.exposures.add(claim.e, claim.v, claim.s ?? claim.u);
       s.sticky.remember(record);
     }
@@ -67,19 +62,34 @@ export const ingestRoutes: Routes = {
         declared.map((d) => d.consent),
         (i) => `event ${declared[i]!.index}`,
       );
-      const accepted = records.length > 0 ? await s.ingest.events.append(records) : 0;
-      s.metrics.events += accepted;
-      s.metrics.ingested(
-        "events",
-        records.map((r) => r.ts),
-        now,
-        records.length - accepted,
-      );
+      const accepted = await storeKept(s, "events", records, now);
       send(res, 202, { accepted, duplicates: records.length - accepted, rejected, ...withoutConsent(declared.length - records.length) });
     },
     'the body (one event, or {"events": [...]})',
   ),
 };
+
+/**
+ * Stores the records of `kind` that consent kept, and counts them: the ones the sink accepted (the
+ * others were duplicates) in the kind's counter, and how far each one's `ts` lags behind `now`, the
+ * time the request was taken. Resolves with the number accepted, once they are fsynced.
+ */
+export async function storeKept(
+  s: ServerState,
+  kind: "exposures" | "events",
+  kept: { id: string; ts: string }[],
+  now: number,
+): Promise<number> {
+  const accepted = kept.length > 0 ? await s.ingest[kind].append(kept) : 0;
+  s.metrics[kind] += accepted;
+  s.metrics.ingested(
+    kind,
+    kept.map((r) => r.ts),
+    now,
+    kept.length - accepted,
+  );
+  return accepted;
+}
 
 /**
  * The records a body holds: the body itself, or the list under `field` (`events`, `identities`,

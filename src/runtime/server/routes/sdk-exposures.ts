@@ -4,7 +4,7 @@ import { exposureProblem } from "../exposure-check.js";
 import { objectProblem, phaseProblem, textProblem, type ExposureRecord } from "../records.js";
 import { withoutConsent } from "../privacy/consent.js";
 import type { ServerState } from "../state.js";
-import { check, recordsOf, EXPOSURE_SKEW_MS, time } from "./ingest.js";
+import { check, recordsOf, storeKept, EXPOSURE_SKEW_MS, time } from "./ingest.js";
 
 /** How old an SDK exposure may be: long enough to cover a client buffering through an outage. */
 export const EXPOSURE_MAX_AGE_MS = 7 * 24 * 3_600_000;
@@ -65,14 +65,7 @@ export async function ingestSdkExposures(s: ServerState, body: Record<string, un
     });
   });
   const kept = s.consent.keep("exposures", records, consents, (i) => `exposure ${i}`);
-  const accepted = kept.length > 0 ? await s.ingest.exposures.append(kept) : 0;
-  s.metrics.exposures += accepted;
-  s.metrics.ingested(
-    "exposures",
-    kept.map((r) => r.ts),
-    now,
-    kept.length - accepted,
-  );
+  const accepted = await storeKept(s, "exposures", kept, now);
   for (const r of kept) {
     s.exposures.add(r.experiment, r.variant, r.session_id ?? r.unit_id);
     s.sticky.remember(r);

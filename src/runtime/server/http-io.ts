@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { defineCodes } from "../../diagnostics/codes.js";
 import { ExpError } from "../../diagnostics/errors.js";
+import { queueAnswer } from "./answer-batch.js";
 import { nestsDeeperThan } from "./json-depth.js";
 
 export const HTTP_CODES = defineCodes({
@@ -99,16 +100,20 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   sendJsonText(res, status, body === undefined ? "" : JSON.stringify(body), headers);
 }
 
-/** `text`, JSON already written, as the answer: one write of the head and the body together. */
+/**
+ * `text`, JSON already written, as the answer: the head and the body in one write, made with the
+ * turn's other answers when the event loop's I/O turn ends (answer-batch.ts).
+ */
 export function sendJsonText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
   const length = Buffer.byteLength(text);
-  res.writeHead(
+  queueAnswer(
+    res,
     status,
     headers === undefined
       ? ["content-type", "application/json", "content-length", String(length)]
       : { "content-type": "application/json", "content-length": length, ...headers },
+    text,
   );
-  res.end(text);
 }
 
 export function object(body: unknown, what = "the body"): Record<string, unknown> {

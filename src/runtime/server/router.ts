@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { isQueued } from "./answer-batch.js";
 import { HttpError, send } from "./http-io.js";
 import { logRequest } from "./server-log.js";
 import { requestKey, type ServerState } from "./state.js";
@@ -92,10 +93,14 @@ export function createRouter(state: ServerState, groups: Routes[]): RequestListe
   };
 }
 
-/** A handler's failure: an HttpError is its status with a JSON error, anything else 500. */
+/**
+ * A handler's failure: an HttpError is its status with a JSON error, anything else 500. An answer
+ * the handler queued before it failed is the one the client gets.
+ */
 function failed(state: ServerState, req: IncomingMessage, res: ServerResponse, path: string, route: string, start: number, err: unknown) {
   const status = err instanceof HttpError ? err.status : 500;
   answered(state, req, path, route, start, status, err);
+  if (isQueued(res)) return;
   if (!res.headersSent) send(res, status, err instanceof HttpError ? errorBody(err) : { error: "internal error" });
   else res.end();
 }

@@ -26,6 +26,13 @@ export function sha256(text: string): string {
  */
 export function analysisDefinitions(experiment: Experiment, metrics: readonly Metric[], settings: Settings): unknown {
   const { origin: _origin, targeting: _targeting, ...design } = experiment;
+  // The declared types of the exposure attributes the analysis reads (a covariate, a dimension, the
+  // fairness attribute): a type decides how the SQL reads the value. Other declarations do not count.
+  const read = new Set([
+    ...metrics.flatMap((m) => (m.cuped_attributes ?? []).map((a) => a.attribute)),
+    ...(experiment.analysis.dimensions ?? []),
+    ...(experiment.fairness ? [experiment.fairness.attribute] : []),
+  ]);
   return {
     experiment: design,
     metrics: metrics.map((m) => ({
@@ -37,6 +44,8 @@ export function analysisDefinitions(experiment: Experiment, metrics: readonly Me
       direction: m.direction,
       cuped: m.cuped,
       ...(m.cuped_covariates ? { cuped_covariates: m.cuped_covariates } : {}),
+      // Their names in order; the index is the entry's place in the YAML list, which moving lines does not change.
+      ...(m.cuped_attributes ? { cuped_attributes: m.cuped_attributes.map((a) => a.attribute) } : {}),
       guardrail: m.guardrail,
     })),
     settings: {
@@ -50,6 +59,7 @@ export function analysisDefinitions(experiment: Experiment, metrics: readonly Me
       tables: settings.warehouse.tables,
       columns: settings.warehouse.columns,
       privacy: settings.privacy,
+      ...(read.size ? { attributes: Object.fromEntries([...read].sort().map((a) => [a, settings.attributes[a] ?? null])) } : {}),
     },
   };
 }

@@ -33,6 +33,12 @@ export interface SqlDialect {
   cast(expr: string, type: SqlType): string;
   /** A cast that yields NULL instead of failing on malformed warehouse values. */
   tryCast(expr: string, type: SqlType): string;
+  /**
+   * A text as a double, NULL when it is not a number, on every engine, PostgreSQL too (whose
+   * tryCast fails on a malformed value: a pattern test per event would double a property scan).
+   * For values read once per unit, such as an attribute covariate.
+   */
+  numberOrNull(text: string): string;
   /** The text of a top-level key of a JSON column (NULL when absent). */
   jsonText(column: string, key: string): string;
   /** `ts` shifted by a whole number of seconds (negative shifts back). */
@@ -74,6 +80,9 @@ export const baseDialect: Omit<SqlDialect, "name"> = {
   },
   tryCast(expr, type) {
     return `TRY_CAST(${expr} AS ${this.typeName(type)})`;
+  },
+  numberOrNull(text) {
+    return this.tryCast(text, "double");
   },
   jsonText(column, key) {
     return `json_extract_scalar(${column}, ${this.stringLiteral(`$.${key}`)})`;

@@ -52,15 +52,19 @@ export function cupacStatColumns(plan: PlannedMetric, count: (e: string) => stri
 /**
  * docs/analysis.md#multiple-covariates: the attribute on the unit's first exposure row (the smallest
  * when several rows share that instant, as dimension slicing reads it), as a number; a boolean is 1
- * or 0. NULL when the row has no value; the caller adds the value as 0 and a missing indicator.
+ * or 0. NULL when the row has no value, or one that is not a number (not true or false for a
+ * boolean); the caller adds the value as 0 and a missing indicator.
  */
 function attributeAtFirstExposure(ctx: SqlContext, a: PlannedAttribute): string {
   const c = ctx.exposureColumns;
   const text = ctx.dialect.jsonText(`x.${c.attributes}`, a.name);
-  const value = a.type === "boolean" ? `CASE WHEN ${text} = 'true' THEN 1 WHEN ${text} = 'false' THEN 0 END` : text;
+  const value =
+    a.type === "boolean"
+      ? ctx.dialect.cast(`CASE WHEN ${text} = 'true' THEN 1 WHEN ${text} = 'false' THEN 0 END`, "double")
+      : ctx.dialect.numberOrNull(text);
   const unit = ctx.sessionUnit ? c.session_id : c.unit_id;
   return (
-    `(SELECT MIN(${ctx.dialect.cast(value, "double")}) FROM ${ctx.tables.exposures} AS x` +
+    `(SELECT MIN(${value}) FROM ${ctx.tables.exposures} AS x` +
     ` WHERE x.${unit} = ${UNIT_ALIAS}.unit_id AND x.${c.ts} = ${UNIT_ALIAS}.first_exposure AND ${exposureFilter(ctx, a.experiment)})`
   );
 }

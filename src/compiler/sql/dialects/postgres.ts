@@ -8,6 +8,9 @@ const types: Record<SqlType, string> = {
   string: "TEXT",
 };
 
+/** A decimal number with an optional exponent and surrounding blanks; no backslashes, whatever standard_conforming_strings says. */
+const NUMBER_PATTERN = "^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$";
+
 /**
  * PostgreSQL: `$n` parameters typed as text (so function overloads such as length() resolve),
  * jsonb ->> extraction, interval literals. There is no TRY_CAST: a malformed property value
@@ -22,6 +25,10 @@ export const postgresDialect: SqlDialect = {
   typeName: (t) => types[t],
   tryCast(expr, type) {
     return this.cast(expr, type);
+  },
+  // What CAST reads as a finite double, and nothing else (no NaN or Infinity, as a JSON number has none).
+  numberOrNull(text) {
+    return `CASE WHEN ${text} ~ '${NUMBER_PATTERN}' THEN ${this.cast(text, "double")} END`;
   },
   jsonText(column, key) {
     return `(CAST(${column} AS jsonb) ->> ${this.stringLiteral(key)})`;

@@ -39,6 +39,8 @@ export interface SqlDialect {
    * For values read once per unit, such as an attribute covariate.
    */
   numberOrNull(text: string): string;
+  /** A column of numbers or of booleans (true 1, false 0) as a double, whichever it holds. */
+  numberOrBoolean(column: string): string;
   /** The text of a top-level key of a JSON column (NULL when absent). */
   jsonText(column: string, key: string): string;
   /** `ts` shifted by a whole number of seconds (negative shifts back). */
@@ -83,6 +85,9 @@ export const baseDialect: Omit<SqlDialect, "name"> = {
   },
   numberOrNull(text) {
     return this.tryCast(text, "double");
+  },
+  numberOrBoolean(column) {
+    return this.cast(column, "double");
   },
   jsonText(column, key) {
     return `json_extract_scalar(${column}, ${this.stringLiteral(`$.${key}`)})`;

@@ -37,17 +37,19 @@ defaults: { alpha: ${ref.alpha} }
 `,
   );
   mkdirSync(join(dir, "evaluations"));
-  const evaluation = (key: string, extra: string) =>
+  const evaluation = (key: string, extra: string, table = "decisions") =>
     writeFileSync(
       join(dir, "evaluations", `${key}.yaml`),
       `evaluation: ${key}
-table: decisions
+table: ${table}
 columns: { reward_estimate: reward_estimate, target_estimate: target_estimate }
 propensity_floor: ${ref.propensity_floor}
 ${extra}`,
     );
   evaluation("unclipped", "");
   evaluation("clip_5", "clip: 5\n");
+  // The same decisions with the reward as a boolean column: the same figures as unclipped.
+  evaluation("boolean_reward", "", "decisions_bool");
   writeFileSync(join(dir, ".gitignore"), "warehouse.duckdb\nwarehouse.duckdb.wal\n.exp/\n");
   git(dir, "init", "-q");
   git(dir, "add", "-A");
@@ -62,6 +64,7 @@ async function loadDuckDb(file: string): Promise<void> {
   await db.run(
     `CREATE TABLE decisions AS SELECT unit_id, context_id, action, ${casts} FROM read_csv('${CSV}', header = true, all_varchar = true)`,
   );
+  await db.run("CREATE TABLE decisions_bool AS SELECT * REPLACE (CAST(reward AS BOOLEAN) AS reward) FROM decisions");
   db.closeSync();
   instance.closeSync();
 }
@@ -78,6 +81,10 @@ async function loadPostgres(url: string): Promise<void> {
     await client.query(
       `INSERT INTO decisions SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])`,
       cols.map((c) => rows.map((r) => (r[c] === "" || r[c] === undefined ? null : r[c]))),
+    );
+    await client.query(
+      `CREATE TABLE decisions_bool AS SELECT unit_id, context_id, action, logging_propensity, target_propensity,
+         CAST(CAST(reward AS INTEGER) AS BOOLEAN) AS reward, reward_estimate, target_estimate FROM decisions`,
     );
   } finally {
     await client.end();
@@ -110,10 +117,10 @@ describe("off-policy evaluation through exp evaluate", () => {
       const out = JSON.parse(r.stdout);
       assert.deepEqual(
         out.evaluations.map((e: { evaluation: string }) => e.evaluation),
-        ["clip_5", "unclipped"],
+        ["boolean_reward", "clip_5", "unclipped"],
       );
       for (const e of out.evaluations) {
-        assertMatchesReference(e, ref.runs[e.evaluation], 1e-9);
+        assertMatchesReference(e, ref.runs[e.evaluation === "boolean_reward" ? "unclipped" : e.evaluation], 1e-9);
         assert.equal(e.units, 2000);
         assert.equal(e.actions, 3);
       }

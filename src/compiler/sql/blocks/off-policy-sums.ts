@@ -79,7 +79,7 @@ export function offPolicySumsSql(dialect: SqlDialect, evaluation: Evaluation): s
     "WITH",
     "decisions AS (",
     `  SELECT ${q(c.unit)} AS ope_unit, ${q(c.context)} AS ope_context, ${q(c.action)} AS ope_action,`,
-    `    ${double(q(c.logging_propensity))} AS ope_mu, ${double(q(c.target_propensity))} AS ope_pi, ${double(q(c.reward))} AS ope_r${
+    `    ${double(q(c.logging_propensity))} AS ope_mu, ${double(q(c.target_propensity))} AS ope_pi, ${dialect.numberOrBoolean(q(c.reward))} AS ope_r${
       model ? `, ${double(q(c.reward_estimate!))} AS ope_q_logged, ${double(q(c.target_estimate!))} AS ope_q_target` : ""
     }`,
     `  FROM ${table}`,

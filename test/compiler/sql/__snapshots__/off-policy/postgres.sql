@@ -2,7 +2,7 @@
 WITH
 decisions AS (
   SELECT "unit_id" AS ope_unit, "request_id" AS ope_context, "item" AS ope_action,
-    CAST("p_log" AS DOUBLE PRECISION) AS ope_mu, CAST("p_new" AS DOUBLE PRECISION) AS ope_pi, CAST("clicked" AS DOUBLE PRECISION) AS ope_r, CAST("q_logged" AS DOUBLE PRECISION) AS ope_q_logged, CAST("q_new" AS DOUBLE PRECISION) AS ope_q_target
+    CAST("p_log" AS DOUBLE PRECISION) AS ope_mu, CAST("p_new" AS DOUBLE PRECISION) AS ope_pi, CASE CAST("clicked" AS TEXT) WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE CAST(CAST("clicked" AS TEXT) AS DOUBLE PRECISION) END AS ope_r, CAST("q_logged" AS DOUBLE PRECISION) AS ope_q_logged, CAST("q_new" AS DOUBLE PRECISION) AS ope_q_target
   FROM "analytics"."decisions"
 ),
 validated AS (

@@ -239,5 +239,7 @@ function summaryLine(key: string, a: AnalyzeJson): string {
       : "no primary result";
   const srm = a.srm.ok ? "SRM ok" : `SRM p=${a.srm.p_value?.toExponential(1)}`;
   const breached = a.guardrails.filter((g) => g.breached).map((g) => g.metric);
-  return `${key.padEnd(22)} ${a.decision.recommendation.padEnd(12)} ${lift}; ${srm}${breached.length ? `; guardrail breached: ${breached.join(", ")}` : ""}`;
+  // A holdout has nothing to ship or roll back: its lift is what shipping did (as exp analyze says).
+  const recommendation = a.holdout ? "none" : a.decision.recommendation;
+  return `${key.padEnd(22)} ${recommendation.padEnd(12)} ${lift}; ${srm}${breached.length ? `; guardrail breached: ${breached.join(", ")}` : ""}`;
 }

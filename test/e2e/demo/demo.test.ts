@@ -15,6 +15,7 @@ test("exp demo runs the main job end to end and finds every planted effect", asy
     assert.match(r.stdout, new RegExp(`^✔ ${step} `, "m"));
   assert.equal((r.stdout.match(/^ {4}✔ /gm) ?? []).length, DEMO_EXPECTATIONS.length, "every planted effect found");
   assert.doesNotMatch(r.stdout, /✘/);
+  assert.match(r.stdout, /^ {4}holdout-global_2026 +none +purchase_conversion /m, "a holdout has nothing to ship or roll back");
   // The reports are committed in the demo repository, with their charts.
   const md = join(out, "reports/checkout_redesign/2026-12-14.md");
   assert.ok(existsSync(md));

@@ -26,13 +26,13 @@ export const postgresDialect: SqlDialect = {
   tryCast(expr, type) {
     return this.cast(expr, type);
   },
-  // What CAST reads as a finite double, and nothing else (no NaN or Infinity, as a JSON number has none).
   // A boolean has no cast to a double here, and a plan cannot branch on a column's type: both go
   // through their text, which for a double is its shortest exact spelling.
   numberOrBoolean(column) {
     const text = this.cast(column, "string");
     return `CASE ${text} WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE ${this.cast(text, "double")} END`;
   },
+  // What CAST reads as a finite double, and nothing else (no NaN or Infinity, as a JSON number has none).
   numberOrNull(text) {
     return `CASE WHEN ${text} ~ '${NUMBER_PATTERN}' THEN ${this.cast(text, "double")} END`;
   },
